@@ -1,0 +1,34 @@
+package io.cifpipe.model;
+
+/** Wire names shared by the Functions apps, the client script and the local stack; change them only here. */
+public final class Names {
+    private Names() {}
+
+    /** Server → client: a call is ringing for this agent. */
+    public static final String TARGET_NOTIFY = "notify";
+    /** Server → client: close the popup (call answered elsewhere, ended, expired). */
+    public static final String TARGET_WITHDRAW = "withdraw";
+    /** Server → client: another tab/device of this agent decided; close the popup. */
+    public static final String TARGET_DECIDED = "decided";
+    /** Client → server hub method carrying {notificationId, decision, reason}. */
+    public static final String METHOD_DECIDE = "decide";
+
+    /** Application properties on call-events / call-outcomes messages. */
+    public static final String PROP_TYPE = "type";
+    public static final String PROP_CALL_ID = "callId";
+    public static final String PROP_AGENT_ID = "agentId";
+    public static final String PROP_NOTIFICATION_ID = "notificationId";
+    public static final String PROP_TRACEPARENT = "traceparent";
+    public static final String PROP_OUTCOME = "outcome";
+    /** Dispatch's own re-enqueue attempts for an offline agent. */
+    public static final String PROP_ATTEMPT = "attempt";
+    /** Set by the ops replay: original message id and replay count. */
+    public static final String PROP_ORIGINAL_MESSAGE_ID = "originalMessageId";
+    public static final String PROP_REPLAY_COUNT = "replayCount";
+
+    /** Function key header and query parameter, as Azure Functions names them. */
+    public static final String FUNCTION_KEY_HEADER = "x-functions-key";
+    public static final String FUNCTION_KEY_QUERY = "code";
+    /** Functions system key name used by the SignalR upstream webhook. */
+    public static final String SIGNALR_SYSTEM_KEY = "signalr_extension";
+}
