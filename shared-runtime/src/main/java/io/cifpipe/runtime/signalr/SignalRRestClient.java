@@ -1,0 +1,213 @@
+package io.cifpipe.runtime.signalr;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
+
+/**
+ * Client for the SignalR Service data-plane REST API (2022-06-01) of one hub, serverless mode.
+ *
+ * <p>Written on the JDK HttpClient rather than the .NET-only Management SDK (there is no Java one). One instance
+ * per process: it holds the HTTP connection pool and the server-token cache. Thread-safe.
+ */
+public final class SignalRRestClient {
+    static final String API_VERSION = "2022-06-01";
+    private static final Pattern HUB = Pattern.compile("^[A-Za-z][A-Za-z0-9_`,.\\[\\]]{0,127}$");
+
+    private final SignalRConnectionString connection;
+    private final String hub;
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+    private final SignalRTokens tokens;
+    private final Duration requestTimeout;
+
+    private SignalRRestClient(Builder b) {
+        this.connection = Objects.requireNonNull(b.connection, "connectionString");
+        Objects.requireNonNull(b.hub, "hub");
+        if (!HUB.matcher(b.hub).matches()) {
+            throw new IllegalArgumentException("Invalid SignalR hub name '" + b.hub + "'");
+        }
+        this.hub = b.hub.toLowerCase(Locale.ROOT);
+        this.requestTimeout = b.requestTimeout;
+        this.http = b.http != null ? b.http : HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        this.mapper = b.mapper != null ? b.mapper : defaultMapper();
+        this.tokens = new SignalRTokens(connection.accessKey(), b.clock);
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    /** The hub (lower-cased, as the service names it). */
+    public String hub() { return hub; }
+
+    /** Sends {@code target(arguments…)} to one connection: 202 → SENT, 404 → GONE, otherwise a failed future. */
+    public CompletableFuture<SendResult> sendToConnectionAsync(String connectionId, String target, List<?> arguments) {
+        URI url = url("/connections/" + enc(connectionId) + "/:send", null);
+        return call(post(url, payload(target, arguments)), "send to connection").thenApply(status -> switch (status) {
+            case 200, 202 -> SendResult.SENT;
+            case 404 -> SendResult.GONE;
+            default -> throw unexpected("send to connection", status);
+        });
+    }
+
+    public SendResult sendToConnection(String connectionId, String target, List<?> arguments) {
+        return join(sendToConnectionAsync(connectionId, target, arguments));
+    }
+
+    /** One send per connection, all in flight at once; never throws for a single connection's failure. */
+    public DeliveryReport sendToConnections(Collection<String> connectionIds, String target, List<?> arguments) {
+        Map<String, CompletableFuture<SendResult>> inFlight = new LinkedHashMap<>();
+        for (String id : connectionIds) {
+            inFlight.putIfAbsent(id, sendToConnectionAsync(id, target, arguments));
+        }
+        List<String> sent = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        Map<String, SignalRException> failed = new LinkedHashMap<>();
+        inFlight.forEach((id, future) -> {
+            try {
+                (join(future) == SendResult.SENT ? sent : gone).add(id);
+            } catch (SignalRException e) {
+                failed.put(id, e);
+            }
+        });
+        return new DeliveryReport(sent, gone, failed);
+    }
+
+    /** Sends to every connection of a user (202 even when the user has none). */
+    public void sendToUser(String userId, String target, List<?> arguments) {
+        URI url = url("/users/" + enc(userId) + "/:send", null);
+        int status = join(call(post(url, payload(target, arguments)), "send to user"));
+        if (status != 202 && status != 200) {
+            throw unexpected("send to user", status);
+        }
+    }
+
+    /** HEAD /connections/{id}: true on 200, false on 404. */
+    public boolean connectionExists(String connectionId) {
+        URI url = url("/connections/" + enc(connectionId), null);
+        HttpRequest request = authorized(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        int status = join(call(request, "check connection"));
+        return switch (status) {
+            case 200 -> true;
+            case 404 -> false;
+            default -> throw unexpected("check connection", status);
+        };
+    }
+
+    /** DELETE /connections/{id}: closes it (the client may reconnect). A connection already gone is fine. */
+    public void closeConnection(String connectionId, String reason) {
+        URI url = url("/connections/" + enc(connectionId), reason == null ? null : "reason=" + enc(reason));
+        int status = join(call(authorized(url).DELETE().build(), "close connection"));
+        if (status != 200 && status != 202 && status != 204 && status != 404) {
+            throw unexpected("close connection", status);
+        }
+    }
+
+    /** What negotiate returns: the client URL for this hub and a token binding the connection to {@code userId}. */
+    public ClientNegotiation clientNegotiation(String userId, Duration lifetime) {
+        URI url = URI.create(connection.clientEndpoint() + "/client/?hub=" + enc(hub));
+        return new ClientNegotiation(url.toString(), tokens.clientToken(url, userId, lifetime));
+    }
+
+    private URI url(String path, String extraQuery) {
+        String query = "api-version=" + API_VERSION + (extraQuery == null ? "" : "&" + extraQuery);
+        return URI.create(connection.serverEndpoint() + "/api/hubs/" + enc(hub) + path + "?" + query);
+    }
+
+    private HttpRequest.Builder authorized(URI url) {
+        // The token's audience excludes extra query parts such as reason=, like the official SDK.
+        URI audienceUrl = URI.create(url.toString().replaceFirst("&reason=.*$", ""));
+        return HttpRequest.newBuilder(url).timeout(requestTimeout)
+                .header("Authorization", "Bearer " + tokens.serverToken(audienceUrl));
+    }
+
+    private HttpRequest post(URI url, byte[] body) {
+        return authorized(url).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private byte[] payload(String target, List<?> arguments) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("target", Objects.requireNonNull(target, "target"));
+        body.put("arguments", arguments == null ? List.of() : arguments);
+        try {
+            return mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("SignalR message arguments are not serialisable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private CompletableFuture<Integer> call(HttpRequest request, String what) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .handle((response, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                        throw new SignalRException("SignalR " + what + " failed: " + cause, 0, cause);
+                    }
+                    return response.statusCode();
+                });
+    }
+
+    private static SignalRException unexpected(String what, int status) {
+        return new SignalRException("SignalR " + what + " answered HTTP " + status, status, null);
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SignalRException s) {
+                throw s;
+            }
+            throw new SignalRException("SignalR call failed: " + e.getCause(), 0, e.getCause());
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(Objects.requireNonNull(s), StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static ObjectMapper defaultMapper() {
+        return new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    public static final class Builder {
+        private SignalRConnectionString connection;
+        private String hub;
+        private HttpClient http;
+        private ObjectMapper mapper;
+        private Clock clock = Clock.systemUTC();
+        private Duration requestTimeout = Duration.ofSeconds(10);
+
+        public Builder connectionString(SignalRConnectionString connection) { this.connection = connection; return this; }
+        public Builder connectionString(String connection) { return connectionString(SignalRConnectionString.parse(connection)); }
+        public Builder hub(String hub) { this.hub = hub; return this; }
+        public Builder httpClient(HttpClient http) { this.http = http; return this; }
+        public Builder objectMapper(ObjectMapper mapper) { this.mapper = mapper; return this; }
+        public Builder clock(Clock clock) { this.clock = clock; return this; }
+        public Builder requestTimeout(Duration timeout) { this.requestTimeout = timeout; return this; }
+        public SignalRRestClient build() { return new SignalRRestClient(this); }
+    }
+}
