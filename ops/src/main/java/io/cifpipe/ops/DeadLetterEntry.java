@@ -1,0 +1,55 @@
+package io.cifpipe.ops;
+
+import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
+import io.cifpipe.model.Names;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/** What an operator sees of one dead-lettered message; immutable snapshot taken by peek or receive. */
+public record DeadLetterEntry(
+        long sequenceNumber,
+        String messageId,
+        String callId,
+        String agentId,
+        String type,
+        String reason,
+        String description,
+        Instant enqueuedAt,
+        long deliveryCount,
+        int replayCount,
+        Map<String, Object> applicationProperties,
+        String body) {
+
+    public static DeadLetterEntry of(ServiceBusReceivedMessage m) {
+        Map<String, Object> props = Map.copyOf(m.getApplicationProperties());
+        return new DeadLetterEntry(
+                m.getSequenceNumber(),
+                m.getMessageId(),
+                text(props.get(Names.PROP_CALL_ID)),
+                text(props.get(Names.PROP_AGENT_ID)),
+                text(props.getOrDefault(Names.PROP_TYPE, m.getSubject())),
+                m.getDeadLetterReason(),
+                m.getDeadLetterErrorDescription(),
+                m.getEnqueuedTime() == null ? null : m.getEnqueuedTime().toInstant(),
+                m.getDeliveryCount(),
+                replayCountOf(props),
+                props,
+                m.getBody() == null ? "" : m.getBody().toString());
+    }
+
+    public Duration age(Instant now) {
+        return enqueuedAt == null ? Duration.ZERO : Duration.between(enqueuedAt, now);
+    }
+
+    static int replayCountOf(Map<String, Object> props) {
+        Object v = props.get(Names.PROP_REPLAY_COUNT);
+        if (v instanceof Number n) return n.intValue();
+        if (v instanceof String s) {
+            try { return Integer.parseInt(s.trim()); } catch (NumberFormatException e) { return 0; }
+        }
+        return 0;
+    }
+
+    private static String text(Object v) { return v == null ? null : v.toString(); }
+}
