@@ -1,0 +1,80 @@
+package io.cifpipe.model.notification;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cifpipe.model.json.Json;
+import io.cifpipe.model.validation.FieldError;
+import io.cifpipe.model.validation.Rules;
+import io.cifpipe.model.validation.ValidationException;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An agent's decision, the argument of hub method {@code decide}: {@code {notificationId, decision, reason}}.
+ * Build untrusted input with {@link #fromJson(JsonNode)} (or {@link #fromJson(byte[])}), which validates.
+ */
+public record Decision(String notificationId, DecisionType decision, String reason) {
+    public static final int MAX_REASON_LENGTH = 256;
+    private static final Set<String> FIELDS = Set.of("notificationId", "decision", "reason");
+
+    public Decision {
+        Objects.requireNonNull(notificationId, "notificationId");
+        Objects.requireNonNull(decision, "decision");
+    }
+
+    /** (callId, agentId) of the notification this decision is about. */
+    public NotificationId.Key key() { return NotificationId.parse(notificationId); }
+
+    public static Decision fromJson(byte[] body) {
+        if (body == null) throw ValidationException.malformed("empty body");
+        JsonNode node;
+        try {
+            node = Json.strictMapper().readTree(body);
+        } catch (JacksonException | RuntimeException e) {
+            throw ValidationException.malformed("not valid JSON");
+        } catch (java.io.IOException e) {
+            throw ValidationException.malformed("not valid JSON");
+        }
+        return fromJson(node);
+    }
+
+    /** Validates a decision object (e.g. a SignalR invocation argument). */
+    public static Decision fromJson(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw ValidationException.malformed("a decision must be a JSON object {notificationId, decision, reason}");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) errors.add(new FieldError("/" + f, "unknown field; allowed: notificationId, decision, reason"));
+        }
+        JsonNode id = node.get("notificationId");
+        if (id == null || id.isNull()) errors.add(new FieldError("/notificationId", "is required"));
+        else if (!id.isTextual()) errors.add(new FieldError("/notificationId", "must be a string"));
+        else if (!NotificationId.isValid(id.textValue())) {
+            errors.add(new FieldError("/notificationId", "is not a notification id (expected n1~<callId>~<agentId>)"));
+        }
+        JsonNode d = node.get("decision");
+        DecisionType type = null;
+        if (d == null || d.isNull()) errors.add(new FieldError("/decision", "is required"));
+        else if (!d.isTextual() || (type = DecisionType.fromWireName(d.textValue()).orElse(null)) == null) {
+            errors.add(new FieldError("/decision", "must be \"accept\" or \"reject\""));
+        }
+        JsonNode r = node.get("reason");
+        String reason = null;
+        if (r != null && !r.isNull()) {
+            if (!r.isTextual()) errors.add(new FieldError("/reason", "must be a string"));
+            else {
+                String problem = Rules.checkText(r.textValue(), MAX_REASON_LENGTH);
+                if (problem != null) errors.add(new FieldError("/reason", problem));
+                else reason = r.textValue();
+            }
+        }
+        if (!errors.isEmpty()) throw ValidationException.invalid("invalid decision", errors);
+        return new Decision(id.textValue(), type, reason);
+    }
+}
