@@ -34,6 +34,25 @@ public final class Azurite implements AutoCloseable {
         this.workDir = workDir;
     }
 
+    private static Azurite shared;
+
+    /** One Azurite for the whole test JVM (tests use unique table names), stopped when the JVM exits. */
+    public static synchronized Azurite shared() {
+        if (shared == null || !shared.process.isAlive()) {
+            shared = start();
+            Azurite instance = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::close, "azurite-stop"));
+        }
+        return shared;
+    }
+
+    /** A table client on a fresh, uniquely named table of the shared Azurite. */
+    public static com.azure.data.tables.TableClient freshTable(String prefix) {
+        String name = prefix + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        return new com.azure.data.tables.TableServiceClientBuilder().connectionString(shared().connectionString())
+                .buildClient().createTableIfNotExists(name);
+    }
+
     public static Azurite start() {
         Path bin = findBinary();
         IllegalStateException last = null;

@@ -1,0 +1,147 @@
+package io.cifpipe.runtime;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.TableServiceException;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import io.cifpipe.model.Setting;
+import io.cifpipe.model.json.Json;
+import io.cifpipe.runtime.servicebus.OutcomePublisher;
+import io.cifpipe.runtime.servicebus.QueueSender;
+import io.cifpipe.runtime.signalr.SignalRRestClient;
+import io.cifpipe.runtime.tables.ConnectionRegistry;
+import io.cifpipe.runtime.tables.NotificationLedger;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The Azure clients of one Functions app instance, built lazily from app settings on first use and reused by every
+ * invocation (the seed rebuilt storage clients per call). Function classes call {@link #shared()}.
+ *
+ * <p>Connections: a connection string in the setting itself ({@code ServiceBusConnection}, {@code TablesConnection}),
+ * or managed identity following the Functions identity-based convention:
+ * {@code ServiceBusConnection__fullyQualifiedNamespace} and {@code TablesConnection__tableServiceUri}.
+ */
+public final class RuntimeClients implements AutoCloseable {
+    public static final String FQNS_SUFFIX = "__fullyQualifiedNamespace";
+    public static final String TABLE_URI_SUFFIX = "__tableServiceUri";
+
+    private static final Lazy<RuntimeClients> SHARED = new Lazy<>(() -> new RuntimeClients(System::getenv, Clock.systemUTC()));
+
+    private final Function<String, String> settings;
+    private final Clock clock;
+    private final Lazy<TokenCredential> credential;
+    private final Lazy<TableServiceClient> tableService;
+    private final Lazy<ServiceBusClientBuilder> serviceBus;
+    private final Map<String, ServiceBusSenderClient> senders = new ConcurrentHashMap<>();
+    private final Map<String, TableClient> tables = new ConcurrentHashMap<>();
+    private final Lazy<SignalRRestClient> signalR;
+    private final Lazy<ConnectionRegistry> connections;
+    private final Lazy<NotificationLedger> ledger;
+    private final Lazy<OutcomePublisher> outcomes;
+
+    public RuntimeClients(Function<String, String> settings, Clock clock) {
+        this.settings = Objects.requireNonNull(settings);
+        this.clock = Objects.requireNonNull(clock);
+        this.credential = new Lazy<>(() -> new DefaultAzureCredentialBuilder().build());
+        this.tableService = new Lazy<>(this::buildTableService);
+        this.serviceBus = new Lazy<>(this::buildServiceBus);
+        this.signalR = new Lazy<>(() -> SignalRRestClient.builder()
+                .connectionString(Setting.SIGNALR_CONNECTION.require(settings))
+                .hub(Setting.HUB_NAME.require(settings))
+                .objectMapper(Json.mapper())
+                .clock(clock)
+                .build());
+        this.connections = new Lazy<>(() -> new ConnectionRegistry(table(Setting.CONNECTIONS_TABLE)));
+        this.ledger = new Lazy<>(() -> new NotificationLedger(table(Setting.NOTIFICATIONS_TABLE), clock));
+        this.outcomes = new Lazy<>(() -> new OutcomePublisher(queueSender(Setting.CALL_OUTCOMES_QUEUE.require(settings))));
+    }
+
+    /** The process-wide instance reading {@code System.getenv}. */
+    public static RuntimeClients shared() { return SHARED.get(); }
+
+    public Function<String, String> settings() { return settings; }
+
+    public Clock clock() { return clock; }
+
+    public String setting(Setting s) { return s.require(settings); }
+
+    public int intSetting(Setting s) {
+        String v = s.require(settings);
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("App setting '" + s.key() + "' must be an integer");
+        }
+    }
+
+    public TableServiceClient tableService() { return tableService.get(); }
+
+    /** The table named by {@code nameSetting}, created if missing (once per process). */
+    public TableClient table(Setting nameSetting) {
+        String name = nameSetting.require(settings);
+        return tables.computeIfAbsent(name, n -> {
+            try {
+                tableService().createTableIfNotExists(n);
+            } catch (TableServiceException e) {
+                // With RBAC the identity may lack table-create rights; infra creates the tables then.
+                if (e.getResponse().getStatusCode() != 403 && e.getResponse().getStatusCode() != 409) {
+                    throw e;
+                }
+            }
+            return tableService().getTableClient(n);
+        });
+    }
+
+    public ConnectionRegistry connections() { return connections.get(); }
+
+    public NotificationLedger ledger() { return ledger.get(); }
+
+    public SignalRRestClient signalR() { return signalR.get(); }
+
+    public OutcomePublisher outcomes() { return outcomes.get(); }
+
+    /** A sender to {@code queue}; all senders share the app's one AMQP connection. */
+    public QueueSender queueSender(String queue) {
+        return QueueSender.of(senders.computeIfAbsent(queue, q -> serviceBus.get().sender().queueName(q).buildClient()));
+    }
+
+    private TableServiceClient buildTableService() {
+        String key = Setting.TABLES_CONNECTION.key();
+        String connectionString = settings.apply(key);
+        if (connectionString != null && !connectionString.isBlank()) {
+            return new TableServiceClientBuilder().connectionString(connectionString).buildClient();
+        }
+        String uri = settings.apply(key + TABLE_URI_SUFFIX);
+        if (uri != null && !uri.isBlank()) {
+            return new TableServiceClientBuilder().endpoint(uri).credential(credential.get()).buildClient();
+        }
+        throw new IllegalStateException("App setting '" + key + "' (or '" + key + TABLE_URI_SUFFIX + "') is required but not set");
+    }
+
+    private ServiceBusClientBuilder buildServiceBus() {
+        String key = Setting.SERVICE_BUS_CONNECTION.key();
+        String connectionString = settings.apply(key);
+        if (connectionString != null && !connectionString.isBlank()) {
+            return new ServiceBusClientBuilder().connectionString(connectionString);
+        }
+        String namespace = settings.apply(key + FQNS_SUFFIX);
+        if (namespace != null && !namespace.isBlank()) {
+            return new ServiceBusClientBuilder().credential(namespace, credential.get());
+        }
+        throw new IllegalStateException("App setting '" + key + "' (or '" + key + FQNS_SUFFIX + "') is required but not set");
+    }
+
+    @Override
+    public void close() {
+        senders.values().forEach(ServiceBusSenderClient::close);
+        senders.clear();
+    }
+}

@@ -1,0 +1,131 @@
+package io.cifpipe.runtime.tables;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cifpipe.model.ledger.NotificationRecord;
+import io.cifpipe.model.ledger.NotificationState;
+import io.cifpipe.model.notification.Notification;
+import io.cifpipe.model.notification.NotificationId;
+import io.cifpipe.runtime.testing.Azurite;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Against a real Azurite: ETags, 409/412 and OData filters are the emulator's, not ours. */
+class NotificationLedgerTest {
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    private NotificationLedger ledger;
+
+    @BeforeEach
+    void table() {
+        ledger = new NotificationLedger(Azurite.freshTable("Notif"), Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private NotificationRecord offer(String callId, String agentId, Instant offeredAt, int ringSeconds) {
+        var n = new Notification(NotificationId.of(callId, agentId), callId, agentId, "+4930123456", "Ada", "+4930999",
+                "sales", Map.of("crm", "42"), offeredAt, offeredAt.plusSeconds(ringSeconds), null);
+        return NotificationRecord.offered(n, "evt-" + callId + "-" + agentId);
+    }
+
+    @Test
+    void createIsIdempotentAndKeepsTheFirstRow() {
+        var first = ledger.createIfAbsent(offer("call-1", "agent-1", now, 30));
+        assertThat(first.created()).isTrue();
+        assertThat(first.entry().etag()).isNotBlank();
+
+        var second = ledger.createIfAbsent(offer("call-1", "agent-1", now.plusSeconds(5), 99));
+        assertThat(second.created()).isFalse();
+        assertThat(second.entry().record().expiresAt()).isEqualTo(now.plusSeconds(30));
+        assertThat(second.entry().record().customerContext()).containsEntry("crm", "42");
+    }
+
+    @Test
+    void transitionsFollowTheStateMachineAndRecordConnections() {
+        ledger.createIfAbsent(offer("call-1", "agent-1", now, 30));
+        var delivered = ledger.update("call-1", "agent-1", e -> e.withRecord(e.record()
+                .moveTo(NotificationState.DELIVERED, now, "c1", null)).withDeliveredTo(List.of("c1", "c2"))).orElseThrow();
+        assertThat(delivered.changed()).isTrue();
+
+        var accepted = ledger.moveTo("call-1", "agent-1", NotificationState.ACCEPTED, now.plusSeconds(2), "c2", "ok").orElseThrow();
+        assertThat(accepted.changed()).isTrue();
+        var late = ledger.moveTo("call-1", "agent-1", NotificationState.WITHDRAWN, now.plusSeconds(3), null, "ended").orElseThrow();
+        assertThat(late.changed()).isFalse();
+
+        LedgerEntry stored = ledger.get(NotificationId.of("call-1", "agent-1")).orElseThrow();
+        assertThat(stored.state()).isEqualTo(NotificationState.ACCEPTED);
+        assertThat(stored.deliveredTo()).containsExactly("c1", "c2");
+        assertThat(stored.record().enteredAt(NotificationState.DELIVERED)).isEqualTo(now);
+        assertThat(stored.record().enteredAt(NotificationState.ACCEPTED)).isEqualTo(now.plusSeconds(2));
+        assertThat(stored.outcomePending()).isTrue();
+
+        ledger.markPublished("call-1", "agent-1", NotificationState.ACCEPTED);
+        assertThat(ledger.get("call-1", "agent-1").orElseThrow().outcomePending()).isFalse();
+        assertThat(ledger.moveTo("nope", "agent-1", NotificationState.EXPIRED, now, null, null)).isEmpty();
+    }
+
+    @Test
+    void concurrentDecisionsHaveExactlyOneWinner() throws Exception {
+        ledger.createIfAbsent(offer("call-2", "agent-1", now, 30));
+        ledger.moveTo("call-2", "agent-1", NotificationState.DELIVERED, now, "c1", null);
+        List<NotificationState> contenders = List.of(NotificationState.ACCEPTED, NotificationState.REJECTED,
+                NotificationState.WITHDRAWN, NotificationState.EXPIRED, NotificationState.ACCEPTED, NotificationState.REJECTED);
+        var pool = Executors.newFixedThreadPool(contenders.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (NotificationState s : contenders) {
+                Callable<Boolean> task = () -> {
+                    start.await(5, TimeUnit.SECONDS);
+                    return ledger.moveTo("call-2", "agent-1", s, now.plusSeconds(1), null, s.name()).orElseThrow().changed();
+                };
+                results.add(pool.submit(task));
+            }
+            start.countDown();
+            int winners = 0;
+            for (Future<Boolean> f : results) {
+                winners += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(winners).isEqualTo(1);
+            assertThat(ledger.get("call-2", "agent-1").orElseThrow().state().isTerminal()).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void queriesByCallPendingAgentAndExpiry() {
+        ledger.createIfAbsent(offer("call-3", "agent-1", now.minusSeconds(10), 30));          // open, running
+        ledger.createIfAbsent(offer("call-3", "agent-2", now.minusSeconds(60), 30));          // open, past expiry
+        ledger.createIfAbsent(offer("call-4", "agent-1", now.minusSeconds(5), 30));           // open, running
+        ledger.createIfAbsent(offer("call-5", "agent-1", now.minusSeconds(5), 30));
+        ledger.moveTo("call-5", "agent-1", NotificationState.WITHDRAWN, now, null, "ended"); // closed
+        ledger.recordClosed("call-3", null, "call.ended", "evt-x", now);                     // tombstone is not a notification
+
+        assertThat(ledger.findByCall("call-3")).extracting(e -> e.record().agentId()).containsExactlyInAnyOrder("agent-1", "agent-2");
+        assertThat(ledger.findPendingForAgent("agent-1")).extracting(e -> e.record().callId()).containsExactlyInAnyOrder("call-3", "call-4");
+        assertThat(ledger.findOpenPastExpiry(now)).extracting(LedgerEntry::notificationId)
+                .containsExactly(NotificationId.of("call-3", "agent-2"));
+    }
+
+    @Test
+    void tombstonesCoverTheWholeCallOrOneAgent() {
+        assertThat(ledger.closedReason("call-6", "agent-1")).isEmpty();
+        ledger.recordClosed("call-6", "agent-2", "abandoned", "evt-1", now);
+        assertThat(ledger.closedReason("call-6", "agent-1")).isEmpty();
+        assertThat(ledger.closedReason("call-6", "agent-2")).contains("abandoned");
+        ledger.recordClosed("call-6", null, "call.answered", "evt-2", now);
+        ledger.recordClosed("call-6", null, "second", "evt-3", now); // idempotent, first kept
+        assertThat(ledger.closedReason("call-6", "agent-1")).contains("call.answered");
+    }
+}
