@@ -1,0 +1,24 @@
+// Bundles src/index.js into the Dynamics web resource (one IIFE file, global SignalRAdaptor) and an
+// ES module. Everything, MSAL and SignalR included, is inside: nothing is loaded from a CDN at run time.
+import { build } from "esbuild";
+import { mkdir, copyFile } from "node:fs/promises";
+
+const common = {
+  entryPoints: ["src/index.js"],
+  bundle: true,
+  target: ["es2020"],
+  platform: "browser",
+  sourcemap: "linked",
+  legalComments: "linked",
+  minify: process.env.MINIFY !== "0",
+  logLevel: "warning",
+  // @microsoft/signalr's Node-only code paths (ws, node-fetch, eventsource) are behind runtime
+  // checks; in the browser bundle they are never reached.
+  external: [],
+  define: { "process.env.NODE_ENV": '"production"' },
+};
+
+await mkdir("dist", { recursive: true });
+await build({ ...common, format: "iife", globalName: "SignalRAdaptor", outfile: "dist/signalRadaptor.js" });
+await build({ ...common, format: "esm", outfile: "dist/signalRadaptor.mjs" });
+console.log("built dist/signalRadaptor.js (IIFE, global SignalRAdaptor) and dist/signalRadaptor.mjs");

@@ -1,0 +1,103 @@
+import { ConnectionManager, ConnectionState } from "../core/connection-manager.js";
+import { NotificationDesk } from "../core/notification-desk.js";
+import { createBackoff } from "../core/backoff.js";
+import { negotiate } from "../core/negotiate.js";
+import { AdaptorError, ErrorKind, toAdaptorError } from "../core/errors.js";
+import { METHOD_DECIDE, TARGET_DECIDED, TARGET_NOTIFY, TARGET_WITHDRAW } from "../core/names.js";
+import { MsalTokenProvider } from "./msal-auth.js";
+import { createCifPopup } from "./cif-popup.js";
+import { createIndicator } from "./indicator.js";
+import { createHubConnection } from "./signalr-connection.js";
+
+const PREFIX = "[cif-adaptor]";
+
+/** Console logger that never prints tokens: only messages and error details go out. */
+export const consoleLogger = {
+  debug: (...a) => console.debug(PREFIX, ...a),
+  info: (...a) => console.info(PREFIX, ...a),
+  warn: (...a) => console.warn(PREFIX, ...a),
+  error: (...a) => console.error(PREFIX, ...a),
+};
+
+/**
+ * Wires the testable core (ConnectionManager, NotificationDesk) to the browser: MSAL, the CIF
+ * notification API, the status indicator and @microsoft/signalr.
+ */
+export class CifAdaptor {
+  constructor(config, { win = globalThis.window, logger = consoleLogger, tokenProvider, popup, indicator } = {}) {
+    this.config = config;
+    this._win = win;
+    this._log = logger;
+    this.auth = tokenProvider || new MsalTokenProvider(config, { logger, fetch: win.fetch.bind(win) });
+    this.indicator = indicator || createIndicator({ doc: win.document, target: config.statusElement });
+    this.connection = new ConnectionManager({
+      getAccessToken: (o) => this.auth.getAccessToken(o),
+      negotiate: (accessToken) => negotiate({ functionUrl: config.functionUrl, accessToken, fetch: win.fetch.bind(win) }),
+      createConnection: (o) => createHubConnection(o),
+      backoff: createBackoff(config.reconnect),
+      logger,
+    });
+    this.desk = new NotificationDesk({
+      popup: popup || createCifPopup({ win, templateName: config.notificationTemplate, logger }),
+      invokeDecide: (decision) => this.connection.invoke(METHOD_DECIDE, decision),
+      waitForConnected: (ms) => this.connection.waitForConnected(ms),
+      notice: (level, text) => this.indicator.notice(level, text),
+      logger,
+    });
+    this.connection.on(TARGET_NOTIFY, (n) => this._safely("notify", () => this.desk.onNotify(n)));
+    this.connection.on(TARGET_WITHDRAW, (w) => this._safely("withdraw", () => this.desk.onWithdraw(w)));
+    this.connection.on(TARGET_DECIDED, (d) => this._safely("decided", () => this.desk.onDecided(d)));
+    this.connection.onStateChange((state, info) => this._showState(state, info));
+  }
+
+  /** Starts (or resumes) the connection; an agent who must sign in gets a Sign in button. */
+  async start() {
+    this.indicator.setState(ConnectionState.CONNECTING);
+    await this.connection.start();
+  }
+
+  async stop() { await this.connection.stop(); }
+
+  /** Interactive sign-in, then connect. Bound to the Sign in button (a click, so the popup is allowed). */
+  async signInAndConnect() {
+    try {
+      this.indicator.hideSignIn();
+      this.indicator.notice("info", "Signing in…");
+      await this.auth.signIn();
+      this.indicator.clearNotice();
+      await this.start();
+    } catch (err) {
+      const e = toAdaptorError(err, "Sign-in did not work. Select Sign in to try again.");
+      this._log.error("sign-in failed:", e.message);
+      this.indicator.notice("error", e.userMessage);
+      this.indicator.showSignIn(() => this.signInAndConnect());
+    }
+  }
+
+  /** Structured acknowledgement of a notification (what the seed's bare "Accepted"/"Rejected" string became). */
+  async decide(notificationId, decision, reason = null) {
+    if (decision !== "accept" && decision !== "reject") throw new TypeError(`decision must be "accept" or "reject", not ${decision}`);
+    return this.connection.invoke(METHOD_DECIDE, { notificationId, decision, reason });
+  }
+
+  _showState(state, { error, retryInMs } = {}) {
+    this.indicator.setState(state, { detail: error ? error.userMessage : undefined });
+    if (error) {
+      this._log.error(`${state}: ${error.message}`);
+      const when = retryInMs !== undefined ? ` Next try in ${Math.max(1, Math.round(retryInMs / 1000))} s.` : "";
+      const level = state === ConnectionState.DISCONNECTED ? "error" : "warning";
+      this.indicator.notice(level, `${error.userMessage || "Connection problem."}${when}`);
+      if (error instanceof AdaptorError && error.kind === ErrorKind.SIGN_IN_REQUIRED) {
+        this.indicator.showSignIn(() => this.signInAndConnect());
+      }
+    } else if (state === ConnectionState.CONNECTED) {
+      this.indicator.hideSignIn();
+      if (this._lastStateHadError) this.indicator.clearNotice();
+    }
+    this._lastStateHadError = Boolean(error);
+  }
+
+  _safely(what, fn) {
+    try { fn(); } catch (err) { this._log.error(`handling ${what} failed`, err); }
+  }
+}

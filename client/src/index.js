@@ -1,0 +1,137 @@
+/**
+ * CIF 2.0 panel script: successor of the sample's signalRadaptor.js. Built into
+ * dist/signalRadaptor.js (IIFE, global `SignalRAdaptor`, the Dynamics web resource) and
+ * dist/signalRadaptor.mjs (ES module).
+ */
+import { broadcastResponseToMainFrame } from "@azure/msal-browser/redirect-bridge";
+import { loadConfig, normaliseConfig } from "./glue/config.js";
+import { CifAdaptor, consoleLogger } from "./glue/adaptor.js";
+import { toAdaptorError } from "./core/errors.js";
+import { ConnectionState } from "./core/connection-manager.js";
+
+export { ConnectionState } from "./core/connection-manager.js";
+export { ConnectionManager, NegotiatedTokenSource } from "./core/connection-manager.js";
+export { NotificationDesk } from "./core/notification-desk.js";
+export { createBackoff } from "./core/backoff.js";
+export { negotiate } from "./core/negotiate.js";
+export { normaliseConfig } from "./glue/config.js";
+export { CifAdaptor } from "./glue/adaptor.js";
+
+export const version = "0.1.0";
+
+let adaptor = null;
+let starting = null;
+
+/**
+ * Loads the configuration (argument, else window.cifAdaptorConfig, else Dynamics environment
+ * variables), signs in silently and connects. Safe to call more than once.
+ */
+export function connectToSignalR(config) {
+  if (!starting) {
+    starting = (async () => {
+      const win = globalThis.window;
+      try {
+        const resolved = config ? normaliseConfig(config, { pageUrl: win.location.href }) : await loadConfig(win);
+        adaptor = new CifAdaptor(resolved, { win });
+        await adaptor.start();
+        return adaptor;
+      } catch (err) {
+        starting = null;
+        const e = toAdaptorError(err);
+        consoleLogger.error(e.message, e.cause || "");
+        showFatal(win, e.userMessage);
+        throw e;
+      }
+    })();
+  }
+  return starting;
+}
+
+/** (Re)starts the connection loop of the running adaptor. */
+export async function startConnection() {
+  const a = await connectToSignalR();
+  await a.start();
+}
+
+export async function stopConnection() {
+  if (adaptor) await adaptor.stop();
+}
+
+/** An access token for the presence API: silent first, interactive sign-in when required (call it from a click). */
+export async function acquireTokenSilent() {
+  const a = await connectToSignalR();
+  return a.auth.acquireToken();
+}
+
+/** Opens the interactive sign-in and connects. */
+export async function signIn() {
+  const a = await connectToSignalR();
+  return a.signInAndConnect();
+}
+
+/**
+ * Tells the server the agent's decision for a notification and returns its DecisionResult
+ * {notificationId, status: recorded|already-decided|expired|not-yours|unknown}. The popup does this
+ * by itself; this is for pages that build their own buttons.
+ */
+export async function acknowledgeMessageReceived(notificationId, decision, reason) {
+  const a = await connectToSignalR();
+  return a.decide(notificationId, decision, reason);
+}
+
+/**
+ * Kept for users of the sample. The sample posted the connection to a `userclient` function with a
+ * client-chosen user id; now the presence app records every connection itself from SignalR's
+ * `connected` event under the user id of the validated token, so there is nothing to send. Returns
+ * what the page may want to show.
+ */
+export async function registerClient() {
+  const a = await connectToSignalR();
+  return { connectionId: a.connection.connectionId, state: a.connection.state };
+}
+
+/** The running adaptor (or null before connectToSignalR). */
+export function current() { return adaptor; }
+
+function showFatal(win, text) {
+  try {
+    const doc = win.document;
+    let box = doc.getElementById("cif-adaptor-notice");
+    if (!box) {
+      box = doc.createElement("div");
+      box.id = "cif-adaptor-notice";
+      (doc.body || doc.documentElement).prepend(box);
+    }
+    box.setAttribute("role", "alert");
+    box.dataset.level = "error";
+    box.textContent = text;
+    const status = doc.getElementById("cif-adaptor-status");
+    if (status) { status.dataset.state = ConnectionState.DISCONNECTED; status.dataset.colour = "gray"; }
+  } catch { /* no DOM */ }
+}
+
+/** True in the sign-in popup / hidden iframe that MSAL opened: the page only relays the answer. */
+function isMsalResponseWindow(win) {
+  const inChild = Boolean(win.opener) || win.parent !== win;
+  const params = new URLSearchParams((win.location.hash || "").replace(/^#/, "") || win.location.search);
+  return inChild && params.has("state") && (params.has("code") || params.has("error"));
+}
+
+function autoStart() {
+  const win = globalThis.window;
+  if (!win || !win.document) return;
+  if (isMsalResponseWindow(win)) {
+    broadcastResponseToMainFrame().catch((err) => consoleLogger.error("sign-in response relay failed", err));
+    return;
+  }
+  const pageConfig = win.cifAdaptorConfig;
+  if (pageConfig && pageConfig.autoStart === false) return;
+  let inDynamics = false;
+  try { inDynamics = Boolean(win.Xrm || (win.parent !== win && win.parent.Xrm)); } catch { inDynamics = false; }
+  if (!pageConfig && !inDynamics) return; // a page that will call connectToSignalR(config) itself
+  const go = () => connectToSignalR().catch(() => { /* shown to the agent already */ });
+  if (win.document.readyState === "loading") win.document.addEventListener("DOMContentLoaded", go, { once: true });
+  else go();
+}
+
+autoStart();
