@@ -1,0 +1,184 @@
+package io.cifpipe.presence.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cifpipe.model.Names;
+import io.cifpipe.model.ledger.NotificationRecord;
+import io.cifpipe.model.ledger.NotificationState;
+import io.cifpipe.model.notification.Decision;
+import io.cifpipe.model.notification.DecisionResult;
+import io.cifpipe.model.notification.DecisionStatus;
+import io.cifpipe.model.notification.DecisionType;
+import io.cifpipe.model.notification.NotificationId;
+import io.cifpipe.model.outcome.Outcome;
+import io.cifpipe.model.outcome.OutcomeType;
+import io.cifpipe.model.validation.ValidationException;
+import io.cifpipe.runtime.servicebus.OutcomePublisher;
+import io.cifpipe.runtime.signalr.DeliveryReport;
+import io.cifpipe.runtime.signalr.SignalRRestClient;
+import io.cifpipe.runtime.tables.ConnectionRegistry;
+import io.cifpipe.runtime.tables.LedgerEntry;
+import io.cifpipe.runtime.tables.LedgerTransition;
+import io.cifpipe.runtime.tables.NotificationLedger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Hub method {@code decide}: an agent accepts or rejects a notification.
+ *
+ * <ul>
+ *   <li>Only the notified agent may decide: the caller is the invocation's {@code UserId} (set by SignalR from
+ *       the client token negotiate minted from the Entra oid) and must equal the agent id the notification id
+ *       encodes; otherwise the invocation fails ({@link DecisionRefusedException}) and nothing is read or written.</li>
+ *   <li>First decision wins across tabs and devices: the ledger row is updated with its ETag, so concurrent
+ *       decisions serialise and every later one sees the terminal state ("already-decided").</li>
+ *   <li>After the ring window (or once withdrawn/expired) a decision is refused with status "expired".</li>
+ *   <li>Recorded decisions are published to call-outcomes (outbox: the row remembers what was published,
+ *       so a retry completes a publish a crash interrupted) and the agent's other connections get
+ *       {@code decided}.</li>
+ * </ul>
+ */
+public final class DecisionService {
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionService.class);
+
+    private final NotificationLedger ledger;
+    private final ConnectionRegistry registry;
+    private final SignalRRestClient signalR;
+    private final OutcomePublisher outcomes;
+    private final Clock clock;
+
+    public DecisionService(NotificationLedger ledger, ConnectionRegistry registry, SignalRRestClient signalR,
+                           OutcomePublisher outcomes, Clock clock) {
+        this.ledger = Objects.requireNonNull(ledger);
+        this.registry = Objects.requireNonNull(registry);
+        this.signalR = Objects.requireNonNull(signalR);
+        this.outcomes = Objects.requireNonNull(outcomes);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    public DecisionResult decide(InvocationContext ctx) {
+        Decision decision = parse(ctx);
+        NotificationId.Key key = decision.key();
+        if (!ctx.hasUser() || !ctx.userId().equals(key.agentId())) {
+            LOG.warn("decide refused: connectionId={} user={} is not the agent of notificationId={}",
+                    ctx.connectionId(), ctx.userId(), decision.notificationId());
+            throw new DecisionRefusedException("not-yours", "this notification was offered to another agent");
+        }
+        Instant now = clock.instant();
+        NotificationState target = decision.decision() == DecisionType.ACCEPT
+                ? NotificationState.ACCEPTED : NotificationState.REJECTED;
+        String connectionId = ctx.connectionId();
+
+        Optional<LedgerTransition> update = ledger.update(key.callId(), key.agentId(),
+                e -> apply(e, target, now, connectionId, decision.reason()));
+        if (update.isEmpty()) {
+            LOG.info("decide: unknown notificationId={}", decision.notificationId());
+            return new DecisionResult(decision.notificationId(), DecisionStatus.UNKNOWN, null);
+        }
+        LedgerTransition t = update.get();
+        LedgerEntry after = t.after();
+        NotificationRecord r = after.record();
+        if (t.changed()) {
+            LOG.info("decision recorded notificationId={} callId={} outcome={} connectionId={}",
+                    r.notificationId(), r.callId(), target, connectionId);
+            publish(t.before().state() == NotificationState.OFFERED, after);
+            tellOtherConnections(after, connectionId, r.state());
+            return new DecisionResult(r.notificationId(), DecisionStatus.RECORDED, r.state().outcome().orElseThrow());
+        }
+        return notChanged(after, target, connectionId, now);
+    }
+
+    /** Pure: the entry after this decision, or the same entry when the decision cannot apply. */
+    private static LedgerEntry apply(LedgerEntry e, NotificationState target, Instant now, String connectionId,
+                                     String reason) {
+        NotificationRecord r = e.record();
+        if (r.isPastExpiry(now) || r.state().isTerminal()) {
+            return e;
+        }
+        if (r.state() == NotificationState.OFFERED) {
+            // notify reached the client before dispatch recorded DELIVERED: the decision proves delivery.
+            r = r.moveTo(NotificationState.DELIVERED, now, connectionId, null);
+        }
+        return e.withRecord(r.moveTo(target, now, connectionId, reason)).withDeliveredTo(List.of(connectionId));
+    }
+
+    private DecisionResult notChanged(LedgerEntry entry, NotificationState target, String connectionId, Instant now) {
+        NotificationRecord r = entry.record();
+        NotificationState s = r.state();
+        if (s == NotificationState.ACCEPTED || s == NotificationState.REJECTED) {
+            if (entry.outcomePending()) {
+                // A crash/outage interrupted the winner's publish: finish it (MessageId makes it idempotent).
+                publish(false, entry);
+            }
+            boolean sameCaller = connectionId.equals(r.connectionId()) && s == target;
+            LOG.info("decide: notificationId={} already {} (by connectionId={}); caller={}", r.notificationId(), s,
+                    r.connectionId(), connectionId);
+            return new DecisionResult(r.notificationId(),
+                    sameCaller ? DecisionStatus.RECORDED : DecisionStatus.ALREADY_DECIDED, s.outcome().orElseThrow());
+        }
+        LOG.info("decide: notificationId={} refused as expired (state={}, expiresAt={}, now={})", r.notificationId(),
+                s, r.expiresAt(), now);
+        return new DecisionResult(r.notificationId(), DecisionStatus.EXPIRED, s.outcome().filter(OutcomeType::isTerminal).orElse(null));
+    }
+
+    private void publish(boolean alsoDelivered, LedgerEntry entry) {
+        NotificationRecord r = entry.record();
+        if (alsoDelivered) {
+            Instant deliveredAt = r.enteredAt(NotificationState.DELIVERED);
+            outcomes.publish(new Outcome(r.notificationId(), r.callId(), r.agentId(), OutcomeType.DELIVERED, deliveredAt,
+                    r.connectionId(), null, Duration.between(r.offeredAt(), deliveredAt).toMillis()), r.traceparent());
+        }
+        outcomes.publish(r.toOutcome(), r.traceparent());
+        ledger.markPublished(r.callId(), r.agentId(), r.state());
+    }
+
+    /** The popup closes in the agent's other tabs/devices; failures only delay that (the ring window ends it). */
+    private void tellOtherConnections(LedgerEntry entry, String deciding, NotificationState state) {
+        NotificationRecord r = entry.record();
+        try {
+            Set<String> others = new LinkedHashSet<>();
+            registry.listForUser(r.agentId()).forEach(c -> others.add(c.connectionId()));
+            others.addAll(entry.deliveredTo());
+            others.remove(deciding);
+            if (others.isEmpty()) {
+                return;
+            }
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("notificationId", r.notificationId());
+            payload.put("outcome", state.outcome().orElseThrow().wireName());
+            DeliveryReport report = signalR.sendToConnections(others, Names.TARGET_DECIDED, List.of(payload));
+            for (String gone : report.gone()) {
+                registry.remove(r.agentId(), gone);
+            }
+            if (!report.failed().isEmpty()) {
+                LOG.warn("decided not sent to {} connection(s) of agent {}", report.failed().size(), r.agentId());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("decided fan-out for notificationId={} failed: {}", r.notificationId(), e.toString());
+        }
+    }
+
+    private static Decision parse(InvocationContext ctx) {
+        List<JsonNode> args = ctx.arguments();
+        if (args.size() != 1) {
+            throw new DecisionRefusedException("invalid", "decide takes exactly one argument {notificationId, decision, reason}");
+        }
+        try {
+            return Decision.fromJson(args.get(0));
+        } catch (ValidationException e) {
+            StringBuilder sb = new StringBuilder(e.problem().detail() == null ? "invalid decision" : e.problem().detail());
+            e.errors().forEach(fe -> sb.append("; ").append(fe.pointer()).append(' ').append(fe.message()));
+            throw new DecisionRefusedException("invalid", sb.toString());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.cifpipe.presence.upstream;
+
+import io.cifpipe.model.Names;
+import io.cifpipe.model.ledger.NotificationRecord;
+import io.cifpipe.model.ledger.NotificationState;
+import io.cifpipe.runtime.servicebus.OutcomePublisher;
+import io.cifpipe.runtime.signalr.SendResult;
+import io.cifpipe.runtime.signalr.SignalRRestClient;
+import io.cifpipe.runtime.tables.LedgerEntry;
+import io.cifpipe.runtime.tables.LedgerTransition;
+import io.cifpipe.runtime.tables.NotificationLedger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * On connect, re-sends the agent's open notifications (OFFERED or DELIVERED, ring window still running) to
+ * the new connection. An OFFERED one becomes DELIVERED by the same ETag-guarded ledger write dispatch uses,
+ * so whichever of dispatch (retrying an offline agent) and this wins publishes {@code Delivered} once; the
+ * client de-duplicates {@code notify} by notification id, so a double send is harmless.
+ *
+ * <p>Depends only on shared-runtime types, so it can move there if dispatch wants the same code path.
+ */
+public final class PendingNotificationRedelivery implements ConnectionService.PendingRedelivery {
+    private static final Logger LOG = LoggerFactory.getLogger(PendingNotificationRedelivery.class);
+
+    private final NotificationLedger ledger;
+    private final SignalRRestClient signalR;
+    private final OutcomePublisher outcomes;
+    private final Clock clock;
+
+    public PendingNotificationRedelivery(NotificationLedger ledger, SignalRRestClient signalR,
+                                         OutcomePublisher outcomes, Clock clock) {
+        this.ledger = Objects.requireNonNull(ledger);
+        this.signalR = Objects.requireNonNull(signalR);
+        this.outcomes = Objects.requireNonNull(outcomes);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    @Override
+    public int redeliver(String userId, String connectionId) {
+        int sent = 0;
+        for (LedgerEntry pending : ledger.findPendingForAgent(userId)) {
+            NotificationRecord r = pending.record();
+            if (r.isPastExpiry(clock.instant()) || !r.isOpen()) {
+                continue;
+            }
+            SendResult result = signalR.sendToConnection(connectionId, Names.TARGET_NOTIFY, List.of(r.toNotification()));
+            if (result == SendResult.GONE) {
+                LOG.info("redelivery: connectionId={} already gone", connectionId);
+                return sent;
+            }
+            sent++;
+            Instant at = clock.instant();
+            Optional<LedgerTransition> t = ledger.update(r.callId(), r.agentId(), e -> recordDelivery(e, connectionId, at));
+            if (t.isPresent() && t.get().changed() && t.get().before().state() == NotificationState.OFFERED
+                    && t.get().after().state() == NotificationState.DELIVERED) {
+                NotificationRecord delivered = t.get().after().record();
+                outcomes.publish(delivered.toOutcome(), delivered.traceparent());
+                ledger.markPublished(delivered.callId(), delivered.agentId(), NotificationState.DELIVERED);
+            }
+            LOG.info("redelivered notificationId={} callId={} to connectionId={}", r.notificationId(), r.callId(), connectionId);
+        }
+        return sent;
+    }
+
+    private static LedgerEntry recordDelivery(LedgerEntry e, String connectionId, Instant at) {
+        NotificationRecord r = e.record();
+        if (r.state() == NotificationState.OFFERED && !r.isPastExpiry(at)) {
+            return e.withRecord(r.moveTo(NotificationState.DELIVERED, at, connectionId, null))
+                    .withDeliveredTo(List.of(connectionId));
+        }
+        if (r.state() == NotificationState.DELIVERED) {
+            return e.withDeliveredTo(List.of(connectionId));
+        }
+        return e;
+    }
+}
