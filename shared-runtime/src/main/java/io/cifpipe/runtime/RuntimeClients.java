@@ -9,7 +9,10 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import io.cifpipe.model.Setting;
+import io.cifpipe.model.event.CallEventCodec;
+import io.cifpipe.model.event.CallEventLimits;
 import io.cifpipe.model.json.Json;
+import io.cifpipe.runtime.servicebus.CallEventSender;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
 import io.cifpipe.runtime.servicebus.QueueSender;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
@@ -46,6 +49,8 @@ public final class RuntimeClients implements AutoCloseable {
     private final Lazy<ConnectionRegistry> connections;
     private final Lazy<NotificationLedger> ledger;
     private final Lazy<OutcomePublisher> outcomes;
+    private final Lazy<CallEventCodec> codec;
+    private final Lazy<CallEventSender> callEvents;
 
     public RuntimeClients(Function<String, String> settings, Clock clock) {
         this.settings = Objects.requireNonNull(settings);
@@ -61,6 +66,9 @@ public final class RuntimeClients implements AutoCloseable {
                 .build());
         this.connections = new Lazy<>(() -> new ConnectionRegistry(table(Setting.CONNECTIONS_TABLE)));
         this.ledger = new Lazy<>(() -> new NotificationLedger(table(Setting.NOTIFICATIONS_TABLE), clock));
+        this.codec = new Lazy<>(() -> new CallEventCodec(CallEventLimits.DEFAULT.withMaxRingSeconds(intSetting(Setting.MAX_RING_SECONDS))));
+        this.callEvents = new Lazy<>(() -> new CallEventSender(queueSender(Setting.CALL_EVENTS_QUEUE.require(settings)),
+                codec.get()::encode, intSetting(Setting.DEFAULT_RING_SECONDS), intSetting(Setting.MAX_RING_SECONDS)));
         this.outcomes = new Lazy<>(() -> new OutcomePublisher(queueSender(Setting.CALL_OUTCOMES_QUEUE.require(settings))));
     }
 
@@ -107,6 +115,12 @@ public final class RuntimeClients implements AutoCloseable {
     public SignalRRestClient signalR() { return signalR.get(); }
 
     public OutcomePublisher outcomes() { return outcomes.get(); }
+
+    /** The call-event codec with this app's MaxRingSeconds. */
+    public CallEventCodec codec() { return codec.get(); }
+
+    /** Sender of call events to the call-events queue (ingress). */
+    public CallEventSender callEvents() { return callEvents.get(); }
 
     /** A sender to {@code queue}; all senders share the app's one AMQP connection. */
     public QueueSender queueSender(String queue) {
