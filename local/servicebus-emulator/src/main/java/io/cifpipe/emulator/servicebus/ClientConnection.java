@@ -1,0 +1,407 @@
+package io.cifpipe.emulator.servicebus;
+
+import io.vertx.proton.ProtonConnection;
+import io.vertx.proton.ProtonDelivery;
+import io.vertx.proton.ProtonLink;
+import io.vertx.proton.ProtonQoS;
+import io.vertx.proton.ProtonReceiver;
+import io.vertx.proton.ProtonSender;
+import io.vertx.proton.impl.RawMessageReceiver;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.UnsignedLong;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.transport.AmqpError;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.amqp.transport.LinkError;
+import org.apache.qpid.proton.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: CBS authorisation state, reply links, and the links to entities and management nodes.
+ */
+final class ClientConnection {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+  static final String CBS_ADDRESS = "$cbs";
+  static final String MANAGEMENT_SUFFIX = "/$management";
+  static final Symbol SESSION_FILTER = Symbol.valueOf("com.microsoft:session-filter");
+  private static final int SENDER_CREDIT = 500;
+
+  /** A put-token result: the audience path it was granted for. */
+  private record Claim(String audiencePath, Set<AccessRight> rights, Instant expiresAt) {}
+
+  private final Broker broker;
+  private final ProtonConnection connection;
+  private final List<Claim> claims = new ArrayList<>();
+  private final Map<String, ProtonSender> replyLinks = new HashMap<>();
+  private final List<Consumer> consumers = new ArrayList<>();
+  private boolean closed;
+
+  ClientConnection(Broker broker, ProtonConnection connection) {
+    this.broker = broker;
+    this.connection = connection;
+  }
+
+  void start() {
+    connection.openHandler(result -> {
+      if (result.succeeded()) {
+        connection.setContainer("servicebus-emulator");
+        connection.open();
+      }
+    });
+    connection.closeHandler(result -> {
+      connection.close();
+      cleanUp();
+      connection.disconnect();
+    });
+    connection.disconnectHandler(c -> {
+      cleanUp();
+      c.disconnect();
+    });
+    connection.sessionOpenHandler(session -> {
+      session.closeHandler(r -> session.close());
+      session.open();
+    });
+    connection.senderOpenHandler(this::onClientReceiverAttach);
+    connection.receiverOpenHandler(this::onClientSenderAttach);
+  }
+
+  private void cleanUp() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Consumer consumer : new ArrayList<>(consumers)) {
+      consumer.entity.removeConsumer(consumer);
+    }
+    consumers.clear();
+    replyLinks.clear();
+  }
+
+  // ---------------------------------------------------------------- links where the client receives
+
+  private void onClientReceiverAttach(ProtonSender link) {
+    String source = link.getRemoteSource() == null ? null : link.getRemoteSource().getAddress();
+    String target = link.getRemoteTarget() == null ? null : link.getRemoteTarget().getAddress();
+    if (source == null) {
+      refuse(link, AmqpError.INVALID_FIELD, "A receive link needs a source address.");
+      return;
+    }
+    if (source.equals(CBS_ADDRESS) || source.endsWith(MANAGEMENT_SUFFIX)) {
+      if (source.endsWith(MANAGEMENT_SUFFIX)) {
+        String entityPath = source.substring(0, source.length() - MANAGEMENT_SUFFIX.length());
+        if (broker.resolve(entityPath) == null) {
+          refuse(link, AmqpError.NOT_FOUND, notFound(entityPath));
+          return;
+        }
+      }
+      link.setSource(link.getRemoteSource());
+      link.setTarget(link.getRemoteTarget());
+      link.setQoS(ProtonQoS.AT_MOST_ONCE);
+      String replyTo = target == null ? link.getName() : target;
+      link.closeHandler(r -> {
+        replyLinks.remove(replyTo, link);
+        link.close();
+      });
+      link.detachHandler(r -> {
+        replyLinks.remove(replyTo, link);
+        link.detach();
+      });
+      replyLinks.put(replyTo, link);
+      link.open();
+      return;
+    }
+    QueueEntity entity = broker.resolve(source);
+    if (entity == null) {
+      refuse(link, AmqpError.NOT_FOUND, notFound(source));
+      return;
+    }
+    if (!authorised(entity.path, AccessRight.LISTEN)) {
+      refuse(link, AmqpError.UNAUTHORIZED_ACCESS, unauthorised(entity.path, AccessRight.LISTEN));
+      return;
+    }
+    if (link.getRemoteSource() instanceof Source s && s.getFilter() != null && s.getFilter().containsKey(SESSION_FILTER)) {
+      refuse(link, AmqpError.NOT_IMPLEMENTED, "Session-enabled entities are not supported by this emulator.");
+      return;
+    }
+    boolean receiveAndDelete = link.getRemoteQoS() == ProtonQoS.AT_MOST_ONCE;
+    link.setSource(link.getRemoteSource());
+    link.setTarget(link.getRemoteTarget());
+    link.setQoS(receiveAndDelete ? ProtonQoS.AT_MOST_ONCE : ProtonQoS.AT_LEAST_ONCE);
+    link.setAutoSettle(false);
+    Consumer consumer = new Consumer(link, entity, receiveAndDelete);
+    link.sendQueueDrainHandler(s -> {
+      consumer.paused = false;
+      entity.dispatch();
+    });
+    Runnable detach = () -> {
+      if (consumers.remove(consumer)) {
+        entity.removeConsumer(consumer);
+      }
+    };
+    link.closeHandler(r -> {
+      detach.run();
+      link.close();
+    });
+    link.detachHandler(r -> {
+      detach.run();
+      link.detach();
+    });
+    link.open();
+    consumers.add(consumer);
+    entity.addConsumer(consumer);
+  }
+
+  // ---------------------------------------------------------------- links where the client sends
+
+  private void onClientSenderAttach(ProtonReceiver created) {
+    RawMessageReceiver link = new RawMessageReceiver(created);
+    String target = link.getRemoteTarget() == null ? null : link.getRemoteTarget().getAddress();
+    if (target == null) {
+      refuse(link, AmqpError.INVALID_FIELD, "A send link needs a target address.");
+      return;
+    }
+    link.setTarget(link.getRemoteTarget());
+    link.setSource(link.getRemoteSource());
+    if (target.equals(CBS_ADDRESS)) {
+      link.maxPayloadBytes(64 * 1024).rawHandler(this::onCbsRequest);
+      openSendLink(link, 64 * 1024);
+      return;
+    }
+    if (target.endsWith(MANAGEMENT_SUFFIX)) {
+      String entityPath = target.substring(0, target.length() - MANAGEMENT_SUFFIX.length());
+      QueueEntity entity = broker.resolve(entityPath);
+      if (entity == null) {
+        refuse(link, AmqpError.NOT_FOUND, notFound(entityPath));
+        return;
+      }
+      if (!authorised(entity.path, AccessRight.LISTEN) && !authorised(entity.path, AccessRight.SEND)) {
+        refuse(link, AmqpError.UNAUTHORIZED_ACCESS, unauthorised(entity.path, AccessRight.LISTEN));
+        return;
+      }
+      ManagementNode node = new ManagementNode(broker, entity, this);
+      long max = Math.max(1024 * 1024, entity.options.maxMessageSizeBytes() * 4);
+      link.maxPayloadBytes(max).rawHandler((delivery, format, payload) -> node.onRequest(link, delivery, payload));
+      openSendLink(link, max);
+      return;
+    }
+    QueueEntity entity = broker.resolve(target);
+    if (entity == null) {
+      refuse(link, AmqpError.NOT_FOUND, notFound(target));
+      return;
+    }
+    if (entity.isDeadLetterQueue()) {
+      refuse(link, AmqpError.NOT_ALLOWED, "Messages cannot be sent to a dead-letter queue ('" + entity.path + "').");
+      return;
+    }
+    if (!authorised(entity.path, AccessRight.SEND)) {
+      refuse(link, AmqpError.UNAUTHORIZED_ACCESS, unauthorised(entity.path, AccessRight.SEND));
+      return;
+    }
+    long max = entity.options.maxMessageSizeBytes();
+    link.maxPayloadBytes(max)
+        .rawHandler((delivery, format, payload) -> onMessageTransfer(entity, link, delivery, format, payload));
+    openSendLink(link, max);
+  }
+
+  private void openSendLink(RawMessageReceiver link, long maxMessageSize) {
+    link.setMaxMessageSize(UnsignedLong.valueOf(maxMessageSize));
+    link.setQoS(link.getRemoteQoS());
+    link.oversizeHandler(l -> {
+      l.setCondition(new ErrorCondition(LinkError.MESSAGE_SIZE_EXCEEDED,
+          "The message exceeds the maximum message size of " + maxMessageSize + " bytes."));
+      l.close();
+    });
+    link.closeHandler(r -> link.close());
+    link.detachHandler(r -> link.detach());
+    link.open();
+    link.flow(SENDER_CREDIT);
+  }
+
+  private void replenish(RawMessageReceiver link) {
+    int left = link.creditLeft();
+    if (link.isOpen() && left < SENDER_CREDIT / 2) {
+      link.flow(SENDER_CREDIT - left);
+    }
+  }
+
+  private void onMessageTransfer(QueueEntity entity, RawMessageReceiver link, ProtonDelivery delivery, int format,
+      byte[] payload) {
+    replenish(link);
+    List<AmqpCodec.Encoded> messages;
+    try {
+      messages = AmqpCodec.decodeTransfer(format, payload);
+    } catch (IllegalArgumentException e) {
+      reject(delivery, new ErrorCondition(AmqpError.DECODE_ERROR, "The message could not be decoded."));
+      return;
+    }
+    for (AmqpCodec.Encoded m : messages) {
+      if (m.size() > entity.options.maxMessageSizeBytes()) {
+        reject(delivery, new ErrorCondition(LinkError.MESSAGE_SIZE_EXCEEDED,
+            "A message in the batch exceeds the maximum message size of " + entity.options.maxMessageSizeBytes()
+                + " bytes."));
+        return;
+      }
+    }
+    long total = messages.stream().mapToLong(AmqpCodec.Encoded::size).sum();
+    if (!entity.hasRoomFor(total)) {
+      reject(delivery, new ErrorCondition(AmqpError.RESOURCE_LIMIT_EXCEEDED,
+          "The maximum entity size has been reached for '" + entity.path + "'."));
+      return;
+    }
+    // Acknowledge once every message of the transfer is stored (journal mode: durable).
+    AtomicInteger pending = new AtomicInteger(messages.size());
+    Runnable onStored = () -> {
+      if (pending.decrementAndGet() == 0 && !delivery.isSettled()) {
+        delivery.disposition(Accepted.getInstance(), true);
+      }
+    };
+    long now = broker.now();
+    for (AmqpCodec.Encoded m : messages) {
+      try {
+        entity.accept(m.message(), m.size(), now, onStored);
+      } catch (QueueEntity.QuotaExceededException e) {
+        reject(delivery, new ErrorCondition(AmqpError.RESOURCE_LIMIT_EXCEEDED, e.getMessage()));
+        return;
+      }
+    }
+  }
+
+  private static void reject(ProtonDelivery delivery, ErrorCondition error) {
+    if (delivery.isSettled()) {
+      return;
+    }
+    Rejected rejected = new Rejected();
+    rejected.setError(error);
+    delivery.disposition(rejected, true);
+  }
+
+  // ---------------------------------------------------------------- CBS
+
+  private void onCbsRequest(ProtonDelivery delivery, int format, byte[] payload) {
+    if (!delivery.isSettled()) {
+      delivery.disposition(Accepted.getInstance(), true);
+    }
+    Message request;
+    try {
+      request = AmqpCodec.decode(payload, 0, payload.length);
+    } catch (RuntimeException e) {
+      return; // nothing to correlate a reply with
+    }
+    Map<String, Object> props = applicationProperties(request);
+    Object operation = props.get("operation");
+    Object audience = props.get("name");
+    Object body = request.getBody() instanceof AmqpValue value ? value.getValue() : null;
+    if (!"put-token".equals(operation)) {
+      reply(request, 400, "Unsupported CBS operation '" + operation + "'.", Map.of());
+      return;
+    }
+    if (!(audience instanceof String name) || !(body instanceof String token)) {
+      reply(request, 400, "put-token needs a 'name' and a string token body.", Map.of());
+      return;
+    }
+    try {
+      SasTokenValidator.Grant grant = broker.validator().validate(token, name);
+      claims.removeIf(c -> c.expiresAt().isBefore(broker.clock().instant()));
+      claims.add(new Claim(SasTokenValidator.normalisedPath(name), grant.rights(), grant.expiresAt()));
+      reply(request, 202, "Accepted", Map.of());
+    } catch (SasTokenValidator.RejectedTokenException e) {
+      LOG.debug("put-token refused for {}: {}", name, e.getMessage());
+      reply(request, 401, e.getMessage(), Map.of("error-condition", AmqpError.UNAUTHORIZED_ACCESS.toString()));
+    }
+  }
+
+  boolean authorised(String entityPath, AccessRight right) {
+    String path = SasTokenValidator.normalisedPath(entityPath);
+    Instant now = broker.clock().instant();
+    for (Claim claim : claims) {
+      if (claim.expiresAt().isAfter(now) && claim.rights().contains(right)
+          && SasTokenValidator.pathCovers(claim.audiencePath(), path)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Sends a request/response reply on the client's reply-to link (CBS uses status-code, management statusCode). */
+  void reply(Message request, int status, String description, Map<String, Object> extraProperties) {
+    String replyTo = request.getReplyTo();
+    ProtonSender link = replyTo == null ? null : replyLinks.get(replyTo);
+    if (link == null || !link.isOpen()) {
+      LOG.debug("no reply link '{}' for a request; reply dropped", replyTo);
+      return;
+    }
+    Message response = Proton.message();
+    response.setCorrelationId(request.getMessageId());
+    Map<String, Object> props = new HashMap<>();
+    props.put("status-code", status);
+    props.put("status-description", description);
+    props.putAll(extraProperties);
+    response.setApplicationProperties(new ApplicationProperties(props));
+    link.send(response);
+  }
+
+  /** Sends a management reply (camel-case status keys, body always present). */
+  void managementReply(Message request, int status, String description, String errorCondition, Map<String, Object> body) {
+    String replyTo = request.getReplyTo();
+    ProtonSender link = replyTo == null ? null : replyLinks.get(replyTo);
+    if (link == null || !link.isOpen()) {
+      LOG.debug("no reply link '{}' for a management request; reply dropped", replyTo);
+      return;
+    }
+    Message response = Proton.message();
+    response.setCorrelationId(request.getMessageId());
+    Map<String, Object> props = new HashMap<>();
+    props.put("statusCode", status);
+    props.put("statusDescription", description);
+    if (errorCondition != null) {
+      props.put("errorCondition", Symbol.valueOf(errorCondition));
+    }
+    response.setApplicationProperties(new ApplicationProperties(props));
+    response.setBody(new AmqpValue(body == null ? Map.of() : body));
+    link.send(response);
+  }
+
+  static Map<String, Object> applicationProperties(Message message) {
+    ApplicationProperties props = message.getApplicationProperties();
+    if (props == null || props.getValue() == null) {
+      return Map.of();
+    }
+    Map<String, Object> result = new HashMap<>();
+    props.getValue().forEach((k, v) -> result.put(String.valueOf(k), v));
+    return result;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private String notFound(String path) {
+    String host = connection.getRemoteHostname() == null ? "localhost" : connection.getRemoteHostname();
+    return "The messaging entity 'sb://" + host + "/" + SasTokenValidator.normalisedPath(path) + "' could not be found.";
+  }
+
+  private static String unauthorised(String path, AccessRight right) {
+    return "Unauthorized access. '" + (right == AccessRight.SEND ? "Send" : "Listen")
+        + "' claim(s) are required to perform this operation on '" + path + "'. Put a valid token first ($cbs).";
+  }
+
+  /** Refuses a link the standard way: attach with no terminus, then detach with the error. */
+  private static void refuse(ProtonLink<?> link, Symbol condition, String description) {
+    link.setSource(null);
+    link.setTarget(null);
+    link.setCondition(new ErrorCondition(condition, description));
+    link.open();
+    link.close();
+  }
+}

@@ -1,0 +1,50 @@
+package io.cifpipe.emulator.servicebus;
+
+import io.vertx.proton.ProtonDelivery;
+import java.util.UUID;
+import org.apache.qpid.proton.message.Message;
+
+/** One message held by an entity. Mutable; touched only on the broker's event-loop thread. */
+final class StoredMessage {
+  final long sequenceNumber;
+  final long enqueuedAtMillis;
+  final int sizeBytes;
+  final String messageId;
+  /** The message as sent (header, properties, application-properties, body, user annotations). */
+  Message message;
+  /** Effective time to live (min of the message's and the queue default); 0 = never expires. */
+  long ttlMillis;
+  /** Set when the message becomes active (scheduled messages: at their enqueue time). */
+  long expiresAtMillis = Long.MAX_VALUE;
+  /** Raw Service Bus semantics: 0 on first delivery, +1 per abandon / lock loss. */
+  int deliveryCount;
+  boolean deferred;
+  /** Scheduled enqueue time in epoch ms while the message is scheduled, else 0. */
+  long scheduledAtMillis;
+  String deadLetterSource;
+
+  UUID lockToken;
+  long lockedUntilMillis;
+  Consumer lockedBy;
+  ProtonDelivery linkDelivery;
+
+  StoredMessage(long sequenceNumber, long enqueuedAtMillis, int sizeBytes, String messageId, Message message) {
+    this.sequenceNumber = sequenceNumber;
+    this.enqueuedAtMillis = enqueuedAtMillis;
+    this.sizeBytes = sizeBytes;
+    this.messageId = messageId;
+    this.message = message;
+  }
+
+  boolean isLocked() {
+    return lockToken != null;
+  }
+
+  boolean isScheduled() {
+    return scheduledAtMillis != 0;
+  }
+
+  boolean isAvailable() {
+    return !isLocked() && !deferred && !isScheduled();
+  }
+}
