@@ -166,7 +166,7 @@ export class ConnectionManager {
       for (const [target, handler] of Object.entries(this._handlers)) conn.on(target, handler);
       conn.onreconnecting((err) => {
         if (conn !== this._conn) return;
-        this._log.warn("SignalR connection lost; reconnecting", err);
+        this._log.warn(`SignalR connection lost; reconnecting${err ? `: ${err.message}` : ""}`);
         this._setState(ConnectionState.RECONNECTING, { error: err ? toAdaptorError(err, "The connection to the call service dropped; reconnecting.") : undefined });
       });
       conn.onreconnected(() => {
@@ -205,7 +205,7 @@ export class ConnectionManager {
     if (conn !== this._conn || gen !== this._generation || !this._running) return;
     this._conn = null;
     const error = err ? toAdaptorError(err, "The connection to the call service closed; reconnecting.") : undefined;
-    this._log.warn("SignalR connection closed; building a new one", err);
+    this._log.warn(`SignalR connection closed; building a new one${err ? `: ${err.message}` : ""}`);
     this._scheduleRetry(gen, error);
   }
 

@@ -85,9 +85,10 @@ export class CifAdaptor {
     if (error) {
       this._log.error(`${state}: ${error.message}`);
       const when = retryInMs !== undefined ? ` Next try in ${Math.max(1, Math.round(retryInMs / 1000))} s.` : "";
-      const level = state === ConnectionState.DISCONNECTED ? "error" : "warning";
+      const signIn = error instanceof AdaptorError && error.kind === ErrorKind.SIGN_IN_REQUIRED;
+      const level = state === ConnectionState.DISCONNECTED && !signIn ? "error" : "warning";
       this.indicator.notice(level, `${error.userMessage || "Connection problem."}${when}`);
-      if (error instanceof AdaptorError && error.kind === ErrorKind.SIGN_IN_REQUIRED) {
+      if (signIn) {
         this.indicator.showSignIn(() => this.signInAndConnect());
       }
     } else if (state === ConnectionState.CONNECTED) {

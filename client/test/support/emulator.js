@@ -24,10 +24,11 @@ export function requireJavaAndJar() {
 }
 
 /** @returns {Promise<{endpoint: string, port: number, accessKey: string, stop: () => Promise<void>, stderr: () => string}>} */
-export async function startEmulator({ port = 0, accessKey, upstream } = {}) {
+export async function startEmulator({ port = 0, accessKey, upstream, allowOrigins = [] } = {}) {
   requireJavaAndJar();
   const args = ["-Xss512k", "-XX:TieredStopAtLevel=1", "-jar", EMULATOR_JAR, "--port", String(port), "--access-key", accessKey];
   if (upstream) args.push("--upstream", upstream);
+  for (const o of allowOrigins) args.push("--allow-origin", o);
   const child = spawn("java", args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => { stderr = (stderr + d).slice(-20_000); });
@@ -82,16 +83,28 @@ function b64url(o) { return Buffer.from(JSON.stringify(o)).toString("base64url")
  * user) and the SignalR upstream webhook (answers `decide` invocations through `decideHandler`).
  * `tokenLifetimes` lets a test hand out expired tokens first.
  */
-export async function startPresenceStandIn({ hub = "cifhub", decideHandler, tokenLifetimes = [] }) {
+export async function startPresenceStandIn({ hub = "cifhub", decideHandler, tokenLifetimes = [],
+  userFromAuthorization = (header) => { const m = /^Bearer entra:(.+)$/.exec(header || ""); return m ? m[1] : null; },
+  allowOrigins = [] }) {
   const state = { endpoint: null, accessKey: null, negotiations: [], upstream: [], lifetimes: [...tokenLifetimes] };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://x");
+    const origin = req.headers.origin;
+    if (origin && allowOrigins.includes(origin)) {
+      // an allow-list, never "*": what the real presence app's CORS must do as well
+      res.setHeader("access-control-allow-origin", origin);
+      res.setHeader("vary", "Origin");
+    }
+    if (req.method === "OPTIONS") {
+      res.setHeader("access-control-allow-methods", "POST");
+      res.setHeader("access-control-allow-headers", "authorization, content-type, x-requested-with, x-signalr-user-agent");
+      res.writeHead(204); res.end();
+      return;
+    }
     const body = await new Promise((r) => { let b = ""; req.on("data", (d) => { b += d; }); req.on("end", () => r(b)); });
     if (req.method === "POST" && url.pathname === "/api/negotiate") {
-      const auth = req.headers.authorization || "";
-      const m = /^Bearer entra:(.+)$/.exec(auth);
-      if (!m) { res.writeHead(401, { "content-type": "application/problem+json" }); res.end(JSON.stringify({ title: "Unauthorized", status: 401 })); return; }
-      const userId = m[1];
+      const userId = userFromAuthorization(req.headers.authorization);
+      if (!userId) { res.writeHead(401, { "content-type": "application/problem+json" }); res.end(JSON.stringify({ title: "Unauthorized", status: 401 })); return; }
       const lifetime = state.lifetimes.length ? state.lifetimes.shift() : 3600;
       const clientUrl = `${state.endpoint}/client/?hub=${hub}`;
       const accessToken = mintJwt(state.accessKey, { aud: clientUrl, nameid: userId }, lifetime);
@@ -126,6 +139,7 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
     upstreamUrl: `http://127.0.0.1:${port}/runtime/webhooks/signalr`,
     state,
     bind(emulator) { state.endpoint = emulator.endpoint; state.accessKey = emulator.accessKey; },
+    allowOrigin(origin) { allowOrigins.push(origin); },
     close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
   };
 }
