@@ -50,6 +50,8 @@ import java.util.Set;
  */
 public final class DecisionService {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionService.class);
+    /** After this, an unpublished decision is taken as interrupted and any later decide republishes it. */
+    static final Duration PUBLISH_GRACE = Duration.ofSeconds(10);
 
     private final NotificationLedger ledger;
     private final ConnectionRegistry registry;
@@ -116,11 +118,12 @@ public final class DecisionService {
         NotificationRecord r = entry.record();
         NotificationState s = r.state();
         if (s == NotificationState.ACCEPTED || s == NotificationState.REJECTED) {
-            if (entry.outcomePending()) {
+            boolean sameCaller = connectionId.equals(r.connectionId()) && s == target;
+            if (entry.outcomePending() && (sameCaller || isOverdue(r, now))) {
                 // A crash/outage interrupted the winner's publish: finish it (MessageId makes it idempotent).
+                // Not for a concurrent loser while the winner is still publishing: that would only duplicate.
                 publish(false, entry);
             }
-            boolean sameCaller = connectionId.equals(r.connectionId()) && s == target;
             LOG.info("decide: notificationId={} already {} (by connectionId={}); caller={}", r.notificationId(), s,
                     r.connectionId(), connectionId);
             return new DecisionResult(r.notificationId(),
@@ -129,6 +132,12 @@ public final class DecisionService {
         LOG.info("decide: notificationId={} refused as expired (state={}, expiresAt={}, now={})", r.notificationId(),
                 s, r.expiresAt(), now);
         return new DecisionResult(r.notificationId(), DecisionStatus.EXPIRED, s.outcome().filter(OutcomeType::isTerminal).orElse(null));
+    }
+
+    /** The decision was recorded long enough ago that its publish is not merely still in flight. */
+    private static boolean isOverdue(NotificationRecord r, Instant now) {
+        Instant decidedAt = r.enteredAt(r.state());
+        return decidedAt != null && decidedAt.plus(PUBLISH_GRACE).isBefore(now);
     }
 
     private void publish(boolean alsoDelivered, LedgerEntry entry) {
