@@ -1,6 +1,5 @@
 package io.cifpipe.model.notification;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cifpipe.model.json.Json;
 import io.cifpipe.model.validation.FieldError;
@@ -34,9 +33,8 @@ public record Decision(String notificationId, DecisionType decision, String reas
         JsonNode node;
         try {
             node = Json.strictMapper().readTree(body);
-        } catch (JacksonException | RuntimeException e) {
-            throw ValidationException.malformed("not valid JSON");
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | RuntimeException e) {
+            // Jackson reports bad input (syntax, encoding, depth) as IOException; never let it escape as another type
             throw ValidationException.malformed("not valid JSON");
         }
         return fromJson(node);
