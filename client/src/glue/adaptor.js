@@ -83,7 +83,7 @@ export class CifAdaptor {
   _showState(state, { error, retryInMs } = {}) {
     this.indicator.setState(state, { detail: error ? error.userMessage : undefined });
     if (error) {
-      this._log.error(`${state}: ${error.message}`);
+      // details are already in the console (ConnectionManager logs each failure once)
       const when = retryInMs !== undefined ? ` Next try in ${Math.max(1, Math.round(retryInMs / 1000))} s.` : "";
       const signIn = error instanceof AdaptorError && error.kind === ErrorKind.SIGN_IN_REQUIRED;
       const level = state === ConnectionState.DISCONNECTED && !signIn ? "error" : "warning";

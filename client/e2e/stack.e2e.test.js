@@ -1,0 +1,128 @@
+// The agent's journey on the whole local stack (./dev up): agent panel (local CIF host embedding the
+// built dist/signalRadaptor.js) and telephony simulator, real Functions apps, Service Bus and SignalR
+// emulators, embedded Entra. Starts the stack itself when none is running.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { ensureStack } from "./support/devstack.js";
+import { launchBrowser, recordConsole, screenshot, waitForIndicator } from "./support/browser.js";
+
+describe("agent journey on the local stack", { timeout: 600_000 }, () => {
+  let stack;
+  let browser;
+  let context;
+  let agent;
+  let telephony;
+  const consoleLines = [];
+  let alice;
+
+  before(async () => {
+    stack = await ensureStack();
+    alice = stack.config.agents.find((a) => a.key === "alice") || stack.config.agents[0];
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    agent = await context.newPage();
+    recordConsole(agent, consoleLines);
+    telephony = await context.newPage();
+    recordConsole(telephony, consoleLines);
+  });
+
+  after(async () => {
+    if (consoleLines.length) console.log(`browser console (errors/warnings):\n${consoleLines.slice(-40).join("\n")}`);
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  /** Places a call for alice from the telephony simulator; returns the unique caller name used. */
+  async function placeCall({ ringSeconds = 60 } = {}) {
+    const caller = `E2E ${randomUUID().slice(0, 8)}`;
+    await telephony.goto(`${stack.web}/telephony.html`);
+    await telephony.waitForSelector("#agents input[type=checkbox]");
+    for (const box of await telephony.$$("#agents input[type=checkbox]")) {
+      const value = await box.getAttribute("value");
+      if ((value === alice.oid) !== (await box.isChecked())) await box.click();
+    }
+    await telephony.fill("#callerName", caller);
+    await telephony.fill("#ringSeconds", String(ringSeconds));
+    await telephony.fill("#count", "1");
+    await telephony.click("#place-btn");
+    return caller;
+  }
+
+  async function toastFor(page, caller, timeout = 30_000) {
+    const toast = page.locator(".cif-toast", { hasText: caller });
+    await toast.waitFor({ timeout });
+    return toast;
+  }
+
+  async function outcomeOf(caller, outcome, timeout = 30_000) {
+    await telephony.locator("#calls tr", { hasText: caller }).filter({ hasText: outcome }).first().waitFor({ timeout });
+  }
+
+  test("sign in as a demo agent → indicator green", async () => {
+    await agent.goto(`${stack.web}/agent.html`);
+    await waitForIndicator(agent, "disconnected", 30_000);
+    await agent.click("#cif-adaptor-signin");
+    await agent.waitForSelector(`button[data-agent="${alice.key}"]`, { timeout: 30_000 });
+    await screenshot(agent, "stack-01-entra-login");
+    await agent.click(`button[data-agent="${alice.key}"]`);
+    await waitForIndicator(agent, "connected", 60_000);
+    await screenshot(agent, "stack-02-connected");
+  });
+
+  test("telephony posts a call → popup with caller and countdown → Accept → outcome Accepted", async () => {
+    const caller = await placeCall();
+    const toast = await toastFor(agent, caller);
+    const count = Number((await toast.locator(".cif-toast__count").textContent()).replace(/\D/g, ""));
+    assert.ok(count > 20 && count <= 60, `countdown ${count}`);
+    await screenshot(agent, "stack-03-popup");
+    await toast.locator(".cif-toast__accept").click();
+    await agent.waitForFunction(() => /accepted/.test(document.getElementById("cif-adaptor-notice")?.textContent || ""), null, { timeout: 30_000 });
+    await outcomeOf(caller, "Accepted");
+    await screenshot(telephony, "stack-04-outcome-accepted");
+  });
+
+  test("Reject → outcome Rejected", async () => {
+    const caller = await placeCall();
+    const toast = await toastFor(agent, caller);
+    await toast.locator(".cif-toast__reject").click();
+    await outcomeOf(caller, "Rejected");
+    await screenshot(telephony, "stack-05-outcome-rejected");
+  });
+
+  test("two tabs: one decision wins, the other popup closes", async () => {
+    const second = await context.newPage();
+    recordConsole(second, consoleLines);
+    try {
+      await second.goto(`${stack.web}/agent.html`);
+      await waitForIndicator(second, "connected", 60_000);
+      const caller = await placeCall();
+      await toastFor(agent, caller);
+      const toast2 = await toastFor(second, caller);
+      await toast2.locator(".cif-toast__accept").click();
+      await agent.locator(".cif-toast", { hasText: caller }).waitFor({ state: "detached", timeout: 30_000 });
+      await agent.waitForFunction(() => /already handled/.test(document.getElementById("cif-adaptor-notice")?.textContent || ""), null, { timeout: 30_000 });
+      await outcomeOf(caller, "Accepted");
+      await screenshot(agent, "stack-06-other-tab-closed");
+    } finally {
+      await second.close();
+    }
+  });
+
+  test("SignalR emulator restarted → amber → green; a call placed meanwhile still pops", async () => {
+    // Needs the devstack hook POST /api/dev/signalr/restart {"downSeconds": n} (restart on the same port).
+    const res = await fetch(`${stack.web}/api/dev/signalr/restart`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ downSeconds: 5 }),
+    });
+    assert.equal(res.status < 300, true,
+      `devstack has no SignalR restart hook (POST /api/dev/signalr/restart answered ${res.status}); the emulator restart path is covered by client-panel.e2e.test.js`);
+    await waitForIndicator(agent, "reconnecting", 30_000);
+    await screenshot(agent, "stack-07-reconnecting");
+    const caller = await placeCall({ ringSeconds: 90 });
+    await waitForIndicator(agent, "connected", 90_000);
+    const toast = await toastFor(agent, caller, 90_000);
+    await screenshot(agent, "stack-08-popup-after-restart");
+    await toast.locator(".cif-toast__accept").click();
+    await outcomeOf(caller, "Accepted", 60_000);
+  });
+});
