@@ -181,3 +181,21 @@ test("token source: reuses the token, re-negotiates after invalidate() or near e
   await assert.rejects(src.get(), /another service URL/);
   assert.equal(src.endpointChanged, true);
 });
+
+test("retryNow skips the back-off wait (browser back online)", async () => {
+  let down = true;
+  const manager = new ConnectionManager({
+    getAccessToken: async () => "entra",
+    negotiate: async () => { if (down) throw new AdaptorError(ErrorKind.NETWORK, "offline", "Failed to fetch"); return { url: "http://sr/c", accessToken: "t" }; },
+    createConnection: (o) => new FakeHubConnection(o),
+    backoff: createBackoff({ initialMs: 60_000, maxMs: 60_000 }),
+    logger: silentLogger,
+  });
+  assert.equal(manager.retryNow(), false, "nothing scheduled yet");
+  await manager.start();
+  assert.equal(manager.state, ConnectionState.CONNECTING);
+  down = false;
+  assert.equal(manager.retryNow(), true);
+  await manager.waitForConnected(2000);
+  await manager.stop();
+});

@@ -111,6 +111,15 @@ export class ConnectionManager {
     this._setState(ConnectionState.DISCONNECTED);
   }
 
+  /** Skips the back-off wait of a scheduled retry (the browser came back online, the agent asked). */
+  retryNow() {
+    if (!this._running || !this._retryTimer) return false;
+    clearTimeout(this._retryTimer);
+    this._retryTimer = null;
+    this._attemptConnect(this._generation);
+    return true;
+  }
+
   /** Invokes a hub method on the live connection; rejects with an AdaptorError when not connected. */
   async invoke(method, ...args) {
     const conn = this._conn;

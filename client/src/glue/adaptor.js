@@ -48,6 +48,8 @@ export class CifAdaptor {
     this.connection.on(TARGET_WITHDRAW, (w) => this._safely("withdraw", () => this.desk.onWithdraw(w)));
     this.connection.on(TARGET_DECIDED, (d) => this._safely("decided", () => this.desk.onDecided(d)));
     this.connection.onStateChange((state, info) => this._showState(state, info));
+    // Back on the network: try at once instead of waiting out the back-off.
+    if (typeof win.addEventListener === "function") win.addEventListener("online", () => this.connection.retryNow());
   }
 
   /** Starts (or resumes) the connection; an agent who must sign in gets a Sign in button. */
