@@ -58,6 +58,15 @@ describe("CIF panel script in Chromium (client stack)", { timeout: 240_000 }, ()
     assert.equal(await page.$eval("#cif-adaptor-status", (e) => e.dataset.colour), "green");
     assert.ok(stack.presence.state.negotiations.some((n) => n.userId === "alice"), "negotiate carried a token the provider signed for alice");
     await screenshot(page, "client-03-connected");
+    // token refresh through MSAL (refresh-token grant at the provider), no interaction
+    const tokens = await page.evaluate(async () => {
+      const auth = window.SignalRAdaptor.current().auth;
+      const cached = await auth.getAccessToken();
+      const again = await auth.getAccessToken();
+      const refreshed = await auth.getAccessToken({ forceRefresh: true });
+      return { cachedReused: cached === again, refreshedDiffers: refreshed !== cached, sub: JSON.parse(atob(refreshed.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))).sub };
+    });
+    assert.deepEqual(tokens, { cachedReused: true, refreshedDiffers: true, sub: "alice" });
   });
 
   test("notify → CIF popup with caller, queue, context and countdown → Accept → recorded", async () => {
