@@ -1,0 +1,64 @@
+package io.cifpipe.devstack;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code .devstack/status.json}: how the background stack tells {@code --wait} that it is ready (with the
+ * table to print) or why it failed (message + fix). Written atomically (temp file + move).
+ */
+final class StatusFile {
+    enum State { STARTING, READY, FAILED, STOPPED }
+
+    record Status(State state, String message, String fix, String summary, long pid) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path file;
+
+    StatusFile(Path stateDir) { this.file = stateDir.resolve("status.json"); }
+
+    void write(State state, String message, String fix, String summary) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", state.name());
+        m.put("message", message);
+        m.put("fix", fix);
+        m.put("summary", summary);
+        m.put("pid", ProcessHandle.current().pid());
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling("status.json.tmp");
+            JSON.writeValue(tmp.toFile(), m);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // status is advisory; the pid file and health endpoint still work
+        }
+    }
+
+    Optional<Status> read() {
+        try {
+            if (!Files.exists(file)) {
+                return Optional.empty();
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = JSON.readValue(file.toFile(), Map.class);
+            return Optional.of(new Status(State.valueOf((String) m.get("state")), (String) m.get("message"),
+                    (String) m.get("fix"), (String) m.get("summary"), ((Number) m.get("pid")).longValue()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    void delete() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.cifpipe.devstack.parts;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Stops a child and everything it started (npm launchers fork), politely first, then forcibly. */
+public final class ProcessTree {
+    private ProcessTree() {}
+
+    public static void destroy(Process process, Duration grace) {
+        if (process == null) {
+            return;
+        }
+        destroy(process.toHandle(), grace);
+    }
+
+    public static void destroy(ProcessHandle root, Duration grace) {
+        if (root == null || !root.isAlive()) {
+            return;
+        }
+        List<ProcessHandle> tree = Stream.concat(root.descendants(), Stream.of(root)).toList();
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ProcessHandle p : tree) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            try {
+                p.onExit().get(left, TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a temp dir left behind is harmless
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.cifpipe.devstack.parts;
+
+import io.cifpipe.devstack.StackConfig;
+import io.cifpipe.devstack.web.DeadLetters;
+import io.cifpipe.devstack.web.OutcomeFeed;
+import io.cifpipe.devstack.web.OutcomeSubscriber;
+import io.cifpipe.devstack.web.StateReader;
+import io.cifpipe.devstack.web.WebServer;
+import io.cifpipe.model.Setting;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The devstack pages and their state APIs, plus the call-outcomes subscriber feeding the telephony page. */
+public final class WebPart implements StackPart {
+    private final StackConfig config;
+    private final String serviceBusConnection;
+    private final String serviceBusAdminUrl;
+    private final Supplier<JsonObject> pageConfig;
+    private final Supplier<JsonObject> health;
+    private final OutcomeFeed outcomes = new OutcomeFeed(500);
+    private OutcomeSubscriber subscriber;
+    private WebServer server;
+
+    public WebPart(StackConfig config, String serviceBusConnection, String serviceBusAdminUrl,
+                   Supplier<JsonObject> pageConfig, Supplier<JsonObject> health) {
+        this.config = config;
+        this.serviceBusConnection = serviceBusConnection;
+        this.serviceBusAdminUrl = serviceBusAdminUrl;
+        this.pageConfig = pageConfig;
+        this.health = health;
+    }
+
+    @Override public String name() { return "Pages + state API"; }
+
+    @Override
+    public void start() throws Exception {
+        subscriber = new OutcomeSubscriber(serviceBusConnection,
+                Setting.CALL_OUTCOMES_QUEUE.defaultValue().orElseThrow(), outcomes);
+        subscriber.start();
+        server = new WebServer(new WebServer.Wiring(config.ports().web(), config.clientDist(), pageConfig, health,
+                serviceBusAdminUrl, config.functionsBaseUrl(config.ports().ingress()), config.keys().ingressFunctionKey(),
+                new StateReader(config.tablesConnectionString()), new DeadLetters(serviceBusConnection), outcomes));
+        server.start();
+    }
+
+    public OutcomeFeed outcomes() { return outcomes; }
+
+    @Override
+    public boolean answers() { return server != null && Readiness.tcpOpen(config.ports().web()); }
+
+    @Override
+    public List<Row> rows() {
+        String o = config.webOrigin();
+        return List.of(new Row("Agent panel", o + "/agent.html"),
+                new Row("Telephony simulator", o + "/telephony.html"),
+                new Row("Ops dashboard", o + "/ops.html"));
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        if (subscriber != null) {
+            subscriber.close();
+            subscriber = null;
+        }
+    }
+}

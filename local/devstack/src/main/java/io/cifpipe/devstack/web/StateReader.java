@@ -1,0 +1,71 @@
+package io.cifpipe.devstack.web;
+
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import io.cifpipe.model.Setting;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Read-only views of the stack's state for the pages, through the same SDKs the apps use
+ * (azure-data-tables against Azurite). Blocking:
+ * call from a worker thread.
+ */
+public final class StateReader implements AutoCloseable {
+    private final TableServiceClient tables;
+
+    public StateReader(String tablesConnection) {
+        this.tables = new TableServiceClientBuilder().connectionString(tablesConnection).buildClient();
+    }
+
+    /** Live connections grouped by agent (PartitionKey = user id). */
+    public Map<String, List<Map<String, Object>>> connectionsByAgent() {
+        TableClient t = tables.getTableClient(Setting.CONNECTIONS_TABLE.defaultValue().orElseThrow());
+        Map<String, List<Map<String, Object>>> byAgent = new TreeMap<>();
+        for (TableEntity e : t.listEntities(new ListEntitiesOptions().setTop(1000), null, null)) {
+            byAgent.computeIfAbsent(e.getPartitionKey(), k -> new ArrayList<>()).add(plain(e));
+        }
+        return byAgent;
+    }
+
+    /** The most recent ledger rows (by Timestamp, newest first), every property as stored. */
+    public List<Map<String, Object>> ledger(int limit) {
+        TableClient t = tables.getTableClient(Setting.NOTIFICATIONS_TABLE.defaultValue().orElseThrow());
+        List<TableEntity> all = new ArrayList<>();
+        for (TableEntity e : t.listEntities(new ListEntitiesOptions().setTop(1000), null, null)) {
+            all.add(e);
+            if (all.size() >= 5000) {
+                break; // bounded: the dashboard shows recent rows, not an export
+            }
+        }
+        all.sort(Comparator.comparing(TableEntity::getTimestamp,
+                Comparator.nullsLast(Comparator.<OffsetDateTime>naturalOrder())).reversed());
+        return all.stream().limit(limit).map(StateReader::plain).toList();
+    }
+
+    private static Map<String, Object> plain(TableEntity e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("PartitionKey", e.getPartitionKey());
+        m.put("RowKey", e.getRowKey());
+        m.put("Timestamp", String.valueOf(e.getTimestamp()));
+        e.getProperties().forEach((k, v) -> {
+            if (!k.startsWith("odata.") && !k.equals("PartitionKey") && !k.equals("RowKey") && !k.equals("Timestamp")) {
+                m.put(k, v instanceof OffsetDateTime || v instanceof byte[] ? String.valueOf(v) : v);
+            }
+        });
+        return m;
+    }
+
+    @Override
+    public void close() {
+        // TableServiceClient holds no resources that need closing; receivers are per call.
+    }
+}

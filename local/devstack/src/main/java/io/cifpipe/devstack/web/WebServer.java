@@ -1,0 +1,226 @@
+package io.cifpipe.devstack.web;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The devstack pages (agent panel, telephony simulator, ops dashboard) and the same-origin JSON they need.
+ * The telephony proxy adds the ingress function key server-side so the key never sits in page source.
+ */
+public final class WebServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,260}");
+    private static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
+
+    /** What the server needs from the running stack. */
+    public record Wiring(int port, Path clientDist, Supplier<JsonObject> pageConfig, Supplier<JsonObject> health,
+                         String serviceBusAdminUrl, String ingressBaseUrl, String ingressKey,
+                         StateReader state, DeadLetters deadLetters, OutcomeFeed outcomes) {}
+
+    private final Wiring w;
+    private final Vertx vertx;
+    private final WebClient http;
+    private HttpServer server;
+
+    public WebServer(Wiring wiring) {
+        this.w = wiring;
+        this.vertx = Vertx.vertx();
+        this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(3000).setIdleTimeout(30)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    }
+
+    public void start() throws Exception {
+        Router r = Router.router(vertx);
+        r.route().handler(ctx -> {
+            // Pages are served for one local origin; nothing here is meant to be framed elsewhere.
+            ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-store");
+            ctx.next();
+        });
+        r.route("/api/*").handler(BodyHandler.create().setBodyLimit(1024 * 1024));
+        r.get("/api/health").handler(ctx -> blocking(ctx, () -> w.health().get()));
+        r.get("/api/config").handler(ctx -> json(ctx, 200, w.pageConfig().get()));
+        r.get("/api/state/queues").handler(this::queues);
+        r.get("/api/state/connections").handler(ctx -> blocking(ctx, () -> w.state().connectionsByAgent()));
+        r.get("/api/state/ledger").handler(ctx -> {
+            int limit = intParam(ctx, "limit", 50, 1, 500);
+            blocking(ctx, () -> w.state().ledger(limit));
+        });
+        r.get("/api/state/dlq").handler(this::deadLetters);
+        r.post("/api/state/dlq/replay").handler(this::replay);
+        r.post("/api/telephony/calls").handler(this::postCall);
+        r.get("/api/telephony/calls/:callId").handler(this::getCall);
+        r.get("/api/telephony/outcomes").handler(ctx -> json(ctx, 200, w.outcomes().recent()));
+        r.get("/api/telephony/outcomes/stream").handler(this::outcomeStream);
+        r.route("/api/*").handler(ctx -> Problem.send(ctx, 404, "Not found", "No devstack API at " + ctx.request().path()));
+
+        if (Files.isDirectory(w.clientDist())) {
+            r.route("/client/*").handler(StaticHandler.create(FileSystemAccess.ROOT, w.clientDist().toAbsolutePath().toString())
+                    .setCachingEnabled(false));
+        } else {
+            r.route("/client/*").handler(ctx -> Problem.send(ctx, 404, "Client script not built",
+                    "client/dist does not exist: run './dev up' (it runs 'npm run build' in client/)."));
+        }
+        r.get("/").handler(ctx -> ctx.redirect("/index.html"));
+        r.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
+
+        server = vertx.createHttpServer().requestHandler(r)
+                .listen(w.port(), "127.0.0.1").toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    public int port() { return server.actualPort(); }
+
+    private void queues(RoutingContext ctx) {
+        http.getAbs(w.serviceBusAdminUrl() + "/queues").timeout(5000).send()
+                .onSuccess(resp -> passThrough(ctx, resp))
+                .onFailure(e -> Problem.send(ctx, 502, "Service Bus emulator not answering", e.getMessage()));
+    }
+
+    private void deadLetters(RoutingContext ctx) {
+        String queue = ctx.queryParam("queue").stream().findFirst().orElse("call-events");
+        if (!QUEUE_NAME.matcher(queue).matches()) {
+            Problem.send(ctx, 400, "Invalid queue name", "queue must match " + QUEUE_NAME.pattern());
+            return;
+        }
+        int max = intParam(ctx, "max", 50, 1, 250);
+        blocking(ctx, () -> Map.of("queue", queue, "messages", w.deadLetters().list(queue, max)));
+    }
+
+    /** Body {"queue": "call-events", "callId": "c-1"} replays that call's dead letters; without callId, all of them. */
+    private void replay(RoutingContext ctx) {
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        String example = "expected {\"queue\": \"call-events\", \"callId\": \"c-1\"} (callId optional: all)";
+        if (body == null) {
+            Problem.send(ctx, 400, "Malformed JSON", example);
+            return;
+        }
+        String queue = body.getValue("queue") instanceof String q ? q : "";
+        Object callId = body.getValue("callId");
+        if (!QUEUE_NAME.matcher(queue).matches() || (callId != null && !(callId instanceof String c && CALL_ID.matcher(c).matches()))) {
+            Problem.send(ctx, 422, "Invalid replay request", example);
+            return;
+        }
+        blocking(ctx, () -> w.deadLetters().replay(queue, (String) callId));
+    }
+
+    private void postCall(RoutingContext ctx) {
+        String contentType = Optional.ofNullable(ctx.request().getHeader("content-type")).orElse("application/cloudevents+json");
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            Problem.send(ctx, 400, "Empty body", "POST a CloudEvent (application/cloudevents+json) or a batch.");
+            return;
+        }
+        http.postAbs(w.ingressBaseUrl() + "/api/calls").timeout(15000)
+                .putHeader("content-type", contentType)
+                .putHeader("x-functions-key", w.ingressKey())
+                .sendBuffer(body)
+                .onSuccess(resp -> passThrough(ctx, resp))
+                .onFailure(e -> Problem.send(ctx, 502, "functions-ingress not answering", e.getMessage()));
+    }
+
+    private void getCall(RoutingContext ctx) {
+        String callId = ctx.pathParam("callId");
+        if (!CALL_ID.matcher(callId).matches()) {
+            Problem.send(ctx, 400, "Invalid call id", "callId must match " + CALL_ID.pattern());
+            return;
+        }
+        http.getAbs(w.ingressBaseUrl() + "/api/calls/" + callId).timeout(10000)
+                .putHeader("x-functions-key", w.ingressKey()).send()
+                .onSuccess(resp -> passThrough(ctx, resp))
+                .onFailure(e -> Problem.send(ctx, 502, "functions-ingress not answering", e.getMessage()));
+    }
+
+    /** Server-sent events: every outcome read from call-outcomes, plus a comment heartbeat so proxies keep it open. */
+    private void outcomeStream(RoutingContext ctx) {
+        HttpServerResponse res = ctx.response();
+        res.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("connection", "keep-alive");
+        res.write(": connected\n\n");
+        var ctxVertx = vertx.getOrCreateContext();
+        Runnable unsubscribe = w.outcomes().subscribe(o -> ctxVertx.runOnContext(v -> {
+            if (!res.closed()) {
+                res.write("event: outcome\ndata: " + Json.encode(o) + "\n\n");
+            }
+        }));
+        long timer = vertx.setPeriodic(15000, id -> {
+            if (!res.closed()) {
+                res.write(": keep-alive\n\n");
+            }
+        });
+        res.closeHandler(v -> {
+            unsubscribe.run();
+            vertx.cancelTimer(timer);
+        });
+    }
+
+    private void passThrough(RoutingContext ctx, HttpResponse<Buffer> resp) {
+        HttpServerResponse out = ctx.response().setStatusCode(resp.statusCode());
+        String ct = resp.getHeader("content-type");
+        if (ct != null) {
+            out.putHeader("content-type", ct);
+        }
+        String location = resp.getHeader("location");
+        if (location != null) {
+            out.putHeader("location", location);
+        }
+        Buffer b = resp.body();
+        out.end(b == null ? Buffer.buffer() : b);
+    }
+
+    private <T> void blocking(RoutingContext ctx, Callable<T> work) {
+        vertx.executeBlocking(work, false)
+                .onSuccess(v -> json(ctx, 200, v))
+                .onFailure(e -> {
+                    LOG.warn("state read failed on {}: {}", ctx.request().path(), e.toString());
+                    Problem.send(ctx, 502, "Backing service not answering", String.valueOf(e.getMessage()));
+                });
+    }
+
+    private static void json(RoutingContext ctx, int status, Object value) {
+        String body = value instanceof JsonObject j ? j.encode() : Json.encode(value);
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body);
+    }
+
+    private static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+        try {
+            int v = ctx.queryParam(name).stream().findFirst().map(Integer::parseInt).orElse(dflt);
+            return Math.max(min, Math.min(max, v));
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("vertx close: {}", e.toString());
+        }
+    }
+}
