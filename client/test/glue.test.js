@@ -57,6 +57,7 @@ test("CIF: answers parsed from object or JSON string; anything else is a timeout
   assert.deepEqual(parseAnswer({ value: { actionName: "Timeout", responseReason: "DisplayTimeout" } }), { action: "timeout", reason: "DisplayTimeout" });
   assert.deepEqual(parseAnswer({ value: { actionName: "Reject", responseReason: "NotificationQueueLimitExceeded" } }).action, "reject");
   assert.equal(parseAnswer(undefined).action, "timeout");
+  assert.equal(parseAnswer({ value: { actionName: "Cancel", responseReason: "CancelEvent" } }).action, "dismissed");
 });
 
 test("CIF: template parameters carry caller, queue, context and the remaining seconds; trace id becomes the correlation id", () => {

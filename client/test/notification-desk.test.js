@@ -176,3 +176,31 @@ test("describeResult covers every status with a sentence", () => {
   assert.match(describeResult({ status: "unknown" }, "accept", "accept", n).text, /no longer available/);
   assert.match(describeResult({ status: "recorded" }, "reject", "reject", n).text, /rejected/);
 });
+
+test("a popup that cannot be shown is rejected at once (routed on) and the agent is told", async (t) => {
+  const notices = [];
+  const decisions = [];
+  const desk = new NotificationDesk({
+    popup: { show: async () => { throw { message: "NotificationTemplateNotFoundError", msdyn_name: "NotifyEvent" }; }, cancel: () => {} },
+    invokeDecide: async (d) => { decisions.push(d); return { notificationId: d.notificationId, status: "recorded" }; },
+    waitForConnected: async () => {},
+    notice: (level, text) => notices.push({ level, text }),
+    logger: silentLogger,
+  });
+  t.after(() => desk.dispose());
+  desk.onNotify(notification("n13"));
+  await desk.settled("n13");
+  assert.deepEqual(decisions, [{ notificationId: "n13", decision: "reject", reason: "popup-failed" }]);
+  assert.equal(notices.length, 1);
+  assert.match(notices[0].text, /could not be shown, so it was passed on/);
+});
+
+test("a notification the host dismissed on its own sends no decision", async (t) => {
+  const { desk, popup, decisions } = rig();
+  t.after(() => desk.dispose());
+  desk.onNotify(notification("n14"));
+  popup.answer("n14", "dismissed", "CancelEvent");
+  await desk.settled("n14");
+  assert.equal(desk.stateOf("n14"), "closed");
+  assert.deepEqual(decisions, []);
+});

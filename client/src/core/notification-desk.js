@@ -3,7 +3,7 @@ import { DecisionStatus } from "./names.js";
 const noopLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** What a popup can answer (CIF's actionName Accept/Reject/Timeout, lower-cased). */
-export const PopupAction = Object.freeze({ ACCEPT: "accept", REJECT: "reject", TIMEOUT: "timeout" });
+export const PopupAction = Object.freeze({ ACCEPT: "accept", REJECT: "reject", TIMEOUT: "timeout", DISMISSED: "dismissed" });
 
 const FINAL = new Set(["decided", "withdrawn", "expired", "failed", "closed"]);
 
@@ -83,9 +83,9 @@ export class NotificationDesk {
       (err) => {
         if (entry.state !== "showing") return; // closed on purpose (withdraw): CIF rejects the pending popup
         this._log.error(`popup for ${id} failed`, err);
-        this._notice("error", `A call from ${callerOf(notification)} could not be shown. Details are in the browser console.`, id);
-        clearTimeout(entry.timer);
-        this._finish(entry, "failed", null);
+        this._notice("error", `A call from ${callerOf(notification)} could not be shown, so it was passed on. Details are in the browser console.`, id);
+        // Nobody can answer a popup that is not there: reject now so the call is routed on instead of ringing out.
+        this._onAction(entry, { action: PopupAction.REJECT, reason: "popup-failed" }, false, true);
       });
     return "shown";
   }
@@ -121,12 +121,17 @@ export class NotificationDesk {
     this._notice("info", message(entry), id);
   }
 
-  async _onAction(entry, answer, fromTimer) {
+  async _onAction(entry, answer, fromTimer, quiet = false) {
     if (entry.state !== "showing") return;
     clearTimeout(entry.timer);
+    const action = normaliseAction(answer);
+    if (action === PopupAction.DISMISSED) {
+      // The host closed the notification without an answer (not through us): leave the decision to the server's ring timer.
+      this._finish(entry, "closed", null);
+      return;
+    }
     entry.state = "deciding";
     if (fromTimer) this._cancelPopup(entry);
-    const action = normaliseAction(answer);
     const payload = {
       notificationId: entry.id,
       decision: action === PopupAction.ACCEPT ? "accept" : "reject",
@@ -143,6 +148,7 @@ export class NotificationDesk {
       return;
     }
     this._finish(entry, "decided", result);
+    if (quiet) return;
     const text = describeResult(result, payload.decision, action, entry.notification);
     if (text) this._notice(text.level, text.text, entry.id);
   }
@@ -207,7 +213,7 @@ export class NotificationDesk {
 
 function normaliseAction(answer) {
   const a = String(answer && answer.action || "").toLowerCase();
-  return a === PopupAction.ACCEPT || a === PopupAction.REJECT ? a : PopupAction.TIMEOUT;
+  return Object.values(PopupAction).includes(a) ? a : PopupAction.TIMEOUT;
 }
 
 export function callerOf(n) {

@@ -64,7 +64,8 @@ export function parseAnswer(raw) {
   }
   if (v && typeof v === "object" && v.value !== undefined) v = typeof v.value === "string" ? safeParse(v.value) : v.value;
   const name = String((v && v.actionName) || "").toLowerCase();
-  const action = name === "accept" ? PopupAction.ACCEPT : name === "reject" ? PopupAction.REJECT : PopupAction.TIMEOUT;
+  const action = name === "accept" ? PopupAction.ACCEPT : name === "reject" ? PopupAction.REJECT
+    : name === "cancel" ? PopupAction.DISMISSED : PopupAction.TIMEOUT;
   return { action, reason: (v && v.responseReason) || null };
 }
 
