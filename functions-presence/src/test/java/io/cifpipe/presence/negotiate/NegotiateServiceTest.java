@@ -110,7 +110,7 @@ class NegotiateServiceTest {
 
     @Test
     void expiredTokenIs401() {
-        JwtValidator later = JwtValidator.builder().authority(idp.authority()).audience("api://" + TestIdp.CLIENT_ID)
+        JwtValidator later = JwtValidator.builder().authority(idp.authority()).audience("api://" + TestIdp.CLIENT_ID).httpTimeout(Duration.ofSeconds(30))
                 .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(2))).build();
         NegotiateService s = new NegotiateService(later, TestIdp.SCOPE, signalR.client()::clientNegotiation,
                 Duration.ofMinutes(15), new CorsPolicy(Set.of()));

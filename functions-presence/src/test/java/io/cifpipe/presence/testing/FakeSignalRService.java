@@ -75,6 +75,9 @@ public final class FakeSignalRService implements AutoCloseable {
             }
             String id = URLDecoder.decode(m.group(2), StandardCharsets.UTF_8);
             boolean send = m.group(3) != null;
+            if ("HEAD".equals(ex.getRequestMethod())) {
+                heads.add(id);
+            }
             if (broken.contains(id)) {
                 ex.sendResponseHeaders(500, -1);
                 return;
@@ -90,7 +93,6 @@ public final class FakeSignalRService implements AutoCloseable {
                 }
                 ex.sendResponseHeaders(exists ? 202 : 404, -1);
             } else if ("HEAD".equals(ex.getRequestMethod())) {
-                heads.add(id);
                 ex.sendResponseHeaders(exists ? 200 : 404, -1);
             } else {
                 ex.sendResponseHeaders(405, -1);

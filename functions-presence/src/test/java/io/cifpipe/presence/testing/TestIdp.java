@@ -52,7 +52,9 @@ public final class TestIdp implements AutoCloseable {
     }
 
     public JwtValidator validator() {
-        return JwtValidator.builder().authority(authority()).audience(CLIENT_ID).audience("api://" + CLIENT_ID).build();
+        return JwtValidator.builder().authority(authority()).audience(CLIENT_ID).audience("api://" + CLIENT_ID)
+                // generous: on a loaded CI machine the provider's first answers can take seconds
+                .httpTimeout(java.time.Duration.ofSeconds(30)).build();
     }
 
     /** A delegated agent token for {@code oid} with the API scope. */

@@ -1,0 +1,126 @@
+package io.cifpipe.presence.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Checks the function.json files the azure-functions-maven-plugin generated (package phase) so a wrong
+ * annotation fails the build: trigger types incl. the custom signalRTrigger, hub/category/event/parameterNames,
+ * routes, methods and auth levels.
+ */
+class FunctionJsonIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static Map<String, JsonNode> functions;
+
+    @BeforeAll
+    static void load() throws IOException {
+        Path dir = Path.of(System.getProperty("functions.dir", "target/azure-functions/cifpipe-presence"));
+        assertThat(dir).as("packaged function app").isDirectory();
+        functions = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path fn : files.filter(Files::isDirectory).toList()) {
+                Path json = fn.resolve("function.json");
+                if (Files.exists(json)) {
+                    functions.put(fn.getFileName().toString(), JSON.readTree(json.toFile()));
+                }
+            }
+        }
+        assertThat(dir.resolve("host.json")).exists();
+    }
+
+    static JsonNode trigger(String function) {
+        JsonNode bindings = functions.get(function).get("bindings");
+        List<JsonNode> triggers = new ArrayList<>();
+        bindings.forEach(b -> { if (b.get("type").asText().endsWith("Trigger")) triggers.add(b); });
+        assertThat(triggers).as("exactly one trigger in " + function).hasSize(1);
+        assertThat(triggers.get(0).get("direction").asText()).isEqualTo("in");
+        return triggers.get(0);
+    }
+
+    static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    @Test
+    void exactlyTheExpectedFunctions() {
+        assertThat(functions.keySet()).containsExactlyInAnyOrder(
+                "negotiate", "userclient", "connected", "disconnected", "decide", "staleConnectionSweep");
+        functions.values().forEach(f -> assertThat(f.get("entryPoint").asText()).startsWith("io.cifpipe.presence.functions."));
+    }
+
+    @Test
+    void negotiateIsAnonymousGetPostOptionsWithHttpOutput() {
+        JsonNode t = trigger("negotiate");
+        assertThat(t.get("type").asText()).isEqualTo("httpTrigger");
+        assertThat(t.get("route").asText()).isEqualTo("negotiate");
+        assertThat(t.get("authLevel").asText()).isEqualTo("ANONYMOUS");
+        assertThat(strings(t.get("methods"))).containsExactlyInAnyOrder("GET", "POST", "OPTIONS");
+        assertHttpReturn("negotiate");
+        // the user id must never come from a binding expression over headers/query
+        assertThat(functions.get("negotiate").toString()).doesNotContain("x-ms-client-principal").doesNotContain("userId");
+    }
+
+    @Test
+    void userClientIsAnonymousPostOptions() {
+        JsonNode t = trigger("userclient");
+        assertThat(t.get("type").asText()).isEqualTo("httpTrigger");
+        assertThat(t.get("route").asText()).isEqualTo("userclient");
+        assertThat(t.get("authLevel").asText()).isEqualTo("ANONYMOUS");
+        assertThat(strings(t.get("methods"))).containsExactlyInAnyOrder("POST", "OPTIONS");
+        assertHttpReturn("userclient");
+    }
+
+    @Test
+    void connectionEventsAreSignalRTriggers() {
+        assertSignalRTrigger("connected", "connections", "connected", List.of());
+        assertSignalRTrigger("disconnected", "connections", "disconnected", List.of());
+    }
+
+    @Test
+    void decideIsAMessagesTriggerWithOneParameter() {
+        assertSignalRTrigger("decide", "messages", "decide", List.of("decision"));
+    }
+
+    @Test
+    void sweepIsATimerOnTheSetting() {
+        JsonNode t = trigger("staleConnectionSweep");
+        assertThat(t.get("type").asText()).isEqualTo("timerTrigger");
+        assertThat(t.get("schedule").asText()).isEqualTo("%ConnectionSweepSchedule%");
+    }
+
+    static void assertSignalRTrigger(String function, String category, String event, List<String> parameterNames) {
+        JsonNode t = trigger(function);
+        assertThat(t.get("type").asText()).isEqualTo("signalRTrigger");
+        assertThat(t.get("name").asText()).isEqualTo("invocation");
+        assertThat(t.get("hubName").asText()).isEqualTo("cifhub");
+        assertThat(t.get("category").asText()).isEqualTo(category);
+        assertThat(t.get("event").asText()).isEqualTo(event);
+        assertThat(strings(t.path("parameterNames"))).containsExactlyElementsOf(parameterNames);
+        // default connection setting (AzureSignalRConnectionString) applies: the attribute must be absent
+        assertThat(t.has("connectionStringSetting")).isFalse();
+    }
+
+    static void assertHttpReturn(String function) {
+        List<JsonNode> outs = new ArrayList<>();
+        functions.get(function).get("bindings").forEach(b -> { if ("http".equals(b.get("type").asText())) outs.add(b); });
+        assertThat(outs).singleElement().satisfies(o -> {
+            assertThat(o.get("direction").asText()).isEqualTo("out");
+            assertThat(o.get("name").asText()).isEqualTo("$return");
+        });
+    }
+}

@@ -1,0 +1,17 @@
+package io.cifpipe.presence.functions;
+
+import io.cifpipe.model.Names;
+import io.cifpipe.model.Setting;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Annotation constants must match the one list of settings and wire names. */
+class HubConstantsTest {
+    @Test
+    void constantsMatchSharedModel() {
+        assertThat(Hub.NAME).isEqualTo(Setting.HUB_NAME.defaultValue().orElseThrow());
+        assertThat(Hub.METHOD_DECIDE).isEqualTo(Names.METHOD_DECIDE);
+        assertThat(Hub.SWEEP_SCHEDULE).isEqualTo("%" + Setting.CONNECTION_SWEEP_SCHEDULE.key() + "%");
+    }
+}

@@ -1,0 +1,101 @@
+package io.cifpipe.presence.userclient;
+
+import io.cifpipe.model.ledger.ConnectionRecord;
+import io.cifpipe.presence.http.CorsPolicy;
+import io.cifpipe.presence.http.HttpCall;
+import io.cifpipe.presence.http.HttpReply;
+import io.cifpipe.presence.testing.Fixture;
+import io.cifpipe.presence.testing.TestIdp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UserClientServiceTest {
+    static final String ME = "oid-me";
+    static final String YOU = "oid-you";
+    static TestIdp idp;
+
+    final Fixture f = new Fixture();
+    UserClientService service;
+
+    @BeforeAll
+    static void startIdp() {
+        idp = new TestIdp();
+    }
+
+    @AfterAll
+    static void stopIdp() {
+        idp.close();
+    }
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    UserClientService service() {
+        if (service == null) {
+            service = new UserClientService(idp.validator(), TestIdp.SCOPE, f.registry, new CorsPolicy(Set.of()), f.clock);
+        }
+        return service;
+    }
+
+    HttpReply post(String token, String body, Map<String, String> extraHeaders) {
+        Map<String, String> h = new HashMap<>(extraHeaders);
+        if (token != null) {
+            h.put("authorization", "Bearer " + token);
+        }
+        return service().handle(new HttpCall("POST", h, Map.of(), body));
+    }
+
+    @Test
+    void ownConnectionIsConfirmedAndRefreshed() {
+        Instant tenMinutesAgo = f.clock.instant().minusSeconds(600);
+        f.registry.upsert(new ConnectionRecord(ME, "conn-mine", "cifhub", tenMinutesAgo, tenMinutesAgo, "ua"));
+        Instant before = f.clock.instant();
+
+        HttpReply reply = post(idp.agentToken(ME), "{\"connectionId\":\"conn-mine\"}", Map.of());
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).contains("\"userId\":\"oid-me\"").contains("\"connectionId\":\"conn-mine\"");
+        assertThat(f.registry.listForUser(ME)).singleElement()
+                .satisfies(r -> assertThat(r.lastSeenAt()).isAfterOrEqualTo(before.minusMillis(1)));
+    }
+
+    @Test
+    void someoneElsesConnectionIs403EvenWithForgedPrincipalHeader() {
+        f.connect(YOU, "conn-yours");
+
+        HttpReply reply = post(idp.agentToken(ME), "{\"connectionId\":\"conn-yours\"}",
+                Map.of("x-ms-client-principal-id", YOU));
+
+        assertThat(reply.status()).isEqualTo(403);
+        assertThat(f.registry.listForUser(ME)).isEmpty();
+        assertThat(f.registry.listForUser(YOU)).extracting(ConnectionRecord::connectionId).containsExactly("conn-yours");
+    }
+
+    @Test
+    void unknownConnectionIs403() {
+        assertThat(post(idp.agentToken(ME), "{\"connectionId\":\"conn-unknown\"}", Map.of()).status()).isEqualTo(403);
+        assertThat(f.registry.listForUser(ME)).isEmpty();
+    }
+
+    @Test
+    void missingTokenIs401AndBadBodyIs400() {
+        HttpReply noToken = post(null, "{\"connectionId\":\"x\"}", Map.of("x-ms-client-principal-id", ME));
+        assertThat(noToken.status()).isEqualTo(401);
+        assertThat(noToken.headers()).containsEntry("WWW-Authenticate", "Bearer");
+
+        assertThat(post(idp.agentToken(ME), "not json", Map.of()).status()).isEqualTo(400);
+        assertThat(post(idp.agentToken(ME), "{\"connectionId\":42}", Map.of()).status()).isEqualTo(400);
+        assertThat(post(idp.agentToken(ME), null, Map.of()).status()).isEqualTo(400);
+    }
+}
