@@ -78,7 +78,9 @@ class JwtValidatorTest {
     }
 
     static JwtValidator.Builder validatorBuilder() {
-        return JwtValidator.builder().authority(authority).audience(CLIENT_ID).audience("api://" + CLIENT_ID);
+        // generous HTTP timeout: on a loaded CI machine the provider's first answers can take seconds
+        return JwtValidator.builder().authority(authority).audience(CLIENT_ID).audience("api://" + CLIENT_ID)
+                .httpTimeout(Duration.ofSeconds(30));
     }
 
     static String token(String issuerId, String audience, Map<String, Object> extra, long lifetimeSeconds) {
