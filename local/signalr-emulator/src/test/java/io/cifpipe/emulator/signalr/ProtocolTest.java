@@ -28,9 +28,6 @@ class ProtocolTest {
     static void start() {
         vertx = Vertx.vertx();
         emulator = SignalREmulator.builder().port(0)
-                .keepAliveInterval(Duration.ofMillis(300))
-                .clientTimeout(Duration.ofSeconds(2))
-                .handshakeTimeout(Duration.ofMillis(600))
                 .maxMessageSize(4000)
                 .maxMessagesPerSecond(50)
                 .build().start();
@@ -43,13 +40,22 @@ class ProtocolTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    /** An emulator with short timers, for the timing tests only (so slow CI cannot trip the other tests). */
+    private static SignalREmulator fastTimers() {
+        return SignalREmulator.builder().port(0)
+                .keepAliveInterval(Duration.ofMillis(300))
+                .clientTimeout(Duration.ofSeconds(2))
+                .handshakeTimeout(Duration.ofMillis(600))
+                .build().start();
+    }
+
     private static JsonNode json(String s) throws Exception {
         return Json.MAPPER.readTree(s);
     }
 
     @Test
     void handshakeThenKeepAlivePingsAndClientPingsKeepTheConnectionAlive() throws Exception {
-        try (RawClient c = RawClient.connected(vertx, emulator, "chat", "pinger")) {
+        try (SignalREmulator emulator = fastTimers(); RawClient c = RawClient.connected(vertx, emulator, "chat", "pinger")) {
             assertThat(json(c.next()).get("type").asInt()).isEqualTo(6);
             // keep pinging for longer than the 2 s client timeout: the connection stays open
             for (int i = 0; i < 10; i++) {
@@ -57,13 +63,13 @@ class ProtocolTest {
                 Thread.sleep(300); // the client's own ping cadence, not synchronisation
             }
             assertThat(c.closed).isNotDone();
-            assertThat(rest.call("HEAD", "/api/hubs/chat/connections/" + c.connectionId, null).statusCode()).isEqualTo(200);
+            assertThat(new Rest(emulator).call("HEAD", "/api/hubs/chat/connections/" + c.connectionId, null).statusCode()).isEqualTo(200);
         }
     }
 
     @Test
     void silentClientIsClosedAfterTheClientTimeout() throws Exception {
-        try (RawClient c = RawClient.connected(vertx, emulator, "chat", "silent")) {
+        try (SignalREmulator emulator = fastTimers(); RawClient c = RawClient.connected(vertx, emulator, "chat", "silent")) {
             JsonNode close = c.nextNonPing();
             assertThat(close.get("type").asInt()).isEqualTo(7);
             assertThat(close.get("error").asText()).contains("Server timeout");
@@ -83,7 +89,7 @@ class ProtocolTest {
             assertThat(json(c.next()).get("error").asText()).contains("'messagepack' is not supported");
             c.awaitClosed();
         }
-        try (RawClient c = RawClient.open(vertx, emulator, "chat", "u")) {
+        try (SignalREmulator emulator = fastTimers(); RawClient c = RawClient.open(vertx, emulator, "chat", "u")) {
             assertThat(json(c.next()).get("error").asText()).contains("Handshake was not received");
             c.awaitClosed();
         }

@@ -107,8 +107,9 @@ class UpstreamTest {
             // other events fall through to the catch-all item
             assertThat(invoke(c, "6", "other").has("result")).isFalse();
             assertThat(poll()).isEqualTo("/events/messages/other");
+            c.close();
+            assertThat(poll()).isEqualTo("/events/connections/disconnected");
         }
-        assertThat(poll()).isEqualTo("/events/connections/disconnected");
     }
 
     @Test
