@@ -1,0 +1,112 @@
+// Entry point for `azd up` / `azd provision` (Azure Developer CLI conventions): a resource group per azd
+// environment and everything in it via resources.bicep.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; names and tags derive from it.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for every resource (must offer Flex Consumption when planType is FlexConsumption).')
+param location string
+
+@allowed(['FlexConsumption', 'Premium'])
+param planType string = 'FlexConsumption'
+
+@allowed(['Standard', 'Premium'])
+param serviceBusSku string = 'Standard'
+
+@allowed(['Free_F1', 'Standard_S1', 'Premium_P1'])
+param signalRSku string = 'Standard_S1'
+
+@description('Comma-separated browser origins allowed by SignalR CORS and the presence app, e.g. https://contoso.crm.dynamics.com. Never *.')
+param allowedOrigins string
+
+@description('Entra tenant of the API app registration.')
+param tenantId string = tenant().tenantId
+
+@description('Application (client) id of the API app registration (see infra/README.md).')
+param apiClientId string
+
+@description('Delegated scope agents consent to (exposed by the API app registration).')
+param apiScope string = 'user_impersonation'
+
+@description('App role telephony callers need when ingressRequireAppToken is true.')
+param callsSendRole string = 'Calls.Send'
+
+@description('Entra login host; change for sovereign clouds.')
+param authorityHost string = 'https://login.microsoftonline.com'
+
+@description('true: telephony callers need an Entra app token with the Calls.Send role in addition to the function key.')
+@allowed(['true', 'false'])
+param ingressRequireAppToken string = 'true'
+
+@description('Optional user/group object id of an operator for the ops dead-letter CLI.')
+param operatorPrincipalId string = ''
+
+@secure()
+@description('signalr_extension system key of the presence app; set by infra/hooks/postdeploy.sh after the first deploy.')
+param signalRUpstreamKey string = ''
+
+param defaultRingSeconds int = 30
+param maxRingSeconds int = 300
+param offlineRetrySeconds int = 2
+param clientTokenMinutes int = 60
+param staleConnectionMinutes int = 10
+
+var tags = { 'azd-env-name': environmentName }
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module resources 'resources.bicep' = {
+  name: 'resources'
+  scope: rg
+  params: {
+    environmentName: environmentName
+    location: location
+    tags: tags
+    planType: planType
+    serviceBusSku: serviceBusSku
+    signalRSku: signalRSku
+    allowedOrigins: allowedOrigins
+    tenantId: tenantId
+    apiClientId: apiClientId
+    authorityHost: authorityHost
+    apiScope: apiScope
+    callsSendRole: callsSendRole
+    ingressRequireAppToken: ingressRequireAppToken
+    operatorPrincipalId: operatorPrincipalId
+    signalRUpstreamKey: signalRUpstreamKey
+    defaultRingSeconds: defaultRingSeconds
+    maxRingSeconds: maxRingSeconds
+    offlineRetrySeconds: offlineRetrySeconds
+    clientTokenMinutes: clientTokenMinutes
+    staleConnectionMinutes: staleConnectionMinutes
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+
+// Values the Dynamics solution's environment variables need (infra/README.md).
+output ClientId string = apiClientId
+output AdaptorFunctionUrl string = resources.outputs.presenceUrl
+output Authority string = '${authorityHost}/${tenantId}'
+output Scope string = 'api://${apiClientId}/${apiScope}'
+
+// Telephony side and hooks.
+output INGRESS_CALLS_URL string = '${resources.outputs.ingressUrl}/api/calls'
+output INGRESS_APP_NAME string = resources.outputs.ingressAppName
+output DISPATCH_APP_NAME string = resources.outputs.dispatchAppName
+output PRESENCE_APP_NAME string = resources.outputs.presenceAppName
+output PRESENCE_HOST_NAME string = resources.outputs.presenceHostName
+output SIGNALR_NAME string = resources.outputs.signalRName
+output SIGNALR_HUB string = resources.outputs.hubName
+output SERVICEBUS_NAMESPACE string = resources.outputs.serviceBusNamespace
+output STORAGE_ACCOUNT_NAME string = resources.outputs.storageAccountName

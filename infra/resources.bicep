@@ -1,0 +1,252 @@
+// Everything inside the environment's resource group. The three *AppSettings objects below are the complete
+// list of settings each app reads; their keys are io.cifpipe.model.Setting keys (plus the identity-based
+// connection forms), and shared-model's InfraConsistencyTest checks them against Setting.forApp(...).
+param environmentName string
+param location string
+param tags object
+param planType string
+param serviceBusSku string
+param signalRSku string
+param allowedOrigins string
+param tenantId string
+param apiClientId string
+param authorityHost string
+param apiScope string
+param callsSendRole string
+param ingressRequireAppToken string
+param operatorPrincipalId string
+@secure()
+param signalRUpstreamKey string
+param defaultRingSeconds int
+param maxRingSeconds int
+param offlineRetrySeconds int
+param clientTokenMinutes int
+param staleConnectionMinutes int
+
+// Names the code expects (Setting defaults); InfraConsistencyTest checks these literals.
+var hubName = 'cifhub'
+var callEventsQueueName = 'call-events'
+var callOutcomesQueueName = 'call-outcomes'
+var connectionsTableName = 'Connections'
+var notificationsTableName = 'Notifications'
+var connectionSweepSchedule = '0 */5 * * * *'
+var expirySweepSchedule = '*/5 * * * * *'
+
+var token = toLower(uniqueString(subscription().id, environmentName, location))
+var ingressAppName = 'func-ingress-${token}'
+var dispatchAppName = 'func-dispatch-${token}'
+var presenceAppName = 'func-presence-${token}'
+// Default host name of the presence app (no regional unique-hostname opt-in), known before the app exists.
+var presenceHostName = '${presenceAppName}.azurewebsites.net'
+var signalRName = 'sigr-${token}'
+var origins = filter(map(split(allowedOrigins, ','), o => trim(o)), o => !empty(o))
+var authority = '${authorityHost}/${tenantId}/v2.0'
+
+module ingressIdentity 'modules/identity.bicep' = {
+  name: 'id-ingress'
+  params: { name: 'id-ingress-${token}', location: location, tags: tags }
+}
+module dispatchIdentity 'modules/identity.bicep' = {
+  name: 'id-dispatch'
+  params: { name: 'id-dispatch-${token}', location: location, tags: tags }
+}
+module presenceIdentity 'modules/identity.bicep' = {
+  name: 'id-presence'
+  params: { name: 'id-presence-${token}', location: location, tags: tags }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: 'log-${token}'
+    applicationInsightsName: 'appi-${token}'
+    location: location
+    tags: tags
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  params: {
+    name: 'sb-${token}'
+    location: location
+    tags: tags
+    skuName: serviceBusSku
+    callEventsQueueName: callEventsQueueName
+    callOutcomesQueueName: callOutcomesQueueName
+    callEventsSenders: [ingressIdentity.outputs.principalId, dispatchIdentity.outputs.principalId]
+    callEventsReceivers: [dispatchIdentity.outputs.principalId]
+    callOutcomesSenders: [dispatchIdentity.outputs.principalId, presenceIdentity.outputs.principalId]
+    operatorPrincipalId: operatorPrincipalId
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: 'st${token}'
+    location: location
+    tags: tags
+    connectionsTableName: connectionsTableName
+    notificationsTableName: notificationsTableName
+    deploymentContainers: ['deploy-ingress', 'deploy-dispatch', 'deploy-presence']
+    allowSharedKeyAccess: planType == 'Premium'
+    hostPrincipals: [ingressIdentity.outputs.principalId, dispatchIdentity.outputs.principalId, presenceIdentity.outputs.principalId]
+    tableContributors: [dispatchIdentity.outputs.principalId, presenceIdentity.outputs.principalId]
+    notificationsReaders: [ingressIdentity.outputs.principalId]
+  }
+}
+
+module signalR 'modules/signalr.bicep' = {
+  name: 'signalr'
+  params: {
+    name: signalRName
+    location: location
+    tags: tags
+    skuName: signalRSku
+    allowedOrigins: origins
+    hubName: hubName
+    upstreamUrl: empty(signalRUpstreamKey) ? '' : 'https://${presenceHostName}/runtime/webhooks/signalr?code=${signalRUpstreamKey}'
+  }
+}
+
+// The apps sign SignalR client tokens and REST calls with the access key (no identity-based option in
+// SignalRRestClient), so the connection string is read from the resource at deployment time.
+resource signalRResource 'Microsoft.SignalRService/signalR@2024-03-01' existing = {
+  name: signalRName
+}
+
+resource premiumPlan 'Microsoft.Web/serverfarms@2024-04-01' = if (planType == 'Premium') {
+  name: 'plan-ep-${token}'
+  location: location
+  tags: tags
+  kind: 'elastic'
+  sku: { tier: 'ElasticPremium', name: 'EP1' }
+  properties: {
+    reserved: true
+    maximumElasticWorkerCount: 20
+  }
+}
+
+var ingressAppSettings = {
+  ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  TablesConnection__tableServiceUri: storage.outputs.tableEndpoint
+  NotificationsTable: notificationsTableName
+  CallEventsQueue: callEventsQueueName
+  Authority: authority
+  AzureAd__TenantId: tenantId
+  AzureAd__ClientId: apiClientId
+  AzureAd__Audience: 'api://${apiClientId}'
+  CallsSendRole: callsSendRole
+  IngressRequireAppToken: ingressRequireAppToken
+  DefaultRingSeconds: string(defaultRingSeconds)
+  MaxRingSeconds: string(maxRingSeconds)
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+}
+
+var dispatchAppSettings = {
+  ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  // The Service Bus trigger (Functions extension) authenticates with this user-assigned identity.
+  ServiceBusConnection__credential: 'managedidentity'
+  ServiceBusConnection__clientId: dispatchIdentity.outputs.clientId
+  TablesConnection__tableServiceUri: storage.outputs.tableEndpoint
+  AzureSignalRConnectionString: signalRResource.listKeys().primaryConnectionString
+  HubName: hubName
+  StorageUserTable: connectionsTableName
+  NotificationsTable: notificationsTableName
+  CallEventsQueue: callEventsQueueName
+  CallOutcomesQueue: callOutcomesQueueName
+  DefaultRingSeconds: string(defaultRingSeconds)
+  MaxRingSeconds: string(maxRingSeconds)
+  OfflineRetrySeconds: string(offlineRetrySeconds)
+  ExpirySweepSchedule: expirySweepSchedule
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+}
+
+var presenceAppSettings = {
+  ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  TablesConnection__tableServiceUri: storage.outputs.tableEndpoint
+  AzureSignalRConnectionString: signalRResource.listKeys().primaryConnectionString
+  HubName: hubName
+  StorageUserTable: connectionsTableName
+  NotificationsTable: notificationsTableName
+  CallEventsQueue: callEventsQueueName
+  CallOutcomesQueue: callOutcomesQueueName
+  Authority: authority
+  AzureAd__TenantId: tenantId
+  AzureAd__ClientId: apiClientId
+  AzureAd__Audience: 'api://${apiClientId}'
+  ApiScope: apiScope
+  AllowedOrigins: join(origins, ',')
+  ClientTokenMinutes: string(clientTokenMinutes)
+  StaleConnectionMinutes: string(staleConnectionMinutes)
+  ConnectionSweepSchedule: connectionSweepSchedule
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+}
+
+module ingressApp 'modules/functionapp.bicep' = {
+  name: 'func-ingress'
+  params: {
+    name: ingressAppName
+    location: location
+    tags: tags
+    serviceName: 'ingress'
+    planType: planType
+    premiumPlanId: planType == 'Premium' ? premiumPlan.id : ''
+    identityId: ingressIdentity.outputs.id
+    identityClientId: ingressIdentity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: 'deploy-ingress'
+    appSettings: ingressAppSettings
+  }
+}
+
+module dispatchApp 'modules/functionapp.bicep' = {
+  name: 'func-dispatch'
+  params: {
+    name: dispatchAppName
+    location: location
+    tags: tags
+    serviceName: 'dispatch'
+    planType: planType
+    premiumPlanId: planType == 'Premium' ? premiumPlan.id : ''
+    identityId: dispatchIdentity.outputs.id
+    identityClientId: dispatchIdentity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: 'deploy-dispatch'
+    appSettings: dispatchAppSettings
+  }
+  dependsOn: [signalR]
+}
+
+module presenceApp 'modules/functionapp.bicep' = {
+  name: 'func-presence'
+  params: {
+    name: presenceAppName
+    location: location
+    tags: tags
+    serviceName: 'presence'
+    planType: planType
+    premiumPlanId: planType == 'Premium' ? premiumPlan.id : ''
+    identityId: presenceIdentity.outputs.id
+    identityClientId: presenceIdentity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: 'deploy-presence'
+    appSettings: presenceAppSettings
+  }
+  dependsOn: [signalR]
+}
+
+output ingressAppName string = ingressApp.outputs.name
+output dispatchAppName string = dispatchApp.outputs.name
+output presenceAppName string = presenceApp.outputs.name
+output ingressUrl string = 'https://${ingressApp.outputs.defaultHostName}'
+output presenceUrl string = 'https://${presenceApp.outputs.defaultHostName}'
+output presenceHostName string = presenceHostName
+output signalRName string = signalR.outputs.name
+output hubName string = hubName
+output serviceBusNamespace string = serviceBus.outputs.name
+output storageAccountName string = storage.outputs.name
