@@ -1,0 +1,181 @@
+package io.cifpipe.ingress;
+
+import com.azure.messaging.servicebus.ServiceBusException;
+import com.azure.messaging.servicebus.ServiceBusFailureReason;
+import io.cifpipe.model.event.CallEvent;
+import io.cifpipe.model.event.CallEventCodec;
+import io.cifpipe.model.ledger.NotificationState;
+import io.cifpipe.model.validation.ProblemDetails;
+import io.cifpipe.model.validation.Rules;
+import io.cifpipe.model.validation.ValidationException;
+import io.cifpipe.runtime.auth.BearerAuthException;
+import io.cifpipe.runtime.auth.IdentityProviderUnavailableException;
+import io.cifpipe.runtime.servicebus.CallEventSender;
+import io.cifpipe.runtime.servicebus.MessageBatchTooLargeException;
+import io.cifpipe.runtime.tables.LedgerEntry;
+import io.cifpipe.runtime.tables.NotificationLedger;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/calls} and {@code GET /api/calls/{callId}} without the Functions API. Order of checks: app token
+ * (when required) → content type / size / JSON / fields (codec) → Service Bus. Bad input is always a 4xx
+ * problem+json; an event is answered 202 only after Service Bus acknowledged the batch.
+ */
+public final class IngressService {
+    private static final Logger LOG = LoggerFactory.getLogger(IngressService.class);
+    static final String CALLS_PATH = "/api/calls";
+    static final int RETRY_AFTER_SECONDS = 5;
+    static final int RETRY_AFTER_BUSY_SECONDS = 10;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final CallEventCodec codec;
+    private final CallEventSender sender;
+    private final NotificationLedger ledger;
+    private final AppTokenCheck appTokenCheck;
+
+    /** @param appTokenCheck null when only the function key is required */
+    public IngressService(CallEventCodec codec, CallEventSender sender, NotificationLedger ledger, AppTokenCheck appTokenCheck) {
+        this.codec = Objects.requireNonNull(codec);
+        this.sender = Objects.requireNonNull(sender);
+        this.ledger = Objects.requireNonNull(ledger);
+        this.appTokenCheck = appTokenCheck;
+    }
+
+    /** Accepts one event or a batch. {@code traceparentHeader} (W3C) is used for events without their own. */
+    public HttpResult post(byte[] body, String contentType, String authorization, String traceparentHeader) {
+        if (appTokenCheck != null) {
+            try {
+                appTokenCheck.check(authorization);
+            } catch (BearerAuthException e) {
+                boolean forbidden = e.httpStatus() == 403;
+                return HttpResult.problem(Problems.of(forbidden ? Problems.TYPE_FORBIDDEN : Problems.TYPE_UNAUTHORIZED,
+                        forbidden ? "Forbidden" : "Unauthorized", e.httpStatus(), e.getMessage(), CALLS_PATH),
+                        Map.of("WWW-Authenticate", e.wwwAuthenticate()));
+            } catch (IdentityProviderUnavailableException e) {
+                LOG.warn("app token could not be checked: {}", e.getMessage());
+                return unavailable("the identity provider's signing keys could not be fetched; retry later", RETRY_AFTER_SECONDS);
+            }
+        }
+        List<CallEvent> events;
+        try {
+            events = codec.parse(body == null ? new byte[0] : body, contentType);
+        } catch (ValidationException e) {
+            LOG.info("rejected call events: {}", e.getMessage());
+            return HttpResult.problem(e.problem().withInstance(CALLS_PATH), Map.of());
+        }
+        List<CallEvent> traced = events.stream().map(e -> withTrace(e, traceparentHeader)).toList();
+        try {
+            sender.send(traced);
+        } catch (MessageBatchTooLargeException e) {
+            return HttpResult.problem(ValidationException.tooLarge(e.getMessage() + "; send fewer events per request")
+                    .problem().withInstance(CALLS_PATH), Map.of());
+        } catch (ServiceBusException e) {
+            boolean busy = e.getReason() == ServiceBusFailureReason.SERVICE_BUSY || e.getReason() == ServiceBusFailureReason.QUOTA_EXCEEDED;
+            LOG.warn("call-events send failed (reason={}, transient={}): {}", e.getReason(), e.isTransient(), e.getMessage());
+            return unavailable(busy ? "Service Bus is throttling; retry after the indicated delay"
+                    : "the call-events queue is unavailable; retry later", busy ? RETRY_AFTER_BUSY_SECONDS : RETRY_AFTER_SECONDS);
+        } catch (RuntimeException e) {
+            // The SDK also fails with AmqpException / IllegalStateException (link closed, timeout): never a 500 for the caller.
+            LOG.warn("call-events send failed: {}", e.toString());
+            return unavailable("the call-events queue is unavailable; retry later", RETRY_AFTER_SECONDS);
+        }
+        List<Map<String, Object>> accepted = new ArrayList<>();
+        for (CallEvent e : traced) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("id", e.id());
+            a.put("type", e.type().wireName());
+            a.put("callId", e.callId());
+            a.put("status", statusPath(e.callId()));
+            accepted.add(a);
+            LOG.info("accepted event id={} type={} callId={} agentId={}", e.id(), e.type().wireName(), e.callId(), e.agentId());
+        }
+        return HttpResult.json(202, Map.of("accepted", accepted), Map.of("Location", statusPath(traced.get(0).callId())));
+    }
+
+    /** The ledger state of a call: one entry per agent it was offered to. */
+    public HttpResult status(String callId) {
+        String instance = CALLS_PATH + "/" + (callId == null ? "" : callId);
+        String problem = Rules.checkId(callId);
+        if (problem != null) {
+            return HttpResult.problem(ValidationException.invalid("/callId", "callId " + problem).problem()
+                    .withInstance(CALLS_PATH), Map.of());
+        }
+        List<LedgerEntry> entries;
+        try {
+            entries = ledger.findByCall(callId);
+        } catch (RuntimeException e) {
+            LOG.warn("ledger read failed for callId={}: {}", callId, e.toString());
+            return unavailable("the ledger is unavailable; retry later", RETRY_AFTER_SECONDS);
+        }
+        if (entries.isEmpty()) {
+            return HttpResult.problem(Problems.of(Problems.TYPE_NOT_FOUND, "Not Found", 404,
+                    "no notification is recorded for call '" + callId + "' (yet: dispatch records it within moments of acceptance)",
+                    instance), Map.of());
+        }
+        List<Map<String, Object>> notifications = entries.stream().map(IngressService::describe).toList();
+        return HttpResult.json(200, Map.of("callId", callId, "notifications", notifications), Map.of());
+    }
+
+    static Map<String, Object> describe(LedgerEntry entry) {
+        var r = entry.record();
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("notificationId", r.notificationId());
+        n.put("agentId", r.agentId());
+        n.put("state", r.state().name());
+        n.put("offeredAt", r.offeredAt());
+        n.put("expiresAt", r.expiresAt());
+        Map<String, Instant> times = new LinkedHashMap<>();
+        r.stateTimes().forEach((s, at) -> times.put(s.name(), at));
+        n.put("timestamps", times);
+        n.put("deliveredTo", entry.deliveredTo());
+        if (r.state().isTerminal()) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("outcome", r.state().outcome().map(o -> o.wireName()).orElse(null));
+            d.put("at", r.enteredAt(r.state()));
+            if (r.state() == NotificationState.ACCEPTED || r.state() == NotificationState.REJECTED) {
+                d.put("connectionId", r.connectionId());
+            }
+            d.put("reason", r.reason());
+            n.put("decision", d);
+        }
+        return n;
+    }
+
+    private static CallEvent withTrace(CallEvent e, String traceparentHeader) {
+        if (e.traceparent() != null) {
+            return e;
+        }
+        if (traceparentHeader != null && Rules.TRACEPARENT.matcher(traceparentHeader.trim()).matches()) {
+            return e.withTraceparent(traceparentHeader.trim());
+        }
+        return e.withTraceparent(newTraceparent());
+    }
+
+    static String newTraceparent() {
+        byte[] trace = new byte[16];
+        byte[] span = new byte[8];
+        RANDOM.nextBytes(trace);
+        RANDOM.nextBytes(span);
+        trace[0] |= 1; // never all-zero
+        span[0] |= 1;
+        return "00-" + HexFormat.of().formatHex(trace) + "-" + HexFormat.of().formatHex(span) + "-01";
+    }
+
+    private static String statusPath(String callId) {
+        return CALLS_PATH + "/" + callId;
+    }
+
+    private static HttpResult unavailable(String detail, int retryAfterSeconds) {
+        ProblemDetails p = Problems.of(Problems.TYPE_UNAVAILABLE, "Service Unavailable", 503, detail, CALLS_PATH);
+        return HttpResult.problem(p, Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+    }
+}
