@@ -17,7 +17,9 @@ public final class ServiceBusMetadata {
     public static Map<String, Object> of(ServiceBusReceivedMessage m) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("MessageId", m.getMessageId());
-        out.put("DeliveryCount", (int) m.getDeliveryCount());
+        // The Java SDK exposes the raw AMQP header (0 on first delivery); the Functions extension uses the .NET
+        // SDK, which reports deliveries including this one (1 on first delivery). Functions code sees the latter.
+        out.put("DeliveryCount", deliveryCount(m));
         out.put("SequenceNumber", m.getSequenceNumber());
         out.put("EnqueuedTimeUtc", utc(m.getEnqueuedTime()));
         out.put("EnqueuedTime", utc(m.getEnqueuedTime()));
@@ -40,6 +42,11 @@ public final class ServiceBusMetadata {
         out.put("ApplicationProperties", props);
         out.put("UserProperties", props);
         return out;
+    }
+
+    /** Deliveries including the current one, as Functions reports DeliveryCount. */
+    public static int deliveryCount(ServiceBusReceivedMessage m) {
+        return (int) m.getDeliveryCount() + 1;
     }
 
     private static String utc(OffsetDateTime t) {

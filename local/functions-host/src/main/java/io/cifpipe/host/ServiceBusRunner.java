@@ -74,7 +74,7 @@ final class ServiceBusRunner implements AutoCloseable {
             if (autoComplete) context.complete();
         } catch (FunctionInvoker.FunctionException e) {
             LOG.error("function '{}' invocation {} failed for message {} (delivery {}); abandoning", e.functionName(),
-                    e.invocationId(), message.getMessageId(), message.getDeliveryCount(), e.getCause());
+                    e.invocationId(), message.getMessageId(), ServiceBusMetadata.deliveryCount(message), e.getCause());
             if (autoComplete) abandon(context);
         } catch (RuntimeException e) {
             LOG.warn("function '{}': settling message {} failed: {}", invoker.definition().name(),
