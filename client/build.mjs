@@ -12,9 +12,8 @@ const common = {
   legalComments: "linked",
   minify: process.env.MINIFY !== "0",
   logLevel: "warning",
-  // @microsoft/signalr's Node-only code paths (ws, node-fetch, eventsource) are behind runtime
-  // checks; in the browser bundle they are never reached.
-  external: [],
+  // @microsoft/signalr's Node-only paths (ws, node-fetch, tough-cookie) are dynamic requires behind
+  // `typeof fetch` / isNode checks: esbuild leaves them as never-reached stubs in the browser bundle.
   define: { "process.env.NODE_ENV": '"production"' },
 };
 
