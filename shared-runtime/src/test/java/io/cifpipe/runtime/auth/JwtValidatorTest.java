@@ -111,6 +111,23 @@ class JwtValidatorTest {
     }
 
     @Test
+    void es256SignedTokensAreAccepted() throws Exception {
+        MockOAuth2Server ec = new MockOAuth2Server(new OAuth2Config(false, null, null, false,
+                new OAuth2TokenProvider(new KeyProvider(List.of(), "ES256"))));
+        ec.start(InetAddress.getByName("127.0.0.1"), 0);
+        try {
+            String issuer = ec.issuerUrl("entra").toString();
+            SignedJWT t = ec.issueToken("entra", "s", "api://" + CLIENT_ID, Map.of("oid", OID), 600);
+            assertThat(t.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+            JwtValidator v = JwtValidator.builder().authority(issuer).audience("api://" + CLIENT_ID)
+                    .httpTimeout(Duration.ofSeconds(30)).build();
+            assertThat(v.validate(t.serialize()).objectId()).isEqualTo(OID);
+        } finally {
+            ec.shutdown();
+        }
+    }
+
+    @Test
     void clientIdAudienceIsAcceptedToo() {
         String t = token("entra", CLIENT_ID, Map.of(), 600);
         assertThat(validatorBuilder().build().validate(t).objectId()).isEqualTo(OID);
