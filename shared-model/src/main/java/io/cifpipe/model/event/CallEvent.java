@@ -1,6 +1,13 @@
 package io.cifpipe.model.event;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cifpipe.model.validation.ValidationException;
+
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +34,7 @@ public record CallEvent(String id, String source, String specversion, CallEventT
                         Map<String, Object> extensions, CallEventData data) {
     public static final String SPEC_VERSION = "1.0";
     public static final String DATA_CONTENT_TYPE = "application/json";
+    private static final CallEventCodec DEFAULT_CODEC = new CallEventCodec();
 
     public CallEvent {
         Objects.requireNonNull(id, "id");
@@ -49,6 +57,23 @@ public record CallEvent(String id, String source, String specversion, CallEventT
     public CallEvent withTraceparent(String newTraceparent) {
         return new CallEvent(id, source, specversion, type, time, subject, datacontenttype, dataschema,
                 newTraceparent, extensions, data);
+    }
+
+    /**
+     * The structured-mode JSON, so that plain Jackson ({@code Json.mapper()}) writes the same wire format as
+     * {@link CallEventCodec#encode} (without its validation and size check; prefer the codec).
+     */
+    @JsonValue
+    public ObjectNode toJsonNode() { return DEFAULT_CODEC.toJsonNode(this); }
+
+    /** Lets plain Jackson read an event; validates like the codec (Jackson wraps the {@link ValidationException}). */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static CallEvent fromJsonNode(JsonNode node) {
+        if (node == null || !node.isObject()) throw ValidationException.malformed("a CloudEvent must be a JSON object");
+        var errors = new ArrayList<io.cifpipe.model.validation.FieldError>();
+        CallEvent e = new CallEventReader(CallEventLimits.DEFAULT).read((ObjectNode) node, "", errors);
+        if (!errors.isEmpty()) throw ValidationException.invalid("the event has invalid fields", errors);
+        return e;
     }
 
     public String callId() { return data.callId(); }

@@ -312,6 +312,16 @@ class CallEventCodecTest {
     }
 
     @Test
+    void plainJacksonUsesTheSameWireFormat() throws Exception {
+        CallEvent e = codec.parseEvent(Examples.bytes("call-offered.json"));
+        var mapper = io.cifpipe.model.json.Json.mapper();
+        assertThat(mapper.writeValueAsString(e)).isEqualTo(new String(codec.encode(e), StandardCharsets.UTF_8));
+        assertThat(mapper.readValue(codec.encode(e), CallEvent.class)).isEqualTo(e);
+        assertThatThrownBy(() -> mapper.readValue(Examples.bytes("invalid/bad-e164.json"), CallEvent.class))
+                .hasRootCauseInstanceOf(ValidationException.class);
+    }
+
+    @Test
     void recordConstructorRejectsTypeDataMismatch() {
         assertThatThrownBy(() -> new CallEvent("e", "/s", "1.0", CallEventType.ENDED, null, null, null, null, null,
                 Map.of(), CallOffered.of("c", "a"))).isInstanceOf(IllegalArgumentException.class);
