@@ -13,6 +13,7 @@ import io.cifpipe.model.event.CallEventCodec;
 import io.cifpipe.model.event.CallEventLimits;
 import io.cifpipe.model.json.Json;
 import io.cifpipe.runtime.servicebus.CallEventSender;
+import io.cifpipe.runtime.servicebus.MessageScheduler;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
 import io.cifpipe.runtime.servicebus.QueueSender;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
@@ -124,7 +125,16 @@ public final class RuntimeClients implements AutoCloseable {
 
     /** A sender to {@code queue}; all senders share the app's one AMQP connection. */
     public QueueSender queueSender(String queue) {
-        return QueueSender.of(senders.computeIfAbsent(queue, q -> serviceBus.get().sender().queueName(q).buildClient()));
+        return QueueSender.of(senderClient(queue));
+    }
+
+    /** Schedules messages onto {@code queue} (same underlying sender as {@link #queueSender}). */
+    public MessageScheduler scheduler(String queue) {
+        return MessageScheduler.of(senderClient(queue));
+    }
+
+    private ServiceBusSenderClient senderClient(String queue) {
+        return senders.computeIfAbsent(queue, q -> serviceBus.get().sender().queueName(q).buildClient());
     }
 
     private TableServiceClient buildTableService() {

@@ -1,0 +1,29 @@
+package io.cifpipe.dispatch;
+
+import io.cifpipe.model.Setting;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * @param defaultRingSeconds ring window for offers without ringSeconds
+ * @param offlineRetry       first delay before an offer to an offline agent is retried; doubles per attempt
+ */
+public record DispatchSettings(int defaultRingSeconds, Duration offlineRetry) {
+    public DispatchSettings {
+        if (defaultRingSeconds < 1) throw new IllegalArgumentException("DefaultRingSeconds must be positive");
+        if (offlineRetry.isNegative() || offlineRetry.isZero()) throw new IllegalArgumentException("OfflineRetrySeconds must be positive");
+    }
+
+    public static DispatchSettings from(Function<String, String> env) {
+        return new DispatchSettings(intSetting(env, Setting.DEFAULT_RING_SECONDS),
+                Duration.ofSeconds(intSetting(env, Setting.OFFLINE_RETRY_SECONDS)));
+    }
+
+    private static int intSetting(Function<String, String> env, Setting s) {
+        try {
+            return Integer.parseInt(s.require(env).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("App setting '" + s.key() + "' must be an integer");
+        }
+    }
+}
