@@ -7,6 +7,7 @@ import io.cifpipe.presence.sweep.StaleConnectionSweeper;
 import io.cifpipe.presence.upstream.ConnectionService;
 import io.cifpipe.presence.upstream.DecisionService;
 import io.cifpipe.presence.upstream.PendingNotificationRedelivery;
+import io.cifpipe.presence.userclient.SignalROwnershipProbe;
 import io.cifpipe.presence.userclient.UserClientService;
 import io.cifpipe.runtime.RuntimeClients;
 import io.cifpipe.runtime.auth.JwtValidator;
@@ -39,7 +40,10 @@ final class PresenceRuntime {
                 (user, lifetime) -> clients.signalR().clientNegotiation(user, lifetime),
                 Duration.ofMinutes(clients.intSetting(Setting.CLIENT_TOKEN_MINUTES)), cors.get()));
         this.userClient = new Memo<>(() -> new UserClientService(validator.get(), clients.setting(Setting.API_SCOPE),
-                clients.connections(), cors.get(), clients.clock()));
+                clients.connections(),
+                new SignalROwnershipProbe(clients.setting(Setting.SIGNALR_CONNECTION), clients.setting(Setting.HUB_NAME),
+                        clients.clock()),
+                clients.setting(Setting.HUB_NAME), cors.get(), clients.clock()));
         this.connections = new Memo<>(() -> new ConnectionService(clients.connections(),
                 new PendingNotificationRedelivery(clients.ledger(), clients.signalR(), clients.outcomes(), clients.clock()),
                 clients.clock()));

@@ -11,6 +11,7 @@ import io.cifpipe.runtime.auth.BearerAuthException;
 import io.cifpipe.runtime.auth.IdentityProviderUnavailableException;
 import io.cifpipe.runtime.auth.JwtValidator;
 import io.cifpipe.runtime.auth.Principal;
+import io.cifpipe.runtime.signalr.SignalRException;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,10 @@ import java.util.regex.Pattern;
 /**
  * {@code userclient}: compatibility endpoint of the seed, where the client told the server "this connection
  * is mine". Here the connected trigger already registers connections from the service's verified user id,
- * so this endpoint only confirms and refreshes (lastSeenAt) a connection that the registry holds under the
- * caller's oid. Anything else is 403: a client can never attach someone else's connection to itself.
+ * so this endpoint confirms and refreshes (lastSeenAt) a connection the registry holds under the caller's
+ * oid. A connection the registry does not know (userclient overtook the connected event, or that event was
+ * lost) is registered only if SignalR Service confirms it was opened by the caller
+ * ({@link ConnectionOwnership}). Anything else is 403: a client can never attach someone else's connection.
  */
 public final class UserClientService {
     private static final Logger LOG = LoggerFactory.getLogger(UserClientService.class);
@@ -34,14 +37,18 @@ public final class UserClientService {
     private final JwtValidator validator;
     private final String requiredScope;
     private final ConnectionRegistry registry;
+    private final ConnectionOwnership ownership;
+    private final String hub;
     private final CorsPolicy cors;
     private final Clock clock;
 
     public UserClientService(JwtValidator validator, String requiredScope, ConnectionRegistry registry,
-                             CorsPolicy cors, Clock clock) {
+                             ConnectionOwnership ownership, String hub, CorsPolicy cors, Clock clock) {
         this.validator = Objects.requireNonNull(validator);
         this.requiredScope = Objects.requireNonNull(requiredScope);
         this.registry = Objects.requireNonNull(registry);
+        this.ownership = Objects.requireNonNull(ownership);
+        this.hub = Objects.requireNonNull(hub);
         this.cors = Objects.requireNonNull(cors);
         this.clock = Objects.requireNonNull(clock);
     }
@@ -70,14 +77,28 @@ public final class UserClientService {
         }
         Optional<ConnectionRecord> mine = registry.listForUser(user.objectId()).stream()
                 .filter(r -> r.connectionId().equals(connectionId)).findFirst();
-        if (mine.isEmpty()) {
-            LOG.info("userclient refused user={} connectionId={}: not registered for this user",
-                    user.objectId(), connectionId);
-            return HttpReply.problem(403, "urn:cifpipe:problem:not-your-connection", "Forbidden",
-                    "connection is not registered for the signed-in user");
+        if (mine.isPresent()) {
+            registry.upsert(mine.get().seenAt(clock.instant()));
+            LOG.info("userclient confirmed user={} connectionId={}", user.objectId(), connectionId);
+        } else {
+            boolean owned;
+            try {
+                owned = ownership.belongsTo(connectionId, user.objectId());
+            } catch (SignalRException e) {
+                LOG.warn("userclient: SignalR ownership check failed for connectionId={}: {}", connectionId, e.getMessage());
+                return HttpReply.problem(503, "urn:cifpipe:problem:signalr-unavailable", "Service Unavailable",
+                        "could not verify the connection with SignalR Service; retry shortly").withHeader("Retry-After", "5");
+            }
+            if (!owned) {
+                LOG.info("userclient refused user={} connectionId={}: not a connection of this user",
+                        user.objectId(), connectionId);
+                return HttpReply.problem(403, "urn:cifpipe:problem:not-your-connection", "Forbidden",
+                        "connection does not belong to the signed-in user");
+            }
+            registry.upsert(ConnectionRecord.connected(user.objectId(), connectionId, hub, clock.instant(),
+                    call.header("User-Agent")));
+            LOG.info("userclient registered user={} connectionId={} (verified with SignalR)", user.objectId(), connectionId);
         }
-        registry.upsert(mine.get().seenAt(clock.instant()));
-        LOG.info("userclient confirmed user={} connectionId={}", user.objectId(), connectionId);
         return HttpReply.json(200, Map.of("userId", user.objectId(), "connectionId", connectionId));
     }
 

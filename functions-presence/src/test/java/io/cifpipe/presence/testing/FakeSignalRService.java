@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
 public final class FakeSignalRService implements AutoCloseable {
     public static final String ACCESS_KEY = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
     private static final Pattern CONNECTION = Pattern.compile("^/api/hubs/([^/]+)/connections/([^/]+)(/:send)?$");
+    private static final Pattern GROUP_CONNECTION = Pattern.compile("^/api/hubs/([^/]+)/groups/([^/]+)/connections/([^/]+)$");
+    private static final Pattern USER_IN_GROUP = Pattern.compile("^/api/hubs/([^/]+)/users/([^/]+)/groups/([^/]+)$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One recorded send to a connection. */
@@ -35,6 +38,10 @@ public final class FakeSignalRService implements AutoCloseable {
     public final Set<String> broken = ConcurrentHashMap.newKeySet();
     public final List<Sent> sent = new CopyOnWriteArrayList<>();
     public final List<String> heads = new CopyOnWriteArrayList<>();
+    /** connection id → the user id it was opened with (for group/user membership answers). */
+    public final Map<String, String> owners = new ConcurrentHashMap<>();
+    /** group → member connection ids. */
+    public final Map<String, Set<String>> groups = new ConcurrentHashMap<>();
     private final HttpServer server;
 
     public FakeSignalRService() {
@@ -68,7 +75,42 @@ public final class FakeSignalRService implements AutoCloseable {
                 ex.sendResponseHeaders(401, -1);
                 return;
             }
-            Matcher m = CONNECTION.matcher(ex.getRequestURI().getRawPath());
+            String path = ex.getRequestURI().getRawPath();
+            Matcher gc = GROUP_CONNECTION.matcher(path);
+            Matcher ug = USER_IN_GROUP.matcher(path);
+            if (gc.matches()) {
+                String group = URLDecoder.decode(gc.group(2), StandardCharsets.UTF_8);
+                String id = URLDecoder.decode(gc.group(3), StandardCharsets.UTF_8);
+                if (broken.contains(id)) {
+                    ex.sendResponseHeaders(500, -1);
+                } else if ("PUT".equals(ex.getRequestMethod())) {
+                    if (!live.contains(id)) {
+                        ex.getResponseHeaders().add("x-ms-error-code", "Error.Connection.NotExisted");
+                        ex.sendResponseHeaders(404, -1);
+                        return;
+                    }
+                    groups.computeIfAbsent(group, g -> ConcurrentHashMap.newKeySet()).add(id);
+                    ex.sendResponseHeaders(200, -1);
+                } else if ("DELETE".equals(ex.getRequestMethod())) {
+                    Set<String> members = groups.get(group);
+                    boolean removed = members != null && members.remove(id);
+                    if (members != null && members.isEmpty()) {
+                        groups.remove(group);
+                    }
+                    ex.sendResponseHeaders(removed ? 200 : 404, -1);
+                } else {
+                    ex.sendResponseHeaders(405, -1);
+                }
+                return;
+            }
+            if (ug.matches() && "HEAD".equals(ex.getRequestMethod())) {
+                String user = URLDecoder.decode(ug.group(2), StandardCharsets.UTF_8);
+                String group = URLDecoder.decode(ug.group(3), StandardCharsets.UTF_8);
+                boolean member = groups.getOrDefault(group, Set.of()).stream().anyMatch(c -> user.equals(owners.get(c)));
+                ex.sendResponseHeaders(member ? 200 : 404, -1);
+                return;
+            }
+            Matcher m = CONNECTION.matcher(path);
             if (!m.matches()) {
                 ex.sendResponseHeaders(404, -1);
                 return;

@@ -60,6 +60,7 @@ public final class Fixture implements AutoCloseable {
         ConnectionRecord row = ConnectionRecord.connected(userId, connectionId, "cifhub", clock.instant(), "test-agent");
         registry.upsert(row);
         signalR.live.add(connectionId);
+        signalR.owners.put(connectionId, userId);
         return row;
     }
 

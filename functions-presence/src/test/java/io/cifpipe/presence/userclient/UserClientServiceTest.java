@@ -43,7 +43,9 @@ class UserClientServiceTest {
 
     UserClientService service() {
         if (service == null) {
-            service = new UserClientService(idp.validator(), TestIdp.SCOPE, f.registry, new CorsPolicy(Set.of()), f.clock);
+            service = new UserClientService(idp.validator(), TestIdp.SCOPE, f.registry,
+                    new SignalROwnershipProbe(f.signalR.connectionString(), "cifhub", f.clock), "cifhub",
+                    new CorsPolicy(Set.of()), f.clock);
         }
         return service;
     }
@@ -85,6 +87,42 @@ class UserClientServiceTest {
     @Test
     void unknownConnectionIs403() {
         assertThat(post(idp.agentToken(ME), "{\"connectionId\":\"conn-unknown\"}", Map.of()).status()).isEqualTo(403);
+        assertThat(f.registry.listForUser(ME)).isEmpty();
+        assertThat(f.signalR.groups).isEmpty();
+    }
+
+    @Test
+    void connectionNotYetRegisteredIsRegisteredWhenSignalRConfirmsTheCaller() {
+        f.signalR.live.add("conn-early");
+        f.signalR.owners.put("conn-early", ME); // opened with a token minted for ME; connected event not processed yet
+
+        HttpReply reply = post(idp.agentToken(ME), "{\"connectionId\":\"conn-early\"}", Map.of("User-Agent", "panel/1"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(f.registry.listForUser(ME)).singleElement().satisfies(r -> {
+            assertThat(r.connectionId()).isEqualTo("conn-early");
+            assertThat(r.userAgent()).isEqualTo("panel/1");
+        });
+        assertThat(f.signalR.groups).as("probe group cleaned up").isEmpty();
+    }
+
+    @Test
+    void liveUnregisteredConnectionOfAnotherUserIs403() {
+        f.signalR.live.add("conn-theirs");
+        f.signalR.owners.put("conn-theirs", YOU);
+
+        HttpReply reply = post(idp.agentToken(ME), "{\"connectionId\":\"conn-theirs\"}", Map.of("x-ms-client-principal-id", YOU));
+
+        assertThat(reply.status()).isEqualTo(403);
+        assertThat(f.registry.listForUser(ME)).isEmpty();
+        assertThat(f.registry.listForUser(YOU)).isEmpty();
+    }
+
+    @Test
+    void signalROutageIs503NotAGuess() {
+        f.signalR.broken.add("conn-x");
+        HttpReply reply = post(idp.agentToken(ME), "{\"connectionId\":\"conn-x\"}", Map.of());
+        assertThat(reply.status()).isEqualTo(503);
         assertThat(f.registry.listForUser(ME)).isEmpty();
     }
 
