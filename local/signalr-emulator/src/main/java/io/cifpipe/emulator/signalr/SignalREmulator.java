@@ -123,7 +123,9 @@ public final class SignalREmulator implements AutoCloseable {
         @Override
         public void start(Promise<Void> startPromise) {
             HubRegistry registry = new HubRegistry(Clock.systemUTC(), Duration.ofMinutes(5));
+            // Vert.x's default of 5 pooled connections per host would serialise concurrent invocations.
             WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("signalr-emulator")
+                    .setMaxPoolSize(64)
                     .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.upstreamTimeout.toMillis())));
             Upstream upstream = new Upstream(vertx, client, config.upstreams, config.accessKey,
                     config.upstreamAttempts, config.upstreamBackoff, config.upstreamTimeout);
