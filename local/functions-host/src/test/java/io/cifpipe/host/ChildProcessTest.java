@@ -1,0 +1,61 @@
+package io.cifpipe.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The default mode: the app in its own JVM whose environment carries the app settings. */
+class ChildProcessTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void settingsReachFunctionCodeThroughSystemGetenv() throws Exception {
+        FunctionsHost host = FunctionsHost.builder().appDirectory(TestApp.create(dir)).appName("child-app")
+                .settings(Map.of("GreetingFromBuilder", "hello-child", "InQueue", "q")).jvmOptions(java.util.List.of("-Xmx192m"))
+                .build();
+        try (host) {
+            host.start();
+            assertThat(TestApp.get(host.url() + "/api/env/GreetingFromBuilder").body()).isEqualTo("hello-child");
+            assertThat(TestApp.get(host.url() + "/api/env/FromLocalSettings").body())
+                    .as("local.settings.json Values become environment").isEqualTo("local-value");
+            assertThat(TestApp.get(host.url() + "/api/env/PATH").body()).as("parent environment is inherited")
+                    .isEqualTo(System.getenv("PATH"));
+            assertThat(TestApp.get(host.url() + "/api/hello/child").body()).isEqualTo("hello child");
+            // Errors are reported back from the child: no SbConn / SignalR setting given.
+            assertThat(host.functionErrors()).containsKeys("consume", "onEcho");
+            assertThat(host.functions()).contains("hello", "env");
+        }
+        assertThat(portIsFree(host.port())).as("child stopped on close").isTrue();
+    }
+
+    @Test
+    void aPortInUseIsAClearStartupError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            FunctionsHost host = FunctionsHost.builder().appDirectory(TestApp.create(dir)).port(taken.getLocalPort()).build();
+            assertThatThrownBy(host::start).isInstanceOf(FunctionsHostException.class)
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void aFolderWithoutHostJsonIsRejectedWithTheFix() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThatThrownBy(() -> FunctionsHost.builder().appDirectory(empty).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mvn package");
+    }
+
+    private static boolean portIsFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}
