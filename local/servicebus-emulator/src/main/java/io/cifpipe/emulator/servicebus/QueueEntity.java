@@ -186,15 +186,18 @@ final class QueueEntity {
     dispatch();
   }
 
-  /** A receiver link went away: its locks are lost and the messages become available again. */
+  /**
+   * A receiver link went away. Like Service Bus, its locks stay valid until they expire: the SDK settles such
+   * messages by lock token through {@code $management} (update-disposition) once the link is gone.
+   */
   void removeConsumer(Consumer consumer) {
     consumer.closed = true;
     consumers.remove(consumer);
-    long now = broker.now();
-    for (StoredMessage m : new ArrayList<>(consumer.locked)) {
+    for (StoredMessage m : consumer.locked) {
+      m.lockedBy = null;
       m.linkDelivery = null;
-      lockLost(m, now);
     }
+    consumer.locked.clear();
     dispatch();
   }
 
