@@ -79,6 +79,7 @@ final class HubRegistry {
             c.tick(now);
         }
         pending.values().removeIf(p -> p.expiresAt() < now);
+        hubs.values().removeIf(Hub::isEmpty);
     }
 
     List<ClientConnection> allSockets() {

@@ -71,7 +71,10 @@ final class RestApi {
         String hubName = Http.internalHub(segments.get(hubIndex), request.getParam("application"));
         List<String> rest = new ArrayList<>(segments.subList(hubIndex + 1, segments.size()));
         try {
-            new Call(ctx, registry.hubOrCreate(hubName), rest, v1).dispatch();
+            // Only PUT (group membership by user) creates state; reads and sends to an unknown hub see an empty one.
+            Hub hub = request.method() == HttpMethod.PUT ? registry.hubOrCreate(hubName)
+                    : java.util.Objects.requireNonNullElseGet(registry.hub(hubName), () -> new Hub(hubName));
+            new Call(ctx, hub, rest, v1).dispatch();
         } catch (BadInput e) {
             Http.badRequest(request, e.getMessage());
         }
