@@ -1,0 +1,315 @@
+package io.cifpipe.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.messaging.servicebus.ServiceBusMessage;
+import io.cifpipe.emulator.signalr.SignalREmulator;
+import io.cifpipe.model.event.CallAnswered;
+import io.cifpipe.model.event.CallEnded;
+import io.cifpipe.model.event.CallEvent;
+import io.cifpipe.model.event.CallEventCodec;
+import io.cifpipe.model.event.CallOffered;
+import io.cifpipe.model.ledger.ConnectionRecord;
+import io.cifpipe.model.ledger.NotificationState;
+import io.cifpipe.model.notification.NotificationId;
+import io.cifpipe.model.outcome.Outcome;
+import io.cifpipe.model.outcome.OutcomeType;
+import io.cifpipe.runtime.servicebus.CallEventSender;
+import io.cifpipe.runtime.servicebus.OutcomePublisher;
+import io.cifpipe.runtime.signalr.SignalRException;
+import io.cifpipe.runtime.signalr.SignalRRestClient;
+import io.cifpipe.runtime.tables.ConnectionRegistry;
+import io.cifpipe.runtime.tables.LedgerEntry;
+import io.cifpipe.runtime.tables.NotificationLedger;
+import io.cifpipe.runtime.testing.Azurite;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dispatch against real parts: Azurite tables, the SignalR emulator with real Java SignalR clients as agent tabs.
+ * Service Bus is captured at the SDK boundary (outcome sends and scheduled retries are {@link ServiceBusMessage}s).
+ */
+class DispatchFlowTest {
+    static SignalREmulator emulator;
+    static SignalRRestClient signalR;
+
+    record Scheduled(ServiceBusMessage message, OffsetDateTime at) {}
+
+    final CallEventCodec codec = new CallEventCodec();
+    final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+    final List<Scheduled> scheduled = new CopyOnWriteArrayList<>();
+    final List<AgentTab> tabs = new ArrayList<>();
+    MutableClock clock;
+    NotificationLedger ledger;
+    ConnectionRegistry registry;
+    CallEventDispatcher dispatcher;
+    ExpirySweeper sweeper;
+
+    @BeforeAll
+    static void startSignalR() {
+        emulator = SignalREmulator.builder().port(0).build().start();
+        signalR = SignalRRestClient.builder().connectionString(emulator.connectionString()).hub("cifhub").build();
+    }
+
+    @AfterAll
+    static void stopSignalR() {
+        emulator.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        ledger = new NotificationLedger(Azurite.freshTable("Notif"), clock);
+        registry = new ConnectionRegistry(Azurite.freshTable("Conn"));
+        OutcomePublisher publisher = new OutcomePublisher(messages -> messages.forEach(m -> outcomes.add(Outcome.fromJson(m.getBody().toBytes()))));
+        dispatcher = new CallEventDispatcher(codec, ledger, registry, signalR, publisher,
+                (m, at) -> scheduled.add(new Scheduled(m, at)), new DispatchSettings(30, Duration.ofSeconds(2)), clock);
+        sweeper = new ExpirySweeper(ledger, dispatcher, publisher, clock);
+    }
+
+    @AfterEach
+    void closeTabs() {
+        tabs.forEach(AgentTab::close);
+    }
+
+    AgentTab connect(String agentId) {
+        AgentTab tab = new AgentTab(signalR, agentId);
+        tabs.add(tab);
+        registry.upsert(ConnectionRecord.connected(agentId, tab.connectionId(), "cifhub", clock.instant(), "java-test"));
+        return tab;
+    }
+
+    CallEvent offered(String eventId, String callId, String agentId, int ringSeconds) {
+        return CallEvent.of(eventId, "/pbx/test", clock.instant(),
+                new CallOffered(callId, agentId, "+4930123456", "Ada Caller", "+4930999", "sales", Map.of("crm", "42"), ringSeconds));
+    }
+
+    void handle(CallEvent event) {
+        handle(event, Map.of());
+    }
+
+    void handle(CallEvent event, Map<String, Object> extraProps) {
+        ServiceBusMessage m = new CallEventSender(x -> { }, codec::encode, 30, 300).toMessage(event);
+        Map<String, Object> props = new HashMap<>(m.getApplicationProperties());
+        props.putAll(extraProps);
+        dispatcher.handle(m.getBody().toBytes(), props);
+    }
+
+    void handleScheduled(Scheduled s) {
+        dispatcher.handle(s.message().getBody().toBytes(), s.message().getApplicationProperties());
+    }
+
+    List<OutcomeType> outcomesOf(String callId, String agentId) {
+        String id = NotificationId.of(callId, agentId);
+        return outcomes.stream().filter(o -> o.notificationId().equals(id)).map(Outcome::outcome).toList();
+    }
+
+    void assertNothingElseArrives(AgentTab tab) throws InterruptedException {
+        // Messages to one connection arrive in order: if the marker comes next, nothing was sent before it.
+        signalR.sendToConnection(tab.connectionId(), "marker", List.of("m"));
+        assertThat(tab.next()).isEqualTo("marker:m");
+    }
+
+    @Test
+    void offerReachesEveryTabOnceAndDeliveredIsPublishedOnce() throws Exception {
+        AgentTab tab1 = connect("agent-1");
+        AgentTab tab2 = connect("agent-1");
+        CallEvent offer = offered("evt-1", "call-1", "agent-1", 30);
+
+        handle(offer);
+
+        String nid = NotificationId.of("call-1", "agent-1");
+        assertThat(tab1.next()).isEqualTo("notify:" + nid);
+        assertThat(tab2.next()).isEqualTo("notify:" + nid);
+        Map<?, ?> shown = tab1.notifications.peek();
+        assertThat(shown.get("callerName")).isEqualTo("Ada Caller");
+        assertThat(shown.get("expiresAt")).isEqualTo(clock.instant().plusSeconds(30).toString());
+        LedgerEntry entry = ledger.get(nid).orElseThrow();
+        assertThat(entry.state()).isEqualTo(NotificationState.DELIVERED);
+        assertThat(entry.deliveredTo()).containsExactlyInAnyOrder(tab1.connectionId(), tab2.connectionId());
+        assertThat(outcomesOf("call-1", "agent-1")).containsExactly(OutcomeType.DELIVERED);
+
+        handle(offer); // Service Bus redelivery of the same message
+        assertNothingElseArrives(tab1);
+        assertThat(outcomesOf("call-1", "agent-1")).containsExactly(OutcomeType.DELIVERED);
+    }
+
+    @Test
+    void goneConnectionsArePrunedAndTheLiveOneGetsIt() throws Exception {
+        AgentTab live = connect("agent-2");
+        registry.upsert(ConnectionRecord.connected("agent-2", "long-gone", "cifhub", clock.instant(), null));
+
+        handle(offered("evt-2", "call-2", "agent-2", 30));
+
+        assertThat(live.next()).startsWith("notify:");
+        assertThat(registry.listForUser("agent-2")).extracting(ConnectionRecord::connectionId).containsExactly(live.connectionId());
+        assertThat(ledger.get("call-2", "agent-2").orElseThrow().deliveredTo()).containsExactly(live.connectionId());
+    }
+
+    @Test
+    void offlineAgentIsRetriedWithBackOffThenUndeliverable() {
+        CallEvent offer = offered("evt-3", "call-3", "agent-3", 10);
+        Instant t0 = clock.instant();
+
+        handle(offer);
+
+        assertThat(scheduled).hasSize(1);
+        Scheduled first = scheduled.get(0);
+        assertThat(first.at().toInstant()).isEqualTo(t0.plusSeconds(2));
+        assertThat(first.message().getApplicationProperties()).containsEntry("attempt", 1).containsEntry("callId", "call-3");
+        assertThat(first.message().getMessageId()).isNotEqualTo("evt-3");
+        assertThat(ledger.get("call-3", "agent-3").orElseThrow().record().attempts()).isEqualTo(1);
+        assertThat(outcomes).isEmpty();
+
+        clock.advance(Duration.ofSeconds(2));
+        handleScheduled(first);
+        assertThat(scheduled.get(1).at().toInstant()).isEqualTo(t0.plusSeconds(2 + 4));
+        clock.advance(Duration.ofSeconds(4));
+        handleScheduled(scheduled.get(1));
+        assertThat(scheduled.get(2).at().toInstant()).isEqualTo(t0.plusSeconds(10)); // capped at the window's end
+
+        clock.advance(Duration.ofSeconds(4));
+        handleScheduled(scheduled.get(2));
+        assertThat(scheduled).hasSize(3);
+        assertThat(ledger.get("call-3", "agent-3").orElseThrow().state()).isEqualTo(NotificationState.UNDELIVERABLE);
+        assertThat(outcomesOf("call-3", "agent-3")).containsExactly(OutcomeType.UNDELIVERABLE);
+
+        handleScheduled(scheduled.get(2)); // redelivered: still one outcome
+        assertThat(outcomesOf("call-3", "agent-3")).containsExactly(OutcomeType.UNDELIVERABLE);
+    }
+
+    @Test
+    void agentConnectingMidWindowGetsThePopupOnTheNextRetry() throws Exception {
+        handle(offered("evt-4", "call-4", "agent-4", 30));
+        assertThat(scheduled).hasSize(1);
+
+        AgentTab tab = connect("agent-4");
+        clock.advance(Duration.ofSeconds(2));
+        handleScheduled(scheduled.get(0));
+
+        assertThat(tab.next()).isEqualTo("notify:" + NotificationId.of("call-4", "agent-4"));
+        assertThat(outcomesOf("call-4", "agent-4")).containsExactly(OutcomeType.DELIVERED);
+        assertThat(scheduled).hasSize(1);
+    }
+
+    @Test
+    void endedWithdrawsThePopupOnEveryTab() throws Exception {
+        AgentTab tab1 = connect("agent-5");
+        AgentTab tab2 = connect("agent-5");
+        handle(offered("evt-5", "call-5", "agent-5", 30));
+        tab1.next();
+        tab2.next();
+
+        handle(CallEvent.of("evt-5e", "/pbx/test", clock.instant(), new CallEnded("call-5", null, "abandoned")));
+
+        String nid = NotificationId.of("call-5", "agent-5");
+        assertThat(tab1.next()).isEqualTo("withdraw:" + nid);
+        assertThat(tab2.next()).isEqualTo("withdraw:" + nid);
+        assertThat(tab1.withdrawals.peek().get("reason")).isEqualTo("ended");
+        assertThat(outcomesOf("call-5", "agent-5")).containsExactly(OutcomeType.DELIVERED, OutcomeType.WITHDRAWN);
+        assertThat(outcomes.get(1).reason()).isEqualTo("call.ended: abandoned");
+    }
+
+    @Test
+    void answeredBeforeOfferedLeavesATombstoneSoTheLateOfferNeverPopsUp() throws Exception {
+        AgentTab tab = connect("agent-6");
+
+        handle(CallEvent.of("evt-6a", "/pbx/test", clock.instant(), new CallAnswered("call-6", "agent-x")));
+        handle(offered("evt-6", "call-6", "agent-6", 30));
+
+        assertThat(ledger.get("call-6", "agent-6").orElseThrow().state()).isEqualTo(NotificationState.WITHDRAWN);
+        assertThat(outcomesOf("call-6", "agent-6")).containsExactly(OutcomeType.WITHDRAWN);
+        // the client may get a (harmless) withdraw for an id it never showed, never a notify
+        String first = tab.next();
+        assertThat(first).isEqualTo("withdraw:" + NotificationId.of("call-6", "agent-6"));
+        assertNothingElseArrives(tab);
+    }
+
+    @Test
+    void endedForOneAgentOnlyWithdrawsThatAgent() {
+        handle(offered("evt-7a", "call-7", "agent-7a", 30));
+        handle(offered("evt-7b", "call-7", "agent-7b", 30));
+        handle(CallEvent.of("evt-7e", "/pbx/test", clock.instant(), new CallEnded("call-7", "agent-7a", null)));
+
+        assertThat(ledger.get("call-7", "agent-7a").orElseThrow().state()).isEqualTo(NotificationState.WITHDRAWN);
+        assertThat(ledger.get("call-7", "agent-7b").orElseThrow().state()).isEqualTo(NotificationState.OFFERED);
+    }
+
+    @Test
+    void decidedNotificationsAreNotWithdrawn() {
+        AgentTab tab = connect("agent-8");
+        handle(offered("evt-8", "call-8", "agent-8", 30));
+        ledger.moveTo("call-8", "agent-8", NotificationState.ACCEPTED, clock.instant(), tab.connectionId(), null);
+        ledger.markPublished("call-8", "agent-8", NotificationState.ACCEPTED);
+
+        handle(CallEvent.of("evt-8a", "/pbx/test", clock.instant(), new CallAnswered("call-8", "agent-8")));
+
+        assertThat(ledger.get("call-8", "agent-8").orElseThrow().state()).isEqualTo(NotificationState.ACCEPTED);
+        assertThat(outcomesOf("call-8", "agent-8")).containsExactly(OutcomeType.DELIVERED);
+    }
+
+    @Test
+    void expirySweepExpiresDeliveredAndGivesUpOnUndelivered() throws Exception {
+        AgentTab tab = connect("agent-9");
+        handle(offered("evt-9", "call-9", "agent-9", 5));
+        tab.next();
+        handle(offered("evt-9b", "call-9", "agent-9b", 5)); // offline
+
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(sweeper.sweep()).isEqualTo(2);
+        assertThat(sweeper.sweep()).isZero();
+
+        assertThat(tab.next()).isEqualTo("withdraw:" + NotificationId.of("call-9", "agent-9"));
+        assertThat(outcomesOf("call-9", "agent-9")).containsExactly(OutcomeType.DELIVERED, OutcomeType.EXPIRED);
+        assertThat(outcomesOf("call-9", "agent-9b")).containsExactly(OutcomeType.UNDELIVERABLE);
+    }
+
+    @Test
+    void invalidMessagesArePoisonWithAPreciseReasonAndLeaveNoTrace() {
+        assertThatThrownBy(() -> dispatcher.handle("{nope".getBytes(StandardCharsets.UTF_8), Map.of()))
+                .isInstanceOf(PoisonMessageException.class).hasMessageContaining("invalid call event").hasMessageContaining("400");
+        assertThatThrownBy(() -> dispatcher.handle(new byte[0], Map.of()))
+                .isInstanceOf(PoisonMessageException.class).hasMessageContaining("empty message body");
+        String missingAgent = """
+                {"specversion":"1.0","id":"e1","source":"/pbx","type":"call.offered","data":{"callId":"c-p"}}""";
+        assertThatThrownBy(() -> dispatcher.handle(missingAgent.getBytes(StandardCharsets.UTF_8), Map.of()))
+                .isInstanceOf(PoisonMessageException.class).hasMessageContaining("/data/agentId");
+        CallEvent ok = offered("evt-p", "call-p", "agent-p", 30);
+        assertThatThrownBy(() -> handle(ok, Map.of("callId", "another-call")))
+                .isInstanceOf(PoisonMessageException.class).hasMessageContaining("application property 'callId'");
+        assertThat(ledger.findByCall("c-p")).isEmpty();
+        assertThat(ledger.findByCall("call-p")).isEmpty();
+        assertThat(outcomes).isEmpty();
+    }
+
+    @Test
+    void signalROutageIsThrownSoServiceBusRetries() {
+        registry.upsert(ConnectionRecord.connected("agent-10", "c-1", "cifhub", clock.instant(), null));
+        SignalRRestClient down = SignalRRestClient.builder()
+                .connectionString("Endpoint=http://127.0.0.1;Port=1;AccessKey=" + SignalREmulator.DEFAULT_ACCESS_KEY + ";Version=1.0;")
+                .hub("cifhub").requestTimeout(Duration.ofSeconds(2)).build();
+        OutcomePublisher publisher = new OutcomePublisher(m -> { });
+        CallEventDispatcher failing = new CallEventDispatcher(codec, ledger, registry, down, publisher, (m, at) -> { },
+                new DispatchSettings(30, Duration.ofSeconds(2)), clock);
+        ServiceBusMessage m = new CallEventSender(x -> { }, codec::encode, 30, 300).toMessage(offered("evt-10", "call-10", "agent-10", 30));
+
+        assertThatThrownBy(() -> failing.handle(m.getBody().toBytes(), m.getApplicationProperties()))
+                .isInstanceOf(SignalRException.class).satisfies(e -> assertThat(((SignalRException) e).isTransient()).isTrue());
+        assertThat(ledger.get("call-10", "agent-10").orElseThrow().state()).isEqualTo(NotificationState.OFFERED);
+        assertThat(registry.listForUser("agent-10")).hasSize(1); // not pruned: it did not answer 404
+    }
+}
