@@ -50,7 +50,7 @@ final class ChildProcessHost implements AutoCloseable {
             command.add("-Dlogback.configurationFile=io/cifpipe/host/functions-host-logback.xml");
         }
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(childClassPath());
         command.add(FunctionsHostCli.class.getName());
         command.add("--child");
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -85,6 +85,30 @@ final class ChildProcessHost implements AutoCloseable {
             close();
             throw new FunctionsHostException("interrupted while starting app '" + config.appName() + "'");
         }
+    }
+
+    /**
+     * The host's own class path, with absolute entries (the child may resolve paths differently). Under a
+     * URLClassLoader (e.g. {@code mvn exec:java}) {@code java.class.path} is Maven's, so its URLs are used.
+     */
+    static String childClassPath() {
+        List<String> entries = new ArrayList<>();
+        ClassLoader loader = ChildProcessHost.class.getClassLoader();
+        if (loader instanceof java.net.URLClassLoader ucl) {
+            for (java.net.URL u : ucl.getURLs()) {
+                try {
+                    entries.add(Path.of(u.toURI()).toAbsolutePath().toString());
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    // not a file URL: cannot be passed to a child JVM
+                }
+            }
+        }
+        if (entries.isEmpty()) {
+            for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                if (!e.isEmpty()) entries.add(Path.of(e).toAbsolutePath().toString());
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     private void pumpStdout(CompletableFuture<JsonNode> readiness, Deque<String> tail) {
