@@ -138,6 +138,13 @@ class HttpTriggerTest {
     }
 
     @Test
+    void namedHttpOutputBindingCarriesTheResponse() {
+        HttpResponse<String> r = TestApp.get(base + "/api/out");
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(r.body()).isEqualTo("via output binding");
+    }
+
+    @Test
     void rootAnswersForReadinessChecks() {
         assertThat(TestApp.get(base + "/").statusCode()).isEqualTo(200);
     }

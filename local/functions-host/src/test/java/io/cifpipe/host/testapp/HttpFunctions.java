@@ -104,6 +104,16 @@ public final class HttpFunctions {
         return String.valueOf(System.getenv(key));
     }
 
+    /** Response through a named http output binding instead of the return value. */
+    @FunctionName("outBinding")
+    public void outBinding(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS, route = "out")
+            HttpRequestMessage<Optional<String>> request,
+            @com.microsoft.azure.functions.annotation.HttpOutput(name = "response")
+            com.microsoft.azure.functions.OutputBinding<HttpResponseMessage> response) {
+        response.setValue(request.createResponseBuilder(HttpStatus.CREATED).body("via output binding").build());
+    }
+
     @FunctionName("recorded")
     public List<Map<String, Object>> recorded(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS, route = "recorded")
