@@ -84,6 +84,10 @@ final class Broker {
     return clock;
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
   Journal journal() {
     return journal;
   }

@@ -42,11 +42,18 @@ final class ClientConnection {
   /** A put-token result: the audience path it was granted for. */
   private record Claim(String audiencePath, Set<AccessRight> rights, Instant expiresAt) {}
 
+  /** An open entity link and the right it needs; closed when no unexpired claim grants it any more. */
+  private record GuardedLink(ProtonLink<?> link, String entityPath, AccessRight right) {}
+
+  static final long CLAIM_CHECK_MILLIS = 1000;
+
   private final Broker broker;
   private final ProtonConnection connection;
   private final List<Claim> claims = new ArrayList<>();
   private final Map<String, ProtonSender> replyLinks = new HashMap<>();
   private final List<Consumer> consumers = new ArrayList<>();
+  private final List<GuardedLink> guardedLinks = new ArrayList<>();
+  private long claimTimer = -1;
   private boolean closed;
 
   ClientConnection(Broker broker, ProtonConnection connection) {
@@ -76,6 +83,20 @@ final class ClientConnection {
     });
     connection.senderOpenHandler(this::onClientReceiverAttach);
     connection.receiverOpenHandler(this::onClientSenderAttach);
+    claimTimer = broker.vertx().setPeriodic(CLAIM_CHECK_MILLIS, id -> closeLinksWithExpiredClaims());
+  }
+
+  /** Like Service Bus: when the token behind an open link expires (and was not renewed), the link is detached. */
+  private void closeLinksWithExpiredClaims() {
+    guardedLinks.removeIf(g -> !g.link().isOpen());
+    for (GuardedLink g : new ArrayList<>(guardedLinks)) {
+      if (!authorised(g.entityPath(), g.right())) {
+        guardedLinks.remove(g);
+        g.link().setCondition(new ErrorCondition(AmqpError.UNAUTHORIZED_ACCESS,
+            "The token for '" + g.entityPath() + "' has expired; put a new token before attaching again."));
+        g.link().close();
+      }
+    }
   }
 
   private void cleanUp() {
@@ -83,6 +104,10 @@ final class ClientConnection {
       return;
     }
     closed = true;
+    if (claimTimer >= 0) {
+      broker.vertx().cancelTimer(claimTimer);
+    }
+    guardedLinks.clear();
     for (Consumer consumer : new ArrayList<>(consumers)) {
       consumer.entity.removeConsumer(consumer);
     }
@@ -161,6 +186,7 @@ final class ClientConnection {
     });
     link.open();
     consumers.add(consumer);
+    guardedLinks.add(new GuardedLink(link, entity.path, AccessRight.LISTEN));
     entity.addConsumer(consumer);
   }
 
@@ -214,6 +240,7 @@ final class ClientConnection {
     link.maxPayloadBytes(max)
         .rawHandler((delivery, format, payload) -> onMessageTransfer(entity, link, delivery, format, payload));
     openSendLink(link, max);
+    guardedLinks.add(new GuardedLink(link, entity.path, AccessRight.SEND));
   }
 
   private void openSendLink(RawMessageReceiver link, long maxMessageSize) {
@@ -239,6 +266,13 @@ final class ClientConnection {
 
   private void onMessageTransfer(QueueEntity entity, RawMessageReceiver link, ProtonDelivery delivery, int format,
       byte[] payload) {
+    if (link.creditLeft() < 0) {
+      // The client sent more transfers than it was given credit for.
+      reject(delivery, new ErrorCondition(LinkError.TRANSFER_LIMIT_EXCEEDED, "Link credit exceeded."));
+      link.setCondition(new ErrorCondition(LinkError.TRANSFER_LIMIT_EXCEEDED, "Transfers sent without link credit."));
+      link.close();
+      return;
+    }
     replenish(link);
     List<AmqpCodec.Encoded> messages;
     try {

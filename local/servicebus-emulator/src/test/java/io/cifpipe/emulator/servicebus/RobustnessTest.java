@@ -18,21 +18,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
-import org.apache.qpid.proton.amqp.UnsignedLong;
-import org.apache.qpid.proton.amqp.messaging.AmqpValue;
-import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
@@ -115,7 +106,7 @@ class RobustnessTest {
                 }
               }).open();
               ProtonSender cbs = connection.createSender("$cbs");
-              cbs.openHandler(x -> cbs.send(putToken("amqp://127.0.0.1/small"))).open();
+              cbs.openHandler(x -> cbs.send(ManagementNodeTest.putToken("amqp://127.0.0.1/small"))).open();
               authorised.thenRun(() -> vertx.runOnContext(y -> {
                 ProtonSender sender = connection.createSender("small");
                 sender.closeHandler(c -> detached.complete(sender.getRemoteCondition()));
@@ -145,25 +136,6 @@ class RobustnessTest {
           () -> sender.sendMessage(new ServiceBusMessage(new byte[8 * 1024])))).isNotNull();
     }
     assertThat(emulator.queueStats("small").total()).isZero();
-  }
-
-  private static Message putToken(String audience) {
-    long expiry = Instant.now().plus(Duration.ofMinutes(20)).getEpochSecond();
-    String encoded = URLEncoder.encode(audience, StandardCharsets.UTF_8);
-    String signature = Base64.getEncoder().encodeToString(
-        SasTokenValidator.hmac(SharedAccessKey.DEFAULT_KEY, encoded + "\n" + expiry));
-    String token = "SharedAccessSignature sr=" + encoded + "&sig=" + URLEncoder.encode(signature, StandardCharsets.UTF_8)
-        + "&se=" + expiry + "&skn=" + SharedAccessKey.DEFAULT_NAME;
-    Message request = Proton.message();
-    request.setMessageId(UnsignedLong.valueOf(1));
-    request.setReplyTo("cbs-client-reply-to");
-    Map<String, Object> props = new HashMap<>();
-    props.put("operation", "put-token");
-    props.put("type", "servicebus.windows.net:sastoken");
-    props.put("name", audience);
-    request.setApplicationProperties(new ApplicationProperties(props));
-    request.setBody(new AmqpValue(token));
-    return request;
   }
 
   /** A SASL init frame header announcing more bytes than are sent. */
