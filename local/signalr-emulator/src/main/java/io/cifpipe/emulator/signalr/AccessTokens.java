@@ -37,11 +37,17 @@ public final class AccessTokens {
     private static final Set<JWSAlgorithm> ACCEPTED_ALGORITHMS = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512);
 
     private final byte[] key;
+    private final MACVerifier verifier;
     private final Duration clockSkew;
     private final Clock clock;
 
     public AccessTokens(String accessKey, Duration clockSkew, Clock clock) {
         this.key = requireUsableKey(accessKey);
+        try {
+            this.verifier = new MACVerifier(key);
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("AccessKey cannot be used for HMAC: " + e.getMessage(), e);
+        }
         this.clockSkew = clockSkew;
         this.clock = clock;
     }
@@ -155,7 +161,7 @@ public final class AccessTokens {
             throw new InvalidTokenException("unsupported token algorithm " + jwt.getHeader().getAlgorithm());
         }
         try {
-            if (!jwt.verify(new MACVerifier(key))) {
+            if (!jwt.verify(verifier)) {
                 throw new InvalidTokenException("invalid token signature");
             }
         } catch (JOSEException e) {

@@ -137,7 +137,8 @@ public final class SignalREmulator implements AutoCloseable {
             CorsHandler cors = CorsHandler.create()
                     .allowCredentials(true)
                     .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-                    .allowedHeaders(Set.of("authorization", "content-type", "x-requested-with", "x-signalr-user-agent"))
+                    // No fixed header list: the requested headers are reflected, because the JS client also sends
+                    // the app's custom `headers` option to the service negotiate (origins are what is restricted).
                     .maxAgeSeconds(600);
             if (!config.allowedOrigins().contains("*")) {
                 cors.addOrigins(config.allowedOrigins());

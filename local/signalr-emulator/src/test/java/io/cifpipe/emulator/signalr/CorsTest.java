@@ -19,7 +19,7 @@ class CorsTest {
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .header("Origin", origin)
                 .header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "authorization,x-requested-with,x-signalr-user-agent")
+                .header("Access-Control-Request-Headers", "authorization,x-requested-with,x-signalr-user-agent,x-app-header")
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -30,7 +30,7 @@ class CorsTest {
             assertThat(ok.statusCode()).isBetween(200, 204);
             assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://localhost:8080");
             assertThat(ok.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
-            assertThat(ok.headers().firstValue("Access-Control-Allow-Headers").orElse("")).contains("authorization").contains("x-signalr-user-agent");
+            assertThat(ok.headers().firstValue("Access-Control-Allow-Headers").orElse("")).contains("authorization").contains("x-signalr-user-agent").contains("x-app-header");
 
             HttpResponse<String> evil = preflight(emulator, "http://evil.example");
             assertThat(evil.statusCode()).isEqualTo(403);
