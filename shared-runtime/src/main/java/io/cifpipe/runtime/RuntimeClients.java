@@ -1,5 +1,6 @@
 package io.cifpipe.runtime;
 
+import com.azure.core.amqp.AmqpRetryOptions;
 import com.azure.core.credential.TokenCredential;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
@@ -20,6 +21,7 @@ import io.cifpipe.runtime.signalr.SignalRRestClient;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
 import io.cifpipe.runtime.tables.NotificationLedger;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +38,13 @@ import java.util.function.Function;
 public final class RuntimeClients implements AutoCloseable {
     public static final String FQNS_SUFFIX = "__fullyQualifiedNamespace";
     public static final String TABLE_URI_SUFFIX = "__tableServiceUri";
+
+    /**
+     * Bounded Service Bus retries: the SDK default (3 tries of 60 s) would hold an ingress request for minutes;
+     * ingress answers 503 + Retry-After instead and the caller retries.
+     */
+    static final AmqpRetryOptions RETRY = new AmqpRetryOptions().setMaxRetries(2).setDelay(Duration.ofMillis(300))
+            .setMaxDelay(Duration.ofSeconds(2)).setTryTimeout(Duration.ofSeconds(10));
 
     private static final Lazy<RuntimeClients> SHARED = new Lazy<>(() -> new RuntimeClients(System::getenv, Clock.systemUTC()));
 
@@ -154,11 +163,11 @@ public final class RuntimeClients implements AutoCloseable {
         String key = Setting.SERVICE_BUS_CONNECTION.key();
         String connectionString = settings.apply(key);
         if (connectionString != null && !connectionString.isBlank()) {
-            return new ServiceBusClientBuilder().connectionString(connectionString);
+            return new ServiceBusClientBuilder().connectionString(connectionString).retryOptions(RETRY);
         }
         String namespace = settings.apply(key + FQNS_SUFFIX);
         if (namespace != null && !namespace.isBlank()) {
-            return new ServiceBusClientBuilder().credential(namespace, credential.get());
+            return new ServiceBusClientBuilder().credential(namespace, credential.get()).retryOptions(RETRY);
         }
         throw new IllegalStateException("App setting '" + key + "' (or '" + key + FQNS_SUFFIX + "') is required but not set");
     }
