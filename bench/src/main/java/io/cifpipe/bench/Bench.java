@@ -1,0 +1,139 @@
+package io.cifpipe.bench;
+
+import io.cifpipe.bench.core.Report;
+import io.cifpipe.bench.core.RunInfo;
+import io.cifpipe.bench.core.ScenarioResult;
+import io.cifpipe.bench.popup.PopupScenario;
+import io.cifpipe.bench.sb.SbScenario;
+import io.cifpipe.bench.signalr.ConnectionsScenario;
+import io.cifpipe.bench.signalr.PushScenario;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code java -jar bench.jar [sb|connections|push|popup|all] [options]}: runs scenarios and writes the report. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Reproducible, time-bounded, loopback-only benchmarks of the local stack.",
+        "Prints a table and writes results.json + report.html under bench/results/<timestamp>/."})
+public final class Bench implements Callable<Integer> {
+  @Parameters(index = "0", arity = "0..1", defaultValue = "all",
+      description = "Scenario: sb, connections, push, popup or all (default: ${DEFAULT-VALUE}).")
+  String scenario;
+
+  @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Measured phase length per system, e.g. 10s, 1m (default: ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Option(names = "--warmup", defaultValue = "3s", converter = DurationConverter.class,
+      description = "Unrecorded warm-up before each measured phase (default: ${DEFAULT-VALUE}).")
+  Duration warmup;
+
+  @Option(names = "--rate", description = "Fixed send rate per second (default: sb 1000, push 500, popup 50).")
+  Double rate;
+
+  @Option(names = {"--connections", "--agents"},
+      description = "Connected clients (default: connections 2000, push 1000, popup 100).")
+  Integer connections;
+
+  @Option(names = "--message-bytes", defaultValue = "1024", description = "sb message body size (default: ${DEFAULT-VALUE}).")
+  int messageBytes;
+
+  @Option(names = "--window", defaultValue = "500",
+      description = "sb saturation phase: messages in flight end to end (default: ${DEFAULT-VALUE}).")
+  int window;
+
+  @Option(names = "--no-artemis", description = "sb: skip the Apache Artemis baseline.")
+  boolean noArtemis;
+
+  @Option(names = "--no-restart", description = "connections: skip the reconnect storm after an emulator restart.")
+  boolean noRestart;
+
+  @Option(names = "--emulator-heap", defaultValue = "1g",
+      description = "-Xmx of the SignalR emulator / bare server child processes (default: ${DEFAULT-VALUE}).")
+  String emulatorHeap;
+
+  @Option(names = "--out", description = "Results root (default: bench/results if ./bench exists, else ./results).")
+  Path out;
+
+  @Option(names = "--stack", defaultValue = "http://localhost:7071",
+      description = "popup: ingress base URL of a running `./dev up` stack (default: ${DEFAULT-VALUE}).")
+  String stack;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  private final List<ScenarioResult> results = new ArrayList<>();
+  private Path writtenTo;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Bench()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> which = scenario.equals("all") ? List.of("sb", "connections", "push", "popup") : List.of(scenario);
+    for (String s : which) {
+      System.err.printf("%n>>> scenario %s%n", s);
+      results.add(switch (s) {
+        case "sb" -> new SbScenario(new SbScenario.Options(rate(1000), duration, duration, messageBytes, window,
+            warmup, !noArtemis), System.err).run();
+        case "connections" -> new ConnectionsScenario(new ConnectionsScenario.Options(connections(2000), !noRestart,
+            emulatorHeap, duration), System.err).run();
+        case "push" -> new PushScenario(new PushScenario.Options(connections(1000), rate(500), duration, warmup,
+            emulatorHeap), System.err).run();
+        case "popup" -> new PopupScenario(new PopupScenario.Options(stack, connections(100), rate(50), duration,
+            warmup), System.err).run();
+        default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario: " + s);
+      });
+    }
+    Path root = out != null ? out : Files.isDirectory(Path.of("bench")) ? Path.of("bench", "results") : Path.of("results");
+    RunInfo run = RunInfo.capture("bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    writtenTo = root.resolve(run.timestamp());
+    new Report(run, results).write(writtenTo, System.out);
+    return 0;
+  }
+
+  private double rate(double dflt) {
+    return rate != null ? rate : dflt;
+  }
+
+  private int connections(int dflt) {
+    return connections != null ? connections : dflt;
+  }
+
+  /** For tests: what the last {@link #call()} measured and where it wrote the report. */
+  public List<ScenarioResult> results() {
+    return results;
+  }
+
+  public Path writtenTo() {
+    return writtenTo;
+  }
+
+  /** Accepts 500ms, 10s, 2m or ISO-8601 (PT10S). */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String v) {
+      String s = v.trim().toLowerCase();
+      if (s.startsWith("pt") || s.startsWith("p")) {
+        return Duration.parse(s.toUpperCase());
+      }
+      if (s.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+      }
+      long n = Long.parseLong(s.substring(0, s.length() - 1));
+      return switch (s.charAt(s.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        default -> throw new CommandLine.TypeConversionException("duration like 500ms, 10s or 1m: " + v);
+      };
+    }
+  }
+}

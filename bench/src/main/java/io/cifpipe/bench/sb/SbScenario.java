@@ -1,0 +1,222 @@
+package io.cifpipe.bench.sb;
+
+import io.cifpipe.bench.core.Latencies;
+import io.cifpipe.bench.core.Latency;
+import io.cifpipe.bench.core.OpenLoop;
+import io.cifpipe.bench.core.Progress;
+import io.cifpipe.bench.core.ScenarioResult;
+import io.cifpipe.emulator.servicebus.QueueOptions;
+import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
+import io.cifpipe.emulator.servicebus.SharedAccessKey;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+
+/**
+ * Service Bus emulator vs embedded Apache Artemis, same workload: 1 KiB messages sent at a fixed rate
+ * (open loop, latency from intended send time to receipt), then a saturation phase with a bounded
+ * number of messages in flight end to end (send → receive → settle) to find the sustained throughput.
+ */
+public final class SbScenario {
+  public record Options(double rate, Duration duration, Duration saturation, int messageBytes, int window,
+                        Duration warmup, boolean artemis) {
+  }
+
+  private static final String QUEUE = "bench";
+  static final String EMU_SDK = "emulator+SDK";
+  static final String EMU_PROTON = "emulator+proton";
+  static final String ARTEMIS = "Artemis+proton";
+  private final Options options;
+  private final PrintStream progress;
+
+  public SbScenario(Options options, PrintStream progress) {
+    this.options = options;
+    this.progress = progress;
+  }
+
+  public ScenarioResult run() throws Exception {
+    ScenarioResult result = new ScenarioResult("sb", "Service Bus emulator (SDK) vs Apache Artemis (plain AMQP), "
+        + options.messageBytes() + "-byte messages");
+    result.parameter("rate", options.rate()).parameter("duration", options.duration().toString())
+        .parameter("saturation", options.saturation().toString()).parameter("messageBytes", options.messageBytes())
+        .parameter("window", options.window());
+    byte[] body = new byte[options.messageBytes()];
+    for (int i = 0; i < body.length; i++) {
+      body[i] = (byte) ('a' + i % 26);
+    }
+
+    double emuThroughput;
+    double emuProtonThroughput = Double.NaN;
+    try (ServiceBusEmulator emulator = ServiceBusEmulator.builder().host("127.0.0.1").port(0)
+        .queue(QueueOptions.of(QUEUE)).build().start()) {
+      try (SdkPipe pipe = new SdkPipe(emulator.connectionString(), QUEUE, 500, 64)) {
+        emuThroughput = measure(pipe, EMU_SDK, body, result);
+      }
+      if (options.artemis()) {
+        Vertx vertx = Vertx.vertx();
+        try (ProtonPipe pipe = new ProtonPipe(vertx, "Service Bus emulator + vertx-proton", "127.0.0.1", emulator.port(),
+            QUEUE, 500, new ProtonPipe.SasKey(SharedAccessKey.DEFAULT_NAME, SharedAccessKey.DEFAULT_KEY))) {
+          emuProtonThroughput = measure(pipe, EMU_PROTON, body, result);
+        } finally {
+          vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+      }
+    }
+    if (options.artemis()) {
+      Path dir = Files.createTempDirectory("bench-artemis");
+      EmbeddedActiveMQ artemis = startArtemis(dir);
+      Vertx vertx = Vertx.vertx();
+      double artemisThroughput;
+      try (ProtonPipe pipe = new ProtonPipe(vertx, "Apache Artemis + vertx-proton", "127.0.0.1", artemisPort, QUEUE, 500)) {
+        artemisThroughput = measure(pipe, ARTEMIS, body, result);
+      } finally {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        artemis.stop();
+      }
+      result.figure("throughput ratio emulator/Artemis, same plain AMQP client", emuProtonThroughput / artemisThroughput,
+          "x (target >= 1)");
+      result.figure("throughput ratio emulator+SDK/Artemis+plain client", emuThroughput / artemisThroughput, "x");
+      Latencies.ratio(result, EMU_PROTON + " fixed rate", ARTEMIS + " fixed rate");
+      Latencies.ratio(result, EMU_SDK + " fixed rate", ARTEMIS + " fixed rate");
+    }
+    result.note("Both brokers are in memory (emulator without journal, Artemis persistence disabled) and run in the"
+        + " bench JVM with their clients. emulator+SDK is the unmodified azure-messaging-servicebus SDK (CBS auth,"
+        + " reactor, explicit complete awaiting the broker's disposition); emulator+proton and Artemis+proton use the"
+        + " same bare vertx-proton client (at-least-once send, manual accept settled at once), so their ratio compares"
+        + " the brokers; the SDK ratio includes the SDK's own client-side cost.");
+    return result;
+  }
+
+  private int artemisPort;
+
+  private EmbeddedActiveMQ startArtemis(Path dir) throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      artemisPort = s.getLocalPort();
+    }
+    Configuration config = new ConfigurationImpl()
+        .setPersistenceEnabled(false)
+        .setSecurityEnabled(false)
+        .setJMXManagementEnabled(false)
+        .setJournalDirectory(dir.resolve("journal").toString())
+        .setBindingsDirectory(dir.resolve("bindings").toString())
+        .setLargeMessagesDirectory(dir.resolve("large").toString())
+        .setPagingDirectory(dir.resolve("paging").toString())
+        .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + artemisPort + "?protocols=AMQP")
+        .addQueueConfiguration(new QueueConfiguration(QUEUE).setAddress(QUEUE).setRoutingType(RoutingType.ANYCAST));
+    EmbeddedActiveMQ server = new EmbeddedActiveMQ();
+    server.setConfiguration(config);
+    server.start();
+    return server;
+  }
+
+  /** Fixed-rate phase (latency) then saturation phase (throughput); returns the saturation throughput. */
+  private double measure(Pipe pipe, String label, byte[] body, ScenarioResult result) throws Exception {
+    Latency fixed = new Latency(label + " fixed rate");
+    AtomicLong sent = new AtomicLong();
+    AtomicLong received = new AtomicLong();
+    AtomicLong completed = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicReference<Throwable> firstError = new AtomicReference<>();
+    AtomicReference<Latency> current = new AtomicReference<>(new Latency("warmup"));
+    Semaphore window = new Semaphore(Integer.MAX_VALUE / 2);
+    AtomicReference<Semaphore> permits = new AtomicReference<>(window);
+    pipe.start(new Pipe.Listener() {
+      @Override
+      public void received(long intendedNanos) {
+        current.get().recordSince(intendedNanos);
+        received.incrementAndGet();
+      }
+
+      @Override
+      public void completed() {
+        completed.incrementAndGet();
+        permits.get().release();
+      }
+
+      @Override
+      public void sent() {
+        sent.incrementAndGet();
+      }
+
+      @Override
+      public void failed(Throwable error) {
+        errors.incrementAndGet();
+        firstError.compareAndSet(null, error);
+      }
+    });
+
+    // Warm-up at the fixed rate: JIT, link credit, connection pools. Not recorded.
+    if (!options.warmup().isZero()) {
+      progress.printf("sb: %s warm-up %s%n", pipe.name(), options.warmup());
+      long warm = OpenLoop.run(options.rate(), options.warmup(), (seq, t) -> pipe.send(t, body), () -> false);
+      awaitCount(completed, () -> warm, Duration.ofSeconds(30));
+    }
+    long base = completed.get();
+    long baseSent = sent.get();
+    long baseReceived = received.get();
+    current.set(fixed);
+    progress.printf("sb: %s at %.0f msg/s for %s%n", pipe.name(), options.rate(), options.duration());
+    long fired;
+    try (Progress p = new Progress(label, () -> String.format("sent %d received %d completed %d errors %d",
+        sent.get() - baseSent, received.get() - baseReceived, completed.get() - base, errors.get()), progress)) {
+      fired = OpenLoop.run(options.rate(), options.duration(), (seq, t) -> pipe.send(t, body), () -> false);
+      awaitCount(completed, () -> base + fired, Duration.ofSeconds(30));
+    }
+    long fixedCompleted = completed.get() - base;
+    result.latency("enqueue → receive at fixed rate", label + " fixed rate", fixed.snapshot());
+    result.figure(label + " fixed-rate messages sent", fired, "msgs");
+    result.figure(label + " fixed-rate messages completed", fixedCompleted, "msgs");
+
+    // Saturation: at most `window` messages between send and settle; as fast as the pipe goes.
+    Latency sat = new Latency(label + " saturation");
+    current.set(sat);
+    Semaphore bounded = new Semaphore(options.window());
+    permits.set(bounded);
+    long satBase = completed.get();
+    progress.printf("sb: %s saturation, %d in flight, %s%n", pipe.name(), options.window(), options.saturation());
+    long start = System.nanoTime();
+    long end = start + options.saturation().toNanos();
+    long satFired = 0;
+    try (Progress p = new Progress(label + " max", () -> String.format("completed %d errors %d",
+        completed.get() - satBase, errors.get()), progress)) {
+      while (System.nanoTime() < end) {
+        if (bounded.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+          pipe.send(System.nanoTime(), body);
+          satFired++;
+        }
+      }
+    }
+    long satCompleted = completed.get() - satBase;
+    double seconds = (System.nanoTime() - start) / 1e9;
+    final long satTotal = satFired;
+    awaitCount(completed, () -> satBase + satTotal, Duration.ofSeconds(30));
+    result.latency("send → receive at saturation (closed loop, window " + options.window() + ")", label + " saturation", sat.snapshot());
+    double throughput = satCompleted / seconds;
+    result.figure(label + " sustained throughput (send+receive+settle)", throughput, "msg/s");
+    result.figure(label + " errors", errors.get(), "count");
+    if (firstError.get() != null) {
+      result.note(label + " first error: " + firstError.get());
+    }
+    return throughput;
+  }
+
+  private static void awaitCount(AtomicLong counter, java.util.function.LongSupplier target, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (counter.get() < target.getAsLong() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+}
