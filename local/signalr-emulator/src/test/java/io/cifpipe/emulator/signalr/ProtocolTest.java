@@ -212,4 +212,25 @@ class ProtocolTest {
             ws.close();
         }
     }
+
+    @Test
+    void hubsAreIsolatedAndApplicationPrefixesTheHub() throws Exception {
+        try (RawClient alpha = RawClient.connected(vertx, emulator, "alpha", "same-user");
+             RawClient beta = RawClient.connected(vertx, emulator, "beta", "same-user");
+             RawClient app = RawClient.connected(vertx, emulator, "app1_alpha", "same-user")) {
+            assertThat(rest.call("POST", "/api/hubs/alpha/users/same-user/:send", "{\"target\":\"notify\",\"arguments\":[\"a\"]}").statusCode()).isEqualTo(202);
+            assertThat(rest.call("POST", "/api/hubs/alpha/users/same-user/:send?application=app1", "{\"target\":\"notify\",\"arguments\":[\"app\"]}").statusCode()).isEqualTo(202);
+            assertThat(rest.call("POST", "/api/hubs/beta/users/same-user/:send", "{\"target\":\"notify\",\"arguments\":[\"b\"]}").statusCode()).isEqualTo(202);
+            assertThat(alpha.nextNonPing().get("arguments").get(0).asText()).isEqualTo("a");
+            assertThat(app.nextNonPing().get("arguments").get(0).asText()).isEqualTo("app");
+            assertThat(beta.nextNonPing().get("arguments").get(0).asText()).isEqualTo("b");
+            // nothing else arrived: a marker sent last is the next message everywhere
+            for (String hub : new String[] {"alpha", "beta", "app1_alpha"}) {
+                rest.call("POST", "/api/hubs/" + hub + "/:send", "{\"target\":\"notify\",\"arguments\":[\"marker\"]}");
+            }
+            for (RawClient c : new RawClient[] {alpha, beta, app}) {
+                assertThat(c.nextNonPing().get("arguments").get(0).asText()).isEqualTo("marker");
+            }
+        }
+    }
 }
