@@ -24,6 +24,7 @@ import java.util.Map;
  * the class is created per invocation (the worker's default instance injector).
  */
 public final class FunctionInvoker {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FunctionInvoker.class);
     private final String appName;
     private final FunctionDefinition definition;
     private final ClassLoader loader;
@@ -75,7 +76,10 @@ public final class FunctionInvoker {
                 args[i] = argument(sources.get(i), context, invocation, outputs);
             }
             Object target = Modifier.isStatic(method.getModifiers()) ? null : type.getDeclaredConstructor().newInstance();
+            long started = System.nanoTime();
             Object returned = method.invoke(target, args);
+            LOG.debug("Executed '{}' (Succeeded, Id={}, Duration={}ms)", definition.name(), context.getInvocationId(),
+                    (System.nanoTime() - started) / 1_000_000);
             Map<String, Object> out = new HashMap<>();
             outputs.forEach((k, v) -> out.put(k, v.getValue()));
             return new Result(context.getInvocationId(), returned, out);

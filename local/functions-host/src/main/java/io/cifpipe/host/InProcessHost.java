@@ -68,7 +68,10 @@ final class InProcessHost implements AutoCloseable {
         router.route().handler(this::httpTrigger);
 
         try {
-            server = vertx.createHttpServer().requestHandler(router)
+            server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                            // SignalR upstream claims and bearer tokens can exceed Vert.x's 8 KB default.
+                            .setMaxHeaderSize(64 * 1024).setMaxInitialLineLength(16 * 1024))
+                    .requestHandler(router)
                     .listen(config.port(), config.bindHost()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             close();
