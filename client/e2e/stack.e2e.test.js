@@ -33,8 +33,23 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
     await stack?.stop();
   });
 
-  /** Places a call for alice from the telephony simulator; returns the unique caller name used. */
+  /**
+   * Places a call for alice from the telephony simulator; returns the unique caller name used. Like a
+   * real telephony system it retries (as a new call) when ingress is not answering yet (502/503 while
+   * the Functions apps warm up on a busy machine).
+   */
   async function placeCall({ ringSeconds = 60 } = {}) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await placeCallOnce({ ringSeconds });
+      } catch (err) {
+        if (attempt >= 4 || !/HTTP 50[23]/.test(err.message)) throw err;
+        await new Promise((r) => setTimeout(r, 3000));
+      }
+    }
+  }
+
+  async function placeCallOnce({ ringSeconds }) {
     const caller = `E2E ${randomUUID().slice(0, 8)}`;
     await telephony.goto(`${stack.web}/telephony.html`);
     await telephony.waitForSelector("#agents input[type=checkbox]");
@@ -43,14 +58,27 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
       if ((value === alice.oid) !== (await box.isChecked())) await box.click();
     }
     await telephony.fill("#callerName", caller);
+    // E.164 without spaces: ingress validates numbers strictly
+    await telephony.fill("#callerNumber", "+442079460018");
+    await telephony.fill("#calledNumber", "+442079460000");
     await telephony.fill("#ringSeconds", String(ringSeconds));
     await telephony.fill("#count", "1");
+    const before = (await telephony.textContent("#log")) || "";
     await telephony.click("#place-btn");
+    // the simulator logs ingress' answer; anything but 202 is a stack problem, named here
+    const answer = await telephony.waitForFunction((n) => {
+      const lines = (document.getElementById("log").textContent || "").slice(n).split("\n").filter((l) => /HTTP \d{3}/.test(l));
+      return lines.length ? lines[lines.length - 1] : null;
+    }, before.length, { timeout: 30_000 }).then((h) => h.jsonValue());
+    if (!/HTTP 202/.test(answer)) {
+      await screenshot(telephony, "stack-telephony-ingress-error");
+      throw new Error(`ingress did not accept the call: ${answer}`);
+    }
     return caller;
   }
 
   async function toastFor(page, caller, timeout = 30_000) {
-    const toast = page.locator(".cif-toast", { hasText: caller });
+    const toast = page.locator(".cif-toast", { hasText: caller }).first();
     await toast.waitFor({ timeout });
     return toast;
   }
