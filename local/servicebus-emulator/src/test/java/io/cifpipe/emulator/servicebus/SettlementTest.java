@@ -1,5 +1,6 @@
 package io.cifpipe.emulator.servicebus;
 
+import static io.cifpipe.emulator.servicebus.SettlementTestSupport.receiveOne;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
@@ -34,7 +35,8 @@ class SettlementTest {
     emulator = ServiceBusEmulator.builder().port(0).adminPort(0)
         .queue(QueueOptions.of("abandon"), QueueOptions.of("defer"), QueueOptions.of("dlq"),
             QueueOptions.of("proc-auto"), QueueOptions.of("proc-manual").withLockDuration(Duration.ofSeconds(5)),
-            QueueOptions.of("peek"), QueueOptions.of("sched"))
+            QueueOptions.of("peek"), QueueOptions.of("sched"),
+            QueueOptions.of("proc-slow").withLockDuration(Duration.ofSeconds(2)))
         .build().start();
   }
 
@@ -45,16 +47,6 @@ class SettlementTest {
 
   static ServiceBusClientBuilder client() {
     return new ServiceBusClientBuilder().connectionString(emulator.connectionString());
-  }
-
-  static ServiceBusReceivedMessage receiveOne(ServiceBusReceiverClient receiver) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ServiceBusReceivedMessage m : receiver.receiveMessages(1, Duration.ofSeconds(2))) {
-        return m;
-      }
-    }
-    throw new AssertionError("no message within 20 s");
   }
 
   @Test
@@ -165,6 +157,33 @@ class SettlementTest {
   }
 
   @Test
+  void processorRenewsTheLockWhileASlowHandlerRuns() throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(1);
+    List<Long> deliveryCounts = new CopyOnWriteArrayList<>();
+    ServiceBusProcessorClient processor = client().processor().queueName("proc-slow")
+        .processMessage(ctx -> {
+          deliveryCounts.add(ctx.getMessage().getDeliveryCount());
+          try {
+            Thread.sleep(3500); // longer than the 2 s lock: only auto lock renewal keeps it
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          done.countDown();
+        })
+        .processError(ctx -> { })
+        .buildProcessorClient();
+    try (ServiceBusSenderClient sender = client().sender().queueName("proc-slow").buildClient()) {
+      processor.start();
+      sender.sendMessage(new ServiceBusMessage("slow"));
+      assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+      awaitTotal("proc-slow", 0);
+    } finally {
+      processor.close();
+    }
+    assertThat(deliveryCounts).containsExactly(0L);
+  }
+
+  @Test
   void peekShowsMessagesWithoutLockingThem() {
     try (ServiceBusSenderClient sender = client().sender().queueName("peek").buildClient();
         ServiceBusReceiverClient receiver = client().receiver().queueName("peek").buildClient()) {
@@ -196,7 +215,10 @@ class SettlementTest {
       assertThat(m.getSequenceNumber()).isEqualTo(keep);
       assertThat(m.getBody().toString()).isEqualTo("keep");
       assertThat(m.getScheduledEnqueueTime()).isNotNull();
-      assertThat(receiver.receiveMessages(1, Duration.ofSeconds(3))).isEmpty();
+      sender.sendMessage(new ServiceBusMessage("via-property").setScheduledEnqueueTime(OffsetDateTime.now().plusSeconds(1)));
+      assertThat(emulator.queueStats("sched").scheduled()).isEqualTo(1);
+      assertThat(receiveOne(receiver).getBody().toString()).isEqualTo("via-property");
+      assertThat(receiver.receiveMessages(1, Duration.ofSeconds(1))).isEmpty();
     }
   }
 
