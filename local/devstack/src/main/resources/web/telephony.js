@@ -37,7 +37,14 @@ async function post(events) {
   });
   const text = await res.text();
   log(`${events.map(e => e.type).join(', ')} → HTTP ${res.status} ${text.slice(0, 400)}`);
-  return res.status;
+  let problem = null;
+  if (!res.ok) {
+    try {
+      const p = JSON.parse(text);
+      problem = [p.title || p.detail, ...(p.errors || []).map(e => `${e.pointer}: ${e.message}`)].filter(Boolean).join(' · ');
+    } catch { problem = text.slice(0, 200); }
+  }
+  return { status: res.status, problem };
 }
 
 document.getElementById('call-form').addEventListener('submit', async ev => {
@@ -65,14 +72,16 @@ document.getElementById('call-form').addEventListener('submit', async ev => {
   }
   document.getElementById('place-btn').disabled = true;
   try {
-    const code = await post(events);
+    const { status: code, problem } = await post(events);
     for (const e of events) {
+      if (code !== 202) break; // nothing was accepted: do not list calls that do not exist
       const c = calls.get(e.data.callId) || { callId: e.data.callId, agents: [], caller: e.data.callerName, placed: Date.now(), ingress: code, outcome: '' };
       c.agents.push(e.data.agentId);
       c.ingress = code;
       calls.set(c.callId, c);
     }
-    status.textContent = code === 202 ? `Accepted: ${events.length} offer(s).` : `Ingress answered ${code} (see log below).`;
+    status.textContent = code === 202 ? `Accepted: ${events.length} offer(s).` : `Ingress answered ${code}: ${problem}`;
+    status.style.color = code === 202 ? '' : 'var(--bad)';
   } catch (e) {
     status.textContent = 'Ingress not reachable: ' + e.message;
   } finally {

@@ -52,7 +52,7 @@ public final class AppSettings {
         };
     }
 
-    /** Writes {@code .devstack/local.settings.<app>.json} with the Values and the app's local port and CORS. */
+    /** Writes {@code .devstack/local.settings.<app>.json} with the Values and the app's local port. */
     public static Path writeSample(App app, int port, Map<String, String> values, StackConfig config) {
         ObjectNode root = JSON.createObjectNode();
         root.put("IsEncrypted", false);
@@ -60,7 +60,7 @@ public final class AppSettings {
         values.forEach(v::put);
         ObjectNode host = root.putObject("Host");
         host.put("LocalHttpPort", port);
-        host.put("CORS", config.webOrigin());
+        // No Host.CORS: presence applies AllowedOrigins itself; a host-level list would answer preflights first.
         Path file = config.stateDir().resolve("local.settings." + app.name().toLowerCase(Locale.ROOT) + ".json");
         try {
             Files.createDirectories(config.stateDir());

@@ -32,7 +32,7 @@ final class Background {
         this.statusFile = new StatusFile(stateDir);
     }
 
-    int startAndWait(Path data, Duration timeout) throws IOException, InterruptedException {
+    int startAndWait(Path data, boolean ephemeralPorts, Duration timeout) throws IOException, InterruptedException {
         Optional<ProcessHandle> running = pidFile.running();
         if (running.isPresent()) {
             Optional<StatusFile.Status> st = statusFile.read();
@@ -44,7 +44,9 @@ final class Background {
             throw new StackException("A local stack is already running or starting (pid " + running.get().pid() + ").",
                     "Wait for it, or stop it with './dev down'.");
         }
-        PortCheck.ensureFree(Ports.defaults());
+        if (!ephemeralPorts) {
+            PortCheck.ensureFree(Ports.defaults());
+        }
         Files.createDirectories(stateDir);
         statusFile.delete();
         Path log = stateDir.resolve("devstack.log");
@@ -56,12 +58,15 @@ final class Background {
         }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), DevStack.class.getName(),
-                "--background-child", "--root", root.toString()));
+                "--background-child", "--root", root.toString(), "--state-dir", stateDir.toString()));
+        if (ephemeralPorts) {
+            cmd.add("--ephemeral-ports");
+        }
         if (data != null) {
             cmd.add("--data");
             cmd.add(data.toAbsolutePath().normalize().toString());
         }
-        out.println("Starting the local stack in the background (log: " + root.relativize(log) + ")");
+        out.println("Starting the local stack in the background (log: " + log + ")");
         Process child = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true)
@@ -99,7 +104,7 @@ final class Background {
         Runtime.getRuntime().removeShutdownHook(abort);
         ProcessTree.destroy(child, Duration.ofSeconds(20));
         throw new StackException("The stack did not become ready within " + timeout.toSeconds() + " s (stopped it again).",
-                "See " + root.relativize(log) + " for the part that hangs; raise --timeout on a slow machine.");
+                "See " + log + " for the part that hangs; raise --timeout on a slow machine.");
     }
 
     int stop() {

@@ -39,6 +39,12 @@ public final class DevStack implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "180", description = "--wait: give up after this long (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where logs, pid and status files go (default: <root>/.devstack).")
+    Path stateDirOption;
+
+    @Option(names = "--ephemeral-ports", description = "Let the OS pick free ports instead of the fixed ones (tests, a second stack).")
+    boolean ephemeralPorts;
+
     @Option(names = "--stop", description = "Same as 'down': stop the running stack.")
     boolean stop;
 
@@ -75,16 +81,17 @@ public final class DevStack implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path repo = repoRoot(root);
-        Path stateDir = repo.resolve(".devstack");
+        Path stateDir = stateDir(repo, stateDirOption);
         if (stop) {
             return new Background(repo, stateDir, out).stop();
         }
         Optional<Path> dataDir = Optional.ofNullable(data).map(d -> d.toAbsolutePath().normalize());
         if (waitMode) {
-            return new Background(repo, stateDir, out).startAndWait(data, Duration.ofSeconds(timeoutSeconds));
+            return new Background(repo, stateDir, out).startAndWait(data, ephemeralPorts, Duration.ofSeconds(timeoutSeconds));
         }
         Keys keys = dataDir.map(Keys::loadOrCreate).orElseGet(Keys::generate);
-        StackConfig config = new StackConfig(repo, stateDir, dataDir, Ports.defaults(), keys);
+        StackConfig config = new StackConfig(repo, stateDir, dataDir,
+                ephemeralPorts ? Ports.ephemeral() : Ports.defaults(), keys);
         return runForeground(config);
     }
 
@@ -121,11 +128,15 @@ public final class DevStack implements Callable<Integer> {
         }
         ConnectionFile.write(config.stateDir(), stack.serviceBusConnectionString());
         String table = stack.summary();
-        status.write(StatusFile.State.READY, null, null, table);
+        status.write(StatusFile.State.READY, null, null, table, config.webOrigin());
         out.print(table);
         out.println(backgroundChild ? "Ready. Stop with ./dev down" : "Ready. Press Ctrl-C to stop everything.");
         stopped.await();
         return 0;
+    }
+
+    static Path stateDir(Path repo, Path given) {
+        return given != null ? given.toAbsolutePath().normalize() : repo.resolve(".devstack");
     }
 
     static Path repoRoot(Path given) {
@@ -148,22 +159,24 @@ public final class DevStack implements Callable<Integer> {
     @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the running local stack (children included).")
     static final class Down implements Callable<Integer> {
         @Option(names = "--root", paramLabel = "DIR") Path root;
+        @Option(names = "--state-dir", paramLabel = "DIR") Path stateDirOption;
 
         @Override
         public Integer call() {
-            Path stateDir = repoRoot(root).resolve(".devstack");
-            return new Background(repoRoot(root), stateDir, new PrintStream(System.out, true, StandardCharsets.UTF_8)).stop();
+            Path repo = repoRoot(root);
+            return new Background(repo, stateDir(repo, stateDirOption), new PrintStream(System.out, true, StandardCharsets.UTF_8)).stop();
         }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Is a local stack running and ready?")
     static final class Status implements Callable<Integer> {
         @Option(names = "--root", paramLabel = "DIR") Path root;
+        @Option(names = "--state-dir", paramLabel = "DIR") Path stateDirOption;
 
         @Override
         public Integer call() {
-            Path stateDir = repoRoot(root).resolve(".devstack");
-            return new Background(repoRoot(root), stateDir, new PrintStream(System.out, true, StandardCharsets.UTF_8)).status();
+            Path repo = repoRoot(root);
+            return new Background(repo, stateDir(repo, stateDirOption), new PrintStream(System.out, true, StandardCharsets.UTF_8)).status();
         }
     }
 }

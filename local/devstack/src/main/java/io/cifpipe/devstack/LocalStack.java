@@ -46,7 +46,7 @@ public final class LocalStack implements AutoCloseable {
                     : "function errors: " + f.problems());
 
             stack.web = stack.run(new WebPart(config, stack.serviceBus.connectionString(), stack.serviceBus.adminUrl(),
-                    stack::pageConfig, stack::health), progress, config.webOrigin());
+                    stack::pageConfig, stack::health, d -> stack.signalR.restart(d)), progress, config.webOrigin());
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -130,12 +130,12 @@ public final class LocalStack implements AutoCloseable {
         SummaryTable t = new SummaryTable();
         t.section("Pages");
         t.rows(web.rows());
-        t.section("Functions apps (function key: x-functions-key header or ?code=)");
+        t.section("Functions apps  (send the key as x-functions-key header or ?code=)");
         for (FunctionsPart.AppSpec a : functions.apps()) {
             t.row(a.appName(), config.functionsBaseUrl(a.port()) + "/api    key " + a.functionKey());
         }
 
-        t.row("master key", config.keys().masterKey());
+        t.row("master key (admin)", config.keys().masterKey());
         t.row("signalr_extension key", config.keys().signalrExtensionKey());
         t.section("Services");
         synchronized (started) {
@@ -149,7 +149,7 @@ public final class LocalStack implements AutoCloseable {
         t.row("SignalR connection", signalR.connectionString());
         t.row("Tables connection", config.tablesConnectionString());
         t.row("Settings samples", config.stateDir().resolve("local.settings.{ingress,dispatch,presence}.json").toString());
-        t.section("Demo identities (Entra issuer " + config.entraIssuer() + ")");
+        t.section("Demo identities  (sign in on the agent panel; Entra issuer " + config.entraIssuer() + ")");
         for (Agent a : DemoIdentities.AGENTS) {
             t.row(a.key(), a.name() + " <" + a.preferredUsername() + ">  oid " + a.oid());
         }

@@ -16,7 +16,7 @@ import java.util.Optional;
 final class StatusFile {
     enum State { STARTING, READY, FAILED, STOPPED }
 
-    record Status(State state, String message, String fix, String summary, long pid) {}
+    record Status(State state, String message, String fix, String summary, long pid, String webUrl) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
@@ -24,12 +24,18 @@ final class StatusFile {
     StatusFile(Path stateDir) { this.file = stateDir.resolve("status.json"); }
 
     void write(State state, String message, String fix, String summary) {
+        write(state, message, fix, summary, null);
+    }
+
+    /** @param webUrl the pages' origin once READY (scripts and the browser tests read it here) */
+    void write(State state, String message, String fix, String summary, String webUrl) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("state", state.name());
         m.put("message", message);
         m.put("fix", fix);
         m.put("summary", summary);
         m.put("pid", ProcessHandle.current().pid());
+        m.put("webUrl", webUrl);
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling("status.json.tmp");
@@ -48,7 +54,7 @@ final class StatusFile {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = JSON.readValue(file.toFile(), Map.class);
             return Optional.of(new Status(State.valueOf((String) m.get("state")), (String) m.get("message"),
-                    (String) m.get("fix"), (String) m.get("summary"), ((Number) m.get("pid")).longValue()));
+                    (String) m.get("fix"), (String) m.get("summary"), ((Number) m.get("pid")).longValue(), (String) m.get("webUrl")));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -25,13 +25,13 @@ public final class SummaryTable {
     }
 
     public String render() {
-        int w = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
+        int w = rows.stream().filter(r -> !r[0].startsWith("#")).mapToInt(r -> r[0].length()).max().orElse(10);
         StringBuilder sb = new StringBuilder();
-        String rule = "─".repeat(Math.min(100, w + 60));
+        String rule = "─".repeat(Math.min(100, w + 70));
         sb.append(rule).append('\n');
         for (String[] r : rows) {
             if (r[0].startsWith("#")) {
-                sb.append(" ").append(r[0].substring(1).toUpperCase()).append('\n');
+                sb.append(" ").append(r[0].substring(1)).append('\n');
             } else if (r[0].isEmpty() && r[1].isEmpty()) {
                 if (sb.length() > rule.length() + 1) {
                     sb.append('\n');

@@ -79,8 +79,8 @@ public final class AzuritePart implements StackPart {
 
     @Override
     public List<Row> rows() {
-        return List.of(new Row("Tables endpoint", "http://127.0.0.1:" + config.ports().azurite() + "/devstoreaccount1"),
-                new Row("Tables connection", "UseDevelopmentStorage-style account devstoreaccount1 (see settings)"));
+        return List.of(new Row("Tables endpoint", "http://127.0.0.1:" + config.ports().azurite()
+                + "/devstoreaccount1  tables Connections, Notifications"));
     }
 
     @Override

@@ -81,7 +81,8 @@ public final class FunctionsPart implements StackPart {
                     .settings(settings)
                     .masterKey(config.keys().masterKey())
                     .hostKeys(Map.of("default", a.functionKey()))
-                    .cors(List.of(config.webOrigin()), false)
+                    // No host-level CORS: presence answers CORS itself from AllowedOrigins (as on Azure, where the
+                    // platform CORS list must stay empty); the pages reach ingress through the same-origin proxy.
                     .inProcess(inProcess);
             if (a.app() == App.PRESENCE) {
                 b.systemKeys(Map.of(Names.SIGNALR_SYSTEM_KEY, config.keys().signalrExtensionKey()));

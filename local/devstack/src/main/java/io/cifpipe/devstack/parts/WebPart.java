@@ -18,17 +18,20 @@ public final class WebPart implements StackPart {
     private final String serviceBusAdminUrl;
     private final Supplier<JsonObject> pageConfig;
     private final Supplier<JsonObject> health;
+    private final java.util.function.Consumer<java.time.Duration> restartSignalR;
     private final OutcomeFeed outcomes = new OutcomeFeed(500);
     private OutcomeSubscriber subscriber;
     private WebServer server;
 
     public WebPart(StackConfig config, String serviceBusConnection, String serviceBusAdminUrl,
-                   Supplier<JsonObject> pageConfig, Supplier<JsonObject> health) {
+                   Supplier<JsonObject> pageConfig, Supplier<JsonObject> health,
+                   java.util.function.Consumer<java.time.Duration> restartSignalR) {
         this.config = config;
         this.serviceBusConnection = serviceBusConnection;
         this.serviceBusAdminUrl = serviceBusAdminUrl;
         this.pageConfig = pageConfig;
         this.health = health;
+        this.restartSignalR = restartSignalR;
     }
 
     @Override public String name() { return "Pages + state API"; }
@@ -40,7 +43,7 @@ public final class WebPart implements StackPart {
         subscriber.start();
         server = new WebServer(new WebServer.Wiring(config.ports().web(), config.clientDist(), pageConfig, health,
                 serviceBusAdminUrl, config.functionsBaseUrl(config.ports().ingress()), config.keys().ingressFunctionKey(),
-                new StateReader(config.tablesConnectionString()), new DeadLetters(serviceBusConnection), outcomes));
+                new StateReader(config.tablesConnectionString()), new DeadLetters(serviceBusConnection), outcomes, restartSignalR));
         server.start();
     }
 

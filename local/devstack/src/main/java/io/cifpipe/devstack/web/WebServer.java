@@ -37,7 +37,8 @@ public final class WebServer implements AutoCloseable {
     /** What the server needs from the running stack. */
     public record Wiring(int port, Path clientDist, Supplier<JsonObject> pageConfig, Supplier<JsonObject> health,
                          String serviceBusAdminUrl, String ingressBaseUrl, String ingressKey,
-                         StateReader state, DeadLetters deadLetters, OutcomeFeed outcomes) {}
+                         StateReader state, DeadLetters deadLetters, OutcomeFeed outcomes,
+                         java.util.function.Consumer<java.time.Duration> restartSignalR) {}
 
     private final Wiring w;
     private final Vertx vertx;
@@ -73,6 +74,7 @@ public final class WebServer implements AutoCloseable {
         r.get("/api/telephony/calls/:callId").handler(this::getCall);
         r.get("/api/telephony/outcomes").handler(ctx -> json(ctx, 200, w.outcomes().recent()));
         r.get("/api/telephony/outcomes/stream").handler(this::outcomeStream);
+        r.post("/api/dev/signalr/restart").handler(this::restartSignalR);
         r.route("/api/*").handler(ctx -> Problem.send(ctx, 404, "Not found", "No devstack API at " + ctx.request().path()));
 
         if (Files.isDirectory(w.clientDist())) {
@@ -129,6 +131,27 @@ public final class WebServer implements AutoCloseable {
         blocking(ctx, () -> w.deadLetters().replay(queue, (String) callId));
     }
 
+    /** Dev hook for reconnect tests: {"downSeconds": n} takes the SignalR emulator down for n seconds (0–120). */
+    private void restartSignalR(RoutingContext ctx) {
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        Object down = body == null ? null : body.getValue("downSeconds");
+        if (!(down instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 120) {
+            Problem.send(ctx, 422, "Invalid restart request", "expected {\"downSeconds\": 0..120}");
+            return;
+        }
+        java.time.Duration d = java.time.Duration.ofMillis((long) (n.doubleValue() * 1000));
+        vertx.executeBlocking(() -> {
+            w.restartSignalR().accept(d);
+            return null;
+        }, false).onSuccess(v -> json(ctx, 202, Map.of("downSeconds", n, "status", "down; restarting on the same port")))
+                .onFailure(e -> Problem.send(ctx, 500, "Restart failed", String.valueOf(e.getMessage())));
+    }
+
     private void postCall(RoutingContext ctx) {
         String contentType = Optional.ofNullable(ctx.request().getHeader("content-type")).orElse("application/cloudevents+json");
         Buffer body = ctx.body().buffer();
@@ -136,7 +159,7 @@ public final class WebServer implements AutoCloseable {
             Problem.send(ctx, 400, "Empty body", "POST a CloudEvent (application/cloudevents+json) or a batch.");
             return;
         }
-        http.postAbs(w.ingressBaseUrl() + "/api/calls").timeout(15000)
+        http.postAbs(w.ingressBaseUrl() + "/api/calls").timeout(60000)
                 .putHeader("content-type", contentType)
                 .putHeader("x-functions-key", w.ingressKey())
                 .sendBuffer(body)
@@ -150,7 +173,7 @@ public final class WebServer implements AutoCloseable {
             Problem.send(ctx, 400, "Invalid call id", "callId must match " + CALL_ID.pattern());
             return;
         }
-        http.getAbs(w.ingressBaseUrl() + "/api/calls/" + callId).timeout(10000)
+        http.getAbs(w.ingressBaseUrl() + "/api/calls/" + callId).timeout(30000)
                 .putHeader("x-functions-key", w.ingressKey()).send()
                 .onSuccess(resp -> passThrough(ctx, resp))
                 .onFailure(e -> Problem.send(ctx, 502, "functions-ingress not answering", e.getMessage()));

@@ -1,0 +1,200 @@
+package io.cifpipe.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.signalr.HubConnection;
+import com.microsoft.signalr.HubConnectionBuilder;
+import io.cifpipe.devstack.parts.Readiness;
+import io.cifpipe.model.Names;
+import io.reactivex.rxjava3.core.Single;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole stack in-process on ephemeral ports (Functions apps in their child JVMs, as with ./dev up):
+ * readiness, then one function of each trigger kind — HTTP (ingress), SignalR upstream (presence connected,
+ * decide), Service Bus (dispatch delivering the notification), timer (run through the host admin API) — and
+ * the pages' state API.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalStackTest {
+    @TempDir static Path tmp;
+    static LocalStack stack;
+    static StackConfig config;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ALICE = DemoIdentities.agent("alice").oid();
+    static HubConnection alice;
+    static final List<JsonNode> aliceNotifications = new CopyOnWriteArrayList<>();
+    static String callId;
+
+    @BeforeAll
+    static void start() {
+        config = TestStacks.config(tmp.resolve("state"));
+        for (String m : List.of("functions-ingress/target/azure-functions/cifpipe-ingress",
+                "functions-dispatch/target/azure-functions/cifpipe-dispatch", "functions-presence/target/azure-functions/cifpipe-presence")) {
+            assumeTrue(Files.isDirectory(config.root().resolve(m)), m + " not built (the reactor builds the apps before devstack)");
+        }
+        assumeTrue(TestStacks.azuriteInstalled(), "Azurite not installed: ./dev test runs npm ci in local/azurite first");
+        stack = LocalStack.start(config, Progress.console(System.out, false));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (alice != null) {
+            alice.stop().blockingAwait(10, TimeUnit.SECONDS);
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyPartAnswers() throws Exception {
+        assertThat(Readiness.await(Duration.ofSeconds(60), stack::ready)).as(stack.health().encode()).isTrue();
+        JsonNode health = JSON.readTree(get(config.webOrigin() + "/api/health").body());
+        assertThat(health.get("ready").asBoolean()).isTrue();
+        assertThat(health.get("parts").size()).isEqualTo(6);
+        assertThat(stack.summary()).contains("/agent.html", "/telephony.html", "/ops.html", "alice", "bob",
+                "cifpipe-telephony", config.entraIssuer());
+        assertThat(config.stateDir().resolve("local.settings.presence.json")).exists();
+    }
+
+    @Test
+    @Order(2)
+    void httpTriggerIngressChecksTheFunctionKey() throws Exception {
+        assertThat(get(config.functionsBaseUrl(config.ports().ingress()) + "/api/health").statusCode()).isEqualTo(200);
+        HttpResponse<String> noKey = HTTP.send(HttpRequest.newBuilder(URI.create(config.functionsBaseUrl(config.ports().ingress()) + "/api/calls"))
+                .header("content-type", "application/cloudevents+json").POST(HttpRequest.BodyPublishers.ofString(offer("c-nokey", 30))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(noKey.statusCode()).isEqualTo(401);
+        // The telephony page's proxy adds the key server-side; bad input comes back as problem+json.
+        HttpResponse<String> bad = postJson(config.webOrigin() + "/api/telephony/calls", "{\"specversion\":\"1.0\"}",
+                "application/cloudevents+json");
+        assertThat(bad.statusCode()).isBetween(400, 422);
+        assertThat(bad.headers().firstValue("content-type").orElse("")).contains("problem+json");
+    }
+
+    @Test
+    @Order(3)
+    void signalRTriggerPresenceRegistersTheAgentsConnection() throws Exception {
+        String token = stack.entra().agentToken("alice");
+        HttpResponse<String> negotiate = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(config.functionsBaseUrl(config.ports().presence()) + "/api/negotiate"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(negotiate.statusCode()).as(negotiate.body()).isEqualTo(200);
+        JsonNode info = JSON.readTree(negotiate.body());
+        String accessToken = info.get("accessToken").asText();
+        alice = HubConnectionBuilder.create(info.get("url").asText())
+                .withAccessTokenProvider(Single.defer(() -> Single.just(accessToken))).build();
+        alice.on(Names.TARGET_NOTIFY, (Object n) -> aliceNotifications.add(JSON.valueToTree(n)), Object.class);
+        alice.start().blockingAwait(30, TimeUnit.SECONDS);
+
+        boolean registered = Readiness.await(Duration.ofSeconds(30), () -> {
+            try {
+                return JSON.readTree(get(config.webOrigin() + "/api/state/connections").body()).has(ALICE);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(registered).as("Connections row for alice written by presence 'connected'").isTrue();
+    }
+
+    @Test
+    @Order(4)
+    void serviceBusTriggerDispatchDeliversTheOfferToTheAgent() throws Exception {
+        callId = "c-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> accepted = postJson(config.webOrigin() + "/api/telephony/calls", offer(callId, 60),
+                "application/cloudevents+json");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        boolean delivered = Readiness.await(Duration.ofSeconds(45), () -> aliceNotifications.stream()
+                .anyMatch(n -> callId.equals(n.path("callId").asText())));
+        assertThat(delivered).as("notify for %s reached alice's connection", callId).isTrue();
+        JsonNode ledger = JSON.readTree(get(config.webOrigin() + "/api/state/ledger?limit=50").body());
+        assertThat(ledger.findValuesAsText("PartitionKey")).contains(callId);
+    }
+
+    @Test
+    @Order(5)
+    void signalRTriggerDecideRecordsTheAcceptAndPublishesTheOutcome() throws Exception {
+        JsonNode n = aliceNotifications.stream().filter(x -> callId.equals(x.path("callId").asText())).findFirst().orElseThrow();
+        Object result = alice.invoke(Object.class, Names.METHOD_DECIDE,
+                Map.of("notificationId", n.get("notificationId").asText(), "decision", "accept")).blockingGet();
+        assertThat(JSON.valueToTree(result).path("status").asText()).isEqualTo("recorded");
+        boolean outcome = Readiness.await(Duration.ofSeconds(30), () -> stack.web().outcomes().recent().stream()
+                .anyMatch(o -> callId.equals(o.get("callId")) && "Accepted".equals(o.get("outcome"))));
+        assertThat(outcome).as("Accepted outcome on call-outcomes, read by the telephony page's subscriber").isTrue();
+    }
+
+    @Test
+    @Order(6)
+    void timerTriggerRunsThroughTheHostAdminApi() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(config.functionsBaseUrl(config.ports().presence()) + "/admin/functions/staleConnectionSweep"))
+                .header(Names.FUNCTION_KEY_HEADER, config.keys().masterKey()).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    }
+
+    @Test
+    @Order(7)
+    void pagesAndStateApiAnswer() throws Exception {
+        for (String page : List.of("/agent.html", "/telephony.html", "/ops.html", "/cif-host.js")) {
+            assertThat(get(config.webOrigin() + page).statusCode()).as(page).isEqualTo(200);
+        }
+        JsonNode pageConfig = JSON.readTree(get(config.webOrigin() + "/api/config").body());
+        assertThat(pageConfig.get("authority").asText()).isEqualTo(config.entraIssuer());
+        assertThat(pageConfig.toString()).doesNotContain(config.keys().ingressFunctionKey());
+        JsonNode queues = JSON.readTree(get(config.webOrigin() + "/api/state/queues").body());
+        assertThat(queues.findValuesAsText("name")).contains("call-events", "call-outcomes");
+        JsonNode dlq = JSON.readTree(get(config.webOrigin() + "/api/state/dlq?queue=call-events").body());
+        assertThat(dlq.get("messages").isArray()).isTrue();
+        HttpResponse<String> badReplay = postJson(config.webOrigin() + "/api/state/dlq/replay", "{\"queue\":\"no such/queue\"}", "application/json");
+        assertThat(badReplay.statusCode()).isEqualTo(422);
+        assertThat(badReplay.headers().firstValue("content-type").orElse("")).isEqualTo("application/problem+json");
+        assertThat(get(config.webOrigin() + "/api/nothing-here").statusCode()).isEqualTo(404);
+    }
+
+    private static String offer(String callId, int ringSeconds) throws Exception {
+        return JSON.writeValueAsString(Map.of(
+                "specversion", "1.0", "id", UUID.randomUUID().toString(), "source", "/tests/devstack",
+                "type", "call.offered", "time", Instant.now().toString(), "datacontenttype", "application/json",
+                "data", Map.of("callId", callId, "agentId", ALICE, "callerNumber", "+441234567890",
+                        "callerName", "Test Caller", "calledNumber", "+441111111111", "queue", "Support",
+                        "ringSeconds", ringSeconds)));
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> postJson(String url, String body, String contentType) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                .header("content-type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
