@@ -195,7 +195,11 @@ public final class CallEventDispatcher {
         LedgerEntry after = t.after();
         if (after.state() == NotificationState.DELIVERED) {
             LOG.info("delivered notificationId={} callId={} to {} connection(s)", r.notificationId(), r.callId(), sent.size());
-            outcomes.publishIfPending(after);
+            if (t.changed() && t.before().state() == NotificationState.OFFERED) {
+                // Only the instance that made the transition publishes; a crash before the publish is repaired when
+                // the message is redelivered (offer() publishes a pending outcome first).
+                outcomes.publishIfPending(after);
+            }
         } else if (after.state().isTerminal()) {
             // Withdrawn/expired while we were sending: close the popup we just showed.
             sendWithdraw(after, after.state() == NotificationState.EXPIRED ? WITHDRAW_EXPIRED : WITHDRAW_ENDED, false);

@@ -54,6 +54,7 @@ class DispatchFlowTest {
     final List<Scheduled> scheduled = new CopyOnWriteArrayList<>();
     final List<AgentTab> tabs = new ArrayList<>();
     MutableClock clock;
+    String ledgerTableName;
     NotificationLedger ledger;
     ConnectionRegistry registry;
     CallEventDispatcher dispatcher;
@@ -73,7 +74,9 @@ class DispatchFlowTest {
     @BeforeEach
     void setUp() {
         clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        ledger = new NotificationLedger(Azurite.freshTable("Notif"), clock);
+        var ledgerTable = Azurite.freshTable("Notif");
+        ledgerTableName = ledgerTable.getTableName();
+        ledger = new NotificationLedger(ledgerTable, clock);
         registry = new ConnectionRegistry(Azurite.freshTable("Conn"));
         OutcomePublisher publisher = new OutcomePublisher(messages -> messages.forEach(m -> outcomes.add(Outcome.fromJson(m.getBody().toBytes()))));
         dispatcher = new CallEventDispatcher(codec, ledger, registry, signalR, publisher,
@@ -311,5 +314,101 @@ class DispatchFlowTest {
                 .isInstanceOf(SignalRException.class).satisfies(e -> assertThat(((SignalRException) e).isTransient()).isTrue());
         assertThat(ledger.get("call-10", "agent-10").orElseThrow().state()).isEqualTo(NotificationState.OFFERED);
         assertThat(registry.listForUser("agent-10")).hasSize(1); // not pruned: it did not answer 404
+    }
+
+    @Test
+    void severalDispatchInstancesRacingOnOneOfferPublishDeliveredOnce() throws Exception {
+        AgentTab tab = connect("agent-11");
+        CallEvent offer = offered("evt-11", "call-11", "agent-11", 30);
+        OutcomePublisher publisher = new OutcomePublisher(messages -> messages.forEach(m -> outcomes.add(Outcome.fromJson(m.getBody().toBytes()))));
+        List<CallEventDispatcher> instances = new ArrayList<>();
+        for (int i = 0; i < 4; i++) { // separate table clients, as separate Function app instances would have
+            instances.add(new CallEventDispatcher(codec, new NotificationLedger(tableClientLike(ledger), clock),
+                    registry, signalR, publisher, (m, at) -> scheduled.add(new Scheduled(m, at)),
+                    new DispatchSettings(30, Duration.ofSeconds(2)), clock));
+        }
+        ServiceBusMessage m = new CallEventSender(x -> { }, codec::encode, 30, 300).toMessage(offer);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(instances.size());
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (CallEventDispatcher d : instances) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    d.handle(m.getBody().toBytes(), m.getApplicationProperties());
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : futures) {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // At-least-once: an instance that reads the row between another's transition and its "published" mark may
+        // publish the same outcome again; it is the identical message (same MessageId → dropped by duplicate
+        // detection), never a second, different Delivered.
+        String nid = NotificationId.of("call-11", "agent-11");
+        assertThat(outcomes.stream().filter(o -> o.notificationId().equals(nid)).distinct().toList())
+                .singleElement().extracting(Outcome::outcome).isEqualTo(OutcomeType.DELIVERED);
+        assertThat(ledger.get("call-11", "agent-11").orElseThrow().state()).isEqualTo(NotificationState.DELIVERED);
+        assertThat(ledger.get("call-11", "agent-11").orElseThrow().outcomePending()).isFalse();
+        // Concurrent instances may each send notify before one wins the ledger write; the client de-duplicates by id.
+        assertThat(tab.next()).isEqualTo("notify:" + NotificationId.of("call-11", "agent-11"));
+    }
+
+    /** A second client on the same Azurite table (what another app instance would hold). */
+    private com.azure.data.tables.TableClient tableClientLike(NotificationLedger unused) {
+        return new com.azure.data.tables.TableClientBuilder().connectionString(Azurite.shared().connectionString())
+                .tableName(ledgerTableName).buildClient();
+    }
+
+    @Test
+    void mixedWorkloadSatisfiesTheOneTerminalOutcomeInvariant() throws Exception {
+        AgentTab a = connect("agent-a");
+        AgentTab b1 = connect("agent-b");
+        connect("agent-b");
+        List<String> accepted = new ArrayList<>();
+        // accepted by the agent (presence's part simulated through the same ledger + publisher calls it makes)
+        handle(offered("w-1", "wcall-1", "agent-a", 20));
+        accepted.add(NotificationId.of("wcall-1", "agent-a"));
+        a.next();
+        var decided = ledger.moveTo("wcall-1", "agent-a", NotificationState.ACCEPTED, clock.instant(), a.connectionId(), null).orElseThrow();
+        new OutcomePublisher(ms -> ms.forEach(m -> outcomes.add(Outcome.fromJson(m.getBody().toBytes()))))
+                .publish(decided.after().record().toOutcome(), null);
+        ledger.markPublished("wcall-1", "agent-a", NotificationState.ACCEPTED);
+        handle(CallEvent.of("w-1a", "/pbx/test", clock.instant(), new CallAnswered("wcall-1", "agent-a"))); // no effect
+        // offered to two agents, answered by one of them elsewhere: both withdrawn
+        handle(offered("w-2a", "wcall-2", "agent-a", 20));
+        handle(offered("w-2b", "wcall-2", "agent-b", 20));
+        accepted.add(NotificationId.of("wcall-2", "agent-a"));
+        accepted.add(NotificationId.of("wcall-2", "agent-b"));
+        handle(CallEvent.of("w-2e", "/pbx/test", clock.instant(), new CallAnswered("wcall-2", null)));
+        // delivered, never decided: expires
+        handle(offered("w-3", "wcall-3", "agent-b", 20));
+        accepted.add(NotificationId.of("wcall-3", "agent-b"));
+        // offline agent: retried, then undeliverable
+        handle(offered("w-4", "wcall-4", "agent-offline", 20));
+        accepted.add(NotificationId.of("wcall-4", "agent-offline"));
+        // ended before offered
+        handle(CallEvent.of("w-5e", "/pbx/test", clock.instant(), new CallEnded("wcall-5", null, "abandoned")));
+        handle(offered("w-5", "wcall-5", "agent-a", 20));
+        accepted.add(NotificationId.of("wcall-5", "agent-a"));
+        // redeliveries of everything
+        handle(offered("w-1", "wcall-1", "agent-a", 20));
+        handle(offered("w-3", "wcall-3", "agent-b", 20));
+
+        clock.advance(Duration.ofSeconds(21));
+        for (Scheduled s : List.copyOf(scheduled)) {
+            handleScheduled(s);
+        }
+        sweeper.sweep();
+
+        var report = io.cifpipe.runtime.check.InvariantChecker.check(accepted, ledger, outcomes, true);
+        assertThat(report.ok()).as(report.summary()).isTrue();
+        assertThat(report.byOutcome()).containsEntry(OutcomeType.ACCEPTED, 1).containsEntry(OutcomeType.WITHDRAWN, 3)
+                .containsEntry(OutcomeType.EXPIRED, 1).containsEntry(OutcomeType.UNDELIVERABLE, 1);
+        assertThat(b1.received).isNotEmpty();
     }
 }
