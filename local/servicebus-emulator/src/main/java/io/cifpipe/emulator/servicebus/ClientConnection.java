@@ -348,8 +348,12 @@ final class ClientConnection {
     }
     try {
       SasTokenValidator.Grant grant = broker.validator().validate(token, name);
-      claims.removeIf(c -> c.expiresAt().isBefore(broker.clock().instant()));
-      claims.add(new Claim(SasTokenValidator.normalisedPath(name), grant.rights(), grant.expiresAt()));
+      Claim claim = new Claim(SasTokenValidator.normalisedPath(name), grant.rights(), grant.expiresAt());
+      // Refreshed tokens replace older claims for the same audience, so the list stays small.
+      claims.removeIf(c -> c.expiresAt().isBefore(broker.clock().instant())
+          || c.audiencePath().equals(claim.audiencePath()) && c.rights().equals(claim.rights())
+          && !c.expiresAt().isAfter(claim.expiresAt()));
+      claims.add(claim);
       reply(request, 202, "Accepted", Map.of());
     } catch (SasTokenValidator.RejectedTokenException e) {
       LOG.debug("put-token refused for {}: {}", name, e.getMessage());
