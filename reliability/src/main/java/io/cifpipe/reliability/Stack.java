@@ -1,0 +1,336 @@
+package io.cifpipe.reliability;
+
+import io.cifpipe.emulator.servicebus.AccessRight;
+import io.cifpipe.emulator.servicebus.QueueOptions;
+import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
+import io.cifpipe.emulator.signalr.SignalREmulator;
+import io.cifpipe.host.FunctionsHost;
+import io.cifpipe.model.Names;
+import io.cifpipe.model.Setting;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+
+/**
+ * The real pipeline on ephemeral loopback ports, with every part restartable at the same address: Azurite
+ * (on disk), the Service Bus emulator (journal on), the SignalR emulator, mock-oauth2-server as Entra, and the
+ * three generated Functions app folders each in its own child JVM (like three Azure apps). Every secret it
+ * invents is random per run and listed in {@link #secrets()}, so the log scan can look for them.
+ */
+public final class Stack implements AutoCloseable {
+    public static final String ISSUER_ID = "entra";
+    public static final String API_CLIENT_ID = "0a1b2c3d-api0-4000-8000-reliability01";
+    public static final String ALLOWED_ORIGIN = "https://org.crm.dynamics.example";
+    public static final String HUB = "cifhub";
+
+    /** Which parts to run and how. Short lock duration and ring windows keep fault tests fast. */
+    public record Options(boolean ingress, boolean dispatch, boolean presence, boolean requireAppToken,
+                          Duration lockDuration, int maxDeliveryCount) {
+        public static Options all() { return new Options(true, true, true, false, Duration.ofSeconds(5), 10); }
+        public static Options ingressOnly() { return new Options(true, false, false, false, Duration.ofSeconds(5), 10); }
+        public Options withAppToken() { return new Options(ingress, dispatch, presence, true, lockDuration, maxDeliveryCount); }
+    }
+
+    private final Options options;
+    private final Path root;
+    private final Path work;
+    private final Path logs;
+    private final Map<String, String> secrets = new LinkedHashMap<>();
+    private final String sbKey = randomKey(32);
+    private final String signalRKey = randomKey(33);
+    private final String ingressKey = "ik" + urlKey(20);
+    private final String dispatchKey = "dk" + urlKey(20);
+    private final String presenceKey = "pk" + urlKey(20);
+    private final String extensionKey = "ek" + urlKey(20);
+    private final String masterKey = "mk" + urlKey(20);
+    private final int sbPort = Ports.free();
+    private final int signalRPort = Ports.free();
+    private final int ingressPort = Ports.free();
+    private final int dispatchPort = Ports.free();
+    private final int presencePort = Ports.free();
+
+    private MockOAuth2Server entra;
+    private AzuriteProcess azurite;
+    private volatile ServiceBusEmulator serviceBus;
+    private volatile SignalREmulator signalR;
+    private final Map<String, FunctionsHost> hosts = new LinkedHashMap<>();
+
+    private Stack(Options options) {
+        this.options = options;
+        this.root = repositoryRoot();
+        try {
+            this.work = Files.createTempDirectory("reliability-");
+            this.logs = root.resolve("reliability/target/reliability-logs");
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        secrets.put("Service Bus SAS key", sbKey);
+        secrets.put("SignalR AccessKey", signalRKey);
+        secrets.put("ingress function key", ingressKey);
+        secrets.put("dispatch host key", dispatchKey);
+        secrets.put("presence host key", presenceKey);
+        secrets.put("signalr_extension key", extensionKey);
+        secrets.put("master key", masterKey);
+    }
+
+    public static Stack start(Options options) {
+        Stack s = new Stack(options);
+        try {
+            s.startAll();
+            return s;
+        } catch (Exception e) {
+            s.close();
+            throw new IllegalStateException("stack did not start: " + e, e);
+        }
+    }
+
+    private void startAll() throws Exception {
+        if (options.presence() || options.requireAppToken()) {
+            entra = new MockOAuth2Server();
+            entra.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+        }
+        azurite = new AzuriteProcess(root, Ports.free(), work.resolve("azurite"), logs.resolve("azurite.log"));
+        azurite.start();
+        secrets.put("Tables connection string", azurite.connectionString());
+        startServiceBus();
+        secrets.put("Service Bus connection string", serviceBus.connectionString());
+        if (options.dispatch() || options.presence()) {
+            startSignalR();
+            secrets.put("SignalR connection string", signalR.connectionString());
+        }
+        List<CompletableFuture<Void>> starting = new ArrayList<>();
+        if (options.ingress()) starting.add(CompletableFuture.runAsync(() -> startHost("ingress")));
+        if (options.dispatch()) starting.add(CompletableFuture.runAsync(() -> startHost("dispatch")));
+        if (options.presence()) starting.add(CompletableFuture.runAsync(() -> startHost("presence")));
+        CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).get(240, TimeUnit.SECONDS);
+    }
+
+    // ---------------------------------------------------------------- Service Bus
+
+    private void startServiceBus() {
+        Duration lock = options.lockDuration();
+        serviceBus = ServiceBusEmulator.builder().host("127.0.0.1").port(sbPort).adminPort(0)
+                .queue(QueueOptions.of("call-events").withLockDuration(lock).withMaxDeliveryCount(options.maxDeliveryCount()),
+                        QueueOptions.of("call-outcomes").withLockDuration(lock))
+                .journal(work.resolve("sb-journal"))
+                .sharedAccessKey("RootManageSharedAccessKey", sbKey, AccessRight.MANAGE)
+                .build();
+        serviceBus.start();
+    }
+
+    public ServiceBusEmulator serviceBus() { return serviceBus; }
+
+    public synchronized void stopServiceBus() {
+        serviceBus.close();
+    }
+
+    /** Same port, same journal: what was accepted before must still be there. */
+    public synchronized void restartServiceBus() {
+        startServiceBus();
+    }
+
+    // ---------------------------------------------------------------- SignalR
+
+    private void startSignalR() {
+        signalR = SignalREmulator.builder().host("127.0.0.1").port(signalRPort).accessKey(signalRKey)
+                .upstreamTemplate("http://127.0.0.1:" + presencePort + "/runtime/webhooks/signalr?code=" + extensionKey)
+                .allowOrigin(ALLOWED_ORIGIN)
+                .build();
+        signalR.start();
+    }
+
+    public SignalREmulator signalR() { return signalR; }
+
+    public synchronized void restartSignalR() {
+        signalR.close();
+        startSignalR();
+    }
+
+    // ---------------------------------------------------------------- Azurite
+
+    public String tablesConnectionString() { return azurite.connectionString(); }
+
+    public synchronized void killAzurite() throws InterruptedException { azurite.kill(); }
+
+    public synchronized void startAzurite() throws IOException { azurite.start(); }
+
+    // ---------------------------------------------------------------- Entra
+
+    public Optional<MockOAuth2Server> entra() { return Optional.ofNullable(entra); }
+
+    public String issuer() { return entra.issuerUrl(ISSUER_ID).toString().replaceAll("/$", ""); }
+
+    // ---------------------------------------------------------------- Functions apps
+
+    private void startHost(String app) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("FUNCTIONS_WORKER_RUNTIME", "java");
+        settings.put(Setting.SERVICE_BUS_CONNECTION.key(), serviceBus.connectionString());
+        settings.put(Setting.TABLES_CONNECTION.key(), azurite.connectionString());
+        if (signalR != null) settings.put(Setting.SIGNALR_CONNECTION.key(), signalR.connectionString());
+        if (entra != null) {
+            settings.put(Setting.AUTHORITY.key(), issuer());
+            settings.put(Setting.CLIENT_ID.key(), API_CLIENT_ID);
+        }
+        settings.put(Setting.ALLOWED_ORIGINS.key(), ALLOWED_ORIGIN);
+        settings.put(Setting.INGRESS_REQUIRE_APP_TOKEN.key(), Boolean.toString(options.requireAppToken()));
+        settings.put(Setting.OFFLINE_RETRY_SECONDS.key(), "1");
+        settings.put(Setting.EXPIRY_SWEEP_SCHEDULE.key(), "*/1 * * * * *");
+        int port = switch (app) { case "ingress" -> ingressPort; case "dispatch" -> dispatchPort; default -> presencePort; };
+        String key = switch (app) { case "ingress" -> ingressKey; case "dispatch" -> dispatchKey; default -> presenceKey; };
+        FunctionsHost.Builder b = FunctionsHost.builder().appName(app).appDirectory(appDirectory(app)).port(port)
+                .settings(settings).masterKey(masterKey).hostKeys(Map.of("default", key))
+                .jvmOptions(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                        "-Dlogback.configurationFile=" + logbackFor(app)));
+        if (app.equals("ingress")) b.functionKeys(Map.of("postCalls", ingressKey, "getCall", ingressKey));
+        if (app.equals("presence")) b.systemKeys(Map.of(Names.SIGNALR_SYSTEM_KEY, extensionKey));
+        FunctionsHost host = b.build().start();
+        if (!host.functionErrors().isEmpty()) {
+            host.close();
+            throw new IllegalStateException(app + " functions failed to index: " + host.functionErrors());
+        }
+        synchronized (hosts) {
+            hosts.put(app, host);
+        }
+    }
+
+    private Path appDirectory(String app) {
+        Path dir = root.resolve("functions-" + app + "/target/azure-functions/cifpipe-" + app);
+        if (!Files.isRegularFile(dir.resolve("host.json"))) {
+            throw new IllegalStateException("Functions app not built: " + dir + " (mvn -pl functions-" + app + " package)");
+        }
+        return dir;
+    }
+
+    /** Each child JVM logs to stderr and to its own file under target/reliability-logs (scanned for secrets). */
+    private Path logbackFor(String app) {
+        Path xml = work.resolve(app + "-logback.xml");
+        Path file = logs.resolve(app + ".log");
+        String content = """
+                <configuration>
+                  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+                    <file>%s</file><append>true</append>
+                    <encoder><pattern>%%d{HH:mm:ss.SSS} %%-5level %%logger{30} - %%msg%%n</pattern></encoder>
+                  </appender>
+                  <logger name="com.azure" level="WARN"/>
+                  <logger name="io.netty" level="WARN"/>
+                  <logger name="reactor" level="WARN"/>
+                  <logger name="io.vertx" level="WARN"/>
+                  <root level="INFO"><appender-ref ref="FILE"/></root>
+                </configuration>
+                """.formatted(file);
+        try {
+            Files.writeString(xml, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return xml;
+    }
+
+    public FunctionsHost host(String app) {
+        synchronized (hosts) {
+            FunctionsHost h = hosts.get(app);
+            if (h == null) throw new IllegalStateException(app + " is not running");
+            return h;
+        }
+    }
+
+    public String url(String app) {
+        return "http://127.0.0.1:" + switch (app) { case "ingress" -> ingressPort; case "dispatch" -> dispatchPort; default -> presencePort; };
+    }
+
+    /** kill -9 of the app's child JVM (found among this JVM's own child processes by its app folder). */
+    public void killHost(String app) throws InterruptedException {
+        String folder = "cifpipe-" + app;
+        List<ProcessHandle> victims = ProcessHandle.current().children()
+                .filter(p -> p.info().commandLine().orElse("").contains("FunctionsHostCli"))
+                .filter(p -> p.info().commandLine().orElse("").contains(logbackFor(app).toString()))
+                .toList();
+        if (victims.isEmpty()) throw new IllegalStateException("no child JVM found for " + folder);
+        for (ProcessHandle p : victims) {
+            p.destroyForcibly();
+            p.onExit().join();
+        }
+        synchronized (hosts) {
+            FunctionsHost h = hosts.remove(app);
+            if (h != null) h.close();
+        }
+    }
+
+    public void restartHost(String app) {
+        startHost(app);
+    }
+
+    public String ingressKey() { return ingressKey; }
+    public String presenceKey() { return presenceKey; }
+    public String extensionKey() { return extensionKey; }
+    public String signalRAccessKey() { return signalRKey; }
+
+    /** Every secret this stack invented (name → value), plus those a test adds (tokens it used). */
+    public Map<String, String> secrets() {
+        synchronized (secrets) {
+            return Map.copyOf(secrets);
+        }
+    }
+
+    public void addSecret(String name, String value) {
+        synchronized (secrets) {
+            secrets.put(name, value);
+        }
+    }
+
+    public Path logDirectory() { return logs; }
+
+    @Override
+    public void close() {
+        synchronized (hosts) {
+            hosts.values().forEach(h -> {
+                try {
+                    h.close();
+                } catch (RuntimeException ignored) {
+                    // keep stopping the rest
+                }
+            });
+            hosts.clear();
+        }
+        if (signalR != null) signalR.close();
+        if (serviceBus != null) serviceBus.close();
+        if (azurite != null) azurite.close();
+        if (entra != null) entra.shutdown();
+    }
+
+    static Path repositoryRoot() {
+        String prop = System.getProperty("reliability.root");
+        if (prop != null) return Path.of(prop).toAbsolutePath().normalize();
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("functions-ingress")) && Files.isDirectory(dir.resolve("local"))) return dir;
+        }
+        throw new IllegalStateException("repository root not found (set -Dreliability.root)");
+    }
+
+    /** Keys that travel in URLs (?code=) must not need escaping. */
+    private static String urlKey(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static String randomKey(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return Base64.getEncoder().encodeToString(b);
+    }
+}

@@ -1,0 +1,38 @@
+package io.cifpipe.reliability;
+
+/**
+ * The stacks the suite shares (one JVM runs all classes): an ingress-only stack (no consumer, so queue depths
+ * prove "nothing enqueued"; app tokens required) and the full pipeline. Started on first use, stopped at exit.
+ */
+final class Stacks {
+    private static Stack ingress;
+    private static Stack full;
+
+    private Stacks() {}
+
+    static synchronized Stack ingress() {
+        if (ingress == null) {
+            ingress = Stack.start(Stack.Options.ingressOnly().withAppToken());
+            Stack s = ingress;
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close, "ingress-stack-stop"));
+        }
+        return ingress;
+    }
+
+    static synchronized Stack full() {
+        if (full == null) {
+            full = Stack.start(Stack.Options.all());
+            Stack s = full;
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close, "full-stack-stop"));
+        }
+        return full;
+    }
+
+    /** Stacks started so far (the log scan covers what ran). */
+    static synchronized java.util.List<Stack> started() {
+        java.util.List<Stack> l = new java.util.ArrayList<>();
+        if (ingress != null) l.add(ingress);
+        if (full != null) l.add(full);
+        return l;
+    }
+}
