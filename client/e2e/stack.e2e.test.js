@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { ensureStack } from "./support/devstack.js";
-import { launchBrowser, recordConsole, screenshot, waitForIndicator } from "./support/browser.js";
+import { launchBrowser, recordConsole, recordNotices, screenshot, waitForIndicator, waitForNotice } from "./support/browser.js";
 
 describe("agent journey on the local stack", { timeout: 600_000 }, () => {
   let stack;
@@ -15,6 +15,7 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
   let telephony;
   const consoleLines = [];
   let alice;
+  let agentNotices;
 
   before(async () => {
     stack = await ensureStack();
@@ -23,6 +24,7 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     agent = await context.newPage();
     recordConsole(agent, consoleLines);
+    agentNotices = recordNotices(agent);
     telephony = await context.newPage();
     recordConsole(telephony, consoleLines);
   });
@@ -105,7 +107,7 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
     assert.ok(count > 20 && count <= 60, `countdown ${count}`);
     await screenshot(agent, "stack-03-popup");
     await toast.locator(".cif-toast__accept").click();
-    await agent.waitForFunction(() => /accepted/.test(document.getElementById("cif-adaptor-notice")?.textContent || ""), null, { timeout: 30_000 });
+    await waitForNotice(agentNotices, new RegExp(`Call from ${caller} accepted`));
     await outcomeOf(caller, "Accepted");
     await screenshot(telephony, "stack-04-outcome-accepted");
   });
@@ -129,7 +131,7 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
       const toast2 = await toastFor(second, caller);
       await toast2.locator(".cif-toast__accept").click();
       await agent.locator(".cif-toast", { hasText: caller }).waitFor({ state: "detached", timeout: 30_000 });
-      await agent.waitForFunction(() => /already handled/.test(document.getElementById("cif-adaptor-notice")?.textContent || ""), null, { timeout: 30_000 });
+      await waitForNotice(agentNotices, new RegExp(`call from ${caller} was already handled in another window`));
       await outcomeOf(caller, "Accepted");
       await screenshot(agent, "stack-06-other-tab-closed");
     } finally {

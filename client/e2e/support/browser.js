@@ -30,3 +30,21 @@ export async function waitForIndicator(page, state, timeout = 30_000) {
     throw new Error(`indicator did not become ${state} within ${timeout} ms (shows ${shown})`);
   }
 }
+
+/** Every agent notice the adaptor showed on a page (the screen keeps only the latest). */
+export function recordNotices(page) {
+  const notices = [];
+  page.on("console", (m) => {
+    const i = m.text().indexOf("[cif-adaptor] notice (");
+    if (i >= 0) notices.push(m.text().slice(i));
+  });
+  return notices;
+}
+
+export async function waitForNotice(notices, pattern, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  while (!notices.some((n) => pattern.test(n))) {
+    if (Date.now() > deadline) throw new Error(`no notice matching ${pattern} within ${timeout} ms; notices: ${JSON.stringify(notices.slice(-5))}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -41,7 +41,11 @@ export class CifAdaptor {
       popup: popup || createCifPopup({ win, templateName: config.notificationTemplate, logger }),
       invokeDecide: (decision) => this.connection.invoke(METHOD_DECIDE, decision),
       waitForConnected: (ms) => this.connection.waitForConnected(ms),
-      notice: (level, text) => this.indicator.notice(level, text),
+      notice: (level, text) => {
+        // one line on screen (the latest); every notice also in the console, for support and tests
+        logger.info(`notice (${level}): ${text}`);
+        this.indicator.notice(level, text);
+      },
       logger,
     });
     this.connection.on(TARGET_NOTIFY, (n) => this._safely("notify", () => this.desk.onNotify(n)));
