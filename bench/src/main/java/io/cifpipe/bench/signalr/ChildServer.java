@@ -36,17 +36,35 @@ public final class ChildServer implements AutoCloseable {
   public static ChildServer start(String mode, int port, String heap) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = Files.createTempFile("bench-" + mode + "-", ".log");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC",
-        "-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), mode, String.valueOf(port)));
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC"));
+    // e.g. BENCH_CHILD_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/emu.jfr" to profile the server under test
+    String extra = System.getenv("BENCH_CHILD_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), mode,
+        String.valueOf(port)));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     PrintWriter in = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8);
-    String ready = readLine(out, 60);
+    String ready = readLineStartingWith(out, "READY ", 90);
     if (ready == null || !ready.startsWith("READY ")) {
       p.destroyForcibly();
       throw new IOException(mode + " child did not start (" + ready + "); see " + log + ":\n" + tail(log));
     }
     return new ChildServer(p, Integer.parseInt(ready.substring(6).trim()), out, in, log);
+  }
+
+  /** Skips other output (e.g. JVM diagnostics) until a line with the prefix; null on EOF or timeout. */
+  private static String readLineStartingWith(BufferedReader r, String prefix, int seconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      String line = readLine(r, (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())));
+      if (line == null || line.startsWith(prefix)) {
+        return line;
+      }
+    }
+    return null;
   }
 
   private static String readLine(BufferedReader r, int seconds) {
@@ -82,8 +100,8 @@ public final class ChildServer implements AutoCloseable {
 
   public synchronized Memory memory() throws IOException {
     in.println("heap");
-    String line = readLine(out, 60);
-    if (line == null || !line.startsWith("HEAP ")) {
+    String line = readLineStartingWith(out, "HEAP ", 60);
+    if (line == null) {
       throw new IOException("child did not report heap: " + line);
     }
     String[] parts = line.split(" ");

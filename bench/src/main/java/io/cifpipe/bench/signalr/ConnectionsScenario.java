@@ -46,6 +46,19 @@ public final class ConnectionsScenario {
     String endpoint = "http://127.0.0.1:" + port;
     HubClients.Target target = new HubClients.Target(port, HUB,
         user -> tokens.mintClientToken(endpoint, HUB, user, Duration.ofHours(2)));
+    // Warm-up: a few connects on a separate client set (JIT and class loading in both JVMs), then closed.
+    int warm = Math.min(200, Math.max(10, n / 10));
+    progress.printf("connections: warm-up with %d connects%n", warm);
+    try (HubClients warmup = new HubClients(target, (u, t, a) -> { }, 1)) {
+      List<String> warmUsers = new ArrayList<>();
+      for (int i = 0; i < warm; i++) {
+        warmUsers.add("warmup-" + i);
+      }
+      Future.join(new ArrayList<>(warmup.connectAll(warmUsers, 32))).toCompletionStage().toCompletableFuture()
+          .handle((v, e) -> null).get(2, TimeUnit.MINUTES);
+    }
+    Thread.sleep(500);
+    result.parameter("warmupConnects", warm);
     try (HubClients clients = new HubClients(target, (u, t, a) -> { }, 2)) {
       ChildServer.Memory before = emulator.memory();
       result.figure("emulator heap before (after GC)", before.heapUsed() / 1048576.0, "MiB");

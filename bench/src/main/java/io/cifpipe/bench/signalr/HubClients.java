@@ -67,7 +67,7 @@ public final class HubClients implements AutoCloseable {
 
   public HubClients(Target target, InvocationHandler handler, int eventLoops) {
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
-    this.http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64).setDefaultHost("127.0.0.1")
+    this.http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(256).setDefaultHost("127.0.0.1")
         .setDefaultPort(target.port()).setConnectTimeout(10_000));
     this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(Integer.MAX_VALUE)
         .setDefaultHost("127.0.0.1").setDefaultPort(target.port()).setConnectTimeout(10_000));
