@@ -136,11 +136,11 @@ public final class AppDirectory {
         if (script.isEmpty() || entry.isEmpty()) {
             throw new IllegalStateException("function.json of '" + name + "' lacks scriptFile/entryPoint");
         }
-        List<Bindings> bindings = new ArrayList<>();
+        List<Binding> bindings = new ArrayList<>();
         for (JsonNode b : fj.path("bindings")) {
             ObjectNode attrs = ((ObjectNode) b).deepCopy();
             resolveSettings(attrs, settings);
-            bindings.add(new Bindings(attrs.path("type").asText(), attrs.path("direction").asText("in"),
+            bindings.add(new Binding(attrs.path("type").asText(), attrs.path("direction").asText("in"),
                     attrs.path("name").asText(), attrs));
         }
         return new FunctionDefinition(name, dir.resolve(script).normalize(), entry, List.copyOf(bindings),

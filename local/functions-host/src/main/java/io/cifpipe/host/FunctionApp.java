@@ -64,10 +64,10 @@ final class FunctionApp implements AutoCloseable {
     }
 
     private void index(FunctionDefinition def) {
-        Bindings trigger = def.trigger();
+        Binding trigger = def.trigger();
         String type = trigger.type().toLowerCase(Locale.ROOT);
         if (!SUPPORTED_TRIGGERS.contains(type)) throw new IllegalStateException("trigger type '" + trigger.type() + "' is not supported");
-        for (Bindings b : def.bindings()) {
+        for (Binding b : def.bindings()) {
             if (b != trigger && !(b.type().equalsIgnoreCase("http") && b.direction().equalsIgnoreCase("out"))) {
                 throw new IllegalStateException("binding '" + b.name() + "' of type '" + b.type() + "' is not supported by this host");
             }
@@ -83,7 +83,7 @@ final class FunctionApp implements AutoCloseable {
         functions.put(def.name(), invoker);
     }
 
-    private HttpRoute route(FunctionDefinition def, Bindings trigger) {
+    private HttpRoute route(FunctionDefinition def, Binding trigger) {
         String route = trigger.attr("route", def.name());
         String prefix = directory.routePrefix();
         String full = "/" + (prefix.isEmpty() ? "" : prefix + "/") + route.replaceAll("^/+", "");
@@ -91,7 +91,7 @@ final class FunctionApp implements AutoCloseable {
         for (String m : trigger.list("methods")) methods.add(HttpMethod.value(m.toUpperCase(Locale.ROOT)));
         AuthorizationLevel level = AuthorizationLevel.valueOf(trigger.attr("authLevel", "function").toUpperCase(Locale.ROOT));
         String response = def.bindings().stream().filter(b -> b.type().equalsIgnoreCase("http") && b.direction().equalsIgnoreCase("out"))
-                .map(Bindings::name).findFirst().orElse("$return");
+                .map(Binding::name).findFirst().orElse("$return");
         return new HttpRoute(def.name(), new RouteTemplate(full), methods, level, response);
     }
 

@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.Optional;
 
 /** One function as described by its generated {@code <app>/<function>/function.json}. */
-public record FunctionDefinition(String name, Path scriptFile, String entryPoint, List<Bindings> bindings,
+public record FunctionDefinition(String name, Path scriptFile, String entryPoint, List<Binding> bindings,
                                  JsonNode retry, boolean disabled) {
 
-    public Bindings trigger() {
-        return bindings.stream().filter(Bindings::isTrigger).findFirst()
+    public Binding trigger() {
+        return bindings.stream().filter(Binding::isTrigger).findFirst()
                 .orElseThrow(() -> new IllegalStateException("function '" + name + "' has no trigger binding"));
     }
 
-    public Optional<Bindings> binding(String bindingName) {
+    public Optional<Binding> binding(String bindingName) {
         return bindings.stream().filter(b -> b.name().equals(bindingName)).findFirst();
     }
 

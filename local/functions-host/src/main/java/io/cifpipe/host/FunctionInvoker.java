@@ -65,7 +65,7 @@ public final class FunctionInvoker {
     public FunctionDefinition definition() { return definition; }
 
     public Result invoke(Invocation invocation) throws FunctionException {
-        InvocationContext context = new InvocationContext(appName, definition.name(), invocation.traceparent(), invocation.retry());
+        FunctionExecutionContext context = new FunctionExecutionContext(appName, definition.name(), invocation.traceparent(), invocation.retry());
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
@@ -92,7 +92,7 @@ public final class FunctionInvoker {
         }
     }
 
-    private static Object argument(Source source, InvocationContext context, Invocation invocation,
+    private static Object argument(Source source, FunctionExecutionContext context, Invocation invocation,
                                    Map<String, Holder> outputs) {
         if (source instanceof Trigger t) return Values.convert(invocation.triggerValue(), t.type());
         if (source instanceof Metadata m) return Values.convert(lookup(invocation.metadata(), m.key()), m.type());
@@ -134,7 +134,7 @@ public final class FunctionInvoker {
             throw new IllegalStateException("parameter '" + p.getName() + "' of " + definition.entryPoint()
                     + " has no binding annotation");
         }
-        Bindings binding = definition.binding(name).orElseThrow(() -> new IllegalStateException(
+        Binding binding = definition.binding(name).orElseThrow(() -> new IllegalStateException(
                 "parameter '" + p.getName() + "' names binding '" + name + "' which function.json lacks"));
         if (OutputBinding.class.isAssignableFrom(p.getType()) || "out".equalsIgnoreCase(binding.direction())) {
             return new Output(name);

@@ -123,8 +123,13 @@ final class InProcessHost implements AutoCloseable {
         for (String name : req.headers().names()) headers.put(name.toLowerCase(Locale.ROOT), String.join(", ", req.headers().getAll(name)));
         Map<String, String> query = new LinkedHashMap<>();
         ctx.queryParams().forEach(e -> { if (!e.getValue().isEmpty()) query.putIfAbsent(e.getKey(), e.getValue()); });
+        URI uri = requestUri(req);
+        if (uri == null) {
+            ctx.response().setStatusCode(400).end();
+            return;
+        }
         Buffer body = ctx.body().buffer();
-        HttpRequestData data = new HttpRequestData(method, URI.create(req.absoluteURI()), Collections.unmodifiableMap(headers),
+        HttpRequestData data = new HttpRequestData(method, uri, Collections.unmodifiableMap(headers),
                 Collections.unmodifiableMap(query), body == null ? new byte[0] : body.getBytes());
         Map<String, Object> metadata = new LinkedHashMap<>(routeValues);
         FunctionInvoker invoker = app.function(chosen.functionName());
@@ -205,6 +210,29 @@ final class InProcessHost implements AutoCloseable {
     private static void json(RoutingContext ctx, int status, Object body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
                 .end(Values.json(body));
+    }
+
+    /** The absolute request URI; null when the client sent one Java cannot parse (answered with 400). */
+    private URI requestUri(HttpServerRequest req) {
+        try {
+            String absolute = req.absoluteURI();
+            String text = absolute != null ? absolute : "http://" + config.bindHost() + ":" + req.localAddress().port() + req.uri();
+            return URI.create(escapeIllegal(text));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Browsers and curl send characters like | or spaces raw; percent-encode them (not '%') so java.net.URI accepts them. */
+    static String escapeIllegal(String uri) {
+        StringBuilder out = new StringBuilder(uri.length());
+        for (byte b : uri.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            boolean legal = c > 0x20 && c < 0x7f && "\"<>\\^`{|}".indexOf(c) < 0;
+            if (legal) out.append((char) c);
+            else out.append('%').append(String.format("%02X", c));
+        }
+        return out.toString();
     }
 
     private static String presentedKey(HttpServerRequest req) {

@@ -27,7 +27,7 @@ final class ServiceBusRunner implements AutoCloseable {
 
     ServiceBusRunner(FunctionInvoker invoker, Settings settings, JsonNode options) {
         this.invoker = invoker;
-        Bindings trigger = invoker.definition().trigger();
+        Binding trigger = invoker.definition().trigger();
         if (trigger.flag("isSessionsEnabled", false)) {
             throw new IllegalStateException("session-enabled Service Bus triggers are not supported by this host");
         }

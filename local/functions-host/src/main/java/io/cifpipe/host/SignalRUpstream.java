@@ -39,7 +39,7 @@ final class SignalRUpstream {
 
     /** Registers a function with a {@code signalRTrigger} binding; throws if its connection setting is missing. */
     void register(FunctionInvoker invoker, Settings settings) {
-        Bindings b = invoker.definition().trigger();
+        Binding b = invoker.definition().trigger();
         String hub = b.attr("hubName").filter(s -> !s.isEmpty()).orElseThrow(() ->
                 new IllegalStateException("signalRTrigger needs hubName"));
         String category = b.attr("category").filter(s -> !s.isEmpty()).orElseThrow(() ->

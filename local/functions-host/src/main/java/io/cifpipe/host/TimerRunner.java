@@ -36,7 +36,7 @@ final class TimerRunner implements AutoCloseable {
 
     TimerRunner(FunctionInvoker invoker, ScheduledExecutorService scheduler, ExecutorService workers, Clock clock) {
         this.invoker = invoker;
-        Bindings trigger = invoker.definition().trigger();
+        Binding trigger = invoker.definition().trigger();
         this.schedule = NCronTab.parse(trigger.attr("schedule", ""));
         this.runOnStartup = trigger.flag("runOnStartup", false);
         this.retry = invoker.definition().retry();
@@ -82,7 +82,7 @@ final class TimerRunner implements AutoCloseable {
         Throwable previous = null;
         for (int attempt = 0; !closed; attempt++) {
             String info = timerInfo(due, pastDue);
-            InvocationContext.Retry retryContext = retry == null ? null : InvocationContext.Retry.of(attempt, max, previous);
+            FunctionExecutionContext.Retry retryContext = retry == null ? null : FunctionExecutionContext.Retry.of(attempt, max, previous);
             try {
                 invoker.invoke(new FunctionInvoker.Invocation(info, Map.of(), null, retryContext));
                 break;

@@ -145,6 +145,17 @@ class HttpTriggerTest {
     }
 
     @Test
+    void rawCharactersInTheRequestLineStillReachTheFunction() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", host.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("PUT /api/echo?q=a|b HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 200").contains("\"q\":\"a|b\"").contains("q=a%7Cb");
+        }
+    }
+
+    @Test
     void rootAnswersForReadinessChecks() {
         assertThat(TestApp.get(base + "/").statusCode()).isEqualTo(200);
     }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** One entry of a function.json {@code bindings} array, with {@code %Setting%} already resolved in its string attributes. */
-public record Bindings(String type, String direction, String name, ObjectNode attributes) {
+public record Binding(String type, String direction, String name, ObjectNode attributes) {
 
     public boolean isTrigger() {
         return "in".equalsIgnoreCase(direction) && type.toLowerCase().endsWith("trigger");

@@ -15,7 +15,7 @@ import java.util.logging.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@link ExecutionContext} for one invocation; the JUL logger forwards to slf4j with the invocation id. */
-final class InvocationContext implements ExecutionContext {
+final class FunctionExecutionContext implements ExecutionContext {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String functionName;
@@ -24,7 +24,7 @@ final class InvocationContext implements ExecutionContext {
     private final TraceContext trace;
     private final RetryContext retry;
 
-    InvocationContext(String appName, String functionName, String traceparent, RetryContext retry) {
+    FunctionExecutionContext(String appName, String functionName, String traceparent, RetryContext retry) {
         this.functionName = functionName;
         this.logger = julLogger(appName, functionName, invocationId);
         String tp = traceparent != null && traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
