@@ -162,7 +162,7 @@ class BadInputIngressProperties {
     // ------------------------------------------------------------------ edge cases
 
     @Example
-    @org.junit.jupiter.api.Disabled("bug: local/functions-host InProcessHost.start() installs Vert.x BodyHandler for every route; "
+    @net.jqwik.api.Disabled("bug: local/functions-host InProcessHost.start() installs Vert.x BodyHandler for every route; "
             + "a POST /api/calls with Content-Type application/x-www-form-urlencoded and a body that is not valid form "
             + "encoding (e.g. 'a=%zz') is answered by Vert.x with a bare '400 Bad Request' text/plain before postCalls runs "
             + "(Azure's host hands the raw body to the function, which answers 415 problem+json)")
