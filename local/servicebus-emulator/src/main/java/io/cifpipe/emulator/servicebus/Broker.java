@@ -31,12 +31,14 @@ final class Broker {
   private final Map<String, QueueEntity> entitiesByPath = new LinkedHashMap<>();
   private final PriorityQueue<Timed> activations = new PriorityQueue<>(Comparator.comparingLong(Timed::atMillis));
   private final PriorityQueue<Timed> expiries = new PriorityQueue<>(Comparator.comparingLong(Timed::atMillis));
+  private final boolean anonymousAccess;
   private long timerId = -1;
   private long ticks;
 
   Broker(Vertx vertx, Clock clock, Journal journal, Collection<QueueOptions> queueOptions,
-      Collection<SharedAccessKey> keys) {
+      Collection<SharedAccessKey> keys, boolean anonymousAccess) {
     this.vertx = vertx;
+    this.anonymousAccess = anonymousAccess;
     this.clock = clock;
     this.journal = journal;
     this.validator = new SasTokenValidator(keys, clock);
@@ -86,6 +88,11 @@ final class Broker {
 
   Vertx vertx() {
     return vertx;
+  }
+
+  /** Benchmark mode: links and management calls need no CBS token. */
+  boolean anonymousAccess() {
+    return anonymousAccess;
   }
 
   Journal journal() {

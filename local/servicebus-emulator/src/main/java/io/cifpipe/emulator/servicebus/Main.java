@@ -37,6 +37,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--journal", paramLabel = "DIR", description = "Journal directory (messages survive restarts).")
   Path journal;
 
+  @Option(names = "--anonymous-access",
+      description = "Benchmarks only: accept links without a CBS token (plain AMQP clients).")
+  boolean anonymousAccess;
+
   @Override
   public Integer call() throws Exception {
     ServiceBusEmulator.Builder builder = ServiceBusEmulator.builder().host(host).port(port);
@@ -59,6 +63,10 @@ public final class Main implements Callable<Integer> {
     }
     if (journal != null) {
       builder.journal(journal);
+    }
+    if (anonymousAccess) {
+      System.err.println("servicebus-emulator: warning: --anonymous-access: no authorisation (benchmarks only)");
+      builder.anonymousAccess(true);
     }
     ServiceBusEmulator emulator = builder.build().start();
     CountDownLatch stopped = new CountDownLatch(1);

@@ -46,6 +46,7 @@ public final class ServiceBusEmulator implements AutoCloseable {
   private final List<SharedAccessKey> keys;
   private final Path journalDirectory;
   private final Clock clock;
+  private final boolean anonymousAccess;
 
   private Vertx vertx;
   private Context context;
@@ -66,6 +67,7 @@ public final class ServiceBusEmulator implements AutoCloseable {
         : List.copyOf(b.keys.values());
     this.journalDirectory = b.journal;
     this.clock = b.clock;
+    this.anonymousAccess = b.anonymousAccess;
   }
 
   public static Builder builder() {
@@ -84,7 +86,7 @@ public final class ServiceBusEmulator implements AutoCloseable {
       CompletableFuture<Void> started = new CompletableFuture<>();
       context.runOnContext(v -> {
         try {
-          broker = new Broker(vertx, clock, journal, queues, keys);
+          broker = new Broker(vertx, clock, journal, queues, keys, anonymousAccess);
           broker.start();
           ProtonServerOptions options = new ProtonServerOptions().setHost(host).setPort(requestedPort)
               .setTcpNoDelay(true).setReuseAddress(true);
@@ -247,6 +249,7 @@ public final class ServiceBusEmulator implements AutoCloseable {
     private final Map<String, SharedAccessKey> keys = new LinkedHashMap<>();
     private Path journal;
     private Clock clock = Clock.systemUTC();
+    private boolean anonymousAccess;
 
     private Builder() {}
 
@@ -300,6 +303,15 @@ public final class ServiceBusEmulator implements AutoCloseable {
 
     public Builder sharedAccessKey(SharedAccessKey key) {
       keys.put(key.name(), key);
+      return this;
+    }
+
+    /**
+     * Benchmarks with plain AMQP clients only: skip CBS authorisation so a client that cannot put a SAS token can
+     * still attach. Off by default; never use it where the port is reachable by others.
+     */
+    public Builder anonymousAccess(boolean enabled) {
+      this.anonymousAccess = enabled;
       return this;
     }
 
