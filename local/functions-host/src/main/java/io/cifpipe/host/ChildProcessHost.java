@@ -53,7 +53,8 @@ final class ChildProcessHost implements AutoCloseable {
         command.add(childClassPath());
         command.add(FunctionsHostCli.class.getName());
         command.add("--child");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(config.childLog() == null
+                ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.appendTo(config.childLog().toFile()));
         pb.environment().clear();
         pb.environment().putAll(environment);
         CompletableFuture<JsonNode> readiness = new CompletableFuture<>();
@@ -120,7 +121,7 @@ final class ChildProcessHost implements AutoCloseable {
                 } else if (line.startsWith(FAILED)) {
                     readiness.completeExceptionally(new FunctionsHostException(line.substring(FAILED.length())));
                 } else {
-                    System.out.println("[" + config.appName() + "] " + line);
+                    forward(line);
                     tail.addLast(line);
                     if (tail.size() > 20) tail.removeFirst();
                 }
@@ -130,6 +131,20 @@ final class ChildProcessHost implements AutoCloseable {
         }
         readiness.completeExceptionally(new FunctionsHostException("the child JVM of app '" + config.appName()
                 + "' exited before it was ready" + (tail.isEmpty() ? "" : "; last output:\n" + String.join("\n", tail))));
+    }
+
+    private void forward(String line) {
+        if (config.childLog() == null) {
+            System.out.println("[" + config.appName() + "] " + line);
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(config.childLog(), line + System.lineSeparator(), StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // the log file became unwritable: keep the line on the console rather than lose it
+            System.out.println("[" + config.appName() + "] " + line);
+        }
     }
 
     private ObjectNode configJson() {
@@ -159,7 +174,7 @@ final class ChildProcessHost implements AutoCloseable {
         c.path("corsOrigins").forEach(o -> origins.add(o.asText()));
         return new FunctionsHost.Config(c.path("appName").asText(), Path.of(c.path("appDirectory").asText()),
                 c.path("bindHost").asText("127.0.0.1"), c.path("port").asInt(0), Map.of(), keys, origins,
-                c.path("corsCredentials").asBoolean(false), true, List.of());
+                c.path("corsCredentials").asBoolean(false), true, List.of(), null);
     }
 
     Map<String, String> errors() {

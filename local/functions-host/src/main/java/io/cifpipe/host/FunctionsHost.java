@@ -36,7 +36,7 @@ public final class FunctionsHost implements AutoCloseable {
 
     /** Everything one host instance needs; also what the parent hands a child JVM. */
     record Config(String appName, Path appDirectory, String bindHost, int port, Map<String, String> settings, HostKeys keys,
-                  List<String> corsOrigins, boolean corsCredentials, boolean inProcess, List<String> jvmOptions) { }
+                  List<String> corsOrigins, boolean corsCredentials, boolean inProcess, List<String> jvmOptions, Path childLog) { }
 
     private FunctionsHost(Config config) {
         this.config = config;
@@ -132,6 +132,7 @@ public final class FunctionsHost implements AutoCloseable {
         private boolean corsCredentials;
         private boolean inProcess;
         private final List<String> jvmOptions = new ArrayList<>();
+        private Path childLog;
 
         /** Name used in logs; defaults to the app folder's name. */
         public Builder appName(String name) { this.appName = name; return this; }
@@ -174,6 +175,9 @@ public final class FunctionsHost implements AutoCloseable {
         /** Extra JVM options for the child JVM (e.g. -Xmx256m). */
         public Builder jvmOptions(List<String> options) { jvmOptions.addAll(options); return this; }
 
+        /** Child JVM: append its log (stderr) and stdout to this file instead of this process's console. */
+        public Builder childLog(Path file) { this.childLog = file; return this; }
+
         public FunctionsHost build() {
             Objects.requireNonNull(appDirectory, "appDirectory");
             Path dir = appDirectory.toAbsolutePath().normalize();
@@ -191,7 +195,7 @@ public final class FunctionsHost implements AutoCloseable {
                 credentials = hostSection.corsCredentials();
             }
             return new FunctionsHost(new Config(name, dir, bindHost, port, Map.copyOf(settings), keys, List.copyOf(origins),
-                    credentials, inProcess, List.copyOf(jvmOptions)));
+                    credentials, inProcess, List.copyOf(jvmOptions), childLog));
         }
     }
 }

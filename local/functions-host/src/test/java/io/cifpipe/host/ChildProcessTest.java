@@ -19,7 +19,7 @@ class ChildProcessTest {
     void settingsReachFunctionCodeThroughSystemGetenv() throws Exception {
         FunctionsHost host = FunctionsHost.builder().appDirectory(TestApp.create(dir)).appName("child-app")
                 .settings(Map.of("GreetingFromBuilder", "hello-child", "InQueue", "q")).jvmOptions(java.util.List.of("-Xmx192m"))
-                .build();
+                .childLog(dir.resolve("child.log")).build();
         try (host) {
             host.start();
             assertThat(TestApp.get(host.url() + "/api/env/GreetingFromBuilder").body()).isEqualTo("hello-child");
@@ -32,6 +32,8 @@ class ChildProcessTest {
             assertThat(host.functionErrors()).containsKeys("consume", "onEcho");
             assertThat(host.functions()).contains("hello", "env");
         }
+        assertThat(Files.readString(dir.resolve("child.log"))).as("child log captured")
+                .contains("function 'consume' is in error").contains("listening on http://127.0.0.1:" + host.port());
         assertThat(portIsFree(host.port())).as("child stopped on close").isTrue();
     }
 
