@@ -13,11 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Parent-side handle on a {@link ServerProcess} child JVM (same classpath as the bench). */
-public final class ChildServer implements AutoCloseable {
-  /** Heap used after GC and resident set size of the child, in bytes. */
-  public record Memory(long heapUsed, long rss) {
-  }
-
+public final class ChildServer implements ServerHandle {
   private final Process process;
   private final BufferedReader out;
   private final PrintWriter in;
@@ -90,6 +86,7 @@ public final class ChildServer implements AutoCloseable {
     }
   }
 
+  @Override
   public int port() {
     return port;
   }
@@ -98,6 +95,7 @@ public final class ChildServer implements AutoCloseable {
     return process.pid();
   }
 
+  @Override
   public synchronized Memory memory() throws IOException {
     in.println("heap");
     String line = readLineStartingWith(out, "HEAP ", 60);
@@ -109,6 +107,7 @@ public final class ChildServer implements AutoCloseable {
   }
 
   /** Simulates a crash: SIGKILL, no graceful close frames. */
+  @Override
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);

@@ -40,7 +40,7 @@ public final class ConnectionsScenario {
     for (int i = 0; i < n; i++) {
       users.add("agent-" + i);
     }
-    ChildServer emulator = ChildServer.start("signalr", 0, options.emulatorHeap());
+    ServerHandle emulator = ServerHandle.start("signalr", 0, options.emulatorHeap());
     int port = emulator.port();
     AccessTokens tokens = new AccessTokens(SignalREmulator.DEFAULT_ACCESS_KEY);
     String endpoint = "http://127.0.0.1:" + port;
@@ -60,7 +60,7 @@ public final class ConnectionsScenario {
     Thread.sleep(500);
     result.parameter("warmupConnects", warm);
     try (HubClients clients = new HubClients(target, (u, t, a) -> { }, 2)) {
-      ChildServer.Memory before = emulator.memory();
+      ServerHandle.Memory before = emulator.memory();
       result.figure("emulator heap before (after GC)", before.heapUsed() / 1048576.0, "MiB");
 
       // Connect storm: all intended at t0, so each latency is "time from 9:00 until this agent is connected".
@@ -100,7 +100,7 @@ public final class ConnectionsScenario {
 
       progress.printf("connections: holding %d idle connections for %s%n", ok, options.idle());
       Thread.sleep(options.idle().toMillis());
-      ChildServer.Memory after = emulator.memory();
+      ServerHandle.Memory after = emulator.memory();
       result.figure("still connected after idle", clients.connected(), "clients");
       result.figure("emulator heap with connections (after GC)", after.heapUsed() / 1048576.0, "MiB");
       result.figure("emulator RSS with connections", after.rss() / 1048576.0, "MiB");
@@ -119,7 +119,7 @@ public final class ConnectionsScenario {
         while (clients.connected() > 0 && System.nanoTime() < deadline) {
           Thread.sleep(10);
         }
-        emulator = ChildServer.start("signalr", port, options.emulatorHeap());
+        emulator = ServerHandle.start("signalr", port, options.emulatorHeap());
         long up = System.nanoTime();
         long reconnectsBefore = clients.reconnects();
         Latency reconnectLatency = new Latency("reconnect storm: connected count over time");

@@ -7,6 +7,7 @@ import io.cifpipe.bench.core.Progress;
 import io.cifpipe.bench.core.ScenarioResult;
 import io.cifpipe.emulator.signalr.AccessTokens;
 import io.cifpipe.emulator.signalr.SignalREmulator;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -57,7 +58,7 @@ public final class PushScenario {
     for (int i = 0; i < options.users(); i++) {
       users.add("agent-" + i);
     }
-    try (ChildServer emulator = ChildServer.start("signalr", 0, options.serverHeap())) {
+    try (ServerHandle emulator = ServerHandle.start("signalr", 0, options.serverHeap())) {
       AccessTokens tokens = new AccessTokens(SignalREmulator.DEFAULT_ACCESS_KEY);
       String endpoint = "http://127.0.0.1:" + emulator.port();
       // One server token for the hub: the emulator (like Azure) accepts an audience that is a hub-URL prefix.
@@ -76,7 +77,7 @@ public final class PushScenario {
         }
       }, users, result);
     }
-    try (ChildServer bare = ChildServer.start("bare", 0, options.serverHeap())) {
+    try (ServerHandle bare = ServerHandle.start("bare", 0, options.serverHeap())) {
       phase("bare", "bare Vert.x WebSocket (floor)", HubClients.Target.bare(bare.port()), bare.port(), new Sender() {
         @Override
         public String path(String user) {
@@ -99,10 +100,14 @@ public final class PushScenario {
                      ScenarioResult result) throws Exception {
     AtomicReference<Latency> current = new AtomicReference<>(new Latency("warmup"));
     AtomicLong received = new AtomicLong();
+    // Each push carries its phase (0 warm-up, 1 measured): late warm-up frames are not counted as measured.
+    java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
     try (HubClients clients = new HubClients(target, (user, t, args) -> {
-      long intended = args.path(0).path("t").asLong();
-      current.get().recordSince(intended);
-      received.incrementAndGet();
+      JsonNode push = args.path(0);
+      if (push.path("p").asInt() == phase.get()) {
+        current.get().recordSince(push.path("t").asLong());
+        received.incrementAndGet();
+      }
     }, 1)) {
       progress.printf("push: connecting %d clients to the %s%n", users.size(), label);
       Future.join(new ArrayList<>(clients.connectAll(users, 256))).toCompletionStage().toCompletableFuture()
@@ -118,7 +123,8 @@ public final class PushScenario {
       AtomicReference<String> firstFailure = new AtomicReference<>();
       OpenLoop.Op push = (seq, intended) -> {
         String user = users.get((int) (seq % users.size()));
-        Buffer body = Buffer.buffer("{\"target\":\"notify\",\"arguments\":[{\"seq\":" + seq + ",\"t\":" + intended
+        Buffer body = Buffer.buffer("{\"target\":\"notify\",\"arguments\":[{\"p\":" + phase.get() + ",\"seq\":" + seq
+            + ",\"t\":" + intended
             + ",\"callerName\":\"Bench Caller\",\"queue\":\"sales\"}]}");
         RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setURI(sender.path(user))
             .putHeader("Content-Type", "application/json");
@@ -142,6 +148,7 @@ public final class PushScenario {
         }
         Latency latency = new Latency(label);
         current.set(latency);
+        phase.set(1);
         long recBase = received.get();
         long accBase = accepted.get();
         long failBase = failed.get();

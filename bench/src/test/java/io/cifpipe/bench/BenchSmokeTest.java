@@ -1,0 +1,95 @@
+package io.cifpipe.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cifpipe.bench.core.ScenarioResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Seconds-long runs of every scenario with tiny numbers: checks that the harness measures and reports
+ * (histograms filled, counts add up, files written) — never how fast anything is.
+ */
+class BenchSmokeTest {
+  @TempDir
+  Path out;
+
+  private Bench run(String... args) {
+    Bench bench = new Bench();
+    int code = new CommandLine(bench).execute(args);
+    assertThat(code).as("exit code").isZero();
+    assertThat(bench.writtenTo()).isNotNull();
+    assertThat(bench.writtenTo().resolve("results.json")).isNotEmptyFile();
+    assertThat(bench.writtenTo().resolve("summary.txt")).isNotEmptyFile();
+    assertThat(bench.writtenTo().resolve("report.html")).isNotEmptyFile();
+    return bench;
+  }
+
+  private static ScenarioResult only(Bench bench) {
+    assertThat(bench.results()).hasSize(1);
+    return bench.results().get(0);
+  }
+
+  @Test
+  @Timeout(120)
+  void serviceBusScenarioMeasuresEmulatorAndArtemis() throws Exception {
+    ScenarioResult r = only(run("sb", "--duration", "1s", "--warmup", "0s", "--rate", "50", "--window", "20",
+        "--out", out.toString()));
+    for (String system : new String[] {"emulator+SDK", "emulator+proton", "Artemis+proton"}) {
+      Histogram fixed = r.latencyOf(system + " fixed rate");
+      assertThat(fixed).as(system).isNotNull();
+      assertThat(fixed.getTotalCount()).as(system + " fixed-rate samples").isEqualTo(50);
+      assertThat(r.figureValue(system + " fixed-rate messages completed")).isEqualTo(50);
+      assertThat(r.latencyOf(system + " saturation").getTotalCount()).isPositive();
+      assertThat(r.figureValue(system + " sustained throughput (send+receive+settle)")).isPositive();
+      assertThat(r.figureValue(system + " errors")).isZero();
+    }
+    assertThat(r.figureValue("throughput ratio emulator/Artemis, same plain AMQP client")).isPositive();
+  }
+
+  @Test
+  @Timeout(120)
+  void connectionsScenarioConnectsEveryClientAndReconnectsAfterRestart() throws Exception {
+    Bench bench = run("connections", "--connections", "20", "--duration", "0s", "--emulator-heap", "in-process",
+        "--out", out.toString());
+    ScenarioResult r = only(bench);
+    assertThat(r.figureValue("connected after storm")).isEqualTo(20);
+    assertThat(r.figureValue("connect failures")).isZero();
+    assertThat(r.latencyOf("connect storm: time from storm start to connected").getTotalCount()).isEqualTo(20);
+    assertThat(r.figureValue("still connected after idle")).isEqualTo(20);
+    assertThat(r.figureValue("reconnected after restart")).isEqualTo(20);
+    assertThat(r.figureValue("connect storm rate")).isPositive();
+    String html = Files.readString(bench.writtenTo().resolve("report.html"));
+    assertThat(html).contains("<svg").contains("connect storm");
+  }
+
+  @Test
+  @Timeout(120)
+  void pushScenarioDeliversEveryPushThroughEmulatorAndFloor() throws Exception {
+    Bench bench = run("push", "--connections", "10", "--rate", "50", "--duration", "1s", "--warmup", "0s",
+        "--emulator-heap", "in-process", "--out", out.toString());
+    ScenarioResult r = only(bench);
+    for (String system : new String[] {"SignalR emulator", "bare Vert.x WebSocket (floor)"}) {
+      assertThat(r.figureValue(system + " pushes sent")).isEqualTo(50);
+      assertThat(r.figureValue(system + " REST failures")).isZero();
+      assertThat(r.figureValue(system + " received by clients")).isEqualTo(50);
+      assertThat(r.latencyOf(system).getTotalCount()).isEqualTo(50);
+    }
+    assertThat(r.figureValue("p50 ratio SignalR emulator / bare Vert.x WebSocket (floor)")).isPositive();
+    assertThat(Files.readString(bench.writtenTo().resolve("results.json"))).contains("\"hdrHistogramBase64\"");
+  }
+
+  @Test
+  @Timeout(60)
+  void popupScenarioIsReportedAsUnavailableNotFaked() {
+    ScenarioResult r = only(run("popup", "--stack", "http://127.0.0.1:9", "--out", out.toString()));
+    assertThat(r.isUnavailable()).isTrue();
+    assertThat(r.latencies()).isEmpty();
+    assertThat(r.figures()).isEmpty();
+  }
+}
