@@ -91,8 +91,8 @@ class ManagementNodeTest {
                 sender.open();
               })).open();
               ProtonSender cbs = connection.createSender("$cbs");
-              // se has one-second resolution: 2-3 s of validity.
-              cbs.openHandler(x -> cbs.send(putToken("amqp://127.0.0.1/mgmt", Instant.now().plusSeconds(3)))).open();
+              // se has one-second resolution: 3-4 s of validity.
+              cbs.openHandler(x -> cbs.send(putToken("amqp://127.0.0.1/mgmt", Instant.now().plusSeconds(4)))).open();
             }).open();
           }));
       opened.get(10, TimeUnit.SECONDS);

@@ -29,7 +29,7 @@ class MessageLifecycleTest {
     emulator = ServiceBusEmulator.builder().port(0)
         .queue(QueueOptions.of("maxdc").withMaxDeliveryCount(3),
             QueueOptions.of("locks").withLockDuration(Duration.ofSeconds(1)),
-            QueueOptions.of("renew").withLockDuration(Duration.ofSeconds(2)),
+            QueueOptions.of("renew").withLockDuration(Duration.ofSeconds(3)),
             QueueOptions.of("ttl").withDeadLetterOnExpiration(true),
             QueueOptions.of("ttl-drop").withDefaultTtl(Duration.ofMillis(300)),
             QueueOptions.of("dedupe").withDuplicateDetectionWindow(Duration.ofMinutes(1)))
@@ -95,7 +95,7 @@ class MessageLifecycleTest {
       ServiceBusReceivedMessage m = receiveOne(receiver);
       OffsetDateTime before = m.getLockedUntil();
       for (int i = 0; i < 3; i++) {
-        Thread.sleep(1000); // lock is 2 s: without renewals it would expire during this loop
+        Thread.sleep(1500); // lock is 3 s: without renewals it would expire during this loop
         OffsetDateTime renewed = receiver.renewMessageLock(m);
         assertThat(renewed).isAfter(before);
       }
