@@ -52,6 +52,11 @@ public final class NotificationLedger {
     /** Inserts the row unless one exists for (callId, agentId); returns the stored entry either way. */
     public Created createIfAbsent(NotificationRecord record) {
         LedgerEntry entry = LedgerEntry.of(record);
+        // Read first: redeliveries and retries are the common case, and the SDK logs every 409 at ERROR level.
+        Optional<LedgerEntry> stored = get(record.callId(), record.agentId());
+        if (stored.isPresent()) {
+            return new Created(stored.get(), false);
+        }
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
                 Response<Void> r = table.createEntityWithResponse(toEntity(entry), null, Context.NONE);
