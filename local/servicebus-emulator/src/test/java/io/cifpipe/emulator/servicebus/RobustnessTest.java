@@ -80,6 +80,88 @@ class RobustnessTest {
   }
 
   @Test
+  void garbageFramesAfterAnOpenConnectionCloseOnlyThatConnection() throws Exception {
+    ServiceBusClientBuilder client = new ServiceBusClientBuilder().connectionString(emulator.connectionString());
+    try (ServiceBusSenderClient sender = client.sender().queueName("fuzz").buildClient();
+        ServiceBusReceiverClient receiver = client.receiver().queueName("fuzz").buildClient()) {
+      sender.sendMessage(new ServiceBusMessage("survivor"));
+      Random random = new Random(42);
+      for (int i = 0; i < 10; i++) {
+        byte[] garbage = new byte[8 + random.nextInt(512)];
+        random.nextBytes(garbage);
+        if (i % 2 == 0) {
+          // A plausible frame header (size, doff=2, type AMQP) with a random body.
+          garbage[0] = 0;
+          garbage[1] = 0;
+          garbage[2] = (byte) (garbage.length >> 8);
+          garbage[3] = (byte) garbage.length;
+          garbage[4] = 2;
+          garbage[5] = 0;
+        }
+        assertThat(openThenSend(garbage)).as("broker closes a connection that sends garbage").isTrue();
+      }
+      ServiceBusReceivedMessage m = receiveOne(receiver);
+      assertThat(m.getBody().toString()).isEqualTo("survivor");
+      receiver.complete(m);
+    }
+  }
+
+  /**
+   * Drives a real SASL ANONYMOUS handshake + open + begin with a proton-j client transport over a plain socket, then
+   * writes {@code garbage}; returns true when the broker then closes the socket.
+   */
+  private static boolean openThenSend(byte[] garbage) throws Exception {
+    org.apache.qpid.proton.engine.Transport transport = org.apache.qpid.proton.engine.Transport.Factory.create();
+    org.apache.qpid.proton.engine.Sasl sasl = transport.sasl();
+    sasl.client();
+    sasl.setMechanisms("ANONYMOUS");
+    org.apache.qpid.proton.engine.Connection connection = org.apache.qpid.proton.engine.Connection.Factory.create();
+    connection.setContainer("fuzzer");
+    connection.setHostname("127.0.0.1");
+    transport.bind(connection);
+    connection.open();
+    connection.session().open();
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", emulator.port()), 2000);
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      java.io.InputStream in = socket.getInputStream();
+      byte[] buffer = new byte[4096];
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (connection.getRemoteState() != org.apache.qpid.proton.engine.EndpointState.ACTIVE
+          && System.nanoTime() < deadline) {
+        int pending = transport.pending();
+        if (pending > 0) {
+          byte[] bytes = new byte[pending];
+          transport.head().get(bytes);
+          transport.pop(pending);
+          out.write(bytes);
+          out.flush();
+        }
+        int n = in.read(buffer);
+        if (n < 0) {
+          return false;
+        }
+        transport.tail().put(buffer, 0, n);
+        transport.process();
+      }
+      assertThat(connection.getRemoteState()).isEqualTo(org.apache.qpid.proton.engine.EndpointState.ACTIVE);
+      out.write(garbage);
+      out.flush();
+      while (System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(5)) {
+        try {
+          if (in.read(buffer) < 0) {
+            return true;
+          }
+        } catch (java.net.SocketException e) {
+          return true; // reset by the broker
+        }
+      }
+      return false;
+    }
+  }
+
+  @Test
   void oversizeMessagesAreRejectedWithMessageSizeExceeded() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
