@@ -178,6 +178,8 @@ public final class Stack implements AutoCloseable {
     private void startHost(String app) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("FUNCTIONS_WORKER_RUNTIME", "java");
+        // Binding expressions (%CallEventsQueue%) need every setting present, defaults included, as devstack does.
+        for (Setting s : Setting.values()) s.defaultValue().ifPresent(v -> settings.put(s.key(), v));
         settings.put(Setting.SERVICE_BUS_CONNECTION.key(), serviceBus.connectionString());
         settings.put(Setting.TABLES_CONNECTION.key(), azurite.connectionString());
         if (signalR != null) settings.put(Setting.SIGNALR_CONNECTION.key(), signalR.connectionString());
