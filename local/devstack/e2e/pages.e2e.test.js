@@ -69,6 +69,10 @@ describe("devstack pages", { timeout: 600_000 }, () => {
 
   after(async () => {
     if (problems.length) console.log(`browser errors:\n${problems.join("\n")}`);
+    // Last state of each page, whatever happened (a failed step shows its cause here).
+    for (const [page, name] of [[agent, "final-agent"], [telephony, "final-telephony"]]) {
+      await page?.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true }).catch(() => {});
+    }
     await browser?.close();
     if (stateDir) {
       await devstack(["down", "--state-dir", stateDir], 90_000).catch((e) => console.log(String(e)));

@@ -69,3 +69,13 @@ export function pill(state) {
 export function uuid() {
   return crypto.randomUUID ? crypto.randomUUID() : 'id-' + Math.random().toString(16).slice(2) + Date.now().toString(16);
 }
+
+/** 850 ms, 4.9 s, 3 min 12 s: durations people can read at a glance. */
+export function fmtMs(ms) {
+  if (ms === null || ms === undefined || ms === '' || !Number.isFinite(Number(ms))) return '';
+  const v = Number(ms);
+  if (v < 1000) return `${Math.round(v)} ms`;
+  if (v < 60_000) return `${(v / 1000).toFixed(1)} s`;
+  const m = Math.floor(v / 60_000);
+  return `${m} min ${Math.round((v - m * 60_000) / 1000)} s`;
+}

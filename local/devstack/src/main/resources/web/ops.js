@@ -1,4 +1,4 @@
-import { getJson, el, renderNav, fmtTime, pill } from '/common.js';
+import { getJson, el, renderNav, fmtTime, fmtMs, pill } from '/common.js';
 
 renderNav('ops');
 const config = await getJson('/api/config');
@@ -58,20 +58,30 @@ async function loadConnections() {
 
 function ms(a, b) {
   if (!a || !b) return '';
-  const d = new Date(b) - new Date(a);
-  return Number.isFinite(d) ? `${d} ms` : '';
+  return fmtMs(new Date(b) - new Date(a));
+}
+
+const STATES = ['Offered', 'Delivered', 'Accepted', 'Rejected', 'Expired', 'Withdrawn', 'Undeliverable'];
+function renderStateCounts(rows) {
+  const counts = Object.fromEntries(STATES.map(s => [s, 0]));
+  for (const r of rows) { const s = r.State ? r.State[0] + r.State.slice(1).toLowerCase() : ''; if (s in counts) counts[s]++; }
+  document.getElementById('state-counts').replaceChildren(
+    el('h2', {}, 'Notifications by state', el('span', { class: 'hint' }, `last ${rows.length}`)),
+    el('div', { style: 'display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:10px 12px' }, ...STATES.map(s =>
+      el('div', {}, el('div', { class: 'stat', style: 'font-size:22px' }, counts[s]), pill(s)))));
 }
 
 async function loadLedger() {
   const body = document.getElementById('ledger');
   try {
     const rows = await getJson('/api/state/ledger?limit=100');
+    renderStateCounts(rows);
     if (rows.length === 0) { body.replaceChildren(el('tr', {}, el('td', { colspan: 11, class: 'empty' }, 'No notifications yet — place a call from the telephony simulator.'))); return; }
     body.replaceChildren(...rows.map(r => {
       const state = r.State ? r.State[0] + r.State.slice(1).toLowerCase() : '';
       const terminalAt = TERMINAL.map(s => r[`${s}At`]).find(Boolean);
       return el('tr', {},
-        el('td', { class: 'mono' }, r.NotificationId || ''),
+        el('td', { class: 'mono ellipsis', title: r.NotificationId || '' }, r.NotificationId || ''),
         el('td', { class: 'mono' }, r.PartitionKey),
         el('td', {}, agentName[r.RowKey] || r.RowKey),
         el('td', {}, pill(state)),

@@ -1,4 +1,4 @@
-import { getJson, el, renderNav, fmtTime, pill, uuid } from '/common.js';
+import { getJson, el, renderNav, fmtTime, fmtMs, pill, uuid } from '/common.js';
 
 renderNav('telephony');
 const config = await getJson('/api/config');
@@ -119,20 +119,25 @@ function renderCalls() {
 
 const outcomesBody = document.getElementById('outcomes');
 const seen = new Set();
+const outcomes = [];
 function addOutcome(o) {
   const key = o._messageId || JSON.stringify(o);
   if (seen.has(key)) return;
   seen.add(key);
-  if (outcomesBody.querySelector('.empty')) outcomesBody.replaceChildren();
-  outcomesBody.prepend(el('tr', {},
-    el('td', {}, fmtTime(o.at || o._receivedAt)),
-    el('td', {}, pill(o.outcome)),
-    el('td', { class: 'mono' }, o.callId || ''),
-    el('td', {}, agentName[o.agentId] || o.agentId || ''),
-    el('td', { class: 'num' }, o.latencyMs != null ? `${o.latencyMs} ms` : ''),
-    el('td', { class: 'muted' }, o.reason || '')));
+  outcomes.push(o);
+  // Newest first by the time the outcome happened (messages may arrive slightly out of order).
+  outcomes.sort((a, b) => String(b.at || b._receivedAt).localeCompare(String(a.at || a._receivedAt)));
+  if (outcomes.length > 200) outcomes.length = 200;
+  outcomesBody.replaceChildren(...outcomes.map(x => el('tr', {},
+    el('td', {}, fmtTime(x.at || x._receivedAt)),
+    el('td', {}, pill(x.outcome)),
+    el('td', { class: 'mono' }, x.callId || ''),
+    el('td', {}, agentName[x.agentId] || x.agentId || ''),
+    el('td', { class: 'num' }, fmtMs(x.latencyMs)),
+    el('td', { class: 'muted' }, x.reason || ''))));
   const c = calls.get(o.callId);
-  if (c) { c.outcome = o.outcome; renderCalls(); }
+  // A terminal outcome wins over Delivered, whatever order they arrive in.
+  if (c && (!c.outcome || c.outcome === 'Delivered' || o.outcome !== 'Delivered')) { c.outcome = o.outcome; renderCalls(); }
 }
 
 for (const o of await getJson('/api/telephony/outcomes')) addOutcome(o);
