@@ -153,10 +153,25 @@ final class Broker {
         for (QueueEntity queue : queues.values()) {
           queue.pruneDuplicateHistory(now);
         }
+        if (journal.wantsCompaction()) {
+          journal.compact(snapshot());
+        }
       }
     } catch (RuntimeException e) {
       LOG.error("broker timer failed; continuing", e);
     }
+  }
+
+  /** Every stored message as a journal record (the journal's compaction input). */
+  private List<Journal.Recovered> snapshot() {
+    List<Journal.Recovered> live = new java.util.ArrayList<>();
+    for (QueueEntity entity : entitiesByPath.values()) {
+      for (StoredMessage m : entity.allMessages().values()) {
+        live.add(new Journal.Recovered(entity.path, m.sequenceNumber, m.enqueuedAtMillis, m.deliveryCount, m.deferred,
+            m.scheduledAtMillis, m.ttlMillis, m.deadLetterSource, AmqpCodec.encode(m.message)));
+      }
+    }
+    return live;
   }
 
   List<QueueEntity> entities() {

@@ -36,24 +36,38 @@ final class FileJournal implements Journal {
   private static final byte REMOVE = 2;
   private static final String FILE = "journal.log";
 
-  private record Pending(byte[] record, Runnable onStored) {}
+  private record Pending(byte[] record, Runnable onStored, List<Recovered> snapshot) {
+    Pending(byte[] record, Runnable onStored) {
+      this(record, onStored, null);
+    }
+  }
 
   private static final Pending STOP = new Pending(new byte[0], null);
+  /** System property: appended bytes after which the broker is asked for a snapshot (default 64 MiB). */
+  static final String COMPACT_AFTER_PROPERTY = "cifpipe.servicebus.journal.compactAfterBytes";
+  private final long compactAfterBytes = Long.getLong(COMPACT_AFTER_PROPERTY, 64L * 1024 * 1024);
 
+  private final Path directory;
   private final Path file;
+  private final java.util.concurrent.atomic.AtomicLong appendedBytes = new java.util.concurrent.atomic.AtomicLong();
+  /** Size of the file right after the last compaction (the live state then). */
+  private volatile long baseBytes;
+  private volatile boolean compactionRequested;
   private final Context context;
   private final List<Recovered> recovered;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final FileChannel channel;
+  private FileChannel channel;
   private final Thread writer;
   private volatile boolean closed;
 
   private FileJournal(Path directory, Context context) throws IOException {
     Files.createDirectories(directory);
+    this.directory = directory;
     this.file = directory.resolve(FILE);
     this.context = context;
     this.recovered = replay(file);
     compact(directory, recovered);
+    this.baseBytes = Files.size(file);
     this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     this.writer = new Thread(this::writeLoop, "servicebus-emulator-journal");
     writer.setDaemon(true);
@@ -128,6 +142,34 @@ final class FileJournal implements Journal {
     return true;
   }
 
+  @Override
+  public boolean wantsCompaction() {
+    // Rewrite once the file is past the threshold and at least half of it is superseded history.
+    long appended = appendedBytes.get();
+    return !compactionRequested && baseBytes + appended > compactAfterBytes && appended > baseBytes;
+  }
+
+  @Override
+  public void compact(List<Recovered> live) {
+    if (closed) {
+      return;
+    }
+    compactionRequested = true;
+    queue.add(new Pending(new byte[0], null, List.copyOf(live)));
+  }
+
+  /** Runs on the writer thread, in order: everything queued before the snapshot is superseded by it. */
+  private void rewrite(List<Recovered> live) throws IOException {
+    channel.force(false);
+    channel.close();
+    compact(directory, live);
+    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    appendedBytes.set(0);
+    baseBytes = Files.size(file);
+    compactionRequested = false;
+    LOG.debug("journal compacted to {} live message(s)", live.size());
+  }
+
   private void writeLoop() {
     List<Pending> batch = new ArrayList<>();
     while (true) {
@@ -138,6 +180,11 @@ final class FileJournal implements Journal {
         boolean stop = batch.remove(STOP);
         List<Runnable> callbacks = new ArrayList<>();
         for (Pending p : batch) {
+          if (p.snapshot() != null) {
+            rewrite(p.snapshot());
+            continue;
+          }
+          appendedBytes.addAndGet(p.record().length);
           ByteBuffer buffer = ByteBuffer.wrap(p.record());
           while (buffer.hasRemaining()) {
             channel.write(buffer);

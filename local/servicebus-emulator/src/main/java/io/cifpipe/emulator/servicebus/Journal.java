@@ -20,6 +20,14 @@ interface Journal extends AutoCloseable {
   /** True when upserts complete asynchronously (acknowledge only in the callback). */
   boolean durable();
 
+  /** True when enough has been appended that the broker should hand over a snapshot for {@link #compact}. */
+  default boolean wantsCompaction() {
+    return false;
+  }
+
+  /** Replaces everything written so far with {@code live} (the broker's current state), in write order. */
+  default void compact(List<Recovered> live) {}
+
   @Override
   void close();
 
