@@ -29,8 +29,10 @@ public final class PopupScenario {
     result.parameter("ingress", options.ingress()).parameter("agents", options.agents()).parameter("rate", options.rate());
     String stack = probe(options.ingress());
     progress.printf("popup: stack at %s: %s%n", options.ingress(), stack);
-    return result.unavailable("not yet available: the end-to-end driver (Entra sign-in, presence negotiate, ingress"
-        + " POST, decide round trip) is not implemented in this bench version; stack probe: " + stack);
+    return result.unavailable("not yet available: the end-to-end driver is not implemented in this bench version"
+        + " (it needs per-agent Entra tokens from the local mock-oauth2 issuer for N synthetic agents, presence"
+        + " negotiate on :7073, the ingress function key, and a call-outcomes reader that does not compete with the"
+        + " devstack's own outcome subscriber); stack probe: " + stack);
   }
 
   static String probe(String ingress) {
