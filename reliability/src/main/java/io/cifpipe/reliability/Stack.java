@@ -165,6 +165,9 @@ public final class Stack implements AutoCloseable {
 
     public synchronized void killAzurite() throws InterruptedException { azurite.kill(); }
 
+    /** SIGTERM: Azurite saves its on-disk data before exiting (kill -9 loses its last unsaved writes). */
+    public synchronized void stopAzurite() { azurite.close(); }
+
     public synchronized void startAzurite() throws IOException { azurite.start(); }
 
     // ---------------------------------------------------------------- Entra
@@ -257,11 +260,14 @@ public final class Stack implements AutoCloseable {
     /** kill -9 of the app's child JVM (found among this JVM's own child processes by its app folder). */
     public void killHost(String app) throws InterruptedException {
         String folder = "cifpipe-" + app;
+        String marker = work.resolve(app + "-logback.xml").toString();
         List<ProcessHandle> victims = ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().orElse("").contains("FunctionsHostCli"))
-                .filter(p -> p.info().commandLine().orElse("").contains(logbackFor(app).toString()))
+                .filter(p -> commandLine(p).contains(marker))
                 .toList();
-        if (victims.isEmpty()) throw new IllegalStateException("no child JVM found for " + folder);
+        if (victims.isEmpty()) {
+            throw new IllegalStateException("no child JVM found for " + folder + " among "
+                    + ProcessHandle.current().children().map(p -> p.pid() + ":" + commandLine(p)).toList());
+        }
         for (ProcessHandle p : victims) {
             p.destroyForcibly();
             p.onExit().join();
@@ -269,6 +275,15 @@ public final class Stack implements AutoCloseable {
         synchronized (hosts) {
             FunctionsHost h = hosts.remove(app);
             if (h != null) h.close();
+        }
+    }
+
+    /** /proc/<pid>/cmdline (ProcessHandle.Info truncates long command lines). */
+    private static String commandLine(ProcessHandle p) {
+        try {
+            return Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return p.info().commandLine().orElse("");
         }
     }
 

@@ -1,0 +1,171 @@
+package io.cifpipe.reliability;
+
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusMessage;
+import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fault scenarios, each run against a running full {@link Stack} with its own {@link InvariantChecker}; each
+ * returns the checker's report once every accepted offer settled (or the settle timeout passed). Used by the
+ * test suite (once each) and by {@link Soak} (in a loop).
+ */
+public final class Faults {
+    private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
+    /** Ring window of the load: short so that Undeliverable comes quickly. */
+    static final int RING_SECONDS = 2;
+    static final Duration SETTLE = Duration.ofSeconds(90);
+
+    /** What one scenario observed. */
+    public record Run(String name, InvariantChecker.Report report, String load, String note) {
+        public boolean holds() { return report.holds(); }
+    }
+
+    private final Stack stack;
+
+    public Faults(Stack stack) {
+        this.stack = stack;
+    }
+
+    private InvariantChecker checker() {
+        return new InvariantChecker(() -> stack.serviceBus().connectionString());
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Each offer arrives four times: twice through ingress (same event id) and twice enqueued directly with new MessageIds. */
+    public Run duplicateDeliveries(int calls) {
+        try (InvariantChecker checker = checker();
+             ServiceBusSenderClient direct = new ServiceBusClientBuilder().connectionString(stack.serviceBus().connectionString())
+                     .sender().queueName("call-events").buildClient()) {
+            for (int i = 0; i < calls; i++) {
+                String callId = Events.newId("dup");
+                String agent = "offline-dup-" + i;
+                String event = Events.offered(Events.newId("evt"), callId, agent, RING_SECONDS);
+                for (int k = 0; k < 2; k++) {
+                    HttpResponse<String> r = Http.post(stack.url("ingress") + "/api/calls", Events.bytes(event),
+                            "Content-Type", "application/cloudevents+json", "x-functions-key", stack.ingressKey());
+                    if (r.statusCode() != 202) throw new IllegalStateException("ingress answered " + r.statusCode() + ": " + r.body());
+                }
+                checker.accepted(callId, agent);
+                for (int k = 0; k < 2; k++) {
+                    ServiceBusMessage m = new ServiceBusMessage(event);
+                    m.setMessageId(UUID.randomUUID().toString()); // defeats duplicate detection: a true second delivery
+                    m.setContentType("application/cloudevents+json");
+                    direct.sendMessage(m);
+                }
+            }
+            return new Run("duplicate deliveries", checker.awaitSettled(SETTLE), calls + " calls x 4 deliveries", "");
+        }
+    }
+
+    /** call.ended overtakes its call.offered (and, for half the calls, arrives right after it). */
+    public Run outOfOrderEnded(int calls) {
+        try (InvariantChecker checker = checker()) {
+            for (int i = 0; i < calls; i++) {
+                String callId = Events.newId("ooo");
+                String agent = "offline-ooo-" + i;
+                String offered = Events.offered(Events.newId("evt"), callId, agent, 30);
+                String ended = Events.ended(Events.newId("evt"), callId, agent);
+                String first = i % 2 == 0 ? ended : offered;
+                String second = i % 2 == 0 ? offered : ended;
+                for (String e : new String[] {first, second}) {
+                    HttpResponse<String> r = Http.post(stack.url("ingress") + "/api/calls", Events.bytes(e),
+                            "Content-Type", "application/cloudevents+json", "x-functions-key", stack.ingressKey());
+                    if (r.statusCode() != 202) throw new IllegalStateException("ingress answered " + r.statusCode() + ": " + r.body());
+                }
+                checker.accepted(callId, agent);
+            }
+            // ring window 30 s: a terminal outcome before it closes can only come from the call.ended handling
+            return new Run("out-of-order call.ended", checker.awaitSettled(Duration.ofSeconds(25)), calls + " calls", "");
+        }
+    }
+
+    /** Service Bus emulator stopped under load and restarted from its journal. */
+    public Run serviceBusRestart(Duration down) {
+        try (InvariantChecker checker = checker()) {
+            CallLoad load = new CallLoad(stack, checker, Duration.ofMillis(100), RING_SECONDS);
+            try {
+                Await.until(Duration.ofSeconds(30), "load running", () -> load.accepted() >= 5);
+                stack.stopServiceBus();
+                Await.until(Duration.ofSeconds(30), "ingress answering 503 while Service Bus is down", () -> load.unavailable() >= 1);
+                pause(down);
+                stack.restartServiceBus();
+                int at = load.accepted();
+                Await.until(Duration.ofSeconds(60), "ingress accepting again", () -> load.accepted() >= at + 5);
+            } finally {
+                load.close();
+            }
+            InvariantChecker.Report report = checker.awaitSettled(SETTLE);
+            String note = load.unavailableWithRetryAfter() == load.unavailable() ? "every 503 had Retry-After"
+                    : "503 WITHOUT Retry-After: " + (load.unavailable() - load.unavailableWithRetryAfter());
+            return new Run("Service Bus emulator stop/restart (journal)", report, load.toString(), note);
+        }
+    }
+
+    /** kill -9 of the dispatch app's JVM under load, then a new one (messages it held locked are redelivered). */
+    public Run dispatchKill(Duration down) throws InterruptedException {
+        try (InvariantChecker checker = checker()) {
+            CallLoad load = new CallLoad(stack, checker, Duration.ofMillis(100), RING_SECONDS);
+            try {
+                Await.until(Duration.ofSeconds(30), "load running", () -> load.accepted() >= 10);
+                stack.killHost("dispatch");
+                pause(down);
+                stack.restartHost("dispatch");
+                int at = load.accepted();
+                Await.until(Duration.ofSeconds(30), "more load after the restart", () -> load.accepted() >= at + 10);
+            } finally {
+                load.close();
+            }
+            return new Run("functions host kill -9 (dispatch) + restart", checker.awaitSettled(SETTLE), load.toString(), "");
+        }
+    }
+
+    /**
+     * Azurite stopped under load (SIGTERM; a SIGKILL loses Azurite's unsaved writes, which Azure Storage never does
+     * to an acknowledged write, so that would test Azurite, not us) and restarted on its on-disk data.
+     */
+    public Run azuriteRestart(Duration down) throws Exception {
+        try (InvariantChecker checker = checker()) {
+            CallLoad load = new CallLoad(stack, checker, Duration.ofMillis(100), RING_SECONDS);
+            try {
+                Await.until(Duration.ofSeconds(30), "load running", () -> load.accepted() >= 10);
+                stack.stopAzurite();
+                pause(down);
+                stack.startAzurite();
+                int at = load.accepted();
+                Await.until(Duration.ofSeconds(30), "more load after the restart", () -> load.accepted() >= at + 10);
+            } finally {
+                load.close();
+            }
+            return new Run("Azurite stop + restart", checker.awaitSettled(SETTLE), load.toString(), "");
+        }
+    }
+
+    /** Steady load with no fault: the baseline the fault runs are compared with. */
+    public Run steady(Duration length) {
+        try (InvariantChecker checker = checker()) {
+            CallLoad load = new CallLoad(stack, checker, Duration.ofMillis(100), RING_SECONDS);
+            try {
+                pause(length);
+            } finally {
+                load.close();
+            }
+            return new Run("steady load (no fault)", checker.awaitSettled(SETTLE), load.toString(), "");
+        }
+    }
+
+    static void log(Run r) {
+        LOG.info("{}: {} | load {} {}", r.name(), r.report(), r.load(), r.note());
+    }
+}

@@ -1,0 +1,72 @@
+package io.cifpipe.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Faults under a steady call load on the full pipeline, each followed by the invariant checker: every accepted
+ * offer reaches exactly one terminal outcome, none is lost. Cheapest first.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultsTest {
+    static Faults faults;
+
+    @BeforeAll
+    static void start() {
+        faults = new Faults(Stacks.full());
+    }
+
+    static void check(String category, Faults.Run run) {
+        Faults.log(run);
+        System.out.println("[fault] " + run.name() + ": " + run.report() + " | load " + run.load() + " " + run.note());
+        Results.tried(category);
+        Results.lost(category, run.report().lost().size());
+        assertThat(run.report().accepted()).as("the run accepted events").isPositive();
+        assertThat(run.report().lost()).as("accepted events without a terminal outcome").isEmpty();
+        assertThat(run.report().duplicated()).as("events with more than one terminal outcome").isEmpty();
+        Results.passed(category);
+    }
+
+    @Test
+    @Order(1)
+    void duplicateDeliveriesHaveOneEffect() {
+        Faults.Run run = faults.duplicateDeliveries(10);
+        check("fault: duplicate deliveries", run);
+        assertThat(run.report().byOutcome()).isEqualTo(Map.of("Undeliverable", 10));
+    }
+
+    @Test
+    @Order(2)
+    void outOfOrderEndedWithdrawsOnce() {
+        Faults.Run run = faults.outOfOrderEnded(10);
+        check("fault: out-of-order call.ended", run);
+        assertThat(run.report().byOutcome()).isEqualTo(Map.of("Withdrawn", 10));
+    }
+
+    @Test
+    @Order(3)
+    void serviceBusRestartLosesNothingAccepted() {
+        Faults.Run run = faults.serviceBusRestart(Duration.ofSeconds(2));
+        check("fault: Service Bus emulator restart (journal)", run);
+        assertThat(run.note()).isEqualTo("every 503 had Retry-After");
+    }
+
+    @Test
+    @Order(4)
+    void dispatchKilledMidProcessingLosesNothing() throws Exception {
+        check("fault: functions host kill -9 (dispatch)", faults.dispatchKill(Duration.ofSeconds(1)));
+    }
+
+    @Test
+    @Order(5)
+    void azuriteRestartLosesNothing() throws Exception {
+        check("fault: Azurite stop + restart (on-disk data)", faults.azuriteRestart(Duration.ofSeconds(2)));
+    }
+}
