@@ -65,14 +65,14 @@ class BadInputIngressProperties {
 
     // ------------------------------------------------------------------ properties
 
-    @Property(tries = 150)
+    @Property(tries = 80)
     void arbitraryBytesUnderAnyContentTypeAreRefusedPrecisely(@ForAll("junkBodies") byte[] body,
                                                               @ForAll("contentTypes") String contentType) {
         long before = queued();
         assertRejected(post(body, contentType), before, CLASS);
     }
 
-    @Property(tries = 150)
+    @Property(tries = 80)
     void aMutatedEventIsAcceptedWholeOrRefusedWithoutEnqueue(@ForAll("mutatedEvents") String event) {
         long before = queued();
         HttpResponse<String> r = post(Events.bytes(event), "application/cloudevents+json");
@@ -85,7 +85,7 @@ class BadInputIngressProperties {
         }
     }
 
-    @Property(tries = 60)
+    @Property(tries = 30)
     void aBatchWithOneBadEventEnqueuesNothing(@ForAll("batchesWithOneBadEvent") String batch) {
         long before = queued();
         HttpResponse<String> r = post(Events.bytes(batch), "application/cloudevents-batch+json");
