@@ -1,0 +1,40 @@
+package io.cifpipe.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cifpipe.model.event.CallEventCodec;
+import io.cifpipe.runtime.RuntimeClients;
+import io.cifpipe.runtime.testing.Azurite;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The real Service Bus SDK (bounded retries from RuntimeClients) against a namespace that is down: 503, not a hang. */
+class ServiceBusOutageTest {
+    @Test
+    void unreachableServiceBusIs503WithRetryAfterWithinBoundedTime() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Map<String, String> env = Map.of(
+                "ServiceBusConnection", "Endpoint=sb://127.0.0.1:" + closedPort
+                        + ";SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true",
+                "TablesConnection", Azurite.shared().connectionString());
+        try (RuntimeClients clients = new RuntimeClients(env::get, Clock.systemUTC())) {
+            IngressService service = IngressRuntime.create(clients);
+            Instant start = Instant.now();
+            HttpResult r = service.post(IngressServiceTest.bytes(IngressServiceTest.offered("evt-o", "call-o", "agent-o")),
+                    CallEventCodec.MEDIA_TYPE, null, null);
+            Duration took = Duration.between(start, Instant.now());
+
+            assertThat(r.status()).as(r.bodyText()).isEqualTo(503);
+            assertThat(r.headers()).containsKey("Retry-After");
+            assertThat(took).isLessThan(Duration.ofSeconds(60));
+            assertThat(r.bodyText()).contains("unavailable");
+        }
+    }
+}
