@@ -30,6 +30,14 @@ public final class Results {
         ROWS.computeIfAbsent(category, k -> new long[3])[2] += events;
     }
 
+    /** Adds a batch of cases at once (a fault run: its accepted events, those settled correctly, those lost). */
+    public static synchronized void add(String category, long tried, long passed, long lost) {
+        long[] row = ROWS.computeIfAbsent(category, k -> new long[3]);
+        row[0] += tried;
+        row[1] += passed;
+        row[2] += lost;
+    }
+
     public static synchronized Map<String, long[]> snapshot() {
         Map<String, long[]> copy = new LinkedHashMap<>();
         ROWS.forEach((k, v) -> copy.put(k, v.clone()));

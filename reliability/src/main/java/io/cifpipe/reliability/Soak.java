@@ -43,10 +43,8 @@ public final class Soak {
                     default -> faults.azuriteRestart(Duration.ofSeconds(3));
                 };
                 String category = "soak: " + run.name();
-                Results.tried(category);
-                Results.lost(category, run.report().lost().size());
-                if (run.holds()) Results.passed(category);
-                else failed.add(run);
+                Results.add(category, run.report().accepted(), run.report().terminal(), run.report().lost().size());
+                if (!run.holds()) failed.add(run);
                 System.out.printf("%s round %d %-45s %s | load %s %s%n", Instant.now(), round, run.name(), run.report(),
                         run.load(), run.note());
             }
