@@ -33,10 +33,11 @@ public final class ChildServer implements ServerHandle {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = Files.createTempFile("bench-" + mode + "-", ".log");
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC"));
-    // e.g. BENCH_CHILD_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/emu.jfr" to profile the server under test
+    // e.g. BENCH_CHILD_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/{mode}.jfr" to profile the server under
+    // test; {mode} becomes signalr or bare so that the two children of a push run do not overwrite each other.
     String extra = System.getenv("BENCH_CHILD_JVM_OPTS");
     if (extra != null && !extra.isBlank()) {
-      cmd.addAll(List.of(extra.trim().split("\\s+")));
+      cmd.addAll(List.of(extra.trim().replace("{mode}", mode).split("\\s+")));
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), mode,
         String.valueOf(port)));

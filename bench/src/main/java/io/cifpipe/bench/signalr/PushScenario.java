@@ -131,7 +131,11 @@ public final class PushScenario {
         if (sender.authorization() != null) {
           req.putHeader("Authorization", sender.authorization());
         }
+        int sentInPhase = phase.get();
         http.request(req).compose(r -> r.send(body)).onComplete(ar -> {
+          if (sentInPhase != phase.get()) {
+            return; // a late warm-up answer
+          }
           if (ar.succeeded() && ar.result().statusCode() == 202) {
             accepted.incrementAndGet();
           } else {
