@@ -69,6 +69,9 @@ public final class Report {
     if (Double.isNaN(v)) {
       return "n/a";
     }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return String.valueOf((long) v); // counts and round values: no spurious decimals
+    }
     if (Math.abs(v) >= 1000) {
       return String.format(Locale.ROOT, "%.0f", v);
     }
