@@ -65,7 +65,8 @@ public final class LocalStack implements AutoCloseable {
             started.add(part);
             part.start();
         } catch (StackException e) {
-            progress.failed(part.name(), Duration.ofNanos(System.nanoTime() - t0), e.getMessage());
+            // The message and its fix are printed once, by the launcher.
+            progress.failed(part.name(), Duration.ofNanos(System.nanoTime() - t0), "failed");
             throw e;
         } catch (Exception e) {
             progress.failed(part.name(), Duration.ofNanos(System.nanoTime() - t0), e.toString());

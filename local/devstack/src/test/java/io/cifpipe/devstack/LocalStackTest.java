@@ -178,6 +178,29 @@ class LocalStackTest {
         assertThat(get(config.webOrigin() + "/api/nothing-here").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    @Order(8)
+    void deadLettersAreListedThroughTheOpsLibrary() throws Exception {
+        String poisonCall = "c-poison-" + UUID.randomUUID().toString().substring(0, 6);
+        try (var sender = new com.azure.messaging.servicebus.ServiceBusClientBuilder()
+                .connectionString(stack.serviceBusConnectionString()).sender().queueName("call-events").buildClient()) {
+            var poison = new com.azure.messaging.servicebus.ServiceBusMessage("this is not a CloudEvent");
+            poison.getApplicationProperties().put(Names.PROP_CALL_ID, poisonCall);
+            sender.sendMessage(poison);
+        }
+        boolean listed = Readiness.await(Duration.ofSeconds(60), () -> {
+            try {
+                return get(config.webOrigin() + "/api/state/dlq?queue=call-events").body().contains(poisonCall);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(listed).as("poison message dead-lettered by dispatch and listed").isTrue();
+        // Replay is covered by DeadLettersTest against the emulator. Here it currently fails inside the ops library
+        // (DeadLetterEntry.of: Map.copyOf rejects a null-valued application property on messages dispatch
+        // dead-lettered) — reported to the ops owner; the page shows the 500 problem details meanwhile.
+    }
+
     private static String offer(String callId, int ringSeconds) throws Exception {
         return JSON.writeValueAsString(Map.of(
                 "specversion", "1.0", "id", UUID.randomUUID().toString(), "source", "/tests/devstack",

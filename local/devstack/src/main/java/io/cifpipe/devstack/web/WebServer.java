@@ -219,9 +219,25 @@ public final class WebServer implements AutoCloseable {
         vertx.executeBlocking(work, false)
                 .onSuccess(v -> json(ctx, 200, v))
                 .onFailure(e -> {
-                    LOG.warn("state read failed on {}: {}", ctx.request().path(), e.toString());
-                    Problem.send(ctx, 502, "Backing service not answering", String.valueOf(e.getMessage()));
+                    LOG.warn("request failed on {}", ctx.request().path(), e);
+                    if (isBackendFailure(e)) {
+                        Problem.send(ctx, 502, "Backing service not answering", String.valueOf(e.getMessage()));
+                    } else {
+                        Problem.send(ctx, 500, "Request failed in the devstack",
+                                e.getClass().getSimpleName() + ": " + e.getMessage() + " (details in .devstack/devstack.log)");
+                    }
                 });
+    }
+
+    /** Azure SDK / network failures mean Azurite or the emulator did not answer; anything else is our bug. */
+    private static boolean isBackendFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.azure.core.exception.AzureException || t instanceof java.io.IOException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void json(RoutingContext ctx, int status, Object value) {
