@@ -152,6 +152,41 @@ public final class Faults {
         }
     }
 
+    /**
+     * SignalR emulator restarted while an online agent (auto-accepting) receives calls: the client reconnects, calls
+     * offered during the outage pop after the reconnect and are accepted; no notification is pushed twice to one
+     * connection.
+     */
+    public Run signalRRestart(String agentToken, String agentId, Duration down) {
+        try (InvariantChecker checker = checker(); AgentClient agent = new AgentClient(stack, agentToken)) {
+            Await.until(Duration.ofSeconds(30), "agent connected", agent::connected);
+            int before = offerTo(checker, agentId, 3);
+            stack.stopSignalR();
+            pause(Duration.ofMillis(500));
+            int during = offerTo(checker, agentId, 3); // ringing while SignalR is down
+            pause(down);
+            stack.startSignalR();
+            Await.until(Duration.ofSeconds(60), "agent reconnected", () -> agent.connects() >= 2 && agent.connected());
+            int after = offerTo(checker, agentId, 3);
+            InvariantChecker.Report report = checker.awaitSettled(SETTLE);
+            String note = "connects=" + agent.connects() + " duplicatePushes=" + agent.duplicatePushes();
+            return new Run("SignalR emulator restart (agent online)", report, "offers before/during/after=" + before + "/" + during
+                    + "/" + after, note);
+        }
+    }
+
+    private int offerTo(InvariantChecker checker, String agentId, int calls) {
+        for (int i = 0; i < calls; i++) {
+            String callId = Events.newId("sr");
+            HttpResponse<String> r = Http.post(stack.url("ingress") + "/api/calls",
+                    Events.bytes(Events.offered(Events.newId("evt"), callId, agentId, 45)),
+                    "Content-Type", "application/cloudevents+json", "x-functions-key", stack.ingressKey());
+            if (r.statusCode() != 202) throw new IllegalStateException("ingress answered " + r.statusCode() + ": " + r.body());
+            checker.accepted(callId, agentId);
+        }
+        return calls;
+    }
+
     /** Steady load with no fault: the baseline the fault runs are compared with. */
     public Run steady(Duration length) {
         try (InvariantChecker checker = checker()) {

@@ -108,7 +108,7 @@ public final class Stack implements AutoCloseable {
         startServiceBus();
         secrets.put("Service Bus connection string", serviceBus.connectionString());
         if (options.dispatch() || options.presence()) {
-            startSignalR();
+            startSignalRInternal();
             secrets.put("SignalR connection string", signalR.connectionString());
         }
         List<CompletableFuture<Void>> starting = new ArrayList<>();
@@ -144,7 +144,9 @@ public final class Stack implements AutoCloseable {
 
     // ---------------------------------------------------------------- SignalR
 
-    private void startSignalR() {
+    public synchronized void startSignalR() { startSignalRInternal(); }
+
+    private void startSignalRInternal() {
         signalR = SignalREmulator.builder().host("127.0.0.1").port(signalRPort).accessKey(signalRKey)
                 .upstreamTemplate("http://127.0.0.1:" + presencePort + "/runtime/webhooks/signalr?code=" + extensionKey)
                 .allowOrigin(ALLOWED_ORIGIN)
@@ -156,8 +158,11 @@ public final class Stack implements AutoCloseable {
 
     public synchronized void restartSignalR() {
         signalR.close();
-        startSignalR();
+        startSignalRInternal();
     }
+
+    public synchronized void stopSignalR() { signalR.close(); }
+
 
     // ---------------------------------------------------------------- Azurite
 

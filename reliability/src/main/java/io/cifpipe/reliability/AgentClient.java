@@ -1,0 +1,127 @@
+package io.cifpipe.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.signalr.HubConnection;
+import com.microsoft.signalr.HubConnectionBuilder;
+import com.microsoft.signalr.HubConnectionState;
+import io.reactivex.rxjava3.core.Single;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An agent's panel as the CIF client behaves: negotiate through presence with an Entra token, connect with the
+ * SignalR Java client, reconnect (re-negotiating) whenever the connection drops, show each notification once
+ * (duplicate-safe by notification id) and accept it. Counts pushes per (connection, notification) so a duplicate
+ * push to the same connection is visible.
+ */
+public final class AgentClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Stack stack;
+    private final String token;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Set<String> shown = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> pushesPerConnection = new ConcurrentHashMap<>();
+    private final AtomicInteger connects = new AtomicInteger();
+    private volatile HubConnection connection;
+    private final Thread supervisor;
+
+    public AgentClient(Stack stack, String token) {
+        this.stack = stack;
+        this.token = token;
+        supervisor = new Thread(this::supervise, "agent-client");
+        supervisor.setDaemon(true);
+        supervisor.start();
+    }
+
+    private void supervise() {
+        while (running.get()) {
+            HubConnection c = connection;
+            if (c == null || c.getConnectionState() == HubConnectionState.DISCONNECTED) {
+                try {
+                    connect();
+                } catch (RuntimeException e) {
+                    LOG.info("agent connect failed: {}", e.toString());
+                }
+            }
+            pause(300);
+        }
+    }
+
+    private void connect() {
+        HttpResponse<String> r = Http.post(stack.url("presence") + "/api/negotiate", new byte[0], "Authorization", "Bearer " + token);
+        if (r.statusCode() != 200) throw new IllegalStateException("negotiate " + r.statusCode());
+        JsonNode n;
+        try {
+            n = JSON.readTree(r.body());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        HubConnection c = HubConnectionBuilder.create(n.path("url").asText())
+                .withAccessTokenProvider(Single.just(n.path("accessToken").asText())).build();
+        c.on("notify", payload -> onNotify(c, payload), Map.class);
+        c.start().blockingAwait(15, TimeUnit.SECONDS);
+        connection = c;
+        connects.incrementAndGet();
+    }
+
+    private void onNotify(HubConnection c, Map<?, ?> payload) {
+        Object id = payload.get("notificationId");
+        if (id == null) return;
+        pushesPerConnection.merge(c.getConnectionId() + "|" + id, 1, Integer::sum);
+        if (shown.add(id.toString())) {
+            // accept off the SignalR callback thread; a failed decide (connection dropping) is retried on redelivery
+            Thread t = new Thread(() -> {
+                try {
+                    c.invoke(Object.class, "decide", Map.of("notificationId", id.toString(), "decision", "accept"))
+                            .blockingGet();
+                } catch (RuntimeException e) {
+                    shown.remove(id.toString());
+                    LOG.info("decide failed for {}: {}", id, e.toString());
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    public int connects() { return connects.get(); }
+
+    public boolean connected() {
+        HubConnection c = connection;
+        return c != null && c.getConnectionState() == HubConnectionState.CONNECTED;
+    }
+
+    /** Notifications pushed more than once to the same connection. */
+    public long duplicatePushes() {
+        return pushesPerConnection.values().stream().filter(v -> v > 1).count();
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        try {
+            supervisor.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        HubConnection c = connection;
+        if (c != null) c.stop().blockingAwait(5, TimeUnit.SECONDS);
+    }
+}
