@@ -61,14 +61,21 @@ public final class SignalRRestClient {
     /** The hub (lower-cased, as the service names it). */
     public String hub() { return hub; }
 
-    /** Sends {@code target(arguments…)} to one connection: 202 → SENT, 404 → GONE, otherwise a failed future. */
+    /**
+     * Sends {@code target(arguments…)} to one connection: SENT, GONE (prune it), otherwise a failed future.
+     * The service accepts a send to a connection that no longer exists with 202 (fire and forget), so
+     * whether it is gone is asked first with HEAD; a 404 on the send itself is read the same way.
+     */
     public CompletableFuture<SendResult> sendToConnectionAsync(String connectionId, String target, List<?> arguments) {
+        byte[] body = payload(target, arguments);
         URI url = url("/connections/" + enc(connectionId) + "/:send", null);
-        return call(post(url, payload(target, arguments)), "send to connection").thenApply(status -> switch (status) {
-            case 200, 202 -> SendResult.SENT;
-            case 404 -> SendResult.GONE;
-            default -> throw unexpected("send to connection", status);
-        });
+        return connectionExistsAsync(connectionId).thenCompose(exists -> !exists
+                ? CompletableFuture.completedFuture(SendResult.GONE)
+                : call(post(url, body), "send to connection").thenApply(status -> switch (status) {
+                    case 200, 202 -> SendResult.SENT;
+                    case 404 -> SendResult.GONE;
+                    default -> throw unexpected("send to connection", status);
+                }));
     }
 
     public SendResult sendToConnection(String connectionId, String target, List<?> arguments) {
@@ -105,14 +112,17 @@ public final class SignalRRestClient {
 
     /** HEAD /connections/{id}: true on 200, false on 404. */
     public boolean connectionExists(String connectionId) {
+        return join(connectionExistsAsync(connectionId));
+    }
+
+    private CompletableFuture<Boolean> connectionExistsAsync(String connectionId) {
         URI url = url("/connections/" + enc(connectionId), null);
         HttpRequest request = authorized(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
-        int status = join(call(request, "check connection"));
-        return switch (status) {
+        return call(request, "check connection").thenApply(status -> switch (status) {
             case 200 -> true;
             case 404 -> false;
             default -> throw unexpected("check connection", status);
-        };
+        });
     }
 
     /** DELETE /connections/{id}: closes it (the client may reconnect). A connection already gone is fine. */

@@ -164,10 +164,9 @@ final class RestApi {
 
         private void connection(String connectionId) {
             if (method == HttpMethod.POST) {
-                ClientConnection c = existingConnection(connectionId, "Warning.Connection.NotExisted");
-                if (c != null) {
-                    sendTo(List.of(c));
-                }
+                // Like Azure: a send is fire and forget, 202 even for a connection that is gone (HEAD tells).
+                ClientConnection c = hub.connection(connectionId);
+                sendTo(c == null ? List.of() : List.of(c));
             } else if (method == HttpMethod.HEAD || method == HttpMethod.GET) {
                 existence(hub.connection(connectionId) != null, "Warning.Connection.NotExisted", "connection " + connectionId + " does not exist");
             } else if (method == HttpMethod.DELETE) {

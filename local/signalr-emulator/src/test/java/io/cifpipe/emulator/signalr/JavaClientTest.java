@@ -179,9 +179,11 @@ class JavaClientTest {
         assertThat(tab2).isEmpty();
         assertThat(other).isEmpty();
 
-        // send to a gone connection is a 404 the dispatcher can prune on
+        // like Azure, a send to a gone connection is accepted (fire and forget); HEAD is how a dispatcher learns it is gone
         HttpResponse<String> gone = rest.call("POST", "/api/hubs/chat/connections/nope/:send", "{\"target\":\"notify\",\"arguments\":[]}");
-        assertThat(gone.statusCode()).isEqualTo(404);
-        assertThat(gone.headers().firstValue("x-ms-error-code")).hasValue("Warning.Connection.NotExisted");
+        assertThat(gone.statusCode()).isEqualTo(202);
+        HttpResponse<String> head = rest.call("HEAD", "/api/hubs/chat/connections/nope", null);
+        assertThat(head.statusCode()).isEqualTo(404);
+        assertThat(head.headers().firstValue("x-ms-error-code")).hasValue("Warning.Connection.NotExisted");
     }
 }
