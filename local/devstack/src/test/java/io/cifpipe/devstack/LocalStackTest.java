@@ -201,6 +201,18 @@ class LocalStackTest {
         // dead-lettered) — reported to the ops owner; the page shows the 500 problem details meanwhile.
     }
 
+    @Test
+    @Order(9)
+    void signalRRestartHookTakesTheEmulatorDownAndBringsItBack() throws Exception {
+        HttpResponse<String> r = postJson(config.webOrigin() + "/api/dev/signalr/restart", "{\"downSeconds\": 1}", "application/json");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(Readiness.tcpOpen(config.ports().signalR())).as("down right after the call").isFalse();
+        assertThat(Readiness.await(Duration.ofSeconds(30), () -> Readiness.httpStatus(
+                "http://localhost:" + config.ports().signalR() + "/_emulator/status") == 200)).isTrue();
+        assertThat(postJson(config.webOrigin() + "/api/dev/signalr/restart", "{\"downSeconds\": 999}", "application/json")
+                .statusCode()).isEqualTo(422);
+    }
+
     private static String offer(String callId, int ringSeconds) throws Exception {
         return JSON.writeValueAsString(Map.of(
                 "specversion", "1.0", "id", UUID.randomUUID().toString(), "source", "/tests/devstack",
