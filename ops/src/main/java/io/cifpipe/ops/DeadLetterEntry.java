@@ -4,6 +4,8 @@ import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import io.cifpipe.model.Names;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What an operator sees of one dead-lettered message; immutable snapshot taken by peek or receive. */
@@ -22,7 +24,9 @@ public record DeadLetterEntry(
         String body) {
 
     public static DeadLetterEntry of(ServiceBusReceivedMessage m) {
-        Map<String, Object> props = Map.copyOf(m.getApplicationProperties());
+        // Application properties may carry null values (AMQP allows them); Map.copyOf would reject those.
+        Map<String, Object> props = new LinkedHashMap<>();
+        m.getApplicationProperties().forEach((k, v) -> { if (v != null) props.put(k, v); });
         return new DeadLetterEntry(
                 m.getSequenceNumber(),
                 m.getMessageId(),
@@ -34,7 +38,7 @@ public record DeadLetterEntry(
                 m.getEnqueuedTime() == null ? null : m.getEnqueuedTime().toInstant(),
                 m.getDeliveryCount(),
                 replayCountOf(props),
-                props,
+                Collections.unmodifiableMap(props),
                 m.getBody() == null ? "" : m.getBody().toString());
     }
 

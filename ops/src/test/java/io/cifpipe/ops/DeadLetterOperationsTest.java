@@ -63,7 +63,9 @@ class DeadLetterOperationsTest {
 
     @Test
     void replaySendsCopiesAndLeavesUnselectedAlone() {
-        deadLetter(offer("call-1", "alice"), "MaxDeliveryCountExceeded", "outage");
+        ServiceBusMessage withNull = offer("call-1", "alice");
+        withNull.getApplicationProperties().put("traceparent", null); // AMQP allows null values; seen from dispatch
+        deadLetter(withNull, "MaxDeliveryCountExceeded", "outage");
         deadLetter(offer("call-2", "bob"), "InvalidCallEvent", "bad");
         try (DeadLetterOperations ops = new DeadLetterOperations(clients, QUEUE)) {
             DeadLetterFilter outage = new DeadLetterFilter("MaxDeliveryCountExceeded", null, null, null, null, 10);
