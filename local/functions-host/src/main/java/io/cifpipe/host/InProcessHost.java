@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.net.URI;
 import java.time.Clock;
@@ -61,7 +60,7 @@ final class InProcessHost implements AutoCloseable {
             for (io.vertx.core.http.HttpMethod m : io.vertx.core.http.HttpMethod.values()) cors.allowedMethod(m);
             router.route().handler(cors);
         }
-        router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.route().handler(new RawBodyHandler(MAX_BODY));
         router.post("/runtime/webhooks/signalr").handler(this::signalR);
         router.get("/admin/host/status").handler(ctx -> admin(ctx, () -> json(ctx, 200, app.describe())));
         router.post("/admin/functions/:name").handler(ctx -> admin(ctx, () -> runNonHttp(ctx)));

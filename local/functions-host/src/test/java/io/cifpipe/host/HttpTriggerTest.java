@@ -94,6 +94,15 @@ class HttpTriggerTest {
     }
 
     @Test
+    void formBodiesReachTheFunctionUndecodedLikeAzure() throws Exception {
+        // undecodable form encoding must not be answered by the host: the function sees the raw bytes
+        HttpResponse<String> r = TestApp.post(base + "/api/echo", "a=%zz&{\"x\":1}",
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(HostJson.MAPPER.readTree(r.body()).get("body").asText()).isEqualTo("a=%zz&{\"x\":1}");
+    }
+
+    @Test
     void methodsOutsideTheListAreNotRouted() {
         assertThat(TestApp.get(base + "/api/echo").statusCode()).isEqualTo(404);
         HttpResponse<String> put = TestApp.send(HttpRequest.newBuilder(URI.create(base + "/api/echo"))

@@ -80,7 +80,8 @@ public final class CallEventCodec {
         if (contentType == null || contentType.isBlank()) {
             throw ValidationException.unsupportedMediaType("Content-Type is required; " + supported);
         }
-        String[] parts = contentType.split(";");
+        // limit -1 keeps empty parts, so ";" yields ["", ""] rather than an empty array
+        String[] parts = contentType.split(";", -1);
         String type = parts[0].trim().toLowerCase(Locale.ROOT);
         for (int i = 1; i < parts.length; i++) {
             String[] kv = parts[i].split("=", 2);

@@ -147,6 +147,8 @@ class CallEventCodecTest {
         assertThat(fail(body, null).status()).isEqualTo(415);
         assertThat(fail(body, "text/plain").status()).isEqualTo(415);
         assertThat(fail(body, "application/cloudevents+json; charset=iso-8859-1").status()).isEqualTo(415);
+        assertThat(fail(body, ";").status()).isEqualTo(415); // split(";") of only separators is empty
+        assertThat(fail(body, ";;").status()).isEqualTo(415);
         ValidationException binary = fail(body, "application/json");
         assertThat(binary.status()).isEqualTo(415);
         assertThat(binary.problem().detail()).contains("binary content mode", CallEventCodec.MEDIA_TYPE);
