@@ -3,12 +3,16 @@ package io.cifpipe.runtime;
 import java.util.function.Supplier;
 
 /** A value built on first use, once, thread-safely; a failed build is retried on the next call. */
-final class Lazy<T> implements Supplier<T> {
+public final class Lazy<T> implements Supplier<T> {
     private final Supplier<T> factory;
     private volatile T value;
 
     Lazy(Supplier<T> factory) {
         this.factory = factory;
+    }
+
+    public static <T> Lazy<T> of(Supplier<T> factory) {
+        return new Lazy<>(factory);
     }
 
     @Override
