@@ -2,9 +2,19 @@ package io.cifpipe.reliability;
 
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
+import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
+import com.azure.messaging.servicebus.ServiceBusReceiverClient;
+import com.azure.messaging.servicebus.models.DeadLetterOptions;
+import io.cifpipe.ops.DeadLetterFilter;
+import io.cifpipe.ops.DeadLetterOperations;
+import io.cifpipe.ops.ReplayOptions;
+import io.cifpipe.ops.ReplaySummary;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +120,52 @@ public final class Faults {
             String note = load.unavailableWithRetryAfter() == load.unavailable() ? "every 503 had Retry-After"
                     : "503 WITHOUT Retry-After: " + (load.unavailable() - load.unavailableWithRetryAfter());
             return new Run("Service Bus emulator stop/restart (journal)", report, load.toString(), note);
+        }
+    }
+
+    /**
+     * An outage that outlasted the retries: with dispatch down, offers die in the dead-letter queue (as after
+     * MaxDeliveryCount); when dispatch is back, the ops library replays them and each reaches one outcome.
+     */
+    public Run deadLetterReplay(int calls) throws InterruptedException {
+        ServiceBusClientBuilder clients = new ServiceBusClientBuilder().connectionString(stack.serviceBus().connectionString());
+        List<String> callIds = new ArrayList<>();
+        try (InvariantChecker checker = checker();
+             ServiceBusSenderClient sender = clients.sender().queueName("call-events").buildClient()) {
+            stack.killHost("dispatch");
+            for (int i = 0; i < calls; i++) {
+                String callId = Events.newId("dlq");
+                String agent = "offline-dlq-" + i;
+                ServiceBusMessage m = new ServiceBusMessage(Events.offered(Events.newId("evt"), callId, agent, 30));
+                m.setContentType("application/cloudevents+json");
+                m.getApplicationProperties().putAll(Map.of("type", "call.offered", "callId", callId, "agentId", agent));
+                sender.sendMessage(m);
+                checker.accepted(callId, agent);
+                callIds.add(callId);
+            }
+            int deadLettered = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            try (ServiceBusReceiverClient receiver = clients.receiver().queueName("call-events").disableAutoComplete().buildClient()) {
+                while (deadLettered < calls && System.nanoTime() < deadline) {
+                    for (ServiceBusReceivedMessage m : receiver.receiveMessages(calls, Duration.ofSeconds(5))) {
+                        receiver.deadLetter(m, new DeadLetterOptions().setDeadLetterReason("MaxDeliveryCountExceeded")
+                                .setDeadLetterErrorDescription("simulated: Table Storage unavailable"));
+                        deadLettered++;
+                    }
+                }
+            }
+            stack.restartHost("dispatch");
+            if (deadLettered != calls) throw new IllegalStateException("dead-lettered " + deadLettered + " of " + calls);
+            try (DeadLetterOperations ops = new DeadLetterOperations(clients, "call-events")) {
+                for (String callId : callIds) {
+                    ReplaySummary replay = ops.replay(new DeadLetterFilter(null, callId, null, null, null, 10),
+                            new ReplayOptions(false, Duration.ofSeconds(90), 3), item -> { });
+                    if (replay.replayed().size() != 1 || replay.hasFailures()) {
+                        throw new IllegalStateException("replay of " + callId + ": " + replay);
+                    }
+                }
+            }
+            return new Run("dead-letter replay", checker.awaitSettled(SETTLE), calls + " offers dead-lettered, replayed by ops", "");
         }
     }
 
