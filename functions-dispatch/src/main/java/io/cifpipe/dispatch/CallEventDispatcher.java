@@ -191,7 +191,7 @@ public final class CallEventDispatcher {
             case OFFERED -> e.withRecord(e.record().moveTo(NotificationState.DELIVERED, at, sent.get(0), null)).withDeliveredTo(sent);
             case DELIVERED -> e.withDeliveredTo(sent);
             default -> e;
-        }).orElseThrow(() -> new IllegalStateException("ledger row " + r.notificationId() + " vanished"));
+        }).orElseThrow(() -> vanished(r));
         LedgerEntry after = t.after();
         if (after.state() == NotificationState.DELIVERED) {
             LOG.info("delivered notificationId={} callId={} to {} connection(s)", r.notificationId(), r.callId(), sent.size());
@@ -235,13 +235,21 @@ public final class CallEventDispatcher {
 
     private void giveUp(LedgerEntry entry) {
         NotificationRecord r = entry.record();
-        ledger.moveTo(r.callId(), r.agentId(), NotificationState.UNDELIVERABLE, clock.instant(), null, REASON_UNREACHABLE)
-                .ifPresent(t -> {
-                    if (t.changed()) {
-                        LOG.info("undeliverable notificationId={} callId={}", r.notificationId(), r.callId());
-                    }
-                    outcomes.publishIfPending(t.after());
-                });
+        LedgerTransition t = ledger.moveTo(r.callId(), r.agentId(), NotificationState.UNDELIVERABLE, clock.instant(), null,
+                REASON_UNREACHABLE).orElseThrow(() -> vanished(r));
+        if (t.changed()) {
+            LOG.info("undeliverable notificationId={} callId={}", r.notificationId(), r.callId());
+        }
+        outcomes.publishIfPending(t.after());
+    }
+
+    /**
+     * The row this message created is gone (table storage lost a write, e.g. across a restart). Failing makes
+     * Service Bus redeliver the message, which re-creates the row and reaches the outcome; carrying on would end
+     * the event silently with none.
+     */
+    private static IllegalStateException vanished(NotificationRecord r) {
+        return new IllegalStateException("ledger row " + r.notificationId() + " vanished; failing so the message is redelivered");
     }
 
     // ---- call.answered / call.ended -----------------------------------------------------------------------------
@@ -267,7 +275,7 @@ public final class CallEventDispatcher {
     void withdraw(LedgerEntry entry, String reason, String code) {
         NotificationRecord r = entry.record();
         LedgerEntry after = ledger.moveTo(r.callId(), r.agentId(), NotificationState.WITHDRAWN, clock.instant(), null, reason)
-                .map(LedgerTransition::after).orElse(entry);
+                .map(LedgerTransition::after).orElseThrow(() -> vanished(r));
         if (after.state() == NotificationState.WITHDRAWN && after.outcomePending()) {
             sendWithdraw(after, code, true);
         }
