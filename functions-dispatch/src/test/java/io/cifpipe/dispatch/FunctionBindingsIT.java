@@ -4,29 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cifpipe.model.Setting;
-import io.cifpipe.model.json.Json;
+import io.cifpipe.runtime.testing.GeneratedFunctions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Reads the function.json files azure-functions-maven-plugin generated: a wrong annotation fails the build. */
 class FunctionBindingsIT {
-    static Map<String, JsonNode> functions = new TreeMap<>();
+    static Map<String, JsonNode> functions;
 
     @BeforeAll
     static void load() throws IOException {
-        Path dir = Path.of(System.getProperty("functionsDir", "target/azure-functions/cifpipe-dispatch"));
-        assertThat(dir.resolve("host.json")).exists();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.map(d -> d.resolve("function.json")).filter(Files::exists).toList()) {
-                functions.put(f.getParent().getFileName().toString(), Json.mapper().readTree(f.toFile()));
-            }
-        }
+        functions = GeneratedFunctions.load(
+                Path.of(System.getProperty("functionsDir", "target/azure-functions/cifpipe-dispatch")));
     }
 
     static JsonNode trigger(String function) {

@@ -1,18 +1,15 @@
 package io.cifpipe.presence.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cifpipe.runtime.testing.GeneratedFunctions;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,23 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * routes, methods and auth levels.
  */
 class FunctionJsonIT {
-    static final ObjectMapper JSON = new ObjectMapper();
     static Map<String, JsonNode> functions;
 
     @BeforeAll
     static void load() throws IOException {
-        Path dir = Path.of(System.getProperty("functions.dir", "target/azure-functions/cifpipe-presence"));
-        assertThat(dir).as("packaged function app").isDirectory();
-        functions = new TreeMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path fn : files.filter(Files::isDirectory).toList()) {
-                Path json = fn.resolve("function.json");
-                if (Files.exists(json)) {
-                    functions.put(fn.getFileName().toString(), JSON.readTree(json.toFile()));
-                }
-            }
-        }
-        assertThat(dir.resolve("host.json")).exists();
+        functions = GeneratedFunctions.load(
+                Path.of(System.getProperty("functions.dir", "target/azure-functions/cifpipe-presence")));
     }
 
     static JsonNode trigger(String function) {
