@@ -181,6 +181,7 @@ var presenceAppSettings = {
   ClientTokenMinutes: string(clientTokenMinutes)
   StaleConnectionMinutes: string(staleConnectionMinutes)
   ConnectionSweepSchedule: connectionSweepSchedule
+  OutcomeRepublishSchedule: '*/30 * * * * *'
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
 }
 
