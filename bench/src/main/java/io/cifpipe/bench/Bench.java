@@ -5,6 +5,7 @@ import io.cifpipe.bench.core.RunInfo;
 import io.cifpipe.bench.core.ScenarioResult;
 import io.cifpipe.bench.popup.PopupScenario;
 import io.cifpipe.bench.sb.SbScenario;
+import io.cifpipe.bench.scale.ScaleScenario;
 import io.cifpipe.bench.signalr.ConnectionsScenario;
 import io.cifpipe.bench.signalr.PushScenario;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Parameters;
         "Prints a table and writes results.json + report.html under bench/results/<timestamp>/."})
 public final class Bench implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", defaultValue = "all",
-      description = "Scenario: sb, connections, push, popup or all (default: ${DEFAULT-VALUE}).")
+      description = "Scenario: sb, connections, push, popup, scale or all (default: ${DEFAULT-VALUE}).")
   String scenario;
 
   @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
@@ -39,7 +40,7 @@ public final class Bench implements Callable<Integer> {
   Double rate;
 
   @Option(names = {"--connections", "--agents"},
-      description = "Connected clients (default: connections 2000, push 1000, popup 100).")
+      description = "Connected clients (default: connections 2000, push 1000, popup 100, scale 10000).")
   Integer connections;
 
   @Option(names = "--message-bytes", defaultValue = "1024", description = "sb message body size (default: ${DEFAULT-VALUE}).")
@@ -52,7 +53,7 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--no-artemis", description = "sb: skip the Apache Artemis baseline.")
   boolean noArtemis;
 
-  @Option(names = "--no-restart", description = "connections: skip the reconnect storm after an emulator restart.")
+  @Option(names = "--no-restart", description = "connections, scale: skip the reconnect storm after an emulator restart.")
   boolean noRestart;
 
   @Option(names = "--emulator-heap", defaultValue = "1g",
@@ -66,6 +67,13 @@ public final class Bench implements Callable<Integer> {
       description = "popup: ingress base URL of a running `./dev up` stack (default: ${DEFAULT-VALUE}).")
   String stack;
 
+  @Option(names = "--storm", defaultValue = "1000",
+      description = "scale: agents in the 9:00 connect storm; the rest connect after (default: ${DEFAULT-VALUE}).")
+  int storm;
+
+  @Option(names = "--presence-only", description = "scale: run only the presence app (not idle ingress/dispatch).")
+  boolean presenceOnly;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -78,7 +86,8 @@ public final class Bench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> which = scenario.equals("all") ? List.of("sb", "connections", "push", "popup") : List.of(scenario);
+    List<String> which = scenario.equals("all") ? List.of("sb", "connections", "push", "popup", "scale")
+        : List.of(scenario);
     for (String s : which) {
       System.err.printf("%n>>> scenario %s%n", s);
       results.add(switch (s) {
@@ -90,6 +99,8 @@ public final class Bench implements Callable<Integer> {
             emulatorHeap), System.err).run();
         case "popup" -> new PopupScenario(new PopupScenario.Options(stack, connections(100), rate(50), duration,
             warmup), System.err).run();
+        case "scale" -> new ScaleScenario(new ScaleScenario.Options(connections(10_000), storm, !noRestart,
+            emulatorHeap, !presenceOnly, duration), System.err).run();
         default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario: " + s);
       });
     }

@@ -93,4 +93,30 @@ class BenchSmokeTest {
     assertThat(r.latencies()).isEmpty();
     assertThat(r.figures()).isEmpty();
   }
+
+  @Test
+  @Timeout(180)
+  void scaleScenarioRegistersEveryAgentThroughPresenceAndAfterRestart() throws Exception {
+    Bench bench = run("scale", "--agents", "6", "--storm", "4", "--duration", "0s", "--emulator-heap", "in-process",
+        "--presence-only", "--out", out.toString());
+    ScenarioResult r = only(bench);
+    assertThat(r.isUnavailable()).as(r.unavailableReason()).isFalse();
+    assertThat(r.figureValue("9:00 storm: agents connected")).isEqualTo(4);
+    assertThat(r.latencyOf("9:00 storm: time from storm start to connected").getTotalCount()).isEqualTo(4);
+    assertThat(r.figureValue("agents connected")).isEqualTo(6);
+    assertThat(r.figureValue("connect failures (all phases, retried by nobody)")).isZero();
+    // the registry really holds one row per connected agent, written by presence from the upstream events
+    assertThat(r.figureValue("9:00 storm: registry rows / agents")).isEqualTo(4);
+    assertThat(r.figureValue("registry rows")).isEqualTo(6);
+    assertThat(r.figureValue("registry distinct agents")).isEqualTo(6);
+    assertThat(r.figureValue("registry converged for all agents after (from 9:00)")).isPositive();
+    assertThat(r.figureValue("presence negotiate failures")).isZero();
+    assertThat(r.figureValue("presence JVM live heap with agents (after full GC)")).isPositive();
+    // after stack.restartSignalR() every agent re-negotiated through presence and has a fresh row
+    assertThat(r.figureValue("reconnected after restart")).isEqualTo(6);
+    assertThat(r.figureValue("reconnect storm: presence negotiations (re-negotiated through presence)"))
+        .isGreaterThanOrEqualTo(6);
+    assertThat(r.figureValue("registry: new rows (ConnectedAt after restart)")).isEqualTo(6);
+    assertThat(Files.readString(bench.writtenTo().resolve("report.html"))).contains("9:00 connect storm");
+  }
 }

@@ -30,6 +30,12 @@ public final class ChildServer implements ServerHandle {
 
   /** Starts {@code mode} ("signalr" or "bare") on {@code port} (0 = any) and waits until it listens. */
   public static ChildServer start(String mode, int port, String heap) throws IOException {
+    return start(mode, port, heap, java.util.Map.of());
+  }
+
+  /** As {@link #start(String, int, String)}, with extra environment variables for the child (e.g. keys). */
+  public static ChildServer start(String mode, int port, String heap, java.util.Map<String, String> env)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = Files.createTempFile("bench-" + mode + "-", ".log");
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC"));
@@ -41,7 +47,9 @@ public final class ChildServer implements ServerHandle {
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), mode,
         String.valueOf(port)));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    Process p = builder.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     PrintWriter in = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8);
     String ready = readLineStartingWith(out, "READY ", 90);

@@ -41,14 +41,32 @@ public final class HubClients implements AutoCloseable {
     void invoked(String userId, String target, JsonNode arguments);
   }
 
-  /** How to reach the server: SignalR emulator (negotiate + token) or the bare server ({@code /ws?user=}). */
-  public record Target(int port, String hub, Function<String, String> tokenForUser) {
+  /**
+   * How to reach the server: SignalR emulator (negotiate + token) or the bare server ({@code /ws?user=}).
+   * {@code clientToken}, when set, fetches the SignalR client token asynchronously (e.g. the agent's negotiate
+   * through the presence function app) instead of {@code tokenForUser}.
+   */
+  public record Target(int port, String hub, Function<String, String> tokenForUser,
+                       Function<String, Future<String>> clientToken) {
+    public Target(int port, String hub, Function<String, String> tokenForUser) {
+      this(port, hub, tokenForUser, null);
+    }
+
+    /** Client tokens come from {@code clientToken} (called again on every reconnect). */
+    public static Target viaNegotiate(int port, String hub, Function<String, Future<String>> clientToken) {
+      return new Target(port, hub, null, clientToken);
+    }
+
     static Target bare(int port) {
-      return new Target(port, null, null);
+      return new Target(port, null, null, null);
     }
 
     boolean isBare() {
-      return tokenForUser == null;
+      return tokenForUser == null && clientToken == null;
+    }
+
+    Future<String> tokenFor(String userId) {
+      return clientToken != null ? clientToken.apply(userId) : Future.succeededFuture(tokenForUser.apply(userId));
     }
   }
 
@@ -108,17 +126,20 @@ public final class HubClients implements AutoCloseable {
     if (target.isBare()) {
       path = Future.succeededFuture("/ws?user=" + userId);
     } else {
-      String token = target.tokenForUser().apply(userId);
-      path = http.request(new RequestOptions().setMethod(HttpMethod.POST)
-              .setURI("/client/negotiate?hub=" + target.hub() + "&negotiateVersion=1")
-              .putHeader("Authorization", "Bearer " + token))
+      String[] token = new String[1];
+      path = target.tokenFor(userId).compose(t -> {
+            token[0] = t;
+            return http.request(new RequestOptions().setMethod(HttpMethod.POST)
+                .setURI("/client/negotiate?hub=" + target.hub() + "&negotiateVersion=1")
+                .putHeader("Authorization", "Bearer " + t));
+          })
           .compose(req -> req.send())
           .compose(resp -> resp.statusCode() == 200 ? resp.body()
               : Future.failedFuture("negotiate " + resp.statusCode()))
           .map(body -> {
             try {
               return "/client/?hub=" + target.hub() + "&id=" + JSON.readTree(body.getBytes()).get("connectionToken").asText()
-                  + "&access_token=" + token;
+                  + "&access_token=" + token[0];
             } catch (Exception e) {
               throw new IllegalStateException("bad negotiate response", e);
             }

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * Child-process entry point: runs the server under test alone in its own JVM, so its heap can be measured
  * without the load generator's objects and so it can be killed and restarted (reconnect storm).
  *
- * <p>Usage: {@code ServerProcess signalr|bare <port>}. Prints {@code READY <port>} on stdout, then answers
+ * <p>Usage: {@code ServerProcess signalr|signalr-upstream|bare <port>}. Prints {@code READY <port>} on stdout, then answers
  * stdin commands: {@code heap} → {@code HEAP <used bytes after GC> <RSS bytes>}; {@code quit}.
  */
 public final class ServerProcess {
@@ -26,6 +26,14 @@ public final class ServerProcess {
     int actual;
     if (mode.equals("signalr")) {
       SignalREmulator emulator = SignalREmulator.builder().host("127.0.0.1").port(port).build().start();
+      server = emulator;
+      actual = emulator.port();
+    } else if (mode.equals("signalr-upstream")) {
+      // The stack's SignalR service in its own JVM (scale scenario): the stack's AccessKey and upstream URL (which
+      // carries the signalr_extension key) come through the environment, so no secret shows in the command line.
+      SignalREmulator emulator = SignalREmulator.builder().host("127.0.0.1").port(port)
+          .accessKey(System.getenv("BENCH_SIGNALR_ACCESS_KEY"))
+          .upstreamTemplate(System.getenv("BENCH_SIGNALR_UPSTREAM")).build().start();
       server = emulator;
       actual = emulator.port();
     } else if (mode.equals("bare")) {
