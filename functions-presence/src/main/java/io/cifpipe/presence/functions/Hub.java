@@ -13,4 +13,6 @@ final class Hub {
     static final String METHOD_DECIDE = "decide";
     /** = {@code Setting.CONNECTION_SWEEP_SCHEDULE} key, as a binding expression. */
     static final String SWEEP_SCHEDULE = "%ConnectionSweepSchedule%";
+    /** = {@code Setting.OUTCOME_REPUBLISH_SCHEDULE} key, as a binding expression. */
+    static final String REPUBLISH_SCHEDULE = "%OutcomeRepublishSchedule%";
 }

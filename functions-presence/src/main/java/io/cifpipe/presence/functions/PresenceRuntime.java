@@ -3,6 +3,8 @@ package io.cifpipe.presence.functions;
 import io.cifpipe.model.Setting;
 import io.cifpipe.presence.http.CorsPolicy;
 import io.cifpipe.presence.negotiate.NegotiateService;
+import io.cifpipe.presence.republish.OutcomeRepublisher;
+import io.cifpipe.presence.republish.UnpublishedDecisionScan;
 import io.cifpipe.presence.sweep.StaleConnectionSweeper;
 import io.cifpipe.presence.upstream.ConnectionService;
 import io.cifpipe.presence.upstream.DecisionService;
@@ -31,6 +33,7 @@ final class PresenceRuntime {
     private final Lazy<ConnectionService> connections;
     private final Lazy<DecisionService> decisions;
     private final Lazy<StaleConnectionSweeper> sweeper;
+    private final Lazy<OutcomeRepublisher> republisher;
 
     PresenceRuntime(RuntimeClients clients) {
         this.clients = clients;
@@ -52,6 +55,9 @@ final class PresenceRuntime {
         this.sweeper = Lazy.of(() -> new StaleConnectionSweeper(clients.connections(),
                 id -> clients.signalR().connectionExists(id),
                 Duration.ofMinutes(clients.intSetting(Setting.STALE_CONNECTION_MINUTES)), clients.clock()));
+        this.republisher = Lazy.of(() -> new OutcomeRepublisher(
+                new UnpublishedDecisionScan(clients.table(Setting.NOTIFICATIONS_TABLE), UnpublishedDecisionScan.Limits.DEFAULT),
+                clients.ledger(), clients.outcomes(), clients.clock(), OutcomeRepublisher.Limits.DEFAULT));
     }
 
     static PresenceRuntime get() {
@@ -67,4 +73,6 @@ final class PresenceRuntime {
     DecisionService decisions() { return decisions.get(); }
 
     StaleConnectionSweeper sweeper() { return sweeper.get(); }
+
+    OutcomeRepublisher republisher() { return republisher.get(); }
 }

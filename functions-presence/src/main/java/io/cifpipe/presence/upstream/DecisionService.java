@@ -51,7 +51,7 @@ import java.util.Set;
 public final class DecisionService {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionService.class);
     /** After this, an unpublished decision is taken as interrupted and any later decide republishes it. */
-    static final Duration PUBLISH_GRACE = Duration.ofSeconds(10);
+    public static final Duration PUBLISH_GRACE = Duration.ofSeconds(10);
 
     private final NotificationLedger ledger;
     private final ConnectionRegistry registry;

@@ -45,7 +45,8 @@ class FunctionJsonIT {
     @Test
     void exactlyTheExpectedFunctions() {
         assertThat(functions.keySet()).containsExactlyInAnyOrder(
-                "negotiate", "userclient", "connected", "disconnected", "decide", "staleConnectionSweep");
+                "negotiate", "userclient", "connected", "disconnected", "decide", "staleConnectionSweep",
+                "outcomeRepublish");
         functions.values().forEach(f -> assertThat(f.get("entryPoint").asText()).startsWith("io.cifpipe.presence.functions."));
     }
 
@@ -87,6 +88,16 @@ class FunctionJsonIT {
         JsonNode t = trigger("staleConnectionSweep");
         assertThat(t.get("type").asText()).isEqualTo("timerTrigger");
         assertThat(t.get("schedule").asText()).isEqualTo("%ConnectionSweepSchedule%");
+    }
+
+    @Test
+    void republisherIsATimerOnTheSetting() {
+        JsonNode t = trigger("outcomeRepublish");
+        assertThat(t.get("type").asText()).isEqualTo("timerTrigger");
+        assertThat(t.get("name").asText()).isEqualTo("timer");
+        assertThat(t.get("schedule").asText()).isEqualTo("%OutcomeRepublishSchedule%");
+        assertThat(functions.get("outcomeRepublish").get("entryPoint").asText())
+                .isEqualTo("io.cifpipe.presence.functions.OutcomeRepublishFunction.republish");
     }
 
     static void assertSignalRTrigger(String function, String category, String event, List<String> parameterNames) {

@@ -13,5 +13,6 @@ class HubConstantsTest {
         assertThat(Hub.NAME).isEqualTo(Setting.HUB_NAME.defaultValue().orElseThrow());
         assertThat(Hub.METHOD_DECIDE).isEqualTo(Names.METHOD_DECIDE);
         assertThat(Hub.SWEEP_SCHEDULE).isEqualTo("%" + Setting.CONNECTION_SWEEP_SCHEDULE.key() + "%");
+        assertThat(Hub.REPUBLISH_SCHEDULE).isEqualTo("%" + Setting.OUTCOME_REPUBLISH_SCHEDULE.key() + "%");
     }
 }

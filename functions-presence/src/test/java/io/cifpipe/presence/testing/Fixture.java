@@ -25,7 +25,8 @@ import java.util.UUID;
 public final class Fixture implements AutoCloseable {
     public final Clock clock = Clock.systemUTC();
     public final ConnectionRegistry registry = new ConnectionRegistry(TestTables.fresh("conn"));
-    public final NotificationLedger ledger = new NotificationLedger(TestTables.fresh("notif"), clock);
+    public final com.azure.data.tables.TableClient notifications = TestTables.fresh("notif");
+    public final NotificationLedger ledger = new NotificationLedger(notifications, clock);
     public final FakeSignalRService signalR = new FakeSignalRService();
     public final SignalRRestClient signalRClient = signalR.client();
     public final CapturingQueueSender sender = new CapturingQueueSender();
