@@ -4,6 +4,7 @@ import io.cifpipe.bench.core.Report;
 import io.cifpipe.bench.core.RunInfo;
 import io.cifpipe.bench.core.ScenarioResult;
 import io.cifpipe.bench.popup.PopupScenario;
+import io.cifpipe.bench.popup.ThroughputScenario;
 import io.cifpipe.bench.sb.SbScenario;
 import io.cifpipe.bench.scale.ScaleScenario;
 import io.cifpipe.bench.signalr.ConnectionsScenario;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Parameters;
         "Prints a table and writes results.json + report.html under bench/results/<timestamp>/."})
 public final class Bench implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", defaultValue = "all",
-      description = "Scenario: sb, connections, push, popup, scale or all (default: ${DEFAULT-VALUE}).")
+      description = "Scenario: sb, connections, push, popup, throughput, scale or all (default: ${DEFAULT-VALUE}).")
   String scenario;
 
   @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
@@ -36,11 +37,11 @@ public final class Bench implements Callable<Integer> {
       description = "Unrecorded warm-up before each measured phase (default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
-  @Option(names = "--rate", description = "Fixed send rate per second (default: sb 1000, push 500, popup 50).")
+  @Option(names = "--rate", description = "Fixed send rate per second (default: sb 1000, push 500, popup 500).")
   Double rate;
 
   @Option(names = {"--connections", "--agents"},
-      description = "Connected clients (default: connections 2000, push 1000, popup 100, scale 10000).")
+      description = "Connected clients (default: connections 2000, push 1000, popup and throughput 1000, scale 10000).")
   Integer connections;
 
   @Option(names = "--message-bytes", defaultValue = "1024", description = "sb message body size (default: ${DEFAULT-VALUE}).")
@@ -63,9 +64,28 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--out", description = "Results root (default: bench/results if ./bench exists, else ./results).")
   Path out;
 
-  @Option(names = "--stack", defaultValue = "http://localhost:7071",
-      description = "popup: ingress base URL of a running `./dev up` stack (default: ${DEFAULT-VALUE}).")
-  String stack;
+  @Option(names = "--java-clients", defaultValue = "10",
+      description = "popup: how many of the agents use the real Java SignalR client (default: ${DEFAULT-VALUE}).")
+  int javaClients;
+
+  @Option(names = "--decide-fraction", defaultValue = "0.2",
+      description = "popup: share of notifications the client decides (accept), 0..1 (default: ${DEFAULT-VALUE}).")
+  double decideFraction;
+
+  @Option(names = "--targets-per-call", defaultValue = "1",
+      description = "popup: agents offered each call (default: ${DEFAULT-VALUE}).")
+  int targetsPerCall;
+
+  @Option(names = "--no-floor", description = "popup: skip the bare WebSocket floor.")
+  boolean noFloor;
+
+  @Option(names = "--steps", split = ",", defaultValue = "250,500,1000,1500,2000,3000",
+      description = "throughput: notification rates per step (default: ${DEFAULT-VALUE}).")
+  List<Double> steps;
+
+  @Option(names = "--p99-bound", defaultValue = "50",
+      description = "throughput: a step passes with p99 below this many ms (default: ${DEFAULT-VALUE}).")
+  long p99Bound;
 
   @Option(names = "--storm", defaultValue = "1000",
       description = "scale: agents in the 9:00 connect storm; the rest connect after (default: ${DEFAULT-VALUE}).")
@@ -86,7 +106,7 @@ public final class Bench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> which = scenario.equals("all") ? List.of("sb", "connections", "push", "popup", "scale")
+    List<String> which = scenario.equals("all") ? List.of("sb", "connections", "push", "popup", "throughput", "scale")
         : List.of(scenario);
     for (String s : which) {
       System.err.printf("%n>>> scenario %s%n", s);
@@ -97,8 +117,10 @@ public final class Bench implements Callable<Integer> {
             emulatorHeap, duration), System.err).run();
         case "push" -> new PushScenario(new PushScenario.Options(connections(1000), rate(500), duration, warmup,
             emulatorHeap), System.err).run();
-        case "popup" -> new PopupScenario(new PopupScenario.Options(stack, connections(100), rate(50), duration,
-            warmup), System.err).run();
+        case "popup" -> new PopupScenario(new PopupScenario.Options(connections(1000), javaClients, rate(500), duration,
+            warmup, decideFraction, targetsPerCall, !noFloor), System.err).run();
+        case "throughput" -> new ThroughputScenario(new ThroughputScenario.Options(connections(1000), steps, duration,
+            warmup, p99Bound), System.err).run();
         case "scale" -> new ScaleScenario(new ScaleScenario.Options(connections(10_000), storm, !noRestart,
             emulatorHeap, !presenceOnly, duration), System.err).run();
         default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario: " + s);

@@ -86,12 +86,27 @@ class BenchSmokeTest {
   }
 
   @Test
-  @Timeout(60)
-  void popupScenarioIsReportedAsUnavailableNotFaked() {
-    ScenarioResult r = only(run("popup", "--stack", "http://127.0.0.1:9", "--out", out.toString()));
-    assertThat(r.isUnavailable()).isTrue();
-    assertThat(r.latencies()).isEmpty();
-    assertThat(r.figures()).isEmpty();
+  @Timeout(180)
+  void popupScenarioDeliversEveryCallAndDecisionThroughTheRealPipeline() throws Exception {
+    // 5 agents (1 on the Java SignalR client), 20 calls/s for 2 s, every notification decided; floor at the same rate.
+    Bench bench = run("popup", "--agents", "5", "--java-clients", "1", "--rate", "20", "--duration", "2s",
+        "--warmup", "500ms", "--decide-fraction", "1", "--out", out.toString());
+    ScenarioResult r = only(bench);
+    assertThat(r.isUnavailable()).as(r.unavailableReason()).isFalse();
+    assertThat(r.figureValue("calls sent")).isEqualTo(40);
+    assertThat(r.figureValue("calls accepted (202)")).isEqualTo(40);
+    assertThat(r.figureValue("notifications received")).isEqualTo(40);
+    assertThat(r.figureValue("notifications lost")).isZero();
+    assertThat(r.latencyOf("pipeline, all clients").getTotalCount()).isEqualTo(40);
+    // agent 0 (Java client) is offered every 5th call
+    assertThat(r.latencyOf("pipeline, Java SignalR client sample").getTotalCount()).isEqualTo(8);
+    assertThat(r.figureValue("Delivered outcomes")).isEqualTo(40);
+    assertThat(r.figureValue("decides invoked")).isEqualTo(32);
+    assertThat(r.figureValue("Accepted outcomes")).isEqualTo(32);
+    assertThat(r.latencyOf("decide → Accepted outcome on call-outcomes").getTotalCount()).isEqualTo(32);
+    assertThat(r.latencyOf("decide completion (hub invocation result)").getTotalCount()).isEqualTo(32);
+    assertThat(r.figureValue("floor pushes received")).isEqualTo(40);
+    assertThat(r.figureValue("p50 ratio pipeline, all clients / bare Vert.x WebSocket push (floor)")).isPositive();
   }
 
   @Test

@@ -1,21 +1,27 @@
 package io.cifpipe.bench.popup;
 
+import io.cifpipe.bench.core.Latencies;
 import io.cifpipe.bench.core.ScenarioResult;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * Call → popup end to end through a running local stack ({@code ./dev up --wait}). Not implemented yet: the run
- * reports the scenario as unavailable (with whether a stack answered) instead of inventing figures.
+ * Scenario 1, call → popup end to end: the real pipeline (ingress HTTP → Service Bus emulator → dispatch → SignalR
+ * emulator → client) with N connected agents, open-loop {@code call.offered} at R/s, the decision round trip
+ * (client {@code decide} → outcome on {@code call-outcomes}), and the floor (bare Vert.x WebSocket push to the same
+ * number of clients at the same rate) in the same run.
  */
 public final class PopupScenario {
-  public record Options(String ingress, int agents, double rate, Duration duration, Duration warmup) {
+  /**
+   * @param decideFraction share of received notifications the client decides (accept), 0..1
+   * @param targetsPerCall agents offered each call (a batch of call.offered events with one callId)
+   */
+  public record Options(int agents, int javaClients, double rate, Duration duration, Duration warmup,
+                        double decideFraction, int targetsPerCall, boolean floor) {
   }
 
+  static final String PIPELINE = "pipeline, all clients";
+  static final String FLOOR = "bare Vert.x WebSocket push (floor)";
   private final Options options;
   private final PrintStream progress;
 
@@ -24,25 +30,44 @@ public final class PopupScenario {
     this.progress = progress;
   }
 
-  public ScenarioResult run() {
-    ScenarioResult result = new ScenarioResult("popup", "call → popup end to end through the local stack");
-    result.parameter("ingress", options.ingress()).parameter("agents", options.agents()).parameter("rate", options.rate());
-    String stack = probe(options.ingress());
-    progress.printf("popup: stack at %s: %s%n", options.ingress(), stack);
-    return result.unavailable("not yet available: the end-to-end driver is not implemented in this bench version"
-        + " (it needs per-agent Entra tokens from the local mock-oauth2 issuer for N synthetic agents, presence"
-        + " negotiate on :7073, the ingress function key, and a call-outcomes reader that does not compete with the"
-        + " devstack's own outcome subscriber); stack probe: " + stack);
+  public ScenarioResult run() throws Exception {
+    ScenarioResult result = new ScenarioResult("popup", String.format(
+        "call → popup end to end, %d agents, %.0f calls/s: ingress → Service Bus → dispatch → SignalR → client",
+        options.agents(), options.rate()));
+    result.parameter("agents", options.agents()).parameter("javaClients", options.javaClients())
+        .parameter("rate", options.rate()).parameter("duration", options.duration().toString())
+        .parameter("warmup", options.warmup().toString()).parameter("decideFraction", options.decideFraction())
+        .parameter("targetsPerCall", options.targetsPerCall());
+    try (PopupRig rig = new PopupRig(config(options.agents(), options.javaClients(), options.targetsPerCall(),
+        options.decideFraction()), progress).start()) {
+      if (!options.warmup().isZero()) {
+        rig.run("warm-up", options.rate(), options.warmup(), true, Duration.ofSeconds(10));
+      }
+      PopupPhase measured = rig.run("measured", options.rate(), options.duration(), true, Duration.ofSeconds(20));
+      measured.report(result, "", options.javaClients() > 0);
+      result.figure("outcome messages read from call-outcomes (whole run)", rig.outcomesRead(), "count");
+    }
+    if (options.floor()) {
+      FloorPhase.Outcome floor = FloorPhase.run(options.agents(), options.rate(), options.warmup(), options.duration(),
+          progress);
+      result.latency("call POST (scheduled) → client receives notify", FLOOR, floor.latency().snapshot());
+      result.figure("floor pushes sent", floor.sent(), "count");
+      result.figure("floor pushes received", floor.received(), "count");
+      result.figure("floor push failures", floor.failed(), "count");
+      Latencies.ratio(result, PIPELINE, FLOOR);
+    }
+    result.note("Latency of a notification is measured from the call's scheduled (open-loop) POST time to the"
+        + " client's parse of the notify frame; decide latencies from the decide invocation. The stack runs in this"
+        + " JVM (Service Bus and SignalR emulators, mock-oauth2-server, load generator, clients) plus Azurite (node)"
+        + " and one child JVM per Functions app; nothing else consumes call-outcomes, so every outcome is seen here.");
+    result.note("Floor: the same clients and rate against a bare Vert.x WebSocket server in this JVM (one HTTP POST"
+        + " → one frame), run after the stack was stopped.");
+    return result;
   }
 
-  static String probe(String ingress) {
-    try {
-      HttpResponse<Void> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(
-          HttpRequest.newBuilder(URI.create(ingress + "/api/calls/probe")).timeout(Duration.ofSeconds(3)).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
-      return "answered HTTP " + r.statusCode();
-    } catch (Exception e) {
-      return "not running (" + e.getClass().getSimpleName() + ")";
-    }
+  static PopupRig.Config config(int agents, int javaClients, int targetsPerCall, double decideFraction) {
+    // A 30 s lock: a slow dispatch under load must not see its messages redelivered mid-run.
+    return new PopupRig.Config(agents, javaClients, Math.max(1, targetsPerCall), decideFraction,
+        Duration.ofSeconds(30), 10);
   }
 }

@@ -23,13 +23,13 @@ import org.apache.qpid.proton.message.Message;
  * The minimum of Service Bus claims-based security a plain AMQP client needs: one SAS token put on {@code $cbs}.
  * Written by hand because the only library that does it is the Azure SDK, which is the thing being factored out.
  */
-final class Cbs {
+public final class Cbs {
   private static final String REPLY_TO = "bench-cbs-reply";
 
   private Cbs() {
   }
 
-  static void putToken(ProtonConnection connection, String audience, String keyName, String key,
+  public static void putToken(ProtonConnection connection, String audience, String keyName, String key,
                        Handler<AsyncResult<Void>> done) {
     ProtonReceiver replies = connection.createReceiver("$cbs");
     Target target = new Target();

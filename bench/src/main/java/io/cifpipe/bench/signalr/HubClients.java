@@ -80,6 +80,10 @@ public final class HubClients implements AutoCloseable {
   private final AtomicLong connectFailures = new AtomicLong();
   private final AtomicLong reconnects = new AtomicLong();
   private final AtomicLong invocations = new AtomicLong();
+  /** Latest open socket per user and outstanding client→server invocations (for {@link #invoke}). */
+  private final Map<String, WebSocket> byUser = new ConcurrentHashMap<>();
+  private final Map<String, io.vertx.core.Promise<JsonNode>> pendingInvocations = new ConcurrentHashMap<>();
+  private final AtomicLong invocationIds = new AtomicLong();
   private volatile boolean reconnect;
   private volatile boolean closing;
 
@@ -160,6 +164,7 @@ public final class HubClients implements AutoCloseable {
         if (!done.future().isComplete()) {
           if (record.equals("{}")) {
             open.put(key, socket);
+            byUser.put(userId, socket);
             connected.incrementAndGet();
             done.complete();
           } else {
@@ -174,6 +179,7 @@ public final class HubClients implements AutoCloseable {
       if (open.remove(key) != null) {
         connected.decrementAndGet();
       }
+      byUser.remove(userId, socket);
       done.tryFail("closed during handshake");
       if (reconnect && !closing) {
         scheduleReconnect(userId);
@@ -198,6 +204,10 @@ public final class HubClients implements AutoCloseable {
   }
 
   private void onRecord(String userId, String record) {
+    if (record.startsWith("{\"type\":3")) {
+      onCompletion(record);
+      return;
+    }
     // Cheap dispatch on the type field; only invocations (type 1) are parsed.
     if (record.startsWith("{\"type\":6") || !record.contains("\"type\":1")) {
       return;
@@ -209,6 +219,49 @@ public final class HubClients implements AutoCloseable {
     } catch (Exception e) {
       // a malformed frame would be a server bug; counted by the caller through missing receipts
     }
+  }
+
+  private void onCompletion(String record) {
+    try {
+      JsonNode node = JSON.readTree(record);
+      io.vertx.core.Promise<JsonNode> p = pendingInvocations.remove(node.path("invocationId").asText());
+      if (p != null) {
+        if (node.hasNonNull("error")) {
+          p.fail(node.get("error").asText());
+        } else {
+          p.complete(node.path("result"));
+        }
+      }
+    } catch (Exception e) {
+      // malformed completion: the invocation stays pending and the caller's timeout counts it
+    }
+  }
+
+  /**
+   * Invokes hub method {@code target} as {@code userId}'s latest connection (JSON hub protocol, type 1 with an
+   * invocation id); completes with the Completion's {@code result}, fails with its {@code error}.
+   */
+  public Future<JsonNode> invoke(String userId, String target, Object... arguments) {
+    WebSocket socket = byUser.get(userId);
+    if (socket == null) {
+      return Future.failedFuture("not connected: " + userId);
+    }
+    String id = Long.toString(invocationIds.incrementAndGet());
+    io.vertx.core.Promise<JsonNode> done = io.vertx.core.Promise.promise();
+    pendingInvocations.put(id, done);
+    try {
+      String frame = JSON.writeValueAsString(Map.of("type", 1, "invocationId", id, "target", target,
+          "arguments", List.of(arguments))) + RS;
+      socket.writeTextMessage(frame).onFailure(e -> {
+        if (pendingInvocations.remove(id) != null) {
+          done.tryFail(e);
+        }
+      });
+    } catch (Exception e) {
+      pendingInvocations.remove(id);
+      return Future.failedFuture(e);
+    }
+    return done.future();
   }
 
   /** Connects users with at most {@code inFlight} connects outstanding; returns per-user connect futures. */

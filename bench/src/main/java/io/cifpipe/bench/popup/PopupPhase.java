@@ -1,0 +1,129 @@
+package io.cifpipe.bench.popup;
+
+import io.cifpipe.bench.core.Latency;
+import io.cifpipe.bench.core.ScenarioResult;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What one fixed-rate phase sent and saw. Call {@code seq} is due at {@code intended[seq]}; it offers the call to
+ * {@code targetsPerCall} agents, and notification {@code seq * targetsPerCall + t} is its t-th offer. Every
+ * latency is taken from the call's intended send time (or, for decisions, from the decide invocation).
+ */
+final class PopupPhase {
+  final int id;
+  final String label;
+  final double rate;
+  final int targetsPerCall;
+  final boolean decide;
+  final AtomicLongArray intended;
+  /** Pushes of each notification received by a client (more than 1 = duplicate). */
+  final AtomicIntegerArray notifies;
+  final AtomicLongArray decideAt;
+  final AtomicIntegerArray deliveredOutcomes;
+  final AtomicIntegerArray acceptedOutcomes;
+
+  final Latency notify = new Latency("notify");
+  final Latency notifyJava = new Latency("notify (Java SignalR client sample)");
+  final Latency deliveredOutcome = new Latency("delivered outcome");
+  final Latency decideCompletion = new Latency("decide completion");
+  final Latency decideOutcome = new Latency("decide outcome");
+
+  final AtomicLong fired = new AtomicLong();
+  final AtomicLong accepted = new AtomicLong();
+  final AtomicLong rejected = new AtomicLong();
+  final AtomicLong received = new AtomicLong();
+  final AtomicLong duplicates = new AtomicLong();
+  final AtomicLong decides = new AtomicLong();
+  final AtomicLong decidesRecorded = new AtomicLong();
+  final AtomicLong decidesFailed = new AtomicLong();
+  final AtomicLong delivered = new AtomicLong();
+  final AtomicLong acceptedOutcome = new AtomicLong();
+  final AtomicLong otherOutcomes = new AtomicLong();
+  final AtomicLong duplicateDelivered = new AtomicLong();
+  final AtomicLong duplicateAccepted = new AtomicLong();
+  final AtomicLong decidesDone = new AtomicLong();
+  /** Decide results by status (recorded, already-decided, ...) or error. */
+  final java.util.Map<String, AtomicLong> decideStatuses = new java.util.concurrent.ConcurrentSkipListMap<>();
+  final AtomicReference<String> firstFailure = new AtomicReference<>();
+
+  PopupPhase(int id, String label, double rate, long calls, int targetsPerCall, boolean decide) {
+    this.id = id;
+    this.label = label;
+    this.rate = rate;
+    this.targetsPerCall = targetsPerCall;
+    this.decide = decide;
+    int n = Math.toIntExact(calls * targetsPerCall);
+    intended = new AtomicLongArray(Math.toIntExact(calls));
+    notifies = new AtomicIntegerArray(n);
+    decideAt = new AtomicLongArray(n);
+    deliveredOutcomes = new AtomicIntegerArray(n);
+    acceptedOutcomes = new AtomicIntegerArray(n);
+  }
+
+  long calls() {
+    return intended.length();
+  }
+
+  long expectedNotifications() {
+    return accepted.get() * targetsPerCall;
+  }
+
+  void fail(String why) {
+    rejected.incrementAndGet();
+    firstFailure.compareAndSet(null, why);
+  }
+
+  /** Every accepted call reached every targeted client, and every decision its outcome. */
+  boolean complete() {
+    return received.get() >= expectedNotifications() && delivered.get() >= expectedNotifications()
+        && acceptedOutcome.get() + decidesFailed.get() >= decides.get() && decidesDone.get() >= decides.get();
+  }
+
+  String status() {
+    return String.format("sent %d accepted %d rejected %d received %d dup %d | outcomes Delivered %d Accepted %d | decides %d",
+        fired.get(), accepted.get(), rejected.get(), received.get(), duplicates.get(), delivered.get(),
+        acceptedOutcome.get(), decides.get());
+  }
+
+  /** Adds this phase's series and counts to the result, every name prefixed with {@code tag}. */
+  void report(ScenarioResult r, String tag, boolean withJavaSample) {
+    r.latency("call POST (scheduled) → client receives notify", tag + "pipeline, all clients", notify.snapshot());
+    if (withJavaSample) {
+      r.latency("call POST (scheduled) → client receives notify", tag + "pipeline, Java SignalR client sample",
+          notifyJava.snapshot());
+    }
+    r.latency("call POST (scheduled) → Delivered outcome on call-outcomes", tag + "Delivered outcome",
+        deliveredOutcome.snapshot());
+    if (decide) {
+      r.latency("decide invoke → result", tag + "decide completion (hub invocation result)", decideCompletion.snapshot());
+      r.latency("decide invoke → result", tag + "decide → Accepted outcome on call-outcomes", decideOutcome.snapshot());
+    }
+    long expected = expectedNotifications();
+    r.figure(tag + "calls sent", fired.get(), "count");
+    r.figure(tag + "calls accepted (202)", accepted.get(), "count");
+    r.figure(tag + "calls refused or failed", rejected.get(), "count");
+    r.figure(tag + "notifications expected", expected, "count");
+    r.figure(tag + "notifications received", received.get() - duplicates.get(), "count");
+    r.figure(tag + "notifications lost", Math.max(0, expected - (received.get() - duplicates.get())), "count");
+    r.figure(tag + "notifications duplicated", duplicates.get(), "count");
+    r.figure(tag + "Delivered outcomes", delivered.get(), "count");
+    r.figure(tag + "duplicate Delivered outcomes", duplicateDelivered.get(), "count");
+    if (decide) {
+      r.figure(tag + "decides invoked", decides.get(), "count");
+      r.figure(tag + "decides recorded", decidesRecorded.get(), "count");
+      r.figure(tag + "decides failed", decidesFailed.get(), "count");
+      r.figure(tag + "Accepted outcomes", acceptedOutcome.get(), "count");
+      r.figure(tag + "duplicate Accepted outcomes", duplicateAccepted.get(), "count");
+    }
+    r.figure(tag + "other outcomes (Expired, Undeliverable, ...)", otherOutcomes.get(), "count");
+    if (decide) {
+      r.note(tag + "decide results: " + decideStatuses);
+    }
+    if (firstFailure.get() != null) {
+      r.note(tag + "first failure: " + firstFailure.get());
+    }
+  }
+}

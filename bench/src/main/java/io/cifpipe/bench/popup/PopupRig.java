@@ -1,0 +1,403 @@
+package io.cifpipe.bench.popup;
+
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableClientBuilder;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.signalr.HubConnection;
+import com.microsoft.signalr.HubConnectionBuilder;
+import io.cifpipe.bench.core.OpenLoop;
+import io.cifpipe.bench.core.Progress;
+import io.cifpipe.bench.signalr.HubClients;
+import io.cifpipe.model.Names;
+import io.cifpipe.model.Setting;
+import io.cifpipe.reliability.Stack;
+import io.cifpipe.reliability.Tokens;
+import io.reactivex.rxjava3.core.Single;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The real pipeline in this process and its children (reliability {@link Stack}: Azurite, Service Bus emulator,
+ * SignalR emulator, mock-oauth2-server as Entra, ingress/dispatch/presence Functions apps in child JVMs), N agents
+ * signed in through presence negotiate and connected to the SignalR emulator, a telephony load generator POSTing
+ * {@code call.offered} to ingress, and a reader of {@code call-outcomes}. Phases run one after the other on the same
+ * connected agents.
+ */
+final class PopupRig implements AutoCloseable {
+  record Config(int agents, int javaClients, int targetsPerCall, double decideFraction, Duration lockDuration,
+                int maxDeliveryCount) {
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HUB = Stack.HUB;
+  private static final int RING_SECONDS = 300;
+
+  private final Config config;
+  private final PrintStream progress;
+  /** Per-run prefix of agent and call ids, so nothing from an earlier run is ever counted. */
+  private final String run = "b" + UUID.randomUUID().toString().substring(0, 6);
+  private final Map<Integer, PopupPhase> phases = new ConcurrentHashMap<>();
+  private final AtomicInteger phaseIds = new AtomicInteger();
+  private final List<HubConnection> javaClients = new ArrayList<>();
+  private Stack stack;
+  private HubClients clients;
+  private OutcomeReader outcomes;
+  private Vertx vertx;
+  private HttpClient ingress;
+  private String ingressPath;
+
+  PopupRig(Config config, PrintStream progress) {
+    this.config = config;
+    this.progress = progress;
+  }
+
+  String agent(int i) {
+    return run + "-a" + i;
+  }
+
+  List<String> agents() {
+    List<String> all = new ArrayList<>(config.agents());
+    for (int i = 0; i < config.agents(); i++) {
+      all.add(agent(i));
+    }
+    return all;
+  }
+
+  /** Starts the stack, signs every agent in, connects them and waits until presence registered every connection. */
+  PopupRig start() throws Exception {
+    long t0 = System.nanoTime();
+    progress.printf("popup: starting the stack (Azurite, Service Bus, SignalR, Entra, 3 Functions apps)%n");
+    stack = Stack.start(new Stack.Options(true, true, true, false, config.lockDuration(), config.maxDeliveryCount()));
+    progress.printf("popup: stack up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    vertx = Vertx.vertx();
+    URI ingressUri = URI.create(stack.url("ingress"));
+    ingress = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(ingressUri.getHost())
+        .setDefaultPort(ingressUri.getPort()).setMaxPoolSize(64).setKeepAlive(true));
+    ingressPath = "/api/calls";
+    outcomes = OutcomeReader.start(stack.serviceBus().connectionString(),
+        Setting.CALL_OUTCOMES_QUEUE.defaultValue().orElseThrow(), this::onOutcome);
+
+    Map<String, String> accessTokens = negotiateAll();
+    int java = Math.min(config.javaClients(), config.agents());
+    progress.printf("popup: connecting %d Java SignalR clients and %d lightweight clients%n", java, config.agents() - java);
+    for (int i = 0; i < java; i++) {
+      javaClients.add(connectJava(agent(i), accessTokens.get(agent(i))));
+    }
+    clients = new HubClients(new HubClients.Target(stack.signalR().port(), HUB, accessTokens::get), this::onInvocation, 1);
+    List<String> light = agents().subList(java, config.agents());
+    Future.join(new ArrayList<>(clients.connectAll(light, 128))).toCompletionStage().toCompletableFuture()
+        .handle((v, e) -> null).get(5, TimeUnit.MINUTES);
+    if (clients.connected() < light.size()) {
+      throw new IllegalStateException("only " + clients.connected() + " of " + light.size() + " clients connected ("
+          + clients.connectFailures() + " failures)");
+    }
+    awaitRegistered(Duration.ofSeconds(120));
+    progress.printf("popup: %d agents connected and registered (%.1f s since start)%n", config.agents(),
+        (System.nanoTime() - t0) / 1e9);
+    return this;
+  }
+
+  /** Presence negotiate for every agent with its own Entra token (oid = agent id), 32 at a time. */
+  private Map<String, String> negotiateAll() throws Exception {
+    Tokens tokens = new Tokens(stack.entra().orElseThrow(), Stack.API_CLIENT_ID);
+    URI presence = URI.create(stack.url("presence"));
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(presence.getHost())
+        .setDefaultPort(presence.getPort()).setMaxPoolSize(32).setKeepAlive(true));
+    Map<String, String> accessTokens = new ConcurrentHashMap<>();
+    Semaphore permits = new Semaphore(32);
+    List<Future<Void>> all = new ArrayList<>();
+    progress.printf("popup: signing in %d agents (Entra token → presence negotiate)%n", config.agents());
+    for (String agent : agents()) {
+      String token = tokens.agent(agent);
+      permits.acquireUninterruptibly();
+      Future<Void> f = http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/negotiate")
+              .putHeader("Authorization", "Bearer " + token))
+          .compose(req -> req.send())
+          .compose(resp -> resp.statusCode() == 200 ? resp.body()
+              : Future.failedFuture("presence negotiate answered HTTP " + resp.statusCode()))
+          .map(body -> {
+            try {
+              accessTokens.put(agent, JSON.readTree(body.getBytes()).path("accessToken").asText());
+              return null;
+            } catch (Exception e) {
+              throw new IllegalStateException("bad negotiate response", e);
+            }
+          });
+      f.onComplete(r -> permits.release());
+      all.add(f);
+    }
+    Future.all(new ArrayList<>(all)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+    http.close();
+    return accessTokens;
+  }
+
+  private HubConnection connectJava(String agent, String accessToken) {
+    HubConnection c = HubConnectionBuilder.create(stack.signalR().clientUrl(HUB))
+        .withAccessTokenProvider(Single.just(accessToken)).build();
+    c.on(Names.TARGET_NOTIFY, payload -> onNotify(agent, JSON.valueToTree(payload), true), Map.class);
+    c.start().blockingAwait(30, TimeUnit.SECONDS);
+    return c;
+  }
+
+  /** The Connections table (PartitionKey = user id) must list every agent before load starts. */
+  private void awaitRegistered(Duration timeout) throws InterruptedException {
+    TableClient table = new TableClientBuilder().connectionString(stack.tablesConnectionString())
+        .tableName(Setting.CONNECTIONS_TABLE.defaultValue().orElse("Connections")).buildClient();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int seen = 0;
+    while (System.nanoTime() < deadline) {
+      Set<String> users = new HashSet<>();
+      try {
+        for (TableEntity e : table.listEntities(new ListEntitiesOptions().setSelect(List.of("PartitionKey")), null, null)) {
+          if (e.getPartitionKey().startsWith(run + "-")) {
+            users.add(e.getPartitionKey());
+          }
+        }
+      } catch (RuntimeException e) {
+        // table not created yet: presence creates it on the first connection
+      }
+      seen = users.size();
+      if (seen >= config.agents()) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("presence registered only " + seen + " of " + config.agents() + " agents in " + timeout);
+  }
+
+  // ---------------------------------------------------------------- receipt
+
+  private void onInvocation(String user, String target, JsonNode arguments) {
+    if (Names.TARGET_NOTIFY.equals(target)) {
+      onNotify(user, arguments.path(0), false);
+    }
+  }
+
+  /** callId = run.phase.seq; agentId = run-a<index>. */
+  private void onNotify(String user, JsonNode notification, boolean javaClient) {
+    String callId = notification.path("callId").asText("");
+    PopupPhase p = phaseOf(callId);
+    if (p == null) {
+      return;
+    }
+    long seq = Long.parseLong(callId.substring(callId.lastIndexOf('.') + 1));
+    int idx = index(p, seq, user);
+    if (idx < 0) {
+      return;
+    }
+    p.received.incrementAndGet();
+    if (p.notifies.incrementAndGet(idx) > 1) {
+      p.duplicates.incrementAndGet();
+      return;
+    }
+    long intended = p.intended.get((int) seq);
+    p.notify.recordSince(intended);
+    if (javaClient) {
+      p.notifyJava.recordSince(intended);
+    } else if (p.decide && shouldDecide(idx)) {
+      decide(p, idx, user, notification.path("notificationId").asText());
+    }
+  }
+
+  private boolean shouldDecide(int idx) {
+    return (idx % 1000) < config.decideFraction() * 1000;
+  }
+
+  private void decide(PopupPhase p, int idx, String user, String notificationId) {
+    long t0 = System.nanoTime();
+    p.decideAt.set(idx, t0);
+    p.decides.incrementAndGet();
+    clients.invoke(user, Names.METHOD_DECIDE, Map.of("notificationId", notificationId, "decision", "accept"))
+        .onComplete(ar -> {
+          p.decideCompletion.recordSince(t0);
+          p.decidesDone.incrementAndGet();
+          p.decideStatuses.computeIfAbsent(ar.succeeded() ? ar.result().path("status").asText("?") : "error",
+              k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+          if (ar.succeeded() && "recorded".equals(ar.result().path("status").asText())) {
+            p.decidesRecorded.incrementAndGet();
+          } else {
+            p.decidesFailed.incrementAndGet();
+            p.firstFailure.compareAndSet(null, "decide: " + (ar.succeeded() ? ar.result().toString() : ar.cause().toString()));
+          }
+        });
+  }
+
+  private void onOutcome(String notificationId, String outcome) {
+    // n1~<callId>~<agentId>
+    String[] parts = notificationId.split("~");
+    if (parts.length != 3) {
+      return;
+    }
+    PopupPhase p = phaseOf(parts[1]);
+    if (p == null) {
+      return;
+    }
+    long seq = Long.parseLong(parts[1].substring(parts[1].lastIndexOf('.') + 1));
+    int idx = index(p, seq, parts[2]);
+    if (idx < 0) {
+      return;
+    }
+    switch (outcome) {
+      case "Delivered" -> {
+        if (p.deliveredOutcomes.incrementAndGet(idx) > 1) {
+          p.duplicateDelivered.incrementAndGet();
+          return;
+        }
+        p.delivered.incrementAndGet();
+        p.deliveredOutcome.recordSince(p.intended.get((int) seq));
+      }
+      case "Accepted" -> {
+        if (p.acceptedOutcomes.incrementAndGet(idx) > 1) {
+          p.duplicateAccepted.incrementAndGet();
+          return;
+        }
+        p.acceptedOutcome.incrementAndGet();
+        long at = p.decideAt.get(idx);
+        if (at != 0) {
+          p.decideOutcome.recordSince(at);
+        }
+      }
+      default -> p.otherOutcomes.incrementAndGet();
+    }
+  }
+
+  private PopupPhase phaseOf(String callId) {
+    if (!callId.startsWith(run + ".")) {
+      return null;
+    }
+    int dot = callId.indexOf('.', run.length() + 1);
+    return dot < 0 ? null : phases.get(Integer.parseInt(callId.substring(run.length() + 1, dot)));
+  }
+
+  /** Notification index of (call seq, agent), or -1 when that agent was not a target of the call. */
+  private int index(PopupPhase p, long seq, String agentId) {
+    int a = Integer.parseInt(agentId.substring(agentId.lastIndexOf("-a") + 2));
+    long base = seq * p.targetsPerCall;
+    int t = (int) Math.floorMod(a - base, (long) config.agents());
+    if (t >= p.targetsPerCall || seq >= p.calls()) {
+      return -1;
+    }
+    return (int) (base + t);
+  }
+
+  // ---------------------------------------------------------------- load
+
+  /** One open-loop phase at {@code rate} for {@code duration}, then waits (bounded) for stragglers. */
+  PopupPhase run(String label, double rate, Duration duration, boolean decide, Duration drain) throws InterruptedException {
+    long calls = (long) Math.ceil(rate * duration.toNanos() / 1e9) + 1;
+    PopupPhase p = new PopupPhase(phaseIds.incrementAndGet(), label, rate, calls, config.targetsPerCall(),
+        decide && config.decideFraction() > 0);
+    phases.put(p.id, p);
+    progress.printf("popup: %s at %.0f calls/s for %s%n", label, rate, duration);
+    try (Progress ignored = new Progress("popup " + label, p::status, progress)) {
+      OpenLoop.run(rate, duration, (seq, intended) -> post(p, seq, intended), () -> false);
+      long deadline = System.nanoTime() + drain.toNanos();
+      while (System.nanoTime() < deadline && (p.accepted.get() + p.rejected.get() < p.fired.get() || !p.complete())) {
+        Thread.sleep(20);
+      }
+    }
+    progress.printf("popup: %s done: %s%n", label, p.status());
+    return p;
+  }
+
+  private void post(PopupPhase p, long seq, long intended) {
+    if (seq >= p.calls()) {
+      return;
+    }
+    p.intended.set((int) seq, intended);
+    p.fired.incrementAndGet();
+    String callId = run + "." + p.id + "." + seq;
+    String time = Instant.now().toString();
+    Buffer body;
+    String type;
+    if (p.targetsPerCall == 1) {
+      type = "application/cloudevents+json";
+      body = Buffer.buffer(event(callId, time, agent((int) (seq % config.agents()))));
+    } else {
+      type = "application/cloudevents-batch+json";
+      StringBuilder sb = new StringBuilder("[");
+      for (int t = 0; t < p.targetsPerCall; t++) {
+        sb.append(t == 0 ? "" : ",").append(event(callId, time,
+            agent((int) ((seq * p.targetsPerCall + t) % config.agents()))));
+      }
+      body = Buffer.buffer(sb.append(']').toString());
+    }
+    ingress.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(ingressPath)
+            .putHeader("Content-Type", type).putHeader(Names.FUNCTION_KEY_HEADER, stack.ingressKey()))
+        .compose(req -> req.send(body))
+        .onComplete(ar -> {
+          if (ar.succeeded() && ar.result().statusCode() == 202) {
+            p.accepted.incrementAndGet();
+          } else {
+            p.fail(ar.succeeded() ? "ingress answered HTTP " + ar.result().statusCode() : String.valueOf(ar.cause()));
+          }
+        });
+  }
+
+  private static String event(String callId, String time, String agentId) {
+    return "{\"specversion\":\"1.0\",\"id\":\"e-" + callId + "-" + agentId + "\",\"source\":\"/pbx/bench\","
+        + "\"type\":\"call.offered\",\"time\":\"" + time + "\",\"datacontenttype\":\"application/json\","
+        + "\"data\":{\"callId\":\"" + callId + "\",\"agentId\":\"" + agentId + "\",\"callerNumber\":\"+4930123456789\","
+        + "\"callerName\":\"Bench Caller\",\"calledNumber\":\"+498001234567\",\"queue\":\"Sales\","
+        + "\"customerContext\":{\"tier\":\"Gold\"},\"ringSeconds\":" + RING_SECONDS + "}}";
+  }
+
+  Stack stack() {
+    return stack;
+  }
+
+  long outcomesRead() {
+    return outcomes == null ? 0 : outcomes.received();
+  }
+
+  @Override
+  public void close() {
+    for (HubConnection c : javaClients) {
+      try {
+        c.stop().blockingAwait(5, TimeUnit.SECONDS);
+      } catch (RuntimeException ignored) {
+        // closing anyway
+      }
+    }
+    closeQuietly(clients);
+    closeQuietly(outcomes);
+    if (vertx != null) {
+      vertx.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // best effort on the way out
+      }
+    }
+  }
+}
