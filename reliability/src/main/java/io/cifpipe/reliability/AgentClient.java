@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.signalr.HubConnection;
 import com.microsoft.signalr.HubConnectionBuilder;
 import com.microsoft.signalr.HubConnectionState;
+import io.cifpipe.model.Names;
 import io.reactivex.rxjava3.core.Single;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -31,6 +32,11 @@ public final class AgentClient implements AutoCloseable {
     private final Set<String> shown = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> pushesPerConnection = new ConcurrentHashMap<>();
     private final AtomicInteger connects = new AtomicInteger();
+    private final AtomicInteger decideFailures = new AtomicInteger();
+    private final Set<String> decideErrors = ConcurrentHashMap.newKeySet();
+    private final Set<String> decided = ConcurrentHashMap.newKeySet();
+    /** How long the panel keeps retrying a decision (the calls in the fault runs ring longer than this). */
+    static final java.time.Duration DECIDE_FOR = java.time.Duration.ofSeconds(40);
     private volatile HubConnection connection;
     private final Thread supervisor;
 
@@ -67,7 +73,7 @@ public final class AgentClient implements AutoCloseable {
         }
         HubConnection c = HubConnectionBuilder.create(n.path("url").asText())
                 .withAccessTokenProvider(Single.just(n.path("accessToken").asText())).build();
-        c.on("notify", payload -> onNotify(c, payload), Map.class);
+        c.on(Names.TARGET_NOTIFY, payload -> onNotify(c, payload), Map.class);
         c.start().blockingAwait(15, TimeUnit.SECONDS);
         connection = c;
         connects.incrementAndGet();
@@ -78,22 +84,50 @@ public final class AgentClient implements AutoCloseable {
         if (id == null) return;
         pushesPerConnection.merge(c.getConnectionId() + "|" + id, 1, Integer::sum);
         if (shown.add(id.toString())) {
-            // accept off the SignalR callback thread; a failed decide (connection dropping) is retried on redelivery
-            Thread t = new Thread(() -> {
-                try {
-                    c.invoke(Object.class, "decide", Map.of("notificationId", id.toString(), "decision", "accept"))
-                            .blockingGet();
-                } catch (RuntimeException e) {
-                    shown.remove(id.toString());
-                    LOG.info("decide failed for {}: {}", id, e.toString());
-                }
-            });
+            // accept off the SignalR callback thread, retrying a failed decide like the panel does (it shows the
+            // error, waits for a live connection and tries again while the call rings)
+            Thread t = new Thread(() -> decideWithRetries(id.toString()));
             t.setDaemon(true);
             t.start();
         }
     }
 
+    private void decideWithRetries(String id) {
+        long deadline = System.nanoTime() + DECIDE_FOR.toNanos();
+        while (running.get() && System.nanoTime() < deadline) {
+            HubConnection c = connection;
+            if (c != null && c.getConnectionState() == HubConnectionState.CONNECTED) {
+                try {
+                    Object result = c.invoke(Object.class, Names.METHOD_DECIDE, Map.of("notificationId", id, "decision", "accept"))
+                            .timeout(30, TimeUnit.SECONDS).blockingGet();
+                    decided.add(id);
+                    LOG.info("decide {} -> {}", id, result);
+                    return;
+                } catch (RuntimeException e) {
+                    decideFailures.incrementAndGet();
+                    String message = String.valueOf(e.getMessage());
+                    if (decideErrors.size() < 20) decideErrors.add(message);
+                    LOG.info("decide failed for {}: {}", id, message);
+                }
+            }
+            pause(1000);
+        }
+        shown.remove(id); // gave up: a redelivery may show it again
+    }
+
     public int connects() { return connects.get(); }
+
+    /** decide invocations that completed with an error (what the agent saw fail) before a retry. */
+    public int decideFailures() { return decideFailures.get(); }
+
+    /** The distinct errors those failed decides completed with. */
+    public Set<String> decideErrors() { return Set.copyOf(decideErrors); }
+
+    /** Notifications this agent was shown (popups). */
+    public Set<String> shown() { return Set.copyOf(shown); }
+
+    /** Notifications whose decide succeeded. */
+    public Set<String> decided() { return Set.copyOf(decided); }
 
     public boolean connected() {
         HubConnection c = connection;

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class CallLoad implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CallLoad.class);
     private final Stack stack;
-    private final InvariantChecker checker;
+    private final RunChecker checker;
     private final Duration interval;
     private final int ringSeconds;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -28,7 +28,7 @@ public final class CallLoad implements AutoCloseable {
     private final AtomicInteger unexpected = new AtomicInteger();
     private final Thread thread;
 
-    public CallLoad(Stack stack, InvariantChecker checker, Duration interval, int ringSeconds) {
+    public CallLoad(Stack stack, RunChecker checker, Duration interval, int ringSeconds) {
         this.stack = stack;
         this.checker = checker;
         this.interval = interval;

@@ -15,12 +15,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import io.cifpipe.runtime.check.InvariantChecker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fault scenarios, each run against a running full {@link Stack} with its own {@link InvariantChecker}; each
+ * The fault scenarios, each run against a running full {@link Stack} with its own {@link RunChecker} (shared-runtime's {@link InvariantChecker}); each
  * returns the checker's report once every accepted offer settled (or the settle timeout passed). Used by the
  * test suite (once each) and by {@link Soak} (in a loop).
  */
@@ -32,7 +34,9 @@ public final class Faults {
 
     /** What one scenario observed. */
     public record Run(String name, InvariantChecker.Report report, String load, String note) {
-        public boolean holds() { return report.holds(); }
+        public boolean holds() { return report.ok(); }
+        /** Terminal outcomes by wire name. */
+        public Map<String, Integer> outcomes() { return RunChecker.byOutcome(report); }
     }
 
     private final Stack stack;
@@ -41,8 +45,8 @@ public final class Faults {
         this.stack = stack;
     }
 
-    private InvariantChecker checker() {
-        return new InvariantChecker(() -> stack.serviceBus().connectionString());
+    private RunChecker checker() {
+        return new RunChecker(stack);
     }
 
     private static void pause(Duration d) {
@@ -55,7 +59,7 @@ public final class Faults {
 
     /** Each offer arrives four times: twice through ingress (same event id) and twice enqueued directly with new MessageIds. */
     public Run duplicateDeliveries(int calls) {
-        try (InvariantChecker checker = checker();
+        try (RunChecker checker = checker();
              ServiceBusSenderClient direct = new ServiceBusClientBuilder().connectionString(stack.serviceBus().connectionString())
                      .sender().queueName("call-events").buildClient()) {
             for (int i = 0; i < calls; i++) {
@@ -81,7 +85,7 @@ public final class Faults {
 
     /** call.ended overtakes its call.offered (and, for half the calls, arrives right after it). */
     public Run outOfOrderEnded(int calls) {
-        try (InvariantChecker checker = checker()) {
+        try (RunChecker checker = checker()) {
             for (int i = 0; i < calls; i++) {
                 String callId = Events.newId("ooo");
                 String agent = "offline-ooo-" + i;
@@ -103,7 +107,7 @@ public final class Faults {
 
     /** Service Bus emulator stopped under load and restarted from its journal. */
     public Run serviceBusRestart(Duration down) {
-        try (InvariantChecker checker = checker()) {
+        try (RunChecker checker = checker()) {
             CallLoad load = new CallLoad(stack, checker, Duration.ofMillis(100), RING_SECONDS);
             try {
                 Await.until(Duration.ofSeconds(30), "load running", () -> load.accepted() >= 5);
@@ -130,7 +134,7 @@ public final class Faults {
     public Run deadLetterReplay(int calls) throws InterruptedException {
         ServiceBusClientBuilder clients = new ServiceBusClientBuilder().connectionString(stack.serviceBus().connectionString());
         List<String> callIds = new ArrayList<>();
-        try (InvariantChecker checker = checker();
+        try (RunChecker checker = checker();
              ServiceBusSenderClient sender = clients.sender().queueName("call-events").buildClient()) {
             stack.killHost("dispatch");
             for (int i = 0; i < calls; i++) {
@@ -171,7 +175,7 @@ public final class Faults {
 
     /** kill -9 of the dispatch app's JVM under load, then a new one (messages it held locked are redelivered). */
     public Run dispatchKill(Duration down) throws InterruptedException {
-        try (InvariantChecker checker = checker()) {
+        try (RunChecker checker = checker()) {
             CallLoad load = new CallLoad(stack, checker, Duration.ofMillis(100), RING_SECONDS);
             try {
                 Await.until(Duration.ofSeconds(30), "load running", () -> load.accepted() >= 10);
@@ -192,7 +196,7 @@ public final class Faults {
      * to an acknowledged write, so that would test Azurite, not us) and restarted on its on-disk data.
      */
     public Run azuriteRestart(Duration down) throws Exception {
-        try (InvariantChecker checker = checker()) {
+        try (RunChecker checker = checker()) {
             CallLoad load = new CallLoad(stack, checker, Duration.ofMillis(100), RING_SECONDS);
             try {
                 Await.until(Duration.ofSeconds(30), "load running", () -> load.accepted() >= 10);
@@ -214,7 +218,7 @@ public final class Faults {
      * connection.
      */
     public Run signalRRestart(String agentToken, String agentId, Duration down) {
-        try (InvariantChecker checker = checker(); AgentClient agent = new AgentClient(stack, agentToken)) {
+        try (RunChecker checker = checker(); AgentClient agent = new AgentClient(stack, agentToken)) {
             Await.until(Duration.ofSeconds(30), "agent connected", agent::connected);
             int before = offerTo(checker, agentId, 3);
             stack.stopSignalR();
@@ -231,7 +235,102 @@ public final class Faults {
         }
     }
 
-    private int offerTo(InvariantChecker checker, String agentId, int calls) {
+    /** What {@link #upstreamOutage} observed besides the invariant. */
+    public record UpstreamObservation(int decideFailures, Set<String> decideErrors, Map<String, Integer> proxied,
+                                      Map<String, Integer> outcomesByAgent, Map<String, Integer> popupsByAgent) {}
+
+    private volatile UpstreamObservation lastUpstream;
+
+    public UpstreamObservation lastUpstreamObservation() { return lastUpstream; }
+
+    /**
+     * The SignalR upstream (emulator → presence webhook) is slow, then answers 500, then refuses connections, then
+     * recovers, while calls ring: for agent A, online all along and accepting every popup (its decides cross the
+     * failing upstream), and for agents B and C, who connect during the 500 and the refused phase (their
+     * {@code connected} events cannot reach presence). Every accepted offer must reach exactly one outcome; the test
+     * asserts which (online agents' calls should pop and be accepted once the upstream is back).
+     */
+    public Run upstreamOutage(java.util.function.Function<String, String> tokenFor, String agentA, String agentB,
+                              String agentC, Duration slowBy, Duration failFor, Duration refuseFor) {
+        UpstreamProxy proxy = stack.upstreamProxy();
+        int ring = 45;
+        Map<String, java.util.List<String>> offered = new java.util.LinkedHashMap<>();
+        try (RunChecker checker = checker(); AgentClient a = new AgentClient(stack, tokenFor.apply(agentA))) {
+            Await.until(Duration.ofSeconds(30), "agent A connected", a::connected);
+            AgentClient b = null;
+            AgentClient c = null;
+            try {
+                proxy.slow(slowBy);
+                offered.computeIfAbsent(agentA, k -> new ArrayList<>()).addAll(offer(checker, agentA, 3, ring));
+                Await.until(Duration.ofSeconds(40), "slow decides of A recorded", () -> a.decided().size() >= 3);
+
+                proxy.fail();
+                offered.get(agentA).addAll(offer(checker, agentA, 2, ring));
+                b = new AgentClient(stack, tokenFor.apply(agentB));
+                AgentClient bb = b;
+                Await.until(Duration.ofSeconds(30), "agent B connected during the outage", bb::connected);
+                offered.computeIfAbsent(agentB, k -> new ArrayList<>()).addAll(offer(checker, agentB, 2, ring));
+                pause(failFor);
+
+                proxy.refuse();
+                offered.get(agentA).addAll(offer(checker, agentA, 2, ring));
+                c = new AgentClient(stack, tokenFor.apply(agentC));
+                AgentClient cc = c;
+                Await.until(Duration.ofSeconds(30), "agent C connected while presence is unreachable", cc::connected);
+                offered.computeIfAbsent(agentC, k -> new ArrayList<>()).addAll(offer(checker, agentC, 2, ring));
+                pause(refuseFor);
+
+                proxy.heal();
+                offered.get(agentA).addAll(offer(checker, agentA, 1, ring));
+                InvariantChecker.Report report = checker.awaitSettled(Duration.ofSeconds(ring + 30));
+                Map<String, Integer> byAgent = new java.util.TreeMap<>();
+                Map<String, Integer> popups = new java.util.TreeMap<>();
+                java.util.List<io.cifpipe.model.outcome.Outcome> seen = checker.observed();
+                offered.forEach((agent, calls) -> {
+                    for (String callId : calls) {
+                        String nid = io.cifpipe.model.notification.NotificationId.of(callId, agent);
+                        seen.stream().filter(o -> o.notificationId().equals(nid) && o.outcome().isTerminal()).findFirst()
+                                .ifPresent(o -> byAgent.merge(label(agent, agentA, agentB) + " " + o.outcome().wireName(), 1, Integer::sum));
+                    }
+                });
+                for (var e : Map.of("A", a, "B", b, "C", c).entrySet()) {
+                    popups.put(e.getKey(), e.getValue().shown().size());
+                }
+                lastUpstream = new UpstreamObservation(a.decideFailures() + b.decideFailures() + c.decideFailures(),
+                        a.decideErrors(), proxy.counts(), byAgent, popups);
+                String note = "decide failures seen by A=" + a.decideFailures() + " " + a.decideErrors() + "; outcomes " + byAgent
+                        + "; popups " + popups + "; connects A/B/C=" + a.connects() + "/" + b.connects() + "/" + c.connects()
+                        + "; proxy " + proxy.counts();
+                return new Run("SignalR upstream slow, 500, refused, recovered", report,
+                        "offers A/B/C=" + offered.get(agentA).size() + "/" + offered.get(agentB).size() + "/"
+                                + offered.get(agentC).size(), note);
+            } finally {
+                proxy.heal();
+                if (b != null) b.close();
+                if (c != null) c.close();
+            }
+        }
+    }
+
+    private static String label(String agent, String a, String b) {
+        return agent.equals(a) ? "A" : agent.equals(b) ? "B" : "C";
+    }
+
+    private List<String> offer(RunChecker checker, String agentId, int calls, int ringSeconds) {
+        List<String> callIds = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            String callId = Events.newId("up");
+            HttpResponse<String> r = Http.post(stack.url("ingress") + "/api/calls",
+                    Events.bytes(Events.offered(Events.newId("evt"), callId, agentId, ringSeconds)),
+                    "Content-Type", "application/cloudevents+json", "x-functions-key", stack.ingressKey());
+            if (r.statusCode() != 202) throw new IllegalStateException("ingress answered " + r.statusCode() + ": " + r.body());
+            checker.accepted(callId, agentId);
+            callIds.add(callId);
+        }
+        return callIds;
+    }
+
+    private int offerTo(RunChecker checker, String agentId, int calls) {
         for (int i = 0; i < calls; i++) {
             String callId = Events.newId("sr");
             HttpResponse<String> r = Http.post(stack.url("ingress") + "/api/calls",
@@ -245,7 +344,7 @@ public final class Faults {
 
     /** Steady load with no fault: the baseline the fault runs are compared with. */
     public Run steady(Duration length) {
-        try (InvariantChecker checker = checker()) {
+        try (RunChecker checker = checker()) {
             CallLoad load = new CallLoad(stack, checker, Duration.ofMillis(100), RING_SECONDS);
             try {
                 pause(length);
@@ -257,6 +356,6 @@ public final class Faults {
     }
 
     static void log(Run r) {
-        LOG.info("{}: {} | load {} {}", r.name(), r.report(), r.load(), r.note());
+        LOG.info("{}: {} | load {} {}", r.name(), r.report().summary(), r.load(), r.note());
     }
 }

@@ -43,9 +43,9 @@ public final class Soak {
                     default -> faults.azuriteRestart(Duration.ofSeconds(3));
                 };
                 String category = "soak: " + run.name();
-                Results.add(category, run.report().accepted(), run.report().terminal(), run.report().lost().size());
+                Results.add(category, run.report().checked(), run.report().passed(), run.report().lost().size());
                 if (!run.holds()) failed.add(run);
-                System.out.printf("%s round %d %-45s %s | load %s %s%n", Instant.now(), round, run.name(), run.report(),
+                System.out.printf("%s round %d %-45s %s | load %s %s%n", Instant.now(), round, run.name(), run.report().summary(),
                         run.load(), run.note());
             }
         }

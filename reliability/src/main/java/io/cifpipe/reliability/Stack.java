@@ -37,10 +37,20 @@ public final class Stack implements AutoCloseable {
 
     /** Which parts to run and how. Short lock duration and ring windows keep fault tests fast. */
     public record Options(boolean ingress, boolean dispatch, boolean presence, boolean requireAppToken,
-                          Duration lockDuration, int maxDeliveryCount) {
+                          Duration lockDuration, int maxDeliveryCount, boolean upstreamProxy) {
+        public Options(boolean ingress, boolean dispatch, boolean presence, boolean requireAppToken,
+                       Duration lockDuration, int maxDeliveryCount) {
+            this(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, false);
+        }
         public static Options all() { return new Options(true, true, true, false, Duration.ofSeconds(5), 10); }
         public static Options ingressOnly() { return new Options(true, false, false, false, Duration.ofSeconds(5), 10); }
-        public Options withAppToken() { return new Options(ingress, dispatch, presence, true, lockDuration, maxDeliveryCount); }
+        public Options withAppToken() {
+            return new Options(ingress, dispatch, presence, true, lockDuration, maxDeliveryCount, upstreamProxy);
+        }
+        /** The SignalR upstream goes through an {@link UpstreamProxy} that tests can make slow or failing. */
+        public Options withUpstreamProxy() {
+            return new Options(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, true);
+        }
     }
 
     private final Options options;
@@ -65,10 +75,15 @@ public final class Stack implements AutoCloseable {
     private AzuriteProcess azurite;
     private volatile ServiceBusEmulator serviceBus;
     private volatile SignalREmulator signalR;
+    private UpstreamProxy upstreamProxy;
+    private volatile Duration callEventsLock;
+    private volatile int callEventsMaxDeliveries;
     private final Map<String, FunctionsHost> hosts = new LinkedHashMap<>();
 
     private Stack(Options options) {
         this.options = options;
+        this.callEventsLock = options.lockDuration();
+        this.callEventsMaxDeliveries = options.maxDeliveryCount();
         this.root = repositoryRoot();
         try {
             this.work = Files.createTempDirectory("reliability-");
@@ -107,6 +122,7 @@ public final class Stack implements AutoCloseable {
         secrets.put("Tables connection string", azurite.connectionString());
         startServiceBus();
         secrets.put("Service Bus connection string", serviceBus.connectionString());
+        if (options.upstreamProxy()) upstreamProxy = new UpstreamProxy(Ports.free(), presencePort);
         if (options.dispatch() || options.presence()) {
             startSignalRInternal();
             secrets.put("SignalR connection string", signalR.connectionString());
@@ -120,11 +136,14 @@ public final class Stack implements AutoCloseable {
 
     // ---------------------------------------------------------------- Service Bus
 
+    /** Queues as infra/modules/servicebus.bicep creates them (duplicate detection, expired → DLQ), shorter locks. */
     private void startServiceBus() {
-        Duration lock = options.lockDuration();
+        Duration lock = callEventsLock;
         serviceBus = ServiceBusEmulator.builder().host("127.0.0.1").port(sbPort).adminPort(0)
-                .queue(QueueOptions.of("call-events").withLockDuration(lock).withMaxDeliveryCount(options.maxDeliveryCount()),
-                        QueueOptions.of("call-outcomes").withLockDuration(lock))
+                .queue(QueueOptions.of("call-events").withLockDuration(lock).withMaxDeliveryCount(callEventsMaxDeliveries)
+                                .withDuplicateDetectionWindow(Duration.ofMinutes(10)).withDeadLetterOnExpiration(true),
+                        QueueOptions.of("call-outcomes").withLockDuration(options.lockDuration())
+                                .withDuplicateDetectionWindow(Duration.ofMinutes(10)).withDeadLetterOnExpiration(true))
                 .journal(work.resolve("sb-journal"))
                 .sharedAccessKey("RootManageSharedAccessKey", sbKey, AccessRight.MANAGE)
                 .build();
@@ -142,19 +161,37 @@ public final class Stack implements AutoCloseable {
         startServiceBus();
     }
 
+    /**
+     * Restarts the Service Bus emulator (same port and journal) with other call-events lock duration and
+     * MaxDeliveryCount, as an operator changing the queue's properties would; the apps reconnect by themselves.
+     */
+    public synchronized void reconfigureCallEvents(Duration lockDuration, int maxDeliveryCount) {
+        serviceBus.close();
+        callEventsLock = lockDuration;
+        callEventsMaxDeliveries = maxDeliveryCount;
+        startServiceBus();
+    }
+
     // ---------------------------------------------------------------- SignalR
 
     public synchronized void startSignalR() { startSignalRInternal(); }
 
     private void startSignalRInternal() {
+        int upstreamPort = upstreamProxy != null ? upstreamProxy.port() : presencePort;
         signalR = SignalREmulator.builder().host("127.0.0.1").port(signalRPort).accessKey(signalRKey)
-                .upstreamTemplate("http://127.0.0.1:" + presencePort + "/runtime/webhooks/signalr?code=" + extensionKey)
+                .upstreamTemplate("http://127.0.0.1:" + upstreamPort + "/runtime/webhooks/signalr?code=" + extensionKey)
                 .allowOrigin(ALLOWED_ORIGIN)
                 .build();
         signalR.start();
     }
 
     public SignalREmulator signalR() { return signalR; }
+
+    /** The fault-injecting proxy in front of presence's SignalR webhook ({@link Options#withUpstreamProxy()}). */
+    public UpstreamProxy upstreamProxy() {
+        if (upstreamProxy == null) throw new IllegalStateException("stack started without Options.withUpstreamProxy()");
+        return upstreamProxy;
+    }
 
     public synchronized void restartSignalR() {
         signalR.close();
@@ -329,6 +366,7 @@ public final class Stack implements AutoCloseable {
             hosts.clear();
         }
         if (signalR != null) signalR.close();
+        if (upstreamProxy != null) upstreamProxy.close();
         if (serviceBus != null) serviceBus.close();
         if (azurite != null) azurite.close();
         if (entra != null) entra.shutdown();

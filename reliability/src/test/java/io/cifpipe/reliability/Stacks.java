@@ -21,7 +21,7 @@ final class Stacks {
 
     static synchronized Stack full() {
         if (full == null) {
-            full = Stack.start(Stack.Options.all());
+            full = Stack.start(Stack.Options.all().withUpstreamProxy());
             Stack s = full;
             Runtime.getRuntime().addShutdownHook(new Thread(s::close, "full-stack-stop"));
         }

@@ -33,6 +33,9 @@ import java.util.stream.Collectors;
  * With {@code strict}, outcomes for notifications that were never accepted are violations too.
  */
 public final class InvariantChecker {
+    /** The violation of an accepted notification that never got a terminal outcome: the event was lost. */
+    public static final String NO_TERMINAL_OUTCOME = "no terminal outcome on call-outcomes";
+
     private InvariantChecker() {}
 
     public record Violation(String notificationId, String problem) {
@@ -52,6 +55,19 @@ public final class InvariantChecker {
         }
 
         public boolean ok() { return violations.isEmpty(); }
+
+        /** Accepted notifications with at least one violation. */
+        public Set<String> violating() {
+            return violations.stream().map(Violation::notificationId).collect(Collectors.toCollection(LinkedHashSet::new));
+        }
+
+        /** Accepted notifications that reached no terminal outcome at all (lost events). */
+        public List<String> lost() {
+            return violations.stream().filter(v -> v.problem().equals(NO_TERMINAL_OUTCOME)).map(Violation::notificationId).toList();
+        }
+
+        /** Accepted notifications with no violation: exactly one terminal outcome, agreeing with the ledger. */
+        public int passed() { return checked - violating().size(); }
 
         public String summary() {
             String head = "checked " + checked + " notification(s): " + byOutcome + ", " + duplicates + " duplicate message(s), "
@@ -110,7 +126,7 @@ public final class InvariantChecker {
                 }
             }
             if (terminal.isEmpty()) {
-                violations.add(new Violation(id, "no terminal outcome on call-outcomes"));
+                violations.add(new Violation(id, NO_TERMINAL_OUTCOME));
             } else if (terminal.size() > 1 || terminalMessages > 1) {
                 violations.add(new Violation(id, "more than one terminal outcome on call-outcomes: " + outcomes.stream()
                         .filter(o -> o.outcome().isTerminal()).map(o -> o.outcome() + "@" + o.at()).toList()));

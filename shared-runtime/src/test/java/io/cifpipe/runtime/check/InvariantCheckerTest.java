@@ -86,4 +86,16 @@ class InvariantCheckerTest {
                 .anySatisfy(p -> assertThat(p).contains("ledger says Rejected but call-outcomes says Accepted"))
                 .anySatisfy(p -> assertThat(p).contains("no Delivered outcome"));
     }
+
+    @Test
+    void reportNamesLostAndPassedNotifications() {
+        String fine = notification("c10", "a1", true, NotificationState.UNDELIVERABLE);
+        String lost = notification("c11", "a1", false, NotificationState.UNDELIVERABLE);
+        String open = notification("c12", "a1", true, NotificationState.DELIVERED);
+
+        var report = check(List.of(fine, lost, open));
+        assertThat(report.lost()).as("an open row has no terminal outcome either").containsExactly(lost, open);
+        assertThat(report.violating()).containsExactlyInAnyOrder(lost, open);
+        assertThat(report.passed()).isEqualTo(1);
+    }
 }

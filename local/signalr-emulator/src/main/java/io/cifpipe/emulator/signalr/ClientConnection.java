@@ -39,6 +39,8 @@ final class ClientConnection {
     private int pendingInvocations;
     private String closeError;
     private Future<Void> connected = Future.succeededFuture();
+    /** The connected event failed: the app never knew this connection, so no disconnected event either. */
+    private boolean connectedRefused;
 
     ClientConnection(ServerWebSocket ws, ConnectionInfo info, HubRegistry registry, Upstream upstream, Limits limits, long now) {
         this.ws = ws;
@@ -191,7 +193,37 @@ final class ClientConnection {
         connected = upstream.urlFor(info.hub(), Upstream.CONNECTIONS, "connected").isEmpty()
                 ? Future.succeededFuture()
                 : upstream.post(info, Upstream.CONNECTIONS, "connected", Buffer.buffer("{\"type\":10}"))
-                        .<Void>mapEmpty().recover(e -> Future.succeededFuture());
+                        .<Void>map(reply -> {
+                            if (refusesConnection(reply.status())) {
+                                dropUnannounced("status code " + reply.status());
+                            }
+                            return null;
+                        })
+                        .recover(e -> {
+                            dropUnannounced(e.getMessage());
+                            return Future.succeededFuture();
+                        });
+    }
+
+    /**
+     * A connected event the app could not take: it failed (5xx, or 403, the Functions host's answer when the
+     * connected function threw) or was unreachable after the retries. 404 (the app has no connected function) is
+     * fine. The app then does not know this connection (and cannot send to it), so it is closed with
+     * allowReconnect: the client reconnects and the new connection's connected event tells the app again. A
+     * connection kept open unannounced would be an online agent the app sees as offline.
+     */
+    static boolean refusesConnection(int status) {
+        return status >= 500 || status == 403;
+    }
+
+    private void dropUnannounced(String why) {
+        if (state != State.OPEN) {
+            return;
+        }
+        LOG.warn("connection {}: the upstream did not take its connected event ({}); closing it so the client reconnects",
+                info.connectionId(), why);
+        connectedRefused = true;
+        close("The app server could not register the connection; reconnect.", true);
     }
 
     private void failHandshake(String error) {
@@ -346,7 +378,8 @@ final class ClientConnection {
         }
         finished = true;
         registry.closed(this, previous == State.OPEN);
-        if (previous == State.OPEN && upstream.urlFor(info.hub(), Upstream.CONNECTIONS, "disconnected").isPresent()) {
+        if (previous == State.OPEN && !connectedRefused
+                && upstream.urlFor(info.hub(), Upstream.CONNECTIONS, "disconnected").isPresent()) {
             ObjectNode event = Json.object().put("type", 11);
             if (closeError != null) {
                 event.put("error", closeError);

@@ -118,14 +118,38 @@ class UpstreamTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
+        // only invocations are routed upstream here, so the connection itself needs no connected event
         try (SignalREmulator emulator = SignalREmulator.builder().port(0)
-                .upstreamTemplate("http://127.0.0.1:" + closedPort + "/runtime/webhooks/signalr")
+                .upstream(new UpstreamTemplate("http://127.0.0.1:" + closedPort + "/runtime/webhooks/signalr", "*", "messages", "*"))
                 .upstreamRetry(2, Duration.ofMillis(20)).build().start();
              RawClient c = RawClient.connected(vertx, emulator, "chat", "u1")) {
             assertThat(invoke(c, "1", "decide").get("error").asText()).isEqualTo("Invocation failed, upstream unreachable");
             assertThat(invoke(c, "2", "decide").get("error").asText()).isEqualTo("Invocation failed, upstream unreachable");
             assertThat(new Rest(emulator).call("HEAD", "/api/hubs/chat/connections/" + c.connectionId, null).statusCode()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void aConnectionWhoseConnectedEventCouldNotBeDeliveredIsClosedForAReconnect() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        try (SignalREmulator emulator = SignalREmulator.builder().port(0)
+                .upstreamTemplate("http://127.0.0.1:" + closedPort + "/runtime/webhooks/signalr")
+                .upstreamRetry(2, Duration.ofMillis(20)).build().start();
+             RawClient c = RawClient.connected(vertx, emulator, "chat", "u1")) {
+            JsonNode close = c.nextNonPing();
+            assertThat(close.get("type").asInt()).isEqualTo(7);
+            assertThat(close.path("allowReconnect").asBoolean()).isTrue();
+            assertThat(close.path("error").asText()).contains("reconnect");
+        }
+    }
+
+    @Test
+    void connectedAnswersThatLeaveTheAppUnawareCloseTheConnection() {
+        assertThat(List.of(500, 502, 503, 403)).allMatch(ClientConnection::refusesConnection);
+        assertThat(List.of(200, 204, 404, 401)).noneMatch(ClientConnection::refusesConnection);
     }
 
     @Test

@@ -1,0 +1,75 @@
+package io.cifpipe.reliability;
+
+import com.azure.data.tables.TableClientBuilder;
+import io.cifpipe.model.Setting;
+import io.cifpipe.model.notification.NotificationId;
+import io.cifpipe.model.outcome.OutcomeType;
+import io.cifpipe.runtime.check.InvariantChecker;
+import io.cifpipe.runtime.check.OutcomeCollector;
+import io.cifpipe.runtime.tables.NotificationLedger;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One fault run's bookkeeping for shared-runtime's {@link InvariantChecker}: the offers the pipeline accepted (202
+ * or a direct enqueue), every outcome on {@code call-outcomes} while the run lasts ({@link OutcomeCollector}, which
+ * survives broker restarts) and the stack's ledger. The check is the pipeline's whole promise: each accepted offer
+ * has exactly one terminal outcome on the queue, the ledger row is terminal, published and agrees with it, and
+ * {@code Delivered} was published if and only if the row was delivered.
+ */
+public final class RunChecker implements AutoCloseable {
+    /** A second, conflicting outcome would arrive right after the first: wait this long for it before checking. */
+    static final Duration LINGER = Duration.ofMillis(1500);
+
+    private final Set<String> accepted = ConcurrentHashMap.newKeySet();
+    private final OutcomeCollector outcomes;
+    private final NotificationLedger ledger;
+
+    public RunChecker(Stack stack) {
+        this.outcomes = new OutcomeCollector(() -> stack.serviceBus().connectionString(),
+                Setting.CALL_OUTCOMES_QUEUE.defaultValue().orElseThrow());
+        this.ledger = new NotificationLedger(new TableClientBuilder().connectionString(stack.tablesConnectionString())
+                .tableName(Setting.NOTIFICATIONS_TABLE.defaultValue().orElseThrow()).buildClient(), Clock.systemUTC());
+    }
+
+    /** An offer the pipeline accepted: it must reach one terminal outcome. */
+    public void accepted(String callId, String agentId) {
+        accepted.add(NotificationId.of(callId, agentId));
+    }
+
+    public int acceptedCount() { return accepted.size(); }
+
+    /** Outcomes received so far. */
+    public List<io.cifpipe.model.outcome.Outcome> observed() { return outcomes.outcomes(); }
+
+    /** Waits until every accepted offer has a terminal outcome (or the timeout), then checks the invariant. */
+    public InvariantChecker.Report awaitSettled(Duration timeout) {
+        outcomes.awaitTerminal(Set.copyOf(accepted), timeout, LINGER);
+        return check();
+    }
+
+    public InvariantChecker.Report check() {
+        InvariantChecker.Report report = InvariantChecker.check(List.copyOf(accepted), ledger, outcomes.outcomes(), false);
+        if (outcomes.undecodable() > 0) {
+            throw new IllegalStateException(outcomes.undecodable() + " message(s) on call-outcomes are not outcomes");
+        }
+        return report;
+    }
+
+    /** Terminal outcome counts by wire name ("Accepted", "Undeliverable", ...). */
+    public static Map<String, Integer> byOutcome(InvariantChecker.Report report) {
+        Map<String, Integer> m = new TreeMap<>();
+        report.byOutcome().forEach((OutcomeType t, Integer n) -> m.put(t.wireName(), n));
+        return m;
+    }
+
+    @Override
+    public void close() {
+        outcomes.close();
+    }
+}

@@ -1,0 +1,136 @@
+package io.cifpipe.runtime.check;
+
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
+import com.azure.messaging.servicebus.ServiceBusReceiverClient;
+import io.cifpipe.model.outcome.Outcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains {@code call-outcomes} in the background while a run is going on (the live counterpart of
+ * {@link OutcomeDrain}), for the {@link InvariantChecker}: every message is decoded, kept and completed. It
+ * rebuilds its receiver whenever the broker goes away (a restarted Service Bus emulator, a network cut), reading the
+ * connection string again each time. Messages that are not valid outcomes are counted, not kept: an outcome queue
+ * must hold only outcomes, so {@link #undecodable()} must stay 0.
+ */
+public final class OutcomeCollector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomeCollector.class);
+
+    private final Supplier<String> connectionString;
+    private final String queue;
+    private final List<Outcome> outcomes = new ArrayList<>();
+    private final Set<String> terminal = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger undecodable = new AtomicInteger();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread drainer;
+
+    /** @param connectionString read on every (re)connect, so a restarted broker is found again */
+    public OutcomeCollector(Supplier<String> connectionString, String queue) {
+        this.connectionString = connectionString;
+        this.queue = queue;
+        drainer = new Thread(this::drain, "outcome-collector-" + queue);
+        drainer.setDaemon(true);
+        drainer.start();
+    }
+
+    private void drain() {
+        while (running.get()) {
+            ServiceBusReceiverClient receiver = null;
+            try {
+                receiver = new ServiceBusClientBuilder().connectionString(connectionString.get()).receiver()
+                        .queueName(queue).disableAutoComplete().buildClient();
+                while (running.get()) {
+                    for (ServiceBusReceivedMessage m : receiver.receiveMessages(50, Duration.ofSeconds(1))) {
+                        record(m);
+                        receiver.complete(m);
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (running.get()) {
+                    LOG.info("outcome receiver failed ({}); reconnecting", e.getClass().getSimpleName());
+                    sleep(500);
+                }
+            } finally {
+                if (receiver != null) {
+                    try {
+                        receiver.close();
+                    } catch (RuntimeException ignored) {
+                        // the broker is gone; nothing to close politely
+                    }
+                }
+            }
+        }
+    }
+
+    private void record(ServiceBusReceivedMessage m) {
+        Outcome o;
+        try {
+            o = Outcome.fromJson(m.getBody().toBytes());
+        } catch (RuntimeException e) {
+            undecodable.incrementAndGet();
+            LOG.warn("message {} on {} is not an outcome: {}", m.getMessageId(), queue, e.getMessage());
+            return;
+        }
+        synchronized (outcomes) {
+            outcomes.add(o);
+        }
+        if (o.outcome().isTerminal()) {
+            terminal.add(o.notificationId());
+        }
+    }
+
+    /** Every outcome received so far (redeliveries included, as {@link InvariantChecker#check} expects). */
+    public List<Outcome> outcomes() {
+        synchronized (outcomes) {
+            return List.copyOf(outcomes);
+        }
+    }
+
+    public int undecodable() { return undecodable.get(); }
+
+    /** How many of {@code notificationIds} have had a terminal outcome so far. */
+    public long settled(Collection<String> notificationIds) {
+        return notificationIds.stream().filter(terminal::contains).count();
+    }
+
+    /**
+     * Waits until each of {@code notificationIds} has a terminal outcome or {@code timeout} passed, then
+     * {@code linger} more (a second, wrong outcome would come right after the first: give it the chance to show).
+     */
+    public boolean awaitTerminal(Collection<String> notificationIds, Duration timeout, Duration linger) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (settled(notificationIds) < notificationIds.size() && System.nanoTime() < deadline) {
+            sleep(200);
+        }
+        sleep(linger.toMillis());
+        return settled(notificationIds) == notificationIds.size();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        try {
+            drainer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
