@@ -399,7 +399,12 @@ public final class ScaleScenario {
 
   private void reconnectStorm(ScenarioResult r, Stack stack, ChildServer child, Map<String, String> env, int port,
                               HubClients c, Registry registry, int ok) throws Exception {
-    c.reconnectAutomatically(true);
+    // The agent panel's policy (client/src/core/backoff.js): attempt n waits a random time in [c/2, c],
+    // c = min(30 s, 1 s * 2^n), so the storm is spread like real browsers' (no instant-retry herd on presence).
+    c.reconnectDelays(attempt -> {
+      long ceiling = Math.min(30_000L, 1_000L << Math.min(attempt, 5));
+      return ceiling / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    }).reconnectAutomatically(true);
     Latency reconnectNegotiate = new Latency("reconnect storm: presence negotiate");
     negotiateLatency.set(reconnectNegotiate);
     long negotiationsBefore = negotiations.get();
@@ -465,8 +470,9 @@ public final class ScaleScenario {
       Registry.State later = registry.read(downAt);
       r.figure("registry: stale rows " + options.idle().toSeconds() + " s later", later.rows() - later.rowsSince(), "rows");
       r.figure("registry: total rows " + options.idle().toSeconds() + " s later", later.rows(), "rows");
-      r.note("Reconnect: the bench clients retry 150-350 ms after each failure and negotiate through presence again"
-          + " each time (the browser client backs off 0, 2, 10, 30 s). "
+      r.note("Reconnect: each client re-negotiates through presence on every attempt, with the agent panel's back-off"
+          + " (attempt n after a random [c/2, c], c = min(30 s, 1 s x 2^n)), so the figures include that policy's"
+          + " waits (0.5-1 s before the first attempt). "
           + (child != null ? "The emulator JVM was SIGKILLed: no 'disconnected' upstream events, so the old rows stay"
               + " until presence's stale sweep (StaleConnectionMinutes, default 10 min, on ConnectionSweepSchedule,"
               + " default every 5 min) removes them; dispatch also prunes a row when a send answers gone."

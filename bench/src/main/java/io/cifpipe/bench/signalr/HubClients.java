@@ -85,6 +85,8 @@ public final class HubClients implements AutoCloseable {
   private final Map<String, io.vertx.core.Promise<JsonNode>> pendingInvocations = new ConcurrentHashMap<>();
   private final AtomicLong invocationIds = new AtomicLong();
   private volatile boolean reconnect;
+  /** Delay before reconnect attempt n (0-based) of one client; default 150-350 ms whatever n. */
+  private volatile java.util.function.IntToLongFunction reconnectDelay = n -> 150 + ThreadLocalRandom.current().nextInt(200);
   private volatile boolean closing;
 
   public HubClients(Target target, InvocationHandler handler, int eventLoops) {
@@ -182,7 +184,7 @@ public final class HubClients implements AutoCloseable {
       byUser.remove(userId, socket);
       done.tryFail("closed during handshake");
       if (reconnect && !closing) {
-        scheduleReconnect(userId);
+        scheduleReconnect(userId, 0);
       }
     });
     socket.exceptionHandler(e -> { });
@@ -190,14 +192,20 @@ public final class HubClients implements AutoCloseable {
     return done.future();
   }
 
-  private void scheduleReconnect(String userId) {
-    vertx.setTimer(150 + ThreadLocalRandom.current().nextInt(200), id -> {
+  /** Replaces the reconnect delays, e.g. the agent panel's capped exponential back-off with jitter. */
+  public HubClients reconnectDelays(java.util.function.IntToLongFunction delayForAttempt) {
+    this.reconnectDelay = delayForAttempt;
+    return this;
+  }
+
+  private void scheduleReconnect(String userId, int attempt) {
+    vertx.setTimer(Math.max(1, reconnectDelay.applyAsLong(attempt)), id -> {
       if (closing) {
         return;
       }
       connect(userId).onSuccess(v -> reconnects.incrementAndGet()).onFailure(e -> {
         if (reconnect && !closing) {
-          scheduleReconnect(userId);
+          scheduleReconnect(userId, attempt + 1);
         }
       });
     });
