@@ -152,6 +152,8 @@ public final class Stack implements AutoCloseable {
 
     public ServiceBusEmulator serviceBus() { return serviceBus; }
 
+    public Options options() { return options; }
+
     public synchronized void stopServiceBus() {
         serviceBus.close();
     }

@@ -80,10 +80,15 @@ class FaultsTest {
 
     @Test
     @Order(7)
-    void deadLetteredOffersReplayedByOpsReachOneOutcome() throws Exception {
-        Faults.Run run = faults.deadLetterReplay(5);
-        check("fault: dead-lettered offers replayed (ops library)", run);
-        assertThat(run.outcomes()).isEqualTo(Map.of("Undeliverable", 5));
+    void offersDeadLetteredByRetriesDuringAnOutageAreReplayedToOneOutcomeEach() throws Exception {
+        String agent = "eeeeeeee-0000-4000-8000-00000000000e";
+        Stack stack = Stacks.full();
+        String token = new Tokens(stack.entra().orElseThrow(), Stack.API_CLIENT_ID).agent(agent);
+        stack.addSecret("agent token E", token);
+        Faults.Run run = faults.deadLetterByRetries(token, agent, 4, 3, 3);
+        check("fault: outage fills the DLQ (MaxDeliveryCount), ops replay", run);
+        // past their ring window: never shown to anyone, so Undeliverable; still ringing: popped and accepted
+        assertThat(run.outcomes()).isEqualTo(Map.of("Undeliverable", 4, "Accepted", 3));
     }
 
     @Test
