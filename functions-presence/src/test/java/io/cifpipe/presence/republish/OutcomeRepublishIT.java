@@ -16,8 +16,9 @@ import io.cifpipe.runtime.RuntimeClients;
 import io.cifpipe.runtime.servicebus.MessageIds;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
 import io.cifpipe.runtime.servicebus.QueueSender;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,22 +46,27 @@ class OutcomeRepublishIT {
     static final String AGENT = "agent-oid-it";
     static final String OUTCOMES = "call-outcomes";
 
+    /** One emulator and one app's clients for the class (a test that stops the emulator restarts it on the same port). */
+    static ServiceBusEmulator sb;
+    static int port;
+    static RuntimeClients clients;
     final Fixture f = new Fixture();
-    ServiceBusEmulator sb;
-    int port;
-    RuntimeClients clients;
 
-    @BeforeEach
-    void start() {
+    @BeforeAll
+    static void start() {
         sb = emulator(0);
         port = sb.port();
         clients = new RuntimeClients(Map.of("ServiceBusConnection", sb.connectionString())::get, Clock.systemUTC());
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stop() {
         clients.close();
         sb.close();
+    }
+
+    @AfterEach
+    void closeFixture() {
         f.close();
     }
 
@@ -75,27 +81,29 @@ class OutcomeRepublishIT {
                 f.ledger, publisher, clock, OutcomeRepublisher.Limits.DEFAULT);
     }
 
-    /** Every message on call-outcomes (completed), until the queue stays empty for two seconds. */
-    List<ServiceBusReceivedMessage> drain() {
+    /**
+     * The messages on call-outcomes for {@code n} (all others completed and ignored): receives until {@code expected}
+     * arrived (at most 30 s; a cold receiver link takes a moment), then two more seconds so a duplicate would show.
+     */
+    List<ServiceBusReceivedMessage> received(NotificationRecord n, int expected) {
         List<ServiceBusReceivedMessage> got = new ArrayList<>();
         try (ServiceBusReceiverClient r = new ServiceBusClientBuilder().connectionString(sb.connectionString()).receiver()
                 .queueName(OUTCOMES).receiveMode(ServiceBusReceiveMode.PEEK_LOCK).buildClient()) {
-            Instant deadline = Instant.now().plusSeconds(20);
-            while (Instant.now().isBefore(deadline)) {
-                int n = 0;
-                for (ServiceBusReceivedMessage m : r.receiveMessages(50, Duration.ofSeconds(2))) {
-                    got.add(m);
-                    r.complete(m);
-                    n++;
-                }
-                if (n == 0) break;
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (got.size() < expected && Instant.now().isBefore(deadline)) {
+                receiveInto(r, n, got, Duration.ofSeconds(2));
             }
+            receiveInto(r, n, got, Duration.ofSeconds(2));
         }
         return got;
     }
 
-    static List<ServiceBusReceivedMessage> of(List<ServiceBusReceivedMessage> messages, NotificationRecord n) {
-        return messages.stream().filter(m -> n.notificationId().equals(m.getApplicationProperties().get("notificationId"))).toList();
+    private static void receiveInto(ServiceBusReceiverClient r, NotificationRecord n, List<ServiceBusReceivedMessage> got,
+                                    Duration wait) {
+        for (ServiceBusReceivedMessage m : r.receiveMessages(50, wait)) {
+            r.complete(m);
+            if (n.notificationId().equals(m.getApplicationProperties().get("notificationId"))) got.add(m);
+        }
     }
 
     static String messageId(NotificationRecord n, OutcomeType t) {
@@ -137,7 +145,7 @@ class OutcomeRepublishIT {
         assertThat(republisher.run().republished()).isZero();
         assertThat(decisions.decide(decide(AGENT, "tab-a", n.notificationId(), "accept")).outcome()).isEqualTo(OutcomeType.ACCEPTED);
 
-        List<ServiceBusReceivedMessage> forN = of(drain(), n);
+        List<ServiceBusReceivedMessage> forN = received(n, 2);
         assertThat(forN).extracting(ServiceBusReceivedMessage::getMessageId)
                 .containsExactly(messageId(n, OutcomeType.DELIVERED), messageId(n, OutcomeType.ACCEPTED));
         assertThat(forN).extracting(m -> Outcome.fromJson(m.getBody().toBytes()).outcome())
@@ -166,7 +174,7 @@ class OutcomeRepublishIT {
                 .isEqualTo(1);
         decisions.decide(decide(AGENT, "tab-a", n.notificationId(), "reject")); // a late retry: row already marked
 
-        List<ServiceBusReceivedMessage> forN = of(drain(), n);
+        List<ServiceBusReceivedMessage> forN = received(n, 1);
         assertThat(forN).singleElement().satisfies(m -> {
             assertThat(m.getMessageId()).isEqualTo(messageId(n, OutcomeType.REJECTED));
             assertThat(Outcome.fromJson(m.getBody().toBytes()).outcome()).isEqualTo(OutcomeType.REJECTED);
