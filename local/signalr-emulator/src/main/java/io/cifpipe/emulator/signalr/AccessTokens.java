@@ -36,12 +36,21 @@ public final class AccessTokens {
 
     private static final Set<JWSAlgorithm> ACCEPTED_ALGORITHMS = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512);
 
+    /** Default bound of the verified-token cache (a connect storm of a few thousand agents fits). */
+    static final int DEFAULT_CACHE_SIZE = 4096;
+
     private final byte[] key;
     private final MACVerifier verifier;
     private final Duration clockSkew;
     private final Clock clock;
+    private final VerifiedTokenCache verified;
 
     public AccessTokens(String accessKey, Duration clockSkew, Clock clock) {
+        this(accessKey, clockSkew, clock, DEFAULT_CACHE_SIZE);
+    }
+
+    /** {@code cacheSize} bounds the verified-token cache; 0 turns it off. */
+    public AccessTokens(String accessKey, Duration clockSkew, Clock clock, int cacheSize) {
         this.key = requireUsableKey(accessKey);
         try {
             this.verifier = new MACVerifier(key);
@@ -50,6 +59,7 @@ public final class AccessTokens {
         }
         this.clockSkew = clockSkew;
         this.clock = clock;
+        this.verified = new VerifiedTokenCache(cacheSize);
     }
 
     public AccessTokens(String accessKey) {
@@ -105,7 +115,7 @@ public final class AccessTokens {
             URI uri = parse(aud);
             if (uri != null && "/client".equals(normalisePath(uri.getRawPath()))
                     && hub.equalsIgnoreCase(queryParam(uri.getRawQuery(), "hub"))) {
-                return claims;
+                return remember(token, claims);
             }
         }
         throw new InvalidTokenException("audience " + audiences(claims) + " does not match the client URL of hub '" + hub + "'");
@@ -128,7 +138,7 @@ public final class AccessTokens {
             boolean prefix = request.equals(audPath) || request.startsWith(audPath + "/");
             if (prefix && audPath.split("/").length > hubSegmentIndex
                     && audPath.split("/")[hubSegmentIndex].equals(requestSegments[hubSegmentIndex])) {
-                return claims;
+                return remember(token, claims);
             }
         }
         throw new InvalidTokenException("audience " + audiences(claims) + " does not match the request URL");
@@ -145,10 +155,40 @@ public final class AccessTokens {
         return null;
     }
 
+    /**
+     * Parses and checks signature, expiry, not-before and audience presence. A token that passed every check of a
+     * request (audience included) is remembered until its {@code exp} (never later), so the same server token on every
+     * REST call, or a client token on negotiate and then connect, is parsed and HMAC-checked once: that was the
+     * emulator's largest own CPU cost (JFR). Audiences are still checked on every call. After {@code exp} the token
+     * goes through the full check again, which refuses it once the clock skew is used up.
+     */
     private JWTClaimsSet verify(String token) throws InvalidTokenException {
         if (token == null || token.isBlank()) {
             throw new InvalidTokenException("missing access token");
         }
+        Instant now = clock.instant();
+        JWTClaimsSet cached = verified.get(token, now);
+        if (cached != null) {
+            return cached;
+        }
+        return verifyUncached(token, now);
+    }
+
+    /** Called once a token passed every check for a request (the audience included): later calls skip the HMAC. */
+    private JWTClaimsSet remember(String token, JWTClaimsSet claims) {
+        Instant exp = claims.getExpirationTime().toInstant();
+        if (clock.instant().isBefore(exp)) {
+            verified.put(token, claims, exp);
+        }
+        return claims;
+    }
+
+    /** Number of verified tokens currently remembered (tests). */
+    int cachedTokenCount() {
+        return verified.size();
+    }
+
+    private JWTClaimsSet verifyUncached(String token, Instant now) throws InvalidTokenException {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -167,7 +207,6 @@ public final class AccessTokens {
         } catch (JOSEException e) {
             throw new InvalidTokenException("invalid token signature");
         }
-        Instant now = clock.instant();
         if (claims.getExpirationTime() == null) {
             throw new InvalidTokenException("token has no exp claim");
         }
