@@ -2,6 +2,7 @@ package io.cifpipe.emulator.servicebus;
 
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
+import io.vertx.proton.impl.FlushCoalescer;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Comparator;
@@ -32,12 +33,14 @@ final class Broker {
   private final PriorityQueue<Timed> activations = new PriorityQueue<>(Comparator.comparingLong(Timed::atMillis));
   private final PriorityQueue<Timed> expiries = new PriorityQueue<>(Comparator.comparingLong(Timed::atMillis));
   private final boolean anonymousAccess;
+  private final FlushCoalescer flusher;
   private long timerId = -1;
   private long ticks;
 
   Broker(Vertx vertx, Clock clock, Journal journal, Collection<QueueOptions> queueOptions,
       Collection<SharedAccessKey> keys, boolean anonymousAccess) {
     this.vertx = vertx;
+    this.flusher = new FlushCoalescer(vertx);
     this.anonymousAccess = anonymousAccess;
     this.clock = clock;
     this.journal = journal;
@@ -93,6 +96,11 @@ final class Broker {
   /** Benchmark mode: links and management calls need no CBS token. */
   boolean anonymousAccess() {
     return anonymousAccess;
+  }
+
+  /** Sends and settlements that flush each connection once per event-loop turn. */
+  FlushCoalescer flusher() {
+    return flusher;
   }
 
   Journal journal() {
@@ -168,7 +176,7 @@ final class Broker {
     for (QueueEntity entity : entitiesByPath.values()) {
       for (StoredMessage m : entity.allMessages().values()) {
         live.add(new Journal.Recovered(entity.path, m.sequenceNumber, m.enqueuedAtMillis, m.deliveryCount, m.deferred,
-            m.scheduledAtMillis, m.ttlMillis, m.deadLetterSource, AmqpCodec.encode(m.message)));
+            m.scheduledAtMillis, m.ttlMillis, m.deadLetterSource, m.encoded()));
       }
     }
     return live;

@@ -37,7 +37,12 @@ final class ClientConnection {
   static final String CBS_ADDRESS = "$cbs";
   static final String MANAGEMENT_SUFFIX = "/$management";
   static final Symbol SESSION_FILTER = Symbol.valueOf("com.microsoft:session-filter");
-  private static final int SENDER_CREDIT = 500;
+  /**
+   * Credit granted to client senders, topped up when half is used (Artemis grants 1000 and tops up below 300). A
+   * client with more messages ready than credit keeps them in proton-j's transport work list and rescans that list
+   * on every flush, which cost a plain AMQP client a third of its CPU with 500 messages in flight and credit 500.
+   */
+  private static final int SENDER_CREDIT = 1000;
 
   /** A put-token result: the audience path it was granted for. */
   private record Claim(String audiencePath, Set<AccessRight> rights, Instant expiresAt) {}
@@ -193,7 +198,7 @@ final class ClientConnection {
   // ---------------------------------------------------------------- links where the client sends
 
   private void onClientSenderAttach(ProtonReceiver created) {
-    RawMessageReceiver link = new RawMessageReceiver(created);
+    RawMessageReceiver link = new RawMessageReceiver(created, broker.flusher());
     String target = link.getRemoteTarget() == null ? null : link.getRemoteTarget().getAddress();
     if (target == null) {
       refuse(link, AmqpError.INVALID_FIELD, "A send link needs a target address.");
@@ -289,7 +294,10 @@ final class ClientConnection {
         return;
       }
     }
-    long total = messages.stream().mapToLong(AmqpCodec.Encoded::size).sum();
+    long total = 0;
+    for (AmqpCodec.Encoded m : messages) {
+      total += m.size();
+    }
     if (!entity.hasRoomFor(total)) {
       reject(delivery, new ErrorCondition(AmqpError.RESOURCE_LIMIT_EXCEEDED,
           "The maximum entity size has been reached for '" + entity.path + "'."));
@@ -305,7 +313,7 @@ final class ClientConnection {
     long now = broker.now();
     for (AmqpCodec.Encoded m : messages) {
       try {
-        entity.accept(m.message(), m.size(), now, onStored);
+        entity.accept(m.message(), m.bare(), m.size(), now, onStored);
       } catch (QueueEntity.QuotaExceededException e) {
         reject(delivery, new ErrorCondition(AmqpError.RESOURCE_LIMIT_EXCEEDED, e.getMessage()));
         return;

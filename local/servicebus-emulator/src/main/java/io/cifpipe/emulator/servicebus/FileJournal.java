@@ -84,7 +84,7 @@ final class FileJournal implements Journal {
 
   @Override
   public void upsert(String entity, StoredMessage m, Runnable onStored) {
-    byte[] encoded = AmqpCodec.encode(m.message);
+    byte[] encoded = m.encoded();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length + 128);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(UPSERT);

@@ -84,6 +84,12 @@ final class QueueEntity {
    * runs once the message is durable (immediately for duplicates and in in-memory mode).
    */
   StoredMessage accept(Message message, int size, long now, Runnable onStored) throws QuotaExceededException {
+    return accept(message, null, size, now, onStored);
+  }
+
+  /** As {@link #accept(Message, int, long, Runnable)}, with the sender's encoded bare message when known. */
+  StoredMessage accept(Message message, byte[] bare, int size, long now, Runnable onStored)
+      throws QuotaExceededException {
     message.setDeliveryAnnotations(null);
     message.setFooter(null);
     String messageId = message.getMessageId() == null ? null : message.getMessageId().toString();
@@ -102,6 +108,7 @@ final class QueueEntity {
       recentMessageIds.put(messageId, now + options.duplicateDetectionWindow().toMillis());
     }
     StoredMessage stored = new StoredMessage(++lastSequenceNumber, now, size, messageId, message);
+    stored.bare(bare);
     stored.ttlMillis = effectiveTtl(message);
     Object scheduled = annotation(message, AmqpCodec.SCHEDULED_ENQUEUE_TIME);
     if (scheduled instanceof Date at && at.getTime() > now) {
@@ -230,21 +237,21 @@ final class QueueEntity {
 
   private void deliver(Consumer consumer, StoredMessage m, long now) {
     if (consumer.receiveAndDelete) {
-      Message wire = toWire(m, false);
+      byte[] wire = wireBytes(m, false);
       removeStored(m);
-      consumer.link.send(AmqpCodec.lockTokenToTag(UUID.randomUUID()), wire);
+      broker.flusher().send(consumer.link, AmqpCodec.lockTokenToTag(AmqpCodec.newLockToken()), wire, null);
       return;
     }
     UUID token = lock(m, now);
     m.lockedBy = consumer;
     consumer.locked.add(m);
-    Message wire = toWire(m, true);
-    m.linkDelivery = consumer.link.send(AmqpCodec.lockTokenToTag(token), wire,
+    byte[] wire = wireBytes(m, true);
+    m.linkDelivery = broker.flusher().send(consumer.link, AmqpCodec.lockTokenToTag(token), wire,
         delivery -> onClientDisposition(consumer, m, token, delivery));
   }
 
   private UUID lock(StoredMessage m, long now) {
-    UUID token = UUID.randomUUID();
+    UUID token = AmqpCodec.newLockToken();
     available.remove(m.sequenceNumber);
     m.lockToken = token;
     m.lockedUntilMillis = now + options.lockDuration().toMillis();
@@ -443,6 +450,7 @@ final class QueueEntity {
     }
     props.putAll(changes);
     m.message.setApplicationProperties(new ApplicationProperties(props));
+    m.bareChanged();
   }
 
   private static Map<String, Object> stringKeys(Map<?, ?> map) {
@@ -578,6 +586,21 @@ final class QueueEntity {
 
   /** The message as the SDK expects it: header with delivery-count, Service Bus system annotations. */
   Message toWire(StoredMessage m, boolean withLock) {
+    Message out = wirePrefix(m, withLock);
+    Message source = m.message;
+    out.setProperties(source.getProperties());
+    out.setApplicationProperties(source.getApplicationProperties());
+    out.setBody(source.getBody());
+    return out;
+  }
+
+  /** {@link #toWire} encoded, reusing the sender's encoded bare message. */
+  byte[] wireBytes(StoredMessage m, boolean withLock) {
+    return AmqpCodec.encodeWithBare(wirePrefix(m, withLock), m.bare());
+  }
+
+  /** The header and message annotations of the wire form. */
+  private Message wirePrefix(StoredMessage m, boolean withLock) {
     Message source = m.message;
     Message out = Proton.message();
     Header header = new Header();
@@ -607,9 +630,6 @@ final class QueueEntity {
     }
     annotations.put(AmqpCodec.MESSAGE_STATE, m.isScheduled() ? 2 : m.deferred ? 1 : 0);
     out.setMessageAnnotations(new MessageAnnotations(annotations));
-    out.setProperties(source.getProperties());
-    out.setApplicationProperties(source.getApplicationProperties());
-    out.setBody(source.getBody());
     return out;
   }
 

@@ -23,6 +23,9 @@ final class StoredMessage {
   long scheduledAtMillis;
   String deadLetterSource;
 
+  /** Encoded bare message (properties, application properties, body) as sent; null until needed after a change. */
+  private byte[] bare;
+
   UUID lockToken;
   long lockedUntilMillis;
   Consumer lockedBy;
@@ -34,6 +37,32 @@ final class StoredMessage {
     this.sizeBytes = sizeBytes;
     this.messageId = messageId;
     this.message = message;
+  }
+
+  /** The encoded bare message: the sender's bytes, or an encoding of {@link #message} after a change. */
+  byte[] bare() {
+    if (bare == null) {
+      bare = AmqpCodec.encodeBare(message);
+    }
+    return bare;
+  }
+
+  /** Sets the sender's encoded bare message (null: encode from {@link #message} when needed). */
+  void bare(byte[] encoded) {
+    this.bare = encoded;
+  }
+
+  /** Call after changing {@link #message}'s bare sections (e.g. application properties). */
+  void bareChanged() {
+    this.bare = null;
+  }
+
+  /** The stored message (header, message annotations, bare message), encoded; for the journal. */
+  byte[] encoded() {
+    Message prefix = org.apache.qpid.proton.Proton.message();
+    prefix.setHeader(message.getHeader());
+    prefix.setMessageAnnotations(message.getMessageAnnotations());
+    return AmqpCodec.encodeWithBare(prefix, bare());
   }
 
   boolean isLocked() {

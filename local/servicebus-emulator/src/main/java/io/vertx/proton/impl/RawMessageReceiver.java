@@ -38,8 +38,11 @@ public final class RawMessageReceiver extends ProtonReceiverImpl {
   private long maxBytes = Long.MAX_VALUE;
   private boolean discarding;
 
-  public RawMessageReceiver(ProtonReceiver created) {
+  private final FlushCoalescer flusher;
+
+  public RawMessageReceiver(ProtonReceiver created, FlushCoalescer flusher) {
     super((Receiver) ((ProtonLinkImpl<?>) created).link);
+    this.flusher = flusher;
     setPrefetch(0);
     setAutoAccept(false);
   }
@@ -103,7 +106,7 @@ public final class RawMessageReceiver extends ProtonReceiverImpl {
       delivery.settle();
       return;
     }
-    ProtonDeliveryImpl protonDelivery = new ProtonDeliveryImpl(delivery);
+    ProtonDeliveryImpl protonDelivery = flusher.wrap(delivery);
     rawHandler.handle(protonDelivery, delivery.getMessageFormat(), payload);
   }
 }
