@@ -102,5 +102,44 @@ public final class Tokens {
         }
     }
 
+    /**
+     * A correctly signed token of this issuer and audience whose {@code exp}, {@code nbf} and {@code iat} are the
+     * given offsets from now (seconds; negative = in the past): the clock-skew cases. Carries the agent scope and
+     * the Calls.Send role, so it is good for negotiate and for ingress alike.
+     */
+    public String skewed(String oid, long expFromNow, long nbfFromNow, long iatFromNow) {
+        java.time.Instant now = java.time.Instant.now();
+        Map<String, Object> claims = new java.util.LinkedHashMap<>();
+        claims.put("iss", idp.issuerUrl(Stack.ISSUER_ID).toString().replaceAll("/$", ""));
+        claims.put("aud", audience);
+        claims.put("sub", oid);
+        claims.put("oid", oid);
+        claims.put("scp", "user_impersonation");
+        claims.put("roles", List.of("Calls.Send"));
+        claims.put("exp", Date.from(now.plusSeconds(expFromNow)));
+        claims.put("nbf", Date.from(now.plusSeconds(nbfFromNow)));
+        claims.put("iat", Date.from(now.plusSeconds(iatFromNow)));
+        return idp.getConfig().getTokenProvider().jwt(claims, java.time.Duration.ofHours(1), Stack.ISSUER_ID).serialize();
+    }
+
+    /**
+     * A SignalR client access token signed with the service's AccessKey (what presence's negotiate mints) for
+     * {@code <endpoint>/client/?hub=<hub>}, with exp and nbf at the given offsets from now.
+     */
+    public static String signalRClientToken(String accessKey, String endpoint, String hub, String userId, long expFromNow,
+                                            long nbfFromNow) {
+        java.time.Instant now = java.time.Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().audience(endpoint.replaceAll("/$", "") + "/client/?hub=" + hub)
+                .claim("nameid", userId).issueTime(Date.from(now.plusSeconds(nbfFromNow)))
+                .notBeforeTime(Date.from(now.plusSeconds(nbfFromNow))).expirationTime(Date.from(now.plusSeconds(expFromNow))).build();
+        try {
+            SignedJWT t = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(com.nimbusds.jose.JOSEObjectType.JWT).build(), claims);
+            t.sign(new MACSigner(accessKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return t.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static Date inSeconds(long s) { return new Date(System.currentTimeMillis() + s * 1000); }
 }

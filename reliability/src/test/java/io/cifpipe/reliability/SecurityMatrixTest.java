@@ -234,4 +234,71 @@ class SecurityMatrixTest {
             a.stop().blockingAwait(5, TimeUnit.SECONDS);
         }
     }
+
+    // ------------------------------------------------------------------ token clock skew
+
+    static final String SKEW = "security: token clock skew (both sides of the tolerance)";
+    /** JwtValidator's default tolerance for exp/nbf (shared-runtime; presence and ingress use the default). */
+    static final long ENTRA_SKEW = 60;
+    /** The SignalR emulator's tolerance for its access tokens (AccessTokens' default). */
+    static final long SIGNALR_SKEW = 30;
+    /** How far inside/outside the tolerance the cases are: far more than a request takes, far less than the tolerance. */
+    static final long MARGIN = 15;
+
+    static void expectSkew(String name, int expected, HttpResponse<String> r) {
+        Results.tried(SKEW);
+        assertThat(r.statusCode()).as("%s -> %s %s", name, r.statusCode(), r.body()).isEqualTo(expected);
+        if (expected == 401) {
+            assertThat(r.headers().firstValue("content-type").orElse("")).as(name + " content type").startsWith("application/problem+json");
+            assertThat(r.body()).as(name + " body").contains("\"status\"").contains("401");
+        }
+        Results.passed(SKEW);
+    }
+
+    @Test
+    void tokenClockSkewIsToleratedUpToTheLimitAndRefusedBeyond() throws Exception {
+        Map<String, long[]> entraCases = new LinkedHashMap<>(); // name -> {exp, nbf, iat offsets, expected ok?1:0}
+        entraCases.put("exp " + (ENTRA_SKEW - MARGIN) + " s past (inside tolerance)", new long[] {-(ENTRA_SKEW - MARGIN), -600, -600, 1});
+        entraCases.put("exp " + (ENTRA_SKEW + MARGIN) + " s past (beyond tolerance)", new long[] {-(ENTRA_SKEW + MARGIN), -600, -600, 0});
+        entraCases.put("nbf+iat " + (ENTRA_SKEW - MARGIN) + " s ahead (inside tolerance)", new long[] {600, ENTRA_SKEW - MARGIN, ENTRA_SKEW - MARGIN, 1});
+        entraCases.put("nbf+iat " + (ENTRA_SKEW + MARGIN) + " s ahead (beyond tolerance)", new long[] {600, ENTRA_SKEW + MARGIN, ENTRA_SKEW + MARGIN, 0});
+        // iat alone is informational (RFC 7519 4.1.6; Microsoft.IdentityModel and nimbus do not validate it): a token
+        // whose nbf says "valid now" is accepted whatever its iat
+        entraCases.put("iat alone 300 s ahead, nbf now", new long[] {600, -1, 300, 1});
+
+        String negotiate = full.url("presence") + "/api/negotiate";
+        String calls = ingressStack.url("ingress") + "/api/calls";
+        for (var c : entraCases.entrySet()) {
+            long[] v = c.getValue();
+            String presenceToken = fullTokens.skewed(AGENT_A, v[0], v[1], v[2]);
+            String ingressToken = ingressTokens.skewed(AGENT_A, v[0], v[1], v[2]);
+            full.addSecret("skewed token " + c.getKey(), presenceToken);
+            ingressStack.addSecret("skewed token " + c.getKey(), ingressToken);
+            var claims = SignedJWT.parse(presenceToken).getJWTClaimsSet();
+            assertThat(claims.getExpirationTime().getTime() / 1000 - System.currentTimeMillis() / 1000).as("exp as built").isBetween(v[0] - 5, v[0] + 5);
+            assertThat(claims.getNotBeforeTime().getTime() / 1000 - System.currentTimeMillis() / 1000).as("nbf as built").isBetween(v[1] - 5, v[1] + 5);
+            expectSkew("presence negotiate, " + c.getKey(), v[3] == 1 ? 200 : 401,
+                    Http.post(negotiate, new byte[0], "Authorization", "Bearer " + presenceToken));
+            expectSkew("ingress (app token required), " + c.getKey(), v[3] == 1 ? 202 : 401,
+                    Http.post(calls, Events.bytes(Events.offered(Events.newId("skew"), Events.newId("call"), AGENT_A, 20)),
+                            "Content-Type", "application/cloudevents+json", "x-functions-key", ingressStack.ingressKey(),
+                            "Authorization", "Bearer " + ingressToken));
+        }
+
+        // the SignalR client access token (minted by negotiate with the AccessKey), checked by the service
+        var sr = full.signalR();
+        String srNegotiate = sr.endpoint() + "/client/negotiate?hub=" + Stack.HUB + "&negotiateVersion=1";
+        Map<String, long[]> srCases = new LinkedHashMap<>();
+        srCases.put("exp " + (SIGNALR_SKEW - 10) + " s past", new long[] {-(SIGNALR_SKEW - 10), -600, 1});
+        srCases.put("exp " + (SIGNALR_SKEW + 10) + " s past", new long[] {-(SIGNALR_SKEW + 10), -600, 0});
+        srCases.put("nbf " + (SIGNALR_SKEW - 10) + " s ahead", new long[] {600, SIGNALR_SKEW - 10, 1});
+        srCases.put("nbf " + (SIGNALR_SKEW + 10) + " s ahead", new long[] {600, SIGNALR_SKEW + 10, 0});
+        for (var c : srCases.entrySet()) {
+            long[] v = c.getValue();
+            String token = Tokens.signalRClientToken(full.signalRAccessKey(), sr.endpoint(), Stack.HUB, AGENT_A, v[0], v[1]);
+            full.addSecret("skewed SignalR token " + c.getKey(), token);
+            expectSkew("SignalR client negotiate, " + c.getKey(), v[2] == 1 ? 200 : 401,
+                    Http.post(srNegotiate, new byte[0], "Authorization", "Bearer " + token));
+        }
+    }
 }
