@@ -282,22 +282,8 @@ public final class Faults {
                 offered.computeIfAbsent(agentA, k -> new ArrayList<>()).addAll(offer(checker, agentA, 3, ring));
                 Await.until(Duration.ofSeconds(40), "slow decides of A recorded", () -> a.decided().size() >= 3);
 
-                proxy.fail();
-                offered.get(agentA).addAll(offer(checker, agentA, 2, ring));
-                b = new AgentClient(stack, tokenFor.apply(agentB));
-                AgentClient bb = b;
-                Await.until(Duration.ofSeconds(30), "agent B connected during the outage", bb::connected);
-                offered.computeIfAbsent(agentB, k -> new ArrayList<>()).addAll(offer(checker, agentB, 2, ring));
-                pause(failFor);
-
-                proxy.refuse();
-                offered.get(agentA).addAll(offer(checker, agentA, 2, ring));
-                c = new AgentClient(stack, tokenFor.apply(agentC));
-                AgentClient cc = c;
-                Await.until(Duration.ofSeconds(30), "agent C connected while presence is unreachable", cc::connected);
-                offered.computeIfAbsent(agentC, k -> new ArrayList<>()).addAll(offer(checker, agentC, 2, ring));
-                pause(refuseFor);
-
+                b = outagePhase(proxy::fail, "presence answers 500", checker, offered, agentA, agentB, tokenFor, ring, failFor);
+                c = outagePhase(proxy::refuse, "presence is unreachable", checker, offered, agentA, agentC, tokenFor, ring, refuseFor);
                 proxy.heal();
                 offered.get(agentA).addAll(offer(checker, agentA, 1, ring));
                 InvariantChecker.Report report = checker.awaitSettled(Duration.ofSeconds(ring + 30));
@@ -328,6 +314,19 @@ public final class Faults {
                 if (c != null) c.close();
             }
         }
+    }
+
+    /** Starts {@code fault}; A gets two calls; {@code newAgent} connects during it and gets two; the fault lasts {@code hold}. */
+    private AgentClient outagePhase(Runnable fault, String what, RunChecker checker, Map<String, List<String>> offered,
+                                    String agentA, String newAgent, java.util.function.Function<String, String> tokenFor,
+                                    int ring, Duration hold) {
+        fault.run();
+        offered.get(agentA).addAll(offer(checker, agentA, 2, ring));
+        AgentClient client = new AgentClient(stack, tokenFor.apply(newAgent));
+        Await.until(Duration.ofSeconds(30), newAgent + " connected while " + what, client::connected);
+        offered.computeIfAbsent(newAgent, k -> new ArrayList<>()).addAll(offer(checker, newAgent, 2, ring));
+        pause(hold);
+        return client;
     }
 
     private static String label(String agent, String a, String b) {
