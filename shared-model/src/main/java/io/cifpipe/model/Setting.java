@@ -49,7 +49,8 @@ public enum Setting {
     STALE_CONNECTION_MINUTES("StaleConnectionMinutes", "10", false, App.PRESENCE),
     /** NCRONTAB of the stale-connection sweep (presence). */
     CONNECTION_SWEEP_SCHEDULE("ConnectionSweepSchedule", "0 */5 * * * *", false, App.PRESENCE),
-    /** NCRONTAB of the outcome republisher (presence): publishes decisions whose call-outcomes send failed. */ OUTCOME_REPUBLISH_SCHEDULE("OutcomeRepublishSchedule", "*/30 * * * * *", false, App.PRESENCE),
+    /** NCRONTAB of the outcome republisher (presence): publishes decisions whose call-outcomes send failed. */
+    OUTCOME_REPUBLISH_SCHEDULE("OutcomeRepublishSchedule", "*/30 * * * * *", false, App.PRESENCE),
     /** NCRONTAB of the ring-window expiry sweep (dispatch). */
     EXPIRY_SWEEP_SCHEDULE("ExpirySweepSchedule", "*/5 * * * * *", false, App.DISPATCH),
     APPLICATION_INSIGHTS("APPLICATIONINSIGHTS_CONNECTION_STRING", null, true, App.INGRESS, App.DISPATCH, App.PRESENCE);

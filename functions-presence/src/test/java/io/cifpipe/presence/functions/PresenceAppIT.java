@@ -1,0 +1,73 @@
+package io.cifpipe.presence.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cifpipe.host.FunctionsHost;
+import io.cifpipe.host.signalr.SignalRSignature;
+import io.cifpipe.model.Setting;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged presence app folder in the local Functions host: every function indexes (the custom
+ * {@code signalRTrigger} bindings as the Maven plugin writes them, both timers) and the upstream endpoint routes
+ * by hub/category/event and checks signatures before any presence code (which would need Tables) runs.
+ */
+class PresenceAppIT {
+    private static final String KEY = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
+    private static final String NEVER = "0 0 0 1 1 *";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static FunctionsHost host;
+
+    @BeforeAll
+    static void start() {
+        Path app = Path.of(System.getProperty("functions.dir", "target/azure-functions/cifpipe-presence"));
+        host = FunctionsHost.builder().appDirectory(app).inProcess(true).port(0)
+                .systemKeys(Map.of("signalr_extension", "sys"))
+                .settings(Map.of(Setting.SIGNALR_CONNECTION.key(),
+                        "Endpoint=http://localhost;Port=8888;AccessKey=" + KEY + ";Version=1.0;",
+                        Setting.CONNECTION_SWEEP_SCHEDULE.key(), NEVER,
+                        Setting.OUTCOME_REPUBLISH_SCHEDULE.key(), NEVER))
+                .build().start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (host != null) host.close();
+    }
+
+    @Test
+    void everyFunctionIndexes() {
+        assertThat(host.functionErrors()).isEmpty();
+        assertThat(host.functions()).contains("connected", "disconnected", "decide", "negotiate", "userclient",
+                "staleConnectionSweep", "outcomeRepublish");
+    }
+
+    @Test
+    void upstreamRoutesToTheSignalRTriggerFunctionsAndChecksSignatures() throws Exception {
+        String body = "{\"type\":1,\"invocationId\":\"1\",\"target\":\"decide\",\"arguments\":[{}]}";
+        assertThat(post("cifhub", "messages", "decide", "c1", SignalRSignature.sign("wrong-key", "c1"), body)).isEqualTo(401);
+        assertThat(post("CIFHUB", "messages", "nosuchmethod", "c1", SignalRSignature.sign(KEY, "c1"), body)).isEqualTo(404);
+        assertThat(post("cifhub", "connections", "connected", "c1", null, "{\"type\":10}")).isEqualTo(401);
+    }
+
+    private static int post(String hub, String category, String event, String connectionId, String signature,
+                            String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(host.url() + "/runtime/webhooks/signalr?code=sys"))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+                .header("X-ASRS-Hub", hub).header("X-ASRS-Category", category).header("X-ASRS-Event", event)
+                .header("X-ASRS-Connection-Id", connectionId);
+        if (signature != null) b.header("X-ASRS-Signature", signature);
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}
