@@ -149,6 +149,12 @@ public final class ScaleScenario {
 
       clients = newClients.apply(2);
       HubClients c = clients;
+      // Like the agent panel (client/src/core/backoff.js), a connection the server closes is re-established after
+      // a random [c/2, c], c = min(30 s, 1 s x 2^attempt); each attempt negotiates through presence again.
+      c.reconnectDelays(attempt -> {
+        long ceiling = Math.min(30_000L, 1_000L << Math.min(attempt, 5));
+        return ceiling / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+      }).reconnectAutomatically(true);
       // 9:00: the first `storm` agents all log in at once; latency = time from 9:00 until that agent is connected.
       Latency sinceStart = new Latency("9:00 storm: time from storm start to connected");
       Latency each = new Latency("9:00 storm: single connect (presence negotiate + SignalR negotiate + ws + handshake)");
@@ -157,6 +163,8 @@ public final class ScaleScenario {
       progress.printf("scale: 9:00 connect storm of %d agents (%d in flight)%n", storm, IN_FLIGHT);
       long t0 = System.nanoTime();
       connectAll(c, users.subList(0, storm), t0, sinceStart, each, "storm", storm);
+      long stormReconnects = c.reconnects();
+      awaitConnected(c, storm, "storm");
       double stormSeconds = (System.nanoTime() - t0) / 1e9;
       int stormOk = c.connected();
       Registry.State atStormEnd = registry.read();
@@ -165,7 +173,8 @@ public final class ScaleScenario {
       double stormConverged = stormRegistry.exactly(stormOk) ? (System.nanoTime() - t0) / 1e9 : Double.NaN;
       result.figure("9:00 storm: agents connected", stormOk, "clients");
       result.figure("9:00 storm: connect failures", c.connectFailures(), "count");
-      result.figure("9:00 storm: all connected after", stormSeconds, "s");
+      result.figure("9:00 storm: all connected at once after", stormSeconds, "s");
+      result.figure("9:00 storm: connections closed by the emulator and re-established", stormReconnects, "count");
       result.figure("9:00 storm: rate", stormOk / stormSeconds, "connections/s");
       result.figure("9:00 storm: registry rows when the last agent connected", atStormEnd.rows(), "rows");
       result.figure("9:00 storm: registry converged (one row per agent) after", stormConverged, "s");
@@ -182,6 +191,7 @@ public final class ScaleScenario {
         progress.printf("scale: connecting the other %d agents (%d in flight)%n", n - storm, IN_FLIGHT);
         long t1 = System.nanoTime();
         connectAll(c, users.subList(storm, n), t1, restSince, restEach, "rest", n);
+        awaitConnected(c, n, "rest");
         double restSeconds = (System.nanoTime() - t1) / 1e9;
         result.figure("rest: agents connected (total)", c.connected(), "clients");
         result.figure("rest: connect duration", restSeconds, "s");
@@ -190,12 +200,15 @@ public final class ScaleScenario {
         result.latency("rest of the agents", negotiateLatency.get().name(), negotiateLatency.get().snapshot());
       }
       int ok = c.connected();
-      Registry.State all = awaitRegistry(registry, Instant.EPOCH, s -> s.exactly(ok), Duration.ofMinutes(3),
+      Registry.State all = awaitRegistry(registry, Instant.EPOCH, s -> s.exactly(c.connected()), Duration.ofMinutes(3),
           "registry (all agents)");
+      boolean allConverged = all.exactly(c.connected());
       result.figure("agents connected", ok, "clients");
-      result.figure("connect failures (all phases, retried by nobody)", c.connectFailures(), "count");
+      result.figure("connect failures (all phases; a failed first connect is not retried)", c.connectFailures(),
+          "count");
+      result.figure("connections closed by the emulator and re-established (all phases)", c.reconnects(), "count");
       result.figure("registry converged for all agents after (from 9:00)",
-          all.exactly(ok) ? (System.nanoTime() - t0) / 1e9 : Double.NaN, "s");
+          allConverged ? (System.nanoTime() - t0) / 1e9 : Double.NaN, "s");
       result.figure("registry rows", all.rows(), "rows");
       result.figure("registry distinct agents", all.agents(), "agents");
       result.figure("presence negotiations", negotiations.get(), "count");
@@ -208,7 +221,7 @@ public final class ScaleScenario {
       reportMemory(result, before, after, ok, inProcess);
 
       if (options.restart()) {
-        reconnectStorm(result, stack, emulatorChild, emulatorEnv, signalRPort, c, registry, ok);
+        reconnectStorm(result, stack, emulatorChild, emulatorEnv, signalRPort, c, registry, c.connected());
       }
     } finally {
       if (jfr != null && !jfr.isBlank()) {
@@ -314,6 +327,20 @@ public final class ScaleScenario {
     }
   }
 
+  /** Waits (bounded) until {@code target} clients are connected at once: closed ones reconnect meanwhile. */
+  private void awaitConnected(HubClients c, int target, String phase) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    if (c.connected() >= target) {
+      return;
+    }
+    try (Progress p = new Progress(phase + " (reconnecting)", () -> "connected " + c.connected() + "/" + target
+        + ", re-established " + c.reconnects(), progress)) {
+      while (c.connected() < target && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    }
+  }
+
   /** Polls the registry until {@code done} holds or the time is up; returns the last state read. */
   private Registry.State awaitRegistry(Registry registry, Instant since, Predicate<Registry.State> done, Duration max,
                                        String what) throws InterruptedException {
@@ -399,12 +426,7 @@ public final class ScaleScenario {
 
   private void reconnectStorm(ScenarioResult r, Stack stack, ChildServer child, Map<String, String> env, int port,
                               HubClients c, Registry registry, int ok) throws Exception {
-    // The agent panel's policy (client/src/core/backoff.js): attempt n waits a random time in [c/2, c],
-    // c = min(30 s, 1 s * 2^n), so the storm is spread like real browsers' (no instant-retry herd on presence).
-    c.reconnectDelays(attempt -> {
-      long ceiling = Math.min(30_000L, 1_000L << Math.min(attempt, 5));
-      return ceiling / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
-    }).reconnectAutomatically(true);
+    // The panel's back-off set in run() spreads the storm like real browsers' (no instant-retry herd on presence).
     Latency reconnectNegotiate = new Latency("reconnect storm: presence negotiate");
     negotiateLatency.set(reconnectNegotiate);
     long negotiationsBefore = negotiations.get();
