@@ -182,10 +182,12 @@ final class ClientConnection {
       }
     };
     link.closeHandler(r -> {
+      logClientError(link, entity, r);
       detach.run();
       link.close();
     });
     link.detachHandler(r -> {
+      logClientError(link, entity, r);
       detach.run();
       link.detach();
     });
@@ -193,6 +195,18 @@ final class ClientConnection {
     consumers.add(consumer);
     guardedLinks.add(new GuardedLink(link, entity.path, AccessRight.LISTEN));
     entity.addConsumer(consumer);
+  }
+
+  /**
+   * A client that closes its receive link with an error says why, e.g. the Java SDK's "delivery-buffer-overflow" when
+   * its own delivery buffer is smaller than the credit it granted; its pending settlements then fail on its side.
+   */
+  private static void logClientError(ProtonSender link, QueueEntity entity, io.vertx.core.AsyncResult<?> result) {
+    ErrorCondition condition = link.getRemoteCondition();
+    if (result.failed() && condition != null) {
+      LOG.warn("client closed receive link '{}' on '{}' with error {}: {}", link.getName(), entity.path,
+          condition.getCondition(), condition.getDescription());
+    }
   }
 
   // ---------------------------------------------------------------- links where the client sends
