@@ -173,7 +173,7 @@ public final class CallEventDispatcher {
         DeliveryReport report = signalR.sendToConnections(connectionIds, Names.TARGET_NOTIFY, List.of(r.toNotification()));
         prune(r.agentId(), report);
         if (report.anySent()) {
-            recordDelivered(r, report.sent());
+            recordDelivered(entry, report.sent());
             return;
         }
         if (!report.failed().isEmpty()) {
@@ -185,9 +185,11 @@ public final class CallEventDispatcher {
         retryLater(event, entry, attempt, now);
     }
 
-    private void recordDelivered(NotificationRecord r, List<String> sent) {
+    private void recordDelivered(LedgerEntry entry, List<String> sent) {
+        NotificationRecord r = entry.record();
         Instant at = clock.instant();
-        LedgerTransition t = ledger.update(r.callId(), r.agentId(), e -> switch (e.state()) {
+        // Starts from the entry offer() created or read (with its ETag): saves a ledger read per delivery.
+        LedgerTransition t = ledger.update(entry, e -> switch (e.state()) {
             case OFFERED -> e.withRecord(e.record().moveTo(NotificationState.DELIVERED, at, sent.get(0), null)).withDeliveredTo(sent);
             case DELIVERED -> e.withDeliveredTo(sent);
             default -> e;

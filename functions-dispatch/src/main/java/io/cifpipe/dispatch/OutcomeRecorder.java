@@ -26,6 +26,7 @@ final class OutcomeRecorder {
         }
         NotificationRecord r = entry.record();
         publisher.publish(r.toOutcome(), r.traceparent());
-        ledger.markPublished(r.callId(), r.agentId(), r.state());
+        // The entry carries the ETag it was read or written with: usually no re-read is needed.
+        ledger.markPublished(entry);
     }
 }

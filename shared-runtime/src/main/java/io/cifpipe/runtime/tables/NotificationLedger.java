@@ -127,6 +127,32 @@ public final class NotificationLedger {
     }
 
     /**
+     * Like {@link #update(String, String, UnaryOperator)}, but first applies {@code change} to {@code known} (an entry
+     * this instance just read or wrote, with its ETag) and writes it conditionally, saving the read when nobody
+     * touched the row since; a 412 (someone did) or 404 falls back to the read-modify-write loop. If {@code change}
+     * leaves {@code known} as it is, the current row is read as usual (known may be stale).
+     */
+    public Optional<LedgerTransition> update(LedgerEntry known, UnaryOperator<LedgerEntry> change) {
+        String callId = known.record().callId();
+        String agentId = known.record().agentId();
+        if (known.etag() != null) {
+            LedgerEntry after = change.apply(known);
+            if (!after.withEtag(known.etag()).equals(known)) {
+                try {
+                    Response<Void> r = table.updateEntityWithResponse(toEntity(after).addProperty("odata.etag", known.etag()),
+                            TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+                    return Optional.of(new LedgerTransition(known, after.withEtag(etagOf(r)), true));
+                } catch (TableServiceException e) {
+                    if (status(e) != 412 && status(e) != 404) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        return update(callId, agentId, change);
+    }
+
+    /**
      * Moves the notification to {@code next} if the state machine allows it from the current state; otherwise
      * leaves it alone ({@code changed == false}: someone else decided first).
      */
@@ -139,6 +165,12 @@ public final class NotificationLedger {
     /** Records that the outcome of {@code state} was published (no-op if the row moved on meanwhile). */
     public void markPublished(String callId, String agentId, NotificationState state) {
         update(callId, agentId, e -> e.state() == state && e.published() != state ? e.withPublished(state) : e);
+    }
+
+    /** {@link #markPublished(String, String, NotificationState)} starting from {@code known} (see {@link #update(LedgerEntry, UnaryOperator)}). */
+    public void markPublished(LedgerEntry known) {
+        NotificationState state = known.state();
+        update(known, e -> e.state() == state && e.published() != state ? e.withPublished(state) : e);
     }
 
     /** All notifications of a call (every agent offered it), tombstones excluded. */
@@ -228,7 +260,13 @@ public final class NotificationLedger {
     }
 
     private static String etagOf(Response<?> r) {
-        return r.getHeaders().getValue(HttpHeaderName.ETAG);
+        String etag = r.getHeaders().getValue(HttpHeaderName.ETAG);
+        // Azurite's ETag response header lacks the closing quote of W/"datetime'...'" (the entity's odata.etag has
+        // it); sent back as If-Match it is refused with 400, so restore it.
+        if (etag != null && etag.startsWith("W/\"") && !etag.endsWith("\"")) {
+            return etag + "\"";
+        }
+        return etag;
     }
 
     private static int status(TableServiceException e) {

@@ -75,6 +75,33 @@ class NotificationLedgerTest {
     }
 
     @Test
+    void updateFromAKnownEntryWritesWithItsEtagAndFallsBackWhenTheRowMovedOn() {
+        var created = ledger.createIfAbsent(offer("call-4", "agent-1", now, 30)).entry();
+        assertThat(created.etag()).isEqualTo(ledger.get("call-4", "agent-1").orElseThrow().etag());
+        // fresh ETag: written directly, and the result carries the new ETag for the next step
+        var delivered = ledger.update(created, e -> e.withRecord(e.record().moveTo(NotificationState.DELIVERED, now, "c1", null))
+                .withDeliveredTo(List.of("c1"))).orElseThrow();
+        assertThat(delivered.changed()).isTrue();
+        assertThat(delivered.before().state()).isEqualTo(NotificationState.OFFERED);
+        assertThat(delivered.after().etag()).isNotBlank().isNotEqualTo(created.etag());
+        ledger.markPublished(delivered.after());
+        assertThat(ledger.get("call-4", "agent-1").orElseThrow().published()).isEqualTo(NotificationState.DELIVERED);
+
+        // stale ETag (created): the 412 makes it re-read and apply the change to the current row, not the stale one
+        var stale = ledger.update(created, e -> e.withDeliveredTo(List.of("c2"))).orElseThrow();
+        assertThat(stale.changed()).isTrue();
+        LedgerEntry stored = ledger.get("call-4", "agent-1").orElseThrow();
+        assertThat(stored.state()).isEqualTo(NotificationState.DELIVERED);
+        assertThat(stored.published()).isEqualTo(NotificationState.DELIVERED);
+        assertThat(stored.deliveredTo()).containsExactly("c1", "c2");
+
+        // a stale entry whose change is a no-op still gets the current row's verdict; a vanished row is empty
+        assertThat(ledger.update(created, e -> e).orElseThrow().changed()).isFalse();
+        assertThat(ledger.update(LedgerEntry.of(offer("nope", "agent-1", now, 30)).withEtag(created.etag()), e -> e.withPublished(
+                NotificationState.OFFERED))).isEmpty();
+    }
+
+    @Test
     void concurrentDecisionsHaveExactlyOneWinner() throws Exception {
         ledger.createIfAbsent(offer("call-2", "agent-1", now, 30));
         ledger.moveTo("call-2", "agent-1", NotificationState.DELIVERED, now, "c1", null);
