@@ -107,7 +107,8 @@ final class PopupPhase {
     r.figure(tag + "calls refused or failed", rejected.get(), "count");
     r.figure(tag + "notifications expected", expected, "count");
     r.figure(tag + "notifications received", received.get() - duplicates.get(), "count");
-    r.figure(tag + "notifications lost", Math.max(0, expected - (received.get() - duplicates.get())), "count");
+    r.figure(tag + "notifications not received by the end of the drain (late or lost)",
+        Math.max(0, expected - (received.get() - duplicates.get())), "count");
     r.figure(tag + "notifications duplicated", duplicates.get(), "count");
     r.figure(tag + "Delivered outcomes", delivered.get(), "count");
     r.figure(tag + "duplicate Delivered outcomes", duplicateDelivered.get(), "count");

@@ -119,37 +119,52 @@ final class PopupRig implements AutoCloseable {
     return this;
   }
 
-  /** Presence negotiate for every agent with its own Entra token (oid = agent id), 32 at a time. */
+  /**
+   * Presence negotiate for every agent with its own Entra token (oid = agent id), 32 at a time, each retried up to
+   * 3 times with a 20 s timeout. The JDK client rather than Vert.x's: under heavy load Vert.x pooled connections to
+   * the local Functions host were seen to hang without a timeout firing.
+   */
   private Map<String, String> negotiateAll() throws Exception {
     Tokens tokens = new Tokens(stack.entra().orElseThrow(), Stack.API_CLIENT_ID);
-    URI presence = URI.create(stack.url("presence"));
-    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(presence.getHost())
-        .setDefaultPort(presence.getPort()).setMaxPoolSize(32).setKeepAlive(true));
+    URI negotiate = URI.create(stack.url("presence") + "/api/negotiate");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(10)).build();
     Map<String, String> accessTokens = new ConcurrentHashMap<>();
-    Semaphore permits = new Semaphore(32);
-    List<Future<Void>> all = new ArrayList<>();
+    AtomicInteger done = new AtomicInteger();
     progress.printf("popup: signing in %d agents (Entra token → presence negotiate)%n", config.agents());
-    for (String agent : agents()) {
-      String token = tokens.agent(agent);
-      permits.acquireUninterruptibly();
-      Future<Void> f = http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/negotiate")
-              .putHeader("Authorization", "Bearer " + token))
-          .compose(req -> req.send())
-          .compose(resp -> resp.statusCode() == 200 ? resp.body()
-              : Future.failedFuture("presence negotiate answered HTTP " + resp.statusCode()))
-          .map(body -> {
+    List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+    try (Progress ignored = new Progress("popup sign-in", () -> done.get() + " of " + config.agents() + " negotiated",
+        progress)) {
+      for (String agent : agents()) {
+        String token = tokens.agent(agent);
+        all.add(pool.submit(() -> {
+          Exception last = null;
+          for (int attempt = 0; attempt < 3; attempt++) {
             try {
-              accessTokens.put(agent, JSON.readTree(body.getBytes()).path("accessToken").asText());
-              return null;
-            } catch (Exception e) {
-              throw new IllegalStateException("bad negotiate response", e);
+              java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(negotiate)
+                      .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token)
+                      .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+              if (r.statusCode() == 200) {
+                accessTokens.put(agent, JSON.readTree(r.body()).path("accessToken").asText());
+                done.incrementAndGet();
+                return null;
+              }
+              last = new IllegalStateException("presence negotiate answered HTTP " + r.statusCode());
+            } catch (java.io.IOException e) {
+              last = e;
             }
-          });
-      f.onComplete(r -> permits.release());
-      all.add(f);
+          }
+          throw last;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : all) {
+        f.get(5, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    Future.all(new ArrayList<>(all)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
-    http.close();
     return accessTokens;
   }
 
