@@ -23,7 +23,8 @@ import java.util.Objects;
 public final class NegotiateService {
     private static final Logger LOG = LoggerFactory.getLogger(NegotiateService.class);
 
-    private final JwtValidator validator;
+    /** Bound to the validator: same token again (a reconnect) → no second signature check. */
+    private final ValidatedTokens validator;
     private final String requiredScope;
     private final ClientNegotiator negotiator;
     private final Duration clientTokenLifetime;
@@ -31,7 +32,8 @@ public final class NegotiateService {
 
     public NegotiateService(JwtValidator validator, String requiredScope, ClientNegotiator negotiator,
                             Duration clientTokenLifetime, CorsPolicy cors) {
-        this.validator = Objects.requireNonNull(validator);
+        this.validator = new ValidatedTokens(Objects.requireNonNull(validator)::validate, java.time.Clock.systemUTC(),
+                Duration.ofMinutes(10), 50_000);
         this.requiredScope = Objects.requireNonNull(requiredScope);
         this.negotiator = Objects.requireNonNull(negotiator);
         this.clientTokenLifetime = Objects.requireNonNull(clientTokenLifetime);
