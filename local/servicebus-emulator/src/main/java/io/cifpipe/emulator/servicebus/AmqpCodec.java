@@ -124,41 +124,73 @@ final class AmqpCodec {
   }
 
   /**
-   * Offset where the bare message starts in an encoded message (after header, delivery annotations and message
-   * annotations), or -1 when that cannot be told by skipping the common encodings of those sections. The bare message
-   * is immutable in AMQP, so a broker may forward those bytes as they are.
+   * Where the sections of an encoded message lie: {@code [bareStart, propertiesEnd, bareEnd]}, i.e. the end of header,
+   * delivery and message annotations; the end of the properties section (= bareStart without one); and the start of
+   * the footer (= the end without one). Null when the layout is not the standard one or a value cannot be skipped.
+   * The bare message (properties .. body) is immutable in AMQP, so a broker may forward those bytes as they are.
+   * Written by hand because proton-j only decodes whole messages and reports no section offsets.
    */
-  static int bareMessageStart(byte[] b, int offset, int length) {
-    int pos = offset;
+  static int[] sectionBounds(byte[] b, int offset, int length) {
     int end = offset + length;
+    int pos = offset;
+    int bareStart = -1;
+    int propertiesEnd = -1;
+    int bareEnd = end;
+    int last = 0x6f; // section codes must ascend: 0x70 header .. 0x78 footer (body sections 0x75-0x77 may repeat)
     while (pos < end) {
       if (pos + 3 > end || b[pos] != 0x00 || b[pos + 1] != 0x53) {
-        return -1; // not a small-ulong described section (symbolic or long descriptors are legal but rare)
+        return null; // not a small-ulong descriptor (symbolic or long descriptors are legal but rare)
       }
       int code = b[pos + 2] & 0xff;
-      if (code >= 0x73 && code <= 0x77) {
-        return pos; // properties, application-properties or a body section
+      boolean body = code >= 0x75 && code <= 0x77;
+      if (code < 0x70 || code > 0x78 || code < last || code == last && !body) {
+        return null;
       }
-      if (code < 0x70 || code > 0x72) {
-        return -1; // footer first, or not a message section
+      last = code;
+      if (code >= 0x73 && bareStart < 0) {
+        bareStart = pos;
       }
-      int value = pos + 3;
-      if (value >= end) {
-        return -1;
+      if (code == 0x78) {
+        bareEnd = pos;
       }
-      int constructor = b[value] & 0xff;
-      long skip = switch (constructor) {
-        case 0x45, 0x40 -> 1; // list0, null
-        case 0xc0, 0xc1 -> value + 1 < end ? 2L + (b[value + 1] & 0xff) : -1;
-        case 0xd0, 0xd1 -> value + 4 < end ? 5L + (ByteBuffer.wrap(b, value + 1, 4).getInt() & 0xffffffffL) : -1;
-        default -> -1;
-      };
-      if (skip < 0 || value + skip > end) {
-        return -1;
+      int next = skipValue(b, pos + 3, end, 0);
+      if (next < 0) {
+        return null;
       }
-      pos = (int) (value + skip);
+      if (code == 0x73) {
+        propertiesEnd = next;
+      }
+      pos = next;
     }
-    return end;
+    if (bareStart < 0) {
+      bareStart = bareEnd;
+    }
+    return new int[] {bareStart, propertiesEnd < 0 ? bareStart : propertiesEnd, bareEnd};
+  }
+
+  /** Position after the AMQP value at {@code pos}, or -1 if it runs past {@code end} or is not understood. */
+  private static int skipValue(byte[] b, int pos, int end, int depth) {
+    if (pos >= end || depth > 8) {
+      return -1;
+    }
+    int c = b[pos] & 0xff;
+    long next = switch (c) {
+      case 0x00 -> {
+        int value = skipValue(b, pos + 1, end, depth + 1); // described: descriptor, then value
+        yield value < 0 ? -1 : skipValue(b, value, end, depth + 1);
+      }
+      case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45 -> pos + 1L;
+      case 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56 -> pos + 2L;
+      case 0x60, 0x61 -> pos + 3L;
+      case 0x70, 0x71, 0x72, 0x73, 0x74 -> pos + 5L;
+      case 0x80, 0x81, 0x82, 0x83, 0x84 -> pos + 9L;
+      case 0x94, 0x98 -> pos + 17L;
+      case 0xa0, 0xa1, 0xa3, 0xc0, 0xc1, 0xe0 -> pos + 1 < end ? pos + 2L + (b[pos + 1] & 0xff) : -1;
+      case 0xb0, 0xb1, 0xb3, 0xd0, 0xd1, 0xf0 ->
+          pos + 4 < end ? pos + 5L + (ByteBuffer.wrap(b, pos + 1, 4).getInt() & 0xffffffffL) : -1;
+      default -> -1;
+    };
+    return next < 0 || next > end ? -1 : (int) next;
   }
 
   static Message decode(byte[] bytes, int offset, int length) {
@@ -168,21 +200,20 @@ final class AmqpCodec {
   }
 
   /**
-   * One inner message of a transfer, with its size and its encoded bare message (null when it has a footer or could
-   * not be located: the broker then encodes it from {@code message}).
+   * One inner message of a transfer, with its size and its encoded bare message. When {@code bare} is set,
+   * {@code message} holds only header, annotations and properties; when null (unusual layout), it is fully decoded.
    */
   record Encoded(Message message, int size, byte[] bare) {}
 
   private static Encoded encoded(byte[] bytes, int offset, int length) {
-    Message message = decode(bytes, offset, length);
-    byte[] bare = null;
-    if (message.getFooter() == null) {
-      int start = bareMessageStart(bytes, offset, length);
-      if (start >= 0) {
-        bare = Arrays.copyOfRange(bytes, start, offset + length);
-      }
+    int[] bounds = sectionBounds(bytes, offset, length);
+    if (bounds == null) {
+      return new Encoded(decode(bytes, offset, length), length, null);
     }
-    return new Encoded(message, length, bare);
+    // Only header, annotations and properties are needed to store a message; application properties and body are
+    // decoded later if ever (StoredMessage.full()), and forwarded as the sender's bytes.
+    Message message = decode(bytes, offset, bounds[1] - offset);
+    return new Encoded(message, length, Arrays.copyOfRange(bytes, bounds[0], bounds[2]));
   }
 
   /**

@@ -179,20 +179,20 @@ final class FileJournal implements Journal {
         queue.drainTo(batch, 4096);
         boolean stop = batch.remove(STOP);
         List<Runnable> callbacks = new ArrayList<>();
+        List<ByteBuffer> run = new ArrayList<>();
         for (Pending p : batch) {
           if (p.snapshot() != null) {
+            writeAll(run);
             rewrite(p.snapshot());
             continue;
           }
           appendedBytes.addAndGet(p.record().length);
-          ByteBuffer buffer = ByteBuffer.wrap(p.record());
-          while (buffer.hasRemaining()) {
-            channel.write(buffer);
-          }
+          run.add(ByteBuffer.wrap(p.record()));
           if (p.onStored() != null) {
             callbacks.add(p.onStored());
           }
         }
+        writeAll(run);
         if (!batch.isEmpty()) {
           channel.force(false);
         }
@@ -209,6 +209,22 @@ final class FileJournal implements Journal {
         LOG.error("journal write failed; {} record(s) not acknowledged", batch.size(), e);
       }
     }
+  }
+
+  /** One gathering write for a batch of records instead of a write call per record. */
+  private void writeAll(List<ByteBuffer> run) throws IOException {
+    if (run.isEmpty()) {
+      return;
+    }
+    ByteBuffer[] buffers = run.toArray(new ByteBuffer[0]);
+    int first = 0;
+    while (first < buffers.length) {
+      channel.write(buffers, first, buffers.length - first);
+      while (first < buffers.length && !buffers[first].hasRemaining()) {
+        first++;
+      }
+    }
+    run.clear();
   }
 
   @Override

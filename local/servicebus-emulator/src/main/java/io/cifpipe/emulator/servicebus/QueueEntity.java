@@ -108,7 +108,7 @@ final class QueueEntity {
       recentMessageIds.put(messageId, now + options.duplicateDetectionWindow().toMillis());
     }
     StoredMessage stored = new StoredMessage(++lastSequenceNumber, now, size, messageId, message);
-    stored.bare(bare);
+    stored.bare(bare, bare != null);
     stored.ttlMillis = effectiveTtl(message);
     Object scheduled = annotation(message, AmqpCodec.SCHEDULED_ENQUEUE_TIME);
     if (scheduled instanceof Date at && at.getTime() > now) {
@@ -444,7 +444,7 @@ final class QueueEntity {
       return;
     }
     Map<String, Object> props = new HashMap<>();
-    ApplicationProperties current = m.message.getApplicationProperties();
+    ApplicationProperties current = m.full().getApplicationProperties();
     if (current != null && current.getValue() != null) {
       props.putAll(current.getValue());
     }
@@ -587,7 +587,7 @@ final class QueueEntity {
   /** The message as the SDK expects it: header with delivery-count, Service Bus system annotations. */
   Message toWire(StoredMessage m, boolean withLock) {
     Message out = wirePrefix(m, withLock);
-    Message source = m.message;
+    Message source = m.full();
     out.setProperties(source.getProperties());
     out.setApplicationProperties(source.getApplicationProperties());
     out.setBody(source.getBody());

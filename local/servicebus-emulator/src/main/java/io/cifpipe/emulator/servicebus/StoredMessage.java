@@ -25,6 +25,8 @@ final class StoredMessage {
 
   /** Encoded bare message (properties, application properties, body) as sent; null until needed after a change. */
   private byte[] bare;
+  /** True while {@link #message} lacks application properties and body (they are only in {@link #bare}). */
+  private boolean partial;
 
   UUID lockToken;
   long lockedUntilMillis;
@@ -42,17 +44,32 @@ final class StoredMessage {
   /** The encoded bare message: the sender's bytes, or an encoding of {@link #message} after a change. */
   byte[] bare() {
     if (bare == null) {
-      bare = AmqpCodec.encodeBare(message);
+      bare = AmqpCodec.encodeBare(full());
     }
     return bare;
   }
 
-  /** Sets the sender's encoded bare message (null: encode from {@link #message} when needed). */
-  void bare(byte[] encoded) {
+  /**
+   * Sets the sender's encoded bare message (null: encode from {@link #message} when needed). With
+   * {@code messageIsPartial}, {@link #message} has no application properties or body yet: {@link #full()} adds them.
+   */
+  void bare(byte[] encoded, boolean messageIsPartial) {
     this.bare = encoded;
+    this.partial = encoded != null && messageIsPartial;
   }
 
-  /** Call after changing {@link #message}'s bare sections (e.g. application properties). */
+  /** {@link #message} with every section (decodes application properties and body from the bare bytes once). */
+  Message full() {
+    if (partial) {
+      Message decoded = AmqpCodec.decode(bare, 0, bare.length);
+      message.setApplicationProperties(decoded.getApplicationProperties());
+      message.setBody(decoded.getBody());
+      partial = false;
+    }
+    return message;
+  }
+
+  /** Call after changing {@link #full()}'s bare sections (e.g. application properties). */
   void bareChanged() {
     this.bare = null;
   }
