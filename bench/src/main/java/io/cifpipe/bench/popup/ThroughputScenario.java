@@ -32,6 +32,7 @@ public final class ThroughputScenario {
         .parameter("stepDuration", options.stepDuration().toString()).parameter("warmup", options.warmup().toString())
         .parameter("p99BoundMs", options.p99BoundMillis());
     double best = 0;
+    double bestComplete = 0;
     try (PopupRig rig = new PopupRig(PopupScenario.config(options.agents(), 0, 1, 0), progress).start()) {
       if (!options.warmup().isZero()) {
         rig.run("warm-up", options.steps().get(0), options.warmup(), false, Duration.ofSeconds(10));
@@ -43,26 +44,33 @@ public final class ThroughputScenario {
         result.latency("call POST (scheduled) → client receives notify, per step", tag, h);
         long lost = Math.max(0, p.expectedNotifications() - (p.received.get() - p.duplicates.get()));
         double p99 = h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1000.0;
-        boolean pass = p.rejected.get() == 0 && p.accepted.get() == p.fired.get() && lost == 0
-            && h.getTotalCount() > 0 && p99 < options.p99BoundMillis();
+        boolean complete = p.rejected.get() == 0 && p.accepted.get() == p.fired.get() && lost == 0 && h.getTotalCount() > 0;
+        boolean pass = complete && p99 < options.p99BoundMillis();
         result.figure(tag + " calls sent", p.fired.get(), "count");
         result.figure(tag + " refused or failed", p.rejected.get(), "count");
-        result.figure(tag + " notifications lost", lost, "count");
+        result.figure(tag + " notifications not received within the drain", lost, "count");
         result.figure(tag + " p99", p99, "ms");
         result.figure(tag + " passed", pass ? 1 : 0, "bool");
         if (p.firstFailure.get() != null) {
           result.note(tag + " first failure: " + p.firstFailure.get());
         }
-        progress.printf("throughput: step %s %s (p99 %.1f ms, lost %d, refused %d)%n", tag, pass ? "PASSED" : "FAILED",
-            p99, lost, p.rejected.get());
-        if (!pass) {
-          break;
+        progress.printf("throughput: step %s %s (p99 %.1f ms, not received %d, refused %d)%n", tag,
+            pass ? "PASSED" : complete ? "FAILED on p99 (all delivered)" : "FAILED", p99, lost, p.rejected.get());
+        if (pass && best == bestComplete) {
+          best = rate; // only consecutive passes from the first step count
         }
-        best = rate;
+        if (!complete) {
+          break; // a backlog would spill into every later step
+        }
+        bestComplete = rate;
       }
     }
+    result.figure("highest rate with every notification delivered within the drain (any latency)", bestComplete,
+        "notifications/s");
     result.figure("highest sustained notifications/s (p99 < " + options.p99BoundMillis() + " ms, none lost)", best,
         "notifications/s");
+    result.note("Steps continue while every notification arrives (even above the p99 bound) and stop at the first"
+        + " step that leaves notifications undelivered after its 10 s drain or has calls refused.");
     result.note("One notification per call (one agent per call.offered), no decisions; each step is a fixed-rate,"
         + " coordinated-omission-aware phase after the previous one, on the same running stack and connected agents.");
     return result;
