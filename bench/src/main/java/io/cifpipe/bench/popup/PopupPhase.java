@@ -123,6 +123,11 @@ final class PopupPhase {
     if (decide) {
       r.note(tag + "decide results: " + decideStatuses);
     }
+    if (duplicateDelivered.get() + duplicateAccepted.get() > 0) {
+      r.note(tag + "duplicate outcomes carry the same MessageId (publish-then-mark races, e.g. a decide that lands"
+          + " before dispatch recorded the delivery); Azure's call-outcomes queue has duplicate detection on"
+          + " (infra/modules/servicebus.bicep), the local Stack's queue does not, so they reach the reader here.");
+    }
     if (firstFailure.get() != null) {
       r.note(tag + "first failure: " + firstFailure.get());
     }
