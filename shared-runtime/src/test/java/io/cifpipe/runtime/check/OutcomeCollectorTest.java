@@ -1,0 +1,65 @@
+package io.cifpipe.runtime.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusMessage;
+import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import io.cifpipe.emulator.servicebus.QueueOptions;
+import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
+import io.cifpipe.model.notification.NotificationId;
+import io.cifpipe.model.outcome.Outcome;
+import io.cifpipe.model.outcome.OutcomeType;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The live drain keeps collecting across a broker restart and counts what is not an outcome. */
+class OutcomeCollectorTest {
+
+    static ServiceBusEmulator broker(int port, Path journal) {
+        return ServiceBusEmulator.builder().host("127.0.0.1").port(port).journal(journal)
+                .queue(QueueOptions.of("call-outcomes")).build().start();
+    }
+
+    static void send(ServiceBusEmulator sb, byte[] body) {
+        try (ServiceBusSenderClient s = new ServiceBusClientBuilder().connectionString(sb.connectionString()).sender()
+                .queueName("call-outcomes").buildClient()) {
+            s.sendMessage(new ServiceBusMessage(body));
+        }
+    }
+
+    @Test
+    void collectsOutcomesAcrossABrokerRestart() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path journal = Files.createTempDirectory("collector-journal");
+        ServiceBusEmulator[] sb = {broker(port, journal)};
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        Outcome first = Outcome.of("c1", "a1", OutcomeType.UNDELIVERABLE, t, null, null, 0L);
+        Outcome second = Outcome.of("c2", "a1", OutcomeType.ACCEPTED, t, null, null, 1L);
+        List<String> ids = List.of(NotificationId.of("c1", "a1"), NotificationId.of("c2", "a1"));
+        try (OutcomeCollector collector = new OutcomeCollector(() -> sb[0].connectionString(), "call-outcomes")) {
+            send(sb[0], first.toJson());
+            send(sb[0], "{\"not\":\"an outcome\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(collector.awaitTerminal(ids.subList(0, 1), Duration.ofSeconds(20), Duration.ZERO)).isTrue();
+
+            sb[0].close();
+            sb[0] = broker(port, journal);
+            send(sb[0], second.toJson());
+
+            assertThat(collector.awaitTerminal(ids, Duration.ofSeconds(30), Duration.ZERO)).as("second outcome after the restart").isTrue();
+            assertThat(collector.outcomes()).containsExactly(first, second);
+            assertThat(collector.undecodable()).isEqualTo(1);
+            assertThat(collector.settled(List.of("n1~other~a1"))).isZero();
+        } finally {
+            sb[0].close();
+        }
+    }
+}
