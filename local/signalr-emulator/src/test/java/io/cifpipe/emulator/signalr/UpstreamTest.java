@@ -112,12 +112,16 @@ class UpstreamTest {
         }
     }
 
+    /** A loopback port nobody listens on. */
+    private static int closedPort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     @Test
     void unreachableUpstreamIsRetriedThenReportedWithoutHurtingTheConnection() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = closedPort();
         // only invocations are routed upstream here, so the connection itself needs no connected event
         try (SignalREmulator emulator = SignalREmulator.builder().port(0)
                 .upstream(new UpstreamTemplate("http://127.0.0.1:" + closedPort + "/runtime/webhooks/signalr", "*", "messages", "*"))
@@ -131,10 +135,7 @@ class UpstreamTest {
 
     @Test
     void aConnectionWhoseConnectedEventCouldNotBeDeliveredIsClosedForAReconnect() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = closedPort();
         try (SignalREmulator emulator = SignalREmulator.builder().port(0)
                 .upstreamTemplate("http://127.0.0.1:" + closedPort + "/runtime/webhooks/signalr")
                 .upstreamRetry(2, Duration.ofMillis(20)).build().start();
