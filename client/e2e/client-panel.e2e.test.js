@@ -57,6 +57,12 @@ describe("CIF panel script in Chromium (client stack)", { timeout: 240_000 }, ()
     await waitForIndicator(page, "connected", 40_000);
     assert.equal(await page.$eval("#cif-adaptor-status", (e) => e.dataset.colour), "green");
     assert.ok(stack.presence.state.negotiations.some((n) => n.userId === "alice"), "negotiate carried a token the provider signed for alice");
+    // the panel registered its connection itself (POST userclient through CORS with Authorization + Content-Type)
+    const reg = await page.evaluate(() => window.SignalRAdaptor.registerClient());
+    assert.equal(reg.status, "registered", JSON.stringify(reg));
+    assert.equal(reg.userId, "alice");
+    assert.ok(stack.presence.state.registrations.some((r) => r.userId === "alice" && r.status === 200 && r.connectionId === reg.connectionId),
+      "the stand-in presence app recorded alice's connection");
     await screenshot(page, "client-03-connected");
     // token refresh through MSAL (refresh-token grant at the provider), no interaction
     const tokens = await page.evaluate(async () => {

@@ -9,11 +9,12 @@ import { CifAdaptor, consoleLogger } from "./glue/adaptor.js";
 import { toAdaptorError } from "./core/errors.js";
 import { ConnectionState } from "./core/connection-manager.js";
 
-export { ConnectionState } from "./core/connection-manager.js";
+export { ConnectionState, RegistrationStatus } from "./core/connection-manager.js";
 export { ConnectionManager, NegotiatedTokenSource } from "./core/connection-manager.js";
 export { NotificationDesk } from "./core/notification-desk.js";
 export { createBackoff } from "./core/backoff.js";
 export { negotiate } from "./core/negotiate.js";
+export { registerConnection } from "./core/register-client.js";
 export { normaliseConfig } from "./glue/config.js";
 export { CifAdaptor } from "./glue/adaptor.js";
 
@@ -80,14 +81,17 @@ export async function acknowledgeMessageReceived(notificationId, decision, reaso
 }
 
 /**
- * Kept for users of the sample. The sample posted the connection to a `userclient` function with a
- * client-chosen user id; now the presence app records every connection itself from SignalR's
- * `connected` event under the user id of the validated token, so there is nothing to send. Returns
- * what the page may want to show.
+ * Registers the live connection with the presence app (`POST {functionUrl}/api/userclient`, Bearer
+ * Entra token, body {connectionId}; no client-chosen user id: the app takes the user from the token)
+ * and resolves with the result. The adaptor already does this by itself after every connect and
+ * reconnect, retrying in the background; calling it skips a pending back-off and waits for that attempt.
+ * Resolves {connectionId, state, status: registered|pending|retrying|rejected|not-connected,
+ * registered, userId, attempts, error, retryInMs?}; never rejects for a failed registration.
  */
 export async function registerClient() {
   const a = await connectToSignalR();
-  return { connectionId: a.connection.connectionId, state: a.connection.state };
+  const reg = await a.register();
+  return { ...reg, connectionId: reg.connectionId ?? a.connection.connectionId, state: a.connection.state };
 }
 
 /** The running adaptor (or null before connectToSignalR). */

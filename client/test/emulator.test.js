@@ -6,6 +6,8 @@ import { ConnectionManager, ConnectionState } from "../src/core/connection-manag
 import { NotificationDesk } from "../src/core/notification-desk.js";
 import { createBackoff } from "../src/core/backoff.js";
 import { negotiate } from "../src/core/negotiate.js";
+import { registerConnection } from "../src/core/register-client.js";
+import { RegistrationStatus } from "../src/core/connection-manager.js";
 import { METHOD_DECIDE, TARGET_DECIDED, TARGET_NOTIFY, TARGET_WITHDRAW } from "../src/core/names.js";
 import { createHubConnection } from "../src/glue/signalr-connection.js";
 import { FakePopup, eventually, silentLogger } from "./fakes.js";
@@ -26,14 +28,18 @@ function agentTab(presence, userId) {
   const popup = new FakePopup();
   const states = [];
   const decisions = [];
+  const warnings = [];
+  const registrations = [];
   const manager = new ConnectionManager({
     getAccessToken: async () => `entra:${userId}`,
     negotiate: (accessToken) => negotiate({ functionUrl: presence.baseUrl, accessToken }),
+    registerConnection: (accessToken, connectionId) => registerConnection({ functionUrl: presence.baseUrl, accessToken, connectionId }),
     createConnection: (o) => createHubConnection({ ...o, logLevel: 6 /* None */ }),
     backoff: createBackoff({ initialMs: 200, maxMs: 1000 }),
     maxAutoReconnectAttempts: 3,
-    logger: silentLogger,
+    logger: { ...silentLogger, warn: (m) => warnings.push(String(m)) },
   });
+  manager.onRegistrationChange((r) => registrations.push(r && { connectionId: r.connectionId, status: r.status }));
   const desk = new NotificationDesk({
     popup,
     invokeDecide: async (d) => { decisions.push(d); return manager.invoke(METHOD_DECIDE, d); },
@@ -44,7 +50,7 @@ function agentTab(presence, userId) {
   manager.on(TARGET_WITHDRAW, (w) => desk.onWithdraw(w));
   manager.on(TARGET_DECIDED, (d) => desk.onDecided(d));
   manager.onStateChange((s) => states.push(s));
-  return { manager, desk, popup, states, decisions, async close() { desk.dispose(); await manager.stop(); } };
+  return { manager, desk, popup, states, decisions, warnings, registrations, async close() { desk.dispose(); await manager.stop(); } };
 }
 
 describe("with the SignalR emulator", { timeout: 120_000 }, () => {
@@ -144,6 +150,8 @@ describe("with the SignalR emulator", { timeout: 120_000 }, () => {
     try {
       await tab.manager.start();
       await tab.manager.waitForConnected(15_000);
+      await eventually(() => tab.manager.registration?.registered, { message: "first connection registered" });
+      const firstId = tab.manager.connectionId;
       const negotiationsBefore = presence.state.negotiations.length;
       const port = emulator.port;
       await emulator.stop();
@@ -157,8 +165,98 @@ describe("with the SignalR emulator", { timeout: 120_000 }, () => {
       tab.popup.answer("n-after-restart", "reject", "DeclinedByAgent");
       assert.equal((await tab.desk.settled("n-after-restart")).status, "recorded");
       assert.deepEqual(tab.states.slice(-2), [ConnectionState.RECONNECTING, ConnectionState.CONNECTED]);
+      // the new connection registered itself too (a lost `connected` event during the restart cannot hide carol)
+      await eventually(() => tab.manager.registration?.registered, { message: "reconnected connection registered" });
+      const secondId = tab.manager.connectionId;
+      assert.notEqual(secondId, firstId);
+      const carol = presence.state.registrations.filter((r) => r.userId === "carol" && r.status === 200).map((r) => r.connectionId);
+      assert.deepEqual(carol, [firstId, secondId]);
     } finally {
       await tab.close();
     }
+  });
+
+  describe("registration with the presence app (POST userclient)", () => {
+    const byUser = (userId) => presence.state.registrations.filter((r) => r.userId === userId);
+
+    test("after connect: POST /api/userclient {connectionId} with the bearer token, for the id the service knows", async () => {
+      presence.setUserclientHandler(null);
+      const tab = agentTab(presence, "dave");
+      try {
+        await tab.manager.start();
+        assert.equal(tab.manager.state, ConnectionState.CONNECTED);
+        await eventually(() => tab.manager.registration?.registered, { message: "registered" });
+        const id = tab.manager.connectionId;
+        const [r] = byUser("dave");
+        assert.equal(r.connectionId, id);
+        assert.equal(r.contentType, "application/json");
+        assert.deepEqual(JSON.parse(r.body), { connectionId: id });
+        assert.equal(tab.manager.registration.userId, "dave");
+        await eventually(() => presence.state.upstream.some((u) => u.event === "connected" && u.userId === "dave"), { message: "connected event" });
+        assert.equal(presence.state.upstream.find((u) => u.event === "connected" && u.userId === "dave").connectionId, id,
+          "the client registers the connection id SignalR Service assigned");
+        await sendToUser(emulator, HUB, "dave", TARGET_NOTIFY, [notification("n-dave")]);
+        await eventually(() => tab.popup.isOpen("n-dave"), { message: "popup" });
+      } finally {
+        await tab.close();
+      }
+    });
+
+    test("503 is retried with back-off until it succeeds; 'retrying' shows meanwhile", async () => {
+      presence.setUserclientHandler(({ userId, attempt }) => (userId === "erin" && attempt <= 2
+        ? { status: 503, body: { type: "urn:cifpipe:problem:signalr-unavailable", title: "Service Unavailable", detail: "retry shortly" } } : null));
+      const tab = agentTab(presence, "erin");
+      try {
+        await tab.manager.start();
+        await eventually(() => tab.manager.registration?.registered, { timeoutMs: 10_000, message: "registered after 503s" });
+        assert.deepEqual(byUser("erin").map((r) => r.status), [503, 503, 200]);
+        assert.deepEqual(tab.registrations.map((r) => r && r.status), ["pending", "retrying", "retrying", "registered"]);
+        assert.equal(tab.manager.registration.attempts, 3);
+        const at = byUser("erin").map((r) => r.at);
+        assert.ok(at[1] - at[0] >= 90 && at[2] - at[1] >= 190, `back-off between tries: ${at[1] - at[0]} ms, ${at[2] - at[1]} ms`);
+      } finally {
+        await tab.close();
+      }
+    });
+
+    test("presence keeps answering 503: tries bounded by the back-off (no storm); stop() cancels", async () => {
+      presence.setUserclientHandler(({ userId }) => (userId === "frank" ? { status: 503, body: { title: "Service Unavailable" } } : null));
+      const tab = agentTab(presence, "frank");
+      try {
+        await tab.manager.start();
+        await eventually(() => byUser("frank").length >= 1, { message: "first try" });
+        const t0 = byUser("frank")[0].at;
+        await new Promise((r) => setTimeout(r, 1500));
+        const inWindow = byUser("frank").filter((r) => r.at - t0 <= 1500).length;
+        // back-off 200 ms doubling to 1 s, equal jitter: minimum waits 100, 200, 400, 500 ms → at most 5 tries in 1.5 s
+        assert.ok(inWindow >= 2 && inWindow <= 5, `tries in 1.5 s: ${inWindow}`);
+        assert.equal(tab.manager.registration.status, RegistrationStatus.RETRYING);
+        assert.equal(tab.manager.state, ConnectionState.CONNECTED, "the connection itself stays up");
+        await tab.manager.stop();
+        const stopped = byUser("frank").length;
+        await new Promise((r) => setTimeout(r, 1200));
+        assert.equal(byUser("frank").length, stopped, "no try after stop()");
+      } finally {
+        await tab.close();
+      }
+    });
+
+    test("403 problem: a console warning with its title and detail, no retry for that connection", async () => {
+      presence.setUserclientHandler(({ userId }) => (userId === "grace"
+        ? { status: 403, body: { type: "urn:cifpipe:problem:not-your-connection", title: "Forbidden", detail: "connection does not belong to the signed-in user" } } : null));
+      const tab = agentTab(presence, "grace");
+      try {
+        await tab.manager.start();
+        await eventually(() => tab.manager.registration?.status === RegistrationStatus.REJECTED, { message: "rejected" });
+        await new Promise((r) => setTimeout(r, 800)); // several back-off periods
+        assert.equal(byUser("grace").length, 1);
+        const warn = tab.warnings.find((w) => /did not register connection/.test(w));
+        assert.ok(warn, tab.warnings.join("\n"));
+        assert.match(warn, /403 Forbidden: connection does not belong to the signed-in user/);
+        assert.equal(tab.manager.state, ConnectionState.CONNECTED);
+      } finally {
+        await tab.close();
+      }
+    });
   });
 });

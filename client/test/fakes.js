@@ -56,6 +56,7 @@ export class FakeHubConnection {
         this.tokensSeen.push(await this.accessTokenFactory());
         await this.startBehaviour(this);
         this.state = "Connected";
+        this.connectionId = `c${Math.random().toString(16).slice(2, 8)}`; // like the real client: a reconnect is a new connection
         this.reconnectedCbs.forEach((cb) => cb(this.connectionId));
         return "reconnected";
       } catch { /* next attempt */ }

@@ -97,3 +97,38 @@ test("authority: local http provider → discovery fetched here, metadata handed
   await assert.rejects(resolveAuthority({ authority: "http://localhost:1/x" }, async () => new Response("{}", { status: 200 })), (e) => e.kind === ErrorKind.CONFIG);
   await assert.rejects(resolveAuthority({ authority: "http://localhost:1/x" }, async () => { throw new TypeError("Failed to fetch"); }), (e) => e.kind === ErrorKind.NETWORK);
 });
+
+test("adaptor: a failing registration shows amber 'not yet registered' with a notice; registered clears it; refused stays green", async () => {
+  const { CifAdaptor } = await import("../src/glue/adaptor.js");
+  const { describeStatus } = await import("../src/glue/indicator.js");
+  const { ConnectionState, RegistrationStatus } = await import("../src/core/connection-manager.js");
+  const calls = [];
+  let shown = { state: ConnectionState.DISCONNECTED, registration: null };
+  const indicator = {
+    setState: (state) => { shown = { ...shown, state }; },
+    setRegistration: (registration) => { shown = { ...shown, registration }; },
+    notice: (level, text) => calls.push(["notice", level, text]),
+    clearNotice: () => calls.push(["clear"]),
+    showSignIn: () => calls.push(["signIn"]),
+    hideSignIn: () => {},
+  };
+  const win = { fetch: async () => { throw new Error("no network in this test"); }, document: {} };
+  const config = { functionUrl: "http://fn", notificationTemplate: "t", reconnect: {} };
+  const adaptor = new CifAdaptor(config, { win, indicator, popup: {}, tokenProvider: { getAccessToken: async () => "t" }, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+  adaptor._showState(ConnectionState.CONNECTED, {});
+  adaptor._showRegistration({ connectionId: "c1", status: RegistrationStatus.PENDING });
+  assert.equal(describeStatus(shown.state, shown.registration).colour, "green");
+  assert.equal(calls.length, 0);
+  adaptor._showRegistration({ connectionId: "c1", status: RegistrationStatus.RETRYING, retryInMs: 4000 });
+  const view = describeStatus(shown.state, shown.registration);
+  assert.deepEqual([view.colour, view.label, view.registration], ["amber", "Connected, not yet registered for calls…", "retrying"]);
+  assert.deepEqual(calls.at(-1), ["notice", "warning", "You are connected, but the call service has not registered this window for calls yet; we will keep trying. Next try in 4 s."]);
+  adaptor._showRegistration({ connectionId: "c1", status: RegistrationStatus.REGISTERED });
+  assert.deepEqual(calls.at(-1), ["clear"]);
+  assert.equal(describeStatus(shown.state, shown.registration).colour, "green");
+  adaptor._showRegistration({ connectionId: "c2", status: RegistrationStatus.REJECTED, error: { kind: ErrorKind.FORBIDDEN } });
+  assert.equal(describeStatus(shown.state, shown.registration).label, "Connected: ready for calls");
+  adaptor._showRegistration({ connectionId: "c3", status: RegistrationStatus.REJECTED, error: { kind: ErrorKind.SIGN_IN_REQUIRED, userMessage: "Please sign in." } });
+  assert.deepEqual(calls.slice(-2), [["notice", "warning", "Please sign in."], ["signIn"]]);
+  assert.equal(describeStatus(ConnectionState.RECONNECTING, { status: RegistrationStatus.RETRYING }).label, "Reconnecting…", "registration only matters while connected");
+});

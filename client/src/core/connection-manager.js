@@ -9,6 +9,15 @@ export const ConnectionState = Object.freeze({
   RECONNECTING: "reconnecting", // amber: lost it, trying again with back-off
 });
 
+/** Whether the presence app has confirmed the live connection (POST userclient); see ConnectionManager#registration. */
+export const RegistrationStatus = Object.freeze({
+  PENDING: "pending",       // first attempt under way (the connection is already usable)
+  RETRYING: "retrying",     // an attempt failed; next one after back-off (indicator: amber "not yet registered")
+  REGISTERED: "registered", // the presence app knows this connection: calls can reach it
+  REJECTED: "rejected",     // refused (403 / other 4xx / sign-in needed): no more tries for this connection
+  NOT_CONNECTED: "not-connected", // only in register() answers: there is no live connection to register
+});
+
 const noopLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
@@ -21,6 +30,10 @@ const noopLogger = { debug() {}, info() {}, warn() {}, error() {} };
  * fresh SignalR token (a restarted service, a rotated key or an expired token all recover).
  * When the automatic reconnect gives up or the server closes the connection for good, the manager
  * builds a new connection with the same capped, jittered back-off, forever, until stop().
+ *
+ * With `registerConnection`, every connect and reconnect (each has a new connectionId) is also
+ * registered with the presence app in the background, retried with the same back-off until it
+ * succeeds, the connection changes (start over for the new id) or stop().
  */
 export class ConnectionManager {
   /**
@@ -33,6 +46,8 @@ export class ConnectionManager {
    * @param {ReturnType<typeof createBackoff>} [deps.backoff]
    * @param {number} [deps.maxAutoReconnectAttempts] automatic reconnects on one HubConnection before it is rebuilt
    * @param {number} [deps.tokenRefreshMarginMs] re-negotiate when the SignalR token expires within this margin
+   * @param {(accessToken: string, connectionId: string) => Promise<{userId?: string|null}>} [deps.registerConnection]
+   *        registers the live connection with the presence app (POST userclient); omitted: no registration
    */
   constructor({
     getAccessToken,
@@ -44,6 +59,7 @@ export class ConnectionManager {
     tokenRefreshMarginMs = 60_000,
     now = () => Date.now(),
     logger = noopLogger,
+    registerConnection = null,
   }) {
     if (typeof getAccessToken !== "function" || typeof negotiate !== "function" || typeof createConnection !== "function") {
       throw new TypeError("ConnectionManager needs getAccessToken, negotiate and createConnection functions");
@@ -67,10 +83,42 @@ export class ConnectionManager {
     this._everConnected = false;
     this._forceTokenRefresh = false;
     this.lastError = null;
+    this._registerConnection = typeof registerConnection === "function" ? registerConnection : null;
+    this._reg = null;          // registration of the live connection (see _beginRegistration)
+    this._regListeners = new Set();
   }
 
   get state() { return this._state; }
   get connectionId() { return this._conn ? this._conn.connectionId : null; }
+  /** True between start() and stop() (or a stop for sign-in/forbidden/configuration). */
+  get running() { return this._running; }
+
+  /**
+   * Registration of the live connection with the presence app, or null (not connected, or no
+   * registerConnection dependency): {connectionId, status (RegistrationStatus), registered, attempts,
+   * userId, error (AdaptorError|null), retryInMs?}.
+   */
+  get registration() { return this._reg ? snapshot(this._reg) : null; }
+
+  /** Subscribes to registration changes: fn(registration|null). Returns an unsubscribe function. */
+  onRegistrationChange(fn) {
+    this._regListeners.add(fn);
+    return () => this._regListeners.delete(fn);
+  }
+
+  /**
+   * Registers the live connection now and resolves with the outcome of that attempt (the registration
+   * snapshot). Already registered: resolves at once, no request. Retrying or refused: tries again at
+   * once (back-off skipped). Not connected: {status: "not-connected"}.
+   */
+  register() {
+    const reg = this._reg;
+    if (!reg) return Promise.resolve(notConnected(this.connectionId));
+    if (reg.status === RegistrationStatus.REGISTERED) return Promise.resolve(snapshot(reg));
+    const settled = new Promise((resolve) => reg.waiters.push(resolve));
+    if (!reg.inFlight) this._kickRegistration(reg);
+    return settled;
+  }
 
   /** Subscribes to state changes: fn(state, {error?, retryInMs?}). Returns an unsubscribe function. */
   onStateChange(fn) {
@@ -89,7 +137,11 @@ export class ConnectionManager {
    * connected, or failed (retrying in the background, or blocked on the agent/admin — see state and lastError).
    */
   async start() {
-    if (this._running) return;
+    if (this._running) {
+      // already connected or trying: an explicit (re)start (e.g. after sign-in) retries a stalled registration now
+      if (this._reg && this._reg.status !== RegistrationStatus.REGISTERED && !this._reg.inFlight) this._kickRegistration(this._reg);
+      return;
+    }
     this._running = true;
     this._attempt = 0;
     const gen = this._generation;
@@ -102,6 +154,7 @@ export class ConnectionManager {
     this._generation++;
     this._running = false;
     if (this._retryTimer) { clearTimeout(this._retryTimer); this._retryTimer = null; }
+    this._endRegistration();
     const conns = [this._conn, this._starting].filter(Boolean);
     this._conn = null;
     this._starting = null;
@@ -113,6 +166,8 @@ export class ConnectionManager {
 
   /** Skips the back-off wait of a scheduled retry (the browser came back online, the agent asked). */
   retryNow() {
+    const reg = this._reg;
+    if (this._running && reg && reg.timer) { this._kickRegistration(reg); return true; }
     if (!this._running || !this._retryTimer) return false;
     clearTimeout(this._retryTimer);
     this._retryTimer = null;
@@ -175,6 +230,7 @@ export class ConnectionManager {
       for (const [target, handler] of Object.entries(this._handlers)) conn.on(target, handler);
       conn.onreconnecting((err) => {
         if (conn !== this._conn) return;
+        this._endRegistration(); // that connectionId is gone; the reconnected one gets its own
         this._log.warn(`SignalR connection lost; reconnecting${err ? `: ${err.message}` : ""}`);
         this._setState(ConnectionState.RECONNECTING, { error: err ? toAdaptorError(err, "The connection to the call service dropped; reconnecting.") : undefined });
       });
@@ -182,6 +238,7 @@ export class ConnectionManager {
         if (conn !== this._conn) return;
         this._attempt = 0;
         this._setState(ConnectionState.CONNECTED);
+        this._beginRegistration(conn);
       });
       conn.onclose((err) => this._onClosed(conn, err, gen));
       this._starting = conn;
@@ -192,6 +249,7 @@ export class ConnectionManager {
       this._attempt = 0;
       this._everConnected = true;
       this._setState(ConnectionState.CONNECTED);
+      this._beginRegistration(conn);
     } catch (err) {
       if (conn && this._starting === conn) this._starting = null;
       if (gen !== this._generation) return;
@@ -213,6 +271,7 @@ export class ConnectionManager {
   _onClosed(conn, err, gen) {
     if (conn !== this._conn || gen !== this._generation || !this._running) return;
     this._conn = null;
+    this._endRegistration();
     const error = err ? toAdaptorError(err, "The connection to the call service closed; reconnecting.") : undefined;
     this._log.warn(`SignalR connection closed; building a new one${err ? `: ${err.message}` : ""}`);
     this._scheduleRetry(gen, error);
@@ -228,6 +287,89 @@ export class ConnectionManager {
     }
     if (error.kind === ErrorKind.TOKEN_EXPIRED) this._forceTokenRefresh = true;
     this._scheduleRetry(gen, error);
+  }
+
+  // ---- registration of the live connection with the presence app (POST userclient) ----
+
+  /** Starts over for the connection's current connectionId; runs in the background (the connection is usable now). */
+  _beginRegistration(conn) {
+    this._endRegistration();
+    if (!this._registerConnection || !conn.connectionId) return;
+    const reg = { conn, connectionId: conn.connectionId, status: RegistrationStatus.PENDING, attempts: 0, failures: 0,
+      userId: null, error: null, retryInMs: undefined, forceRefresh: false, timer: null, inFlight: false, waiters: [] };
+    this._reg = reg;
+    this._emitRegistration();
+    this._registerAttempt(reg);
+  }
+
+  /** Cancels the registration of the connection that just ended (stop, drop, close); its waiters learn so. */
+  _endRegistration() {
+    const reg = this._reg;
+    if (!reg) return;
+    this._reg = null;
+    if (reg.timer) { clearTimeout(reg.timer); reg.timer = null; }
+    const answer = notConnected(null);
+    for (const w of reg.waiters.splice(0)) w(answer);
+    this._emitRegistration();
+  }
+
+  _kickRegistration(reg) {
+    if (reg.timer) { clearTimeout(reg.timer); reg.timer = null; }
+    this._registerAttempt(reg);
+  }
+
+  _isCurrent(reg) {
+    return reg === this._reg && this._running && this._conn === reg.conn && reg.conn.connectionId === reg.connectionId;
+  }
+
+  async _registerAttempt(reg) {
+    reg.timer = null;
+    if (!this._isCurrent(reg) || reg.inFlight) return;
+    reg.inFlight = true;
+    reg.attempts++;
+    try {
+      const entraToken = await this._getAccessToken({ forceRefresh: reg.forceRefresh });
+      if (!this._isCurrent(reg)) return;
+      const result = await this._registerConnection(entraToken, reg.connectionId);
+      if (!this._isCurrent(reg)) return;
+      reg.forceRefresh = false;
+      reg.status = RegistrationStatus.REGISTERED;
+      reg.userId = result && typeof result.userId === "string" ? result.userId : null;
+      reg.error = null;
+      reg.retryInMs = undefined;
+      this._log.info(`connection ${reg.connectionId} registered for calls${reg.attempts > 1 ? ` (attempt ${reg.attempts})` : ""}`);
+    } catch (err) {
+      if (!this._isCurrent(reg)) return;
+      const error = toAdaptorError(err, "The call service could not register this window yet; we will keep trying.");
+      reg.error = error;
+      if (error.retryable) {
+        if (error.kind === ErrorKind.TOKEN_EXPIRED) reg.forceRefresh = true; // 401: ask MSAL for a fresh token
+        const backoff = this._backoff.delay(reg.failures++);
+        const serverAsked = error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, this._backoff.maxMs ?? 30_000) : 0;
+        const delay = Math.max(backoff, serverAsked);
+        reg.status = RegistrationStatus.RETRYING;
+        reg.retryInMs = delay;
+        this._log.warn(`registering connection ${reg.connectionId} for calls failed (${error.kind}): ${error.message}; next try in ${delay} ms`);
+        reg.timer = setTimeout(() => this._registerAttempt(reg), delay);
+      } else {
+        reg.status = RegistrationStatus.REJECTED;
+        reg.retryInMs = undefined;
+        this._log.warn(`the call service did not register connection ${reg.connectionId} for calls (${error.kind}): ${error.message}. ` +
+          "Not retrying for this connection; calls reach it only if the service recorded it by itself.");
+      }
+    } finally {
+      reg.inFlight = false;
+    }
+    this._emitRegistration();
+    const answer = snapshot(reg);
+    for (const w of reg.waiters.splice(0)) w(answer);
+  }
+
+  _emitRegistration() {
+    const reg = this.registration;
+    for (const fn of [...this._regListeners]) {
+      try { fn(reg); } catch (err) { this._log.error("registration listener failed", err); }
+    }
   }
 
   _scheduleRetry(gen, error) {
@@ -292,6 +434,17 @@ function classifyStartError(err) {
     return new AdaptorError(ErrorKind.TOKEN_EXPIRED, "The call service did not accept the connection; retrying with a fresh sign-in.", detail, { cause: err });
   }
   return new AdaptorError(ErrorKind.NETWORK, "The call service cannot be reached right now; we will keep trying.", detail, { cause: err });
+}
+
+function snapshot(reg) {
+  const s = { connectionId: reg.connectionId, status: reg.status, registered: reg.status === RegistrationStatus.REGISTERED,
+    attempts: reg.attempts, userId: reg.userId, error: reg.error };
+  if (reg.retryInMs !== undefined) s.retryInMs = reg.retryInMs;
+  return s;
+}
+
+function notConnected(connectionId) {
+  return { connectionId, status: RegistrationStatus.NOT_CONNECTED, registered: false, attempts: 0, userId: null, error: null };
 }
 
 async function safeStop(conn) {

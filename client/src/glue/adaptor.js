@@ -1,7 +1,8 @@
-import { ConnectionManager, ConnectionState } from "../core/connection-manager.js";
+import { ConnectionManager, ConnectionState, RegistrationStatus } from "../core/connection-manager.js";
 import { NotificationDesk } from "../core/notification-desk.js";
 import { createBackoff } from "../core/backoff.js";
 import { negotiate } from "../core/negotiate.js";
+import { registerConnection } from "../core/register-client.js";
 import { AdaptorError, ErrorKind, toAdaptorError } from "../core/errors.js";
 import { METHOD_DECIDE, TARGET_DECIDED, TARGET_NOTIFY, TARGET_WITHDRAW } from "../core/names.js";
 import { MsalTokenProvider } from "./msal-auth.js";
@@ -34,6 +35,9 @@ export class CifAdaptor {
       getAccessToken: (o) => this.auth.getAccessToken(o),
       negotiate: (accessToken) => negotiate({ functionUrl: config.functionUrl, accessToken, fetch: win.fetch.bind(win) }),
       createConnection: (o) => createHubConnection(o),
+      // after every connect/reconnect: POST {functionUrl}/api/userclient so a lost upstream `connected` event cannot hide us
+      registerConnection: (accessToken, connectionId) =>
+        registerConnection({ functionUrl: config.functionUrl, accessToken, connectionId, fetch: win.fetch.bind(win) }),
       backoff: createBackoff(config.reconnect),
       logger,
     });
@@ -52,15 +56,20 @@ export class CifAdaptor {
     this.connection.on(TARGET_WITHDRAW, (w) => this._safely("withdraw", () => this.desk.onWithdraw(w)));
     this.connection.on(TARGET_DECIDED, (d) => this._safely("decided", () => this.desk.onDecided(d)));
     this.connection.onStateChange((state, info) => this._showState(state, info));
+    this.connection.onRegistrationChange((reg) => this._showRegistration(reg));
     // Back on the network: try at once instead of waiting out the back-off.
     if (typeof win.addEventListener === "function") win.addEventListener("online", () => this.connection.retryNow());
   }
 
   /** Starts (or resumes) the connection; an agent who must sign in gets a Sign in button. */
   async start() {
-    this.indicator.setState(ConnectionState.CONNECTING);
+    // already running (e.g. Sign in while connected): keep what the indicator shows; start() retries a stalled registration
+    if (!this.connection.running) this.indicator.setState(ConnectionState.CONNECTING);
     await this.connection.start();
   }
+
+  /** Registers the live connection with the presence app now; resolves with the registration (see ConnectionManager#register). */
+  register() { return this.connection.register(); }
 
   async stop() { await this.connection.stop(); }
 
@@ -102,6 +111,23 @@ export class CifAdaptor {
       if (this._lastStateHadError) this.indicator.clearNotice();
     }
     this._lastStateHadError = Boolean(error);
+  }
+
+  _showRegistration(reg) {
+    if (typeof this.indicator.setRegistration === "function") this.indicator.setRegistration(reg); // custom indicators may lack it
+    if (reg && reg.status === RegistrationStatus.RETRYING) {
+      const when = reg.retryInMs !== undefined ? ` Next try in ${Math.max(1, Math.round(reg.retryInMs / 1000))} s.` : "";
+      this.indicator.notice("warning", `You are connected, but the call service has not registered this window for calls yet; we will keep trying.${when}`);
+      this._registrationNotice = true;
+    } else if (reg && reg.status === RegistrationStatus.REJECTED && reg.error && reg.error.kind === ErrorKind.SIGN_IN_REQUIRED) {
+      this.indicator.notice("warning", reg.error.userMessage);
+      this.indicator.showSignIn(() => this.signInAndConnect());
+      this._registrationNotice = true;
+    } else if (this._registrationNotice && reg?.status !== RegistrationStatus.PENDING) {
+      // registered, refused (details in the console), or the connection went away (the state line takes over)
+      this.indicator.clearNotice();
+      this._registrationNotice = false;
+    }
   }
 
   _safely(what, fn) {

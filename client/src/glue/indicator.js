@@ -1,4 +1,4 @@
-import { ConnectionState } from "../core/connection-manager.js";
+import { ConnectionState, RegistrationStatus } from "../core/connection-manager.js";
 
 const LABELS = {
   [ConnectionState.DISCONNECTED]: "Not connected",
@@ -12,6 +12,24 @@ const COLOURS = {
   [ConnectionState.CONNECTED]: "green",
   [ConnectionState.RECONNECTING]: "amber",
 };
+
+/** Connected, but the presence app has not confirmed the connection yet and the last try failed. */
+export const NOT_REGISTERED_LABEL = "Connected, not yet registered for calls…";
+const NOT_REGISTERED_DETAIL = "Calls cannot reach this window until the call service registers it; we keep trying";
+
+/**
+ * What the indicator shows for a connection state and the live connection's registration
+ * (ConnectionManager#registration): the registration only matters while connected. A registration
+ * that is failing and being retried keeps the state `connected` (the connection works) but shows
+ * amber with a label that says calls cannot arrive yet; pending (first try) and refused show green.
+ */
+export function describeStatus(state, registration) {
+  const reg = state === ConnectionState.CONNECTED && registration ? registration.status : undefined;
+  if (reg === RegistrationStatus.RETRYING) {
+    return { label: NOT_REGISTERED_LABEL, colour: "amber", registration: reg, detail: NOT_REGISTERED_DETAIL };
+  }
+  return { label: LABELS[state] || state, colour: COLOURS[state] || "gray", registration: reg, detail: undefined };
+}
 
 const CSS = `
 .cif-adaptor{font:13px/1.4 "Segoe UI",system-ui,sans-serif;color:#201f1e;display:flex;flex-direction:column;gap:6px;padding:6px 8px}
@@ -54,13 +72,29 @@ export function createIndicator({ doc, target }) {
   let onSignIn = null;
   signIn.addEventListener("click", () => { if (onSignIn) onSignIn(); });
 
+  let current = { state: ConnectionState.DISCONNECTED, detail: undefined, registration: null };
+
+  function render() {
+    const view = describeStatus(current.state, current.registration);
+    const detail = current.detail || view.detail;
+    status.dataset.state = current.state;
+    status.dataset.colour = view.colour;
+    if (view.registration) status.dataset.registration = view.registration;
+    else delete status.dataset.registration;
+    label.textContent = view.label;
+    status.setAttribute("aria-label", `Call notifications: ${view.label}${detail ? `. ${detail}` : ""}`);
+    status.title = detail || view.label;
+  }
+
   function setState(state, { detail } = {}) {
-    status.dataset.state = state;
-    status.dataset.colour = COLOURS[state] || "gray";
-    const text = LABELS[state] || state;
-    label.textContent = text;
-    status.setAttribute("aria-label", `Call notifications: ${text}${detail ? `. ${detail}` : ""}`);
-    status.title = detail || text;
+    current = { ...current, state, detail };
+    render();
+  }
+
+  /** The live connection's registration (ConnectionManager#registration, or null). */
+  function setRegistration(registration) {
+    current = { ...current, registration };
+    render();
   }
 
   function showNotice(level, text) {
@@ -73,6 +107,7 @@ export function createIndicator({ doc, target }) {
   return {
     element: root,
     setState,
+    setRegistration,
     notice: showNotice,
     clearNotice() { notice.textContent = ""; delete notice.dataset.level; },
     showSignIn(handler) { onSignIn = handler; signIn.hidden = false; },

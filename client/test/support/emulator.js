@@ -80,13 +80,17 @@ function b64url(o) { return Buffer.from(JSON.stringify(o)).toString("base64url")
 
 /**
  * Plays the presence Function app: negotiate (Bearer "entra:<userId>" → SignalR client token for that
- * user) and the SignalR upstream webhook (answers `decide` invocations through `decideHandler`).
+ * user), userclient (registration of a connection: recorded in state.registrations; 401 without a
+ * valid bearer, 400 without {connectionId}; otherwise 200 {userId, connectionId} unless
+ * `userclientHandler({userId, connectionId, attempt})` returns another answer {status, body?, headers?})
+ * and the SignalR upstream webhook (answers `decide` invocations through `decideHandler`).
  * `tokenLifetimes` lets a test hand out expired tokens first.
  */
-export async function startPresenceStandIn({ hub = "cifhub", decideHandler, tokenLifetimes = [],
+export async function startPresenceStandIn({ hub = "cifhub", decideHandler, tokenLifetimes = [], userclientHandler = () => null,
   userFromAuthorization = (header) => { const m = /^Bearer entra:(.+)$/.exec(header || ""); return m ? m[1] : null; },
   allowOrigins = [] }) {
-  const state = { endpoint: null, accessKey: null, negotiations: [], upstream: [], lifetimes: [...tokenLifetimes] };
+  const state = { endpoint: null, accessKey: null, negotiations: [], upstream: [], registrations: [], lifetimes: [...tokenLifetimes] };
+  let onUserclient = userclientHandler;
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://x");
     const origin = req.headers.origin;
@@ -111,6 +115,23 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
       state.negotiations.push({ userId, lifetime });
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ url: clientUrl, accessToken }));
+      return;
+    }
+    if (req.method === "POST" && url.pathname === "/api/userclient") {
+      const userId = userFromAuthorization(req.headers.authorization);
+      let connectionId = null;
+      try { const b = JSON.parse(body); connectionId = typeof b.connectionId === "string" ? b.connectionId : null; } catch { connectionId = null; }
+      const attempt = state.registrations.filter((r) => r.connectionId === connectionId).length + 1;
+      const record = { userId, connectionId, attempt, at: Date.now(), contentType: req.headers["content-type"], body, status: 0 };
+      state.registrations.push(record);
+      let answer;
+      if (!userId) answer = { status: 401, body: { title: "Unauthorized", status: 401 } };
+      else if (!connectionId) answer = { status: 400, body: { title: "Bad Request", detail: "body must be a JSON object {\"connectionId\": ...}" } };
+      else answer = (await onUserclient({ userId, connectionId, attempt })) || { status: 200, body: { userId, connectionId } };
+      record.status = answer.status;
+      const type = answer.status === 200 ? "application/json" : "application/problem+json";
+      res.writeHead(answer.status, { "content-type": type, ...(answer.headers || {}) });
+      res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
       return;
     }
     if (req.method === "POST" && url.pathname === "/runtime/webhooks/signalr") {
@@ -140,6 +161,8 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
     state,
     bind(emulator) { state.endpoint = emulator.endpoint; state.accessKey = emulator.accessKey; },
     allowOrigin(origin) { allowOrigins.push(origin); },
+    /** Replaces the userclient answer policy (see above); null/undefined answers mean 200. */
+    setUserclientHandler(fn) { onUserclient = fn || (() => null); },
     close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
   };
 }
