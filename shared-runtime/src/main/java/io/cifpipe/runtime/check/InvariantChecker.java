@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
 public final class InvariantChecker {
     /** The violation of an accepted notification that never got a terminal outcome: the event was lost. */
     public static final String NO_TERMINAL_OUTCOME = "no terminal outcome on call-outcomes";
+    /** The violation of an accepted notification whose ledger row does not exist. */
+    public static final String NO_LEDGER_ROW = "no ledger row";
 
     private InvariantChecker() {}
 
@@ -64,6 +66,11 @@ public final class InvariantChecker {
         /** Accepted notifications that reached no terminal outcome at all (lost events). */
         public List<String> lost() {
             return violations.stream().filter(v -> v.problem().equals(NO_TERMINAL_OUTCOME)).map(Violation::notificationId).toList();
+        }
+
+        /** This report without the violations {@code excused} accepts (each one named by the caller's reason). */
+        public Report without(java.util.function.Predicate<Violation> excused) {
+            return new Report(checked, duplicates, byOutcome, violations.stream().filter(excused.negate()).toList());
         }
 
         /** Accepted notifications with no violation: exactly one terminal outcome, agreeing with the ledger. */
@@ -105,7 +112,7 @@ public final class InvariantChecker {
             long deliveredMessages = outcomes.stream().filter(o -> o.outcome() == OutcomeType.DELIVERED).count();
             Optional<LedgerEntry> entry = ledger.apply(id);
             if (entry.isEmpty()) {
-                violations.add(new Violation(id, "no ledger row"));
+                violations.add(new Violation(id, NO_LEDGER_ROW));
             } else {
                 NotificationState state = entry.get().state();
                 if (!state.isTerminal()) {
