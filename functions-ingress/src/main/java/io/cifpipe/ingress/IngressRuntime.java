@@ -29,6 +29,6 @@ final class IngressRuntime {
         AppTokenCheck check = requireToken
                 ? new AppTokenCheck(JwtValidator.fromSettings(clients.settings()), clients.setting(Setting.CALLS_SEND_ROLE))
                 : null;
-        return new IngressService(clients.codec(), clients.callEvents(), clients.ledger(), check);
+        return new IngressService(clients.codec(), clients.callEvents(), clients::ledger, check);
     }
 }

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +40,12 @@ public final class IngressService {
 
     private final CallEventCodec codec;
     private final CallEventSender sender;
-    private final NotificationLedger ledger;
+    /** Opened on first status read: accepting calls needs only Service Bus, so Table Storage being down at start must not fail POSTs. */
+    private final Supplier<NotificationLedger> ledger;
     private final AppTokenCheck appTokenCheck;
 
     /** @param appTokenCheck null when only the function key is required */
-    public IngressService(CallEventCodec codec, CallEventSender sender, NotificationLedger ledger, AppTokenCheck appTokenCheck) {
+    public IngressService(CallEventCodec codec, CallEventSender sender, Supplier<NotificationLedger> ledger, AppTokenCheck appTokenCheck) {
         this.codec = Objects.requireNonNull(codec);
         this.sender = Objects.requireNonNull(sender);
         this.ledger = Objects.requireNonNull(ledger);
@@ -111,7 +113,7 @@ public final class IngressService {
         }
         List<LedgerEntry> entries;
         try {
-            entries = ledger.findByCall(callId);
+            entries = ledger.get().findByCall(callId);
         } catch (RuntimeException e) {
             LOG.warn("ledger read failed for callId={}: {}", callId, e.toString());
             return unavailable("the ledger is unavailable; retry later", RETRY_AFTER_SECONDS);

@@ -42,7 +42,7 @@ class AppTokenIngressTest {
         CallEventCodec codec = new CallEventCodec();
         JwtValidator validator = JwtValidator.builder().authority(idp.issuerUrl("entra").toString()).audience(API).build();
         service = new IngressService(codec, new CallEventSender(sent::addAll, codec::encode, 30, 300),
-                new NotificationLedger(Azurite.freshTable("Tok"), Clock.systemUTC()), new AppTokenCheck(validator, "Calls.Send"));
+                () -> new NotificationLedger(Azurite.freshTable("Tok"), Clock.systemUTC()), new AppTokenCheck(validator, "Calls.Send"));
     }
 
     private String token(String audience, Map<String, Object> claims) {

@@ -48,7 +48,7 @@ class IngressServiceTest {
             sent.add(messages);
         };
         CallEventCodec codec = new CallEventCodec();
-        service = new IngressService(codec, new CallEventSender(sender, codec::encode, 30, 300), ledger, null);
+        service = new IngressService(codec, new CallEventSender(sender, codec::encode, 30, 300), () -> ledger, null);
     }
 
     static String offered(String id, String callId, String agentId) {
@@ -164,5 +164,23 @@ class IngressServiceTest {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.headers()).containsEntry("Content-Type", "application/problem+json");
         assertThat(service.status("bad/id").status()).isEqualTo(422);
+    }
+
+    @Test
+    void tableStorageDownAtStartDoesNotStopCallsBeingAccepted() throws Exception {
+        // The reliability suite found ingress answering 500 to every POST when its first request came while
+        // Table Storage was down: the ledger was opened while wiring the service. Only status reads need it.
+        CallEventCodec codec = new CallEventCodec();
+        IngressService cold = new IngressService(codec, new CallEventSender(sent::add, codec::encode, 30, 300),
+                () -> { throw new IllegalStateException("Connection refused: 127.0.0.1:10002"); }, null);
+
+        HttpResult accepted = cold.post(bytes(offered("evt-c", "call-c", "agent-1")), SINGLE, null, null);
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(sent).hasSize(1);
+
+        HttpResult status = cold.status("call-c");
+        assertThat(status.status()).isEqualTo(503);
+        assertThat(status.headers()).containsEntry("Retry-After", "5");
+        assertThat(status.headers()).containsEntry("Content-Type", "application/problem+json");
     }
 }
