@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -303,27 +302,9 @@ public final class ScaleScenario {
 
   private void connectAll(HubClients c, List<String> users, long t0, Latency sinceStart, Latency each, String phase,
                           int total) throws Exception {
-    Semaphore permits = new Semaphore(IN_FLIGHT);
-    List<Future<Void>> futures = new ArrayList<>(users.size());
     try (Progress p = new Progress(phase, () -> "connected " + c.connected() + "/" + total + ", failures "
         + c.connectFailures() + ", presence negotiations " + negotiations.get(), progress)) {
-      for (String u : users) {
-        if (!permits.tryAcquire(2, TimeUnit.MINUTES)) {
-          throw new IllegalStateException(phase + ": no connect finished for 2 minutes");
-        }
-        long started = System.nanoTime();
-        Future<Void> f = c.connect(u);
-        f.onComplete(r -> {
-          permits.release();
-          if (r.succeeded()) {
-            sinceStart.recordSince(t0);
-            each.recordSince(started);
-          }
-        });
-        futures.add(f);
-      }
-      Future.join(new ArrayList<>(futures)).toCompletionStage().toCompletableFuture().handle((v, e) -> null)
-          .get(5, TimeUnit.MINUTES);
+      c.connectStorm(users, IN_FLIGHT, t0, sinceStart, each);
     }
   }
 

@@ -68,26 +68,9 @@ public final class ConnectionsScenario {
       Latency each = new Latency("connect storm: single connect (negotiate+ws+handshake)");
       progress.printf("connections: connect storm of %d clients (%d in flight)%n", n, IN_FLIGHT);
       long t0 = System.nanoTime();
-      List<Future<Void>> futures;
       try (Progress p = new Progress("connect", () -> "connected " + clients.connected() + "/" + n
           + " failures " + clients.connectFailures(), progress)) {
-        futures = new ArrayList<>(n);
-        java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(IN_FLIGHT);
-        for (String u : users) {
-          permits.acquireUninterruptibly();
-          long started = System.nanoTime();
-          Future<Void> f = clients.connect(u);
-          f.onComplete(r -> {
-            permits.release();
-            if (r.succeeded()) {
-              sinceStart.recordSince(t0);
-              each.recordSince(started);
-            }
-          });
-          futures.add(f);
-        }
-        Future.join(new ArrayList<>(futures)).toCompletionStage().toCompletableFuture()
-            .handle((v, e) -> null).get(5, TimeUnit.MINUTES);
+        clients.connectStorm(users, IN_FLIGHT, t0, sinceStart, each);
       }
       double stormSeconds = (System.nanoTime() - t0) / 1e9;
       int ok = clients.connected();

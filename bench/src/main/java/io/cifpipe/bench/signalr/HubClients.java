@@ -2,6 +2,7 @@ package io.cifpipe.bench.signalr;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cifpipe.bench.core.Latency;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -124,6 +126,33 @@ public final class HubClients implements AutoCloseable {
 
   public long invocations() {
     return invocations.get();
+  }
+
+  /**
+   * Connects {@code users} with at most {@code inFlight} connects open at once (a login storm that all started at
+   * {@code t0}), recording time since {@code t0} and each connect's own time for the successful ones; waits (bounded)
+   * until every connect finished. Fails when no connect finishes for 2 minutes.
+   */
+  public void connectStorm(List<String> users, int inFlight, long t0, Latency sinceStart, Latency each) throws Exception {
+    Semaphore permits = new Semaphore(inFlight);
+    List<Future<Void>> futures = new ArrayList<>(users.size());
+    for (String u : users) {
+      if (!permits.tryAcquire(2, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("no connect finished for 2 minutes");
+      }
+      long started = System.nanoTime();
+      Future<Void> f = connect(u);
+      f.onComplete(r -> {
+        permits.release();
+        if (r.succeeded()) {
+          sinceStart.recordSince(t0);
+          each.recordSince(started);
+        }
+      });
+      futures.add(f);
+    }
+    Future.join(new ArrayList<>(futures)).toCompletionStage().toCompletableFuture().handle((v, e) -> null)
+        .get(5, TimeUnit.MINUTES);
   }
 
   /** One full connect (negotiate, WebSocket, handshake); completes when the server's handshake reply arrived. */
