@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +29,8 @@ public final class OutcomeCollector implements AutoCloseable {
     private final String queue;
     private final List<Outcome> outcomes = new ArrayList<>();
     private final Set<String> terminal = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger undecodable = new AtomicInteger();
+    /** MessageIds of messages that are not outcomes: a redelivery (complete lost in a broker restart) counts once. */
+    private final Set<String> undecodable = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread drainer;
 
@@ -77,7 +77,7 @@ public final class OutcomeCollector implements AutoCloseable {
         try {
             o = Outcome.fromJson(m.getBody().toBytes());
         } catch (RuntimeException e) {
-            undecodable.incrementAndGet();
+            undecodable.add(m.getMessageId() != null ? m.getMessageId() : "seq:" + m.getSequenceNumber());
             LOG.warn("message {} on {} is not an outcome: {}", m.getMessageId(), queue, e.getMessage());
             return;
         }
@@ -96,7 +96,8 @@ public final class OutcomeCollector implements AutoCloseable {
         }
     }
 
-    public int undecodable() { return undecodable.get(); }
+    /** How many distinct messages (by MessageId) were not outcomes. */
+    public int undecodable() { return undecodable.size(); }
 
     /** How many of {@code notificationIds} have had a terminal outcome so far. */
     public long settled(Collection<String> notificationIds) {

@@ -6,6 +6,7 @@ import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import io.cifpipe.emulator.servicebus.QueueOptions;
+import io.cifpipe.emulator.servicebus.QueueStats;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.model.notification.NotificationId;
 import io.cifpipe.model.outcome.Outcome;
@@ -33,6 +34,18 @@ class OutcomeCollectorTest {
         }
     }
 
+    static void awaitSettled(ServiceBusEmulator sb) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            QueueStats q = sb.queueStats("call-outcomes");
+            if (q.active() == 0 && q.locked() == 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("call-outcomes not drained: " + sb.queueStats("call-outcomes"));
+    }
+
     @Test
     void collectsOutcomesAcrossABrokerRestart() throws Exception {
         int port;
@@ -49,6 +62,7 @@ class OutcomeCollectorTest {
             send(sb[0], first.toJson());
             send(sb[0], "{\"not\":\"an outcome\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertThat(collector.awaitTerminal(ids.subList(0, 1), Duration.ofSeconds(20), Duration.ZERO)).isTrue();
+            awaitSettled(sb[0]); // both completes journaled: a complete lost in the restart would redeliver
 
             sb[0].close();
             sb[0] = broker(port, journal);
