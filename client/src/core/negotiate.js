@@ -1,4 +1,5 @@
 import { AdaptorError, ErrorKind } from "./errors.js";
+import { postToPresence, presenceUrl, readProblem } from "./presence-http.js";
 
 /**
  * Asks the presence Function app for a SignalR connection: `POST {functionUrl}/api/negotiate` with
@@ -11,27 +12,11 @@ import { AdaptorError, ErrorKind } from "./errors.js";
  */
 export async function negotiate({ functionUrl, accessToken, fetch: fetchImpl = globalThis.fetch, timeoutMs = 15000 }) {
   const endpoint = negotiateUrl(functionUrl);
-  const controller = typeof AbortController === "function" ? new AbortController() : null;
-  const timer = controller ? setTimeout(() => controller.abort(), timeoutMs) : null;
-  let response;
-  try {
-    response = await fetchImpl(endpoint, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${accessToken}` },
-      // Bearer tokens only: no cookies, so the Function app's CORS allow-list needs no credentials.
-      credentials: "omit",
-      signal: controller ? controller.signal : undefined,
-    });
-  } catch (err) {
-    const timedOut = err && err.name === "AbortError";
-    throw new AdaptorError(ErrorKind.NETWORK,
-      "The call service cannot be reached. Check your network; we will keep trying.",
-      `negotiate ${endpoint} ${timedOut ? `timed out after ${timeoutMs} ms` : `failed: ${err && err.message}`}` +
-        " (a CORS refusal looks the same: is this page's origin allowed by the Function app?)",
-      { cause: err });
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
+  const response = await postToPresence({
+    endpoint, what: "negotiate", accessToken, fetchImpl, timeoutMs,
+    userMessage: "The call service cannot be reached. Check your network; we will keep trying.",
+    hint: " (a CORS refusal looks the same: is this page's origin allowed by the Function app?)",
+  });
 
   if (response.status === 401) {
     throw new AdaptorError(ErrorKind.TOKEN_EXPIRED, "Your sign-in was not accepted by the call service. Retrying with a fresh sign-in.",
@@ -64,22 +49,11 @@ export async function negotiate({ functionUrl, accessToken, fetch: fetchImpl = g
 }
 
 export function negotiateUrl(functionUrl) {
-  return `${String(functionUrl).replace(/\/+$/, "")}/api/negotiate`;
+  return presenceUrl(functionUrl, "negotiate");
 }
 
 async function problemDetail(response) {
-  try {
-    const text = await response.text();
-    if (!text) return "";
-    try {
-      const p = JSON.parse(text);
-      return [p.title, p.detail].filter(Boolean).join(": ").slice(0, 300);
-    } catch {
-      return text.slice(0, 300);
-    }
-  } catch {
-    return "";
-  }
+  return (await readProblem(response)).summary;
 }
 
 /** Seconds-since-epoch `exp` of a JWT, or undefined; the token is not verified (the server does that). */

@@ -1,4 +1,5 @@
 import { AdaptorError, ErrorKind } from "./errors.js";
+import { postToPresence, presenceUrl, readProblem } from "./presence-http.js";
 
 /**
  * Tells the presence Function app "this SignalR connection is mine and up":
@@ -18,26 +19,11 @@ import { AdaptorError, ErrorKind } from "./errors.js";
 export async function registerConnection({ functionUrl, accessToken, connectionId, fetch: fetchImpl = globalThis.fetch, timeoutMs = 15000 }) {
   if (typeof connectionId !== "string" || !connectionId) throw new TypeError("registerConnection needs the SignalR connectionId");
   const endpoint = userClientUrl(functionUrl);
-  const controller = typeof AbortController === "function" ? new AbortController() : null;
-  const timer = controller ? setTimeout(() => controller.abort(), timeoutMs) : null;
-  let response;
-  try {
-    response = await fetchImpl(endpoint, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ connectionId }),
-      credentials: "omit", // bearer only, like negotiate
-      signal: controller ? controller.signal : undefined,
-    });
-  } catch (err) {
-    const timedOut = err && err.name === "AbortError";
-    throw new AdaptorError(ErrorKind.NETWORK, "The call service cannot be reached to register this window; we will keep trying.",
-      `userclient ${endpoint} ${timedOut ? `timed out after ${timeoutMs} ms` : `failed: ${err && err.message}`}` +
-        " (a CORS refusal looks the same: does the Function app allow this origin and the Content-Type header?)",
-      { cause: err });
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
+  const response = await postToPresence({
+    endpoint, what: "userclient", accessToken, body: { connectionId }, fetchImpl, timeoutMs,
+    userMessage: "The call service cannot be reached to register this window; we will keep trying.",
+    hint: " (a CORS refusal looks the same: does the Function app allow this origin and the Content-Type header?)",
+  });
 
   const status = response.status;
   if (status >= 200 && status < 300) {
@@ -69,7 +55,7 @@ export async function registerConnection({ functionUrl, accessToken, connectionI
 }
 
 export function userClientUrl(functionUrl) {
-  return `${String(functionUrl).replace(/\/+$/, "")}/api/userclient`;
+  return presenceUrl(functionUrl, "userclient");
 }
 
 /** Retry-After as milliseconds (delta-seconds or HTTP date), or undefined. Cross-origin it is readable only if exposed. */
@@ -80,20 +66,3 @@ export function parseRetryAfter(value, now = Date.now()) {
   const at = Date.parse(s);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
-
-/** {fields: {type,title,detail}|null, text: "title: detail"} from a problem+json (or any) body; never throws. */
-async function readProblem(response) {
-  let text = "";
-  try { text = await response.text(); } catch { return { fields: null, text: "" }; }
-  if (!text) return { fields: null, text: "" };
-  try {
-    const p = JSON.parse(text);
-    if (p && typeof p === "object") {
-      const fields = { type: str(p.type), title: str(p.title), detail: str(p.detail) };
-      return { fields, text: [fields.title, fields.detail].filter(Boolean).join(": ").slice(0, 300) + (fields.type ? ` (${fields.type})` : "") };
-    }
-  } catch { /* not JSON */ }
-  return { fields: null, text: text.slice(0, 300) };
-}
-
-function str(v) { return typeof v === "string" ? v : undefined; }
