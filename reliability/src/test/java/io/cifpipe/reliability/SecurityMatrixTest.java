@@ -67,15 +67,7 @@ class SecurityMatrixTest {
                 "Authorization", "Bearer " + good));
         expect("key of another app (master key is fine, host key of presence is not)", 401,
                 Http.post(url, event, "Content-Type", ct, "x-functions-key", ingressStack.presenceKey(), "Authorization", "Bearer " + good));
-        Map<String, String> bad = new LinkedHashMap<>();
-        bad.put("no token", null);
-        bad.put("forged signature", "Bearer " + ingressTokens.forged(good));
-        bad.put("tampered payload", "Bearer " + ingressTokens.tampered(good, AGENT_B));
-        bad.put("expired", "Bearer " + ingressTokens.expired(AGENT_A));
-        bad.put("wrong audience", "Bearer " + ingressTokens.wrongAudience(AGENT_A));
-        bad.put("wrong issuer", "Bearer " + ingressTokens.wrongIssuer(AGENT_A));
-        bad.put("alg none", "Bearer " + ingressTokens.algNone(good));
-        bad.put("HS256 key confusion", "Bearer " + ingressTokens.hs256(good));
+        Map<String, String> bad = badBearerTokens(ingressTokens, good);
         bad.put("Basic scheme", "Basic dXNlcjpwYXNz");
         bad.put("garbage", "Bearer not.a.jwt");
         bad.forEach((name, auth) -> {
@@ -107,15 +99,7 @@ class SecurityMatrixTest {
         String url = full.url("presence") + "/api/negotiate";
         String good = fullTokens.agent(AGENT_A);
         full.addSecret("agent token A", good);
-        Map<String, String> bad = new LinkedHashMap<>();
-        bad.put("no token", null);
-        bad.put("forged signature", "Bearer " + fullTokens.forged(good));
-        bad.put("tampered payload", "Bearer " + fullTokens.tampered(good, AGENT_B));
-        bad.put("expired", "Bearer " + fullTokens.expired(AGENT_A));
-        bad.put("wrong audience", "Bearer " + fullTokens.wrongAudience(AGENT_A));
-        bad.put("wrong issuer", "Bearer " + fullTokens.wrongIssuer(AGENT_A));
-        bad.put("alg none", "Bearer " + fullTokens.algNone(good));
-        bad.put("HS256 key confusion", "Bearer " + fullTokens.hs256(good));
+        Map<String, String> bad = badBearerTokens(fullTokens, good);
         bad.forEach((name, auth) -> expect("negotiate " + name, 401,
                 Http.post(url, new byte[0], "Authorization", auth, "Origin", Stack.ALLOWED_ORIGIN)));
         expect("negotiate app token without the agent scope", 403, Http.post(url, new byte[0],
@@ -300,5 +284,19 @@ class SecurityMatrixTest {
             expectSkew("SignalR client negotiate, " + c.getKey(), v[2] == 1 ? 200 : 401,
                     Http.post(srNegotiate, new byte[0], "Authorization", "Bearer " + token));
         }
+    }
+
+    /** Authorization values every bearer-protected endpoint must refuse with 401, by case name (null = header absent). */
+    private static Map<String, String> badBearerTokens(Tokens tokens, String good) {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("no token", null);
+        bad.put("forged signature", "Bearer " + tokens.forged(good));
+        bad.put("tampered payload", "Bearer " + tokens.tampered(good, AGENT_B));
+        bad.put("expired", "Bearer " + tokens.expired(AGENT_A));
+        bad.put("wrong audience", "Bearer " + tokens.wrongAudience(AGENT_A));
+        bad.put("wrong issuer", "Bearer " + tokens.wrongIssuer(AGENT_A));
+        bad.put("alg none", "Bearer " + tokens.algNone(good));
+        bad.put("HS256 key confusion", "Bearer " + tokens.hs256(good));
+        return bad;
     }
 }
