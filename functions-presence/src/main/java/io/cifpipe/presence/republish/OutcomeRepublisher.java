@@ -3,7 +3,6 @@ package io.cifpipe.presence.republish;
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.outcome.Outcome;
-import io.cifpipe.model.outcome.OutcomeType;
 import io.cifpipe.presence.upstream.DecisionService;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
 import io.cifpipe.runtime.tables.LedgerEntry;
@@ -96,7 +95,7 @@ public final class OutcomeRepublisher {
                 break;
             }
             Optional<LedgerEntry> current = ledger.get(c.callId(), c.agentId());
-            if (current.isEmpty() || !isOverduePending(current.get(), cutoff)) {
+            if (current.isEmpty() || !isOverduePending(current.get(), now)) {
                 settled++;
                 continue;
             }
@@ -138,14 +137,11 @@ public final class OutcomeRepublisher {
         return report;
     }
 
-    /** Still an unpublished decision, decided before the grace cutoff (so not merely a publish still in flight). */
-    private static boolean isOverduePending(LedgerEntry e, Instant cutoff) {
+    /** Still an unpublished decision, decided long enough ago that its publish is not merely in flight. */
+    private static boolean isOverduePending(LedgerEntry e, Instant now) {
         NotificationState s = e.state();
-        if ((s != NotificationState.ACCEPTED && s != NotificationState.REJECTED) || !e.outcomePending()) {
-            return false;
-        }
-        Instant decidedAt = e.record().enteredAt(s);
-        return decidedAt != null && !decidedAt.isAfter(cutoff);
+        return (s == NotificationState.ACCEPTED || s == NotificationState.REJECTED) && e.outcomePending()
+                && DecisionService.isPublishOverdue(e.record(), now);
     }
 
     /**
@@ -157,11 +153,8 @@ public final class OutcomeRepublisher {
     static List<Outcome> messagesFor(LedgerEntry entry) {
         NotificationRecord r = entry.record();
         List<Outcome> out = new ArrayList<>(2);
-        Instant deliveredAt = r.enteredAt(NotificationState.DELIVERED);
-        if (entry.published() != NotificationState.DELIVERED && deliveredAt != null) {
-            // Same fields as DecisionService's Delivered (MessageId depends only on notificationId + outcome).
-            out.add(new Outcome(r.notificationId(), r.callId(), r.agentId(), OutcomeType.DELIVERED, deliveredAt,
-                    r.connectionId(), null, Math.max(0, Duration.between(r.offeredAt(), deliveredAt).toMillis())));
+        if (entry.published() != NotificationState.DELIVERED && r.enteredAt(NotificationState.DELIVERED) != null) {
+            out.add(r.outcomeOf(NotificationState.DELIVERED)); // the same message decide sends
         }
         out.add(r.toOutcome());
         return out;

@@ -9,7 +9,6 @@ import io.cifpipe.model.notification.DecisionResult;
 import io.cifpipe.model.notification.DecisionStatus;
 import io.cifpipe.model.notification.DecisionType;
 import io.cifpipe.model.notification.NotificationId;
-import io.cifpipe.model.outcome.Outcome;
 import io.cifpipe.model.outcome.OutcomeType;
 import io.cifpipe.model.validation.ValidationException;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
@@ -119,7 +118,7 @@ public final class DecisionService {
         NotificationState s = r.state();
         if (s == NotificationState.ACCEPTED || s == NotificationState.REJECTED) {
             boolean sameCaller = connectionId.equals(r.connectionId()) && s == target;
-            if (entry.outcomePending() && (sameCaller || isOverdue(r, now))) {
+            if (entry.outcomePending() && (sameCaller || isPublishOverdue(r, now))) {
                 // A crash/outage interrupted the winner's publish: finish it (MessageId makes it idempotent).
                 // Not for a concurrent loser while the winner is still publishing: that would only duplicate.
                 publish(false, entry);
@@ -135,7 +134,7 @@ public final class DecisionService {
     }
 
     /** The decision was recorded long enough ago that its publish is not merely still in flight. */
-    private static boolean isOverdue(NotificationRecord r, Instant now) {
+    public static boolean isPublishOverdue(NotificationRecord r, Instant now) {
         Instant decidedAt = r.enteredAt(r.state());
         return decidedAt != null && decidedAt.plus(PUBLISH_GRACE).isBefore(now);
     }
@@ -143,9 +142,7 @@ public final class DecisionService {
     private void publish(boolean alsoDelivered, LedgerEntry entry) {
         NotificationRecord r = entry.record();
         if (alsoDelivered) {
-            Instant deliveredAt = r.enteredAt(NotificationState.DELIVERED);
-            outcomes.publish(new Outcome(r.notificationId(), r.callId(), r.agentId(), OutcomeType.DELIVERED, deliveredAt,
-                    r.connectionId(), null, Duration.between(r.offeredAt(), deliveredAt).toMillis()), r.traceparent());
+            outcomes.publish(r.outcomeOf(NotificationState.DELIVERED), r.traceparent());
         }
         outcomes.publish(r.toOutcome(), r.traceparent());
         ledger.markPublished(r.callId(), r.agentId(), r.state());

@@ -116,10 +116,22 @@ public record NotificationRecord(String callId, String agentId, NotificationStat
 
     /** The outcome message for the current state; throws if the state has none (OFFERED). */
     public Outcome toOutcome() {
-        var type = state.outcome().orElseThrow(() -> new IllegalStateException("state " + state + " has no outcome"));
-        Instant at = stateTimes.get(state);
+        return outcomeOf(state);
+    }
+
+    /**
+     * The outcome message for having entered {@code passed}, which may be an earlier state than the current one:
+     * a decision on a row whose {@code Delivered} was never published also owes that one. The reason belongs to the
+     * current state only. Throws if {@code passed} has no outcome (OFFERED) or was never entered.
+     */
+    public Outcome outcomeOf(NotificationState passed) {
+        var type = passed.outcome().orElseThrow(() -> new IllegalStateException("state " + passed + " has no outcome"));
+        Instant at = stateTimes.get(passed);
+        if (at == null) {
+            throw new IllegalStateException(notificationId() + " never entered " + passed);
+        }
         long latency = Math.max(0, Duration.between(offeredAt, at).toMillis());
-        return new Outcome(notificationId(), callId, agentId, type, at, connectionId, reason, latency);
+        return new Outcome(notificationId(), callId, agentId, type, at, connectionId, passed == state ? reason : null, latency);
     }
 
     /** Entity properties without PartitionKey/RowKey (use {@link #partitionKey()} / {@link #rowKey()}). */
