@@ -45,10 +45,6 @@ param ingressRequireAppToken string = 'true'
 @description('Optional user/group object id of an operator for the ops dead-letter CLI.')
 param operatorPrincipalId string = ''
 
-@secure()
-@description('signalr_extension system key of the presence app; set by infra/hooks/postdeploy.sh after the first deploy.')
-param signalRUpstreamKey string = ''
-
 param defaultRingSeconds int = 30
 param maxRingSeconds int = 300
 param offlineRetrySeconds int = 2
@@ -81,7 +77,6 @@ module resources 'resources.bicep' = {
     callsSendRole: callsSendRole
     ingressRequireAppToken: ingressRequireAppToken
     operatorPrincipalId: operatorPrincipalId
-    signalRUpstreamKey: signalRUpstreamKey
     defaultRingSeconds: defaultRingSeconds
     maxRingSeconds: maxRingSeconds
     offlineRetrySeconds: offlineRetrySeconds

@@ -15,8 +15,6 @@ param apiScope string
 param callsSendRole string
 param ingressRequireAppToken string
 param operatorPrincipalId string
-@secure()
-param signalRUpstreamKey string
 param defaultRingSeconds int
 param maxRingSeconds int
 param offlineRetrySeconds int
@@ -106,15 +104,16 @@ module signalR 'modules/signalr.bicep' = {
     skuName: signalRSku
     allowedOrigins: origins
     hubName: hubName
-    upstreamUrl: empty(signalRUpstreamKey) ? '' : 'https://${presenceHostName}/runtime/webhooks/signalr?code=${signalRUpstreamKey}'
+    // Presence's HTTP route (Names.SIGNALR_UPSTREAM_ROUTE); {hub}/{category}/{event} are SignalR's placeholders.
+    upstreamUrlTemplate: 'https://${presenceHostName}/api/signalr/{hub}/{category}/{event}'
+    upstreamResource: apiClientId
+    restApiPrincipals: [dispatchIdentity.outputs.principalId, presenceIdentity.outputs.principalId]
   }
 }
 
-// The apps sign SignalR client tokens and REST calls with the access key (no identity-based option in
-// SignalRRestClient), so the connection string is read from the resource at deployment time.
-resource signalRResource 'Microsoft.SignalRService/signalR@2024-03-01' existing = {
-  name: signalRName
-}
+// Keyless SignalR (AuthType=azure.msi): the app's user-assigned identity (ClientId) gets Entra tokens for the data
+// plane; the connection string holds no secret.
+var signalREndpoint = 'https://${signalR.outputs.hostName}'
 
 resource premiumPlan 'Microsoft.Web/serverfarms@2024-04-01' = if (planType == 'Premium') {
   name: 'plan-ep-${token}'
@@ -150,7 +149,7 @@ var dispatchAppSettings = {
   ServiceBusConnection__credential: 'managedidentity'
   ServiceBusConnection__clientId: dispatchIdentity.outputs.clientId
   TablesConnection__tableServiceUri: storage.outputs.tableEndpoint
-  AzureSignalRConnectionString: signalRResource.listKeys().primaryConnectionString
+  AzureSignalRConnectionString: 'Endpoint=${signalREndpoint};AuthType=azure.msi;ClientId=${dispatchIdentity.outputs.clientId};Version=1.0;'
   HubName: hubName
   StorageUserTable: connectionsTableName
   NotificationsTable: notificationsTableName
@@ -166,7 +165,7 @@ var dispatchAppSettings = {
 var presenceAppSettings = {
   ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
   TablesConnection__tableServiceUri: storage.outputs.tableEndpoint
-  AzureSignalRConnectionString: signalRResource.listKeys().primaryConnectionString
+  AzureSignalRConnectionString: 'Endpoint=${signalREndpoint};AuthType=azure.msi;ClientId=${presenceIdentity.outputs.clientId};Version=1.0;'
   HubName: hubName
   StorageUserTable: connectionsTableName
   NotificationsTable: notificationsTableName
@@ -182,6 +181,9 @@ var presenceAppSettings = {
   StaleConnectionMinutes: string(staleConnectionMinutes)
   ConnectionSweepSchedule: connectionSweepSchedule
   OutcomeRepublishSchedule: '*/30 * * * * *'
+  // Upstream requests must carry SignalR's managed-identity token for the API app (and nothing else's).
+  SignalRUpstreamResource: apiClientId
+  SignalRUpstreamPrincipalId: signalR.outputs.principalId
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
 }
 

@@ -134,9 +134,15 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
       res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
       return;
     }
-    if (req.method === "POST" && url.pathname === "/runtime/webhooks/signalr") {
+    const upstream = /^\/api\/signalr\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (req.method === "POST" && upstream) {
+      // Presence's upstream route: the emulator expands {hub}/{category}/{event} like Azure's URL template.
       const category = req.headers["x-asrs-category"];
       const event = req.headers["x-asrs-event"];
+      if (decodeURIComponent(upstream[2]) !== category || decodeURIComponent(upstream[3]) !== event) {
+        res.writeHead(400); res.end();
+        return;
+      }
       const userId = req.headers["x-asrs-user-id"];
       state.upstream.push({ category, event, userId, connectionId: req.headers["x-asrs-connection-id"] });
       if (category === "messages") {
@@ -157,7 +163,7 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
   const port = server.address().port;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    upstreamUrl: `http://127.0.0.1:${port}/runtime/webhooks/signalr`,
+    upstreamUrl: `http://127.0.0.1:${port}/api/signalr/{hub}/{category}/{event}`,
     state,
     bind(emulator) { state.endpoint = emulator.endpoint; state.accessKey = emulator.accessKey; },
     allowOrigin(origin) { allowOrigins.push(origin); },

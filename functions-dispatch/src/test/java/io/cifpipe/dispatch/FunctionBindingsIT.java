@@ -29,6 +29,12 @@ class FunctionBindingsIT {
     }
 
     @Test
+    void onlyBindingsTheJavaWorkerRunsOnFlexConsumptionAndPremium() {
+        assertThat(functions).isNotEmpty();
+        assertThat(GeneratedFunctions.unsupportedBindings(functions)).isEmpty();
+    }
+
+    @Test
     void exactlyTheExpectedFunctions() {
         assertThat(functions).containsOnlyKeys("dispatchCallEvent", "expirySweep", "health");
     }

@@ -27,6 +27,12 @@ class FunctionBindingsIT {
     }
 
     @Test
+    void onlyBindingsTheJavaWorkerRunsOnFlexConsumptionAndPremium() {
+        assertThat(functions).isNotEmpty();
+        assertThat(GeneratedFunctions.unsupportedBindings(functions)).isEmpty();
+    }
+
+    @Test
     void exactlyTheExpectedFunctions() {
         assertThat(functions).containsOnlyKeys("postCalls", "getCall", "health");
     }

@@ -63,7 +63,6 @@ public final class Stack implements AutoCloseable {
     private final String ingressKey = "ik" + urlKey(20);
     private final String dispatchKey = "dk" + urlKey(20);
     private final String presenceKey = "pk" + urlKey(20);
-    private final String extensionKey = "ek" + urlKey(20);
     private final String masterKey = "mk" + urlKey(20);
     private final int sbPort = Ports.free();
     private final int signalRPort = Ports.free();
@@ -97,7 +96,6 @@ public final class Stack implements AutoCloseable {
         secrets.put("ingress function key", ingressKey);
         secrets.put("dispatch host key", dispatchKey);
         secrets.put("presence host key", presenceKey);
-        secrets.put("signalr_extension key", extensionKey);
         secrets.put("master key", masterKey);
     }
 
@@ -181,7 +179,7 @@ public final class Stack implements AutoCloseable {
     private void startSignalRInternal() {
         int upstreamPort = upstreamProxy != null ? upstreamProxy.port() : presencePort;
         signalR = SignalREmulator.builder().host("127.0.0.1").port(signalRPort).accessKey(signalRKey)
-                .upstreamTemplate("http://127.0.0.1:" + upstreamPort + "/runtime/webhooks/signalr?code=" + extensionKey)
+                .upstreamTemplate("http://127.0.0.1:" + upstreamPort + "/api/" + Names.SIGNALR_UPSTREAM_ROUTE)
                 .allowOrigin(ALLOWED_ORIGIN)
                 .build();
         signalR.start();
@@ -245,7 +243,6 @@ public final class Stack implements AutoCloseable {
                 .jvmOptions(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                         "-Dlogback.configurationFile=" + logbackFor(app)));
         if (app.equals("ingress")) b.functionKeys(Map.of("postCalls", ingressKey, "getCall", ingressKey));
-        if (app.equals("presence")) b.systemKeys(Map.of(Names.SIGNALR_SYSTEM_KEY, extensionKey));
         FunctionsHost host = b.build().start();
         if (!host.functionErrors().isEmpty()) {
             host.close();
@@ -337,7 +334,6 @@ public final class Stack implements AutoCloseable {
 
     public String ingressKey() { return ingressKey; }
     public String presenceKey() { return presenceKey; }
-    public String extensionKey() { return extensionKey; }
     public String signalRAccessKey() { return signalRKey; }
 
     /** Every secret this stack invented (name → value), plus those a test adds (tokens it used). */

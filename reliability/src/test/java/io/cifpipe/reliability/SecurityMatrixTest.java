@@ -145,25 +145,27 @@ class SecurityMatrixTest {
         Results.passed(CLASS);
     }
 
-    // ------------------------------------------------------------------ SignalR upstream webhook
+    // ------------------------------------------------------------------ SignalR upstream (presence HTTP route)
 
     @Test
-    void upstreamWebhookNeedsKeyAndSignature() {
-        String base = full.url("presence") + "/runtime/webhooks/signalr";
-        byte[] body = Events.bytes("{}");
+    void upstreamRouteNeedsTheSignature() {
+        String base = full.url("presence") + "/api/signalr/" + Stack.HUB + "/connections/connected";
+        byte[] body = Events.bytes("{\"type\":10}");
         String conn = "conn-sec-1";
         String[] common = {"X-ASRS-Hub", Stack.HUB, "X-ASRS-Category", "connections", "X-ASRS-Event", "connected",
                 "X-ASRS-Connection-Id", conn, "X-ASRS-User-Id", AGENT_B, "Content-Type", "application/json"};
-        expect("webhook without code", 401, Http.post(base, body, common));
-        expect("webhook wrong code", 401, Http.post(base + "?code=wrong", body, common));
-        expect("webhook function key instead of system key", 401, Http.post(base + "?code=" + full.presenceKey(), body, common));
-        expect("webhook no signature", 401, Http.post(base + "?code=" + full.extensionKey(), body, common));
+        expect("upstream no signature", 401, Http.post(base, body, common));
+        expect("upstream function key instead of signature", 401, Http.post(base + "?code=" + full.presenceKey(), body, common));
         String[] badSig = java.util.Arrays.copyOf(common, common.length + 2);
         badSig[common.length] = "X-ASRS-Signature";
-        badSig[common.length + 1] = io.cifpipe.host.signalr.SignalRSignature.sign("not-the-access-key-0123456789abcdef", conn);
-        expect("webhook signed with another key", 401, Http.post(base + "?code=" + full.extensionKey(), body, badSig));
-        badSig[common.length + 1] = io.cifpipe.host.signalr.SignalRSignature.sign(full.signalRAccessKey(), "other-connection");
-        expect("webhook signature of another connection", 401, Http.post(base + "?code=" + full.extensionKey(), body, badSig));
+        badSig[common.length + 1] = io.cifpipe.runtime.signalr.UpstreamSignature.sign("not-the-access-key-0123456789abcdef", conn);
+        expect("upstream signed with another key", 401, Http.post(base, body, badSig));
+        badSig[common.length + 1] = io.cifpipe.runtime.signalr.UpstreamSignature.sign(full.signalRAccessKey(), "other-connection");
+        expect("upstream signature of another connection", 401, Http.post(base, body, badSig));
+        badSig[common.length + 1] = io.cifpipe.runtime.signalr.UpstreamSignature.sign(full.signalRAccessKey(), conn);
+        expect("upstream route differs from X-ASRS-Event", 400,
+                Http.post(full.url("presence") + "/api/signalr/" + Stack.HUB + "/connections/disconnected", body, badSig));
+        expect("retired extension webhook", 404, Http.post(full.url("presence") + "/runtime/webhooks/signalr", body, badSig));
     }
 
     // ------------------------------------------------------------------ SignalR emulator REST

@@ -29,6 +29,9 @@ public final class Names {
     /** Function key header and query parameter, as Azure Functions names them. */
     public static final String FUNCTION_KEY_HEADER = "x-functions-key";
     public static final String FUNCTION_KEY_QUERY = "code";
-    /** Functions system key name used by the SignalR upstream webhook. */
-    public static final String SIGNALR_SYSTEM_KEY = "signalr_extension";
+    /**
+     * Presence's HTTP route for SignalR upstream (under the Functions route prefix {@code /api}); SignalR's upstream
+     * URL template is {@code https://<presence host>/api/} + this, with the service's own placeholders.
+     */
+    public static final String SIGNALR_UPSTREAM_ROUTE = "signalr/{hub}/{category}/{event}";
 }

@@ -94,7 +94,7 @@ public final class ScaleScenario {
     try {
       result.figure("stack start time", (System.nanoTime() - s0) / 1e9, "s");
       int signalRPort = stack.signalR().port();
-      String upstream = stack.url("presence") + "/runtime/webhooks/signalr?code=" + stack.extensionKey();
+      String upstream = stack.url("presence") + "/api/" + io.cifpipe.model.Names.SIGNALR_UPSTREAM_ROUTE;
       Map<String, String> emulatorEnv = Map.of("BENCH_SIGNALR_ACCESS_KEY", stack.signalRAccessKey(),
           "BENCH_SIGNALR_UPSTREAM", upstream);
       if (!inProcess) {

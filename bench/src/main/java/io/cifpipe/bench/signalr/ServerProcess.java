@@ -29,8 +29,8 @@ public final class ServerProcess {
       server = emulator;
       actual = emulator.port();
     } else if (mode.equals("signalr-upstream")) {
-      // The stack's SignalR service in its own JVM (scale scenario): the stack's AccessKey and upstream URL (which
-      // carries the signalr_extension key) come through the environment, so no secret shows in the command line.
+      // The stack's SignalR service in its own JVM (scale scenario): the stack's AccessKey and upstream URL template
+      // come through the environment, so no secret shows in the command line.
       SignalREmulator emulator = SignalREmulator.builder().host("127.0.0.1").port(port)
           .accessKey(System.getenv("BENCH_SIGNALR_ACCESS_KEY"))
           .upstreamTemplate(System.getenv("BENCH_SIGNALR_UPSTREAM")).build().start();

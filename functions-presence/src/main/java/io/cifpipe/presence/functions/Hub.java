@@ -7,10 +7,8 @@ package io.cifpipe.presence.functions;
 final class Hub {
     private Hub() {}
 
-    /** = {@code Setting.HUB_NAME} default. */
-    static final String NAME = "cifhub";
-    /** = {@code Names.METHOD_DECIDE}. */
-    static final String METHOD_DECIDE = "decide";
+    /** = {@code Names.SIGNALR_UPSTREAM_ROUTE}: the SignalR upstream route. */
+    static final String UPSTREAM_ROUTE = "signalr/{hub}/{category}/{event}";
     /** = {@code Setting.CONNECTION_SWEEP_SCHEDULE} key, as a binding expression. */
     static final String SWEEP_SCHEDULE = "%ConnectionSweepSchedule%";
     /** = {@code Setting.OUTCOME_REPUBLISH_SCHEDULE} key, as a binding expression. */

@@ -9,6 +9,8 @@ import io.cifpipe.presence.sweep.StaleConnectionSweeper;
 import io.cifpipe.presence.upstream.ConnectionService;
 import io.cifpipe.presence.upstream.DecisionService;
 import io.cifpipe.presence.upstream.PendingNotificationRedelivery;
+import io.cifpipe.presence.upstream.UpstreamAuthenticator;
+import io.cifpipe.presence.upstream.UpstreamHandler;
 import io.cifpipe.presence.userclient.SignalROwnershipProbe;
 import io.cifpipe.presence.userclient.UserClientService;
 import io.cifpipe.runtime.Lazy;
@@ -34,6 +36,7 @@ final class PresenceRuntime {
     private final Lazy<DecisionService> decisions;
     private final Lazy<StaleConnectionSweeper> sweeper;
     private final Lazy<OutcomeRepublisher> republisher;
+    private final Lazy<UpstreamHandler> upstream;
 
     PresenceRuntime(RuntimeClients clients) {
         this.clients = clients;
@@ -44,8 +47,8 @@ final class PresenceRuntime {
                 Duration.ofMinutes(clients.intSetting(Setting.CLIENT_TOKEN_MINUTES)), cors.get()));
         this.userClient = Lazy.of(() -> new UserClientService(validator.get(), clients.setting(Setting.API_SCOPE),
                 clients.connections(),
-                new SignalROwnershipProbe(clients.setting(Setting.SIGNALR_CONNECTION), clients.setting(Setting.HUB_NAME),
-                        clients.clock()),
+                new SignalROwnershipProbe(clients.signalR().connection(), clients.setting(Setting.HUB_NAME),
+                        clients.signalR().auth(), clients.clock()),
                 clients.setting(Setting.HUB_NAME), cors.get(), clients.clock()));
         this.connections = Lazy.of(() -> new ConnectionService(clients.connections(),
                 new PendingNotificationRedelivery(clients.ledger(), clients.signalR(), clients.outcomes(), clients.clock()),
@@ -58,6 +61,9 @@ final class PresenceRuntime {
         this.republisher = Lazy.of(() -> new OutcomeRepublisher(
                 new UnpublishedDecisionScan(clients.table(Setting.NOTIFICATIONS_TABLE), UnpublishedDecisionScan.Limits.DEFAULT),
                 clients.ledger(), clients.outcomes(), clients.clock(), OutcomeRepublisher.Limits.DEFAULT));
+        this.upstream = Lazy.of(() -> new UpstreamHandler(
+                UpstreamAuthenticator.fromSettings(clients.settings(), clients.signalR().connection()),
+                clients.setting(Setting.HUB_NAME), connections.get(), decisions.get()));
     }
 
     static PresenceRuntime get() {
@@ -75,4 +81,6 @@ final class PresenceRuntime {
     StaleConnectionSweeper sweeper() { return sweeper.get(); }
 
     OutcomeRepublisher republisher() { return republisher.get(); }
+
+    UpstreamHandler upstream() { return upstream.get(); }
 }

@@ -2,7 +2,8 @@ package io.cifpipe.presence.userclient;
 
 import io.cifpipe.runtime.signalr.SignalRConnectionString;
 import io.cifpipe.runtime.signalr.SignalRException;
-import io.cifpipe.runtime.signalr.SignalRTokens;
+import io.cifpipe.runtime.signalr.AccessKeyAuth;
+import io.cifpipe.runtime.signalr.SignalRAuth;
 
 import java.io.IOException;
 import java.net.URI;
@@ -28,14 +29,19 @@ public final class SignalROwnershipProbe implements ConnectionOwnership {
 
     private final SignalRConnectionString connection;
     private final String hub;
-    private final SignalRTokens tokens;
+    private final SignalRAuth auth;
     private final HttpClient http;
     private final Duration timeout = Duration.ofSeconds(10);
 
     public SignalROwnershipProbe(String connectionString, String hub, Clock clock) {
-        this.connection = SignalRConnectionString.parse(connectionString);
+        this(SignalRConnectionString.parse(connectionString), hub, null, clock);
+    }
+
+    /** Shares the app's SignalR auth (access key or Entra); {@code auth} null = access-key mode from the string. */
+    public SignalROwnershipProbe(SignalRConnectionString connection, String hub, SignalRAuth auth, Clock clock) {
+        this.connection = connection;
         this.hub = hub.toLowerCase(Locale.ROOT);
-        this.tokens = new SignalRTokens(connection.accessKey(), clock);
+        this.auth = auth != null ? auth : new AccessKeyAuth(connection.accessKey(), clock);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -64,7 +70,7 @@ public final class SignalROwnershipProbe implements ConnectionOwnership {
     private int call(String method, String path) {
         URI url = URI.create(connection.serverEndpoint() + "/api/hubs/" + enc(hub) + path + "?api-version=" + API_VERSION);
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Authorization", "Bearer " + tokens.serverToken(url))
+                .header("Authorization", "Bearer " + auth.serverToken(url))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();

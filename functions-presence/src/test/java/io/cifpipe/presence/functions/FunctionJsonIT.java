@@ -1,6 +1,7 @@
 package io.cifpipe.presence.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cifpipe.model.Names;
 import io.cifpipe.runtime.testing.GeneratedFunctions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Checks the function.json files the azure-functions-maven-plugin generated (package phase) so a wrong
- * annotation fails the build: trigger types incl. the custom signalRTrigger, hub/category/event/parameterNames,
- * routes, methods and auth levels.
+ * annotation fails the build: only binding types the Java worker runs on Flex Consumption and Elastic Premium,
+ * trigger types, routes (incl. the SignalR upstream route), methods and auth levels.
  */
 class FunctionJsonIT {
     static Map<String, JsonNode> functions;
@@ -45,8 +46,7 @@ class FunctionJsonIT {
     @Test
     void exactlyTheExpectedFunctions() {
         assertThat(functions.keySet()).containsExactlyInAnyOrder(
-                "negotiate", "userclient", "connected", "disconnected", "decide", "staleConnectionSweep",
-                "outcomeRepublish");
+                "negotiate", "userclient", "signalrUpstream", "staleConnectionSweep", "outcomeRepublish");
         functions.values().forEach(f -> assertThat(f.get("entryPoint").asText()).startsWith("io.cifpipe.presence.functions."));
     }
 
@@ -73,14 +73,20 @@ class FunctionJsonIT {
     }
 
     @Test
-    void connectionEventsAreSignalRTriggers() {
-        assertSignalRTrigger("connected", "connections", "connected", List.of());
-        assertSignalRTrigger("disconnected", "connections", "disconnected", List.of());
+    void onlyBindingsTheJavaWorkerRunsOnFlexConsumptionAndPremium() {
+        assertThat(GeneratedFunctions.unsupportedBindings(functions)).isEmpty();
+        assertThat(functions.toString()).doesNotContainIgnoringCase("signalRTrigger");
     }
 
     @Test
-    void decideIsAMessagesTriggerWithOneParameter() {
-        assertSignalRTrigger("decide", "messages", "decide", List.of("decision"));
+    void signalRUpstreamIsAnAnonymousPostOnTheUpstreamRoute() {
+        JsonNode t = trigger("signalrUpstream");
+        assertThat(t.get("type").asText()).isEqualTo("httpTrigger");
+        assertThat(t.get("route").asText()).isEqualTo(Names.SIGNALR_UPSTREAM_ROUTE);
+        // anonymous: no function key in SignalR's upstream URL; the handler authenticates every request itself
+        assertThat(t.get("authLevel").asText()).isEqualTo("ANONYMOUS");
+        assertThat(strings(t.get("methods"))).containsExactly("POST");
+        assertHttpReturn("signalrUpstream");
     }
 
     @Test
@@ -98,18 +104,6 @@ class FunctionJsonIT {
         assertThat(t.get("schedule").asText()).isEqualTo("%OutcomeRepublishSchedule%");
         assertThat(functions.get("outcomeRepublish").get("entryPoint").asText())
                 .isEqualTo("io.cifpipe.presence.functions.OutcomeRepublishFunction.republish");
-    }
-
-    static void assertSignalRTrigger(String function, String category, String event, List<String> parameterNames) {
-        JsonNode t = trigger(function);
-        assertThat(t.get("type").asText()).isEqualTo("signalRTrigger");
-        assertThat(t.get("name").asText()).isEqualTo("invocation");
-        assertThat(t.get("hubName").asText()).isEqualTo("cifhub");
-        assertThat(t.get("category").asText()).isEqualTo(category);
-        assertThat(t.get("event").asText()).isEqualTo(event);
-        assertThat(strings(t.path("parameterNames"))).containsExactlyElementsOf(parameterNames);
-        // default connection setting (AzureSignalRConnectionString) applies: the attribute must be absent
-        assertThat(t.has("connectionStringSetting")).isFalse();
     }
 
     static void assertHttpReturn(String function) {

@@ -10,8 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HubConstantsTest {
     @Test
     void constantsMatchSharedModel() {
-        assertThat(Hub.NAME).isEqualTo(Setting.HUB_NAME.defaultValue().orElseThrow());
-        assertThat(Hub.METHOD_DECIDE).isEqualTo(Names.METHOD_DECIDE);
+        assertThat(Hub.UPSTREAM_ROUTE).isEqualTo(Names.SIGNALR_UPSTREAM_ROUTE);
         assertThat(Hub.SWEEP_SCHEDULE).isEqualTo("%" + Setting.CONNECTION_SWEEP_SCHEDULE.key() + "%");
         assertThat(Hub.REPUBLISH_SCHEDULE).isEqualTo("%" + Setting.OUTCOME_REPUBLISH_SCHEDULE.key() + "%");
     }

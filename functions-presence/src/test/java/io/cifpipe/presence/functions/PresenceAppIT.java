@@ -3,7 +3,7 @@ package io.cifpipe.presence.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cifpipe.host.FunctionsHost;
-import io.cifpipe.host.signalr.SignalRSignature;
+import io.cifpipe.runtime.signalr.UpstreamSignature;
 import io.cifpipe.model.Setting;
 import java.io.IOException;
 import java.net.URI;
@@ -18,9 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged presence app folder in the local Functions host: every function indexes (the custom
- * {@code signalRTrigger} bindings as the Maven plugin writes them, both timers) and the upstream endpoint routes
- * by hub/category/event and checks signatures before any presence code (which would need Tables) runs.
+ * The packaged presence app folder in the local Functions host: every function indexes (HTTP and timers only) and
+ * SignalR upstream reaches the anonymous HTTP route {@code /api/signalr/{hub}/{category}/{event}}, whose handler
+ * authenticates before any presence code that would need Tables runs (no Azurite here: a request that got past
+ * authentication would fail differently).
  */
 class PresenceAppIT {
     private static final String KEY = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
@@ -32,7 +33,6 @@ class PresenceAppIT {
     static void start() {
         Path app = Path.of(System.getProperty("functions.dir", "target/azure-functions/cifpipe-presence"));
         host = FunctionsHost.builder().appDirectory(app).inProcess(true).port(0)
-                .systemKeys(Map.of("signalr_extension", "sys"))
                 .settings(Map.of(Setting.SIGNALR_CONNECTION.key(),
                         "Endpoint=http://localhost;Port=8888;AccessKey=" + KEY + ";Version=1.0;",
                         Setting.CONNECTION_SWEEP_SCHEDULE.key(), NEVER,
@@ -48,21 +48,27 @@ class PresenceAppIT {
     @Test
     void everyFunctionIndexes() {
         assertThat(host.functionErrors()).isEmpty();
-        assertThat(host.functions()).contains("connected", "disconnected", "decide", "negotiate", "userclient",
+        assertThat(host.functions()).containsExactlyInAnyOrder("signalrUpstream", "negotiate", "userclient",
                 "staleConnectionSweep", "outcomeRepublish");
     }
 
     @Test
-    void upstreamRoutesToTheSignalRTriggerFunctionsAndChecksSignatures() throws Exception {
+    void upstreamReachesTheHttpRouteWhichAuthenticatesFirst() throws Exception {
         String body = "{\"type\":1,\"invocationId\":\"1\",\"target\":\"decide\",\"arguments\":[{}]}";
-        assertThat(post("cifhub", "messages", "decide", "c1", SignalRSignature.sign("wrong-key", "c1"), body)).isEqualTo(401);
-        assertThat(post("CIFHUB", "messages", "nosuchmethod", "c1", SignalRSignature.sign(KEY, "c1"), body)).isEqualTo(404);
+        assertThat(post("cifhub", "messages", "decide", "c1", UpstreamSignature.sign("wrong-key-0123456789abcdefghijklmnopq", "c1"), body))
+                .isEqualTo(401);
+        assertThat(post("CIFHUB", "messages", "nosuchmethod", "c1", UpstreamSignature.sign(KEY, "c1"), body)).isEqualTo(404);
         assertThat(post("cifhub", "connections", "connected", "c1", null, "{\"type\":10}")).isEqualTo(401);
+        assertThat(post("cifhub", "connections", "connected", "c1", UpstreamSignature.sign(KEY, "c1"), "{\"type\":")).isEqualTo(400);
+        // the old extension webhook is gone: nothing answers there any more
+        HttpRequest old = HttpRequest.newBuilder(URI.create(host.url() + "/runtime/webhooks/signalr"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build();
+        assertThat(HTTP.send(old, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
     }
 
     private static int post(String hub, String category, String event, String connectionId, String signature,
                             String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(host.url() + "/runtime/webhooks/signalr?code=sys"))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(host.url() + "/api/signalr/" + hub + "/" + category + "/" + event))
                 .timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
                 .header("X-ASRS-Hub", hub).header("X-ASRS-Category", category).header("X-ASRS-Event", event)

@@ -1,5 +1,6 @@
 package io.cifpipe.devstack;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,19 +9,20 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Secrets of one local stack: Functions keys, the SignalR upstream system key, Service Bus SAS key and
- * SignalR access key. Fresh per run; kept in the data dir with {@code --data} so clients keep working
- * across restarts.
+ * Secrets of one local stack: Functions keys, Service Bus SAS key and SignalR access key. Fresh per run; kept in
+ * the data dir with {@code --data} so clients keep working across restarts (a keys.json of an older run may still
+ * name the retired signalr_extension key; it is ignored).
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Keys(String ingressFunctionKey, String dispatchFunctionKey, String presenceFunctionKey,
-                   String masterKey, String signalrExtensionKey, String serviceBusKeyName,
+                   String masterKey, String serviceBusKeyName,
                    String serviceBusKey, String signalRAccessKey) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static Keys generate() {
-        return new Keys(secret(), secret(), secret(), secret(), secret(), "RootManageSharedAccessKey",
+        return new Keys(secret(), secret(), secret(), secret(), "RootManageSharedAccessKey",
                 base64(32), base64(32));
     }
 

@@ -137,7 +137,6 @@ public final class LocalStack implements AutoCloseable {
         }
 
         t.row("master key (admin)", config.keys().masterKey());
-        t.row("signalr_extension key", config.keys().signalrExtensionKey());
         t.section("Services");
         synchronized (started) {
             for (StackPart p : started) {

@@ -1,5 +1,6 @@
 package io.cifpipe.devstack;
 
+import io.cifpipe.model.Names;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -29,9 +30,12 @@ public record StackConfig(Path root, Path stateDir, Optional<Path> dataDir, Port
 
     public String functionsBaseUrl(int port) { return "http://localhost:" + port; }
 
-    /** The SignalR upstream: presence's SignalR trigger endpoint, authorised with the signalr_extension system key. */
+    /**
+     * The SignalR upstream URL template: presence's HTTP route, as infra configures it on Azure. No key in it; presence
+     * checks each request's X-ASRS-Signature (access-key mode, the local default).
+     */
     public String signalRUpstreamUrl() {
-        return "http://localhost:" + ports.presence() + "/runtime/webhooks/signalr?code=" + keys.signalrExtensionKey();
+        return "http://localhost:" + ports.presence() + "/api/" + Names.SIGNALR_UPSTREAM_ROUTE;
     }
 
     public Path appDir(String module, String appName) {

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FunctionApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionApp.class);
-    private static final Set<String> SUPPORTED_TRIGGERS = Set.of("httptrigger", "timertrigger", "servicebustrigger", "signalrtrigger");
+    private static final Set<String> SUPPORTED_TRIGGERS = Set.of("httptrigger", "timertrigger", "servicebustrigger");
 
     private final String name;
     private final AppDirectory directory;
@@ -38,7 +38,6 @@ final class FunctionApp implements AutoCloseable {
     private final Map<String, String> errors = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, FunctionInvoker> functions = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final List<HttpRoute> routes = new ArrayList<>();
-    private final SignalRUpstream signalR = new SignalRUpstream();
     private final Map<String, TimerRunner> timers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final List<ServiceBusRunner> queues = new ArrayList<>();
     private final List<FunctionInvoker> pendingQueues = new ArrayList<>();
@@ -78,7 +77,7 @@ final class FunctionApp implements AutoCloseable {
             case "httptrigger" -> routes.add(route(def, trigger));
             case "timertrigger" -> timers.put(def.name(), null);
             case "servicebustrigger" -> pendingQueues.add(invoker);
-            default -> signalR.register(invoker, settings);
+            default -> throw new IllegalStateException("trigger type '" + trigger.type() + "' is not supported");
         }
         functions.put(def.name(), invoker);
     }
@@ -126,7 +125,6 @@ final class FunctionApp implements AutoCloseable {
 
     String name() { return name; }
     List<HttpRoute> routes() { return routes; }
-    SignalRUpstream signalR() { return signalR; }
     FunctionInvoker function(String fn) { return functions.get(fn); }
     Map<String, String> errors() { return Map.copyOf(errors); }
     List<String> functionNames() { return List.copyOf(functions.keySet()); }

@@ -90,13 +90,8 @@ public final class FunctionsHost implements AutoCloseable {
 
     public String appName() { return config.appName(); }
 
-    /** The keys callers must present (function/admin levels, system key for the SignalR webhook). */
+    /** The keys callers must present (function/admin levels). */
     public HostKeys keys() { return config.keys(); }
-
-    /** The SignalR upstream URL for this app, including the signalr_extension system key. */
-    public String signalRUpstreamUrl() {
-        return url() + "/runtime/webhooks/signalr?code=" + config.keys().systemKeys().get(HostKeys.SIGNALR_EXTENSION);
-    }
 
     /** Functions that could not be indexed or started, with the reason (empty when all run). */
     public Map<String, String> functionErrors() {
@@ -159,7 +154,7 @@ public final class FunctionsHost implements AutoCloseable {
         /** Function keys by function name. */
         public Builder functionKeys(Map<String, String> keys) { functionKeys.putAll(keys); return this; }
 
-        /** System keys by name, e.g. {@code signalr_extension}; that one is generated when not set. */
+        /** System keys by name (extension webhooks; none of the supported triggers has one). */
         public Builder systemKeys(Map<String, String> keys) { systemKeys.putAll(keys); return this; }
 
         /** CORS allow-list handled by the host (like App Service CORS / local.settings.json Host.CORS). */
@@ -183,7 +178,6 @@ public final class FunctionsHost implements AutoCloseable {
             Path dir = appDirectory.toAbsolutePath().normalize();
             String name = appName != null ? appName : dir.getFileName().toString();
             Map<String, String> sys = new LinkedHashMap<>(systemKeys);
-            sys.putIfAbsent(HostKeys.SIGNALR_EXTENSION, HostKeys.newKey());
             Map<String, String> hk = new LinkedHashMap<>(hostKeys);
             if (hk.isEmpty()) hk.put("default", HostKeys.newKey());
             HostKeys keys = new HostKeys(masterKey != null ? masterKey : HostKeys.newKey(), hk, functionKeys, sys);

@@ -123,8 +123,7 @@ public final class FunctionsHostCli implements Callable<Integer> {
             System.out.printf("%-20s %s  functions=%s%s%n", host.appName(), host.url(), host.functions(),
                     host.functionErrors().isEmpty() ? "" : "  IN ERROR: " + host.functionErrors());
             if (showKeys) {
-                System.out.printf("%-20s master=%s host=%s signalr_extension=%s%n", "", host.keys().masterKey(),
-                        host.keys().hostKeys(), host.keys().systemKeys().get(HostKeys.SIGNALR_EXTENSION));
+                System.out.printf("%-20s master=%s host=%s%n", "", host.keys().masterKey(), host.keys().hostKeys());
             }
         }
         System.out.println("Ctrl-C to stop.");

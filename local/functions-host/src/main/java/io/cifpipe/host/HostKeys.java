@@ -5,18 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Keys of one Functions app, as in Azure: the master key ({@code _master}, admin level), host keys (valid
- * for every function), function keys (per function name) and system keys (extension webhooks, e.g.
- * {@code signalr_extension}). Values are secrets: {@link #toString()} never prints them.
+ * for every function), function keys (per function name) and system keys (extension webhooks). Values are secrets: {@link #toString()} never prints them.
  */
 public record HostKeys(String masterKey, Map<String, String> hostKeys, Map<String, String> functionKeys,
                        Map<String, String> systemKeys) {
-    public static final String SIGNALR_EXTENSION = "signalr_extension";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public HostKeys {
@@ -28,11 +25,9 @@ public record HostKeys(String masterKey, Map<String, String> hostKeys, Map<Strin
         systemKeys = Map.copyOf(systemKeys);
     }
 
-    /** Fresh random keys: master, host key "default", system key signalr_extension. */
+    /** Fresh random keys: master and host key "default". */
     public static HostKeys generate() {
-        Map<String, String> system = new LinkedHashMap<>();
-        system.put(SIGNALR_EXTENSION, newKey());
-        return new HostKeys(newKey(), Map.of("default", newKey()), Map.of(), system);
+        return new HostKeys(newKey(), Map.of("default", newKey()), Map.of(), Map.of());
     }
 
     public static String newKey() {

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one app in this JVM: Vert.x HTTP front (functions, SignalR webhook, admin), timers, Service Bus. */
+/** Runs one app in this JVM: Vert.x HTTP front (functions, admin), timers, Service Bus. */
 final class InProcessHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InProcessHost.class);
     private static final long MAX_BODY = 100L * 1024 * 1024; // Azure's HTTP request limit
@@ -61,14 +61,13 @@ final class InProcessHost implements AutoCloseable {
             router.route().handler(cors);
         }
         router.route().handler(new RawBodyHandler(MAX_BODY));
-        router.post("/runtime/webhooks/signalr").handler(this::signalR);
         router.get("/admin/host/status").handler(ctx -> admin(ctx, () -> json(ctx, 200, app.describe())));
         router.post("/admin/functions/:name").handler(ctx -> admin(ctx, () -> runNonHttp(ctx)));
         router.route().handler(this::httpTrigger);
 
         try {
             server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
-                            // SignalR upstream claims and bearer tokens can exceed Vert.x's 8 KB default.
+                            // SignalR upstream headers (claims, bearer tokens) can exceed Vert.x's 8 KB default.
                             .setMaxHeaderSize(64 * 1024).setMaxInitialLineLength(16 * 1024))
                     .requestHandler(router)
                     .listen(config.port(), config.bindHost()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -150,20 +149,6 @@ final class InProcessHost implements AutoCloseable {
                 LOG.error("function '{}' failed", route.functionName(), ar.cause());
             }
             if (!ctx.response().headWritten()) ctx.response().setStatusCode(500).end();
-        });
-    }
-
-    private void signalR(RoutingContext ctx) {
-        if (!config.keys().allowsSystem(HostKeys.SIGNALR_EXTENSION, ctx.request().getParam("code"))) {
-            ctx.response().setStatusCode(401).end();
-            return;
-        }
-        Buffer body = ctx.body().buffer();
-        http.<SignalRUpstream.Reply>executeBlocking(() -> app.signalR().handle(ctx.request(), body), false).onComplete(ar -> {
-            SignalRUpstream.Reply reply = ar.succeeded() ? ar.result() : SignalRUpstream.Reply.of(500, "upstream handling failed");
-            if (ar.failed()) LOG.error("SignalR upstream failed", ar.cause());
-            if (reply.contentType() != null) ctx.response().putHeader("Content-Type", reply.contentType());
-            ctx.response().setStatusCode(reply.status()).end(reply.body() == null ? "" : reply.body());
         });
     }
 

@@ -28,8 +28,8 @@ class ChildProcessTest {
             assertThat(TestApp.get(host.url() + "/api/env/PATH").body()).as("parent environment is inherited")
                     .isEqualTo(System.getenv("PATH"));
             assertThat(TestApp.get(host.url() + "/api/hello/child").body()).isEqualTo("hello child");
-            // Errors are reported back from the child: no SbConn / SignalR setting given.
-            assertThat(host.functionErrors()).containsKeys("consume", "onEcho");
+            // Errors are reported back from the child: no SbConn setting given; signalRTrigger unsupported.
+            assertThat(host.functionErrors()).containsKeys("consume", "onConnected");
             assertThat(host.functions()).contains("hello", "env");
         }
         assertThat(Files.readString(dir.resolve("child.log"))).as("child log captured")

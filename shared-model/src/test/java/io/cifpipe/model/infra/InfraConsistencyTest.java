@@ -125,22 +125,58 @@ class InfraConsistencyTest {
     }
 
     @Test
-    void signalRUpstreamPointsAtThePresenceWebhookWithTheSystemKey() throws IOException {
-        String upstream = RESOURCES.modules().get("signalR").params().get("upstreamUrl");
-        assertThat(upstream).contains("https://${presenceHostName}/runtime/webhooks/signalr?"
-                + Names.FUNCTION_KEY_QUERY + "=${signalRUpstreamKey}");
+    void signalRUpstreamPointsAtPresencesHttpRouteWithManagedIdentityAndNoSecret() throws IOException {
+        Map<String, String> signalR = RESOURCES.modules().get("signalR").params();
+        // The route presence's SignalRUpstreamFunction serves, with SignalR's own placeholders; no ?code= key.
+        assertThat(signalR.get("upstreamUrlTemplate"))
+                .isEqualTo("'https://${presenceHostName}/api/" + Names.SIGNALR_UPSTREAM_ROUTE + "'")
+                .doesNotContain("?");
         assertThat(RESOURCES.varExpression("presenceHostName")).contains("'${presenceAppName}.azurewebsites.net'");
-        String hook = Files.readString(INFRA.resolve("hooks/postdeploy.sh"));
-        assertThat(hook).contains("systemKeys." + Names.SIGNALR_SYSTEM_KEY)
-                .contains("https://${PRESENCE_HOST_NAME}/runtime/webhooks/signalr?" + Names.FUNCTION_KEY_QUERY + "=${key}")
-                .contains("azd env set SIGNALR_UPSTREAM_KEY");
-        assertThat(Files.isExecutable(INFRA.resolve("hooks/postdeploy.sh"))).isTrue();
-        // The outputs the hook reads exist.
-        for (String v : List.of("AZURE_RESOURCE_GROUP", "PRESENCE_APP_NAME", "PRESENCE_HOST_NAME", "SIGNALR_NAME", "SIGNALR_HUB")) {
-            assertThat(MAIN.text()).as(v).containsPattern("(?m)^output " + v + " string = ");
+        // SignalR authenticates upstream calls with its identity's token for the resource presence checks.
+        assertThat(signalR.get("upstreamResource")).isEqualTo("apiClientId");
+        Map<String, String> presence = appSettings(Setting.App.PRESENCE);
+        assertThat(presence.get(Setting.SIGNALR_UPSTREAM_RESOURCE.key())).isEqualTo(signalR.get("upstreamResource"));
+        assertThat(presence.get(Setting.SIGNALR_UPSTREAM_PRINCIPAL_ID.key())).isEqualTo("signalR.outputs.principalId");
+        String module = Files.readString(INFRA.resolve("modules/signalr.bicep"));
+        assertThat(module).contains("identity: { type: 'SystemAssigned' }")
+                .contains("urlTemplate: upstreamUrlTemplate")
+                .containsPattern("auth: \\{\\s*type: 'ManagedIdentity'\\s*managedIdentity: \\{ resource: upstreamResource \\}")
+                .contains("disableLocalAuth: true")
+                .contains("output principalId string = signalR.identity.principalId");
+        // No post-deploy key copying: no hook, no key parameter, nothing azd has to carry between runs.
+        assertThat(Files.exists(INFRA.resolve("hooks/postdeploy.sh"))).isFalse();
+        assertThat(Files.readString(REPO.resolve("azure.yaml"))).doesNotContain("postdeploy").doesNotContain("postprovision");
+        assertThat(Files.readString(INFRA.resolve("main.parameters.json"))).doesNotContain("SIGNALR_UPSTREAM_KEY");
+        assertThat(MAIN.params()).doesNotContainKey("signalRUpstreamKey");
+    }
+
+    @Test
+    void signalRIsKeylessAndEveryAppThatCallsItHasTheRestRoleAndItsOwnIdentity() throws IOException {
+        // No access key anywhere: not read from the resource, not in a setting.
+        for (Path f : List.of(INFRA.resolve("resources.bicep"), INFRA.resolve("main.bicep"), INFRA.resolve("modules/signalr.bicep"))) {
+            String text = Files.readString(f);
+            assertThat(text).as(f.toString()).doesNotContain("primaryConnectionString").doesNotContain("primaryKey")
+                    .doesNotContainPattern("(?i)signalR\\w*\\.listKeys");
         }
-        JsonNode parameters = new ObjectMapper().readTree(INFRA.resolve("main.parameters.json").toFile());
-        assertThat(parameters.at("/parameters/signalRUpstreamKey/value").asText()).isEqualTo("${SIGNALR_UPSTREAM_KEY=}");
+        String principals = RESOURCES.modules().get("signalR").params().get("restApiPrincipals");
+        for (Setting.App app : Setting.App.values()) {
+            String identity = app.name().toLowerCase() + "Identity";
+            String cs = appSettings(app).get(Setting.SIGNALR_CONNECTION.key());
+            if (Setting.SIGNALR_CONNECTION.apps().contains(app)) {
+                // AuthType=azure.msi with the app's own user-assigned identity (DefaultAzureCredential → that identity).
+                assertThat(cs).as(app + " SignalR connection")
+                        .isEqualTo("'Endpoint=${signalREndpoint};AuthType=azure.msi;ClientId=${" + identity
+                                + ".outputs.clientId};Version=1.0;'");
+                assertThat(principals).as(app + " has the REST role").contains(identity + ".outputs.principalId");
+            } else {
+                assertThat(principals).as(app + " must not get SignalR rights").doesNotContain(identity);
+            }
+        }
+        String module = Files.readString(INFRA.resolve("modules/signalr.bicep"));
+        // SignalR REST API Owner (built-in role id), assigned on the SignalR resource only.
+        assertThat(module).contains("var restApiOwnerRoleId = 'fd53cd77-2268-407a-8f46-7e7863d0f521'")
+                .contains("[for principalId in restApiPrincipals:")
+                .contains("scope: signalR");
     }
 
     @Test
@@ -192,7 +228,6 @@ class InfraConsistencyTest {
                     + "    host: function\n").contains("dist: target/azure-functions/" + appName);
             assertThat(RESOURCES.text()).contains("serviceName: '" + app + "'");
         }
-        assertThat(yaml).contains("run: ./infra/hooks/postdeploy.sh");
     }
 
     @Test

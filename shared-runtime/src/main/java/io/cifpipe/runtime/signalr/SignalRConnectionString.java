@@ -16,18 +16,25 @@ import java.util.regex.Pattern;
  * <p>{@link #toString()} never reveals the access key.
  */
 public final class SignalRConnectionString {
+    /** Microsoft's SDKs' value for managed identity / Entra auth ({@code DefaultAzureCredential} here). */
+    public static final String AUTH_TYPE_MSI = "azure.msi";
     private static final Pattern VERSION = Pattern.compile("^1\\.\\d+(?:[\\w-.]+)?$");
 
     private final URI endpoint;
     private final URI clientEndpoint;
     private final URI serverEndpoint;
     private final String accessKey;
+    private final String authType;
+    private final String clientId;
 
-    private SignalRConnectionString(URI endpoint, URI clientEndpoint, URI serverEndpoint, String accessKey) {
+    private SignalRConnectionString(URI endpoint, URI clientEndpoint, URI serverEndpoint, String accessKey,
+                                    String authType, String clientId) {
         this.endpoint = endpoint;
         this.clientEndpoint = clientEndpoint;
         this.serverEndpoint = serverEndpoint;
         this.accessKey = accessKey;
+        this.authType = authType;
+        this.clientId = clientId;
     }
 
     public static SignalRConnectionString parse(String connectionString) {
@@ -53,10 +60,18 @@ public final class SignalRConnectionString {
             throw new IllegalArgumentException("SignalR connection string lacks Endpoint");
         }
         String accessKey = values.get("AccessKey");
-        if (accessKey == null || accessKey.isEmpty()) {
-            String authType = values.getOrDefault("AuthType", "");
-            throw new IllegalArgumentException("SignalR connection string lacks AccessKey"
-                    + (authType.isEmpty() ? "" : " (AuthType=" + authType + " is not supported by this client)"));
+        String authType = values.getOrDefault("AuthType", "").toLowerCase(Locale.ROOT);
+        String clientId = values.get("ClientId");
+        if (authType.equals(AUTH_TYPE_MSI)) {
+            // Keyless (Entra): the service may have local auth disabled, so a key here would be a mistake.
+            if (accessKey != null) {
+                throw new IllegalArgumentException("SignalR connection string has both AccessKey and AuthType=azure.msi");
+            }
+        } else if (!authType.isEmpty()) {
+            throw new IllegalArgumentException("SignalR connection string AuthType=" + authType
+                    + " is not supported by this client (use AccessKey or AuthType=azure.msi)");
+        } else if (accessKey == null || accessKey.isEmpty()) {
+            throw new IllegalArgumentException("SignalR connection string lacks AccessKey (or AuthType=azure.msi)");
         }
         String version = values.get("Version");
         if (version != null && !VERSION.matcher(version).matches()) {
@@ -76,7 +91,7 @@ public final class SignalRConnectionString {
         URI main = endpointUri("Endpoint", endpoint, port);
         URI client = values.containsKey("ClientEndpoint") ? endpointUri("ClientEndpoint", values.get("ClientEndpoint"), null) : main;
         URI server = values.containsKey("ServerEndpoint") ? endpointUri("ServerEndpoint", values.get("ServerEndpoint"), null) : main;
-        return new SignalRConnectionString(main, client, server, accessKey);
+        return new SignalRConnectionString(main, client, server, accessKey, authType, clientId);
     }
 
     private static URI endpointUri(String name, String raw, Integer port) {
@@ -104,11 +119,17 @@ public final class SignalRConnectionString {
     /** Base URL of the data-plane REST API (ServerEndpoint, else Endpoint). */
     public URI serverEndpoint() { return serverEndpoint; }
 
-    /** The HMAC key text; its UTF-8 bytes sign tokens. Never log it. */
+    /** The HMAC key text; its UTF-8 bytes sign tokens. Never log it. Null when {@link #isKeyless()}. */
     public String accessKey() { return accessKey; }
+
+    /** {@code AuthType=azure.msi}: REST calls carry Entra tokens, client tokens come from {@code :generateToken}. */
+    public boolean isKeyless() { return AUTH_TYPE_MSI.equals(authType); }
+
+    /** {@code ClientId=} of a user-assigned managed identity (keyless mode), or null for the default identity. */
+    public String clientId() { return clientId; }
 
     @Override
     public String toString() {
-        return "SignalRConnectionString[endpoint=" + endpoint + ", accessKey=***]";
+        return "SignalRConnectionString[endpoint=" + endpoint + (isKeyless() ? ", authType=azure.msi]" : ", accessKey=***]");
     }
 }

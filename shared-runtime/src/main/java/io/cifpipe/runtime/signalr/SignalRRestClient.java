@@ -1,5 +1,7 @@
 package io.cifpipe.runtime.signalr;
 
+import com.azure.core.credential.TokenCredential;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -37,7 +39,7 @@ public final class SignalRRestClient {
     private final String hub;
     private final HttpClient http;
     private final ObjectMapper mapper;
-    private final SignalRTokens tokens;
+    private final SignalRAuth auth;
     private final Duration requestTimeout;
 
     private SignalRRestClient(Builder b) {
@@ -53,8 +55,26 @@ public final class SignalRRestClient {
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         this.mapper = b.mapper != null ? b.mapper : defaultMapper();
-        this.tokens = new SignalRTokens(connection.accessKey(), b.clock);
+        this.auth = b.auth != null ? b.auth : connection.isKeyless()
+                ? new EntraAuth(b.credential != null ? b.credential : defaultCredential(connection), connection.serverEndpoint(),
+                        hub, http, mapper, requestTimeout, b.clock)
+                : new AccessKeyAuth(connection.accessKey(), b.clock);
     }
+
+    /** {@code DefaultAzureCredential}; with {@code ClientId=} in the connection string, that user-assigned identity. */
+    private static TokenCredential defaultCredential(SignalRConnectionString connection) {
+        DefaultAzureCredentialBuilder b = new DefaultAzureCredentialBuilder();
+        if (connection.clientId() != null && !connection.clientId().isBlank()) {
+            b.managedIdentityClientId(connection.clientId());
+        }
+        return b.build();
+    }
+
+    /** How this client authenticates (shared with other data-plane callers of the same app). */
+    public SignalRAuth auth() { return auth; }
+
+    /** The parsed connection string (never prints a key). */
+    public SignalRConnectionString connection() { return connection; }
 
     public static Builder builder() { return new Builder(); }
 
@@ -137,7 +157,7 @@ public final class SignalRRestClient {
     /** What negotiate returns: the client URL for this hub and a token binding the connection to {@code userId}. */
     public ClientNegotiation clientNegotiation(String userId, Duration lifetime) {
         URI url = URI.create(connection.clientEndpoint() + "/client/?hub=" + enc(hub));
-        return new ClientNegotiation(url.toString(), tokens.clientToken(url, userId, lifetime));
+        return new ClientNegotiation(url.toString(), auth.clientToken(url, userId, lifetime));
     }
 
     private URI url(String path, String extraQuery) {
@@ -149,7 +169,7 @@ public final class SignalRRestClient {
         // The token's audience excludes extra query parts such as reason=, like the official SDK.
         URI audienceUrl = URI.create(url.toString().replaceFirst("&reason=.*$", ""));
         return HttpRequest.newBuilder(url).timeout(requestTimeout)
-                .header("Authorization", "Bearer " + tokens.serverToken(audienceUrl));
+                .header("Authorization", "Bearer " + auth.serverToken(audienceUrl));
     }
 
     private HttpRequest post(URI url, byte[] body) {
@@ -210,6 +230,8 @@ public final class SignalRRestClient {
         private ObjectMapper mapper;
         private Clock clock = Clock.systemUTC();
         private Duration requestTimeout = Duration.ofSeconds(10);
+        private TokenCredential credential;
+        private SignalRAuth auth;
 
         public Builder connectionString(SignalRConnectionString connection) { this.connection = connection; return this; }
         public Builder connectionString(String connection) { return connectionString(SignalRConnectionString.parse(connection)); }
@@ -218,6 +240,10 @@ public final class SignalRRestClient {
         public Builder objectMapper(ObjectMapper mapper) { this.mapper = mapper; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
         public Builder requestTimeout(Duration timeout) { this.requestTimeout = timeout; return this; }
+        /** Keyless mode only: the credential for Entra tokens (default {@code DefaultAzureCredential}). */
+        public Builder credential(TokenCredential credential) { this.credential = credential; return this; }
+        /** Overrides the mode the connection string implies (tests). */
+        public Builder auth(SignalRAuth auth) { this.auth = auth; return this; }
         public SignalRRestClient build() { return new SignalRRestClient(this); }
     }
 }

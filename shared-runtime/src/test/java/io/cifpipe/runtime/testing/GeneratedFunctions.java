@@ -5,7 +5,10 @@ import io.cifpipe.model.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -28,5 +31,32 @@ public final class GeneratedFunctions {
             }
         }
         return functions;
+    }
+
+    /**
+     * Binding types the Java worker runs on every plan in infra/ (Flex Consumption and Elastic Premium) and that our
+     * apps may use: HTTP, Service Bus and timer triggers and the HTTP response. Not here on purpose:
+     * {@code signalRTrigger} ("isn't currently supported for Java", SignalR trigger reference; Flex Consumption also
+     * listed SignalR triggers as unsupported) and every other input/output binding (the apps call the SDKs).
+     */
+    public static final Set<String> SUPPORTED_BINDING_TYPES = Set.of(
+            "httpTrigger", "http", "serviceBusTrigger", "serviceBus", "timerTrigger");
+
+    /** Every binding of every function, {@code function: type} for those outside {@link #SUPPORTED_BINDING_TYPES}. */
+    public static List<String> unsupportedBindings(Map<String, JsonNode> functions) {
+        List<String> out = new ArrayList<>();
+        functions.forEach((name, f) -> {
+            JsonNode bindings = f.path("bindings");
+            if (!bindings.isArray() || bindings.isEmpty()) {
+                out.add(name + ": no bindings");
+            }
+            bindings.forEach(b -> {
+                String type = b.path("type").asText("");
+                if (!SUPPORTED_BINDING_TYPES.contains(type)) {
+                    out.add(name + ": " + type);
+                }
+            });
+        });
+        return out;
     }
 }

@@ -84,9 +84,6 @@ public final class FunctionsPart implements StackPart {
                     // No host-level CORS: presence answers CORS itself from AllowedOrigins (as on Azure, where the
                     // platform CORS list must stay empty); the pages reach ingress through the same-origin proxy.
                     .inProcess(inProcess);
-            if (a.app() == App.PRESENCE) {
-                b.systemKeys(Map.of(Names.SIGNALR_SYSTEM_KEY, config.keys().signalrExtensionKey()));
-            }
             FunctionsHost host = b.build();
             hosts.put(a, host);
             host.start();

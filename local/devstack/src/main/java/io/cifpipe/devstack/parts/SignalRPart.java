@@ -7,8 +7,8 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SignalR Service (serverless) emulator. Upstream → presence's SignalR trigger endpoint with the
- * {@code signalr_extension} system key; CORS allows only the devstack pages' origin. Hubs need no creation
+ * The SignalR Service (serverless) emulator. Upstream → presence's HTTP route
+ * {@code /api/signalr/{hub}/{category}/{event}} (signed with the access key, as Azure signs); CORS allows only the devstack pages' origin. Hubs need no creation
  * in serverless mode: {@code cifhub} exists as soon as a client negotiates.
  */
 public final class SignalRPart implements StackPart {
@@ -71,8 +71,7 @@ public final class SignalRPart implements StackPart {
     @Override
     public List<Row> rows() {
         return List.of(new Row("SignalR endpoint", "http://localhost:" + config.ports().signalR() + "  (hub cifhub)"),
-                new Row("SignalR upstream", "http://localhost:" + config.ports().presence()
-                        + "/runtime/webhooks/signalr?code=<signalr_extension key>"));
+                new Row("SignalR upstream", config.signalRUpstreamUrl()));
     }
 
     @Override

@@ -1,0 +1,265 @@
+package io.cifpipe.presence.upstream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cifpipe.model.Names;
+import io.cifpipe.model.json.Json;
+import io.cifpipe.model.notification.DecisionResult;
+import io.cifpipe.presence.http.HttpCall;
+import io.cifpipe.presence.http.HttpReply;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SignalR Service upstream over plain HTTP ({@code POST /api/signalr/{hub}/{category}/{event}}), in place of the
+ * {@code signalRTrigger} binding that Azure does not run for Java. Order of checks, each answering before anything
+ * is read or written: method (405), authentication ({@link UpstreamAuthenticator}: 401/503), content type (415),
+ * {@code X-ASRS-*} routing headers present (400) and equal to the route (400), hub and event known (404), body
+ * (400). Then the same services the trigger called, answering as the trigger's host did:
+ * <ul>
+ *   <li>{@code connections/connected}: 200; 403 when registration fails (the service then drops the connection).</li>
+ *   <li>{@code connections/disconnected}: 200, also when the row was gone or removing it failed (logged).</li>
+ *   <li>{@code messages/decide}: with an {@code invocationId}, 200 + a JSON hub-protocol Completion
+ *       ({@code {"type":3,"invocationId","result"|"error"}} + 0x1E) that SignalR forwards verbatim to the caller, so
+ *       the client's {@code invoke} resolves or rejects; without one (fire and forget) 200 empty.</li>
+ * </ul>
+ */
+public final class UpstreamHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamHandler.class);
+    static final char RECORD_SEPARATOR = 0x1E;
+    public static final String CONNECTIONS = "connections";
+    public static final String MESSAGES = "messages";
+    public static final String CONNECTED = "connected";
+    public static final String DISCONNECTED = "disconnected";
+
+    private final UpstreamAuthenticator auth;
+    private final String hub;
+    private final ConnectionService connections;
+    private final DecisionService decisions;
+
+    public UpstreamHandler(UpstreamAuthenticator auth, String hub, ConnectionService connections, DecisionService decisions) {
+        this.auth = Objects.requireNonNull(auth);
+        this.hub = Objects.requireNonNull(hub);
+        this.connections = Objects.requireNonNull(connections);
+        this.decisions = Objects.requireNonNull(decisions);
+    }
+
+    /** {@code routeHub/routeCategory/routeEvent} are the route's values (the host has URL-decoded them). */
+    public HttpReply handle(HttpCall call, String routeHub, String routeCategory, String routeEvent) {
+        if (!"POST".equals(call.method())) {
+            return HttpReply.problem(405, "urn:cifpipe:problem:method-not-allowed", "Method Not Allowed",
+                    "SignalR upstream requests are POST").withHeader("Allow", "POST");
+        }
+        Optional<HttpReply> refused = auth.reject(call);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        String mediaType = Optional.ofNullable(call.header("Content-Type")).map(c -> c.split(";")[0].trim().toLowerCase(Locale.ROOT)).orElse("");
+        if (!mediaType.equals("application/json")) {
+            return HttpReply.problem(415, "urn:cifpipe:problem:unsupported-media-type", "Unsupported Media Type",
+                    "upstream bodies must be the JSON hub protocol (application/json); MessagePack is not supported");
+        }
+        String hHub = call.header("X-ASRS-Hub");
+        String hCategory = call.header("X-ASRS-Category");
+        String hEvent = call.header("X-ASRS-Event");
+        String connectionId = call.header("X-ASRS-Connection-Id");
+        if (blank(hHub) || blank(hCategory) || blank(hEvent) || blank(connectionId)) {
+            return bad("X-ASRS-Hub, X-ASRS-Category, X-ASRS-Event and X-ASRS-Connection-Id are required");
+        }
+        if (!same(routeHub, hHub) || !same(routeCategory, hCategory) || !same(routeEvent, hEvent)) {
+            LOG.warn("SignalR upstream refused: route {}/{}/{} differs from headers {}/{}/{} (connectionId={})",
+                    routeHub, routeCategory, routeEvent, hHub, hCategory, hEvent, connectionId);
+            return HttpReply.problem(400, "urn:cifpipe:problem:upstream-route-mismatch", "Bad Request",
+                    "the route's hub/category/event differ from X-ASRS-Hub/X-ASRS-Category/X-ASRS-Event");
+        }
+        if (!same(hHub, hub)) {
+            return notFound("hub '" + hHub + "' is not served here");
+        }
+        String category = hCategory.toLowerCase(Locale.ROOT);
+        String event = hEvent.toLowerCase(Locale.ROOT);
+        boolean known = category.equals(CONNECTIONS) && (event.equals(CONNECTED) || event.equals(DISCONNECTED))
+                || category.equals(MESSAGES) && event.equals(Names.METHOD_DECIDE);
+        if (!known) {
+            return notFound("no handler for " + hCategory + "/" + hEvent);
+        }
+        JsonNode message;
+        try {
+            message = parse(call.body());
+        } catch (IllegalArgumentException e) {
+            return bad(e.getMessage());
+        }
+        return category.equals(CONNECTIONS)
+                ? connectionEvent(call, event, connectionId, message)
+                : invocation(call, hEvent, connectionId, message);
+    }
+
+    private HttpReply connectionEvent(HttpCall call, String event, String connectionId, JsonNode message) {
+        int expectedType = event.equals(CONNECTED) ? 10 : 11;
+        if (field(message, "type").asInt(-1) != expectedType) {
+            return bad(event + " body must be {\"type\":" + expectedType + "}");
+        }
+        JsonNode error = field(message, "error");
+        InvocationContext ctx = context(call, CONNECTIONS, event, connectionId, List.of(),
+                error.isTextual() ? error.asText() : null);
+        if (event.equals(CONNECTED)) {
+            try {
+                connections.connected(ctx);
+                return HttpReply.empty(200);
+            } catch (RuntimeException e) {
+                // As the SignalR extension answered a failed connected function: 403, the service drops the client.
+                LOG.error("connected failed for connectionId={}: {}", connectionId, e.toString());
+                return HttpReply.problem(403, "urn:cifpipe:problem:connection-refused", "Forbidden",
+                        ctx.hasUser() ? "the connection could not be registered" : "connection has no user id");
+            }
+        }
+        try {
+            connections.disconnected(ctx);
+        } catch (RuntimeException e) {
+            // The stale-connection sweep removes what a failed disconnect leaves behind.
+            LOG.warn("disconnected failed for connectionId={}: {}", connectionId, e.toString());
+        }
+        return HttpReply.empty(200);
+    }
+
+    private HttpReply invocation(HttpCall call, String event, String connectionId, JsonNode message) {
+        if (field(message, "type").asInt(-1) != 1) {
+            return bad("messages body must be a hub protocol Invocation (type 1)");
+        }
+        JsonNode target = field(message, "target");
+        if (!target.isTextual() || !target.asText().equalsIgnoreCase(event)) {
+            return HttpReply.problem(400, "urn:cifpipe:problem:upstream-route-mismatch", "Bad Request",
+                    "the invocation target differs from X-ASRS-Event");
+        }
+        JsonNode args = field(message, "arguments");
+        if (!args.isMissingNode() && !args.isNull() && !args.isArray()) {
+            return bad("'arguments' must be an array");
+        }
+        List<JsonNode> arguments = new ArrayList<>();
+        if (args.isArray()) {
+            args.forEach(arguments::add);
+        }
+        JsonNode id = field(message, "invocationId");
+        String invocationId = id.isTextual() && !id.asText().isEmpty() ? id.asText() : null;
+        InvocationContext ctx = context(call, MESSAGES, event, connectionId, arguments, null);
+        ObjectNode completion = Json.mapper().createObjectNode().put("type", 3).put("invocationId", invocationId);
+        try {
+            DecisionResult result = decisions.decide(ctx);
+            completion.set("result", Json.mapper().valueToTree(result));
+        } catch (DecisionRefusedException e) {
+            completion.put("error", e.getMessage());
+        } catch (RuntimeException e) {
+            // Storage or Service Bus trouble: the decision may be recorded; a retry (or the republisher) finishes it.
+            LOG.error("decide failed for connectionId={}: {}", connectionId, e.toString());
+            completion.put("error", "unavailable: the decision could not be completed; retry");
+        }
+        if (invocationId == null) {
+            return HttpReply.empty(200);
+        }
+        return new HttpReply(200, Map.of("Content-Type", "application/json"), completion.toString() + RECORD_SEPARATOR);
+    }
+
+    private static InvocationContext context(HttpCall call, String category, String event, String connectionId,
+                                             List<JsonNode> arguments, String error) {
+        return new InvocationContext(arguments, error, category, event, call.header("X-ASRS-Hub"), connectionId,
+                call.header("X-ASRS-User-Id"), call.headers(), query(call.header("X-ASRS-Client-Query")),
+                claims(call.header("X-ASRS-User-Claims")));
+    }
+
+    /** The body up to the first record separator (the service sends one hub-protocol record). */
+    static JsonNode parse(String body) {
+        String text = body == null ? "" : body;
+        int rs = text.indexOf(RECORD_SEPARATOR);
+        if (rs >= 0) {
+            text = text.substring(0, rs);
+        }
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("the body is empty; a JSON hub protocol message is required");
+        }
+        try {
+            JsonNode node = Json.strictMapper().readTree(text);
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("the body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the body is not valid JSON");
+        }
+    }
+
+    /** Hub protocol fields are read case-insensitively, as the extension did ("type" or "Type"). */
+    private static JsonNode field(JsonNode node, String name) {
+        var it = node.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return MissingNode.getInstance();
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isBlank()) {
+            return out;
+        }
+        for (String pair : (raw.startsWith("?") ? raw.substring(1) : raw).split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                if (k.equals("access_token")) {
+                    continue; // a browser's SignalR token rides along in the query; never keep it
+                }
+                out.putIfAbsent(k, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException ignored) {
+                // informational only: a malformed pair is dropped
+            }
+        }
+        return out;
+    }
+
+    /** {@code X-ASRS-User-Claims}: "type: value" entries joined with commas; the first value per type wins. */
+    static Map<String, String> claims(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isBlank()) {
+            return out;
+        }
+        for (String entry : raw.split(",")) {
+            int colon = entry.indexOf(": ");
+            if (colon > 0) {
+                out.putIfAbsent(entry.substring(0, colon).trim(), entry.substring(colon + 2).trim());
+            }
+        }
+        return out;
+    }
+
+    private static boolean same(String a, String b) {
+        return a != null && b != null && a.equalsIgnoreCase(b);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static HttpReply bad(String detail) {
+        return HttpReply.problem(400, "urn:cifpipe:problem:bad-upstream-request", "Bad Request", detail);
+    }
+
+    private static HttpReply notFound(String detail) {
+        return HttpReply.problem(404, "urn:cifpipe:problem:unknown-upstream-event", "Not Found", detail);
+    }
+}
