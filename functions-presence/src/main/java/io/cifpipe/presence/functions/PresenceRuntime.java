@@ -63,7 +63,7 @@ final class PresenceRuntime {
                 clients.ledger(), clients.outcomes(), clients.clock(), OutcomeRepublisher.Limits.DEFAULT));
         this.upstream = Lazy.of(() -> new UpstreamHandler(
                 UpstreamAuthenticator.fromSettings(clients.settings(), clients.signalR().connection()),
-                clients.setting(Setting.HUB_NAME), connections.get(), decisions.get()));
+                clients.setting(Setting.HUB_NAME), connections::get, decisions::get));
     }
 
     static PresenceRuntime get() {

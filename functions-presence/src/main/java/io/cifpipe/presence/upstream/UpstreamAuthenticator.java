@@ -11,6 +11,7 @@ import io.cifpipe.runtime.auth.Principal;
 import io.cifpipe.runtime.auth.TokenRejectedException;
 import io.cifpipe.runtime.signalr.SignalRConnectionString;
 import io.cifpipe.runtime.signalr.UpstreamSignature;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -34,14 +35,15 @@ public final class UpstreamAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamAuthenticator.class);
 
     private final List<String> accessKeys;
-    private final JwtValidator bearer;
+    private final List<JwtValidator> bearer;
     private final String principalId;
 
-    public UpstreamAuthenticator(List<String> accessKeys, JwtValidator bearer, String principalId) {
+    /** {@code bearer}: validators tried in order (e.g. v2.0 then v1.0 issuer of the same tenant); any may accept. */
+    public UpstreamAuthenticator(List<String> accessKeys, List<JwtValidator> bearer, String principalId) {
         this.accessKeys = List.copyOf(accessKeys);
-        this.bearer = bearer;
+        this.bearer = List.copyOf(bearer);
         this.principalId = principalId == null || principalId.isBlank() ? null : principalId;
-        if (this.accessKeys.isEmpty() && bearer == null) {
+        if (this.accessKeys.isEmpty() && this.bearer.isEmpty()) {
             throw new IllegalStateException("SignalR upstream cannot be authenticated: the SignalR connection string has no "
                     + "AccessKey and '" + Setting.SIGNALR_UPSTREAM_RESOURCE.key() + "' is not set");
         }
@@ -49,22 +51,27 @@ public final class UpstreamAuthenticator {
 
     /**
      * From app settings: the access key of {@code connection} (none with {@code AuthType=azure.msi}) and, when
-     * {@link Setting#SIGNALR_UPSTREAM_RESOURCE} is set, a validator for {@code Authority} with that audience.
+     * {@link Setting#SIGNALR_UPSTREAM_RESOURCE} is set, validators with that audience for {@code Authority}'s issuer
+     * and, with {@code AzureAd__TenantId}, the tenant's v1.0 issuer {@code https://sts.windows.net/<tid>/}: which
+     * version Entra issues depends on the resource's app registration, and Microsoft's managed-identity page says
+     * v1.0 for App Service authentication. Keys come from the same OIDC discovery either way.
      */
     public static UpstreamAuthenticator fromSettings(Function<String, String> env, SignalRConnectionString connection) {
         Optional<String> resource = Setting.SIGNALR_UPSTREAM_RESOURCE.read(env).map(String::trim).filter(s -> !s.isEmpty());
-        JwtValidator validator = null;
+        List<JwtValidator> validators = new ArrayList<>();
         if (resource.isPresent()) {
             String authority = JwtValidator.fromSettings(env).issuer();
-            validator = JwtValidator.builder().authority(authority).audience(resource.get()).build();
+            validators.add(JwtValidator.builder().authority(authority).audience(resource.get()).build());
+            Setting.TENANT_ID.read(env).ifPresent(tid -> validators.add(JwtValidator.builder().authority(authority)
+                    .issuer("https://sts.windows.net/" + tid + "/").audience(resource.get()).build()));
         }
         List<String> keys = connection.isKeyless() ? List.of() : List.of(connection.accessKey());
-        return new UpstreamAuthenticator(keys, validator, Setting.SIGNALR_UPSTREAM_PRINCIPAL_ID.read(env).orElse(null));
+        return new UpstreamAuthenticator(keys, validators, Setting.SIGNALR_UPSTREAM_PRINCIPAL_ID.read(env).orElse(null));
     }
 
     public boolean checksSignature() { return !accessKeys.isEmpty(); }
 
-    public boolean checksBearer() { return bearer != null; }
+    public boolean checksBearer() { return !bearer.isEmpty(); }
 
     /** Empty when the request is authentic, otherwise the 401 (or 503 when Entra's keys are unreachable) to answer. */
     public Optional<HttpReply> reject(HttpCall call) {
@@ -79,9 +86,9 @@ public final class UpstreamAuthenticator {
                 return Optional.of(unauthorized("X-ASRS-Signature does not match"));
             }
         }
-        if (bearer != null) {
+        if (!bearer.isEmpty()) {
             try {
-                Principal p = bearer.validateAuthorizationHeader(call.header("Authorization"));
+                Principal p = validateBearer(credentials(call));
                 if (principalId != null && !principalId.equals(p.objectId())) {
                     throw new TokenRejectedException("token is not SignalR's managed identity");
                 }
@@ -94,6 +101,37 @@ public final class UpstreamAuthenticator {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Microsoft's managed-identity page says SignalR puts the token in {@code Authorization}; its upstream page names
+     * the header {@code Authentication}. Both are read ({@code Authorization} first), as {@code Bearer <token>}.
+     */
+    private static String credentials(HttpCall call) {
+        String authorization = call.header("Authorization");
+        if (authorization != null && !authorization.isBlank()) {
+            return authorization;
+        }
+        String authentication = call.header("Authentication");
+        if (authentication != null && !authentication.isBlank() && !authentication.trim().contains(" ")) {
+            return "Bearer " + authentication.trim();
+        }
+        return authentication;
+    }
+
+    private Principal validateBearer(String header) {
+        String token = JwtValidator.bearerToken(header);
+        TokenRejectedException first = null;
+        for (JwtValidator v : bearer) {
+            try {
+                return v.validate(token);
+            } catch (TokenRejectedException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        throw first;
     }
 
     private static HttpReply unauthorized(String detail) {

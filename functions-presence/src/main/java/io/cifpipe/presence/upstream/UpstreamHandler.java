@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +46,18 @@ public final class UpstreamHandler {
 
     private final UpstreamAuthenticator auth;
     private final String hub;
-    private final ConnectionService connections;
-    private final DecisionService decisions;
+    private final Supplier<ConnectionService> connections;
+    private final Supplier<DecisionService> decisions;
 
     public UpstreamHandler(UpstreamAuthenticator auth, String hub, ConnectionService connections, DecisionService decisions) {
+        this(auth, hub, () -> connections, () -> decisions);
+        Objects.requireNonNull(connections);
+        Objects.requireNonNull(decisions);
+    }
+
+    /** Services are fetched only for authenticated, well-formed requests (they need Tables and Service Bus). */
+    public UpstreamHandler(UpstreamAuthenticator auth, String hub, Supplier<ConnectionService> connections,
+                           Supplier<DecisionService> decisions) {
         this.auth = Objects.requireNonNull(auth);
         this.hub = Objects.requireNonNull(hub);
         this.connections = Objects.requireNonNull(connections);
@@ -95,7 +104,7 @@ public final class UpstreamHandler {
         }
         JsonNode message;
         try {
-            message = parse(call.body());
+            message = category.equals(CONNECTIONS) ? parseConnectionEvent(call.body()) : parse(call.body());
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }
@@ -104,9 +113,16 @@ public final class UpstreamHandler {
                 : invocation(call, hEvent, connectionId, message);
     }
 
+    private static JsonNode parseConnectionEvent(String body) {
+        return body == null || body.isBlank() ? Json.mapper().createObjectNode() : parse(body);
+    }
+
     private HttpReply connectionEvent(HttpCall call, String event, String connectionId, JsonNode message) {
+        // Microsoft documents no fields for connected and only Error for disconnected; the Functions extension and the
+        // emulator use hub-protocol types 10/11. An empty body is fine; a type that names the other event is not.
         int expectedType = event.equals(CONNECTED) ? 10 : 11;
-        if (field(message, "type").asInt(-1) != expectedType) {
+        JsonNode type = field(message, "type");
+        if (!type.isMissingNode() && type.asInt(-1) != expectedType) {
             return bad(event + " body must be {\"type\":" + expectedType + "}");
         }
         JsonNode error = field(message, "error");
@@ -114,7 +130,7 @@ public final class UpstreamHandler {
                 error.isTextual() ? error.asText() : null);
         if (event.equals(CONNECTED)) {
             try {
-                connections.connected(ctx);
+                connections.get().connected(ctx);
                 return HttpReply.empty(200);
             } catch (RuntimeException e) {
                 // As the SignalR extension answered a failed connected function: 403, the service drops the client.
@@ -124,7 +140,7 @@ public final class UpstreamHandler {
             }
         }
         try {
-            connections.disconnected(ctx);
+            connections.get().disconnected(ctx);
         } catch (RuntimeException e) {
             // The stale-connection sweep removes what a failed disconnect leaves behind.
             LOG.warn("disconnected failed for connectionId={}: {}", connectionId, e.toString());
@@ -154,7 +170,7 @@ public final class UpstreamHandler {
         InvocationContext ctx = context(call, MESSAGES, event, connectionId, arguments, null);
         ObjectNode completion = Json.mapper().createObjectNode().put("type", 3).put("invocationId", invocationId);
         try {
-            DecisionResult result = decisions.decide(ctx);
+            DecisionResult result = decisions.get().decide(ctx);
             completion.set("result", Json.mapper().valueToTree(result));
         } catch (DecisionRefusedException e) {
             completion.put("error", e.getMessage());

@@ -40,7 +40,7 @@ class UpstreamHandlerTest {
     final ConnectionService connections = new ConnectionService(f.registry,
             new PendingNotificationRedelivery(f.ledger, f.signalRClient, f.outcomes, f.clock), f.clock);
     final DecisionService decisions = new DecisionService(f.ledger, f.registry, f.signalRClient, f.outcomes, f.clock);
-    final UpstreamHandler signed = new UpstreamHandler(new UpstreamAuthenticator(List.of(KEY), null, null),
+    final UpstreamHandler signed = new UpstreamHandler(new UpstreamAuthenticator(List.of(KEY), List.of(), null),
             "cifhub", connections, decisions);
 
     @BeforeAll
@@ -61,7 +61,7 @@ class UpstreamHandlerTest {
     UpstreamHandler bearerOnly() {
         JwtValidator v = JwtValidator.builder().authority(idp.authority()).audience(RESOURCE)
                 .httpTimeout(Duration.ofSeconds(30)).build();
-        return new UpstreamHandler(new UpstreamAuthenticator(List.of(), v, SIGNALR_OID), "cifhub", connections, decisions);
+        return new UpstreamHandler(new UpstreamAuthenticator(List.of(), List.of(v), SIGNALR_OID), "cifhub", connections, decisions);
     }
 
     static Map<String, String> headers(String category, String event, String connectionId, String userId) {
@@ -151,7 +151,7 @@ class UpstreamHandlerTest {
         h.put("X-ASRS-Signature", UpstreamSignature.sign(OTHER_KEY, "c2") + ", "
                 + UpstreamSignature.sign(KEY, "c2").toLowerCase());
         assertThat(signed.handle(post(h, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(200);
-        UpstreamHandler rotatedApp = new UpstreamHandler(new UpstreamAuthenticator(List.of(OTHER_KEY), null, null),
+        UpstreamHandler rotatedApp = new UpstreamHandler(new UpstreamAuthenticator(List.of(OTHER_KEY), List.of(), null),
                 "cifhub", connections, decisions);
         assertThat(rotatedApp.handle(post(h, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(200);
     }
@@ -164,6 +164,27 @@ class UpstreamHandlerTest {
         h.put("Authorization", "Bearer " + idp.token("entra", RESOURCE, SIGNALR_OID, Map.of(), 600));
         assertThat(bearerOnly().handle(post(h, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(200);
         assertThat(f.registry.listForUser(AGENT)).hasSize(1);
+    }
+
+    @Test
+    void theTokenMayComeInTheAuthenticationHeaderAndFromTheV1Issuer() {
+        JwtValidator v2 = JwtValidator.builder().authority(idp.authority()).audience(RESOURCE)
+                .httpTimeout(Duration.ofSeconds(30)).build();
+        // a second issuer of the same provider stands for the tenant's v1.0 issuer (same keys, other iss)
+        JwtValidator v1 = JwtValidator.builder().authority(idp.authority()).issuer(idp.authority().replace("/entra", "/sts"))
+                .audience(RESOURCE).httpTimeout(Duration.ofSeconds(30)).build();
+        UpstreamHandler handler = new UpstreamHandler(new UpstreamAuthenticator(List.of(), List.of(v2, v1), SIGNALR_OID),
+                "cifhub", connections, decisions);
+        Map<String, String> h = headers("connections", "connected", "c10", AGENT);
+        h.put("Authentication", idp.token("entra", RESOURCE, SIGNALR_OID, Map.of(), 600));
+        assertThat(handler.handle(post(h, ""), "cifhub", "connections", "connected").status()).isEqualTo(200);
+        Map<String, String> v1Token = headers("connections", "connected", "c11", AGENT);
+        v1Token.put("Authorization", "Bearer " + idp.token("sts", RESOURCE, SIGNALR_OID, Map.of(), 600));
+        assertThat(handler.handle(post(v1Token, "{}"), "cifhub", "connections", "connected").status()).isEqualTo(200);
+        assertThat(f.registry.listForUser(AGENT)).hasSize(2);
+        Map<String, String> otherIssuer = headers("connections", "connected", "c12", AGENT);
+        otherIssuer.put("Authorization", "Bearer " + idp.token("elsewhere", RESOURCE, SIGNALR_OID, Map.of(), 600));
+        assertThat(handler.handle(post(otherIssuer, "{}"), "cifhub", "connections", "connected").status()).isEqualTo(401);
     }
 
     @Test
@@ -192,7 +213,7 @@ class UpstreamHandlerTest {
     void withKeyAndBearerConfiguredBothAreRequired() {
         JwtValidator v = JwtValidator.builder().authority(idp.authority()).audience(RESOURCE)
                 .httpTimeout(Duration.ofSeconds(30)).build();
-        UpstreamHandler both = new UpstreamHandler(new UpstreamAuthenticator(List.of(KEY), v, SIGNALR_OID),
+        UpstreamHandler both = new UpstreamHandler(new UpstreamAuthenticator(List.of(KEY), List.of(v), SIGNALR_OID),
                 "cifhub", connections, decisions);
         String token = "Bearer " + idp.token("entra", RESOURCE, SIGNALR_OID, Map.of(), 600);
         Map<String, String> bearerOnly = headers("connections", "connected", "c5", AGENT);
@@ -206,7 +227,7 @@ class UpstreamHandlerTest {
 
     @Test
     void noWayToAuthenticateRefusesToStart() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new UpstreamAuthenticator(List.of(), null, null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new UpstreamAuthenticator(List.of(), List.of(), null))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("SignalRUpstreamResource");
     }
 
@@ -242,7 +263,7 @@ class UpstreamHandlerTest {
     void malformedRequestsAre4xxAndWriteNothing() {
         String route = "connected";
         Map<String, String> h = signedHeaders("connections", route, "c8", AGENT);
-        for (String body : List.of("", "not json", "[1]", "{\"type\":11}", "{\"type\":10")) {
+        for (String body : List.of("not json", "[1]", "{\"type\":11}", "{\"type\":10", "{\"type\":10}{")) {
             assertThat(signed.handle(post(h, body), "cifhub", "connections", route).status()).as(body).isEqualTo(400);
         }
         Map<String, String> m = signedHeaders("messages", "decide", "c8", AGENT);

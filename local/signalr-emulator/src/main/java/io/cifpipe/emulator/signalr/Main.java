@@ -21,7 +21,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--upstream", paramLabel = "<url-template>",
             description = "Upstream URL template for every hub/category/event, e.g. "
-                    + "http://localhost:7073/runtime/webhooks/signalr?code=<key>; placeholders {hub} {category} {event}. Repeatable (first match wins).")
+                    + "http://localhost:7073/api/signalr/{hub}/{category}/{event} (presence's route). Repeatable (first match wins).")
     List<String> upstreams = new ArrayList<>();
 
     @Option(names = "--access-key", description = "AccessKey (>= 32 chars); default: the well-known local emulator key.")
@@ -31,10 +31,44 @@ public final class Main implements Callable<Integer> {
             description = "CORS origin allowed with credentials (repeatable; default http://localhost:8080 and http://127.0.0.1:8080; * = any).")
     List<String> origins = new ArrayList<>();
 
+    @Option(names = "--entra-issuer", paramLabel = "<issuer>",
+            description = "Accept Microsoft Entra bearer tokens (aud https://signalr.azure.com) from this OIDC issuer on the REST API.")
+    String entraIssuer;
+
+    @Option(names = "--disable-local-auth", description = "Refuse access-key tokens on the REST API (needs --entra-issuer).")
+    boolean disableLocalAuth;
+
+    @Option(names = "--upstream-auth-resource", paramLabel = "<resource>",
+            description = "Managed-identity upstream auth: send a bearer token for this resource with every upstream call "
+                    + "(needs --upstream-token-endpoint, --upstream-client-id and env SIGNALR_EMULATOR_UPSTREAM_CLIENT_SECRET).")
+    String upstreamAuthResource;
+
+    @Option(names = "--upstream-token-endpoint", paramLabel = "<url>", description = "OAuth 2.0 token endpoint for upstream tokens.")
+    String upstreamTokenEndpoint;
+
+    @Option(names = "--upstream-client-id", paramLabel = "<id>", description = "Client id the emulator's identity uses there.")
+    String upstreamClientId;
+
     @Override
     public Integer call() throws Exception {
         SignalREmulator.Builder builder = SignalREmulator.builder().host(host).port(port).accessKey(accessKey);
-        upstreams.forEach(builder::upstreamTemplate);
+        if (upstreamAuthResource != null) {
+            if (upstreamTokenEndpoint == null || upstreamClientId == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--upstream-auth-resource needs --upstream-token-endpoint and --upstream-client-id");
+            }
+            // The secret comes from the environment so it never shows in a process list.
+            String secret = System.getenv().getOrDefault("SIGNALR_EMULATOR_UPSTREAM_CLIENT_SECRET", "");
+            builder.upstreamTokenSource(new ClientCredentialsTokenSource(java.net.URI.create(upstreamTokenEndpoint),
+                    upstreamClientId, secret));
+            upstreams.forEach(u -> builder.upstream(UpstreamTemplate.of(u).withManagedIdentity(upstreamAuthResource)));
+        } else {
+            upstreams.forEach(builder::upstreamTemplate);
+        }
+        if (entraIssuer != null) {
+            builder.entraIssuer(entraIssuer);
+        }
+        builder.disableLocalAuth(disableLocalAuth);
         origins.forEach(builder::allowOrigin);
         SignalREmulator emulator = builder.build().start();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Data-plane REST API: {@code /api/hubs/{hub}/...} (2022-06-01) and {@code /api/v1/hubs/{hub}...}, with the
@@ -27,12 +28,30 @@ final class RestApi {
     private static final String SEND = ":send";
     private static final String CLOSE = ":closeConnections";
 
+    private static final String GENERATE_TOKEN = ":generateToken";
+    /** Azure's limit for :generateToken's minutesToExpire is not documented; a day is generous for a local stack. */
+    private static final int MAX_TOKEN_MINUTES = 24 * 60;
+
     private final AccessTokens tokens;
     private final HubRegistry registry;
+    private final EntraTokens entra;
+    private final boolean localAuthDisabled;
+    private final Supplier<String> endpoint;
 
     RestApi(AccessTokens tokens, HubRegistry registry) {
+        this(tokens, registry, null, false, () -> "http://127.0.0.1");
+    }
+
+    /**
+     * {@code entra} non-null: Microsoft Entra bearer tokens are accepted as well (keyless apps); {@code localAuthDisabled}:
+     * only those (Azure's {@code disableLocalAuth}). {@code endpoint} is the client endpoint for :generateToken.
+     */
+    RestApi(AccessTokens tokens, HubRegistry registry, EntraTokens entra, boolean localAuthDisabled, Supplier<String> endpoint) {
         this.tokens = tokens;
         this.registry = registry;
+        this.entra = entra;
+        this.localAuthDisabled = localAuthDisabled;
+        this.endpoint = endpoint;
     }
 
     void handle(RoutingContext ctx) {
@@ -61,13 +80,42 @@ final class RestApi {
             Http.badRequest(request, hubProblem);
             return;
         }
-        try {
-            tokens.validateServer(Http.bearer(request), rawPath, hubIndex);
-        } catch (InvalidTokenException e) {
-            LOG.info("REST {} {} rejected: {}", request.method(), rawPath, e.getMessage());
-            Http.problem(request, 401, "Unauthorized", e.getMessage(), null);
+        String bearer = Http.bearer(request);
+        if (Boolean.TRUE.equals(EntraTokens.isEntra(bearer))) {
+            if (entra == null) {
+                unauthorized(request, "Microsoft Entra tokens are not accepted: the emulator has no Entra issuer configured");
+                return;
+            }
+            // Discovery/JWKS are HTTP calls on first use: validate off the event loop, then serve on it.
+            ctx.vertx().<Object>executeBlocking(() -> entra.validate(bearer), false).onComplete(ar -> {
+                if (ar.failed()) {
+                    unauthorized(request, ar.cause() instanceof InvalidTokenException ? ar.cause().getMessage() : "Entra token not accepted");
+                } else {
+                    serve(ctx, segments, hubIndex, v1);
+                }
+            });
             return;
         }
+        if (localAuthDisabled) {
+            unauthorized(request, "local auth is disabled on this service; use a Microsoft Entra token");
+            return;
+        }
+        try {
+            tokens.validateServer(bearer, rawPath, hubIndex);
+        } catch (InvalidTokenException e) {
+            unauthorized(request, e.getMessage());
+            return;
+        }
+        serve(ctx, segments, hubIndex, v1);
+    }
+
+    private static void unauthorized(HttpServerRequest request, String reason) {
+        LOG.info("REST {} {} rejected: {}", request.method(), request.path(), reason);
+        Http.problem(request, 401, "Unauthorized", reason, null);
+    }
+
+    private void serve(RoutingContext ctx, List<String> segments, int hubIndex, boolean v1) {
+        HttpServerRequest request = ctx.request();
         String hubName = Http.internalHub(segments.get(hubIndex), request.getParam("application"));
         List<String> rest = new ArrayList<>(segments.subList(hubIndex + 1, segments.size()));
         try {
@@ -107,6 +155,14 @@ final class RestApi {
 
         void dispatch() {
             boolean post = method == HttpMethod.POST;
+            if (!v1 && rest.size() == 1 && GENERATE_TOKEN.equals(rest.get(0))) {
+                if (post) {
+                    generateToken();
+                } else {
+                    notAllowed();
+                }
+                return;
+            }
             boolean exists = method == HttpMethod.HEAD || method == HttpMethod.GET;
             String last = rest.isEmpty() ? "" : rest.get(rest.size() - 1);
             if (post && SEND.equals(last)) {
@@ -282,6 +338,27 @@ final class RestApi {
             ObjectNode invocation = Json.object().put("type", 1).put("target", target.asText());
             invocation.set("arguments", arguments == null || arguments.isNull() ? Json.MAPPER.createArrayNode() : arguments);
             return Json.record(invocation);
+        }
+
+        /** {@code POST /api/hubs/{hub}/:generateToken?userId=&minutesToExpire=} → 200 {@code {"token":"…"}}. */
+        private void generateToken() {
+            int minutes = 60;
+            String raw = request.getParam("minutesToExpire");
+            if (raw != null) {
+                try {
+                    minutes = Integer.parseInt(raw);
+                } catch (NumberFormatException e) {
+                    throw new BadInput("'minutesToExpire' must be a whole number of minutes");
+                }
+                if (minutes < 1 || minutes > MAX_TOKEN_MINUTES) {
+                    throw new BadInput("'minutesToExpire' must be between 1 and " + MAX_TOKEN_MINUTES);
+                }
+            }
+            String userId = request.getParam("userId");
+            String token = tokens.mintClientToken(endpoint.get(), hub.name, userId == null || userId.isEmpty() ? null : userId,
+                    java.time.Duration.ofMinutes(minutes));
+            request.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+                    .end(Json.write(Json.object().put("token", token)));
         }
 
         private ClientConnection existingConnection(String connectionId, String errorCode) {

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * try (SignalREmulator emulator = SignalREmulator.builder().port(0).accessKey(key)
- *         .upstreamTemplate("http://localhost:7073/runtime/webhooks/signalr?code=abc").build().start()) {
+ *         .upstreamTemplate("http://localhost:7073/api/signalr/{hub}/{category}/{event}").build().start()) {
  *     String connectionString = emulator.connectionString();
  * }
  * }</pre>
@@ -127,11 +127,13 @@ public final class SignalREmulator implements AutoCloseable {
             WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("signalr-emulator")
                     .setMaxPoolSize(64)
                     .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.upstreamTimeout.toMillis())));
-            Upstream upstream = new Upstream(vertx, client, config.upstreams, config.accessKey,
+            Upstream upstream = new Upstream(vertx, client, config.upstreams, config.accessKey, config.upstreamTokenSource,
                     config.upstreamAttempts, config.upstreamBackoff, config.upstreamTimeout);
             Limits limits = config.limits();
             ClientEndpoints clients = new ClientEndpoints(tokens, registry, upstream, limits);
-            RestApi rest = new RestApi(tokens, registry);
+            EntraTokens entra = config.entraIssuer == null ? null : new EntraTokens(config.entraIssuer,
+                    config.entraAudiences, config.entraPrincipals, Duration.ofSeconds(30), Clock.systemUTC());
+            RestApi rest = new RestApi(tokens, registry, entra, config.localAuthDisabled, SignalREmulator.this::endpoint);
 
             Router router = Router.router(vertx);
             CorsHandler cors = CorsHandler.create()
@@ -186,8 +188,49 @@ public final class SignalREmulator implements AutoCloseable {
         private int upstreamAttempts = 3;
         private Duration upstreamBackoff = Duration.ofMillis(500);
         private Duration upstreamTimeout = Duration.ofSeconds(30);
+        private UpstreamTokenSource upstreamTokenSource;
+        private String entraIssuer;
+        private final java.util.Set<String> entraAudiences = new java.util.LinkedHashSet<>(List.of(EntraTokens.SIGNALR_AUDIENCE));
+        private final java.util.Set<String> entraPrincipals = new java.util.LinkedHashSet<>();
+        private boolean localAuthDisabled;
 
         private Builder() {
+        }
+
+        /**
+         * Accepts Microsoft Entra bearer tokens on the REST API (incl. {@code :generateToken}) from this issuer (OIDC
+         * discovery at {@code <issuer>/.well-known/openid-configuration}), audience {@code https://signalr.azure.com}.
+         */
+        public Builder entraIssuer(String issuer) {
+            this.entraIssuer = Objects.requireNonNull(issuer);
+            return this;
+        }
+
+        /** Another accepted Entra audience (default only {@code https://signalr.azure.com}). */
+        public Builder entraAudience(String audience) {
+            entraAudiences.add(Objects.requireNonNull(audience));
+            return this;
+        }
+
+        /**
+         * Restricts Entra callers to these object ids, standing in for Azure's data-plane role assignments (none
+         * given: any principal of the issuer).
+         */
+        public Builder entraAllowedPrincipal(String objectId) {
+            entraPrincipals.add(Objects.requireNonNull(objectId));
+            return this;
+        }
+
+        /** Azure's {@code disableLocalAuth}: access-key tokens are refused on the REST API; Entra tokens only. */
+        public Builder disableLocalAuth(boolean disabled) {
+            this.localAuthDisabled = disabled;
+            return this;
+        }
+
+        /** Token source for upstream templates with managed-identity auth ({@link UpstreamTemplate#withManagedIdentity}). */
+        public Builder upstreamTokenSource(UpstreamTokenSource source) {
+            this.upstreamTokenSource = source;
+            return this;
         }
 
         /** Bind address, default 127.0.0.1. */
@@ -275,6 +318,9 @@ public final class SignalREmulator implements AutoCloseable {
         }
 
         public SignalREmulator build() {
+            if (localAuthDisabled && entraIssuer == null) {
+                throw new IllegalStateException("disableLocalAuth needs an Entra issuer, otherwise nothing can call the REST API");
+            }
             return new SignalREmulator(this);
         }
 

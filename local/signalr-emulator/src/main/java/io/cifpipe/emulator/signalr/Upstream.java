@@ -44,16 +44,18 @@ final class Upstream {
     private final WebClient client;
     private final List<UpstreamTemplate> templates;
     private final String accessKey;
+    private final UpstreamTokenSource tokenSource;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration timeout;
 
     Upstream(Vertx vertx, WebClient client, List<UpstreamTemplate> templates, String accessKey,
-             int maxAttempts, Duration initialBackoff, Duration timeout) {
+             UpstreamTokenSource tokenSource, int maxAttempts, Duration initialBackoff, Duration timeout) {
         this.vertx = vertx;
         this.client = client;
         this.templates = List.copyOf(templates);
         this.accessKey = accessKey;
+        this.tokenSource = tokenSource;
         this.maxAttempts = Math.max(1, maxAttempts);
         this.initialBackoff = initialBackoff;
         this.timeout = timeout;
@@ -65,18 +67,37 @@ final class Upstream {
     }
 
     Future<Reply> post(ConnectionInfo connection, String category, String event, Buffer body) {
-        Optional<String> url = urlFor(connection.hub(), category, event);
-        if (url.isEmpty()) {
+        Optional<UpstreamTemplate> template = templates.stream()
+                .filter(t -> t.matches(connection.hub(), category, event)).findFirst();
+        if (template.isEmpty()) {
             return Future.failedFuture(new UpstreamException("No upstream is configured for hub '" + connection.hub()
                     + "', category '" + category + "', event '" + event + "'"));
         }
-        Promise<Reply> promise = Promise.promise();
-        attempt(url.get(), connection, category, event, body, 1, promise);
-        return promise.future();
+        String url = template.get().expand(connection.hub(), category, event);
+        String resource = template.get().authResource();
+        if (resource == null) {
+            Promise<Reply> promise = Promise.promise();
+            attempt(url, null, connection, category, event, body, 1, promise);
+            return promise.future();
+        }
+        if (tokenSource == null) {
+            return Future.failedFuture(new UpstreamException("Invocation failed, no managed identity token source configured"));
+        }
+        // Token endpoints are blocking HTTP calls: off the event loop.
+        return vertx.<String>executeBlocking(() -> tokenSource.token(resource), false)
+                .recover(e -> {
+                    LOG.warn("upstream token for resource {} could not be obtained: {}", resource, e.toString());
+                    return Future.failedFuture(new UpstreamException("Invocation failed, managed identity token unavailable"));
+                })
+                .compose(token -> {
+                    Promise<Reply> promise = Promise.promise();
+                    attempt(url, token, connection, category, event, body, 1, promise);
+                    return promise.future();
+                });
     }
 
-    private void attempt(String url, ConnectionInfo c, String category, String event, Buffer body, int attempt,
-                         Promise<Reply> promise) {
+    private void attempt(String url, String bearer, ConnectionInfo c, String category, String event, Buffer body,
+                         int attempt, Promise<Reply> promise) {
         HttpRequest<Buffer> request;
         try {
             request = client.postAbs(url).timeout(timeout.toMillis());
@@ -94,6 +115,9 @@ final class Upstream {
         if (c.userId() != null) {
             request.putHeader("X-ASRS-User-Id", c.userId());
         }
+        if (bearer != null) {
+            request.putHeader("Authorization", "Bearer " + bearer);
+        }
         if (!c.claims().isEmpty()) {
             request.putHeader("X-ASRS-User-Claims", String.join(", ", c.claims()));
         }
@@ -106,7 +130,7 @@ final class Upstream {
                 LOG.warn("upstream {}/{} for connection {} failed ({}), retry {} of {} in {} ms", category, event,
                         c.connectionId(), ar.failed() ? ar.cause().toString() : "status " + ar.result().statusCode(),
                         attempt, maxAttempts - 1, delay);
-                vertx.setTimer(Math.max(1, delay), t -> attempt(url, c, category, event, body, attempt + 1, promise));
+                vertx.setTimer(Math.max(1, delay), t -> attempt(url, bearer, c, category, event, body, attempt + 1, promise));
                 return;
             }
             if (ar.failed()) {

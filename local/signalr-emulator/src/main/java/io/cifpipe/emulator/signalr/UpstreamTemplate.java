@@ -7,9 +7,16 @@ import java.util.Objects;
 /**
  * One upstream setting item as in Azure: a URL template with {@code {hub}}, {@code {category}} and {@code {event}}
  * placeholders (values URI-escaped) and three rules. A rule is {@code *} (any), a comma-separated list, or one name;
- * matching is case-insensitive. Items are tried in order; the first match wins.
+ * matching is case-insensitive. Items are tried in order; the first match wins. {@code authResource} non-null is
+ * Azure's {@code auth: {type: ManagedIdentity, managedIdentity: {resource}}}: each request carries
+ * {@code Authorization: Bearer <token for that resource>} from the emulator's {@link UpstreamTokenSource}.
  */
-public record UpstreamTemplate(String urlTemplate, String hubRule, String categoryRule, String eventRule) {
+public record UpstreamTemplate(String urlTemplate, String hubRule, String categoryRule, String eventRule,
+                               String authResource) {
+
+    public UpstreamTemplate(String urlTemplate, String hubRule, String categoryRule, String eventRule) {
+        this(urlTemplate, hubRule, categoryRule, eventRule, null);
+    }
 
     public UpstreamTemplate {
         Objects.requireNonNull(urlTemplate, "urlTemplate");
@@ -24,6 +31,11 @@ public record UpstreamTemplate(String urlTemplate, String hubRule, String catego
     /** A template that receives every hub, category and event. */
     public static UpstreamTemplate of(String urlTemplate) {
         return new UpstreamTemplate(urlTemplate, "*", "*", "*");
+    }
+
+    /** This item with managed-identity auth for {@code resource}. */
+    public UpstreamTemplate withManagedIdentity(String resource) {
+        return new UpstreamTemplate(urlTemplate, hubRule, categoryRule, eventRule, Objects.requireNonNull(resource));
     }
 
     public boolean matches(String hub, String category, String event) {

@@ -112,6 +112,36 @@ class UpstreamTest {
         }
     }
 
+    @Test
+    void managedIdentityTemplatesSendABearerTokenForTheirResource() throws Exception {
+        String base = "http://127.0.0.1:" + upstream.actualPort();
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (SignalREmulator emulator = SignalREmulator.builder().port(0)
+                .upstream(UpstreamTemplate.of(base + "/mi/{category}/{event}").withManagedIdentity("api://presence-api"))
+                .upstreamTokenSource(resource -> {
+                    asked.add(resource);
+                    return "token-for-" + resource;
+                })
+                .build().start();
+             RawClient c = RawClient.connected(vertx, emulator, "Chat", "u2")) {
+            assertThat(poll()).isEqualTo("/mi/connections/connected");
+            assertThat(lastHeaders.get("authorization")).isEqualTo("Bearer token-for-api://presence-api");
+            // the signature is sent as well, as Azure does
+            assertThat(lastHeaders.get("x-asrs-signature")).isEqualTo(UpstreamSignature.of(SignalREmulator.DEFAULT_ACCESS_KEY, c.connectionId));
+            assertThat(invoke(c, "1", "errors").get("error").asText()).isEqualTo("not yours");
+            assertThat(poll()).isEqualTo("/mi/messages/errors");
+            assertThat(asked).containsOnly("api://presence-api");
+        }
+        // no token, no call: the invocation fails instead of reaching the upstream unauthenticated
+        try (SignalREmulator emulator = SignalREmulator.builder().port(0)
+                .upstream(new UpstreamTemplate(base + "/mi/{category}/{event}", "*", "messages", "*").withManagedIdentity("api://x"))
+                .upstreamTokenSource(resource -> { throw new IllegalStateException("identity endpoint down"); })
+                .build().start();
+             RawClient c = RawClient.connected(vertx, emulator, "Chat", "u3")) {
+            assertThat(invoke(c, "2", "errors").get("error").asText()).contains("managed identity token unavailable");
+        }
+    }
+
     /** A loopback port nobody listens on. */
     private static int closedPort() throws java.io.IOException {
         try (ServerSocket s = new ServerSocket(0)) {
