@@ -55,11 +55,11 @@ public enum Setting {
     EXPIRY_SWEEP_SCHEDULE("ExpirySweepSchedule", "*/5 * * * * *", false, App.DISPATCH),
     /**
      * SignalR upstream with managed-identity auth: the resource (audience) SignalR requests its Entra token for;
-     * set, every upstream request must carry that bearer token (issuer = {@link #AUTHORITY}). Empty: signature only.
+     * set, every upstream request must carry that bearer token (issuer = {@link #AUTHORITY}). Empty (default): signature only.
      */
-    SIGNALR_UPSTREAM_RESOURCE("SignalRUpstreamResource", null, false, App.PRESENCE),
-    /** Object id of SignalR's managed identity; set, the upstream bearer token's {@code oid} must equal it. */
-    SIGNALR_UPSTREAM_PRINCIPAL_ID("SignalRUpstreamPrincipalId", null, false, App.PRESENCE),
+    SIGNALR_UPSTREAM_RESOURCE("SignalRUpstreamResource", "", false, App.PRESENCE),
+    /** Object id of SignalR's managed identity; set, the upstream bearer token's {@code oid} must equal it (empty: any). */
+    SIGNALR_UPSTREAM_PRINCIPAL_ID("SignalRUpstreamPrincipalId", "", false, App.PRESENCE),
     APPLICATION_INSIGHTS("APPLICATIONINSIGHTS_CONNECTION_STRING", null, true, App.INGRESS, App.DISPATCH, App.PRESENCE);
 
     /** The three Functions apps; infra provisions each app only the settings listed for it. */

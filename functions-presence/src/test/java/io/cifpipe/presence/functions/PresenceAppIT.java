@@ -32,7 +32,8 @@ class PresenceAppIT {
     @BeforeAll
     static void start() {
         Path app = Path.of(System.getProperty("functions.dir", "target/azure-functions/cifpipe-presence"));
-        host = FunctionsHost.builder().appDirectory(app).inProcess(true).port(0)
+        // A child JVM: app settings must be the environment the function code reads, as on Azure.
+        host = FunctionsHost.builder().appDirectory(app).inProcess(false).port(0)
                 .settings(Map.of(Setting.SIGNALR_CONNECTION.key(),
                         "Endpoint=http://localhost;Port=8888;AccessKey=" + KEY + ";Version=1.0;",
                         Setting.CONNECTION_SWEEP_SCHEDULE.key(), NEVER,

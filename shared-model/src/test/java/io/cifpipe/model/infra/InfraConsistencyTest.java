@@ -46,7 +46,8 @@ class InfraConsistencyTest {
     /** Settings whose infra value deliberately differs from the code default (why in infra/README.md). */
     private static final Set<Setting> STRICTER_IN_AZURE = Set.of(Setting.INGRESS_REQUIRE_APP_TOKEN);
     /** Settings whose value is per deployment (a parameter without a code default to compare with). */
-    private static final Set<Setting> PER_DEPLOYMENT = Set.of(Setting.ALLOWED_ORIGINS);
+    private static final Set<Setting> PER_DEPLOYMENT = Set.of(Setting.ALLOWED_ORIGINS,
+            Setting.SIGNALR_UPSTREAM_RESOURCE, Setting.SIGNALR_UPSTREAM_PRINCIPAL_ID);
 
     private static Map<String, String> appSettings(Setting.App app) {
         return RESOURCES.objectVar(app.name().toLowerCase() + "AppSettings");
