@@ -42,7 +42,7 @@ final class EntraTokens {
     private final Set<String> allowedPrincipals;
     private final Duration clockSkew;
     private final Clock clock;
-    private volatile DefaultJWTProcessor<SecurityContext> processor;
+    private DefaultJWTProcessor<SecurityContext> processor;
 
     EntraTokens(String issuer, Set<String> audiences, Set<String> allowedPrincipals, Duration clockSkew, Clock clock) {
         this.issuer = trimSlash(issuer);
@@ -98,24 +98,18 @@ final class EntraTokens {
         return claims;
     }
 
-    private DefaultJWTProcessor<SecurityContext> processor() throws JOSEException {
-        DefaultJWTProcessor<SecurityContext> p = processor;
-        if (p == null) {
-            synchronized (this) {
-                p = processor;
-                if (p == null) {
-                    DefaultResourceRetriever retriever = new DefaultResourceRetriever(10_000, 10_000, 512 * 1024);
-                    URL jwks = jwksUri(retriever);
-                    JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwks, retriever).build();
-                    p = new DefaultJWTProcessor<>();
-                    p.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
-                    // claims are checked above with the emulator's own messages
-                    p.setJWTClaimsSetVerifier((claims, ctx) -> { });
-                    processor = p;
-                }
-            }
+    /** Built on first use (discovery); validations run on worker threads, so a plain lock is enough. */
+    private synchronized DefaultJWTProcessor<SecurityContext> processor() throws JOSEException {
+        if (processor == null) {
+            DefaultResourceRetriever retriever = new DefaultResourceRetriever(10_000, 10_000, 512 * 1024);
+            JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwksUri(retriever), retriever).build();
+            DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
+            p.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
+            // claims are checked above with the emulator's own messages
+            p.setJWTClaimsSetVerifier((claims, ctx) -> { });
+            processor = p;
         }
-        return p;
+        return processor;
     }
 
     private URL jwksUri(DefaultResourceRetriever retriever) throws JOSEException {

@@ -131,6 +131,8 @@ class UpstreamTest {
             assertThat(invoke(c, "1", "errors").get("error").asText()).isEqualTo("not yours");
             assertThat(poll()).isEqualTo("/mi/messages/errors");
             assertThat(asked).containsOnly("api://presence-api");
+            c.close();
+            assertThat(poll()).isEqualTo("/mi/connections/disconnected");
         }
         // no token, no call: the invocation fails instead of reaching the upstream unauthenticated
         try (SignalREmulator emulator = SignalREmulator.builder().port(0)
