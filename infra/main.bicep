@@ -58,6 +58,10 @@ param maxRingSeconds int = 300
 param offlineRetrySeconds int = 2
 param clientTokenMinutes int = 60
 param staleConnectionMinutes int = 10
+@description('NCRONTAB of the dispatch ring-window expiry sweep: Expired arrives at most one interval after the window; each run is billed on Flex (infra/README.md, Timers and cost).')
+param expirySweepSchedule string = '*/15 * * * * *'
+@description('NCRONTAB of the presence outcome republisher (repairs decisions whose call-outcomes send failed).')
+param outcomeRepublishSchedule string = '0 * * * * *'
 
 var tags = { 'azd-env-name': environmentName }
 // loginEndpoint ends with '/'; a custom authorityHost may not.
@@ -94,6 +98,8 @@ module resources 'resources.bicep' = {
     offlineRetrySeconds: offlineRetrySeconds
     clientTokenMinutes: clientTokenMinutes
     staleConnectionMinutes: staleConnectionMinutes
+    expirySweepSchedule: expirySweepSchedule
+    outcomeRepublishSchedule: outcomeRepublishSchedule
   }
 }
 

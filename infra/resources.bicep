@@ -24,6 +24,10 @@ param maxRingSeconds int
 param offlineRetrySeconds int
 param clientTokenMinutes int
 param staleConnectionMinutes int
+// On Flex Consumption each timer function runs on its own instance and every run is billed at least 1 s of
+// instance memory: see "Timers and cost" in infra/README.md for these two schedules.
+param expirySweepSchedule string
+param outcomeRepublishSchedule string
 
 // Names the code expects (Setting defaults); InfraConsistencyTest checks these literals.
 var hubName = 'cifhub'
@@ -32,10 +36,6 @@ var callOutcomesQueueName = 'call-outcomes'
 var connectionsTableName = 'Connections'
 var notificationsTableName = 'Notifications'
 var connectionSweepSchedule = '0 */5 * * * *'
-// On Flex Consumption each timer function runs on its own instance and every run is billed at least 1 s of
-// instance memory: see "Timers and cost" in infra/README.md for these two schedules.
-var expirySweepSchedule = '*/15 * * * * *'
-var outcomeRepublishSchedule = '0 * * * * *'
 
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var ingressAppName = 'func-ingress-${token}'
