@@ -25,7 +25,8 @@ import java.util.Optional;
  * find old assignments and do not wait.
  *
  * <p>Environment (azd passes the provision outputs): {@code AZURE_RESOURCE_GROUP}, {@code STORAGE_ACCOUNT_NAME},
- * {@code APP_PRINCIPAL_IDS} (comma-separated); optional {@code RBAC_PROPAGATION_SECONDS} (default 600, 0 = no wait).
+ * {@code APP_PRINCIPAL_IDS} (comma-separated), {@code AZURE_SUBSCRIPTION_ID} (used when set); optional
+ * {@code RBAC_PROPAGATION_SECONDS} (default 600, 0 = no wait).
  * Needs {@code az} logged in. Exit codes: 0 ready, 1 Azure state not as provisioned, 2 bad configuration.
  */
 public final class WaitForRolePropagation {
@@ -54,11 +55,14 @@ public final class WaitForRolePropagation {
             System.out.println("predeploy: RBAC_PROPAGATION_SECONDS=0, not waiting for role propagation");
             return Optional.empty();
         }
-        String scope = az.run("storage", "account", "show", "-g", group, "-n", account, "--query", "id", "-o", "tsv").trim();
+        // azd's subscription, not whatever `az account set` last chose.
+        String subscription = env.getOrDefault("AZURE_SUBSCRIPTION_ID", "");
+        Az inSubscription = subscription.isBlank() ? az : a -> az.run(concat(a, "--subscription", subscription));
+        String scope = inSubscription.run("storage", "account", "show", "-g", group, "-n", account, "--query", "id", "-o", "tsv").trim();
         if (scope.isEmpty()) throw new HookException(1, "storage account " + account + " not found in " + group);
         // All assignments at the account, filtered here: no Microsoft Graph lookup (--assignee) and no shell
         // metacharacters in the query (cmd.exe runs az on Windows).
-        String rows = az.run("role", "assignment", "list", "--scope", scope,
+        String rows = inSubscription.run("role", "assignment", "list", "--scope", scope,
                 "--query", "[].[principalId,roleDefinitionId,createdOn]", "-o", "tsv");
         Instant newest = Instant.EPOCH;
         for (String principal : principals) {
@@ -109,6 +113,12 @@ public final class WaitForRolePropagation {
                 throw new HookException(1, "unexpected createdOn '" + s + "' from az role assignment list");
             }
         }
+    }
+
+    private static String[] concat(String[] a, String... more) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + more.length);
+        System.arraycopy(more, 0, out, a.length, more.length);
+        return out;
     }
 
     private static String require(Map<String, String> env, String name) throws HookException {

@@ -18,7 +18,7 @@ param callEventsMaxDeliveryCount int = 10
 @description('Duplicate detection window; MessageId = CloudEvent id, so re-posts inside it are dropped.')
 param duplicateDetectionWindow string = 'PT10M'
 
-@description('Principal ids allowed to send to call-events (ingress, dispatch for re-enqueue).')
+@description('Principal ids allowed to send to call-events (ingress; dispatch sends with its trigger role).')
 param callEventsSenders array = []
 @description('Principal ids whose Service Bus trigger listens on call-events (dispatch): Data Owner on that queue only, see below.')
 param callEventsTriggers array = []
