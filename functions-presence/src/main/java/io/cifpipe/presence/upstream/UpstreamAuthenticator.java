@@ -60,7 +60,7 @@ public final class UpstreamAuthenticator {
         Optional<String> resource = Setting.SIGNALR_UPSTREAM_RESOURCE.read(env).map(String::trim).filter(s -> !s.isEmpty());
         List<JwtValidator> validators = new ArrayList<>();
         if (resource.isPresent()) {
-            String authority = JwtValidator.fromSettings(env).issuer();
+            String authority = JwtValidator.authorityFromSettings(env);
             validators.add(JwtValidator.builder().authority(authority).audience(resource.get()).build());
             Setting.TENANT_ID.read(env).ifPresent(tid -> validators.add(JwtValidator.builder().authority(authority)
                     .issuer("https://sts.windows.net/" + tid + "/").audience(resource.get()).build()));

@@ -97,16 +97,20 @@ public final class JwtValidator {
      * {@link Setting#AUDIENCE}.
      */
     public static JwtValidator fromSettings(Function<String, String> env) {
+        Builder b = builder().authority(authorityFromSettings(env));
+        Setting.CLIENT_ID.read(env).ifPresent(id -> b.audience(id).audience("api://" + id));
+        Setting.AUDIENCE.read(env).ifPresent(b::audience);
+        return b.build();
+    }
+
+    /** {@link Setting#AUTHORITY}, else the Entra v2.0 authority of {@link Setting#TENANT_ID}. */
+    public static String authorityFromSettings(Function<String, String> env) {
         String tenant = Setting.TENANT_ID.read(env).orElse(null);
-        String authority = Setting.AUTHORITY.read(env)
+        return Setting.AUTHORITY.read(env)
                 .or(() -> java.util.Optional.ofNullable(tenant)
                         .map(t -> "https://login.microsoftonline.com/" + t + "/v2.0"))
                 .orElseThrow(() -> new IllegalStateException("App setting '" + Setting.AUTHORITY.key()
                         + "' (or '" + Setting.TENANT_ID.key() + "') is required to validate tokens"));
-        Builder b = builder().authority(authority);
-        Setting.CLIENT_ID.read(env).ifPresent(id -> b.audience(id).audience("api://" + id));
-        Setting.AUDIENCE.read(env).ifPresent(b::audience);
-        return b.build();
     }
 
     /** Expected {@code iss}. */
