@@ -35,6 +35,8 @@ final class AzuriteProcess implements AutoCloseable {
         }
     }
 
+    int port() { return port; }
+
     String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + ACCOUNT_KEY
                 + ";TableEndpoint=http://127.0.0.1:" + port + "/devstoreaccount1;";

@@ -130,18 +130,40 @@ public final class SignalRRestClient {
         }
     }
 
+    /**
+     * HEAD /users/{id}: whether the user has at least one connection to this hub (200 true, 404 false). With
+     * {@link #sendToUser} this is the two-request delivery to every tab of an agent: the send itself answers 202
+     * even for a user without connections, so only this tells "offline".
+     */
+    public CompletableFuture<Boolean> userExistsAsync(String userId) {
+        return existsAsync("/users/" + enc(userId), "check user");
+    }
+
+    public boolean userExists(String userId) {
+        return join(userExistsAsync(userId));
+    }
+
+    /** Waits for a future of this client, unwrapping its {@link SignalRException}. */
+    public static <T> T await(CompletableFuture<T> future) {
+        return join(future);
+    }
+
     /** HEAD /connections/{id}: true on 200, false on 404. */
     public boolean connectionExists(String connectionId) {
         return join(connectionExistsAsync(connectionId));
     }
 
     private CompletableFuture<Boolean> connectionExistsAsync(String connectionId) {
-        URI url = url("/connections/" + enc(connectionId), null);
-        HttpRequest request = authorized(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
-        return call(request, "check connection").thenApply(status -> switch (status) {
+        return existsAsync("/connections/" + enc(connectionId), "check connection");
+    }
+
+    /** HEAD on an existence route: 200 true, 404 false, anything else a {@link SignalRException}. */
+    private CompletableFuture<Boolean> existsAsync(String path, String what) {
+        HttpRequest request = authorized(url(path, null)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        return call(request, what).thenApply(status -> switch (status) {
             case 200 -> true;
             case 404 -> false;
-            default -> throw unexpected("check connection", status);
+            default -> throw unexpected(what, status);
         });
     }
 
