@@ -29,7 +29,7 @@ import org.apache.qpid.proton.message.Message;
  * A queue or its dead-letter sub-queue: the message store, locks and the consumers it feeds.
  * Single-threaded: every method runs on the broker's event loop.
  */
-final class QueueEntity {
+final class QueueEntity implements MessageSink {
 
   static final String DEAD_LETTER_SUFFIX = "/$deadletterqueue";
   static final String REASON_MAX_DELIVERY = "MaxDeliveryCountExceeded";
@@ -52,6 +52,8 @@ final class QueueEntity {
   final String path;
   final QueueOptions options;
   final QueueEntity deadLetterQueue;
+  /** The subscription this store belongs to (also set on its dead-letter queue); null for queues. */
+  Subscription subscription;
   private final Broker broker;
 
   private final TreeMap<Long, StoredMessage> bySequence = new TreeMap<>();
@@ -120,8 +122,51 @@ final class QueueEntity {
     return stored;
   }
 
-  boolean hasRoomFor(long bytes) {
+  @Override
+  public boolean hasRoomFor(long bytes) {
     return sizeBytes + bytes <= options.maxSizeBytes();
+  }
+
+  @Override
+  public String entityPath() {
+    return path;
+  }
+
+  @Override
+  public long maxMessageSizeBytes() {
+    return options.maxMessageSizeBytes();
+  }
+
+  @Override
+  public long send(Message message, byte[] bare, int size, long now, Runnable onStored)
+      throws QuotaExceededException {
+    StoredMessage stored = accept(message, bare, size, now, onStored);
+    return stored == null ? 0 : stored.sequenceNumber;
+  }
+
+  /**
+   * Stores a topic's message in this subscription: same sequence number, the subscription's own state (lock,
+   * delivery count, properties). The time to live is the shorter of the topic's and this subscription's default.
+   */
+  void insertCopy(StoredMessage source, long now, Runnable onStored) {
+    Message copy = Proton.message();
+    Message from = source.full();
+    copy.setHeader(from.getHeader());
+    copy.setMessageAnnotations(from.getMessageAnnotations());
+    copy.setProperties(from.getProperties());
+    copy.setApplicationProperties(from.getApplicationProperties());
+    copy.setBody(from.getBody());
+    StoredMessage stored = new StoredMessage(source.sequenceNumber, now, source.sizeBytes, source.messageId, copy);
+    stored.bare(source.bare(), false);
+    long ttl = source.ttlMillis;
+    if (options.defaultTtl() != null) {
+      long max = options.defaultTtl().toMillis();
+      ttl = ttl == 0 ? max : Math.min(ttl, max);
+    }
+    stored.ttlMillis = ttl;
+    insert(stored, now);
+    broker.journal().upsert(path, stored, onStored);
+    dispatch();
   }
 
   /** Re-inserts a message found in the journal at start-up. */
@@ -573,7 +618,8 @@ final class QueueEntity {
     dispatch();
   }
 
-  boolean cancelScheduled(long sequenceNumber) {
+  @Override
+  public boolean cancelScheduled(long sequenceNumber) {
     StoredMessage m = bySequence.get(sequenceNumber);
     if (m == null || !m.isScheduled()) {
       return false;
