@@ -85,6 +85,17 @@ final class SqlFilterExpression {
     return text;
   }
 
+  /** Two filters are equal when their text is (as Service Bus compares SqlFilter). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SqlFilterExpression other && other.text.equals(text);
+  }
+
+  @Override
+  public int hashCode() {
+    return text.hashCode();
+  }
+
   // ------------------------------------------------------------------ values
 
   /** Normalises AMQP/Java values to the filter's types: String, Long, Double, Boolean, null, or MISSING. */

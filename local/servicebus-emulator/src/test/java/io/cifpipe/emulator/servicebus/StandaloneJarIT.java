@@ -26,6 +26,9 @@ class StandaloneJarIT {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-jar", jar, "--port", "0", "--admin-port", "0",
         "--queue", "call-events,lockDuration=PT5S,maxDeliveryCount=3",
+        "--topic", "call-outcomes,duplicateDetectionWindow=PT10M",
+        "--subscription", "call-outcomes/telephony,maxDeliveryCount=5",
+        "--subscription", "call-outcomes/operations,filter=outcome IN ('Accepted', 'Rejected')",
         "--key", "app=app-key:Send|Listen", "--journal", journal.toString())
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
@@ -78,6 +81,49 @@ class StandaloneJarIT {
     } finally {
       stop(second);
     }
+  }
+
+  @Test
+  void topicsAndSubscriptionsFromTheCommandLineFanOutAndFilter(@TempDir Path dir) throws Exception {
+    Process process = launch(dir.resolve("journal"));
+    try {
+      ServiceBusClientBuilder client = new ServiceBusClientBuilder().connectionString(firstLine(process));
+      try (ServiceBusSenderClient sender = client.sender().topicName("call-outcomes").buildClient();
+          ServiceBusReceiverClient telephony = client.receiver().topicName("call-outcomes")
+              .subscriptionName("telephony").buildClient();
+          ServiceBusReceiverClient operations = client.receiver().topicName("call-outcomes")
+              .subscriptionName("operations").buildClient()) {
+        ServiceBusMessage delivered = new ServiceBusMessage("delivered");
+        delivered.getApplicationProperties().put("outcome", "Delivered");
+        ServiceBusMessage accepted = new ServiceBusMessage("accepted");
+        accepted.getApplicationProperties().put("outcome", "Accepted");
+        sender.sendMessage(delivered);
+        sender.sendMessage(accepted);
+        ServiceBusReceivedMessage t1 = SettlementTestSupport.receiveOne(telephony);
+        ServiceBusReceivedMessage t2 = SettlementTestSupport.receiveOne(telephony);
+        assertThat(java.util.List.of(t1.getBody().toString(), t2.getBody().toString()))
+            .containsExactly("delivered", "accepted");
+        ServiceBusReceivedMessage o = SettlementTestSupport.receiveOne(operations);
+        assertThat(o.getBody().toString()).isEqualTo("accepted");
+        telephony.complete(t1);
+        telephony.complete(t2);
+        operations.complete(o);
+      }
+    } finally {
+      stop(process);
+    }
+  }
+
+  @Test
+  void subscriptionOfAnUnknownTopicExitsWithUsageError() throws Exception {
+    String jar = System.getProperty("emulator.jar", "target/servicebus-emulator.jar");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process = new ProcessBuilder(java, "-jar", jar, "--port", "0", "--subscription", "nope/s")
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(output).contains("--topic nope");
   }
 
   @Test
