@@ -26,7 +26,18 @@ param staleConnectionMinutes int
 // Names the code expects (Setting defaults); InfraConsistencyTest checks these literals.
 var hubName = 'cifhub'
 var callEventsQueueName = 'call-events'
-var callOutcomesQueueName = 'call-outcomes'
+var callOutcomesTopicName = 'call-outcomes'
+// One subscription per consumer of outcomes (names and filter: shared-model OutcomeSubscriptions); add more here.
+var callOutcomesSubscriptions = [
+  {
+    name: 'telephony'
+    sqlFilter: ''
+  }
+  {
+    name: 'operations'
+    sqlFilter: 'outcome IN (\'Accepted\', \'Rejected\', \'Expired\', \'Withdrawn\', \'Undeliverable\')'
+  }
+]
 var connectionsTableName = 'Connections'
 var notificationsTableName = 'Notifications'
 var connectionSweepSchedule = '0 */5 * * * *'
@@ -73,7 +84,8 @@ module serviceBus 'modules/servicebus.bicep' = {
     tags: tags
     skuName: serviceBusSku
     callEventsQueueName: callEventsQueueName
-    callOutcomesQueueName: callOutcomesQueueName
+    callOutcomesTopicName: callOutcomesTopicName
+    callOutcomesSubscriptions: callOutcomesSubscriptions
     callEventsSenders: [ingressIdentity.outputs.principalId, dispatchIdentity.outputs.principalId]
     callEventsReceivers: [dispatchIdentity.outputs.principalId]
     callOutcomesSenders: [dispatchIdentity.outputs.principalId, presenceIdentity.outputs.principalId]
@@ -155,7 +167,7 @@ var dispatchAppSettings = {
   StorageUserTable: connectionsTableName
   NotificationsTable: notificationsTableName
   CallEventsQueue: callEventsQueueName
-  CallOutcomesQueue: callOutcomesQueueName
+  CallOutcomesTopic: callOutcomesTopicName
   DefaultRingSeconds: string(defaultRingSeconds)
   MaxRingSeconds: string(maxRingSeconds)
   OfflineRetrySeconds: string(offlineRetrySeconds)
@@ -171,7 +183,7 @@ var presenceAppSettings = {
   StorageUserTable: connectionsTableName
   NotificationsTable: notificationsTableName
   CallEventsQueue: callEventsQueueName
-  CallOutcomesQueue: callOutcomesQueueName
+  CallOutcomesTopic: callOutcomesTopicName
   Authority: authority
   AzureAd__TenantId: tenantId
   AzureAd__ClientId: apiClientId
