@@ -60,7 +60,7 @@ final class QueueEntity implements MessageSink {
   private final TreeMap<Long, StoredMessage> available = new TreeMap<>();
   /** Insertion order = expiry order: every lock (and renewal) lasts the same lockDuration from "now". */
   private final LinkedHashMap<UUID, StoredMessage> locked = new LinkedHashMap<>();
-  private final LinkedHashMap<String, Long> recentMessageIds = new LinkedHashMap<>();
+  private final DuplicateHistory duplicates;
   private final List<Consumer> consumers = new ArrayList<>();
   private int nextConsumer;
   private long lastSequenceNumber;
@@ -73,6 +73,7 @@ final class QueueEntity implements MessageSink {
     this.options = options;
     this.path = deadLetter ? options.name() + DEAD_LETTER_SUFFIX : options.name();
     this.deadLetterQueue = deadLetter ? null : new QueueEntity(broker, options, true);
+    this.duplicates = new DuplicateHistory(deadLetter ? null : options.duplicateDetectionWindow());
   }
 
   boolean isDeadLetterQueue() {
@@ -95,20 +96,14 @@ final class QueueEntity implements MessageSink {
     message.setDeliveryAnnotations(null);
     message.setFooter(null);
     String messageId = message.getMessageId() == null ? null : message.getMessageId().toString();
-    if (options.duplicateDetectionWindow() != null && messageId != null) {
-      Long until = recentMessageIds.get(messageId);
-      if (until != null && until > now) {
-        onStored.run();
-        return null;
-      }
+    if (duplicates.isDuplicate(messageId, now)) {
+      onStored.run();
+      return null;
     }
     if (sizeBytes + size > options.maxSizeBytes()) {
       throw new QuotaExceededException("The maximum entity size has been reached for '" + path + "'.");
     }
-    if (options.duplicateDetectionWindow() != null && messageId != null) {
-      recentMessageIds.remove(messageId);
-      recentMessageIds.put(messageId, now + options.duplicateDetectionWindow().toMillis());
-    }
+    duplicates.remember(messageId, now);
     StoredMessage stored = new StoredMessage(++lastSequenceNumber, now, size, messageId, message);
     stored.bare(bare, bare != null);
     stored.ttlMillis = effectiveTtl(message);
@@ -158,12 +153,7 @@ final class QueueEntity implements MessageSink {
     copy.setBody(from.getBody());
     StoredMessage stored = new StoredMessage(source.sequenceNumber, now, source.sizeBytes, source.messageId, copy);
     stored.bare(source.bare(), false);
-    long ttl = source.ttlMillis;
-    if (options.defaultTtl() != null) {
-      long max = options.defaultTtl().toMillis();
-      ttl = ttl == 0 ? max : Math.min(ttl, max);
-    }
-    stored.ttlMillis = ttl;
+    stored.ttlMillis = capTtl(source.ttlMillis, options.defaultTtl());
     insert(stored, now);
     broker.journal().upsert(path, stored, onStored);
     dispatch();
@@ -181,12 +171,7 @@ final class QueueEntity implements MessageSink {
     stored.ttlMillis = r.ttlMillis();
     stored.deadLetterSource = r.deadLetterSource();
     lastSequenceNumber = Math.max(lastSequenceNumber, r.sequenceNumber());
-    if (options.duplicateDetectionWindow() != null && messageId != null && !isDeadLetterQueue()) {
-      long until = r.enqueuedAtMillis() + options.duplicateDetectionWindow().toMillis();
-      if (until > now) {
-        recentMessageIds.put(messageId, until);
-      }
-    }
+    duplicates.recover(messageId, r.enqueuedAtMillis(), now);
     insert(stored, now);
   }
 
@@ -198,11 +183,16 @@ final class QueueEntity implements MessageSink {
   private long effectiveTtl(Message message) {
     long ttl = message.getHeader() != null && message.getHeader().getTtl() != null
         ? message.getHeader().getTtl().longValue() : 0;
-    if (options.defaultTtl() != null) {
-      long max = options.defaultTtl().toMillis();
-      ttl = ttl == 0 ? max : Math.min(ttl, max);
+    return capTtl(ttl, options.defaultTtl());
+  }
+
+  /** A message's time to live under an entity's default: the shorter one; 0 (none) takes the default. */
+  static long capTtl(long ttlMillis, java.time.Duration entityDefault) {
+    if (entityDefault == null) {
+      return ttlMillis;
     }
-    return ttl;
+    long max = entityDefault.toMillis();
+    return ttlMillis == 0 ? max : Math.min(ttlMillis, max);
   }
 
   private void insert(StoredMessage m, long now) {
@@ -561,10 +551,7 @@ final class QueueEntity implements MessageSink {
   }
 
   void pruneDuplicateHistory(long now) {
-    Iterator<Long> it = recentMessageIds.values().iterator();
-    while (it.hasNext() && it.next() <= now) {
-      it.remove();
-    }
+    duplicates.prune(now);
   }
 
   // ---------------------------------------------------------------- management

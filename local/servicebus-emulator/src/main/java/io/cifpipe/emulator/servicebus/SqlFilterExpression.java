@@ -179,33 +179,20 @@ final class SqlFilterExpression {
     }
   }
 
-  private record And(Node left, Node right) implements Predicate {
+  /** AND / OR in three-valued logic: the dominant value (FALSE for AND, TRUE for OR) wins over unknown. */
+  private record Junction(boolean and, Node left, Node right) implements Predicate {
     @Override
     public Object eval(Properties m) {
+      Boolean dominant = !and;
       Boolean l = truth(left.eval(m));
-      if (Boolean.FALSE.equals(l)) {
-        return false;
+      if (dominant.equals(l)) {
+        return dominant;
       }
       Boolean r = truth(right.eval(m));
-      if (Boolean.FALSE.equals(r)) {
-        return false;
+      if (dominant.equals(r)) {
+        return dominant;
       }
-      return l == null || r == null ? null : true;
-    }
-  }
-
-  private record Or(Node left, Node right) implements Predicate {
-    @Override
-    public Object eval(Properties m) {
-      Boolean l = truth(left.eval(m));
-      if (Boolean.TRUE.equals(l)) {
-        return true;
-      }
-      Boolean r = truth(right.eval(m));
-      if (Boolean.TRUE.equals(r)) {
-        return true;
-      }
-      return l == null || r == null ? null : false;
+      return l == null || r == null ? null : !dominant;
     }
   }
 
@@ -315,29 +302,21 @@ final class SqlFilterExpression {
     public Object eval(Properties m) {
       Object l = left.eval(m);
       Object r = right.eval(m);
-      if (!(l instanceof Number a) || !(r instanceof Number b)) {
-        return Properties.MISSING;
+      if (!(l instanceof Number a) || !(r instanceof Number b) || (op == '/' || op == '%') && b.doubleValue() == 0) {
+        return Properties.MISSING; // non-numbers and division by zero are unknown
       }
       if (a instanceof Long x && b instanceof Long y) {
         return switch (op) {
           case '+' -> x + y;
           case '-' -> x - y;
           case '*' -> x * y;
-          case '/' -> y == 0 ? Properties.MISSING : x / y;
-          case '%' -> y == 0 ? Properties.MISSING : x % y;
-          default -> throw new IllegalStateException();
+          case '/' -> x / y;
+          default -> x % y;
         };
       }
       double x = a.doubleValue();
       double y = b.doubleValue();
-      return switch (op) {
-        case '+' -> x + y;
-        case '-' -> x - y;
-        case '*' -> x * y;
-        case '/' -> y == 0 ? Properties.MISSING : x / y;
-        case '%' -> y == 0 ? Properties.MISSING : x % y;
-        default -> throw new IllegalStateException();
-      };
+      return op == '+' ? x + y : op == '-' ? x - y : op == '*' ? x * y : op == '/' ? x / y : x % y;
     }
   }
 
@@ -430,7 +409,7 @@ final class SqlFilterExpression {
       Node left = andTerm();
       while (peek().keyword("OR")) {
         index++;
-        left = new Or(requirePredicate(left), requirePredicate(andTerm()));
+        left = new Junction(false, requirePredicate(left), requirePredicate(andTerm()));
       }
       return left;
     }
@@ -439,7 +418,7 @@ final class SqlFilterExpression {
       Node left = notTerm();
       while (peek().keyword("AND")) {
         index++;
-        left = new And(requirePredicate(left), requirePredicate(notTerm()));
+        left = new Junction(true, requirePredicate(left), requirePredicate(notTerm()));
       }
       return left;
     }

@@ -3,7 +3,6 @@ package io.cifpipe.emulator.servicebus;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +24,7 @@ final class TopicEntity implements MessageSink {
   private final Broker broker;
   private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
   private final TreeMap<Long, StoredMessage> scheduled = new TreeMap<>();
-  private final LinkedHashMap<String, Long> recentMessageIds = new LinkedHashMap<>();
+  private final DuplicateHistory duplicates;
   private long lastSequenceNumber;
   private long scheduledBytes;
 
@@ -33,6 +32,7 @@ final class TopicEntity implements MessageSink {
     this.broker = broker;
     this.options = options;
     this.path = options.name();
+    this.duplicates = new DuplicateHistory(options.duplicateDetectionWindow());
   }
 
   Subscription addSubscription(SubscriptionOptions subscription) {
@@ -76,20 +76,14 @@ final class TopicEntity implements MessageSink {
     message.setDeliveryAnnotations(null);
     message.setFooter(null);
     String messageId = message.getMessageId() == null ? null : message.getMessageId().toString();
-    if (options.duplicateDetectionWindow() != null && messageId != null) {
-      Long until = recentMessageIds.get(messageId);
-      if (until != null && until > now) {
-        onStored.run();
-        return 0;
-      }
+    if (duplicates.isDuplicate(messageId, now)) {
+      onStored.run();
+      return 0;
     }
     if (!hasRoomFor(size)) {
       throw new QueueEntity.QuotaExceededException("The maximum entity size has been reached for '" + path + "'.");
     }
-    if (options.duplicateDetectionWindow() != null && messageId != null) {
-      recentMessageIds.remove(messageId);
-      recentMessageIds.put(messageId, now + options.duplicateDetectionWindow().toMillis());
-    }
+    duplicates.remember(messageId, now);
     StoredMessage stored = new StoredMessage(++lastSequenceNumber, now, size, messageId, message);
     stored.bare(bare, bare != null);
     stored.ttlMillis = effectiveTtl(message);
@@ -106,11 +100,7 @@ final class TopicEntity implements MessageSink {
   private long effectiveTtl(Message message) {
     long ttl = message.getHeader() != null && message.getHeader().getTtl() != null
         ? message.getHeader().getTtl().longValue() : 0;
-    if (options.defaultTtl() != null) {
-      long max = options.defaultTtl().toMillis();
-      ttl = ttl == 0 ? max : Math.min(ttl, max);
-    }
-    return ttl;
+    return QueueEntity.capTtl(ttl, options.defaultTtl());
   }
 
   private void holdScheduled(StoredMessage m) {
@@ -186,12 +176,7 @@ final class TopicEntity implements MessageSink {
 
   /** Keeps the duplicate-detection history across a restart (from the messages still stored). */
   void rememberMessageId(String messageId, long enqueuedAtMillis, long now) {
-    if (options.duplicateDetectionWindow() != null && messageId != null) {
-      long until = enqueuedAtMillis + options.duplicateDetectionWindow().toMillis();
-      if (until > now) {
-        recentMessageIds.merge(messageId, until, Math::max);
-      }
-    }
+    duplicates.recover(messageId, enqueuedAtMillis, now);
   }
 
   void observeSequenceNumber(long sequenceNumber) {
@@ -199,10 +184,7 @@ final class TopicEntity implements MessageSink {
   }
 
   void pruneDuplicateHistory(long now) {
-    Iterator<Long> it = recentMessageIds.values().iterator();
-    while (it.hasNext() && it.next() <= now) {
-      it.remove();
-    }
+    duplicates.prune(now);
   }
 
   /** Scheduled messages the topic holds (TopicRuntimeProperties.scheduledMessageCount). */

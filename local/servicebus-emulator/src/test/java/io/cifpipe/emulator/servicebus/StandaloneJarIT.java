@@ -116,25 +116,24 @@ class StandaloneJarIT {
 
   @Test
   void subscriptionOfAnUnknownTopicExitsWithUsageError() throws Exception {
-    String jar = System.getProperty("emulator.jar", "target/servicebus-emulator.jar");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-jar", jar, "--port", "0", "--subscription", "nope/s")
-        .redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(2);
-    assertThat(output).contains("--topic nope");
+    assertThat(usageError("--port", "0", "--subscription", "nope/s")).contains("--topic nope");
   }
 
   @Test
   void badQueueSpecExitsWithUsageError() throws Exception {
+    assertThat(usageError("--port", "0", "--queue", "q,lockDuration=forever")).contains("lockDuration");
+  }
+
+  /** Runs the jar with bad arguments: it must exit with code 2; returns what it printed. */
+  private static String usageError(String... args) throws Exception {
     String jar = System.getProperty("emulator.jar", "target/servicebus-emulator.jar");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-jar", jar, "--port", "0", "--queue", "q,lockDuration=forever")
-        .redirectErrorStream(true).start();
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(java, "-jar", jar));
+    command.addAll(java.util.List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(2);
-    assertThat(output).contains("lockDuration");
+    assertThat(process.exitValue()).as(output).isEqualTo(2);
+    return output;
   }
 }
