@@ -12,6 +12,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -101,7 +103,7 @@ class StandaloneJarIT {
         sender.sendMessage(accepted);
         ServiceBusReceivedMessage t1 = SettlementTestSupport.receiveOne(telephony);
         ServiceBusReceivedMessage t2 = SettlementTestSupport.receiveOne(telephony);
-        assertThat(java.util.List.of(t1.getBody().toString(), t2.getBody().toString()))
+        assertThat(List.of(t1.getBody().toString(), t2.getBody().toString()))
             .containsExactly("delivered", "accepted");
         ServiceBusReceivedMessage o = SettlementTestSupport.receiveOne(operations);
         assertThat(o.getBody().toString()).isEqualTo("accepted");
@@ -127,9 +129,9 @@ class StandaloneJarIT {
   /** Runs the jar with bad arguments: it must exit with code 2; returns what it printed. */
   private static String usageError(String... args) throws Exception {
     String jar = System.getProperty("emulator.jar", "target/servicebus-emulator.jar");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(java, "-jar", jar));
-    command.addAll(java.util.List.of(args));
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(javaBin, "-jar", jar));
+    command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
