@@ -27,7 +27,7 @@ async function loadQueues() {
   try {
     const queues = normaliseQueues(await getJson('/api/state/queues'));
     host.replaceChildren(...queues.map(q => el('section', { class: 'card', dataset: { queue: q.name } },
-      el('h2', {}, q.name),
+      el('h2', { style: 'overflow-wrap:anywhere' }, q.name), // subscription paths are long
       el('div', { class: 'row', style: 'gap:28px' },
         el('div', {}, el('div', { class: 'stat' }, q.active), el('div', { class: 'stat-label' }, 'active')),
         q.locked == null ? null : el('div', {}, el('div', { class: 'stat' }, q.locked), el('div', { class: 'stat-label' }, 'locked')),
