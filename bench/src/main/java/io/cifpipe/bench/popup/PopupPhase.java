@@ -125,8 +125,8 @@ final class PopupPhase {
     }
     if (duplicateDelivered.get() + duplicateAccepted.get() > 0) {
       r.note(tag + "duplicate outcomes carry the same MessageId (publish-then-mark races, e.g. a decide that lands"
-          + " before dispatch recorded the delivery); Azure's call-outcomes queue has duplicate detection on"
-          + " (infra/modules/servicebus.bicep), the local Stack's queue does not, so they reach the reader here.");
+          + " before dispatch recorded the delivery); Azure's call-outcomes topic has duplicate detection on"
+          + " (infra/modules/servicebus.bicep), as has the local Stack's.");
     }
     if (firstFailure.get() != null) {
       r.note(tag + "first failure: " + firstFailure.get());
