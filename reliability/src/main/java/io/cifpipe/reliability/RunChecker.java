@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RunChecker implements AutoCloseable {
     /** A second, conflicting outcome would arrive right after the first: wait this long for it before checking. */
     static final Duration LINGER = Duration.ofMillis(1500);
+    private static final Duration OPERATIONS_CATCH_UP = Duration.ofSeconds(30);
 
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
     private final OutcomeCollector outcomes;
@@ -56,7 +57,11 @@ public final class RunChecker implements AutoCloseable {
     /** Waits until every accepted offer has a terminal outcome (or the timeout), then checks the invariant. */
     public InvariantChecker.Report awaitSettled(Duration timeout) {
         outcomes.awaitTerminal(Set.copyOf(accepted), timeout, LINGER);
-        operations.awaitTerminal(Set.copyOf(accepted), Duration.ofSeconds(10), Duration.ZERO);
+        // The second consumer reads at its own pace: give it until it holds what telephony holds (bounded).
+        long deadline = System.nanoTime() + OPERATIONS_CATCH_UP.toNanos();
+        while (!terminalOf(operations.outcomes()).equals(terminalOf(outcomes.outcomes())) && System.nanoTime() < deadline) {
+            sleep(200);
+        }
         return check();
     }
 
@@ -67,10 +72,10 @@ public final class RunChecker implements AutoCloseable {
                     + " message(s) on call-outcomes are not outcomes");
         }
         // Both subscriptions get their own copy of each outcome: operations holds exactly the terminal ones.
-        Set<String> terminalSeenByTelephony = outcomes.outcomes().stream().filter(o -> o.outcome().isTerminal())
-                .map(o -> o.notificationId() + "/" + o.outcome().wireName()).collect(java.util.stream.Collectors.toSet());
-        Set<String> seenByOperations = operations.outcomes().stream()
-                .map(o -> o.notificationId() + "/" + o.outcome().wireName()).collect(java.util.stream.Collectors.toSet());
+        // Compared over this run's offers: the Stack (and its subscriptions) outlive a run, so either consumer may
+        // also read late copies of an earlier run's outcomes.
+        Set<String> terminalSeenByTelephony = terminalOf(outcomes.outcomes());
+        Set<String> seenByOperations = terminalOf(operations.outcomes());
         if (operations.outcomes().stream().anyMatch(o -> !o.outcome().isTerminal())
                 || !seenByOperations.equals(terminalSeenByTelephony)) {
             throw new IllegalStateException("the operations subscription disagrees with telephony: "
@@ -78,6 +83,20 @@ public final class RunChecker implements AutoCloseable {
                     + " on telephony");
         }
         return report;
+    }
+
+    /** "notificationId/Outcome" of the terminal outcomes among {@code seen} that belong to this run's offers. */
+    private Set<String> terminalOf(List<io.cifpipe.model.outcome.Outcome> seen) {
+        return seen.stream().filter(o -> o.outcome().isTerminal() && accepted.contains(o.notificationId()))
+                .map(o -> o.notificationId() + "/" + o.outcome().wireName()).collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Terminal outcome counts by wire name ("Accepted", "Undeliverable", ...). */
