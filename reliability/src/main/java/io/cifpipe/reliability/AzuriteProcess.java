@@ -25,6 +25,8 @@ final class AzuriteProcess implements AutoCloseable {
     private final Path log;
     private Process process;
 
+    int port() { return port; }
+
     AzuriteProcess(Path root, int port, Path workDir, Path log) {
         this.binary = root.resolve("local/azurite/node_modules/.bin/azurite-table");
         this.port = port;

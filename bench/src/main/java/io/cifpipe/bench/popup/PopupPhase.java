@@ -48,6 +48,10 @@ final class PopupPhase {
   /** Decide results by status (recorded, already-decided, ...) or error. */
   final java.util.Map<String, AtomicLong> decideStatuses = new java.util.concurrent.ConcurrentSkipListMap<>();
   final AtomicReference<String> firstFailure = new AtomicReference<>();
+  /** CPU time of the dispatch JVM over the phase and its drain (ns), -1 when unreadable. */
+  volatile long dispatchCpuNanos = -1;
+  /** Operations counted over the phase and its drain, when the stack counts them. */
+  volatile java.util.Optional<OpCounts> ops = java.util.Optional.empty();
 
   PopupPhase(int id, String label, double rate, long calls, int targetsPerCall, boolean decide) {
     this.id = id;
@@ -61,6 +65,50 @@ final class PopupPhase {
     decideAt = new AtomicLongArray(n);
     deliveredOutcomes = new AtomicIntegerArray(n);
     acceptedOutcomes = new AtomicIntegerArray(n);
+  }
+
+  void measured(DispatchProbe.Snapshot before, DispatchProbe.Snapshot after) {
+    dispatchCpuNanos = before.cpuNanos() < 0 || after.cpuNanos() < 0 ? -1 : after.cpuNanos() - before.cpuNanos();
+    ops = before.ops().isPresent() && after.ops().isPresent()
+        ? java.util.Optional.of(after.ops().get().minus(before.ops().get())) : java.util.Optional.empty();
+  }
+
+  /** Distinct notifications that reached a client. */
+  long delivered() {
+    return received.get() - duplicates.get();
+  }
+
+  long lost() {
+    return Math.max(0, expectedNotifications() - delivered());
+  }
+
+  /** µs of dispatch CPU per delivered notification, NaN when not measurable. */
+  double dispatchCpuMicrosPerNotification() {
+    return dispatchCpuNanos < 0 || delivered() == 0 ? Double.NaN : dispatchCpuNanos / 1e3 / delivered();
+  }
+
+  /** Per-notification operation counts (table, signalr, servicebus), NaN each when not counted. */
+  double[] opsPerNotification() {
+    long n = expectedNotifications();
+    if (ops.isEmpty() || n == 0) {
+      return new double[] {Double.NaN, Double.NaN, Double.NaN};
+    }
+    OpCounts c = ops.get();
+    return new double[] {(double) c.table() / n, (double) c.signalr() / n, (double) c.serviceBus() / n};
+  }
+
+  /** The summary keys every end-to-end scenario shares (results.json {@code summary}). */
+  void summarize(io.cifpipe.bench.core.ScenarioResult r, int agents) {
+    org.HdrHistogram.Histogram h = notify.snapshot();
+    double[] perNotification = opsPerNotification();
+    r.summary("rate_per_s", rate).summary("agents", agents).summary("sent", fired.get())
+        .summary("delivered", delivered()).summary("lost", lost())
+        .summary("pipeline_p50_ms", h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(50) / 1000.0)
+        .summary("pipeline_p99_ms", h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1000.0)
+        .summary("table_ops_per_notification", perNotification[0])
+        .summary("signalr_requests_per_notification", perNotification[1])
+        .summary("servicebus_ops_per_notification", perNotification[2])
+        .summary("dispatch_cpu_us_per_notification", dispatchCpuMicrosPerNotification());
   }
 
   long calls() {

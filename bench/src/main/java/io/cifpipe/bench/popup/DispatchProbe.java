@@ -1,0 +1,111 @@
+package io.cifpipe.bench.popup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cifpipe.reliability.Stack;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * What the dispatch app costs and how its trigger runs: CPU time of the dispatch child JVM ({@code /proc/<pid>/stat}
+ * utime + stime, the whole process: handler threads, SDK I/O threads, GC, JIT), the Service Bus trigger's configured
+ * and observed concurrency and prefetch (the local host's admin status), and the stack's operation counters.
+ */
+final class DispatchProbe {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long CLOCK_TICKS = clockTicks();
+
+  private final Stack stack;
+  private final Supplier<Optional<OpCounts>> counters;
+  private final long pid;
+
+  /** One reading: cumulative CPU nanoseconds of dispatch and, when the stack counts them, its operations. */
+  record Snapshot(long cpuNanos, Optional<OpCounts> ops) {
+  }
+
+  DispatchProbe(Stack stack, Supplier<Optional<OpCounts>> counters) {
+    this.stack = stack;
+    this.counters = counters;
+    this.pid = childPid("dispatch");
+  }
+
+  Snapshot snapshot() {
+    return new Snapshot(cpuNanos(), counters.get());
+  }
+
+  long pid() {
+    return pid;
+  }
+
+  /** The dispatch app's Service Bus trigger as its host reports it (maxConcurrentCalls, prefetchCount, workerPool, peak...). */
+  JsonNode serviceBusTrigger() {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create(stack.url("dispatch") + "/admin/host/status")).timeout(Duration.ofSeconds(10))
+          .header("x-functions-key", stack.host("dispatch").keys().masterKey()).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      for (JsonNode t : JSON.readTree(r.body()).path("serviceBus")) {
+        return t; // dispatch has one Service Bus trigger (call-events)
+      }
+      return JSON.createObjectNode();
+    } catch (IOException e) {
+      return JSON.createObjectNode().put("error", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return JSON.createObjectNode().put("error", "interrupted");
+    }
+  }
+
+  /** utime + stime of the process, in nanoseconds (resolution: one clock tick, usually 10 ms). */
+  private long cpuNanos() {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+      // Fields after the command name (which may contain spaces) start after the last ')'.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime (14th field), stime (15th)
+      return ticks * 1_000_000_000L / CLOCK_TICKS;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** This JVM's child running the app: the Stack's per-app logback file is on its command line. */
+  private static long childPid(String app) {
+    String marker = app + "-logback.xml";
+    return ProcessHandle.current().children().filter(p -> commandLine(p).contains(marker)).mapToLong(ProcessHandle::pid)
+        .findFirst().orElse(-1);
+  }
+
+  private static String commandLine(ProcessHandle p) {
+    try {
+      return Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ');
+    } catch (IOException e) {
+      return p.info().commandLine().orElse("");
+    }
+  }
+
+  private static long clockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+      if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
+        return Long.parseLong(out);
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 100; // Linux USER_HZ on every common kernel
+  }
+}

@@ -1,0 +1,70 @@
+package io.cifpipe.bench.popup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cifpipe.bench.core.ScenarioResult;
+import io.cifpipe.bench.model.DelayProxy;
+import io.cifpipe.bench.model.LatencyModel;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/** The cost figures every end-to-end scenario reports: round trips, dispatch CPU, the trigger's concurrency. */
+final class Pipeline {
+  private Pipeline() {
+  }
+
+  /** Round trips per notification (counted), dispatch CPU per notification, the trigger's concurrency and prefetch. */
+  static void reportCosts(ScenarioResult r, PopupPhase p, PopupRig rig) {
+    double[] ops = p.opsPerNotification();
+    r.figure("Table Storage operations per notification", ops[0], "ops (counted)");
+    r.figure("SignalR REST requests per notification", ops[1], "requests (counted)");
+    r.figure("Service Bus operations per notification", ops[2], "ops (counted)");
+    if (p.ops.isEmpty()) {
+      r.note("Operation counts are null: this stack has no operation counters (the counting proxy in front of Azurite"
+          + " and SignalR REST, and the Service Bus emulator's counts); nothing is estimated in their place.");
+    } else {
+      r.note("Operation counts cover the measured phase and its drain, every app (ingress, dispatch, presence,"
+          + " timers included), divided by the notifications expected in the phase.");
+    }
+    r.figure("dispatch CPU per notification", p.dispatchCpuMicrosPerNotification(), "µs");
+    r.figure("dispatch CPU over the phase and its drain", p.dispatchCpuNanos < 0 ? Double.NaN : p.dispatchCpuNanos / 1e6,
+        "ms");
+    r.note(String.format(Locale.ROOT, "Dispatch CPU: utime+stime of the dispatch child JVM (pid %d, /proc/<pid>/stat,"
+        + " clock-tick resolution) over the measured phase and its drain, divided by the notifications delivered; it"
+        + " includes the whole JVM (SDK I/O threads, GC, JIT), not only the handler.", rig.probe().pid()));
+    JsonNode t = rig.probe().serviceBusTrigger();
+    r.figure("dispatch trigger maxConcurrentCalls (host.json)", t.path("maxConcurrentCalls").asDouble(Double.NaN), "calls");
+    r.figure("dispatch trigger prefetchCount (host.json)", t.path("prefetchCount").asDouble(Double.NaN), "messages");
+    r.figure("dispatch trigger concurrency limit (min of calls and worker pool)",
+        t.path("concurrencyLimit").asDouble(Double.NaN), "calls");
+    r.figure("dispatch trigger peak concurrent calls (observed, whole run)",
+        t.path("peakConcurrentCalls").asDouble(Double.NaN), "calls");
+    r.summary("dispatch_sb_max_concurrent_calls", t.path("maxConcurrentCalls").isNumber() ? t.path("maxConcurrentCalls").asInt() : null)
+        .summary("dispatch_sb_prefetch_count", t.path("prefetchCount").isNumber() ? t.path("prefetchCount").asInt() : null)
+        .summary("dispatch_sb_concurrency_limit", t.path("concurrencyLimit").isNumber() ? t.path("concurrencyLimit").asInt() : null)
+        .summary("dispatch_sb_peak_concurrent_calls",
+            t.path("peakConcurrentCalls").isNumber() ? t.path("peakConcurrentCalls").asInt() : null);
+  }
+
+  /** The latency model's prediction and its assumptions. */
+  static void reportModel(ScenarioResult r, PopupPhase p, LatencyModel model, PopupRig rig) {
+    Histogram h = p.notify.snapshot();
+    double p50 = h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(50) / 1000.0;
+    double p99 = h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1000.0;
+    r.summary("model_p50_ms", p50).summary("model_p99_ms", p99);
+    r.summary("model_assumptions", model.describe());
+    for (String service : new String[] {"tables", "servicebus", "signalr", "functions"}) {
+      double rtt = model.rtt(service).toNanos() / 1e6;
+      r.figure("assumed round trip: " + service, rtt, "ms");
+      // A fixed delay on a sequential hop moves every percentile by the round trip: the model's per-hop slope.
+      r.summary("model_ms_per_extra_" + service + "_round_trip", rtt);
+    }
+    for (DelayProxy proxy : rig.proxies()) {
+      r.figure("delay proxy " + proxy.name() + ": connections", proxy.connections(), "count");
+    }
+    r.note("Azure latency model: a TCP delay proxy (half the assumed round trip each way) sits between every app and"
+        + " Azurite and the Service Bus emulator, between dispatch and SignalR REST, and between the load generator and"
+        + " ingress; the agents' WebSockets are not delayed. Each extra sequential round trip to a service adds its"
+        + " assumed round trip to every percentile (model_ms_per_extra_<service>_round_trip); model − loopback p50 divided"
+        + " by that gives the effective number of sequential round trips on the path.");
+  }
+}
