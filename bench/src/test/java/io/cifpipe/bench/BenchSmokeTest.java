@@ -130,10 +130,12 @@ class BenchSmokeTest {
     ScenarioResult r = only(bench);
     assertThat(r.isUnavailable()).as(r.unavailableReason()).isFalse();
     assertThat(r.figureValue("notifications received")).isEqualTo(10);
-    for (String service : new String[] {"tables", "servicebus", "signalr", "functions"}) {
+    for (String service : new String[] {"servicebus", "functions"}) {
       assertThat(r.figureValue("delay proxy " + service + ": connections")).as(service + " went through its proxy")
           .isPositive();
     }
+    assertThat(r.figureValue("counting proxy dispatch tables: delay per request")).isEqualTo(4.0);
+    assertThat(r.figureValue("counting proxy dispatch signalr: delay per request")).isEqualTo(5.0);
     JsonNode summary = ResultsJson.summary(bench.writtenTo());
     ResultsJson.assertEndToEndSummary(summary, "azure-model", 10, 3, 10);
     assertThat(summary.get("model_p50_ms").asDouble()).isEqualTo(summary.get("pipeline_p50_ms").asDouble());

@@ -42,5 +42,10 @@ final class ResultsJson {
       assertThat(s.get(key).isNumber()).as(key + " counted").isTrue();
       assertThat(s.get(key).asDouble()).as(key).isPositive();
     }
+    // Lower bounds any correct pipeline meets (the upper bounds are the hot path's own test): the ledger is written,
+    // the popup is one REST request at least, call.offered is sent, delivered and completed.
+    assertThat(s.get("table_ops_per_notification").asDouble()).isGreaterThanOrEqualTo(1);
+    assertThat(s.get("signalr_requests_per_notification").asDouble()).isGreaterThanOrEqualTo(1);
+    assertThat(s.get("servicebus_ops_per_notification").asDouble()).isGreaterThanOrEqualTo(3);
   }
 }

@@ -25,8 +25,6 @@ final class AzuriteProcess implements AutoCloseable {
     private final Path log;
     private Process process;
 
-    int port() { return port; }
-
     AzuriteProcess(Path root, int port, Path workDir, Path log) {
         this.binary = root.resolve("local/azurite/node_modules/.bin/azurite-table");
         this.port = port;
@@ -36,6 +34,8 @@ final class AzuriteProcess implements AutoCloseable {
             throw new IllegalStateException("Azurite not installed: run 'npm ci' in " + binary.getParent().getParent().getParent());
         }
     }
+
+    int port() { return port; }
 
     String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + ACCOUNT_KEY

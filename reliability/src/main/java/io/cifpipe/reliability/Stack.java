@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.cifpipe.reliability.proxy.CountingProxy;
+import io.cifpipe.reliability.proxy.RequestClass;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 
 /**
@@ -37,19 +39,38 @@ public final class Stack implements AutoCloseable {
 
     /** Which parts to run and how. Short lock duration and ring windows keep fault tests fast. */
     public record Options(boolean ingress, boolean dispatch, boolean presence, boolean requireAppToken,
-                          Duration lockDuration, int maxDeliveryCount, boolean upstreamProxy) {
+                          Duration lockDuration, int maxDeliveryCount, boolean upstreamProxy, boolean countingProxies,
+                          Map<String, String> appSettings) {
+        public Options {
+            appSettings = Map.copyOf(appSettings);
+        }
         public Options(boolean ingress, boolean dispatch, boolean presence, boolean requireAppToken,
                        Duration lockDuration, int maxDeliveryCount) {
-            this(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, false);
+            this(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, false, false, Map.of());
         }
         public static Options all() { return new Options(true, true, true, false, Duration.ofSeconds(5), 10); }
         public static Options ingressOnly() { return new Options(true, false, false, false, Duration.ofSeconds(5), 10); }
         public Options withAppToken() {
-            return new Options(ingress, dispatch, presence, true, lockDuration, maxDeliveryCount, upstreamProxy);
+            return new Options(ingress, dispatch, presence, true, lockDuration, maxDeliveryCount, upstreamProxy, countingProxies, appSettings);
         }
         /** The SignalR upstream goes through an {@link UpstreamProxy} that tests can make slow or failing. */
         public Options withUpstreamProxy() {
-            return new Options(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, true);
+            return new Options(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, true, countingProxies, appSettings);
+        }
+        /**
+         * Each app reaches Table Storage and the SignalR REST API through its own {@link CountingProxy}
+         * ({@link #tableProxy(String)}, {@link #signalRProxy(String)}): round trips counted per app, optional
+         * added latency. Clients' WebSockets and negotiate URLs still go straight to the SignalR emulator.
+         */
+        public Options withCountingProxies() {
+            return new Options(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, upstreamProxy, true, appSettings);
+        }
+        /** Every app gets these settings on top of the stack's own (e.g. a timer schedule that stays quiet). */
+        public Options withAppSettings(Map<String, String> settings) {
+            Map<String, String> all = new LinkedHashMap<>(appSettings);
+            all.putAll(settings);
+            return new Options(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, upstreamProxy,
+                    countingProxies, all);
         }
     }
 
@@ -80,10 +101,14 @@ public final class Stack implements AutoCloseable {
     private volatile int callEventsMaxDeliveries;
     private final Map<String, FunctionsHost> hosts = new LinkedHashMap<>();
     private final Route route;
+    private final Map<String, CountingProxy> tableProxies = new LinkedHashMap<>();
+    private final Map<String, CountingProxy> signalRProxies = new LinkedHashMap<>();
 
     /**
      * Which port an app is given for a backing service ({@code "tables"}, {@code "servicebus"}, {@code "signalr"}):
      * lets a benchmark put a proxy (e.g. a latency model) between one app and one service. Default: the service itself.
+     * With {@link Options#withCountingProxies()} Tables and SignalR REST go through the counting proxies instead (their
+     * {@code delay} models latency); only Service Bus is routed then.
      */
     @FunctionalInterface
     public interface Route {
@@ -144,6 +169,14 @@ public final class Stack implements AutoCloseable {
         if (options.dispatch() || options.presence()) {
             startSignalRInternal();
             secrets.put("SignalR connection string", signalR.connectionString());
+        }
+        if (options.countingProxies()) {
+            for (String app : List.of("ingress", "dispatch", "presence")) {
+                tableProxies.put(app, CountingProxy.start(app + " tables", RequestClass.Service.TABLE, azurite.port()));
+                if (signalR != null) {
+                    signalRProxies.put(app, CountingProxy.start(app + " signalr", RequestClass.Service.SIGNALR, signalRPort));
+                }
+            }
         }
         List<CompletableFuture<Void>> starting = new ArrayList<>();
         if (options.ingress()) starting.add(CompletableFuture.runAsync(() -> startHost("ingress")));
@@ -221,6 +254,29 @@ public final class Stack implements AutoCloseable {
     public synchronized void stopSignalR() { signalR.close(); }
 
 
+    // ---------------------------------------------------------------- counting proxies
+
+    /** The proxy between {@code app} and Azurite ({@link Options#withCountingProxies()}). */
+    public CountingProxy tableProxy(String app) {
+        CountingProxy p = tableProxies.get(app);
+        if (p == null) throw new IllegalStateException("stack started without Options.withCountingProxies()");
+        return p;
+    }
+
+    /** The proxy between {@code app} and the SignalR REST API ({@link Options#withCountingProxies()}). */
+    public CountingProxy signalRProxy(String app) {
+        CountingProxy p = signalRProxies.get(app);
+        if (p == null) throw new IllegalStateException("stack started without Options.withCountingProxies() or SignalR");
+        return p;
+    }
+
+    /** Every counting proxy (empty without {@link Options#withCountingProxies()}). */
+    public List<CountingProxy> countingProxies() {
+        List<CountingProxy> all = new ArrayList<>(tableProxies.values());
+        all.addAll(signalRProxies.values());
+        return all;
+    }
+
     // ---------------------------------------------------------------- Azurite
 
     public String tablesConnectionString() { return azurite.connectionString(); }
@@ -246,8 +302,15 @@ public final class Stack implements AutoCloseable {
         // Binding expressions (%CallEventsQueue%) need every setting present, defaults included, as devstack does.
         for (Setting s : Setting.values()) s.defaultValue().ifPresent(v -> settings.put(s.key(), v));
         settings.put(Setting.SERVICE_BUS_CONNECTION.key(), routed(app, "servicebus", serviceBus.connectionString(), sbPort));
-        settings.put(Setting.TABLES_CONNECTION.key(), routed(app, "tables", azurite.connectionString(), azurite.port()));
-        if (signalR != null) settings.put(Setting.SIGNALR_CONNECTION.key(), routed(app, "signalr", signalR.connectionString(), signalRPort));
+        CountingProxy tables = tableProxies.get(app);
+        settings.put(Setting.TABLES_CONNECTION.key(), tables == null ? routed(app, "tables", azurite.connectionString(), azurite.port())
+                : azurite.connectionString().replace("127.0.0.1:" + azurite.port() + "/", "127.0.0.1:" + tables.port() + "/"));
+        if (signalR != null) {
+            CountingProxy rest = signalRProxies.get(app);
+            // ServerEndpoint redirects only the REST calls (as in Azure's connection string); clients still connect directly.
+            settings.put(Setting.SIGNALR_CONNECTION.key(), rest == null ? routed(app, "signalr", signalR.connectionString(), signalRPort)
+                    : signalR.connectionString() + "ServerEndpoint=" + rest.url() + ";");
+        }
         if (entra != null) {
             settings.put(Setting.AUTHORITY.key(), issuer());
             settings.put(Setting.CLIENT_ID.key(), API_CLIENT_ID);
@@ -256,6 +319,7 @@ public final class Stack implements AutoCloseable {
         settings.put(Setting.INGRESS_REQUIRE_APP_TOKEN.key(), Boolean.toString(options.requireAppToken()));
         settings.put(Setting.OFFLINE_RETRY_SECONDS.key(), "1");
         settings.put(Setting.EXPIRY_SWEEP_SCHEDULE.key(), "*/1 * * * * *");
+        settings.putAll(options.appSettings());
         int port = switch (app) { case "ingress" -> ingressPort; case "dispatch" -> dispatchPort; default -> presencePort; };
         String key = switch (app) { case "ingress" -> ingressKey; case "dispatch" -> dispatchKey; default -> presenceKey; };
         FunctionsHost.Builder b = FunctionsHost.builder().appName(app).appDirectory(appDirectory(app)).port(port)
@@ -394,6 +458,7 @@ public final class Stack implements AutoCloseable {
         }
         if (signalR != null) signalR.close();
         if (upstreamProxy != null) upstreamProxy.close();
+        countingProxies().forEach(CountingProxy::close);
         if (serviceBus != null) serviceBus.close();
         if (azurite != null) azurite.close();
         if (entra != null) entra.shutdown();

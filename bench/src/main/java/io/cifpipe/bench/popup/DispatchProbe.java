@@ -3,6 +3,7 @@ package io.cifpipe.bench.popup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cifpipe.reliability.Stack;
+import io.cifpipe.reliability.proxy.RoundTrips;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,35 +13,42 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * What the dispatch app costs and how its trigger runs: CPU time of the dispatch child JVM ({@code /proc/<pid>/stat}
  * utime + stime, the whole process: handler threads, SDK I/O threads, GC, JIT), the Service Bus trigger's configured
- * and observed concurrency and prefetch (the local host's admin status), and the stack's operation counters.
+ * and observed concurrency and prefetch (the local host's admin status), and the round trips the stack's counters saw
+ * (issue 19a's counting proxies between dispatch and Azurite / SignalR REST, the emulator's per-queue operations).
  */
 final class DispatchProbe {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long CLOCK_TICKS = clockTicks();
 
   private final Stack stack;
-  private final Supplier<Optional<OpCounts>> counters;
   private final long pid;
 
-  /** One reading: cumulative CPU nanoseconds of dispatch and, when the stack counts them, its operations. */
-  record Snapshot(long cpuNanos, Optional<OpCounts> ops) {
+  /** One reading: cumulative CPU time of dispatch and the stack's round-trip counters (dispatch's proxies, every queue). */
+  record Snapshot(long cpuNanos, RoundTrips.Mark trips) {
   }
 
-  DispatchProbe(Stack stack, Supplier<Optional<OpCounts>> counters) {
+  DispatchProbe(Stack stack) {
     this.stack = stack;
-    this.counters = counters;
     this.pid = childPid("dispatch");
   }
 
   Snapshot snapshot() {
-    return new Snapshot(cpuNanos(), counters.get());
+    return new Snapshot(cpuNanos(), RoundTrips.mark(stack, "dispatch"));
+  }
+
+  /** What happened since {@code before}: CPU nanoseconds (-1 when unreadable) and the round trips. */
+  Window since(Snapshot before) {
+    long cpu = cpuNanos();
+    RoundTrips trips = RoundTrips.since(stack, before.trips());
+    return new Window(before.cpuNanos() < 0 || cpu < 0 ? -1 : cpu - before.cpuNanos(), trips);
+  }
+
+  record Window(long cpuNanos, RoundTrips trips) {
   }
 
   long pid() {

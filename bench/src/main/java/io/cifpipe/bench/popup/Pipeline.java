@@ -18,12 +18,17 @@ final class Pipeline {
     r.figure("Table Storage operations per notification", ops[0], "ops (counted)");
     r.figure("SignalR REST requests per notification", ops[1], "requests (counted)");
     r.figure("Service Bus operations per notification", ops[2], "ops (counted)");
-    if (p.ops.isEmpty()) {
-      r.note("Operation counts are null: this stack has no operation counters (the counting proxy in front of Azurite"
-          + " and SignalR REST, and the Service Bus emulator's counts); nothing is estimated in their place.");
-    } else {
-      r.note("Operation counts cover the measured phase and its drain, every app (ingress, dispatch, presence,"
-          + " timers included), divided by the notifications expected in the phase.");
+    if (p.trips != null) {
+      long n = p.expectedNotifications();
+      p.trips.table().forEach((k, v) -> r.figure("dispatch Table: " + k, (double) v / Math.max(1, n), "per notification"));
+      p.trips.signalR().forEach((k, v) -> r.figure("dispatch SignalR REST: " + k, (double) v / Math.max(1, n),
+          "per notification"));
+      p.trips.serviceBus().forEach((k, v) -> r.figure("Service Bus: " + k, (double) v / Math.max(1, n), "per notification"));
+      r.note("Round trips are counted on the wire over the measured phase and its drain, divided by the notifications"
+          + " expected: Table and SignalR REST are dispatch's (its own counting proxies: the path from the trigger to"
+          + " the popup, expiry-sweep queries at its production 5 s schedule included; table create/list excluded);"
+          + " Service Bus is every queue's operations except the bench's own receipt and settlement of outcomes (the"
+          + " telephony consumer), so it includes ingress's send and, with decisions, presence's Accepted outcomes.");
     }
     r.figure("dispatch CPU per notification", p.dispatchCpuMicrosPerNotification(), "µs");
     r.figure("dispatch CPU over the phase and its drain", p.dispatchCpuNanos < 0 ? Double.NaN : p.dispatchCpuNanos / 1e6,
@@ -61,9 +66,12 @@ final class Pipeline {
     for (DelayProxy proxy : rig.proxies()) {
       r.figure("delay proxy " + proxy.name() + ": connections", proxy.connections(), "count");
     }
+    for (io.cifpipe.reliability.proxy.CountingProxy proxy : rig.stack().countingProxies()) {
+      r.figure("counting proxy " + proxy.name() + ": delay per request", proxy.delay().toNanos() / 1e6, "ms");
+    }
     r.note("Azure latency model: a TCP delay proxy (half the assumed round trip each way) sits between every app and"
-        + " Azurite and the Service Bus emulator, between dispatch and SignalR REST, and between the load generator and"
-        + " ingress; the agents' WebSockets are not delayed. Each extra sequential round trip to a service adds its"
+        + " the Service Bus emulator and between the load generator and ingress; the counting proxies add the assumed"
+        + " round trip to every Table and SignalR REST request of every app; the agents' WebSockets are not delayed. Each extra sequential round trip to a service adds its"
         + " assumed round trip to every percentile (model_ms_per_extra_<service>_round_trip); model − loopback p50 divided"
         + " by that gives the effective number of sequential round trips on the path.");
   }

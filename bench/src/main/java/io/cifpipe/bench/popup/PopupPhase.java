@@ -50,8 +50,8 @@ final class PopupPhase {
   final AtomicReference<String> firstFailure = new AtomicReference<>();
   /** CPU time of the dispatch JVM over the phase and its drain (ns), -1 when unreadable. */
   volatile long dispatchCpuNanos = -1;
-  /** Operations counted over the phase and its drain, when the stack counts them. */
-  volatile java.util.Optional<OpCounts> ops = java.util.Optional.empty();
+  /** Round trips counted over the phase and its drain (dispatch's Table and SignalR REST, every queue's operations). */
+  volatile io.cifpipe.reliability.proxy.RoundTrips trips;
 
   PopupPhase(int id, String label, double rate, long calls, int targetsPerCall, boolean decide) {
     this.id = id;
@@ -67,10 +67,21 @@ final class PopupPhase {
     acceptedOutcomes = new AtomicIntegerArray(n);
   }
 
-  void measured(DispatchProbe.Snapshot before, DispatchProbe.Snapshot after) {
-    dispatchCpuNanos = before.cpuNanos() < 0 || after.cpuNanos() < 0 ? -1 : after.cpuNanos() - before.cpuNanos();
-    ops = before.ops().isPresent() && after.ops().isPresent()
-        ? java.util.Optional.of(after.ops().get().minus(before.ops().get())) : java.util.Optional.empty();
+  void measured(DispatchProbe.Window window) {
+    dispatchCpuNanos = window.cpuNanos();
+    trips = window.trips();
+  }
+
+  /**
+   * The pipeline's Service Bus operations: every counted operation except the telephony consumer's receipt and
+   * settlement of outcomes (the bench's reader), i.e. call-events sent/delivered/completed/abandoned and outcomes sent.
+   */
+  long pipelineServiceBusOperations() {
+    String outcomes = io.cifpipe.model.Setting.CALL_OUTCOMES_QUEUE.defaultValue().orElseThrow() + " ";
+    return trips.serviceBus().entrySet().stream()
+        .filter(e -> !(e.getKey().startsWith(outcomes) && !e.getKey().equals(outcomes + "sent")
+            && !e.getKey().equals(outcomes + "sent scheduled")))
+        .mapToLong(java.util.Map.Entry::getValue).sum();
   }
 
   /** Distinct notifications that reached a client. */
@@ -90,11 +101,11 @@ final class PopupPhase {
   /** Per-notification operation counts (table, signalr, servicebus), NaN each when not counted. */
   double[] opsPerNotification() {
     long n = expectedNotifications();
-    if (ops.isEmpty() || n == 0) {
+    if (trips == null || n == 0) {
       return new double[] {Double.NaN, Double.NaN, Double.NaN};
     }
-    OpCounts c = ops.get();
-    return new double[] {(double) c.table() / n, (double) c.signalr() / n, (double) c.serviceBus() / n};
+    return new double[] {(double) trips.tableOperations() / n, (double) trips.signalRRequests() / n,
+        (double) pipelineServiceBusOperations() / n};
   }
 
   /** The summary keys every end-to-end scenario shares (results.json {@code summary}). */

@@ -99,15 +99,24 @@ final class PopupRig implements AutoCloseable {
   PopupRig start() throws Exception {
     long t0 = System.nanoTime();
     progress.printf("popup: starting the stack (Azurite, Service Bus, SignalR, Entra, 3 Functions apps)%n");
-    Stack.Options options = new Stack.Options(true, true, true, false, config.lockDuration(), config.maxDeliveryCount());
+    // Counting proxies: round trips are counted on the wire. The expiry sweep keeps its production schedule (the
+    // Stack's 1 s is for fault tests) so its queries do not inflate dispatch's Table count.
+    Stack.Options options = new Stack.Options(true, true, true, false, config.lockDuration(), config.maxDeliveryCount())
+        .withCountingProxies().withAppSettings(Map.of(Setting.EXPIRY_SWEEP_SCHEDULE.key(),
+            Setting.EXPIRY_SWEEP_SCHEDULE.defaultValue().orElseThrow()));
     if (config.model() == null) {
       stack = Stack.start(options);
     } else {
       proxyVertx = Vertx.vertx();
       stack = Stack.start(options, this::route);
+      // Table and SignalR REST: the counting proxies add the assumed round trip to every request.
+      for (io.cifpipe.reliability.proxy.CountingProxy p : stack.countingProxies()) {
+        p.delay(config.model().rtt(p.service() == io.cifpipe.reliability.proxy.RequestClass.Service.TABLE
+            ? "tables" : "signalr"));
+      }
     }
     progress.printf("popup: stack up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-    probe = new DispatchProbe(stack, OpCounters.of(stack));
+    probe = new DispatchProbe(stack);
     vertx = Vertx.vertx();
     URI ingressUri = URI.create(stack.url("ingress"));
     int ingressPort = config.model() == null ? ingressUri.getPort()
@@ -139,15 +148,11 @@ final class PopupRig implements AutoCloseable {
   }
 
   /**
-   * Latency model: every app reaches Tables and Service Bus through a delay proxy, dispatch also SignalR REST.
-   * Presence keeps its direct SignalR endpoint: its negotiate hands that endpoint to the clients, whose WebSocket
-   * (the agent's own internet path, not an in-region hop) must not be delayed.
+   * Latency model: every app reaches Service Bus through one TCP delay proxy (Table and SignalR REST go through the
+   * counting proxies, which add their delay per request; the agents' WebSockets stay direct).
    */
   private int route(String app, String service, int port) {
-    if (service.equals("signalr") && !app.equals("dispatch")) {
-      return port;
-    }
-    return proxy(service, port).port();
+    return service.equals("servicebus") ? proxy(service, port).port() : port;
   }
 
   private DelayProxy proxy(String service, int port) {
@@ -383,8 +388,15 @@ final class PopupRig implements AutoCloseable {
       while (System.nanoTime() < deadline && (p.accepted.get() + p.rejected.get() < p.fired.get() || !p.complete())) {
         Thread.sleep(20);
       }
+      // Dispatch settles a message after its function returned, i.e. after the outcome the drain waited for: let
+      // the last completes land (bounded) so they are counted in this phase, not the next.
+      long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      String events = Setting.CALL_EVENTS_QUEUE.defaultValue().orElseThrow();
+      while (System.nanoTime() < settle && stack.serviceBus().queueStats(events).locked() > 0) {
+        Thread.sleep(10);
+      }
       // The window covers the phase and its drain: every measured notification's work, nothing of the next phase.
-      p.measured(before, probe.snapshot());
+      p.measured(probe.since(before));
     }
     progress.printf("popup: %s done: %s%n", label, p.status());
     return p;

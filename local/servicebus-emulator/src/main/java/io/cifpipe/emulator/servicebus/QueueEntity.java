@@ -53,6 +53,7 @@ final class QueueEntity {
   final QueueOptions options;
   final QueueEntity deadLetterQueue;
   private final Broker broker;
+  final OperationCounts operations = new OperationCounts();
 
   private final TreeMap<Long, StoredMessage> bySequence = new TreeMap<>();
   private final TreeMap<Long, StoredMessage> available = new TreeMap<>();
@@ -96,6 +97,7 @@ final class QueueEntity {
     if (options.duplicateDetectionWindow() != null && messageId != null) {
       Long until = recentMessageIds.get(messageId);
       if (until != null && until > now) {
+        operations.add(OperationCounts.DUPLICATE_DROPPED);
         onStored.run();
         return null;
       }
@@ -114,6 +116,7 @@ final class QueueEntity {
     if (scheduled instanceof Date at && at.getTime() > now) {
       stored.scheduledAtMillis = at.getTime();
     }
+    operations.add(stored.scheduledAtMillis != 0 ? OperationCounts.SCHEDULED : OperationCounts.SENT);
     insert(stored, now);
     broker.journal().upsert(path, stored, onStored);
     dispatch();
@@ -236,6 +239,7 @@ final class QueueEntity {
   }
 
   private void deliver(Consumer consumer, StoredMessage m, long now) {
+    operations.add(OperationCounts.DELIVERED);
     if (consumer.receiveAndDelete) {
       byte[] wire = wireBytes(m, false);
       removeStored(m);
@@ -342,10 +346,12 @@ final class QueueEntity {
   }
 
   void complete(StoredMessage m) {
+    operations.add(OperationCounts.COMPLETED);
     removeStored(m);
   }
 
   void abandon(StoredMessage m, Map<String, Object> propertiesToModify) {
+    operations.add(OperationCounts.ABANDONED);
     unlock(m);
     modifyProperties(m, propertiesToModify);
     m.deliveryCount++;

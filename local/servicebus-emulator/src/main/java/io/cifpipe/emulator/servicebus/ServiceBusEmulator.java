@@ -162,6 +162,17 @@ public final class ServiceBusEmulator implements AutoCloseable {
     return onLoop(this::statsOnLoop);
   }
 
+  /** Operations each queue served since start (queue name → operation → count; see {@link OperationCounts}). */
+  public Map<String, Map<String, Long>> operationCounts() {
+    return onLoop(() -> {
+      Map<String, Map<String, Long>> m = new java.util.TreeMap<>();
+      for (QueueEntity queue : broker.queues()) {
+        m.put(queue.options.name(), queue.operations.snapshot());
+      }
+      return m;
+    });
+  }
+
   /** Current depths of one queue. */
   public QueueStats queueStats(String queueName) {
     return queueStats().stream().filter(s -> s.name().equalsIgnoreCase(queueName)).findFirst()

@@ -1,0 +1,71 @@
+package io.cifpipe.reliability.proxy;
+
+import io.cifpipe.reliability.Stack;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Round trips one app made between two moments: its Table and SignalR REST requests (from its
+ * {@link CountingProxy}s) and the Service Bus operations of every queue (from the emulator's counters; those
+ * include what other clients did, so measure while nothing else runs). Take a {@link Mark} before, {@link #since}
+ * after.
+ *
+ * @param table      Table Storage requests by {@link RequestClass}
+ * @param signalR    SignalR REST requests by {@link RequestClass}
+ * @param serviceBus Service Bus operations as "queue operation" (see the emulator's OperationCounts)
+ */
+public record RoundTrips(Map<String, Long> table, Map<String, Long> signalR, Map<String, Long> serviceBus) {
+    public RoundTrips {
+        table = Map.copyOf(table);
+        signalR = Map.copyOf(signalR);
+        serviceBus = Map.copyOf(serviceBus);
+    }
+
+    /** The counters at one moment. */
+    public record Mark(String app, Map<String, Long> table, Map<String, Long> signalR, Map<String, Long> serviceBus) {}
+
+    /** Marks {@code app}'s counters now (the stack must run with {@code Options.withCountingProxies()}). */
+    public static Mark mark(Stack stack, String app) {
+        return new Mark(app, stack.tableProxy(app).counts(), stack.signalRProxy(app).counts(), serviceBus(stack));
+    }
+
+    /** What happened since {@code before}. */
+    public static RoundTrips since(Stack stack, Mark before) {
+        return new RoundTrips(stack.tableProxy(before.app()).since(before.table()),
+                stack.signalRProxy(before.app()).since(before.signalR()), diff(serviceBus(stack), before.serviceBus()));
+    }
+
+    /** Table operations (table create/list housekeeping excluded). */
+    public long tableOperations() {
+        return table.entrySet().stream().filter(e -> !e.getKey().equals(RequestClass.TABLE_ADMIN)).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    public long signalRRequests() {
+        return signalR.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public long serviceBusOperations() {
+        return serviceBus.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    @Override
+    public String toString() {
+        return "table " + tableOperations() + " " + new TreeMap<>(table) + "; signalr " + signalRRequests() + " "
+                + new TreeMap<>(signalR) + "; service bus " + serviceBusOperations() + " " + new TreeMap<>(serviceBus);
+    }
+
+    private static Map<String, Long> serviceBus(Stack stack) {
+        Map<String, Long> flat = new TreeMap<>();
+        stack.serviceBus().operationCounts().forEach((queue, ops) -> ops.forEach((op, n) -> flat.put(queue + " " + op, n)));
+        return flat;
+    }
+
+    private static Map<String, Long> diff(Map<String, Long> now, Map<String, Long> before) {
+        Map<String, Long> d = new TreeMap<>();
+        now.forEach((k, v) -> {
+            long x = v - before.getOrDefault(k, 0L);
+            if (x != 0) d.put(k, x);
+        });
+        return d;
+    }
+}
