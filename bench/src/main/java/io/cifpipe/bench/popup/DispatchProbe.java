@@ -2,6 +2,7 @@ package io.cifpipe.bench.popup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cifpipe.bench.scale.ProcessMemory;
 import io.cifpipe.reliability.Stack;
 import io.cifpipe.reliability.proxy.RoundTrips;
 import java.io.IOException;
@@ -34,7 +35,8 @@ final class DispatchProbe {
 
   DispatchProbe(Stack stack) {
     this.stack = stack;
-    this.pid = childPid("dispatch");
+    // The Stack's per-app logback file is on the app's child JVM command line.
+    this.pid = ProcessMemory.descendant("dispatch-logback.xml").map(ProcessHandle::pid).orElse(-1L);
   }
 
   Snapshot snapshot() {
@@ -84,21 +86,6 @@ final class DispatchProbe {
       return ticks * 1_000_000_000L / CLOCK_TICKS;
     } catch (IOException | RuntimeException e) {
       return -1;
-    }
-  }
-
-  /** This JVM's child running the app: the Stack's per-app logback file is on its command line. */
-  private static long childPid(String app) {
-    String marker = app + "-logback.xml";
-    return ProcessHandle.current().children().filter(p -> commandLine(p).contains(marker)).mapToLong(ProcessHandle::pid)
-        .findFirst().orElse(-1);
-  }
-
-  private static String commandLine(ProcessHandle p) {
-    try {
-      return Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ');
-    } catch (IOException e) {
-      return p.info().commandLine().orElse("");
     }
   }
 
