@@ -35,8 +35,8 @@ param apiScope string = 'user_impersonation'
 @description('App role telephony callers need when ingressRequireAppToken is true.')
 param callsSendRole string = 'Calls.Send'
 
-@description('Entra login host; change for sovereign clouds.')
-param authorityHost string = 'https://login.microsoftonline.com'
+@description('Entra login endpoint; defaults to the one of the cloud being deployed to (public, US Government, China).')
+param authorityHost string = environment().authentication.loginEndpoint
 
 @description('true: telephony callers need an Entra app token with the Calls.Send role in addition to the function key.')
 @allowed(['true', 'false'])
@@ -44,6 +44,10 @@ param ingressRequireAppToken string = 'true'
 
 @description('Optional user/group object id of an operator for the ops dead-letter CLI.')
 param operatorPrincipalId string = ''
+
+@description('What operatorPrincipalId is: a group id with User fails with UnmatchedPrincipalType.')
+@allowed(['User', 'Group', 'ServicePrincipal'])
+param operatorPrincipalType string = 'User'
 
 @secure()
 @description('signalr_extension system key of the presence app; set by infra/hooks/postdeploy.sh after the first deploy.')
@@ -54,8 +58,14 @@ param maxRingSeconds int = 300
 param offlineRetrySeconds int = 2
 param clientTokenMinutes int = 60
 param staleConnectionMinutes int = 10
+@description('NCRONTAB of the dispatch ring-window expiry sweep: Expired arrives at most one interval after the window; each run is billed on Flex (infra/README.md, Timers and cost).')
+param expirySweepSchedule string = '*/15 * * * * *'
+@description('NCRONTAB of the presence outcome republisher (repairs decisions whose call-outcomes send failed).')
+param outcomeRepublishSchedule string = '0 * * * * *'
 
 var tags = { 'azd-env-name': environmentName }
+// loginEndpoint ends with '/'; a custom authorityHost may not.
+var authorityBase = endsWith(authorityHost, '/') ? authorityHost : '${authorityHost}/'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -76,17 +86,20 @@ module resources 'resources.bicep' = {
     allowedOrigins: allowedOrigins
     tenantId: tenantId
     apiClientId: apiClientId
-    authorityHost: authorityHost
+    authorityHost: authorityBase
     apiScope: apiScope
     callsSendRole: callsSendRole
     ingressRequireAppToken: ingressRequireAppToken
     operatorPrincipalId: operatorPrincipalId
+    operatorPrincipalType: operatorPrincipalType
     signalRUpstreamKey: signalRUpstreamKey
     defaultRingSeconds: defaultRingSeconds
     maxRingSeconds: maxRingSeconds
     offlineRetrySeconds: offlineRetrySeconds
     clientTokenMinutes: clientTokenMinutes
     staleConnectionMinutes: staleConnectionMinutes
+    expirySweepSchedule: expirySweepSchedule
+    outcomeRepublishSchedule: outcomeRepublishSchedule
   }
 }
 
@@ -97,7 +110,7 @@ output AZURE_RESOURCE_GROUP string = rg.name
 // Values the Dynamics solution's environment variables need (infra/README.md).
 output ClientId string = apiClientId
 output AdaptorFunctionUrl string = resources.outputs.presenceUrl
-output Authority string = '${authorityHost}/${tenantId}'
+output Authority string = '${authorityBase}${tenantId}'
 output Scope string = 'api://${apiClientId}/${apiScope}'
 
 // Telephony side and hooks.
@@ -110,3 +123,4 @@ output SIGNALR_NAME string = resources.outputs.signalRName
 output SIGNALR_HUB string = resources.outputs.hubName
 output SERVICEBUS_NAMESPACE string = resources.outputs.serviceBusNamespace
 output STORAGE_ACCOUNT_NAME string = resources.outputs.storageAccountName
+output APP_PRINCIPAL_IDS string = resources.outputs.appPrincipalIds

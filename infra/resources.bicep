@@ -10,11 +10,13 @@ param signalRSku string
 param allowedOrigins string
 param tenantId string
 param apiClientId string
+@description('Entra login endpoint ending in / (main.bicep: environment().authentication.loginEndpoint).')
 param authorityHost string
 param apiScope string
 param callsSendRole string
 param ingressRequireAppToken string
 param operatorPrincipalId string
+param operatorPrincipalType string
 @secure()
 param signalRUpstreamKey string
 param defaultRingSeconds int
@@ -22,6 +24,10 @@ param maxRingSeconds int
 param offlineRetrySeconds int
 param clientTokenMinutes int
 param staleConnectionMinutes int
+// On Flex Consumption each timer function runs on its own instance and every run is billed at least 1 s of
+// instance memory: see "Timers and cost" in infra/README.md for these two schedules.
+param expirySweepSchedule string
+param outcomeRepublishSchedule string
 
 // Names the code expects (Setting defaults); InfraConsistencyTest checks these literals.
 var hubName = 'cifhub'
@@ -30,7 +36,6 @@ var callOutcomesQueueName = 'call-outcomes'
 var connectionsTableName = 'Connections'
 var notificationsTableName = 'Notifications'
 var connectionSweepSchedule = '0 */5 * * * *'
-var expirySweepSchedule = '*/5 * * * * *'
 
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var ingressAppName = 'func-ingress-${token}'
@@ -40,7 +45,8 @@ var presenceAppName = 'func-presence-${token}'
 var presenceHostName = '${presenceAppName}.azurewebsites.net'
 var signalRName = 'sigr-${token}'
 var origins = filter(map(split(allowedOrigins, ','), o => trim(o)), o => !empty(o))
-var authority = '${authorityHost}/${tenantId}/v2.0'
+var authority = '${authorityHost}${tenantId}/v2.0'
+var applicationInsightsName = 'appi-${token}'
 
 module ingressIdentity 'modules/identity.bicep' = {
   name: 'id-ingress'
@@ -59,7 +65,7 @@ module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
     logAnalyticsName: 'log-${token}'
-    applicationInsightsName: 'appi-${token}'
+    applicationInsightsName: applicationInsightsName
     location: location
     tags: tags
   }
@@ -74,10 +80,12 @@ module serviceBus 'modules/servicebus.bicep' = {
     skuName: serviceBusSku
     callEventsQueueName: callEventsQueueName
     callOutcomesQueueName: callOutcomesQueueName
-    callEventsSenders: [ingressIdentity.outputs.principalId, dispatchIdentity.outputs.principalId]
-    callEventsReceivers: [dispatchIdentity.outputs.principalId]
+    // dispatch re-enqueues offline retries on call-events too: its Data Owner (trigger) role covers sending.
+    callEventsSenders: [ingressIdentity.outputs.principalId]
+    callEventsTriggers: [dispatchIdentity.outputs.principalId]
     callOutcomesSenders: [dispatchIdentity.outputs.principalId, presenceIdentity.outputs.principalId]
     operatorPrincipalId: operatorPrincipalId
+    operatorPrincipalType: operatorPrincipalType
   }
 }
 
@@ -116,6 +124,12 @@ resource signalRResource 'Microsoft.SignalRService/signalR@2024-03-01' existing 
   name: signalRName
 }
 
+// The apps' connection string is read from the resource (not a module output, which deployment history keeps)
+// straight into their @secure() settings; dependsOn on the monitoring module orders it after creation.
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
 resource premiumPlan 'Microsoft.Web/serverfarms@2024-04-01' = if (planType == 'Premium') {
   name: 'plan-ep-${token}'
   location: location
@@ -141,7 +155,7 @@ var ingressAppSettings = {
   IngressRequireAppToken: ingressRequireAppToken
   DefaultRingSeconds: string(defaultRingSeconds)
   MaxRingSeconds: string(maxRingSeconds)
-  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
 }
 
 var dispatchAppSettings = {
@@ -160,7 +174,7 @@ var dispatchAppSettings = {
   MaxRingSeconds: string(maxRingSeconds)
   OfflineRetrySeconds: string(offlineRetrySeconds)
   ExpirySweepSchedule: expirySweepSchedule
-  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
 }
 
 var presenceAppSettings = {
@@ -181,8 +195,8 @@ var presenceAppSettings = {
   ClientTokenMinutes: string(clientTokenMinutes)
   StaleConnectionMinutes: string(staleConnectionMinutes)
   ConnectionSweepSchedule: connectionSweepSchedule
-  OutcomeRepublishSchedule: '*/30 * * * * *'
-  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+  OutcomeRepublishSchedule: outcomeRepublishSchedule
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
 }
 
 module ingressApp 'modules/functionapp.bicep' = {
@@ -201,6 +215,7 @@ module ingressApp 'modules/functionapp.bicep' = {
     deploymentContainerName: 'deploy-ingress'
     appSettings: ingressAppSettings
   }
+  dependsOn: [monitoring]
 }
 
 module dispatchApp 'modules/functionapp.bicep' = {
@@ -219,7 +234,7 @@ module dispatchApp 'modules/functionapp.bicep' = {
     deploymentContainerName: 'deploy-dispatch'
     appSettings: dispatchAppSettings
   }
-  dependsOn: [signalR]
+  dependsOn: [signalR, monitoring]
 }
 
 module presenceApp 'modules/functionapp.bicep' = {
@@ -238,7 +253,7 @@ module presenceApp 'modules/functionapp.bicep' = {
     deploymentContainerName: 'deploy-presence'
     appSettings: presenceAppSettings
   }
-  dependsOn: [signalR]
+  dependsOn: [signalR, monitoring]
 }
 
 output ingressAppName string = ingressApp.outputs.name
@@ -251,3 +266,5 @@ output signalRName string = signalR.outputs.name
 output hubName string = hubName
 output serviceBusNamespace string = serviceBus.outputs.name
 output storageAccountName string = storage.outputs.name
+// The app identities; infra/hooks/predeploy.sh waits until their storage role assignments can have propagated.
+output appPrincipalIds string = join([ingressIdentity.outputs.principalId, dispatchIdentity.outputs.principalId, presenceIdentity.outputs.principalId], ',')

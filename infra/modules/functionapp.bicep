@@ -22,6 +22,9 @@ param storageAccountName string
 param storageBlobEndpoint string
 param deploymentContainerName string
 
+// @secure(): these settings carry connection strings/keys, and a plain module parameter is kept readable in the
+// deployment history for anyone with Reader on the resource group.
+@secure()
 @description('The app settings the code reads (keys from the shared Setting list).')
 param appSettings object
 

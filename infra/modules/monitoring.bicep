@@ -27,4 +27,5 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 }
 
 output applicationInsightsName string = appInsights.name
-output connectionString string = appInsights.properties.ConnectionString
+// No connection-string output: module outputs stay readable in deployment history (Reader on the resource group);
+// resources.bicep reads it from the resource into the apps' @secure() settings instead.

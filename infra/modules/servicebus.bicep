@@ -18,10 +18,10 @@ param callEventsMaxDeliveryCount int = 10
 @description('Duplicate detection window; MessageId = CloudEvent id, so re-posts inside it are dropped.')
 param duplicateDetectionWindow string = 'PT10M'
 
-@description('Principal ids allowed to send to call-events (ingress, dispatch for re-enqueue).')
+@description('Principal ids allowed to send to call-events (ingress; dispatch sends with its trigger role).')
 param callEventsSenders array = []
-@description('Principal ids allowed to receive from call-events (dispatch).')
-param callEventsReceivers array = []
+@description('Principal ids whose Service Bus trigger listens on call-events (dispatch): Data Owner on that queue only, see below.')
+param callEventsTriggers array = []
 @description('Principal ids allowed to send to call-outcomes (dispatch, presence).')
 param callOutcomesSenders array = []
 @description('Principal ids allowed to receive from call-outcomes (the telephony integration, operators).')
@@ -30,13 +30,20 @@ param callOutcomesReceivers array = []
 param principalType string = 'ServicePrincipal'
 @description('Optional operator (user or group) for the ops dead-letter CLI: receive + send on both queues.')
 param operatorPrincipalId string = ''
+@description('Type of operatorPrincipalId; must match it or ARM refuses the assignment (UnmatchedPrincipalType).')
 @allowed(['User', 'Group', 'ServicePrincipal'])
-param operatorPrincipalType string = 'User'
+param operatorPrincipalType string
 
 var serviceBusDataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
 var serviceBusDataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+// Target-based scaling (Flex Consumption, Premium) reads the queue's active message count with
+// GetQueueRuntimeProperties, which needs the Manage claim; Receiver alone makes the scaler fall back
+// (Microsoft.Azure.WebJobs.Extensions.ServiceBus ServiceBusTargetScaler/ServiceBusMetricsProvider; the Functions
+// Service Bus binding docs list Data Receiver or Data Owner for triggers). Data Owner is the smallest built-in role
+// with Manage, so it is granted on the call-events queue only, not the namespace. It includes receive and send.
+var serviceBusDataOwner = '090c5cfd-751d-490a-894a-3ce6f1109419'
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2021-11-01' = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: name
   location: location
   tags: tags
@@ -51,7 +58,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2021-11-01' = {
   }
 }
 
-resource callEvents 'Microsoft.ServiceBus/namespaces/queues@2021-11-01' = {
+resource callEvents 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
   parent: namespace
   name: callEventsQueueName
   properties: {
@@ -64,7 +71,7 @@ resource callEvents 'Microsoft.ServiceBus/namespaces/queues@2021-11-01' = {
   }
 }
 
-resource callOutcomes 'Microsoft.ServiceBus/namespaces/queues@2021-11-01' = {
+resource callOutcomes 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
   parent: namespace
   name: callOutcomesQueueName
   properties: {
@@ -87,13 +94,13 @@ resource callEventsSend 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 }]
 
-resource callEventsReceive 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for p in callEventsReceivers: {
+resource callEventsTrigger 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for p in callEventsTriggers: {
   scope: callEvents
-  name: guid(callEvents.id, p, serviceBusDataReceiver)
+  name: guid(callEvents.id, p, serviceBusDataOwner)
   properties: {
     principalId: p
     principalType: principalType
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataReceiver)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataOwner)
   }
 }]
 
@@ -140,5 +147,6 @@ resource operatorOnCallOutcomes 'Microsoft.Authorization/roleAssignments@2022-04
 }]
 
 output name string = namespace.name
-// e.g. sb-abc.servicebus.windows.net — what ServiceBusConnection__fullyQualifiedNamespace expects
-output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
+// Host of the endpoint Azure reports (https://<name>.<cloud suffix>:443/), so sovereign clouds get their own suffix;
+// what ServiceBusConnection__fullyQualifiedNamespace expects.
+output fullyQualifiedNamespace string = split(split(split(namespace.properties.serviceBusEndpoint, '//')[1], '/')[0], ':')[0]

@@ -319,6 +319,7 @@ public final class Stack implements AutoCloseable {
         settings.put(Setting.INGRESS_REQUIRE_APP_TOKEN.key(), Boolean.toString(options.requireAppToken()));
         settings.put(Setting.OFFLINE_RETRY_SECONDS.key(), "1");
         settings.put(Setting.EXPIRY_SWEEP_SCHEDULE.key(), "*/1 * * * * *");
+        settings.put(Setting.OUTCOME_REPUBLISH_SCHEDULE.key(), "*/30 * * * * *"); // faster than the Azure default, as above
         settings.putAll(options.appSettings());
         int port = switch (app) { case "ingress" -> ingressPort; case "dispatch" -> dispatchPort; default -> presencePort; };
         String key = switch (app) { case "ingress" -> ingressKey; case "dispatch" -> dispatchKey; default -> presenceKey; };

@@ -49,10 +49,16 @@ public enum Setting {
     STALE_CONNECTION_MINUTES("StaleConnectionMinutes", "10", false, App.PRESENCE),
     /** NCRONTAB of the stale-connection sweep (presence). */
     CONNECTION_SWEEP_SCHEDULE("ConnectionSweepSchedule", "0 */5 * * * *", false, App.PRESENCE),
-    /** NCRONTAB of the outcome republisher (presence): publishes decisions whose call-outcomes send failed. */
-    OUTCOME_REPUBLISH_SCHEDULE("OutcomeRepublishSchedule", "*/30 * * * * *", false, App.PRESENCE),
-    /** NCRONTAB of the ring-window expiry sweep (dispatch). */
-    EXPIRY_SWEEP_SCHEDULE("ExpirySweepSchedule", "*/5 * * * * *", false, App.DISPATCH),
+    /**
+     * NCRONTAB of the outcome republisher (presence): publishes decisions whose call-outcomes send failed. Every
+     * minute: a repair path, and each run is billed on Flex Consumption (infra/README.md, "Timers and cost").
+     */
+    OUTCOME_REPUBLISH_SCHEDULE("OutcomeRepublishSchedule", "0 * * * * *", false, App.PRESENCE),
+    /**
+     * NCRONTAB of the ring-window expiry sweep (dispatch). Every 15 s: an unanswered popup ends {@code Expired} at
+     * most ~15 s (plus one sweep) after its ring window; a tighter schedule costs proportionally more on Flex.
+     */
+    EXPIRY_SWEEP_SCHEDULE("ExpirySweepSchedule", "*/15 * * * * *", false, App.DISPATCH),
     APPLICATION_INSIGHTS("APPLICATIONINSIGHTS_CONNECTION_STRING", null, true, App.INGRESS, App.DISPATCH, App.PRESENCE);
 
     /** The three Functions apps; infra provisions each app only the settings listed for it. */

@@ -26,7 +26,7 @@ final class Pipeline {
       p.trips.serviceBus().forEach((k, v) -> r.figure("Service Bus: " + k, (double) v / Math.max(1, n), "per notification"));
       r.note("Round trips are counted on the wire over the measured phase and its drain, divided by the notifications"
           + " expected: Table and SignalR REST are dispatch's (its own counting proxies: the path from the trigger to"
-          + " the popup, expiry-sweep queries at its production 5 s schedule included; table create/list excluded);"
+          + " the popup, expiry-sweep queries at its production schedule (Setting default) included; table create/list excluded);"
           + " Service Bus is every queue's operations except the bench's own receipt and settlement of outcomes (the"
           + " telephony consumer), so it includes ingress's send and, with decisions, presence's Accepted outcomes.");
     }
