@@ -19,13 +19,14 @@ final class Pipeline {
     r.figure("SignalR REST requests per notification", ops[1], "requests (counted)");
     r.figure("Service Bus operations per notification", ops[2], "ops (counted)");
     if (p.trips != null) {
-      long n = p.expectedNotifications();
+      long n = p.dispatched();
       p.trips.table().forEach((k, v) -> r.figure("dispatch Table: " + k, (double) v / Math.max(1, n), "per notification"));
       p.trips.signalR().forEach((k, v) -> r.figure("dispatch SignalR REST: " + k, (double) v / Math.max(1, n),
           "per notification"));
       p.trips.serviceBus().forEach((k, v) -> r.figure("Service Bus: " + k, (double) v / Math.max(1, n), "per notification"));
-      r.note("Round trips are counted on the wire over the measured phase and its drain, divided by the notifications"
-          + " expected: Table and SignalR REST are dispatch's (its own counting proxies: the path from the trigger to"
+      r.note("Round trips are counted on the wire over the measured phase and its drain, divided by the call.offered"
+          + " messages dispatch completed in that window (" + n + "; a warm-up backlog or an overload would otherwise"
+          + " skew the ratio): Table and SignalR REST are dispatch's (its own counting proxies: the path from the trigger to"
           + " the popup, expiry-sweep queries at its production schedule (Setting default) included; table create/list excluded);"
           + " Service Bus is every queue's operations except the bench's own receipt and settlement of outcomes (the"
           + " telephony consumer), so it includes ingress's send and, with decisions, presence's Accepted outcomes.");
@@ -34,7 +35,7 @@ final class Pipeline {
     r.figure("dispatch CPU over the phase and its drain", p.dispatchCpuNanos < 0 ? Double.NaN : p.dispatchCpuNanos / 1e6,
         "ms");
     r.note(String.format(Locale.ROOT, "Dispatch CPU: utime+stime of the dispatch child JVM (pid %d, /proc/<pid>/stat,"
-        + " clock-tick resolution) over the measured phase and its drain, divided by the notifications delivered; it"
+        + " clock-tick resolution) over the measured phase and its drain, divided by the call.offered messages it completed; it"
         + " includes the whole JVM (SDK I/O threads, GC, JIT), not only the handler.", rig.probe().pid()));
     JsonNode t = rig.probe().serviceBusTrigger();
     r.figure("dispatch trigger maxConcurrentCalls (host.json)", t.path("maxConcurrentCalls").asDouble(Double.NaN), "calls");
