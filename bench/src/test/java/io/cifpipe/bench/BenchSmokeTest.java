@@ -124,6 +124,21 @@ class BenchSmokeTest {
 
   @Test
   @Timeout(180)
+  void throughputReportsTheBestRateAndAzuritesCeiling() throws Exception {
+    Bench bench = run("throughput", "--agents", "3", "--steps", "10", "--duration", "1s", "--warmup", "0s",
+        "--p99-bound", "60000", "--out", out.toString());
+    ScenarioResult r = only(bench);
+    assertThat(r.isUnavailable()).as(r.unavailableReason()).isFalse();
+    JsonNode summary = ResultsJson.summary(bench.writtenTo());
+    ResultsJson.assertEndToEndSummary(summary, "throughput", 10, 3, 10);
+    assertThat(summary.get("best_rate_p99_under_bound").asDouble()).as("the only step passes a 60 s bound").isEqualTo(10);
+    assertThat(summary.get("table_ceiling_ops_per_s").asDouble()).isPositive();
+    assertThat(r.figureValue("Azurite ceiling errors")).isZero();
+    assertThat(summary.get("pipeline_share_of_table_ceiling").asDouble()).isPositive();
+  }
+
+  @Test
+  @Timeout(180)
   void azureModelRunsThePopupScenarioBehindDelayProxies() throws Exception {
     Bench bench = run("azure-model", "--agents", "3", "--java-clients", "0", "--rate", "10", "--duration", "1s",
         "--warmup", "0s", "--decide-fraction", "0", "--no-floor", "--model-table-ms", "4", "--out", out.toString());
