@@ -31,6 +31,13 @@ class ServiceBusConcurrencyTest {
     void maxConcurrentCallsAboveReactorsDefaultPoolRunsThatManyAtOnce() throws Exception {
         int calls = 10 * Runtime.getRuntime().availableProcessors() + 6; // more than Reactor's default would allow
         Path app = TestApp.create(dir);
+        // Only this test's copy of the test app gets the slow function (other tests list the app's functions).
+        Files.createDirectories(app.resolve("slowConsume"));
+        Files.writeString(app.resolve("slowConsume/function.json"), """
+                {"scriptFile": "../testapp.jar", "entryPoint": "io.cifpipe.host.testapp.SlowFunctions.slowConsume",
+                 "bindings": [{"type": "serviceBusTrigger", "direction": "in", "name": "message",
+                               "queueName": "%SlowQueue%", "connection": "SbConn"}]}
+                """);
         Files.writeString(app.resolve("host.json"), """
                 {"version": "2.0", "extensions": {"serviceBus": {"maxConcurrentCalls": %d, "prefetchCount": 7}}}
                 """.formatted(calls));
