@@ -35,6 +35,7 @@ var callEventsQueueName = 'call-events'
 var callOutcomesQueueName = 'call-outcomes'
 var connectionsTableName = 'Connections'
 var notificationsTableName = 'Notifications'
+var agentsTableName = 'Agents'
 var connectionSweepSchedule = '0 */5 * * * *'
 
 var token = toLower(uniqueString(subscription().id, environmentName, location))
@@ -97,6 +98,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     connectionsTableName: connectionsTableName
     notificationsTableName: notificationsTableName
+    agentsTableName: agentsTableName
     deploymentContainers: ['deploy-ingress', 'deploy-dispatch', 'deploy-presence']
     allowSharedKeyAccess: planType == 'Premium'
     hostPrincipals: [ingressIdentity.outputs.principalId, dispatchIdentity.outputs.principalId, presenceIdentity.outputs.principalId]
@@ -168,6 +170,7 @@ var dispatchAppSettings = {
   HubName: hubName
   StorageUserTable: connectionsTableName
   NotificationsTable: notificationsTableName
+  AgentsTable: agentsTableName
   CallEventsQueue: callEventsQueueName
   CallOutcomesQueue: callOutcomesQueueName
   DefaultRingSeconds: string(defaultRingSeconds)
@@ -184,6 +187,7 @@ var presenceAppSettings = {
   HubName: hubName
   StorageUserTable: connectionsTableName
   NotificationsTable: notificationsTableName
+  AgentsTable: agentsTableName
   CallEventsQueue: callEventsQueueName
   CallOutcomesQueue: callOutcomesQueueName
   Authority: authority

@@ -6,6 +6,8 @@ param tags object = {}
 
 param connectionsTableName string
 param notificationsTableName string
+@description('Per-agent state dispatch reads once per offer (AgentState); presence maintains it.')
+param agentsTableName string
 @description('Blob containers for Flex Consumption deployment packages (one per app).')
 param deploymentContainers array = []
 @description('Shared keys stay disabled unless a Premium plan needs its content file share.')
@@ -62,6 +64,11 @@ resource connectionsTable 'Microsoft.Storage/storageAccounts/tableServices/table
 resource notificationsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
   parent: tableService
   name: notificationsTableName
+}
+
+resource agentsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+  parent: tableService
+  name: agentsTableName
 }
 
 resource hostBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for p in hostPrincipals: {

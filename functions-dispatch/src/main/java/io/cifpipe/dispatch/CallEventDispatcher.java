@@ -6,7 +6,7 @@ import io.cifpipe.model.event.CallEnded;
 import io.cifpipe.model.event.CallEvent;
 import io.cifpipe.model.event.CallEventCodec;
 import io.cifpipe.model.event.CallEventType;
-import io.cifpipe.model.ledger.ConnectionRecord;
+import io.cifpipe.model.ledger.AgentState;
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.notification.Notification;
@@ -15,10 +15,9 @@ import io.cifpipe.runtime.servicebus.CallEventSender;
 import io.cifpipe.runtime.servicebus.MessageIds;
 import io.cifpipe.runtime.servicebus.MessageScheduler;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
-import io.cifpipe.runtime.signalr.DeliveryReport;
 import io.cifpipe.runtime.signalr.SignalRException;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
-import io.cifpipe.runtime.tables.ConnectionRegistry;
+import io.cifpipe.runtime.tables.AgentDirectory;
 import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.LedgerTransition;
 import io.cifpipe.runtime.tables.NotificationLedger;
@@ -27,12 +26,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +40,14 @@ import org.slf4j.LoggerFactory;
  * delivered more than once.
  *
  * <ul>
- *   <li>{@code call.offered}: create the ledger row if absent (idempotent), honour a tombstone left by an earlier
- *       ended/answered, send {@code notify} to every live connection of the agent in parallel, prune 404s, record and
- *       publish {@code Delivered}. An offline agent is retried by scheduling a copy of the message with doubling
- *       delay until the ring window closes, then {@code Undeliverable}.</li>
- *   <li>{@code call.answered} / {@code call.ended}: leave a tombstone, withdraw every open notification in scope
- *       ({@code withdraw} to the agent's connections), record and publish {@code Withdrawn}.</li>
+ *   <li>{@code call.offered}: read the agent's state and ask SignalR whether the agent is connected (at once); the
+ *       first offer of a call inserts its row already DELIVERED together with the call guard in one transaction,
+ *       sends {@code notify} to the user (SignalR reaches every tab) and publishes {@code Delivered}. Other offers
+ *       create the row if absent (idempotent), honour a tombstone left by an earlier ended/answered, send, record
+ *       and publish. An offline agent is retried by scheduling a copy of the message with doubling delay until the
+ *       ring window closes, then {@code Undeliverable}.</li>
+ *   <li>{@code call.answered} / {@code call.ended}: leave a tombstone and the call guard, withdraw every open
+ *       notification in scope ({@code withdraw} to the agent), record and publish {@code Withdrawn}.</li>
  * </ul>
  * Failures of Table Storage, SignalR or Service Bus propagate, so Service Bus redelivers the message.
  */
@@ -62,19 +62,19 @@ public final class CallEventDispatcher {
 
     private final CallEventCodec codec;
     private final NotificationLedger ledger;
-    private final ConnectionRegistry registry;
+    private final AgentDirectory agents;
     private final SignalRRestClient signalR;
     private final OutcomeRecorder outcomes;
     private final MessageScheduler retryScheduler;
     private final DispatchSettings settings;
     private final Clock clock;
 
-    public CallEventDispatcher(CallEventCodec codec, NotificationLedger ledger, ConnectionRegistry registry,
+    public CallEventDispatcher(CallEventCodec codec, NotificationLedger ledger, AgentDirectory agents,
                                SignalRRestClient signalR, OutcomePublisher publisher, MessageScheduler retryScheduler,
                                DispatchSettings settings, Clock clock) {
         this.codec = Objects.requireNonNull(codec);
         this.ledger = Objects.requireNonNull(ledger);
-        this.registry = Objects.requireNonNull(registry);
+        this.agents = Objects.requireNonNull(agents);
         this.signalR = Objects.requireNonNull(signalR);
         this.outcomes = new OutcomeRecorder(ledger, Objects.requireNonNull(publisher));
         this.retryScheduler = Objects.requireNonNull(retryScheduler);
@@ -137,17 +137,89 @@ public final class CallEventDispatcher {
 
     // ---- call.offered -------------------------------------------------------------------------------------------
 
+    /**
+     * Common path (first offer of a call, agent online): 2 Table operations (agent-state read, one transaction that
+     * inserts the row already DELIVERED with the call guard) and 2 SignalR requests (HEAD user, POST to the user),
+     * then the Delivered publish. The read and the HEAD run at once. Everything else takes {@link #offerGeneral}.
+     */
     private void offer(CallEvent event, int attempt) {
-        Notification n = Notification.from(event, clock.instant(), settings.defaultRingSeconds());
-        NotificationLedger.Created created = ledger.createIfAbsent(NotificationRecord.offered(n, event.id()));
+        Instant now = clock.instant();
+        Notification n = Notification.from(event, now, settings.defaultRingSeconds());
+        NotificationRecord offered = NotificationRecord.offered(n, event.id());
+        CompletableFuture<Boolean> online = signalR.userExistsAsync(n.agentId());
+        AgentState agent = agents.read(n.agentId());
+        Presence presence = Presence.of(online);
+        if (!agent.canTakeACall()) {
+            // Issue 20 decides what an unavailable or full agent's offer does; until then it is offered as before.
+            LOG.info("agentId={} is {} with {}/{} calls; offering anyway", agent.agentId(), agent.availability(),
+                    agent.activeCalls(), agent.maxConcurrentCalls());
+        }
+        if (attempt == 0 && !offered.isPastExpiry(now)) {
+            boolean deliverNow = presence.online();
+            // Written already DELIVERED (before the send) so that a decision, a withdraw or an expiry racing the
+            // send finds the row; a failed send puts it back to OFFERED.
+            LedgerEntry first = LedgerEntry.of(deliverNow ? offered.moveTo(NotificationState.DELIVERED, now, null, null) : offered);
+            Optional<LedgerEntry> created = ledger.createFirstOfCall(first);
+            if (created.isPresent()) {
+                presence.throwIfUnknown(); // the row exists (OFFERED): nothing is lost if this message ends in the DLQ
+                if (deliverNow) {
+                    deliverFirst(created.get(), offered);
+                } else {
+                    retryLater(event, created.get(), attempt, now);
+                }
+                return;
+            }
+        }
+        offerGeneral(event, offered, attempt, presence);
+    }
+
+    /** The popup for a row just written DELIVERED: send to every tab of the agent, publish Delivered. */
+    private void deliverFirst(LedgerEntry written, NotificationRecord offered) {
+        NotificationRecord r = written.record();
+        try {
+            signalR.sendToUser(r.agentId(), Names.TARGET_NOTIFY, List.of(r.toNotification()));
+        } catch (SignalRException e) {
+            // Nobody saw it: back to OFFERED unless someone moved it on meanwhile (the retry or presence delivers
+            // it; the sweep makes it Undeliverable). If even that fails, the redelivery repairs it (offerGeneral).
+            try {
+                ledger.update(written, x -> x.state() == NotificationState.DELIVERED && x.record().equals(r)
+                        && x.deliveredTo().isEmpty() && x.published() == null ? x.withRecord(offered) : x);
+            } catch (RuntimeException revert) {
+                e.addSuppressed(revert);
+            }
+            throw e;
+        }
+        // The trigger message is this publish's outbox: it is completed only after the send, and a redelivery
+        // republishes (same MessageId). No "published" mark is written; later publishers send the owed Delivered
+        // first (LedgerEntry.owedOutcomes).
+        outcomes.publisher().publish(r.toOutcome(), r.traceparent());
+        LOG.info("delivered notificationId={} callId={} to agentId={}", r.notificationId(), r.callId(), r.agentId());
+    }
+
+    /** Every other offer: a ring group's further agents, redeliveries, scheduled retries, closed calls. */
+    private void offerGeneral(CallEvent event, NotificationRecord offered, int attempt, Presence presence) {
+        NotificationLedger.Created created = ledger.createIfAbsent(offered);
         LedgerEntry entry = created.entry();
         // Read the tombstone only after our row exists: ended/answered writes its tombstone before it reads rows,
         // so of two racing messages at least one sees the other.
-        Optional<String> closed = ledger.closedReason(n.callId(), n.agentId());
+        Optional<String> closed = ledger.closedReason(offered.callId(), offered.agentId());
         if (closed.isPresent()) {
-            LOG.info("offer after {}: withdrawing notificationId={} callId={}", closed.get(), n.notificationId(), n.callId());
+            LOG.info("offer after {}: withdrawing notificationId={} callId={}", closed.get(), offered.notificationId(), offered.callId());
             withdraw(entry, "call." + closed.get() + " before the offer was delivered", closed.get());
             return;
+        }
+        NotificationRecord stored = entry.record();
+        if (event.id().equals(stored.eventId()) && stored.enteredAt(NotificationState.DELIVERED) != null
+                && entry.published() != NotificationState.DELIVERED) {
+            // This event's row was delivered and this is a repeat (Service Bus redelivery or a scheduled retry):
+            // the common path's send or Delivered publish may not have happened. Repeat what may be missing — the
+            // client de-duplicates notify by id, the publish is the identical message (same MessageId).
+            if (entry.state() == NotificationState.DELIVERED && entry.published() == null && !stored.isPastExpiry(clock.instant())) {
+                LOG.info("repeated offer notificationId={}: repeating notify and Delivered", entry.notificationId());
+                signalR.sendToUser(offered.agentId(), Names.TARGET_NOTIFY, List.of(stored.toNotification()));
+            } else if (entry.published() != null && entry.published().isTerminal()) {
+                outcomes.publisher().publish(stored.outcomeOf(NotificationState.DELIVERED), stored.traceparent());
+            }
         }
         outcomes.publishIfPending(entry);
         if (entry.state() != NotificationState.OFFERED) {
@@ -155,57 +227,61 @@ public final class CallEventDispatcher {
                     entry.state(), event.id(), attempt);
             return;
         }
-        deliver(event, entry, attempt);
+        deliver(event, entry, attempt, presence);
     }
 
-    private void deliver(CallEvent event, LedgerEntry entry, int attempt) {
+    private void deliver(CallEvent event, LedgerEntry entry, int attempt, Presence presence) {
         NotificationRecord r = entry.record();
         Instant now = clock.instant();
         if (r.isPastExpiry(now)) {
             giveUp(entry);
             return;
         }
-        List<String> connectionIds = registry.listForUser(r.agentId()).stream().map(ConnectionRecord::connectionId).toList();
-        if (connectionIds.isEmpty()) {
+        presence.throwIfUnknown();
+        if (!presence.online()) {
             retryLater(event, entry, attempt, now);
             return;
         }
-        DeliveryReport report = signalR.sendToConnections(connectionIds, Names.TARGET_NOTIFY, List.of(r.toNotification()));
-        prune(r.agentId(), report);
-        if (report.anySent()) {
-            recordDelivered(entry, report.sent());
-            return;
-        }
-        if (!report.failed().isEmpty()) {
-            SignalRException first = report.failed().values().iterator().next();
-            throw new SignalRException("notify failed on every connection of agent " + r.agentId() + ": " + first.getMessage(),
-                    first.status(), first);
-        }
-        LOG.info("every connection of agentId={} is gone; treating as offline", r.agentId());
-        retryLater(event, entry, attempt, now);
+        signalR.sendToUser(r.agentId(), Names.TARGET_NOTIFY, List.of(r.toNotification()));
+        recordDelivered(entry);
     }
 
-    private void recordDelivered(LedgerEntry entry, List<String> sent) {
+    private void recordDelivered(LedgerEntry entry) {
         NotificationRecord r = entry.record();
         Instant at = clock.instant();
-        // Starts from the entry offer() created or read (with its ETag): saves a ledger read per delivery.
-        LedgerTransition t = ledger.update(entry, e -> switch (e.state()) {
-            case OFFERED -> e.withRecord(e.record().moveTo(NotificationState.DELIVERED, at, sent.get(0), null)).withDeliveredTo(sent);
-            case DELIVERED -> e.withDeliveredTo(sent);
-            default -> e;
-        }).orElseThrow(() -> vanished(r));
+        // Starts from the entry offerGeneral() created or read (with its ETag): saves a ledger read per delivery.
+        LedgerTransition t = ledger.update(entry, e -> e.state() == NotificationState.OFFERED
+                ? e.withRecord(e.record().moveTo(NotificationState.DELIVERED, at, null, null)) : e).orElseThrow(() -> vanished(r));
         LedgerEntry after = t.after();
         if (after.state() == NotificationState.DELIVERED) {
-            LOG.info("delivered notificationId={} callId={} to {} connection(s)", r.notificationId(), r.callId(), sent.size());
+            LOG.info("delivered notificationId={} callId={} to agentId={}", r.notificationId(), r.callId(), r.agentId());
             if (t.changed() && t.before().state() == NotificationState.OFFERED) {
                 // Only the instance that made the transition publishes; a crash before the publish is repaired when
-                // the message is redelivered (offer() publishes a pending outcome first).
+                // the message is redelivered (offerGeneral() publishes a pending outcome first).
                 outcomes.publishIfPending(after);
             }
         } else if (after.state().isTerminal()) {
             // Withdrawn/expired while we were sending: close the popup we just showed.
             sendWithdraw(after, after.state() == NotificationState.EXPIRED ? WITHDRAW_EXPIRED : WITHDRAW_ENDED, false);
             outcomes.publishIfPending(after);
+        }
+    }
+
+    /** SignalR's answer to "is the agent connected?", or the failure that prevented one. */
+    private record Presence(boolean online, SignalRException failure) {
+        static Presence of(CompletableFuture<Boolean> head) {
+            try {
+                return new Presence(SignalRRestClient.await(head), null);
+            } catch (SignalRException e) {
+                return new Presence(false, e);
+            }
+        }
+
+        /** After the row exists: a SignalR outage fails the message, so Service Bus retries it. */
+        void throwIfUnknown() {
+            if (failure != null) {
+                throw new SignalRException("cannot tell whether the agent is online: " + failure.getMessage(), failure.status(), failure);
+            }
         }
     }
 
@@ -230,8 +306,8 @@ public final class CallEventDispatcher {
         CallEventSender.applyProperties(copy, event);
         copy.getApplicationProperties().put(Names.PROP_ATTEMPT, next);
         retryScheduler.schedule(copy, at.atOffset(ZoneOffset.UTC));
-        ledger.update(entry.record().callId(), entry.record().agentId(),
-                e -> e.state() == NotificationState.OFFERED && e.record().attempts() < next ? e.withRecord(e.record().withAttempts(next)) : e);
+        ledger.update(entry, e -> e.state() == NotificationState.OFFERED && e.record().attempts() < next
+                ? e.withRecord(e.record().withAttempts(next)) : e);
         LOG.info("agentId={} offline; notificationId={} retry #{} at {}", entry.record().agentId(), entry.notificationId(), next, at);
     }
 
@@ -284,34 +360,24 @@ public final class CallEventDispatcher {
         outcomes.publishIfPending(after);
     }
 
-    /** Sends {@code withdraw} to the agent's live connections and those it was delivered to. */
+    /**
+     * Sends {@code withdraw} to every connection the agent has now (one send to the user: SignalR fans it out). A
+     * tab the popup reached and that has since closed needs nothing; one that reconnected is the same user.
+     */
     void sendWithdraw(LedgerEntry entry, String code, boolean failOnError) {
         NotificationRecord r = entry.record();
-        Set<String> targets = new LinkedHashSet<>(entry.deliveredTo());
-        registry.listForUser(r.agentId()).forEach(c -> targets.add(c.connectionId()));
-        if (targets.isEmpty()) {
-            return;
-        }
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("notificationId", r.notificationId());
         payload.put("callId", r.callId());
         payload.put("reason", code);
-        DeliveryReport report = signalR.sendToConnections(targets, Names.TARGET_WITHDRAW, List.of(payload));
-        prune(r.agentId(), report);
-        if (!report.failed().isEmpty()) {
-            SignalRException first = report.failed().values().iterator().next();
+        try {
+            signalR.sendToUser(r.agentId(), Names.TARGET_WITHDRAW, List.of(payload));
+        } catch (SignalRException e) {
             if (failOnError) {
-                throw new SignalRException("withdraw failed for notification " + r.notificationId() + ": " + first.getMessage(),
-                        first.status(), first);
+                throw new SignalRException("withdraw failed for notification " + r.notificationId() + ": " + e.getMessage(),
+                        e.status(), e);
             }
-            LOG.warn("withdraw failed on {} connection(s) of agentId={}: {}", report.failed().size(), r.agentId(), first.getMessage());
-        }
-    }
-
-    private void prune(String agentId, DeliveryReport report) {
-        for (String gone : report.gone()) {
-            registry.remove(agentId, gone);
-            LOG.info("pruned gone connectionId={} of agentId={}", gone, agentId);
+            LOG.warn("withdraw to agentId={} failed: {}", r.agentId(), e.getMessage());
         }
     }
 }

@@ -11,7 +11,7 @@ final class DispatchRuntime {
     final ExpirySweeper sweeper;
 
     private DispatchRuntime(RuntimeClients clients) {
-        this.dispatcher = new CallEventDispatcher(clients.codec(), clients.ledger(), clients.connections(), clients.signalR(),
+        this.dispatcher = new CallEventDispatcher(clients.codec(), clients.ledger(), clients.agents(), clients.signalR(),
                 clients.outcomes(), clients.scheduler(clients.setting(Setting.CALL_EVENTS_QUEUE)),
                 DispatchSettings.from(clients.settings()), clients.clock());
         this.sweeper = new ExpirySweeper(clients.ledger(), dispatcher, clients.outcomes(), clients.clock());

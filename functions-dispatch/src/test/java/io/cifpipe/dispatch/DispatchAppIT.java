@@ -117,7 +117,8 @@ class DispatchAppIT {
             String nid = NotificationId.of("it-call-1", "it-agent-1");
             assertThat(tab.received.poll(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("notify:" + nid);
             Outcome delivered = awaitOutcome(nid, OutcomeType.DELIVERED, Duration.ofSeconds(30));
-            assertThat(delivered.connectionId()).isEqualTo(tab.connectionId());
+            assertThat(delivered.agentId()).isEqualTo("it-agent-1");
+            assertThat(delivered.connectionId()).isNull(); // sent to the agent: SignalR fanned it out to every tab
         }
     }
 

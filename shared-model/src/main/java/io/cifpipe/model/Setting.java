@@ -22,6 +22,8 @@ public enum Setting {
     HUB_NAME("HubName", "cifhub", false, App.DISPATCH, App.PRESENCE),
     CONNECTIONS_TABLE("StorageUserTable", "Connections", false, App.DISPATCH, App.PRESENCE),
     NOTIFICATIONS_TABLE("NotificationsTable", "Notifications", false, App.INGRESS, App.DISPATCH, App.PRESENCE),
+    /** Per-agent state read once per offer (see {@code AgentState}); presence maintains it. */
+    AGENTS_TABLE("AgentsTable", "Agents", false, App.DISPATCH, App.PRESENCE),
     CALL_EVENTS_QUEUE("CallEventsQueue", "call-events", false, App.INGRESS, App.DISPATCH, App.PRESENCE),
     CALL_OUTCOMES_QUEUE("CallOutcomesQueue", "call-outcomes", false, App.DISPATCH, App.PRESENCE),
     /** Issuer base, e.g. {@code https://login.microsoftonline.com/<tenant>/v2.0}; OIDC discovery is read from it. */

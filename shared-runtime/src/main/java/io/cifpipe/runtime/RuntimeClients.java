@@ -18,6 +18,7 @@ import io.cifpipe.runtime.servicebus.MessageScheduler;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
 import io.cifpipe.runtime.servicebus.QueueSender;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
+import io.cifpipe.runtime.tables.AgentDirectory;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
 import io.cifpipe.runtime.tables.NotificationLedger;
 import java.time.Clock;
@@ -59,6 +60,7 @@ public final class RuntimeClients implements AutoCloseable {
     private final Lazy<SignalRRestClient> signalR;
     private final Lazy<ConnectionRegistry> connections;
     private final Lazy<NotificationLedger> ledger;
+    private final Lazy<AgentDirectory> agents;
     private final Lazy<OutcomePublisher> outcomes;
     private final Lazy<CallEventCodec> codec;
     private final Lazy<CallEventSender> callEvents;
@@ -77,6 +79,7 @@ public final class RuntimeClients implements AutoCloseable {
                 .build());
         this.connections = new Lazy<>(() -> new ConnectionRegistry(table(Setting.CONNECTIONS_TABLE)));
         this.ledger = new Lazy<>(() -> new NotificationLedger(table(Setting.NOTIFICATIONS_TABLE), clock));
+        this.agents = new Lazy<>(() -> new AgentDirectory(table(Setting.AGENTS_TABLE)));
         this.codec = new Lazy<>(() -> new CallEventCodec(CallEventLimits.DEFAULT.withMaxRingSeconds(intSetting(Setting.MAX_RING_SECONDS))));
         this.callEvents = new Lazy<>(() -> new CallEventSender(queueSender(Setting.CALL_EVENTS_QUEUE.require(settings)),
                 codec.get()::encode, intSetting(Setting.DEFAULT_RING_SECONDS), intSetting(Setting.MAX_RING_SECONDS)));
@@ -122,6 +125,8 @@ public final class RuntimeClients implements AutoCloseable {
     public ConnectionRegistry connections() { return connections.get(); }
 
     public NotificationLedger ledger() { return ledger.get(); }
+
+    public AgentDirectory agents() { return agents.get(); }
 
     public SignalRRestClient signalR() { return signalR.get(); }
 

@@ -49,7 +49,7 @@ final class PresenceRuntime {
                 clients.setting(Setting.HUB_NAME), cors.get(), clients.clock()));
         this.connections = Lazy.of(() -> new ConnectionService(clients.connections(),
                 new PendingNotificationRedelivery(clients.ledger(), clients.signalR(), clients.outcomes(), clients.clock()),
-                clients.clock()));
+                clients.agents(), clients.clock()));
         this.decisions = Lazy.of(() -> new DecisionService(clients.ledger(), clients.connections(), clients.signalR(),
                 clients.outcomes(), clients.clock()));
         this.sweeper = Lazy.of(() -> new StaleConnectionSweeper(clients.connections(),

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -151,12 +150,6 @@ public final class OutcomeRepublisher {
      * repeat carries the same MessageId.
      */
     static List<Outcome> messagesFor(LedgerEntry entry) {
-        NotificationRecord r = entry.record();
-        List<Outcome> out = new ArrayList<>(2);
-        if (entry.published() != NotificationState.DELIVERED && r.enteredAt(NotificationState.DELIVERED) != null) {
-            out.add(r.outcomeOf(NotificationState.DELIVERED)); // the same message decide sends
-        }
-        out.add(r.toOutcome());
-        return out;
+        return entry.owedOutcomes();
     }
 }

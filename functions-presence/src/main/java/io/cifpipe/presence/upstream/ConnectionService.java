@@ -1,6 +1,7 @@
 package io.cifpipe.presence.upstream;
 
 import io.cifpipe.model.ledger.ConnectionRecord;
+import io.cifpipe.runtime.tables.AgentDirectory;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +20,18 @@ public final class ConnectionService {
 
     private final ConnectionRegistry registry;
     private final PendingRedelivery redelivery;
+    private final AgentDirectory agents;
     private final Clock clock;
 
     public ConnectionService(ConnectionRegistry registry, PendingRedelivery redelivery, Clock clock) {
+        this(registry, redelivery, null, clock);
+    }
+
+    /** With {@code agents}: also keeps the agent's {@code Agents} row (last connect/disconnect) that dispatch reads. */
+    public ConnectionService(ConnectionRegistry registry, PendingRedelivery redelivery, AgentDirectory agents, Clock clock) {
         this.registry = Objects.requireNonNull(registry);
         this.redelivery = Objects.requireNonNull(redelivery);
+        this.agents = agents;
         this.clock = Objects.requireNonNull(clock);
     }
 
@@ -39,6 +47,7 @@ public final class ConnectionService {
         Instant now = clock.instant();
         ConnectionRecord row = ConnectionRecord.connected(ctx.userId(), ctx.connectionId(), ctx.hub(), now, ctx.userAgent());
         registry.upsert(row);
+        touchAgent(row.userId(), true, now);
         LOG.info("connected user={} connectionId={} hub={}", row.userId(), row.connectionId(), row.hub());
         try {
             int resent = redelivery.redeliver(row.userId(), row.connectionId());
@@ -60,8 +69,28 @@ public final class ConnectionService {
             return;
         }
         registry.remove(ctx.userId(), ctx.connectionId());
+        touchAgent(ctx.userId(), false, clock.instant());
         LOG.info("disconnected user={} connectionId={} error={}", ctx.userId(), ctx.connectionId(),
                 ctx.error() == null ? "-" : ctx.error());
+    }
+
+    /**
+     * The agent row is advisory today (SignalR is the authority on online; availability is issue 20's): a failed
+     * merge is logged, never fails the connection event.
+     */
+    private void touchAgent(String userId, boolean connected, Instant at) {
+        if (agents == null) {
+            return;
+        }
+        try {
+            if (connected) {
+                agents.connected(userId, at);
+            } else {
+                agents.disconnected(userId, at);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("agent state of user={} not updated: {}", userId, e.toString());
+        }
     }
 
     /** Re-sends pending notifications of {@code userId} to one new connection; returns how many were sent. */

@@ -87,7 +87,9 @@ class ConnectionServiceTest {
         assertThat(f.sender.outcomes()).singleElement().satisfies(o -> {
             assertThat(o.notificationId()).isEqualTo(offered.notificationId());
             assertThat(o.outcome()).isEqualTo(OutcomeType.DELIVERED);
-            assertThat(o.connectionId()).isEqualTo("c-new");
+            // Delivered names no connection (it is per agent and must read the same whoever publishes it); the row
+            // records the connection in DeliveredTo (above)
+            assertThat(o.connectionId()).isNull();
         });
         assertThat(f.entry(expired).state()).isEqualTo(NotificationState.DELIVERED);
         assertThat(f.sender.outcomesFor(otherAgent.notificationId())).isEmpty();

@@ -131,7 +131,12 @@ public record NotificationRecord(String callId, String agentId, NotificationStat
             throw new IllegalStateException(notificationId() + " never entered " + passed);
         }
         long latency = Math.max(0, Duration.between(offeredAt, at).toMillis());
-        return new Outcome(notificationId(), callId, agentId, type, at, connectionId, passed == state ? reason : null, latency);
+        // Delivered must read the same whoever builds it, before or after a decision (dispatch, presence and the
+        // republisher may each publish it; duplicate detection and consumers rely on identical repeats). It goes to
+        // the agent — SignalR fans it out to every tab — so it names no connection.
+        boolean current = passed == state;
+        return new Outcome(notificationId(), callId, agentId, type, at,
+                current && passed != NotificationState.DELIVERED ? connectionId : null, current ? reason : null, latency);
     }
 
     /** Entity properties without PartitionKey/RowKey (use {@link #partitionKey()} / {@link #rowKey()}). */

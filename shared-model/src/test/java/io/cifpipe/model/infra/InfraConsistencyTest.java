@@ -119,6 +119,7 @@ class InfraConsistencyTest {
         var storage = RESOURCES.modules().get("storage").params();
         assertThat(RESOURCES.resolve(storage.get("connectionsTableName"))).contains(Setting.CONNECTIONS_TABLE.defaultValue().get());
         assertThat(RESOURCES.resolve(storage.get("notificationsTableName"))).contains(Setting.NOTIFICATIONS_TABLE.defaultValue().get());
+        assertThat(RESOURCES.resolve(storage.get("agentsTableName"))).contains(Setting.AGENTS_TABLE.defaultValue().get());
         assertThat(RESOURCES.resolve(RESOURCES.modules().get("signalR").params().get("hubName")))
                 .contains(Setting.HUB_NAME.defaultValue().get());
         assertThat(MAIN.params().get("ingressRequireAppToken")).isEqualTo("'true'");

@@ -73,9 +73,12 @@ class TableRecordsTest {
         assertThat(o).isEqualTo(new Outcome("n1~call-1~agent-1", "call-1", "agent-1", OutcomeType.ACCEPTED,
                 T0.plusSeconds(4), "c2", "ok", 4000L));
         assertThatThrownBy(r::toOutcome).isInstanceOf(IllegalStateException.class);
-        // An earlier state's outcome (Delivered owed after the decision): its own time, no reason.
+        // An earlier state's outcome (Delivered owed after the decision): its own time, no reason, no connection —
+        // the same message as the one built while the row was DELIVERED (whoever publishes it, it must be identical).
         assertThat(accepted.outcomeOf(NotificationState.DELIVERED)).isEqualTo(new Outcome("n1~call-1~agent-1", "call-1",
-                "agent-1", OutcomeType.DELIVERED, T0.plusMillis(50), "c2", null, 50L));
+                "agent-1", OutcomeType.DELIVERED, T0.plusMillis(50), null, null, 50L));
+        NotificationRecord stillDelivered = r.moveTo(NotificationState.DELIVERED, T0.plusMillis(50), "c1", null);
+        assertThat(stillDelivered.toOutcome()).isEqualTo(accepted.outcomeOf(NotificationState.DELIVERED));
         assertThatThrownBy(() -> accepted.outcomeOf(NotificationState.REJECTED)).isInstanceOf(IllegalStateException.class);
         assertThat(r.isPastExpiry(T0.plusSeconds(29))).isFalse();
         assertThat(r.isPastExpiry(T0.plusSeconds(30))).isTrue();

@@ -30,6 +30,16 @@ public final class OutcomePublisher {
                 outcome.notificationId(), outcome.callId(), outcome.agentId());
     }
 
+    /** Sends several outcomes of one notification in one send (one Service Bus operation), in order. */
+    public void publishAll(List<Outcome> outcomes, String traceparent) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        sender.send(outcomes.stream().map(o -> toMessage(o, traceparent)).toList());
+        outcomes.forEach(o -> LOG.info("outcome {} published notificationId={} callId={} agentId={}", o.outcome(),
+                o.notificationId(), o.callId(), o.agentId()));
+    }
+
     public static ServiceBusMessage toMessage(Outcome outcome, String traceparent) {
         ServiceBusMessage m = new ServiceBusMessage(outcome.toJson());
         m.setMessageId(MessageIds.outcome(outcome.notificationId(), outcome.outcome().wireName()));

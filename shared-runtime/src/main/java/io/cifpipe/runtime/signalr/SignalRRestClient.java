@@ -110,6 +110,30 @@ public final class SignalRRestClient {
         }
     }
 
+    /**
+     * HEAD /users/{id}: whether the user has at least one connection to this hub (200 true, 404 false). With
+     * {@link #sendToUser} this is the two-request delivery to every tab of an agent: the send itself answers 202
+     * even for a user without connections, so only this tells "offline".
+     */
+    public CompletableFuture<Boolean> userExistsAsync(String userId) {
+        URI url = url("/users/" + enc(userId), null);
+        HttpRequest request = authorized(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        return call(request, "check user").thenApply(status -> switch (status) {
+            case 200 -> true;
+            case 404 -> false;
+            default -> throw unexpected("check user", status);
+        });
+    }
+
+    public boolean userExists(String userId) {
+        return join(userExistsAsync(userId));
+    }
+
+    /** Waits for a future of this client, unwrapping its {@link SignalRException}. */
+    public static <T> T await(CompletableFuture<T> future) {
+        return join(future);
+    }
+
     /** HEAD /connections/{id}: true on 200, false on 404. */
     public boolean connectionExists(String connectionId) {
         return join(connectionExistsAsync(connectionId));

@@ -2,6 +2,7 @@ package io.cifpipe.runtime.tables;
 
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
+import io.cifpipe.model.outcome.Outcome;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,6 +42,24 @@ public record LedgerEntry(NotificationRecord record, List<String> deliveredTo, N
     public LedgerEntry withPublished(NotificationState state) { return new LedgerEntry(record, deliveredTo, state, etag); }
 
     LedgerEntry withEtag(String newEtag) { return new LedgerEntry(record, deliveredTo, published, newEtag); }
+
+    /**
+     * The outcome messages this row still owes, in publishing order: {@code Delivered} when the row passed DELIVERED
+     * and recorded no publish at all (dispatch's common path publishes Delivered without recording it — the trigger
+     * message is its outbox — so whoever publishes the next outcome sends Delivered first; the repeat carries the
+     * same MessageId and content), then the current state's outcome if pending.
+     */
+    public List<Outcome> owedOutcomes() {
+        List<Outcome> owed = new ArrayList<>(2);
+        boolean deliveredOwed = published == null && record.enteredAt(NotificationState.DELIVERED) != null;
+        if (deliveredOwed && record.state() != NotificationState.DELIVERED) {
+            owed.add(record.outcomeOf(NotificationState.DELIVERED));
+        }
+        if (outcomePending()) {
+            owed.add(record.toOutcome());
+        }
+        return owed;
+    }
 
     /** True when the current state has an outcome message that was not yet published. */
     public boolean outcomePending() {

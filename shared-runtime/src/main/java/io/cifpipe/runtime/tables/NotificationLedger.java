@@ -7,7 +7,12 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
+import com.azure.data.tables.models.TableErrorCode;
 import com.azure.data.tables.models.TableServiceException;
+import com.azure.data.tables.models.TableTransactionAction;
+import com.azure.data.tables.models.TableTransactionActionType;
+import com.azure.data.tables.models.TableTransactionFailedException;
+import com.azure.data.tables.models.TableTransactionResult;
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.notification.NotificationId;
@@ -28,6 +33,13 @@ import java.util.function.UnaryOperator;
  * <p>Tombstones: a {@code call.ended}/{@code call.answered} that arrives before the offer leaves a row with
  * RowKey {@code ~closed} (whole call) or {@code ~closed~<agentId>} in the call's partition. Ids cannot contain
  * {@code ~}, and {@code ~} sorts after every id character, so {@code RowKey lt '~'} selects the notifications only.
+ *
+ * <p>Call guard: the row {@code ~call} in the call's partition exists once anything happened to the call — the first
+ * offer inserts it in one entity-group transaction with its notification row ({@link #createFirstOfCall}), and
+ * ended/answered insert it after their tombstone and before they read rows ({@link #recordClosed}). So when that
+ * transaction succeeds, no tombstone can exist (it would have been written before the guard) and any later
+ * ended/answered will find the row: the first offer of a call needs neither a read-before-create nor a tombstone
+ * query. Every other offer (ring groups, redeliveries, closed calls) finds the guard and takes the general path.
  */
 public final class NotificationLedger {
     static final String PROP_DELIVERED_TO = "DeliveredTo";
@@ -36,6 +48,8 @@ public final class NotificationLedger {
     static final String PROP_CLOSED_EVENT = "ClosedByEvent";
     static final String PROP_CLOSED_AT = "ClosedAt";
     static final String TOMBSTONE_ROW = "~closed";
+    static final String CALL_GUARD_ROW = "~call";
+    static final String PROP_GUARDED_AT = "GuardedAt";
     private static final int MAX_ATTEMPTS = 8;
 
     private final TableClient table;
@@ -73,6 +87,34 @@ public final class NotificationLedger {
             // deleted between our create and read (never done by this system, but stay correct): try again
         }
         throw new LedgerConflictException("could not create or read ledger row " + record.notificationId());
+    }
+
+    /**
+     * Inserts {@code record} together with the call's guard row in one entity-group transaction (one round trip).
+     * Empty when either exists — the row (a redelivery, a re-post) or the guard (another agent's offer of the same call,
+     * or an ended/answered that came first): the caller then takes the general path ({@link #createIfAbsent} and
+     * {@link #closedReason}). Success proves no tombstone covers the call (see the class comment).
+     */
+    public Optional<LedgerEntry> createFirstOfCall(LedgerEntry entry) {
+        NotificationRecord r = entry.record();
+        List<TableTransactionAction> actions = List.of(
+                new TableTransactionAction(TableTransactionActionType.CREATE, toEntity(entry)),
+                new TableTransactionAction(TableTransactionActionType.CREATE, guardEntity(r.callId(), clock.instant())));
+        try {
+            Response<TableTransactionResult> result = table.submitTransactionWithResponse(actions, null, Context.NONE);
+            var rowResponse = result.getValue().getTransactionActionResponses().get(0);
+            return Optional.of(entry.withEtag(etagOf(rowResponse)));
+        } catch (TableTransactionFailedException e) {
+            // The batch answers 202 around a failed sub-request; its error code says which kind of failure.
+            if (e.getValue() != null && TableErrorCode.ENTITY_ALREADY_EXISTS.equals(e.getValue().getErrorCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static TableEntity guardEntity(String callId, Instant at) {
+        return new TableEntity(callId, CALL_GUARD_ROW).addProperty(PROP_GUARDED_AT, at.atOffset(java.time.ZoneOffset.UTC));
     }
 
     public Optional<LedgerEntry> get(String callId, String agentId) {
@@ -205,6 +247,13 @@ public final class NotificationLedger {
         if (eventId != null) {
             e.addProperty(PROP_CLOSED_EVENT, eventId);
         }
+        createUnlessExists(e);
+        // After the tombstone, before the caller reads rows: a first offer's transaction now fails and takes the
+        // path that reads the tombstone, or it succeeded before and its row is there to be read.
+        createUnlessExists(guardEntity(callId, at));
+    }
+
+    private void createUnlessExists(TableEntity e) {
         try {
             table.createEntity(e);
         } catch (TableServiceException ex) {
@@ -259,7 +308,7 @@ public final class NotificationLedger {
                 published == null ? null : NotificationState.valueOf(published.toString()), e.getETag());
     }
 
-    private static String etagOf(Response<?> r) {
+    static String etagOf(Response<?> r) {
         String etag = r.getHeaders().getValue(HttpHeaderName.ETAG);
         // Azurite's ETag response header lacks the closing quote of W/"datetime'...'" (the entity's odata.etag has
         // it); sent back as If-Match it is refused with 400, so restore it.

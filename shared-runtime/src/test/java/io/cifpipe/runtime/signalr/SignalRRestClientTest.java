@@ -66,7 +66,8 @@ class SignalRRestClientTest {
                 Thread.currentThread().interrupt();
             }
         }
-        String id = path.replaceAll(".*/connections/([^/]+).*", "$1");
+        String id = path.contains("/users/") ? path.replaceAll(".*/users/([^/]+).*", "$1")
+                : path.replaceAll(".*/connections/([^/]+).*", "$1");
         int status = statusByConnection.getOrDefault(id, path.endsWith(":send") ? 202 : 200);
         ex.sendResponseHeaders(status, -1);
         ex.close();
@@ -157,5 +158,19 @@ class SignalRRestClientTest {
         assertThat(claims.getAudience()).containsExactly("http://127.0.0.1/client/?hub=cifhub");
         assertThat(claims.getStringClaim("nameid")).isEqualTo("user-1");
         assertThat(claims.getStringClaim("asrs.s.uid")).isEqualTo("user-1");
+    }
+
+    @Test
+    void userExistenceIsOneHeadAndSendToUserOnePost() {
+        statusByConnection.put("gone-user", 404);
+        assertThat(client.userExists("agent 1")).isTrue();
+        assertThat(client.userExists("gone-user")).isFalse();
+        client.sendToUser("agent 1", "notify", List.of(Map.of("callId", "call-1")));
+        assertThat(requests).extracting(r -> r.method() + " " + r.pathAndQuery()).containsExactly(
+                "HEAD /api/hubs/cifhub/users/agent%201?api-version=2022-06-01",
+                "HEAD /api/hubs/cifhub/users/gone-user?api-version=2022-06-01",
+                "POST /api/hubs/cifhub/users/agent%201/:send?api-version=2022-06-01");
+        statusByConnection.put("broken", 500);
+        assertThatThrownBy(() -> client.userExists("broken")).isInstanceOf(SignalRException.class).hasMessageContaining("500");
     }
 }

@@ -155,4 +155,42 @@ class NotificationLedgerTest {
         ledger.recordClosed("call-6", null, "second", "evt-3", now); // idempotent, first kept
         assertThat(ledger.closedReason("call-6", "agent-1")).contains("call.answered");
     }
+
+    @Test
+    void firstOfferOfACallIsOneTransactionThatEveryLaterOfferAndACloseMakeFail() {
+        var delivered = LedgerEntry.of(offer("call-7", "agent-1", now, 30).moveTo(NotificationState.DELIVERED, now, null, null));
+        var created = ledger.createFirstOfCall(delivered);
+        assertThat(created).isPresent(); // (Azurite's batch answers carry no ETag; update(known, ...) then reads first)
+        assertThat(ledger.get("call-7", "agent-1").orElseThrow().state()).isEqualTo(NotificationState.DELIVERED);
+        // the guard is no notification: queries by call skip it
+        assertThat(ledger.findByCall("call-7")).hasSize(1);
+
+        // redelivery (row exists) and a ring group's second agent (guard exists): both take the general path,
+        // and a failed transaction writes nothing
+        assertThat(ledger.createFirstOfCall(delivered)).isEmpty();
+        assertThat(ledger.createFirstOfCall(LedgerEntry.of(offer("call-7", "agent-2", now, 30)))).isEmpty();
+        assertThat(ledger.get("call-7", "agent-2")).isEmpty();
+
+        // ended before the first offer: its tombstone comes with the guard, so the offer cannot skip the tombstone query
+        ledger.recordClosed("call-8", "agent-1", "ended", "evt-e", now);
+        assertThat(ledger.createFirstOfCall(LedgerEntry.of(offer("call-8", "agent-1", now, 30)))).isEmpty();
+        assertThat(ledger.get("call-8", "agent-1")).isEmpty();
+    }
+
+    @Test
+    void owedOutcomesPutAnUnrecordedDeliveredBeforeTheNextOutcome() {
+        var offered = offer("call-9", "agent-1", now, 30);
+        var delivered = offered.moveTo(NotificationState.DELIVERED, now.plusMillis(5), null, null);
+        var withdrawn = delivered.moveTo(NotificationState.WITHDRAWN, now.plusSeconds(1), null, "ended");
+        assertThat(LedgerEntry.of(offered).owedOutcomes()).isEmpty();
+        assertThat(LedgerEntry.of(delivered).owedOutcomes()).extracting(o -> o.outcome().wireName()).containsExactly("Delivered");
+        assertThat(LedgerEntry.of(withdrawn).owedOutcomes()).extracting(o -> o.outcome().wireName())
+                .containsExactly("Delivered", "Withdrawn");
+        assertThat(LedgerEntry.of(withdrawn).owedOutcomes().get(0)).isEqualTo(delivered.toOutcome()); // identical repeat
+        assertThat(LedgerEntry.of(withdrawn).withPublished(NotificationState.DELIVERED).owedOutcomes())
+                .extracting(o -> o.outcome().wireName()).containsExactly("Withdrawn");
+        assertThat(LedgerEntry.of(withdrawn).withPublished(NotificationState.WITHDRAWN).owedOutcomes()).isEmpty();
+        assertThat(LedgerEntry.of(offered.moveTo(NotificationState.UNDELIVERABLE, now, null, "gone")).owedOutcomes())
+                .extracting(o -> o.outcome().wireName()).containsExactly("Undeliverable");
+    }
 }

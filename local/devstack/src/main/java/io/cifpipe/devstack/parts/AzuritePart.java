@@ -72,6 +72,7 @@ public final class AzuritePart implements StackPart {
                 .connectionString(config.tablesConnectionString()).buildClient();
         tables.createTableIfNotExists(Setting.CONNECTIONS_TABLE.defaultValue().orElseThrow());
         tables.createTableIfNotExists(Setting.NOTIFICATIONS_TABLE.defaultValue().orElseThrow());
+        tables.createTableIfNotExists(Setting.AGENTS_TABLE.defaultValue().orElseThrow());
     }
 
     @Override
