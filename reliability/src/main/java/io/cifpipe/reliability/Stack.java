@@ -320,7 +320,7 @@ public final class Stack implements AutoCloseable {
         settings.put(Setting.OFFLINE_RETRY_SECONDS.key(), "1");
         settings.put(Setting.EXPIRY_SWEEP_SCHEDULE.key(), "*/1 * * * * *");
         settings.put(Setting.OUTCOME_REPUBLISH_SCHEDULE.key(), "*/30 * * * * *"); // faster than the Azure default, as above
-        settings.putAll(options.appSettings());
+        settings.putAll(options.appSettings()); // a test's own overrides last
         int port = switch (app) { case "ingress" -> ingressPort; case "dispatch" -> dispatchPort; default -> presencePort; };
         String key = switch (app) { case "ingress" -> ingressKey; case "dispatch" -> dispatchKey; default -> presenceKey; };
         FunctionsHost.Builder b = FunctionsHost.builder().appName(app).appDirectory(appDirectory(app)).port(port)

@@ -1,15 +1,13 @@
 package io.cifpipe.reliability;
 
+import io.cifpipe.reliability.proxy.HttpForwarding;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -106,26 +104,8 @@ public final class UpstreamProxy implements AutoCloseable {
     }
 
     private void forward(HttpServerRequest req, Buffer body) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
-        headers.remove(HttpHeaders.HOST).remove(HttpHeaders.CONTENT_LENGTH).remove(HttpHeaders.CONNECTION);
-        client.request(new RequestOptions().setMethod(req.method()).setHost("127.0.0.1").setPort(targetPort)
-                        .setURI(req.uri()).setHeaders(headers))
-                .compose(r -> r.send(body))
-                .compose(resp -> resp.body().map(b -> {
-                    req.response().setStatusCode(resp.statusCode());
-                    resp.headers().forEach((k, v) -> {
-                        if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("transfer-encoding")
-                                && !k.equalsIgnoreCase("connection")) {
-                            req.response().headers().add(k, v);
-                        }
-                    });
-                    return b;
-                }))
-                .onSuccess(b -> req.response().end(b))
-                .onFailure(e -> {
-                    // presence itself unreachable (host restarting): what the Functions front end answers
-                    if (!req.response().ended()) req.response().setStatusCode(502).end();
-                });
+        // presence unreachable (host restarting) is answered 502, what the Functions front end answers
+        HttpForwarding.forward(client, targetPort, req, body);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.cifpipe.reliability.proxy;
 
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -9,7 +8,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * many round trips does a call cost" a measured figure rather than an estimate.
  *
  * <p>The delay is added before the request is forwarded, so the caller sees {@code delay + service time}. A target
- * that is down answers 502 (what a gateway says), so callers retry as they would on a refused connection.
+ * that is down answers 502 (what a gateway says), so callers retry as they would on a refused connection. Table
+ * shared-key signatures and SignalR token audiences do not cover the host and port, so the apps' requests pass
+ * unchanged.
  */
 public final class CountingProxy implements AutoCloseable {
     private final String name;
@@ -116,28 +116,7 @@ public final class CountingProxy implements AutoCloseable {
     }
 
     private void forward(HttpServerRequest req, Buffer body) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
-        headers.remove(HttpHeaders.CONTENT_LENGTH).remove(HttpHeaders.CONNECTION).remove(HttpHeaders.TRANSFER_ENCODING);
-        // The Host header is kept: Table shared-key signatures and SignalR token audiences do not include the port,
-        // but keep the request exactly as the client built it.
-        client.request(new RequestOptions().setMethod(req.method()).setHost("127.0.0.1").setPort(targetPort)
-                        .setURI(req.uri()).setHeaders(headers))
-                .compose(r -> r.send(body))
-                .compose(resp -> resp.body().map(b -> {
-                    req.response().setStatusCode(resp.statusCode());
-                    if (resp.statusMessage() != null) req.response().setStatusMessage(resp.statusMessage());
-                    resp.headers().forEach((k, v) -> {
-                        if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("transfer-encoding")
-                                && !k.equalsIgnoreCase("connection")) {
-                            req.response().headers().add(k, v);
-                        }
-                    });
-                    return b;
-                }))
-                .onSuccess(b -> req.response().end(b))
-                .onFailure(e -> {
-                    if (!req.response().ended()) req.response().setStatusCode(502).end();
-                });
+        HttpForwarding.forward(client, targetPort, req, body);
     }
 
     @Override

@@ -116,13 +116,7 @@ public final class SignalRRestClient {
      * even for a user without connections, so only this tells "offline".
      */
     public CompletableFuture<Boolean> userExistsAsync(String userId) {
-        URI url = url("/users/" + enc(userId), null);
-        HttpRequest request = authorized(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
-        return call(request, "check user").thenApply(status -> switch (status) {
-            case 200 -> true;
-            case 404 -> false;
-            default -> throw unexpected("check user", status);
-        });
+        return existsAsync("/users/" + enc(userId), "check user");
     }
 
     public boolean userExists(String userId) {
@@ -140,12 +134,16 @@ public final class SignalRRestClient {
     }
 
     private CompletableFuture<Boolean> connectionExistsAsync(String connectionId) {
-        URI url = url("/connections/" + enc(connectionId), null);
-        HttpRequest request = authorized(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
-        return call(request, "check connection").thenApply(status -> switch (status) {
+        return existsAsync("/connections/" + enc(connectionId), "check connection");
+    }
+
+    /** HEAD on an existence route: 200 true, 404 false, anything else a {@link SignalRException}. */
+    private CompletableFuture<Boolean> existsAsync(String path, String what) {
+        HttpRequest request = authorized(url(path, null)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        return call(request, what).thenApply(status -> switch (status) {
             case 200 -> true;
             case 404 -> false;
-            default -> throw unexpected("check connection", status);
+            default -> throw unexpected(what, status);
         });
     }
 
