@@ -32,7 +32,18 @@ param outcomeRepublishSchedule string
 // Names the code expects (Setting defaults); InfraConsistencyTest checks these literals.
 var hubName = 'cifhub'
 var callEventsQueueName = 'call-events'
-var callOutcomesQueueName = 'call-outcomes'
+var callOutcomesTopicName = 'call-outcomes'
+// One subscription per consumer of outcomes (names and filter: shared-model OutcomeSubscriptions); add more here.
+var callOutcomesSubscriptions = [
+  {
+    name: 'telephony'
+    sqlFilter: ''
+  }
+  {
+    name: 'operations'
+    sqlFilter: 'outcome IN (\'Accepted\', \'Rejected\', \'Expired\', \'Withdrawn\', \'Undeliverable\')'
+  }
+]
 var connectionsTableName = 'Connections'
 var notificationsTableName = 'Notifications'
 var agentsTableName = 'Agents'
@@ -80,7 +91,8 @@ module serviceBus 'modules/servicebus.bicep' = {
     tags: tags
     skuName: serviceBusSku
     callEventsQueueName: callEventsQueueName
-    callOutcomesQueueName: callOutcomesQueueName
+    callOutcomesTopicName: callOutcomesTopicName
+    callOutcomesSubscriptions: callOutcomesSubscriptions
     // dispatch re-enqueues offline retries on call-events too: its Data Owner (trigger) role covers sending.
     callEventsSenders: [ingressIdentity.outputs.principalId]
     callEventsTriggers: [dispatchIdentity.outputs.principalId]
@@ -172,7 +184,7 @@ var dispatchAppSettings = {
   NotificationsTable: notificationsTableName
   AgentsTable: agentsTableName
   CallEventsQueue: callEventsQueueName
-  CallOutcomesQueue: callOutcomesQueueName
+  CallOutcomesTopic: callOutcomesTopicName
   DefaultRingSeconds: string(defaultRingSeconds)
   MaxRingSeconds: string(maxRingSeconds)
   OfflineRetrySeconds: string(offlineRetrySeconds)
@@ -189,7 +201,7 @@ var presenceAppSettings = {
   NotificationsTable: notificationsTableName
   AgentsTable: agentsTableName
   CallEventsQueue: callEventsQueueName
-  CallOutcomesQueue: callOutcomesQueueName
+  CallOutcomesTopic: callOutcomesTopicName
   Authority: authority
   AzureAd__TenantId: tenantId
   AzureAd__ClientId: apiClientId

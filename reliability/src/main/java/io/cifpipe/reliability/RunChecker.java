@@ -1,6 +1,7 @@
 package io.cifpipe.reliability;
 
 import com.azure.data.tables.TableClientBuilder;
+import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;
 import io.cifpipe.model.notification.NotificationId;
 import io.cifpipe.model.outcome.OutcomeType;
@@ -28,11 +29,16 @@ public final class RunChecker implements AutoCloseable {
 
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
     private final OutcomeCollector outcomes;
+    /** The operations subscription, read at the same time: it must see the same terminal outcomes, and nothing else. */
+    private final OutcomeCollector operations;
     private final NotificationLedger ledger;
 
     public RunChecker(Stack stack) {
-        this.outcomes = new OutcomeCollector(() -> stack.serviceBus().connectionString(),
-                Setting.CALL_OUTCOMES_QUEUE.defaultValue().orElseThrow());
+        String topic = Setting.CALL_OUTCOMES_TOPIC.defaultValue().orElseThrow();
+        this.outcomes = new OutcomeCollector(() -> stack.serviceBus().connectionString(), topic,
+                OutcomeSubscriptions.TELEPHONY);
+        this.operations = new OutcomeCollector(() -> stack.serviceBus().connectionString(), topic,
+                OutcomeSubscriptions.OPERATIONS);
         this.ledger = new NotificationLedger(new TableClientBuilder().connectionString(stack.tablesConnectionString())
                 .tableName(Setting.NOTIFICATIONS_TABLE.defaultValue().orElseThrow()).buildClient(), Clock.systemUTC());
     }
@@ -50,13 +56,26 @@ public final class RunChecker implements AutoCloseable {
     /** Waits until every accepted offer has a terminal outcome (or the timeout), then checks the invariant. */
     public InvariantChecker.Report awaitSettled(Duration timeout) {
         outcomes.awaitTerminal(Set.copyOf(accepted), timeout, LINGER);
+        operations.awaitTerminal(Set.copyOf(accepted), Duration.ofSeconds(10), Duration.ZERO);
         return check();
     }
 
     public InvariantChecker.Report check() {
         InvariantChecker.Report report = InvariantChecker.check(List.copyOf(accepted), ledger, outcomes.outcomes(), false);
-        if (outcomes.undecodable() > 0) {
-            throw new IllegalStateException(outcomes.undecodable() + " message(s) on call-outcomes are not outcomes");
+        if (outcomes.undecodable() > 0 || operations.undecodable() > 0) {
+            throw new IllegalStateException(outcomes.undecodable() + operations.undecodable()
+                    + " message(s) on call-outcomes are not outcomes");
+        }
+        // Both subscriptions get their own copy of each outcome: operations holds exactly the terminal ones.
+        Set<String> terminalSeenByTelephony = outcomes.outcomes().stream().filter(o -> o.outcome().isTerminal())
+                .map(o -> o.notificationId() + "/" + o.outcome().wireName()).collect(java.util.stream.Collectors.toSet());
+        Set<String> seenByOperations = operations.outcomes().stream()
+                .map(o -> o.notificationId() + "/" + o.outcome().wireName()).collect(java.util.stream.Collectors.toSet());
+        if (operations.outcomes().stream().anyMatch(o -> !o.outcome().isTerminal())
+                || !seenByOperations.equals(terminalSeenByTelephony)) {
+            throw new IllegalStateException("the operations subscription disagrees with telephony: "
+                    + seenByOperations.size() + " terminal outcome(s) there, " + terminalSeenByTelephony.size()
+                    + " on telephony");
         }
         return report;
     }
@@ -71,5 +90,6 @@ public final class RunChecker implements AutoCloseable {
     @Override
     public void close() {
         outcomes.close();
+        operations.close();
     }
 }

@@ -2,6 +2,9 @@ package io.cifpipe.reliability;
 
 import io.cifpipe.emulator.servicebus.AccessRight;
 import io.cifpipe.emulator.servicebus.QueueOptions;
+import io.cifpipe.emulator.servicebus.SubscriptionOptions;
+import io.cifpipe.emulator.servicebus.TopicOptions;
+import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.emulator.signalr.SignalREmulator;
 import io.cifpipe.host.FunctionsHost;
@@ -187,14 +190,18 @@ public final class Stack implements AutoCloseable {
 
     // ---------------------------------------------------------------- Service Bus
 
-    /** Queues as infra/modules/servicebus.bicep creates them (duplicate detection, expired → DLQ), shorter locks. */
+    /** Entities as infra/modules/servicebus.bicep creates them (duplicate detection, expired → DLQ), shorter locks. */
     private void startServiceBus() {
         Duration lock = callEventsLock;
         serviceBus = ServiceBusEmulator.builder().host("127.0.0.1").port(sbPort).adminPort(0)
                 .queue(QueueOptions.of("call-events").withLockDuration(lock).withMaxDeliveryCount(callEventsMaxDeliveries)
-                                .withDuplicateDetectionWindow(Duration.ofMinutes(10)).withDeadLetterOnExpiration(true),
-                        QueueOptions.of("call-outcomes").withLockDuration(options.lockDuration())
                                 .withDuplicateDetectionWindow(Duration.ofMinutes(10)).withDeadLetterOnExpiration(true))
+                .topic(TopicOptions.of("call-outcomes").withDuplicateDetectionWindow(Duration.ofMinutes(10)))
+                .subscription(SubscriptionOptions.of("call-outcomes", OutcomeSubscriptions.TELEPHONY)
+                                .withLockDuration(options.lockDuration()).withDeadLetterOnExpiration(true),
+                        SubscriptionOptions.of("call-outcomes", OutcomeSubscriptions.OPERATIONS)
+                                .withLockDuration(options.lockDuration()).withDeadLetterOnExpiration(true)
+                                .withRule(SubscriptionOptions.Rule.sql(OutcomeSubscriptions.OPERATIONS_FILTER)))
                 .journal(work.resolve("sb-journal"))
                 .sharedAccessKey("RootManageSharedAccessKey", sbKey, AccessRight.MANAGE)
                 .build();

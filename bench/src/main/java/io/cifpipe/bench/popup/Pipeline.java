@@ -28,8 +28,9 @@ final class Pipeline {
           + " messages dispatch completed in that window (" + n + "; a warm-up backlog or an overload would otherwise"
           + " skew the ratio): Table and SignalR REST are dispatch's (its own counting proxies: the path from the trigger to"
           + " the popup, expiry-sweep queries at its production schedule (Setting default) included; table create/list excluded);"
-          + " Service Bus is every queue's operations except the bench's own receipt and settlement of outcomes (the"
-          + " telephony consumer), so it includes ingress's send and, with decisions, presence's Accepted outcomes.");
+          + " Service Bus is every entity's operations except on the call-outcomes subscriptions (the consumers' side:"
+          + " the bench's telephony reader), so it includes ingress's send and, with decisions, presence's Accepted"
+          + " outcomes.");
     }
     r.figure("dispatch CPU per notification", p.dispatchCpuMicrosPerNotification(), "µs");
     r.figure("dispatch CPU over the phase and its drain", p.dispatchCpuNanos < 0 ? Double.NaN : p.dispatchCpuNanos / 1e6,

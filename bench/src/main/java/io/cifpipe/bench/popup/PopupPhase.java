@@ -73,14 +73,12 @@ final class PopupPhase {
   }
 
   /**
-   * The pipeline's Service Bus operations: every counted operation except the telephony consumer's receipt and
-   * settlement of outcomes (the bench's reader), i.e. call-events sent/delivered/completed/abandoned and outcomes sent.
+   * The pipeline's Service Bus operations: every counted operation except those on the outcome topic's subscriptions
+   * (the consumers' side: the bench's telephony reader, the operations subscription), i.e. call-events sent, delivered,
+   * completed (abandoned) and outcomes sent to the call-outcomes topic.
    */
   long pipelineServiceBusOperations() {
-    String outcomes = io.cifpipe.model.Setting.CALL_OUTCOMES_QUEUE.defaultValue().orElseThrow() + " ";
-    return trips.serviceBus().entrySet().stream()
-        .filter(e -> !(e.getKey().startsWith(outcomes) && !e.getKey().equals(outcomes + "sent")
-            && !e.getKey().equals(outcomes + "sent scheduled")))
+    return trips.serviceBus().entrySet().stream().filter(e -> !e.getKey().contains("/subscriptions/"))
         .mapToLong(java.util.Map.Entry::getValue).sum();
   }
 
@@ -196,8 +194,8 @@ final class PopupPhase {
     }
     if (duplicateDelivered.get() + duplicateAccepted.get() > 0) {
       r.note(tag + "duplicate outcomes carry the same MessageId (publish-then-mark races, e.g. a decide that lands"
-          + " before dispatch recorded the delivery); Azure's call-outcomes queue has duplicate detection on"
-          + " (infra/modules/servicebus.bicep), the local Stack's queue does not, so they reach the reader here.");
+          + " before dispatch recorded the delivery); Azure's call-outcomes topic has duplicate detection on"
+          + " (infra/modules/servicebus.bicep), as has the local Stack's.");
     }
     if (firstFailure.get() != null) {
       r.note(tag + "first failure: " + firstFailure.get());

@@ -14,6 +14,7 @@ import io.cifpipe.bench.model.DelayProxy;
 import io.cifpipe.bench.model.LatencyModel;
 import io.cifpipe.bench.signalr.HubClients;
 import io.cifpipe.model.Names;
+import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;
 import io.cifpipe.reliability.Stack;
 import io.cifpipe.reliability.Tokens;
@@ -124,8 +125,8 @@ final class PopupRig implements AutoCloseable {
     ingress = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(ingressUri.getHost())
         .setDefaultPort(ingressPort).setMaxPoolSize(64).setKeepAlive(true));
     ingressPath = "/api/calls";
-    outcomes = OutcomeReader.start(stack.serviceBus().connectionString(),
-        Setting.CALL_OUTCOMES_QUEUE.defaultValue().orElseThrow(), this::onOutcome);
+    outcomes = OutcomeReader.start(stack.serviceBus().connectionString(), OutcomeSubscriptions.path(
+        Setting.CALL_OUTCOMES_TOPIC.defaultValue().orElseThrow(), OutcomeSubscriptions.TELEPHONY), this::onOutcome);
 
     Map<String, String> accessTokens = negotiateAll();
     int java = Math.min(config.javaClients(), config.agents());

@@ -84,7 +84,7 @@ public final class PopupScenario {
     result.note("Latency of a notification is measured from the call's scheduled (open-loop) POST time to the"
         + " client's parse of the notify frame; decide latencies from the decide invocation. The stack runs in this"
         + " JVM (Service Bus and SignalR emulators, mock-oauth2-server, load generator, clients) plus Azurite (node)"
-        + " and one child JVM per Functions app; nothing else consumes call-outcomes, so every outcome is seen here.");
+        + " and one child JVM per Functions app; the reader has its own subscription of call-outcomes (telephony), so every outcome is seen here.");
     result.note("Each phase waits (bounded: warm-up 10 s, measured 30 s) until every accepted call was received and every"
         + " decision's outcome read; what is still missing then is counted as not received (late or lost).");
     result.note("Floor: the same clients and rate against a bare Vert.x WebSocket server in this JVM (one HTTP POST"
