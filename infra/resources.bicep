@@ -30,7 +30,18 @@ param outcomeRepublishSchedule string
 // Names the code expects (Setting defaults); InfraConsistencyTest checks these literals.
 var hubName = 'cifhub'
 var callEventsQueueName = 'call-events'
-var callOutcomesQueueName = 'call-outcomes'
+var callOutcomesTopicName = 'call-outcomes'
+// One subscription per consumer of outcomes (names and filter: shared-model OutcomeSubscriptions); add more here.
+var callOutcomesSubscriptions = [
+  {
+    name: 'telephony'
+    sqlFilter: ''
+  }
+  {
+    name: 'operations'
+    sqlFilter: 'outcome IN (\'Accepted\', \'Rejected\', \'Expired\', \'Withdrawn\', \'Undeliverable\')'
+  }
+]
 var connectionsTableName = 'Connections'
 var notificationsTableName = 'Notifications'
 var agentsTableName = 'Agents'
@@ -78,7 +89,8 @@ module serviceBus 'modules/servicebus.bicep' = {
     tags: tags
     skuName: serviceBusSku
     callEventsQueueName: callEventsQueueName
-    callOutcomesQueueName: callOutcomesQueueName
+    callOutcomesTopicName: callOutcomesTopicName
+    callOutcomesSubscriptions: callOutcomesSubscriptions
     // dispatch re-enqueues offline retries on call-events too: its Data Owner (trigger) role covers sending.
     callEventsSenders: [ingressIdentity.outputs.principalId]
     callEventsTriggers: [dispatchIdentity.outputs.principalId]
@@ -171,7 +183,7 @@ var dispatchAppSettings = {
   NotificationsTable: notificationsTableName
   AgentsTable: agentsTableName
   CallEventsQueue: callEventsQueueName
-  CallOutcomesQueue: callOutcomesQueueName
+  CallOutcomesTopic: callOutcomesTopicName
   DefaultRingSeconds: string(defaultRingSeconds)
   MaxRingSeconds: string(maxRingSeconds)
   OfflineRetrySeconds: string(offlineRetrySeconds)
@@ -188,7 +200,7 @@ var presenceAppSettings = {
   NotificationsTable: notificationsTableName
   AgentsTable: agentsTableName
   CallEventsQueue: callEventsQueueName
-  CallOutcomesQueue: callOutcomesQueueName
+  CallOutcomesTopic: callOutcomesTopicName
   Authority: authority
   AzureAd__TenantId: tenantId
   AzureAd__ClientId: apiClientId

@@ -1,4 +1,6 @@
-// Service Bus namespace with the two queues and queue-scoped data-plane roles (no SAS keys used by the apps).
+// Service Bus namespace: the call-events queue, the call-outcomes topic with one subscription per consumer, and
+// entity-scoped data-plane roles (no SAS keys used by the apps). Topics need Standard or Premium (not Basic).
+// Rules: https://learn.microsoft.com/azure/templates/microsoft.servicebus/namespaces/topics/subscriptions/rules
 param name string
 param location string
 param tags object = {}
@@ -9,7 +11,9 @@ param skuName string = 'Standard'
 param premiumCapacity int = 1
 
 param callEventsQueueName string
-param callOutcomesQueueName string
+param callOutcomesTopicName string
+@description('Subscriptions of call-outcomes, one per consumer: name and SQL filter of its $Default rule (empty = every outcome).')
+param callOutcomesSubscriptions array
 
 @description('Peek-lock duration of call-events: longer than the slowest dispatch invocation.')
 param callEventsLockDuration string = 'PT1M'
@@ -22,13 +26,13 @@ param duplicateDetectionWindow string = 'PT10M'
 param callEventsSenders array = []
 @description('Principal ids whose Service Bus trigger listens on call-events (dispatch): Data Owner on that queue only, see below.')
 param callEventsTriggers array = []
-@description('Principal ids allowed to send to call-outcomes (dispatch, presence).')
+@description('Principal ids allowed to send to the call-outcomes topic (dispatch, presence).')
 param callOutcomesSenders array = []
-@description('Principal ids allowed to receive from call-outcomes (the telephony integration, operators).')
+@description('Principal ids allowed to receive from the call-outcomes subscriptions (the telephony integration, operators).')
 param callOutcomesReceivers array = []
 @description('Principal type of the receivers/senders above: ServicePrincipal for managed identities.')
 param principalType string = 'ServicePrincipal'
-@description('Optional operator (user or group) for the ops dead-letter CLI: receive + send on both queues.')
+@description('Optional operator (user or group) for the ops dead-letter CLI: receive + send on call-events and call-outcomes.')
 param operatorPrincipalId string = ''
 @description('Type of operatorPrincipalId; must match it or ARM refuses the assignment (UnmatchedPrincipalType).')
 @allowed(['User', 'Group', 'ServicePrincipal'])
@@ -71,18 +75,40 @@ resource callEvents 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
   }
 }
 
-resource callOutcomes 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
+// A topic, so every consumer (telephony, supervisor view, analytics, audit) gets every outcome in its own
+// subscription instead of competing for them on a queue.
+resource callOutcomes 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
   parent: namespace
-  name: callOutcomesQueueName
+  name: callOutcomesTopicName
   properties: {
-    lockDuration: 'PT1M'
-    maxDeliveryCount: 10
     requiresDuplicateDetection: true
     duplicateDetectionHistoryTimeWindow: duplicateDetectionWindow
-    deadLetteringOnMessageExpiration: true
     defaultMessageTimeToLive: 'P7D'
   }
 }
+
+resource callOutcomesSubscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = [for s in callOutcomesSubscriptions: {
+  parent: callOutcomes
+  name: s.name
+  properties: {
+    lockDuration: 'PT1M'
+    maxDeliveryCount: 10
+    deadLetteringOnMessageExpiration: true
+    defaultMessageTimeToLive: 'P7D'
+  }
+}]
+
+// Replaces the subscription's $Default rule (a true filter) where a filter is given; PUT on a rule updates it.
+resource callOutcomesFilter 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2024-01-01' = [for (s, i) in callOutcomesSubscriptions: if (!empty(s.sqlFilter)) {
+  parent: callOutcomesSubscription[i]
+  name: '$Default'
+  properties: {
+    filterType: 'SqlFilter'
+    sqlFilter: {
+      sqlExpression: s.sqlFilter
+    }
+  }
+}]
 
 resource callEventsSend 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for p in callEventsSenders: {
   scope: callEvents

@@ -140,6 +140,12 @@ describe("devstack pages", { timeout: 600_000 }, () => {
     await ops.locator("#connections tr", { hasText: "Alice Agent" }).waitFor({ timeout: 20_000 });
     await ops.locator("#ledger tr .pill", { hasText: "Accepted" }).first().waitFor({ timeout: 20_000 });
     await ops.locator("#ledger tr .pill", { hasText: "Undeliverable" }).first().waitFor({ timeout: 20_000 });
+    // call-outcomes is a topic: each subscription has its own card, and the dashboard reads its own subscription
+    // (operations: terminal outcomes only).
+    await ops.locator('#queues [data-queue="call-outcomes/subscriptions/telephony"]').waitFor({ timeout: 20_000 });
+    await ops.locator('#queues [data-queue="call-outcomes/subscriptions/operations"]').waitFor({ timeout: 20_000 });
+    await ops.locator("#terminal-outcomes tr .pill", { hasText: "Accepted" }).first().waitFor({ timeout: 20_000 });
+    assert.equal(await ops.locator("#terminal-outcomes tr .pill", { hasText: "Delivered" }).count(), 0);
     await ops.locator("#dlq tr").first().waitFor({ timeout: 20_000 });
     await shot(ops, "ops-1-dashboard");
     const pageErrors = problems.filter((p) => p.startsWith("[ops]") || p.includes("pageerror"));

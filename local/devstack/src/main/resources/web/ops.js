@@ -27,7 +27,7 @@ async function loadQueues() {
   try {
     const queues = normaliseQueues(await getJson('/api/state/queues'));
     host.replaceChildren(...queues.map(q => el('section', { class: 'card', dataset: { queue: q.name } },
-      el('h2', {}, q.name),
+      el('h2', { style: 'overflow-wrap:anywhere' }, q.name), // subscription paths are long
       el('div', { class: 'row', style: 'gap:28px' },
         el('div', {}, el('div', { class: 'stat' }, q.active), el('div', { class: 'stat-label' }, 'active')),
         q.locked == null ? null : el('div', {}, el('div', { class: 'stat' }, q.locked), el('div', { class: 'stat-label' }, 'locked')),
@@ -119,7 +119,9 @@ async function loadDlq() {
     const results = await Promise.all(config.queues.map(q => getJson(`/api/state/dlq?queue=${encodeURIComponent(q)}`)));
     const msgs = results.flatMap(r => r.messages.map(m => ({ ...m, queue: r.queue })));
     const all = document.getElementById('dlq-all');
-    all.replaceChildren(...results.filter(r => r.messages.length).map(r =>
+    // A subscription's dead letters cannot be replayed (no send to one subscription); list and purge them with the CLI.
+    const replayable = q => !q.includes('/subscriptions/');
+    all.replaceChildren(...results.filter(r => r.messages.length && replayable(r.queue)).map(r =>
       el('button', { class: 'small', onclick: ev => replay(r.queue, null, ev.target) }, `Replay all ${r.queue} (${r.messages.length})`)));
     if (msgs.length === 0) { body.replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'No dead-lettered messages.'))); return; }
     body.replaceChildren(...msgs.map(m => el('tr', {},
@@ -128,13 +130,28 @@ async function loadDlq() {
       el('td', { class: 'mono', title: m.body }, el('div', {}, m.callId || m.messageId), el('div', { class: 'muted' }, [m.type, m.agentId && (agentName[m.agentId] || m.agentId)].filter(Boolean).join(' · '))),
       el('td', {}, el('div', {}, m.deadLetterReason || ''), el('div', { class: 'muted' }, m.deadLetterErrorDescription || '')),
       el('td', { class: 'num' }, m.deliveryCount),
-      el('td', {}, m.callId ? el('button', { class: 'small', title: 'Send this call\'s dead letters back to the queue (ops library)',
+      el('td', {}, m.callId && replayable(m.queue) ? el('button', { class: 'small', title: 'Send this call\'s dead letters back to the queue (ops library)',
         onclick: ev => replay(m.queue, m.callId, ev.target) }, 'Replay call') : null))));
   } catch (e) { body.replaceChildren(errorRow(6, e)); }
 }
 
+// The ops dashboard is a consumer of its own: subscription 'operations' of call-outcomes (terminal outcomes only).
+async function loadTerminalOutcomes() {
+  const body = document.getElementById('terminal-outcomes');
+  try {
+    const outcomes = (await getJson('/api/ops/outcomes')).slice(-25).reverse();
+    if (outcomes.length === 0) { body.replaceChildren(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No terminal outcome yet.'))); return; }
+    body.replaceChildren(...outcomes.map(o => el('tr', {},
+      el('td', {}, fmtTime(o.at)),
+      el('td', {}, pill(o.outcome)),
+      el('td', { class: 'mono' }, o.callId),
+      el('td', {}, agentName[o.agentId] || o.agentId),
+      el('td', { class: 'muted' }, o.reason || ''))));
+  } catch (e) { body.replaceChildren(errorRow(5, e)); }
+}
+
 async function refresh() {
-  await Promise.allSettled([loadQueues(), loadConnections(), loadLedger(), loadDlq()]);
+  await Promise.allSettled([loadQueues(), loadConnections(), loadLedger(), loadDlq(), loadTerminalOutcomes()]);
   document.getElementById('updated').textContent = `Updated ${fmtTime(Date.now())}`;
 }
 await refresh();

@@ -3,6 +3,7 @@ package io.cifpipe.bench;
 import io.cifpipe.bench.core.Report;
 import io.cifpipe.bench.core.RunInfo;
 import io.cifpipe.bench.core.ScenarioResult;
+import io.cifpipe.bench.model.LatencyModel;
 import io.cifpipe.bench.popup.PopupScenario;
 import io.cifpipe.bench.popup.ThroughputScenario;
 import io.cifpipe.bench.sb.SbScenario;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Parameters;
         "Prints a table and writes results.json + report.html under bench/results/<timestamp>/."})
 public final class Bench implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", defaultValue = "all",
-      description = "Scenario: sb, connections, push, popup, throughput, scale or all (default: ${DEFAULT-VALUE}).")
+      description = "Scenario: sb, connections, push, popup, throughput, scale, azure-model, all, or all-19 (issue 19's"
+          + " figures: sb, popup, throughput, azure-model with fixed presets) (default: ${DEFAULT-VALUE}).")
   String scenario;
 
   @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
@@ -94,6 +96,26 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--presence-only", description = "scale: run only the presence app (not idle ingress/dispatch).")
   boolean presenceOnly;
 
+  @Option(names = "--rounds", defaultValue = "2",
+      description = "sb: rounds over the three systems, order reversed every round (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--model-table-ms", defaultValue = "5",
+      description = "azure-model: assumed Table Storage round trip per operation, ms (default: ${DEFAULT-VALUE}).")
+  double modelTableMs;
+
+  @Option(names = "--model-servicebus-ms", defaultValue = "5",
+      description = "azure-model: assumed Service Bus round trip per AMQP exchange, ms (default: ${DEFAULT-VALUE}).")
+  double modelServiceBusMs;
+
+  @Option(names = "--model-signalr-ms", defaultValue = "5",
+      description = "azure-model: assumed SignalR REST round trip per request, ms (default: ${DEFAULT-VALUE}).")
+  double modelSignalrMs;
+
+  @Option(names = "--model-functions-ms", defaultValue = "3",
+      description = "azure-model: assumed Functions HTTP front-end round trip, ms (default: ${DEFAULT-VALUE}).")
+  double modelFunctionsMs;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -106,13 +128,16 @@ public final class Bench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (scenario.equals("all-19")) {
+      return all19();
+    }
     List<String> which = scenario.equals("all") ? List.of("sb", "connections", "push", "popup", "throughput", "scale")
         : List.of(scenario);
     for (String s : which) {
       System.err.printf("%n>>> scenario %s%n", s);
       results.add(switch (s) {
         case "sb" -> new SbScenario(new SbScenario.Options(rate(1000), duration, duration, messageBytes, window,
-            warmup, !noArtemis), System.err).run();
+            warmup, !noArtemis, rounds), System.err).run();
         case "connections" -> new ConnectionsScenario(new ConnectionsScenario.Options(connections(2000), !noRestart,
             emulatorHeap, duration), System.err).run();
         case "push" -> new PushScenario(new PushScenario.Options(connections(1000), rate(500), duration, warmup,
@@ -121,16 +146,56 @@ public final class Bench implements Callable<Integer> {
             warmup, decideFraction, targetsPerCall, !noFloor), System.err).run();
         case "throughput" -> new ThroughputScenario(new ThroughputScenario.Options(connections(1000), steps, duration,
             warmup, p99Bound), System.err).run();
+        case "azure-model" -> new PopupScenario(new PopupScenario.Options(connections(1000), javaClients, rate(100),
+            duration, warmup, decideFraction, targetsPerCall, !noFloor, model()), System.err).run();
         case "scale" -> new ScaleScenario(new ScaleScenario.Options(connections(10_000), storm, !noRestart,
             emulatorHeap, !presenceOnly, duration), System.err).run();
         default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario: " + s);
       });
     }
+    return write();
+  }
+
+  /**
+   * Every figure issue 19 asks for, in one run and one results folder, about 10 minutes on 2 cores: sb (2 rounds,
+   * order alternating), popup (1,000 agents at 100/s, 20 s, with its floor), throughput (rising steps on the same
+   * agents, Azurite's ceiling in the same stack), azure-model (the popup scenario behind delay proxies). Presets are
+   * fixed so runs compare; {@code --agents} and the model's {@code --model-*} flags still apply.
+   */
+  private int all19() throws Exception {
+    int agents = connections(1000);
+    Duration w = Duration.ofSeconds(5);
+    System.err.printf("%n>>> all-19 1/4: sb%n");
+    results.add(new SbScenario(new SbScenario.Options(1000, Duration.ofSeconds(5), Duration.ofSeconds(5), messageBytes,
+        window, Duration.ofSeconds(2), true, 2), System.err).run());
+    System.err.printf("%n>>> all-19 2/4: popup%n");
+    results.add(new PopupScenario(new PopupScenario.Options(agents, javaClients, 100, Duration.ofSeconds(20), w,
+        decideFraction, 1, true), System.err).run());
+    System.err.printf("%n>>> all-19 3/4: throughput%n");
+    results.add(new ThroughputScenario(new ThroughputScenario.Options(agents, List.of(100.0, 200.0, 300.0, 400.0, 600.0),
+        Duration.ofSeconds(10), w, p99Bound), System.err).run());
+    System.err.printf("%n>>> all-19 4/4: azure-model%n");
+    results.add(new PopupScenario(new PopupScenario.Options(agents, javaClients, 100, Duration.ofSeconds(20), w,
+        decideFraction, 1, false, model()), System.err).run());
+    return write();
+  }
+
+  private int write() throws Exception {
     Path root = out != null ? out : Files.isDirectory(Path.of("bench")) ? Path.of("bench", "results") : Path.of("results");
-    RunInfo run = RunInfo.capture("bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    RunInfo run = RunInfo.capture("bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+        scenario);
     writtenTo = root.resolve(run.timestamp());
     new Report(run, results).write(writtenTo, System.out);
     return 0;
+  }
+
+  private LatencyModel model() {
+    return new LatencyModel(millis(modelTableMs), millis(modelServiceBusMs), millis(modelSignalrMs),
+        millis(modelFunctionsMs));
+  }
+
+  private static Duration millis(double ms) {
+    return Duration.ofNanos(Math.round(ms * 1e6));
   }
 
   private double rate(double dflt) {

@@ -2,6 +2,7 @@ package io.cifpipe.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cifpipe.bench.core.ScenarioResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,18 +40,23 @@ class BenchSmokeTest {
   @Timeout(120)
   void serviceBusScenarioMeasuresEmulatorAndArtemis() throws Exception {
     ScenarioResult r = only(run("sb", "--duration", "500ms", "--warmup", "0s", "--rate", "50", "--window", "20",
-        "--out", out.toString()));
+        "--rounds", "2", "--out", out.toString()));
     for (String system : new String[] {"emulator+SDK", "emulator+proton", "Artemis+proton"}) {
       Histogram fixed = r.latencyOf(system + " fixed rate");
       assertThat(fixed).as(system).isNotNull();
-      assertThat(fixed.getTotalCount()).as(system + " fixed-rate samples").isEqualTo(25);
-      assertThat(r.figureValue(system + " fixed-rate messages sent")).isEqualTo(25);
-      assertThat(r.figureValue(system + " fixed-rate messages completed")).isEqualTo(25);
+      // two rounds of 25 messages each, merged
+      assertThat(fixed.getTotalCount()).as(system + " fixed-rate samples").isEqualTo(50);
+      assertThat(r.figureValue(system + " fixed-rate messages sent")).isEqualTo(50);
+      assertThat(r.figureValue(system + " fixed-rate messages completed")).isEqualTo(50);
+      assertThat(r.figureValue(system + " round 2 throughput")).isPositive();
       assertThat(r.latencyOf(system + " saturation").getTotalCount()).isPositive();
       assertThat(r.figureValue(system + " sustained throughput (send+receive+settle)")).isPositive();
       assertThat(r.figureValue(system + " errors")).isZero();
     }
     assertThat(r.figureValue("throughput ratio emulator/Artemis, same plain AMQP client")).isPositive();
+    assertThat(r.notes()).anyMatch(n -> n.contains("emulator+SDK → emulator+proton → Artemis+proton; "
+        + "Artemis+proton → emulator+proton → emulator+SDK"));
+    assertThat(r.summary().get("emulator_vs_artemis_throughput_ratio")).isInstanceOf(Double.class);
   }
 
   @Test
@@ -107,6 +113,52 @@ class BenchSmokeTest {
     assertThat(r.latencyOf("decide completion (hub invocation result)").getTotalCount()).isEqualTo(32);
     assertThat(r.figureValue("floor pushes received")).isEqualTo(40);
     assertThat(r.figureValue("p50 ratio pipeline, all clients / bare Vert.x WebSocket push (floor)")).isPositive();
+
+    JsonNode summary = ResultsJson.summary(bench.writtenTo());
+    ResultsJson.assertEndToEndSummary(summary, "popup", 20, 5, 40);
+    assertThat(summary.get("floor_p50_ms").asDouble()).isPositive();
+    // the host honours host.json: the trigger's limit is what host.json asks for, not Reactor's 10 x cores
+    assertThat(summary.get("dispatch_sb_concurrency_limit").asInt())
+        .isEqualTo(summary.get("dispatch_sb_max_concurrent_calls").asInt());
+  }
+
+  @Test
+  @Timeout(180)
+  void throughputReportsTheBestRateAndAzuritesCeiling() throws Exception {
+    Bench bench = run("throughput", "--agents", "3", "--steps", "10", "--duration", "1s", "--warmup", "0s",
+        "--p99-bound", "60000", "--out", out.toString());
+    ScenarioResult r = only(bench);
+    assertThat(r.isUnavailable()).as(r.unavailableReason()).isFalse();
+    JsonNode summary = ResultsJson.summary(bench.writtenTo());
+    ResultsJson.assertEndToEndSummary(summary, "throughput", 10, 3, 10);
+    assertThat(summary.get("best_rate_p99_under_bound").asDouble()).as("the only step passes a 60 s bound").isEqualTo(10);
+    assertThat(summary.get("table_ceiling_ops_per_s").asDouble()).isPositive();
+    assertThat(r.figureValue("Azurite ceiling errors")).isZero();
+    assertThat(summary.get("pipeline_share_of_table_ceiling").asDouble()).isPositive();
+  }
+
+  @Test
+  @Timeout(180)
+  void azureModelRunsThePopupScenarioBehindDelayProxies() throws Exception {
+    Bench bench = run("azure-model", "--agents", "3", "--java-clients", "0", "--rate", "10", "--duration", "1s",
+        "--warmup", "0s", "--decide-fraction", "0", "--no-floor", "--model-table-ms", "4", "--out", out.toString());
+    ScenarioResult r = only(bench);
+    assertThat(r.isUnavailable()).as(r.unavailableReason()).isFalse();
+    assertThat(r.figureValue("notifications received")).isEqualTo(10);
+    for (String service : new String[] {"servicebus", "functions"}) {
+      assertThat(r.figureValue("delay proxy " + service + ": connections")).as(service + " went through its proxy")
+          .isPositive();
+    }
+    assertThat(r.figureValue("counting proxy dispatch tables: delay per request")).isEqualTo(4.0);
+    assertThat(r.figureValue("counting proxy dispatch signalr: delay per request")).isEqualTo(5.0);
+    JsonNode summary = ResultsJson.summary(bench.writtenTo());
+    ResultsJson.assertEndToEndSummary(summary, "azure-model", 10, 3, 10);
+    assertThat(summary.get("model_p50_ms").asDouble()).isEqualTo(summary.get("pipeline_p50_ms").asDouble());
+    assertThat(summary.get("model_p99_ms").asDouble()).isGreaterThanOrEqualTo(summary.get("model_p50_ms").asDouble());
+    assertThat(summary.get("model_assumptions").get("table_rtt_ms").asDouble()).isEqualTo(4.0);
+    assertThat(summary.get("model_ms_per_extra_tables_round_trip").asDouble()).isEqualTo(4.0);
+    // a notification crosses at least the ingress hop and a Service Bus exchange: the model cannot be faster than that
+    assertThat(summary.get("model_p50_ms").asDouble()).isGreaterThanOrEqualTo(3 + 5);
   }
 
   @Test

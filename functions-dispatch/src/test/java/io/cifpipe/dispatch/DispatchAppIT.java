@@ -57,7 +57,7 @@ class DispatchAppIT {
     static void start() {
         sb = ServiceBusEmulator.builder().port(0)
                 .queue(QueueOptions.of("call-events").withMaxDeliveryCount(MAX_DELIVERIES).withLockDuration(Duration.ofSeconds(10)))
-                .queue(QueueOptions.of("call-outcomes"))
+                .topic("call-outcomes").subscription("call-outcomes", "telephony")
                 .build().start();
         signalRService = SignalREmulator.builder().port(0).build().start();
         signalR = SignalRRestClient.builder().connectionString(signalRService.connectionString()).hub("cifhub").build();
@@ -69,13 +69,13 @@ class DispatchAppIT {
                 .port(0)
                 .settings(Map.of("ServiceBusConnection", sb.connectionString(), "TablesConnection", tables,
                         "AzureSignalRConnectionString", signalRService.connectionString(),
-                        "CallEventsQueue", "call-events", "CallOutcomesQueue", "call-outcomes",
+                        "CallEventsQueue", "call-events", "CallOutcomesTopic", "call-outcomes",
                         "ExpirySweepSchedule", "*/2 * * * * *", "OfflineRetrySeconds", "1"))
                 .jvmOptions(List.of("-Xmx256m"))
                 .build().start();
         var client = new ServiceBusClientBuilder().connectionString(sb.connectionString());
         sender = client.sender().queueName("call-events").buildClient();
-        outcomesReceiver = client.receiver().queueName("call-outcomes").buildClient();
+        outcomesReceiver = client.receiver().topicName("call-outcomes").subscriptionName("telephony").buildClient();
     }
 
     @AfterAll

@@ -20,7 +20,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Dead-letter inspection and safe replay for one queue, used by the CLI and the local ops dashboard.
+ * Dead-letter inspection and safe replay for one queue or topic subscription ({@code <topic>/subscriptions/<name>}),
+ * used by the CLI and the local ops dashboard. A subscription's dead letters can be listed, shown and purged but not
+ * replayed: Service Bus cannot send to one subscription, and re-sending to the topic would reach every subscription.
  *
  * <p>Safety rule: a dead-lettered message is completed only after its copy was sent to the source
  * queue, so a failure in between leaves it in the dead-letter queue (at-least-once; a replayed call
@@ -67,6 +69,22 @@ public final class DeadLetterOperations implements AutoCloseable {
 
     public String queue() { return queue; }
 
+    private static final String SUBSCRIPTIONS = "/subscriptions/";
+
+    /** True when this works on a topic subscription ({@code <topic>/subscriptions/<name>}) rather than a queue. */
+    public static boolean isSubscription(String entityPath) {
+        int i = entityPath.toLowerCase(java.util.Locale.ROOT).indexOf(SUBSCRIPTIONS);
+        return i > 0 && i + SUBSCRIPTIONS.length() < entityPath.length()
+                && entityPath.indexOf('/', i + SUBSCRIPTIONS.length()) < 0;
+    }
+
+    /** A receiver builder for the queue, or for the topic and subscription the path names. */
+    private ServiceBusClientBuilder.ServiceBusReceiverClientBuilder receiver() {
+        if (!isSubscription(queue)) return clients.receiver().queueName(queue);
+        int i = queue.toLowerCase(java.util.Locale.ROOT).indexOf(SUBSCRIPTIONS);
+        return clients.receiver().topicName(queue.substring(0, i)).subscriptionName(queue.substring(i + SUBSCRIPTIONS.length()));
+    }
+
     /** Dead-lettered messages matching the filter, oldest first; peeks only, changes nothing. */
     public List<DeadLetterEntry> list(DeadLetterFilter filter) {
         Instant now = clock.instant();
@@ -87,6 +105,11 @@ public final class DeadLetterOperations implements AutoCloseable {
 
     /** Re-sends each selected message to the queue with a fresh MessageId; see the class comment for safety. */
     public ReplaySummary replay(DeadLetterFilter filter, ReplayOptions options, Consumer<ReplaySummary.Item> progress) {
+        if (isSubscription(queue)) {
+            throw new UnsupportedOperationException("dead letters of a subscription cannot be replayed: Service Bus has no "
+                    + "send to one subscription, and re-sending to the topic would reach every subscription; list, show "
+                    + "or purge them instead");
+        }
         if (options.dryRun()) return preview(filter, options.maxReplays(), ReplaySummary.Action.WOULD_REPLAY, progress);
         return settleSelected(filter, progress, (m, entry) -> {
             if (entry.replayCount() >= options.maxReplays()) {
@@ -108,7 +131,7 @@ public final class DeadLetterOperations implements AutoCloseable {
     /** Message counts of the queue and its dead-letter queue, by peeking (works on Azure and the emulator alike). */
     public QueueDepth depth() {
         long active = 0, scheduled = 0, deferred = 0;
-        try (ServiceBusReceiverClient main = clients.receiver().queueName(queue).buildClient()) {
+        try (ServiceBusReceiverClient main = receiver().buildClient()) {
             for (ServiceBusReceivedMessage m : peekAll(main)) {
                 ServiceBusMessageState state = m.getState();
                 if (ServiceBusMessageState.SCHEDULED.equals(state)) scheduled++;
@@ -144,7 +167,7 @@ public final class DeadLetterOperations implements AutoCloseable {
         List<ServiceBusReceivedMessage> held = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         Instant now = clock.instant();
-        try (ServiceBusReceiverClient receiver = clients.receiver().queueName(queue).subQueue(SubQueue.DEAD_LETTER_QUEUE)
+        try (ServiceBusReceiverClient receiver = receiver().subQueue(SubQueue.DEAD_LETTER_QUEUE)
                 .receiveMode(ServiceBusReceiveMode.PEEK_LOCK).disableAutoComplete().prefetchCount(0).buildClient()) {
             try {
                 scan:
@@ -217,7 +240,7 @@ public final class DeadLetterOperations implements AutoCloseable {
     }
 
     private ServiceBusReceiverClient deadLetterPeeker() {
-        if (peeker == null) peeker = clients.receiver().queueName(queue).subQueue(SubQueue.DEAD_LETTER_QUEUE).buildClient();
+        if (peeker == null) peeker = receiver().subQueue(SubQueue.DEAD_LETTER_QUEUE).buildClient();
         return peeker;
     }
 

@@ -50,8 +50,13 @@ public final class OpsCli {
         @Option(names = "--namespace", description = "Fully qualified namespace, e.g. contoso.servicebus.windows.net; uses DefaultAzureCredential")
         String namespace;
 
-        @Option(names = "--queue", defaultValue = "call-events", description = "Queue whose dead-letter queue to work on (default: ${DEFAULT-VALUE})")
+        @Option(names = "--queue", defaultValue = "call-events", description = "Queue whose dead-letter queue to work on (default: ${DEFAULT-VALUE}); "
+                + "a subscription's as TOPIC/subscriptions/NAME")
         String queue;
+
+        @Option(names = "--subscription", paramLabel = "TOPIC/NAME", description = "Topic subscription whose dead-letter queue to work on, "
+                + "e.g. call-outcomes/telephony (instead of --queue)")
+        String subscription;
 
         DeadLetterOperations open() {
             ServiceBusClientBuilder builder = new ServiceBusClientBuilder();
@@ -65,7 +70,18 @@ public final class OpsCli {
                 }
                 builder.connectionString(cs);
             }
-            return new DeadLetterOperations(builder, queue);
+            return new DeadLetterOperations(builder, entityPath());
+        }
+
+        /** The queue, or the subscription as {@code <topic>/subscriptions/<name>}. */
+        String entityPath() {
+            if (subscription == null) return queue;
+            String[] parts = subscription.split("/");
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--subscription must be TOPIC/NAME, e.g. call-outcomes/telephony; got '" + subscription + "'");
+            }
+            return parts[0] + "/subscriptions/" + parts[1];
         }
     }
 
@@ -137,6 +153,12 @@ public final class OpsCli {
         @Spec CommandLine.Model.CommandSpec spec;
 
         @Override public Integer call() {
+            if (DeadLetterOperations.isSubscription(target.entityPath())) {
+                spec.commandLine().getErr().println("error: dead letters of a subscription cannot be replayed (Service Bus "
+                        + "cannot send to one subscription; re-sending to the topic would reach every subscription). "
+                        + "Use 'dlq list', 'dlq show' or 'dlq purge'.");
+                return Exit.USAGE;
+            }
             return Confirmed.run(spec, target, dryRun, yes, "replay",
                     (ops, preview, progress) -> ops.replay(filters.toFilter(),
                             new ReplayOptions(preview, Durations.parse(refreshTtl), maxReplays), progress));
@@ -157,16 +179,19 @@ public final class OpsCli {
         }
     }
 
-    @Command(name = "queues", mixinStandardHelpOptions = true, description = "Depths of active, scheduled, deferred and dead-lettered messages per queue.")
+    @Command(name = "queues", mixinStandardHelpOptions = true, description = "Depths of active, scheduled, deferred and dead-lettered messages per queue "
+            + "and per subscription of the call-outcomes topic.")
     static final class Queues implements Callable<Integer> {
         @Mixin Target target;
-        @Option(names = "--queues", split = ",", defaultValue = "call-events,call-outcomes") List<String> queues;
+        @Option(names = "--queues", split = ",", description = "Queues and subscriptions (TOPIC/subscriptions/NAME) (default: ${DEFAULT-VALUE})",
+                defaultValue = "call-events,call-outcomes/subscriptions/telephony,call-outcomes/subscriptions/operations") List<String> queues;
         @Spec CommandLine.Model.CommandSpec spec;
 
         @Override public Integer call() {
             List<QueueDepth> depths = new java.util.ArrayList<>();
             for (String q : queues) {
                 target.queue = q;
+                target.subscription = null;
                 try (DeadLetterOperations ops = target.open()) {
                     depths.add(ops.depth());
                 }

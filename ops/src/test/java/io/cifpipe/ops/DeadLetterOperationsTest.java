@@ -31,7 +31,9 @@ class DeadLetterOperationsTest {
     @BeforeEach
     void start() {
         broker = ServiceBusEmulator.builder().host("127.0.0.1").port(0).adminPort(0)
-                .queue(QueueOptions.of(QUEUE).withLockDuration(Duration.ofSeconds(20))).build().start();
+                .queue(QueueOptions.of(QUEUE).withLockDuration(Duration.ofSeconds(20)))
+                .topic("call-outcomes").subscription("call-outcomes", "telephony").subscription("call-outcomes", "operations")
+                .build().start();
         clients = new ServiceBusClientBuilder().connectionString(broker.connectionString());
     }
 
@@ -152,6 +154,41 @@ class DeadLetterOperationsTest {
         Result denied = cli("dlq", "list", "--connection-string", badKey);
         assertThat(denied.code).isEqualTo(3);
         assertThat(denied.err).contains("not authorised").doesNotContain("d3JvbmcK");
+    }
+
+    @Test
+    void aSubscriptionsDeadLettersCanBeListedCountedAndPurgedButNotReplayed() {
+        try (ServiceBusSenderClient sender = clients.sender().topicName("call-outcomes").buildClient();
+             ServiceBusReceiverClient telephony = clients.receiver().topicName("call-outcomes").subscriptionName("telephony")
+                     .disableAutoComplete().buildClient()) {
+            ServiceBusMessage outcome = new ServiceBusMessage("{\"outcome\":\"Accepted\"}").setMessageId("o-1");
+            outcome.getApplicationProperties().put("callId", "call-9");
+            sender.sendMessage(outcome);
+            List<ServiceBusReceivedMessage> got = new ArrayList<>();
+            telephony.receiveMessages(1, Duration.ofSeconds(10)).forEach(got::add);
+            assertThat(got).hasSize(1);
+            telephony.deadLetter(got.get(0), new DeadLetterOptions().setDeadLetterReason("TelephonyRejected"));
+        }
+        String cs = broker.connectionString();
+        Result list = cli("dlq", "list", "--connection-string", cs, "--subscription", "call-outcomes/telephony", "--output", "json");
+        assertThat(list.code).as(list.err).isZero();
+        assertThat(list.out).contains("TelephonyRejected").contains("call-9");
+        // The other subscription's copy is not dead-lettered.
+        Result other = cli("dlq", "list", "--connection-string", cs, "--queue", "call-outcomes/subscriptions/operations", "--output", "json");
+        assertThat(other.out).doesNotContain("call-9");
+        Result depths = cli("queues", "--connection-string", cs);
+        assertThat(depths.code).as(depths.err).isZero();
+        assertThat(depths.out).contains("call-outcomes/subscriptions/telephony").contains("call-outcomes/subscriptions/operations");
+
+        Result replay = cli("dlq", "replay", "--connection-string", cs, "--subscription", "call-outcomes/telephony", "--yes");
+        assertThat(replay.code).isEqualTo(2);
+        assertThat(replay.err).contains("cannot be replayed");
+        Result bad = cli("dlq", "list", "--connection-string", cs, "--subscription", "call-outcomes");
+        assertThat(bad.code).isEqualTo(2);
+
+        Result purge = cli("dlq", "purge", "--connection-string", cs, "--subscription", "call-outcomes/telephony", "--yes");
+        assertThat(purge.code).as(purge.err).isZero();
+        assertThat(broker.subscriptionStats("call-outcomes", "telephony").deadLetter()).isZero();
     }
 
     private record Result(int code, String out, String err) {}

@@ -2,6 +2,9 @@ package io.cifpipe.reliability;
 
 import io.cifpipe.emulator.servicebus.AccessRight;
 import io.cifpipe.emulator.servicebus.QueueOptions;
+import io.cifpipe.emulator.servicebus.SubscriptionOptions;
+import io.cifpipe.emulator.servicebus.TopicOptions;
+import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.emulator.signalr.SignalREmulator;
 import io.cifpipe.host.FunctionsHost;
@@ -99,11 +102,26 @@ public final class Stack implements AutoCloseable {
     private volatile Duration callEventsLock;
     private volatile int callEventsMaxDeliveries;
     private final Map<String, FunctionsHost> hosts = new LinkedHashMap<>();
+    private final Route route;
     private final Map<String, CountingProxy> tableProxies = new LinkedHashMap<>();
     private final Map<String, CountingProxy> signalRProxies = new LinkedHashMap<>();
 
-    private Stack(Options options) {
+    /**
+     * Which port an app is given for a backing service ({@code "tables"}, {@code "servicebus"}, {@code "signalr"}):
+     * lets a benchmark put a proxy (e.g. a latency model) between one app and one service. Default: the service itself.
+     * With {@link Options#withCountingProxies()} Tables and SignalR REST go through the counting proxies instead (their
+     * {@code delay} models latency); only Service Bus is routed then.
+     */
+    @FunctionalInterface
+    public interface Route {
+        int port(String app, String service, int servicePort);
+
+        Route DIRECT = (app, service, port) -> port;
+    }
+
+    private Stack(Options options, Route route) {
         this.options = options;
+        this.route = route;
         this.callEventsLock = options.lockDuration();
         this.callEventsMaxDeliveries = options.maxDeliveryCount();
         this.root = repositoryRoot();
@@ -123,7 +141,12 @@ public final class Stack implements AutoCloseable {
     }
 
     public static Stack start(Options options) {
-        Stack s = new Stack(options);
+        return start(options, Route.DIRECT);
+    }
+
+    /** As {@link #start(Options)}, with each app's connection to Tables, Service Bus and SignalR going where {@code route} says. */
+    public static Stack start(Options options, Route route) {
+        Stack s = new Stack(options, route);
         try {
             s.startAll();
             return s;
@@ -165,14 +188,18 @@ public final class Stack implements AutoCloseable {
 
     // ---------------------------------------------------------------- Service Bus
 
-    /** Queues as infra/modules/servicebus.bicep creates them (duplicate detection, expired → DLQ), shorter locks. */
+    /** Entities as infra/modules/servicebus.bicep creates them (duplicate detection, expired → DLQ), shorter locks. */
     private void startServiceBus() {
         Duration lock = callEventsLock;
         serviceBus = ServiceBusEmulator.builder().host("127.0.0.1").port(sbPort).adminPort(0)
                 .queue(QueueOptions.of("call-events").withLockDuration(lock).withMaxDeliveryCount(callEventsMaxDeliveries)
-                                .withDuplicateDetectionWindow(Duration.ofMinutes(10)).withDeadLetterOnExpiration(true),
-                        QueueOptions.of("call-outcomes").withLockDuration(options.lockDuration())
                                 .withDuplicateDetectionWindow(Duration.ofMinutes(10)).withDeadLetterOnExpiration(true))
+                .topic(TopicOptions.of("call-outcomes").withDuplicateDetectionWindow(Duration.ofMinutes(10)))
+                .subscription(SubscriptionOptions.of("call-outcomes", OutcomeSubscriptions.TELEPHONY)
+                                .withLockDuration(options.lockDuration()).withDeadLetterOnExpiration(true),
+                        SubscriptionOptions.of("call-outcomes", OutcomeSubscriptions.OPERATIONS)
+                                .withLockDuration(options.lockDuration()).withDeadLetterOnExpiration(true)
+                                .withRule(SubscriptionOptions.Rule.sql(OutcomeSubscriptions.OPERATIONS_FILTER)))
                 .journal(work.resolve("sb-journal"))
                 .sharedAccessKey("RootManageSharedAccessKey", sbKey, AccessRight.MANAGE)
                 .build();
@@ -279,15 +306,15 @@ public final class Stack implements AutoCloseable {
         settings.put("FUNCTIONS_WORKER_RUNTIME", "java");
         // Binding expressions (%CallEventsQueue%) need every setting present, defaults included, as devstack does.
         for (Setting s : Setting.values()) s.defaultValue().ifPresent(v -> settings.put(s.key(), v));
-        settings.put(Setting.SERVICE_BUS_CONNECTION.key(), serviceBus.connectionString());
+        settings.put(Setting.SERVICE_BUS_CONNECTION.key(), routed(app, "servicebus", serviceBus.connectionString(), sbPort));
         CountingProxy tables = tableProxies.get(app);
-        settings.put(Setting.TABLES_CONNECTION.key(), tables == null ? azurite.connectionString()
+        settings.put(Setting.TABLES_CONNECTION.key(), tables == null ? routed(app, "tables", azurite.connectionString(), azurite.port())
                 : azurite.connectionString().replace("127.0.0.1:" + azurite.port() + "/", "127.0.0.1:" + tables.port() + "/"));
         if (signalR != null) {
             CountingProxy rest = signalRProxies.get(app);
             // ServerEndpoint redirects only the REST calls (as in Azure's connection string); clients still connect directly.
-            settings.put(Setting.SIGNALR_CONNECTION.key(), signalR.connectionString()
-                    + (rest == null ? "" : "ServerEndpoint=" + rest.url() + ";"));
+            settings.put(Setting.SIGNALR_CONNECTION.key(), rest == null ? routed(app, "signalr", signalR.connectionString(), signalRPort)
+                    : signalR.connectionString() + "ServerEndpoint=" + rest.url() + ";");
         }
         if (entra != null) {
             settings.put(Setting.AUTHORITY.key(), issuer());
@@ -314,6 +341,13 @@ public final class Stack implements AutoCloseable {
         synchronized (hosts) {
             hosts.put(app, host);
         }
+    }
+
+    /** The connection string with its loopback port replaced by the one {@link #route} gives this app. */
+    private String routed(String app, String service, String connectionString, int port) {
+        int to = route.port(app, service, port);
+        return to == port ? connectionString : connectionString.replace("127.0.0.1:" + port, "127.0.0.1:" + to)
+                .replace("Port=" + port + ";", "Port=" + to + ";");
     }
 
     private Path appDirectory(String app) {

@@ -25,7 +25,11 @@ public enum Setting {
     /** Per-agent state read once per offer (see {@code AgentState}); presence maintains it. */
     AGENTS_TABLE("AgentsTable", "Agents", false, App.DISPATCH, App.PRESENCE),
     CALL_EVENTS_QUEUE("CallEventsQueue", "call-events", false, App.INGRESS, App.DISPATCH, App.PRESENCE),
-    CALL_OUTCOMES_QUEUE("CallOutcomesQueue", "call-outcomes", false, App.DISPATCH, App.PRESENCE),
+    /**
+     * The topic outcomes are published to (was the queue setting {@code CallOutcomesQueue}). Consumers read their own
+     * subscription ({@link OutcomeSubscriptions}); the apps only send.
+     */
+    CALL_OUTCOMES_TOPIC("CallOutcomesTopic", "call-outcomes", false, App.DISPATCH, App.PRESENCE),
     /** Issuer base, e.g. {@code https://login.microsoftonline.com/<tenant>/v2.0}; OIDC discovery is read from it. */
     AUTHORITY("Authority", null, false, App.INGRESS, App.PRESENCE),
     TENANT_ID("AzureAd__TenantId", null, false, App.INGRESS, App.PRESENCE),

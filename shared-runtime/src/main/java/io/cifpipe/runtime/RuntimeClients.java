@@ -83,7 +83,7 @@ public final class RuntimeClients implements AutoCloseable {
         this.codec = new Lazy<>(() -> new CallEventCodec(CallEventLimits.DEFAULT.withMaxRingSeconds(intSetting(Setting.MAX_RING_SECONDS))));
         this.callEvents = new Lazy<>(() -> new CallEventSender(queueSender(Setting.CALL_EVENTS_QUEUE.require(settings)),
                 codec.get()::encode, intSetting(Setting.DEFAULT_RING_SECONDS), intSetting(Setting.MAX_RING_SECONDS)));
-        this.outcomes = new Lazy<>(() -> new OutcomePublisher(queueSender(Setting.CALL_OUTCOMES_QUEUE.require(settings))));
+        this.outcomes = new Lazy<>(() -> new OutcomePublisher(topicSender(Setting.CALL_OUTCOMES_TOPIC.require(settings))));
     }
 
     /** The process-wide instance reading {@code System.getenv}. */
@@ -141,6 +141,12 @@ public final class RuntimeClients implements AutoCloseable {
     /** A sender to {@code queue}; all senders share the app's one AMQP connection. */
     public QueueSender queueSender(String queue) {
         return QueueSender.of(senderClient(queue));
+    }
+
+    /** A sender to {@code topic} (each subscription gets its copy); shares the app's one AMQP connection. */
+    public QueueSender topicSender(String topic) {
+        return QueueSender.of(senders.computeIfAbsent("topic:" + topic,
+                t -> serviceBus.get().sender().topicName(topic).buildClient()));
     }
 
     /** Schedules messages onto {@code queue} (same underlying sender as {@link #queueSender}). */

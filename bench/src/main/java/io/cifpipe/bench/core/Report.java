@@ -93,6 +93,7 @@ public final class Report {
     mapper.writeValue(dir.resolve("results.json").toFile(), json());
     Files.writeString(dir.resolve("report.html"), html(), StandardCharsets.UTF_8);
     out.println("\nreport: " + dir.resolve("report.html").toAbsolutePath());
+    out.println(dir.toAbsolutePath()); // last line: the result folder, for tools that run ./dev bench
   }
 
   Map<String, Object> json() {
@@ -101,6 +102,14 @@ public final class Report {
     root.put("commit", run.commit());
     root.put("machine", run.machine());
     root.put("command", run.command());
+    root.put("summary", summary());
+    Map<String, Object> summaries = new LinkedHashMap<>();
+    for (ScenarioResult r : results) {
+      if (!r.summary().isEmpty()) {
+        summaries.put(r.scenario(), r.summary());
+      }
+    }
+    root.put("summaries", summaries);
     List<Object> scenarios = new ArrayList<>();
     for (ScenarioResult r : results) {
       Map<String, Object> s = new LinkedHashMap<>();
@@ -141,6 +150,23 @@ public final class Report {
     }
     root.put("scenarios", scenarios);
     return root;
+  }
+
+  /**
+   * The run's one summary object: the scenario's own when one ran; for a run of several, their keys merged in run
+   * order (the first scenario that reports a key wins, so popup's latencies are not overwritten by the latency
+   * model's) with {@code scenario} naming the run. Each scenario's own summary is under {@code summaries}.
+   */
+  Map<String, Object> summary() {
+    Map<String, Object> merged = new LinkedHashMap<>();
+    List<ScenarioResult> with = results.stream().filter(r -> !r.summary().isEmpty()).toList();
+    if (with.size() != 1) {
+      merged.put("scenario", run.name());
+    }
+    for (ScenarioResult r : with) {
+      r.summary().forEach(merged::putIfAbsent);
+    }
+    return merged;
   }
 
   /** HdrHistogram's compressed V2 encoding, so the raw distribution can be re-read with HdrHistogram tools. */

@@ -10,11 +10,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
 
 /** Where and when a run happened: timestamp, git commit, machine description. */
-public record RunInfo(String timestamp, String commit, String machine, String command) {
+public record RunInfo(String timestamp, String commit, String machine, String command, String name) {
   private static final DateTimeFormatter DIR = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-  public static RunInfo capture(String command) {
-    return new RunInfo(DIR.format(Instant.now()), gitCommit(), describeMachine(), command);
+  /** @param name what ran (the scenario, or e.g. {@code all-19}); the summary's {@code scenario} for multi-scenario runs */
+  public static RunInfo capture(String command, String name) {
+    return new RunInfo(DIR.format(Instant.now()), gitCommit(), describeMachine(), command, name);
   }
 
   static String describeMachine() {

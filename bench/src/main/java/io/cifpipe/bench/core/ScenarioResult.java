@@ -22,6 +22,7 @@ public final class ScenarioResult {
   private final List<Figure> figures = new ArrayList<>();
   private final List<Series> latencies = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private final Map<String, Object> summary = new LinkedHashMap<>();
   private String unavailable;
 
   public ScenarioResult(String scenario, String title) {
@@ -42,6 +43,19 @@ public final class ScenarioResult {
   public ScenarioResult latency(String plot, String label, Histogram histogram) {
     latencies.add(new Series(plot, label, histogram));
     return this;
+  }
+
+  /**
+   * A machine-readable key of results.json's {@code summary} (snake_case names other tools read); NaN and
+   * infinities become null (JSON has no NaN), never a made-up number.
+   */
+  public ScenarioResult summary(String key, Object value) {
+    summary.put(key, value instanceof Double d && (d.isNaN() || d.isInfinite()) ? null : value);
+    return this;
+  }
+
+  public Map<String, Object> summary() {
+    return summary;
   }
 
   public ScenarioResult note(String note) {

@@ -17,7 +17,8 @@ import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.message.Message;
 
 /**
- * The telephony system's side of {@code call-outcomes}: a plain AMQP receiver (vertx-proton, CBS put-token, then
+ * The telephony system's side of {@code call-outcomes} (its subscription {@code telephony}, every outcome): a plain
+ * AMQP receiver (vertx-proton, CBS put-token, then
  * PEEK_LOCK with accept) that hands each outcome's {@code notificationId} and {@code outcome} to a callback. Plain
  * AMQP rather than the SDK so the reader is not the slowest part at thousands of outcomes per second (see the
  * {@code sb} scenario).
@@ -34,7 +35,10 @@ final class OutcomeReader implements AutoCloseable {
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong unreadable = new AtomicLong();
 
-  /** Connects with the connection string of the Service Bus emulator and starts receiving {@code queue}. */
+  /**
+   * Connects with the connection string of the Service Bus emulator and starts receiving {@code queue}: a queue or a
+   * subscription path {@code <topic>/subscriptions/<name>}.
+   */
   static OutcomeReader start(String connectionString, String queue, Listener listener) throws Exception {
     OutcomeReader r = new OutcomeReader();
     r.open(connectionString, queue, listener);

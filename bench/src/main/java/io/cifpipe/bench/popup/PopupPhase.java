@@ -48,6 +48,10 @@ final class PopupPhase {
   /** Decide results by status (recorded, already-decided, ...) or error. */
   final java.util.Map<String, AtomicLong> decideStatuses = new java.util.concurrent.ConcurrentSkipListMap<>();
   final AtomicReference<String> firstFailure = new AtomicReference<>();
+  /** CPU time of the dispatch JVM over the phase and its drain (ns), -1 when unreadable. */
+  volatile long dispatchCpuNanos = -1;
+  /** Round trips counted over the phase and its drain (dispatch's Table and SignalR REST, every queue's operations). */
+  volatile io.cifpipe.reliability.proxy.RoundTrips trips;
 
   PopupPhase(int id, String label, double rate, long calls, int targetsPerCall, boolean decide) {
     this.id = id;
@@ -61,6 +65,71 @@ final class PopupPhase {
     decideAt = new AtomicLongArray(n);
     deliveredOutcomes = new AtomicIntegerArray(n);
     acceptedOutcomes = new AtomicIntegerArray(n);
+  }
+
+  void measured(DispatchProbe.Window window) {
+    dispatchCpuNanos = window.cpuNanos();
+    trips = window.trips();
+  }
+
+  /**
+   * The pipeline's Service Bus operations: every counted operation except those on the outcome topic's subscriptions
+   * (the consumers' side: the bench's telephony reader, the operations subscription), i.e. call-events sent, delivered,
+   * completed (abandoned) and outcomes sent to the call-outcomes topic.
+   */
+  long pipelineServiceBusOperations() {
+    return trips.serviceBus().entrySet().stream().filter(e -> !e.getKey().contains("/subscriptions/"))
+        .mapToLong(java.util.Map.Entry::getValue).sum();
+  }
+
+  /** Distinct notifications that reached a client. */
+  long delivered() {
+    return received.get() - duplicates.get();
+  }
+
+  long lost() {
+    return Math.max(0, expectedNotifications() - delivered());
+  }
+
+  /**
+   * Notifications dispatch worked through in the window: the call-events messages it completed (each one
+   * call.offered: the bench sends nothing else), so a backlog from the warm-up or an overloaded phase divides the
+   * work it caused by the work done, not by what was offered. Falls back to the notifications delivered.
+   */
+  long dispatched() {
+    Long completed = trips == null ? null
+        : trips.serviceBus().get(io.cifpipe.model.Setting.CALL_EVENTS_QUEUE.defaultValue().orElseThrow() + " completed");
+    return completed != null && completed > 0 ? completed : delivered();
+  }
+
+  /** µs of dispatch CPU per notification dispatched in the window, NaN when not measurable. */
+  double dispatchCpuMicrosPerNotification() {
+    return dispatchCpuNanos < 0 || dispatched() == 0 ? Double.NaN : dispatchCpuNanos / 1e3 / dispatched();
+  }
+
+  /** Per-notification operation counts (table, signalr, servicebus), NaN each when not counted. */
+  double[] opsPerNotification() {
+    long n = dispatched();
+    if (trips == null || n == 0) {
+      return new double[] {Double.NaN, Double.NaN, Double.NaN};
+    }
+    return new double[] {(double) trips.tableOperations() / n, (double) trips.signalRRequests() / n,
+        (double) pipelineServiceBusOperations() / n};
+  }
+
+  /** The summary keys every end-to-end scenario shares (results.json {@code summary}). */
+  void summarize(io.cifpipe.bench.core.ScenarioResult r, int agents) {
+    org.HdrHistogram.Histogram h = notify.snapshot();
+    double[] perNotification = opsPerNotification();
+    r.summary("rate_per_s", rate).summary("agents", agents).summary("sent", fired.get())
+        .summary("delivered", delivered()).summary("lost", lost())
+        .summary("pipeline_p50_ms", h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(50) / 1000.0)
+        .summary("pipeline_p99_ms", h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1000.0)
+        .summary("table_ops_per_notification", perNotification[0])
+        .summary("signalr_requests_per_notification", perNotification[1])
+        .summary("servicebus_ops_per_notification", perNotification[2])
+        .summary("dispatch_cpu_us_per_notification", dispatchCpuMicrosPerNotification())
+        .summary("dispatched_in_window", dispatched());
   }
 
   long calls() {
@@ -125,8 +194,8 @@ final class PopupPhase {
     }
     if (duplicateDelivered.get() + duplicateAccepted.get() > 0) {
       r.note(tag + "duplicate outcomes carry the same MessageId (publish-then-mark races, e.g. a decide that lands"
-          + " before dispatch recorded the delivery); Azure's call-outcomes queue has duplicate detection on"
-          + " (infra/modules/servicebus.bicep), the local Stack's queue does not, so they reach the reader here.");
+          + " before dispatch recorded the delivery); Azure's call-outcomes topic has duplicate detection on"
+          + " (infra/modules/servicebus.bicep), as has the local Stack's.");
     }
     if (firstFailure.get() != null) {
       r.note(tag + "first failure: " + firstFailure.get());

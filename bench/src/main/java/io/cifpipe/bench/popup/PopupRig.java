@@ -10,8 +10,11 @@ import com.microsoft.signalr.HubConnection;
 import com.microsoft.signalr.HubConnectionBuilder;
 import io.cifpipe.bench.core.OpenLoop;
 import io.cifpipe.bench.core.Progress;
+import io.cifpipe.bench.model.DelayProxy;
+import io.cifpipe.bench.model.LatencyModel;
 import io.cifpipe.bench.signalr.HubClients;
 import io.cifpipe.model.Names;
+import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;
 import io.cifpipe.reliability.Stack;
 import io.cifpipe.reliability.Tokens;
@@ -46,8 +49,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connected agents.
  */
 final class PopupRig implements AutoCloseable {
+  /** @param model null: plain loopback; else a {@link DelayProxy} with that assumption in front of each stand-in */
   record Config(int agents, int javaClients, int targetsPerCall, double decideFraction, Duration lockDuration,
-                int maxDeliveryCount) {
+                int maxDeliveryCount, LatencyModel model) {
+    Config(int agents, int javaClients, int targetsPerCall, double decideFraction, Duration lockDuration,
+           int maxDeliveryCount) {
+      this(agents, javaClients, targetsPerCall, decideFraction, lockDuration, maxDeliveryCount, null);
+    }
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +75,9 @@ final class PopupRig implements AutoCloseable {
   private Vertx vertx;
   private HttpClient ingress;
   private String ingressPath;
+  private Vertx proxyVertx;
+  private final Map<String, DelayProxy> proxies = new ConcurrentHashMap<>();
+  private DispatchProbe probe;
 
   PopupRig(Config config, PrintStream progress) {
     this.config = config;
@@ -89,15 +100,33 @@ final class PopupRig implements AutoCloseable {
   PopupRig start() throws Exception {
     long t0 = System.nanoTime();
     progress.printf("popup: starting the stack (Azurite, Service Bus, SignalR, Entra, 3 Functions apps)%n");
-    stack = Stack.start(new Stack.Options(true, true, true, false, config.lockDuration(), config.maxDeliveryCount()));
+    // Counting proxies: round trips are counted on the wire. The expiry sweep keeps its production schedule (the
+    // Stack's 1 s is for fault tests) so its queries do not inflate dispatch's Table count.
+    Stack.Options options = new Stack.Options(true, true, true, false, config.lockDuration(), config.maxDeliveryCount())
+        .withCountingProxies().withAppSettings(Map.of(Setting.EXPIRY_SWEEP_SCHEDULE.key(),
+            Setting.EXPIRY_SWEEP_SCHEDULE.defaultValue().orElseThrow()));
+    if (config.model() == null) {
+      stack = Stack.start(options);
+    } else {
+      proxyVertx = Vertx.vertx();
+      stack = Stack.start(options, this::route);
+      // Table and SignalR REST: the counting proxies add the assumed round trip to every request.
+      for (io.cifpipe.reliability.proxy.CountingProxy p : stack.countingProxies()) {
+        p.delay(config.model().rtt(p.service() == io.cifpipe.reliability.proxy.RequestClass.Service.TABLE
+            ? "tables" : "signalr"));
+      }
+    }
     progress.printf("popup: stack up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    probe = new DispatchProbe(stack);
     vertx = Vertx.vertx();
     URI ingressUri = URI.create(stack.url("ingress"));
+    int ingressPort = config.model() == null ? ingressUri.getPort()
+        : proxy("functions", ingressUri.getPort()).port(); // telephony → Functions front end
     ingress = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(ingressUri.getHost())
-        .setDefaultPort(ingressUri.getPort()).setMaxPoolSize(64).setKeepAlive(true));
+        .setDefaultPort(ingressPort).setMaxPoolSize(64).setKeepAlive(true));
     ingressPath = "/api/calls";
-    outcomes = OutcomeReader.start(stack.serviceBus().connectionString(),
-        Setting.CALL_OUTCOMES_QUEUE.defaultValue().orElseThrow(), this::onOutcome);
+    outcomes = OutcomeReader.start(stack.serviceBus().connectionString(), OutcomeSubscriptions.path(
+        Setting.CALL_OUTCOMES_TOPIC.defaultValue().orElseThrow(), OutcomeSubscriptions.TELEPHONY), this::onOutcome);
 
     Map<String, String> accessTokens = negotiateAll();
     int java = Math.min(config.javaClients(), config.agents());
@@ -117,6 +146,33 @@ final class PopupRig implements AutoCloseable {
     progress.printf("popup: %d agents connected and registered (%.1f s since start)%n", config.agents(),
         (System.nanoTime() - t0) / 1e9);
     return this;
+  }
+
+  /**
+   * Latency model: every app reaches Service Bus through one TCP delay proxy (Table and SignalR REST go through the
+   * counting proxies, which add their delay per request; the agents' WebSockets stay direct).
+   */
+  private int route(String app, String service, int port) {
+    return service.equals("servicebus") ? proxy(service, port).port() : port;
+  }
+
+  private DelayProxy proxy(String service, int port) {
+    return proxies.computeIfAbsent(service + ":" + port, k -> {
+      try {
+        return DelayProxy.start(proxyVertx, service, port, config.model().oneWay(service));
+      } catch (Exception e) {
+        throw new IllegalStateException("delay proxy for " + service + ": " + e, e);
+      }
+    });
+  }
+
+  /** Delay proxies of the latency model (empty without one). */
+  java.util.Collection<DelayProxy> proxies() {
+    return proxies.values();
+  }
+
+  DispatchProbe probe() {
+    return probe;
   }
 
   /**
@@ -327,11 +383,21 @@ final class PopupRig implements AutoCloseable {
     phases.put(p.id, p);
     progress.printf("popup: %s at %.0f calls/s for %s%n", label, rate, duration);
     try (Progress ignored = new Progress("popup " + label, p::status, progress)) {
+      DispatchProbe.Snapshot before = probe.snapshot();
       OpenLoop.run(rate, duration, (seq, intended) -> post(p, seq, intended), () -> false);
       long deadline = System.nanoTime() + drain.toNanos();
       while (System.nanoTime() < deadline && (p.accepted.get() + p.rejected.get() < p.fired.get() || !p.complete())) {
         Thread.sleep(20);
       }
+      // Dispatch settles a message after its function returned, i.e. after the outcome the drain waited for: let
+      // the last completes land (bounded) so they are counted in this phase, not the next.
+      long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      String events = Setting.CALL_EVENTS_QUEUE.defaultValue().orElseThrow();
+      while (System.nanoTime() < settle && stack.serviceBus().queueStats(events).locked() > 0) {
+        Thread.sleep(10);
+      }
+      // The window covers the phase and its drain: every measured notification's work, nothing of the next phase.
+      p.measured(probe.since(before));
     }
     progress.printf("popup: %s done: %s%n", label, p.status());
     return p;
@@ -403,6 +469,10 @@ final class PopupRig implements AutoCloseable {
     }
     if (stack != null) {
       stack.close();
+    }
+    proxies.values().forEach(DelayProxy::close);
+    if (proxyVertx != null) {
+      proxyVertx.close();
     }
   }
 

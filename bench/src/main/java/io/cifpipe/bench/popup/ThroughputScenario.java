@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -33,13 +34,17 @@ public final class ThroughputScenario {
         .parameter("p99BoundMs", options.p99BoundMillis());
     double best = 0;
     double bestComplete = 0;
-    try (PopupRig rig = new PopupRig(PopupScenario.config(options.agents(), 0, 1, 0), progress).start()) {
+    PopupPhase bestPhase = null;
+    PopupPhase lastPhase = null;
+    AzuriteCeiling.Result ceiling;
+    try (PopupRig rig = new PopupRig(PopupScenario.config(options.agents(), 0, 1, 0, null), progress).start()) {
       if (!options.warmup().isZero()) {
         rig.run("warm-up", options.steps().get(0), options.warmup(), false, Duration.ofSeconds(10));
       }
       for (double rate : options.steps()) {
         String tag = String.format(Locale.ROOT, "%.0f/s", rate);
         PopupPhase p = rig.run("step " + tag, rate, options.stepDuration(), false, Duration.ofSeconds(10));
+        lastPhase = p;
         Histogram h = p.notify.snapshot();
         result.latency("call POST (scheduled) → client receives notify, per step", tag, h);
         long lost = Math.max(0, p.expectedNotifications() - (p.received.get() - p.duplicates.get()));
@@ -59,13 +64,48 @@ public final class ThroughputScenario {
         if (pass) {
           // Any passing step counts: the lowest step also pays for JIT/connection warm-up left over from the
           // short warm-up, so "consecutive from the first" under-reported (10/s failing at 57 ms hid 20/s passing).
-          best = Math.max(best, rate);
+          if (rate > best) {
+            best = rate;
+            bestPhase = p;
+          }
         }
         if (!complete) {
           break; // a backlog would spill into every later step
         }
         bestComplete = rate;
       }
+      // Same stack, same machine, right after the steps, once dispatch has no backlog left: what Azurite sustains.
+      long idle = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      String events = io.cifpipe.model.Setting.CALL_EVENTS_QUEUE.defaultValue().orElseThrow();
+      while (System.nanoTime() < idle && rig.stack().serviceBus().queueStats(events).total() > 0) {
+        Thread.sleep(100);
+      }
+      if (rig.stack().serviceBus().queueStats(events).total() > 0) {
+        result.note("Azurite's ceiling was measured while dispatch still worked off a backlog (call-events not empty"
+            + " after 30 s): it is a lower bound.");
+      }
+      progress.printf("throughput: measuring Azurite's own ceiling (5 s of point upserts/reads, 64 in flight)%n");
+      ceiling = AzuriteCeiling.measure(rig.stack().tablesConnectionString(), Duration.ofSeconds(5), 64);
+      PopupPhase reported = bestPhase != null ? bestPhase : lastPhase;
+      result.summary("scenario", "throughput");
+      if (reported != null) {
+        reported.summarize(result, options.agents());
+        Pipeline.reportCosts(result, reported, rig);
+        result.note("Summary latencies, counts and costs are those of the " + (bestPhase != null
+            ? "highest passing step" : "last step run (none passed)") + String.format(Locale.ROOT, " (%.0f/s).",
+            reported.rate));
+      }
+      result.summary("floor_p50_ms", null);
+      result.summary("best_rate_p99_under_bound", best);
+      result.summary("p99_bound_ms", options.p99BoundMillis());
+      result.summary("table_ceiling_ops_per_s", ceiling.opsPerSecond());
+      double tablePerNotification = reported == null ? Double.NaN : reported.opsPerNotification()[0];
+      result.summary("pipeline_table_ops_per_s_at_best_rate", tablePerNotification * best);
+      result.summary("pipeline_share_of_table_ceiling", tablePerNotification * best / ceiling.opsPerSecond());
+      result.figure("Azurite ceiling (point upsert/read, 64 in flight, same run)", ceiling.opsPerSecond(), "ops/s");
+      result.figure("Azurite ceiling errors", ceiling.errors(), "count");
+      result.figure("pipeline Table ops/s at the best rate / Azurite ceiling", tablePerNotification * best
+          / ceiling.opsPerSecond(), "share");
     }
     result.figure("highest rate with every notification delivered within the drain (any latency)", bestComplete,
         "notifications/s");

@@ -14,6 +14,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,8 +36,33 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
  */
 public final class SbScenario {
   static final int SDK_PREFETCH = 200;
+  /** @param rounds passes over the systems; the order reverses every round so no system always runs warmer */
   public record Options(double rate, Duration duration, Duration saturation, int messageBytes, int window,
-                        Duration warmup, boolean artemis) {
+                        Duration warmup, boolean artemis, int rounds) {
+    public Options(double rate, Duration duration, Duration saturation, int messageBytes, int window, Duration warmup,
+                   boolean artemis) {
+      this(rate, duration, saturation, messageBytes, window, warmup, artemis, 1);
+    }
+  }
+
+  /** One system's figures summed over the rounds. */
+  private static final class Totals {
+    final Latency fixed;
+    final Latency saturation;
+    long sent;
+    long completed;
+    long errors;
+    final List<Double> throughputs = new ArrayList<>();
+    Throwable firstError;
+
+    Totals(String label) {
+      fixed = new Latency(label + " fixed rate");
+      saturation = new Latency(label + " saturation");
+    }
+
+    double meanThroughput() {
+      return throughputs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
   }
 
   private static final String QUEUE = "bench";
@@ -58,41 +88,70 @@ public final class SbScenario {
       body[i] = (byte) ('a' + i % 26);
     }
 
-    double emuThroughput;
-    double emuProtonThroughput = Double.NaN;
+    List<String> systems = new ArrayList<>(List.of(EMU_SDK));
+    if (options.artemis()) {
+      systems.addAll(List.of(EMU_PROTON, ARTEMIS));
+    }
+    Map<String, Totals> totals = new LinkedHashMap<>();
+    systems.forEach(sys -> totals.put(sys, new Totals(sys)));
+    int rounds = Math.max(1, options.rounds());
+    result.parameter("rounds", rounds);
+    Path dir = Files.createTempDirectory("bench-artemis");
+    EmbeddedActiveMQ artemis = options.artemis() ? startArtemis(dir) : null;
+    Vertx vertx = Vertx.vertx();
+    List<String> orders = new ArrayList<>();
     try (ServiceBusEmulator emulator = ServiceBusEmulator.builder().host("127.0.0.1").port(0)
         .queue(QueueOptions.of(QUEUE)).build().start()) {
-      // Prefetch stays under azure-core-amqp's 256-delivery receive buffer: above it the SDK closes its own link
-      // (delivery-buffer-overflow) and its pending completes fail, which would be measured as broker errors.
-      try (SdkPipe pipe = new SdkPipe(emulator.connectionString(), QUEUE, SDK_PREFETCH, 64)) {
-        emuThroughput = measure(pipe, EMU_SDK, body, result);
-      }
-      if (options.artemis()) {
-        Vertx vertx = Vertx.vertx();
-        try (ProtonPipe pipe = new ProtonPipe(vertx, "Service Bus emulator + vertx-proton", "127.0.0.1", emulator.port(),
-            QUEUE, 500, new ProtonPipe.SasKey(SharedAccessKey.DEFAULT_NAME, SharedAccessKey.DEFAULT_KEY))) {
-          emuProtonThroughput = measure(pipe, EMU_PROTON, body, result);
-        } finally {
-          vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      for (int round = 0; round < rounds; round++) {
+        List<String> order = new ArrayList<>(systems);
+        if (round % 2 == 1) {
+          Collections.reverse(order); // the system measured last (warmest machine) goes first next round
+        }
+        orders.add(String.join(" → ", order));
+        for (String sys : order) {
+          progress.printf("sb: round %d of %d: %s%n", round + 1, rounds, sys);
+          try (Pipe pipe = pipe(sys, emulator, vertx)) {
+            measure(pipe, sys, body, totals.get(sys));
+          }
         }
       }
-    }
-    if (options.artemis()) {
-      Path dir = Files.createTempDirectory("bench-artemis");
-      EmbeddedActiveMQ artemis = startArtemis(dir);
-      Vertx vertx = Vertx.vertx();
-      double artemisThroughput;
-      try (ProtonPipe pipe = new ProtonPipe(vertx, "Apache Artemis + vertx-proton", "127.0.0.1", artemisPort, QUEUE, 500)) {
-        artemisThroughput = measure(pipe, ARTEMIS, body, result);
-      } finally {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      if (artemis != null) {
         artemis.stop();
       }
+    }
+    for (String sys : systems) {
+      Totals t = totals.get(sys);
+      result.latency("enqueue → receive at fixed rate", sys + " fixed rate", t.fixed.snapshot());
+      result.figure(sys + " fixed-rate messages sent", t.sent, "msgs");
+      result.figure(sys + " fixed-rate messages completed", t.completed, "msgs");
+      result.latency("send → receive at saturation (closed loop, window " + options.window() + ")", sys + " saturation",
+          t.saturation.snapshot());
+      for (int r = 0; r < t.throughputs.size(); r++) {
+        result.figure(sys + " round " + (r + 1) + " throughput", t.throughputs.get(r), "msg/s");
+      }
+      result.figure(sys + " sustained throughput (send+receive+settle)", t.meanThroughput(), "msg/s");
+      result.figure(sys + " errors", t.errors, "count");
+      if (t.firstError != null) {
+        result.note(sys + " first error: " + t.firstError);
+      }
+    }
+    result.note("Round order (reversed every round so no system always runs warmer): " + String.join("; ", orders)
+        + ". Latencies are merged over the rounds; throughput is the mean of the rounds (each round's is listed).");
+    double emuThroughput = totals.get(EMU_SDK).meanThroughput();
+    result.summary("scenario", "sb").summary("rounds", rounds)
+        .summary("emulator_sdk_msgs_per_s", emuThroughput);
+    if (options.artemis()) {
+      double emuProtonThroughput = totals.get(EMU_PROTON).meanThroughput();
+      double artemisThroughput = totals.get(ARTEMIS).meanThroughput();
       result.figure("throughput ratio emulator/Artemis, same plain AMQP client", emuProtonThroughput / artemisThroughput,
           "x (target >= 1)");
       result.figure("throughput ratio emulator+SDK/Artemis+plain client", emuThroughput / artemisThroughput, "x");
       Latencies.ratio(result, EMU_PROTON + " fixed rate", ARTEMIS + " fixed rate");
       Latencies.ratio(result, EMU_SDK + " fixed rate", ARTEMIS + " fixed rate");
+      result.summary("emulator_proton_msgs_per_s", emuProtonThroughput).summary("artemis_msgs_per_s", artemisThroughput)
+          .summary("emulator_vs_artemis_throughput_ratio", emuProtonThroughput / artemisThroughput);
     }
     result.note("Both brokers are in memory (emulator without journal, Artemis persistence disabled) and run in the"
         + " bench JVM with their clients. emulator+SDK is the unmodified azure-messaging-servicebus SDK (CBS auth,"
@@ -103,6 +162,18 @@ public final class SbScenario {
   }
 
   private int artemisPort;
+
+  private Pipe pipe(String system, ServiceBusEmulator emulator, Vertx vertx) throws Exception {
+    return switch (system) {
+      // Prefetch stays under azure-core-amqp's 256-delivery receive buffer: above it the SDK closes its own link
+      // (delivery-buffer-overflow) and its pending completes fail, which would be measured as broker errors.
+      case EMU_SDK -> new SdkPipe(emulator.connectionString(), QUEUE, SDK_PREFETCH, 64);
+      case EMU_PROTON -> new ProtonPipe(vertx, "Service Bus emulator + vertx-proton", "127.0.0.1", emulator.port(), QUEUE,
+          500, new ProtonPipe.SasKey(SharedAccessKey.DEFAULT_NAME, SharedAccessKey.DEFAULT_KEY));
+      case ARTEMIS -> new ProtonPipe(vertx, "Apache Artemis + vertx-proton", "127.0.0.1", artemisPort, QUEUE, 500);
+      default -> throw new IllegalArgumentException(system);
+    };
+  }
 
   private EmbeddedActiveMQ startArtemis(Path dir) throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
@@ -124,9 +195,9 @@ public final class SbScenario {
     return server;
   }
 
-  /** Fixed-rate phase (latency) then saturation phase (throughput); returns the saturation throughput. */
-  private double measure(Pipe pipe, String label, byte[] body, ScenarioResult result) throws Exception {
-    Latency fixed = new Latency(label + " fixed rate");
+  /** Fixed-rate phase (latency) then saturation phase (throughput), added to the system's totals. */
+  private void measure(Pipe pipe, String label, byte[] body, Totals totals) throws Exception {
+    Latency fixed = totals.fixed;
     AtomicLong sent = new AtomicLong();
     AtomicLong received = new AtomicLong();
     AtomicLong completed = new AtomicLong();
@@ -177,13 +248,11 @@ public final class SbScenario {
       fired = OpenLoop.run(options.rate(), options.duration(), (seq, t) -> pipe.send(t, body), () -> false);
       awaitCount(completed, () -> base + fired, Duration.ofSeconds(30));
     }
-    long fixedCompleted = completed.get() - base;
-    result.latency("enqueue → receive at fixed rate", label + " fixed rate", fixed.snapshot());
-    result.figure(label + " fixed-rate messages sent", fired, "msgs");
-    result.figure(label + " fixed-rate messages completed", fixedCompleted, "msgs");
+    totals.sent += fired;
+    totals.completed += completed.get() - base;
 
     // Saturation: at most `window` messages between send and settle; as fast as the pipe goes.
-    Latency sat = new Latency(label + " saturation");
+    Latency sat = totals.saturation;
     current.set(sat);
     Semaphore bounded = new Semaphore(options.window());
     permits.set(bounded);
@@ -207,14 +276,11 @@ public final class SbScenario {
     awaitCount(completed, () -> satBase + satTotal, Duration.ofSeconds(30));
     long satCompleted = completed.get() - satBase;
     double seconds = (System.nanoTime() - start) / 1e9;
-    result.latency("send → receive at saturation (closed loop, window " + options.window() + ")", label + " saturation", sat.snapshot());
-    double throughput = satCompleted / seconds;
-    result.figure(label + " sustained throughput (send+receive+settle)", throughput, "msg/s");
-    result.figure(label + " errors", errors.get(), "count");
-    if (firstError.get() != null) {
-      result.note(label + " first error: " + firstError.get());
+    totals.throughputs.add(satCompleted / seconds);
+    totals.errors += errors.get();
+    if (totals.firstError == null) {
+      totals.firstError = firstError.get();
     }
-    return throughput;
   }
 
   private static void awaitCount(AtomicLong counter, java.util.function.LongSupplier target, Duration timeout)

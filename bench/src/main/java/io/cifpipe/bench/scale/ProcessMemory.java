@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Memory of this JVM's descendant processes (Linux /proc) and live heap of a JVM via {@code jcmd}. */
-final class ProcessMemory {
+public final class ProcessMemory {
   private ProcessMemory() {
   }
 
@@ -19,7 +19,7 @@ final class ProcessMemory {
     return ProcessHandle.current().descendants().filter(p -> commandLine(p).contains(marker)).toList();
   }
 
-  static Optional<ProcessHandle> descendant(String marker) {
+  public static Optional<ProcessHandle> descendant(String marker) {
     return descendants(marker).stream().findFirst();
   }
 

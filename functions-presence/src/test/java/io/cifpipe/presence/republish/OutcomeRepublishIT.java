@@ -4,7 +4,7 @@ import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
-import io.cifpipe.emulator.servicebus.QueueOptions;
+import io.cifpipe.emulator.servicebus.TopicOptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
@@ -45,6 +45,7 @@ class OutcomeRepublishIT {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeRepublishIT.class);
     static final String AGENT = "agent-oid-it";
     static final String OUTCOMES = "call-outcomes";
+    static final String TELEPHONY = "telephony";
 
     /** One emulator and one app's clients for the class (a test that stops the emulator restarts it on the same port). */
     static ServiceBusEmulator sb;
@@ -70,10 +71,11 @@ class OutcomeRepublishIT {
         f.close();
     }
 
-    /** call-outcomes as infra and devstack create it: duplicate detection 10 min. */
+    /** call-outcomes as infra and devstack create it: a topic with duplicate detection 10 min; read as telephony. */
     static ServiceBusEmulator emulator(int port) {
         return ServiceBusEmulator.builder().port(port)
-                .queue(QueueOptions.of(OUTCOMES).withDuplicateDetectionWindow(Duration.ofMinutes(10))).build().start();
+                .topic(TopicOptions.of(OUTCOMES).withDuplicateDetectionWindow(Duration.ofMinutes(10)))
+                .subscription(OUTCOMES, TELEPHONY).build().start();
     }
 
     OutcomeRepublisher republisher(OutcomePublisher publisher, Clock clock) {
@@ -88,7 +90,7 @@ class OutcomeRepublishIT {
     List<ServiceBusReceivedMessage> received(NotificationRecord n, int expected) {
         List<ServiceBusReceivedMessage> got = new ArrayList<>();
         try (ServiceBusReceiverClient r = new ServiceBusClientBuilder().connectionString(sb.connectionString()).receiver()
-                .queueName(OUTCOMES).receiveMode(ServiceBusReceiveMode.PEEK_LOCK).buildClient()) {
+                .topicName(OUTCOMES).subscriptionName(TELEPHONY).receiveMode(ServiceBusReceiveMode.PEEK_LOCK).buildClient()) {
             Instant deadline = Instant.now().plusSeconds(30);
             while (got.size() < expected && Instant.now().isBefore(deadline)) {
                 receiveInto(r, n, got, Duration.ofSeconds(2));
@@ -155,7 +157,7 @@ class OutcomeRepublishIT {
 
     @Test
     void aPublishThatReachedServiceBusBeforeTheFailureIsNotDuplicatedByTheRepublisherOrALateRetry() {
-        QueueSender real = clients.queueSender(OUTCOMES);
+        QueueSender real = clients.topicSender(OUTCOMES);
         AtomicBoolean crashAfterSend = new AtomicBoolean(true);
         // The send succeeds but the invocation dies before the row is marked (e.g. the host recycled).
         OutcomePublisher publisher = new OutcomePublisher(messages -> {

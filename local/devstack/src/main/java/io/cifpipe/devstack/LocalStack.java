@@ -8,6 +8,7 @@ import io.cifpipe.devstack.parts.ServiceBusPart;
 import io.cifpipe.devstack.parts.SignalRPart;
 import io.cifpipe.devstack.parts.StackPart;
 import io.cifpipe.devstack.parts.WebPart;
+import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -106,7 +107,9 @@ public final class LocalStack implements AutoCloseable {
                 .put("hub", Setting.HUB_NAME.defaultValue().orElseThrow())
                 .put("redirectUri", config.webOrigin() + "/agent.html")
                 .put("agents", agents)
-                .put("queues", new JsonArray().add("call-events").add("call-outcomes"));
+                .put("queues", new JsonArray().add("call-events")
+                        .add(OutcomeSubscriptions.path("call-outcomes", OutcomeSubscriptions.TELEPHONY))
+                        .add(OutcomeSubscriptions.path("call-outcomes", OutcomeSubscriptions.OPERATIONS)));
     }
 
     /** Per-part readiness; {@code ready} is true only when every part answers. */

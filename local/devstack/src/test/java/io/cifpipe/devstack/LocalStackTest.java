@@ -147,6 +147,14 @@ class LocalStackTest {
         boolean outcome = Readiness.await(Duration.ofSeconds(30), () -> stack.web().outcomes().recent().stream()
                 .anyMatch(o -> callId.equals(o.get("callId")) && "Accepted".equals(o.get("outcome"))));
         assertThat(outcome).as("Accepted outcome on call-outcomes, read by the telephony page's subscriber").isTrue();
+        // The ops dashboard is a second, independent consumer (subscription operations): it gets its own copy of the
+        // terminal outcome, and the telephony feed kept its Delivered, which operations' filter leaves out.
+        boolean seenByOperations = Readiness.await(Duration.ofSeconds(30), () -> stack.web().operationsOutcomes().recent()
+                .stream().anyMatch(o -> callId.equals(o.get("callId")) && "Accepted".equals(o.get("outcome"))));
+        assertThat(seenByOperations).as("Accepted outcome also on subscription operations").isTrue();
+        assertThat(stack.web().outcomes().recent()).anyMatch(o -> callId.equals(o.get("callId"))
+                && "Delivered".equals(o.get("outcome")));
+        assertThat(stack.web().operationsOutcomes().recent()).noneMatch(o -> "Delivered".equals(o.get("outcome")));
     }
 
     @Test
@@ -169,7 +177,16 @@ class LocalStackTest {
         assertThat(pageConfig.get("authority").asText()).isEqualTo(config.entraIssuer());
         assertThat(pageConfig.toString()).doesNotContain(config.keys().ingressFunctionKey());
         JsonNode queues = JSON.readTree(get(config.webOrigin() + "/api/state/queues").body());
-        assertThat(queues.findValuesAsText("name")).contains("call-events", "call-outcomes");
+        assertThat(queues.findValuesAsText("name")).contains("call-events", "call-outcomes/subscriptions/telephony",
+                "call-outcomes/subscriptions/operations");
+        JsonNode terminal = JSON.readTree(get(config.webOrigin() + "/api/ops/outcomes").body());
+        assertThat(terminal.isArray()).isTrue();
+        JsonNode subscriptionDlq = JSON.readTree(get(config.webOrigin()
+                + "/api/state/dlq?queue=call-outcomes/subscriptions/telephony").body());
+        assertThat(subscriptionDlq.get("messages").isArray()).isTrue();
+        HttpResponse<String> subscriptionReplay = postJson(config.webOrigin() + "/api/state/dlq/replay",
+                "{\"queue\":\"call-outcomes/subscriptions/telephony\"}", "application/json");
+        assertThat(subscriptionReplay.statusCode()).isEqualTo(409);
         JsonNode dlq = JSON.readTree(get(config.webOrigin() + "/api/state/dlq?queue=call-events").body());
         assertThat(dlq.get("messages").isArray()).isTrue();
         HttpResponse<String> badReplay = postJson(config.webOrigin() + "/api/state/dlq/replay", "{\"queue\":\"no such/queue\"}", "application/json");

@@ -49,6 +49,12 @@ final class ChildProcessHost implements AutoCloseable {
         if (config.jvmOptions().stream().noneMatch(o -> o.startsWith("-Dlogback.configurationFile"))) {
             command.add("-Dlogback.configurationFile=io/cifpipe/host/functions-host-logback.xml");
         }
+        // The SDK's processor runs each concurrent call on Reactor's bounded-elastic pool (10 x cores by default):
+        // size it so host.json's maxConcurrentCalls is honoured, as on Azure (see ServiceBusConcurrency).
+        if (config.jvmOptions().stream().noneMatch(o -> o.startsWith("-D" + ServiceBusConcurrency.POOL_PROPERTY + "="))) {
+            command.add("-D" + ServiceBusConcurrency.POOL_PROPERTY + "="
+                    + ServiceBusConcurrency.requiredPool(AppDirectory.open(config.appDirectory())));
+        }
         command.add("-cp");
         command.add(childClassPath());
         command.add(FunctionsHostCli.class.getName());

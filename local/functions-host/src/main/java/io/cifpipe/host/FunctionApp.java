@@ -143,6 +143,7 @@ final class FunctionApp implements AutoCloseable {
         out.put("state", "Running");
         out.put("functions", functionNames());
         out.put("errors", errors());
+        out.put("serviceBus", queues.stream().map(ServiceBusRunner::describe).toList());
         return out;
     }
 

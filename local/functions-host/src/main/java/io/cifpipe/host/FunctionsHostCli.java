@@ -50,7 +50,7 @@ public final class FunctionsHostCli implements Callable<Integer> {
     @Option(names = "--function-key", description = "Function key FUNCTION=VALUE; repeatable.")
     Map<String, String> functionKeys = new LinkedHashMap<>();
 
-    @Option(names = "--system-key", description = "System key NAME=VALUE, e.g. signalr_extension=...; repeatable.")
+    @Option(names = "--system-key", description = "System key NAME=VALUE (extension webhooks); repeatable.")
     Map<String, String> systemKeys = new LinkedHashMap<>();
 
     @Option(names = "--cors", description = "Allowed CORS origin; repeatable (default: local.settings.json Host.CORS).")

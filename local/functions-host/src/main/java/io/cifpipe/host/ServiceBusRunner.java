@@ -8,7 +8,10 @@ import com.azure.messaging.servicebus.ServiceBusReceivedMessageContext;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,12 @@ final class ServiceBusRunner implements AutoCloseable {
     private final ServiceBusProcessorClient processor;
     private final boolean autoComplete;
     private final String queue;
+    private final int concurrency;
+    private final int prefetch;
+    private final int pool;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    private final AtomicLong invocations = new AtomicLong();
 
     ServiceBusRunner(FunctionInvoker invoker, Settings settings, JsonNode options) {
         this.invoker = invoker;
@@ -40,8 +49,14 @@ final class ServiceBusRunner implements AutoCloseable {
         String connectionString = settings.get(connectionSetting).filter(s -> !s.isBlank()).orElseThrow(() ->
                 new IllegalStateException("Service Bus connection setting '" + connectionSetting + "' is not set"));
         JsonNode handler = options.path("messageHandlerOptions");
-        int concurrency = intOption(options, handler, "maxConcurrentCalls", 16 * Runtime.getRuntime().availableProcessors());
-        int prefetch = options.path("prefetchCount").asInt(0);
+        this.concurrency = ServiceBusConcurrency.maxConcurrentCalls(options);
+        this.prefetch = ServiceBusConcurrency.prefetchCount(options);
+        this.pool = ServiceBusConcurrency.effectivePool();
+        if (pool < concurrency) {
+            LOG.warn("function '{}': Reactor's bounded-elastic pool has {} threads, fewer than maxConcurrentCalls {}: at most {}"
+                    + " messages run at once (an in-process host cannot resize it; the child JVM sets -D{})",
+                    invoker.definition().name(), pool, concurrency, pool, ServiceBusConcurrency.POOL_PROPERTY);
+        }
         Duration lockRenewal = TimerRunner.timeSpan(textOption(options, handler, "maxAutoLockRenewalDuration", "00:05:00"));
         this.autoComplete = boolOption(options, handler, "autoCompleteMessages", "autoComplete", true);
         this.processor = new ServiceBusClientBuilder()
@@ -63,7 +78,32 @@ final class ServiceBusRunner implements AutoCloseable {
         LOG.info("function '{}' listening on Service Bus queue '{}'", invoker.definition().name(), queue);
     }
 
+    /** What host.json asked for and what actually ran: for the admin status and the bench. */
+    Map<String, Object> describe() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("function", invoker.definition().name());
+        out.put("queue", queue);
+        out.put("maxConcurrentCalls", concurrency);
+        out.put("prefetchCount", prefetch);
+        out.put("workerPool", pool);
+        out.put("concurrencyLimit", Math.min(concurrency, pool));
+        out.put("peakConcurrentCalls", peak.get());
+        out.put("invocations", invocations.get());
+        return out;
+    }
+
     private void onMessage(ServiceBusReceivedMessageContext context) {
+        int now = inFlight.incrementAndGet();
+        peak.accumulateAndGet(now, Math::max);
+        invocations.incrementAndGet();
+        try {
+            handle(context);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void handle(ServiceBusReceivedMessageContext context) {
         ServiceBusReceivedMessage message = context.getMessage();
         Map<String, Object> metadata = ServiceBusMetadata.of(message);
         Object traceparent = message.getApplicationProperties().getOrDefault("traceparent",
@@ -93,11 +133,6 @@ final class ServiceBusRunner implements AutoCloseable {
     private void onError(ServiceBusErrorContext error) {
         LOG.warn("Service Bus processor for function '{}' ({}): {}", invoker.definition().name(), error.getErrorSource(),
                 error.getException().toString());
-    }
-
-    private static int intOption(JsonNode options, JsonNode legacy, String name, int fallback) {
-        if (options.has(name)) return options.get(name).asInt(fallback);
-        return legacy.path(name).asInt(fallback);
     }
 
     private static String textOption(JsonNode options, JsonNode legacy, String name, String fallback) {

@@ -3,6 +3,7 @@ package io.cifpipe.model.infra;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cifpipe.model.Names;
+import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +117,7 @@ class InfraConsistencyTest {
         // The resources themselves are created with those names.
         var serviceBus = RESOURCES.modules().get("serviceBus").params();
         assertThat(RESOURCES.resolve(serviceBus.get("callEventsQueueName"))).contains(Setting.CALL_EVENTS_QUEUE.defaultValue().get());
-        assertThat(RESOURCES.resolve(serviceBus.get("callOutcomesQueueName"))).contains(Setting.CALL_OUTCOMES_QUEUE.defaultValue().get());
+        assertThat(RESOURCES.resolve(serviceBus.get("callOutcomesTopicName"))).contains(Setting.CALL_OUTCOMES_TOPIC.defaultValue().get());
         var storage = RESOURCES.modules().get("storage").params();
         assertThat(RESOURCES.resolve(storage.get("connectionsTableName"))).contains(Setting.CONNECTIONS_TABLE.defaultValue().get());
         assertThat(RESOURCES.resolve(storage.get("notificationsTableName"))).contains(Setting.NOTIFICATIONS_TABLE.defaultValue().get());
@@ -124,6 +125,31 @@ class InfraConsistencyTest {
         assertThat(RESOURCES.resolve(RESOURCES.modules().get("signalR").params().get("hubName")))
                 .contains(Setting.HUB_NAME.defaultValue().get());
         assertThat(MAIN.params().get("ingressRequireAppToken")).isEqualTo("'true'");
+    }
+
+    @Test
+    void callOutcomesIsATopicWithTheSubscriptionsAndFiltersTheCodeNames() throws IOException {
+        assertThat(RESOURCES.modules().get("serviceBus").params().get("callOutcomesSubscriptions"))
+                .isEqualTo("callOutcomesSubscriptions");
+        // var callOutcomesSubscriptions = [ { name: '...' sqlFilter: '...' } ... ]: name -> filter, \' unescaped.
+        String text = RESOURCES.text();
+        int start = text.indexOf("var callOutcomesSubscriptions = [");
+        assertThat(start).as("var callOutcomesSubscriptions in resources.bicep").isNotNegative();
+        String block = text.substring(start, text.indexOf("\n]", start));
+        Map<String, String> subscriptions = new java.util.LinkedHashMap<>();
+        var m = java.util.regex.Pattern.compile("name: '([^']+)'\\s+sqlFilter: '((?:[^'\\\\]|\\\\')*)'").matcher(block);
+        while (m.find()) subscriptions.put(m.group(1), m.group(2).replace("\\'", "'"));
+        assertThat(subscriptions).containsExactly(
+                Map.entry(OutcomeSubscriptions.TELEPHONY, ""),
+                Map.entry(OutcomeSubscriptions.OPERATIONS, OutcomeSubscriptions.OPERATIONS_FILTER));
+        String module = Files.readString(INFRA.resolve("modules/servicebus.bicep"));
+        assertThat(module).contains("'Microsoft.ServiceBus/namespaces/topics@")
+                .contains("'Microsoft.ServiceBus/namespaces/topics/subscriptions@")
+                .contains("'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@")
+                .contains("name: '$Default'")
+                // Basic has no topics.
+                .contains("@allowed(['Standard', 'Premium'])")
+                .doesNotContain("callOutcomesQueueName");
     }
 
     @Test

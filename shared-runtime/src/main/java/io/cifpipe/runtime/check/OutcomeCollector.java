@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains {@code call-outcomes} in the background while a run is going on (the live counterpart of
+ * Drains one subscription of the {@code call-outcomes} topic in the background while a run is going on (the live
+ * counterpart of
  * {@link OutcomeDrain}), for the {@link InvariantChecker}: every message is decoded, kept and completed. It
  * rebuilds its receiver whenever the broker goes away (a restarted Service Bus emulator, a network cut), reading the
  * connection string again each time. Messages that are not valid outcomes are counted, not kept: an outcome queue
@@ -26,7 +27,8 @@ public final class OutcomeCollector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeCollector.class);
 
     private final Supplier<String> connectionString;
-    private final String queue;
+    private final String topic;
+    private final String subscription;
     private final List<Outcome> outcomes = new ArrayList<>();
     private final Set<String> terminal = ConcurrentHashMap.newKeySet();
     /** MessageIds of messages that are not outcomes: a redelivery (complete lost in a broker restart) counts once. */
@@ -34,11 +36,16 @@ public final class OutcomeCollector implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread drainer;
 
-    /** @param connectionString read on every (re)connect, so a restarted broker is found again */
-    public OutcomeCollector(Supplier<String> connectionString, String queue) {
+    /**
+     * @param connectionString read on every (re)connect, so a restarted broker is found again
+     * @param topic the outcomes topic ({@code call-outcomes})
+     * @param subscription the subscription this collector reads (it sees every outcome its filter selects)
+     */
+    public OutcomeCollector(Supplier<String> connectionString, String topic, String subscription) {
         this.connectionString = connectionString;
-        this.queue = queue;
-        drainer = new Thread(this::drain, "outcome-collector-" + queue);
+        this.topic = topic;
+        this.subscription = subscription;
+        drainer = new Thread(this::drain, "outcome-collector-" + topic + "-" + subscription);
         drainer.setDaemon(true);
         drainer.start();
     }
@@ -48,7 +55,7 @@ public final class OutcomeCollector implements AutoCloseable {
             ServiceBusReceiverClient receiver = null;
             try {
                 receiver = new ServiceBusClientBuilder().connectionString(connectionString.get()).receiver()
-                        .queueName(queue).disableAutoComplete().buildClient();
+                        .topicName(topic).subscriptionName(subscription).disableAutoComplete().buildClient();
                 while (running.get()) {
                     for (ServiceBusReceivedMessage m : receiver.receiveMessages(50, Duration.ofSeconds(1))) {
                         record(m);
@@ -78,7 +85,8 @@ public final class OutcomeCollector implements AutoCloseable {
             o = Outcome.fromJson(m.getBody().toBytes());
         } catch (RuntimeException e) {
             undecodable.add(m.getMessageId() != null ? m.getMessageId() : "seq:" + m.getSequenceNumber());
-            LOG.warn("message {} on {} is not an outcome: {}", m.getMessageId(), queue, e.getMessage());
+            LOG.warn("message {} on {}/subscriptions/{} is not an outcome: {}", m.getMessageId(), topic, subscription,
+                    e.getMessage());
             return;
         }
         synchronized (outcomes) {

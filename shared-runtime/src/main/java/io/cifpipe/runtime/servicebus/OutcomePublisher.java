@@ -8,8 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes outcomes to {@code call-outcomes}. MessageId is derived from (notificationId, outcome), so a publish
- * repeated after a crash is dropped by duplicate detection and consumers can de-duplicate by MessageId.
+ * Publishes outcomes to the {@code call-outcomes} topic; every subscription (telephony, operations, ...) gets its own
+ * copy. MessageId is derived from (notificationId, outcome), so a publish repeated after a crash is dropped by the
+ * topic's duplicate detection and consumers can de-duplicate by MessageId. Subject (label) is the outcome and
+ * CorrelationId the call id, so subscriptions can filter with correlation filters as well as SQL.
  */
 public final class OutcomePublisher {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomePublisher.class);

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
-import io.cifpipe.emulator.servicebus.QueueOptions;
-import io.cifpipe.emulator.servicebus.QueueStats;
+import io.cifpipe.emulator.servicebus.TopicStats;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.model.notification.NotificationId;
 import io.cifpipe.model.outcome.Outcome;
@@ -24,12 +23,12 @@ class OutcomeCollectorTest {
 
     static ServiceBusEmulator broker(int port, Path journal) {
         return ServiceBusEmulator.builder().host("127.0.0.1").port(port).journal(journal)
-                .queue(QueueOptions.of("call-outcomes")).build().start();
+                .topic("call-outcomes").subscription("call-outcomes", "telephony").build().start();
     }
 
     static void send(ServiceBusEmulator sb, byte[] body) {
         try (ServiceBusSenderClient s = new ServiceBusClientBuilder().connectionString(sb.connectionString()).sender()
-                .queueName("call-outcomes").buildClient()) {
+                .topicName("call-outcomes").buildClient()) {
             s.sendMessage(new ServiceBusMessage(body));
         }
     }
@@ -37,13 +36,13 @@ class OutcomeCollectorTest {
     static void awaitSettled(ServiceBusEmulator sb) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
-            QueueStats q = sb.queueStats("call-outcomes");
+            TopicStats.SubscriptionStats q = sb.subscriptionStats("call-outcomes", "telephony");
             if (q.active() == 0 && q.locked() == 0) {
                 return;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("call-outcomes not drained: " + sb.queueStats("call-outcomes"));
+        throw new AssertionError("call-outcomes not drained: " + sb.subscriptionStats("call-outcomes", "telephony"));
     }
 
     @Test
@@ -58,7 +57,7 @@ class OutcomeCollectorTest {
         Outcome first = Outcome.of("c1", "a1", OutcomeType.UNDELIVERABLE, t, null, null, 0L);
         Outcome second = Outcome.of("c2", "a1", OutcomeType.ACCEPTED, t, null, null, 1L);
         List<String> ids = List.of(NotificationId.of("c1", "a1"), NotificationId.of("c2", "a1"));
-        try (OutcomeCollector collector = new OutcomeCollector(() -> sb[0].connectionString(), "call-outcomes")) {
+        try (OutcomeCollector collector = new OutcomeCollector(() -> sb[0].connectionString(), "call-outcomes", "telephony")) {
             send(sb[0], first.toJson());
             send(sb[0], "{\"not\":\"an outcome\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertThat(collector.awaitTerminal(ids.subList(0, 1), Duration.ofSeconds(20), Duration.ZERO)).isTrue();

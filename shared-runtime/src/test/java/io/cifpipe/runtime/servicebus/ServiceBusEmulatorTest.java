@@ -8,6 +8,9 @@ import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import io.cifpipe.emulator.servicebus.QueueOptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
+import io.cifpipe.emulator.servicebus.SubscriptionOptions;
+import io.cifpipe.emulator.servicebus.TopicOptions;
+import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.event.CallEnded;
 import io.cifpipe.model.event.CallEvent;
 import io.cifpipe.model.event.CallOffered;
@@ -35,7 +38,11 @@ class ServiceBusEmulatorTest {
     static void start() {
         sb = ServiceBusEmulator.builder().port(0)
                 .queue(QueueOptions.of("call-events").withDuplicateDetectionWindow(Duration.ofMinutes(10)))
-                .queue(QueueOptions.of("call-outcomes").withDuplicateDetectionWindow(Duration.ofMinutes(10)))
+                .topic(TopicOptions.of("call-outcomes").withDuplicateDetectionWindow(Duration.ofMinutes(10)))
+                .subscription(SubscriptionOptions.of("call-outcomes", OutcomeSubscriptions.TELEPHONY))
+                .subscription(SubscriptionOptions.of("call-outcomes", OutcomeSubscriptions.OPERATIONS)
+                        .withRule(SubscriptionOptions.Rule.sql(OutcomeSubscriptions.OPERATIONS_FILTER)))
+                .subscription(SubscriptionOptions.of("call-outcomes", "audit")) // an integrator's own consumer
                 .build().start();
         Map<String, String> env = Map.of("ServiceBusConnection", sb.connectionString());
         clients = new RuntimeClients(env::get, Clock.systemUTC());
@@ -50,6 +57,11 @@ class ServiceBusEmulatorTest {
     static ServiceBusReceiverClient receiver(String queue) {
         return new ServiceBusClientBuilder().connectionString(sb.connectionString()).receiver().queueName(queue)
                 .receiveMode(ServiceBusReceiveMode.PEEK_LOCK).buildClient();
+    }
+
+    static ServiceBusReceiverClient subscriptionReceiver(String subscription) {
+        return new ServiceBusClientBuilder().connectionString(sb.connectionString()).receiver().topicName("call-outcomes")
+                .subscriptionName(subscription).receiveMode(ServiceBusReceiveMode.PEEK_LOCK).buildClient();
     }
 
     static List<ServiceBusReceivedMessage> receiveAll(ServiceBusReceiverClient r, int expected) {
@@ -84,12 +96,24 @@ class ServiceBusEmulatorTest {
     }
 
     @Test
-    void outcomesArePublishedOnceAndDrained() {
-        Outcome o = Outcome.of("call-2", "agent-2", OutcomeType.REJECTED, Instant.parse("2026-01-01T00:00:00Z"), "c1", "busy", 10L);
-        clients.outcomes().publish(o, null);
-        clients.outcomes().publish(o, null); // republish after a crash: same MessageId
-        try (ServiceBusReceiverClient r = receiver("call-outcomes")) {
-            assertThat(OutcomeDrain.drain(r, Duration.ofSeconds(1), Duration.ofSeconds(20))).containsExactly(o);
+    void everyConsumerSeesEveryOutcomeOnceAndOperationsOnlyTerminalOnes() {
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        Outcome delivered = Outcome.of("call-2", "agent-2", OutcomeType.DELIVERED, at, null, null, 5L);
+        Outcome rejected = Outcome.of("call-2", "agent-2", OutcomeType.REJECTED, at, "c1", "busy", 10L);
+        Outcome expired = Outcome.of("call-4", "agent-2", OutcomeType.EXPIRED, at, null, null, 30_000L);
+        clients.outcomes().publish(delivered, null);
+        clients.outcomes().publish(rejected, null);
+        clients.outcomes().publish(rejected, null); // republish after a crash: same MessageId, dropped by the topic
+        clients.outcomes().publish(expired, null);
+        // Two independent consumers (telephony and an integrator's audit store) each get every outcome: no competing.
+        for (String consumer : List.of(OutcomeSubscriptions.TELEPHONY, "audit")) {
+            try (ServiceBusReceiverClient r = subscriptionReceiver(consumer)) {
+                assertThat(OutcomeDrain.drain(r, Duration.ofSeconds(1), Duration.ofSeconds(20))).as(consumer)
+                        .containsExactly(delivered, rejected, expired);
+            }
+        }
+        try (ServiceBusReceiverClient r = subscriptionReceiver(OutcomeSubscriptions.OPERATIONS)) {
+            assertThat(OutcomeDrain.drain(r, Duration.ofSeconds(1), Duration.ofSeconds(20))).containsExactly(rejected, expired);
         }
     }
 

@@ -5,13 +5,19 @@ import io.cifpipe.emulator.servicebus.AccessRight;
 import io.cifpipe.emulator.servicebus.QueueOptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.emulator.servicebus.SharedAccessKey;
+import io.cifpipe.emulator.servicebus.SubscriptionOptions;
+import io.cifpipe.emulator.servicebus.TopicOptions;
+import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 
-/** The Service Bus emulator in-process, with the two queues the pipeline uses. Journal in {@code <data>/servicebus}. */
+/**
+ * The Service Bus emulator in-process, with the entities infra creates: queue call-events, topic call-outcomes with
+ * subscriptions telephony (every outcome) and operations (terminal outcomes). Journal in {@code <data>/servicebus}.
+ */
 public final class ServiceBusPart implements StackPart {
     private final StackConfig config;
     private ServiceBusEmulator emulator;
@@ -29,10 +35,21 @@ public final class ServiceBusPart implements StackPart {
                 .withDeadLetterOnExpiration(true);
     }
 
-    static QueueOptions callOutcomes() {
-        return QueueOptions.of(Setting.CALL_OUTCOMES_QUEUE.defaultValue().orElseThrow())
-                .withLockDuration(Duration.ofSeconds(30))
-                .withDuplicateDetectionWindow(Duration.ofMinutes(10));
+    static final String OUTCOMES = Setting.CALL_OUTCOMES_TOPIC.defaultValue().orElseThrow();
+
+    /** call-outcomes: a topic with duplicate detection, as in infra/modules/servicebus.bicep. */
+    static TopicOptions callOutcomes() {
+        return TopicOptions.of(OUTCOMES).withDuplicateDetectionWindow(Duration.ofMinutes(10));
+    }
+
+    /** One subscription per consumer, with the filters infra gives them (OutcomeSubscriptions). */
+    static List<SubscriptionOptions> outcomeSubscriptions() {
+        return List.of(
+                SubscriptionOptions.of(OUTCOMES, OutcomeSubscriptions.TELEPHONY).withLockDuration(Duration.ofSeconds(30))
+                        .withDeadLetterOnExpiration(true),
+                SubscriptionOptions.of(OUTCOMES, OutcomeSubscriptions.OPERATIONS).withLockDuration(Duration.ofSeconds(30))
+                        .withDeadLetterOnExpiration(true)
+                        .withRule(SubscriptionOptions.Rule.sql(OutcomeSubscriptions.OPERATIONS_FILTER)));
     }
 
     @Override
@@ -42,7 +59,8 @@ public final class ServiceBusPart implements StackPart {
                 .port(config.ports().serviceBus())
                 .adminPort(config.ports().serviceBusAdmin())
                 .queue(callEvents())
-                .queue(callOutcomes())
+                .topic(callOutcomes())
+                .subscription(outcomeSubscriptions().toArray(SubscriptionOptions[]::new))
                 .sharedAccessKey(new SharedAccessKey(config.keys().serviceBusKeyName(), config.keys().serviceBusKey(),
                         EnumSet.of(AccessRight.MANAGE)));
         if (config.dataDir().isPresent()) {
@@ -64,8 +82,8 @@ public final class ServiceBusPart implements StackPart {
     @Override
     public List<Row> rows() {
         return List.of(new Row("Service Bus AMQP", "amqp://localhost:" + config.ports().serviceBus()
-                        + "  queues call-events, call-outcomes"),
-                new Row("Service Bus admin", adminUrl() + "/queues"));
+                        + "  queue call-events, topic call-outcomes (subscriptions telephony, operations)"),
+                new Row("Service Bus admin", adminUrl() + "/queues  " + adminUrl() + "/topics"));
     }
 
     @Override

@@ -6,12 +6,16 @@ import io.cifpipe.devstack.web.OutcomeFeed;
 import io.cifpipe.devstack.web.OutcomeSubscriber;
 import io.cifpipe.devstack.web.StateReader;
 import io.cifpipe.devstack.web.WebServer;
+import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The devstack pages and their state APIs, plus the call-outcomes subscriber feeding the telephony page. */
+/**
+ * The devstack pages and their state APIs, plus two call-outcomes subscribers: telephony (every outcome, feeding the
+ * telephony page) and operations (terminal outcomes, feeding the ops dashboard).
+ */
 public final class WebPart implements StackPart {
     private final StackConfig config;
     private final String serviceBusConnection;
@@ -20,7 +24,10 @@ public final class WebPart implements StackPart {
     private final Supplier<JsonObject> health;
     private final java.util.function.Consumer<java.time.Duration> restartSignalR;
     private final OutcomeFeed outcomes = new OutcomeFeed(500);
+    /** Terminal outcomes for the ops dashboard, from the operations subscription (its own copy of each). */
+    private final OutcomeFeed operationsOutcomes = new OutcomeFeed(200);
     private OutcomeSubscriber subscriber;
+    private OutcomeSubscriber operationsSubscriber;
     private WebServer server;
 
     public WebPart(StackConfig config, String serviceBusConnection, String serviceBusAdminUrl,
@@ -38,16 +45,22 @@ public final class WebPart implements StackPart {
 
     @Override
     public void start() throws Exception {
-        subscriber = new OutcomeSubscriber(serviceBusConnection,
-                Setting.CALL_OUTCOMES_QUEUE.defaultValue().orElseThrow(), outcomes);
+        String topic = Setting.CALL_OUTCOMES_TOPIC.defaultValue().orElseThrow();
+        subscriber = new OutcomeSubscriber(serviceBusConnection, topic, OutcomeSubscriptions.TELEPHONY, outcomes);
         subscriber.start();
+        operationsSubscriber = new OutcomeSubscriber(serviceBusConnection, topic, OutcomeSubscriptions.OPERATIONS,
+                operationsOutcomes);
+        operationsSubscriber.start();
         server = new WebServer(new WebServer.Wiring(config.ports().web(), config.clientDist(), pageConfig, health,
                 serviceBusAdminUrl, config.functionsBaseUrl(config.ports().ingress()), config.keys().ingressFunctionKey(),
-                new StateReader(config.tablesConnectionString()), new DeadLetters(serviceBusConnection), outcomes, restartSignalR));
+                new StateReader(config.tablesConnectionString()), new DeadLetters(serviceBusConnection), outcomes, restartSignalR,
+                operationsOutcomes));
         server.start();
     }
 
     public OutcomeFeed outcomes() { return outcomes; }
+
+    public OutcomeFeed operationsOutcomes() { return operationsOutcomes; }
 
     @Override
     public boolean answers() { return server != null && Readiness.tcpOpen(config.ports().web()); }
@@ -69,6 +82,10 @@ public final class WebPart implements StackPart {
         if (subscriber != null) {
             subscriber.close();
             subscriber = null;
+        }
+        if (operationsSubscriber != null) {
+            operationsSubscriber.close();
+            operationsSubscriber = null;
         }
     }
 }

@@ -12,22 +12,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plays the telephony system's consumer of {@code call-outcomes}: the real SDK processor (peek-lock,
- * complete after handling) feeds the telephony page.
+ * A consumer of one {@code call-outcomes} subscription: the real SDK processor (peek-lock, complete after handling)
+ * feeds a page. The telephony page reads subscription {@code telephony}, the ops dashboard {@code operations}; each
+ * gets its own copy of every outcome its filter selects.
  */
 public final class OutcomeSubscriber implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeSubscriber.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ServiceBusProcessorClient processor;
 
-    public OutcomeSubscriber(String connectionString, String queue, OutcomeFeed feed) {
+    public OutcomeSubscriber(String connectionString, String topic, String subscription, OutcomeFeed feed) {
         this.processor = new ServiceBusClientBuilder()
                 .connectionString(connectionString)
                 .processor()
-                .queueName(queue)
+                .topicName(topic)
+                .subscriptionName(subscription)
                 .maxConcurrentCalls(1)
                 .processMessage(ctx -> feed.publish(toMap(ctx.getMessage())))
-                .processError(err -> LOG.warn("call-outcomes subscriber: {}", err.getException().toString()))
+                .processError(err -> LOG.warn("{}/subscriptions/{} subscriber: {}", topic, subscription,
+                        err.getException().toString()))
                 .buildProcessorClient();
     }
 

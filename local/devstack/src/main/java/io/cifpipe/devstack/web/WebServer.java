@@ -31,14 +31,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
-    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,260}");
+    /** A queue, or a topic subscription as {@code <topic>/subscriptions/<name>}. */
+    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,260}(/subscriptions/[A-Za-z0-9._-]{1,50})?");
     private static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
     /** What the server needs from the running stack. */
     public record Wiring(int port, Path clientDist, Supplier<JsonObject> pageConfig, Supplier<JsonObject> health,
                          String serviceBusAdminUrl, String ingressBaseUrl, String ingressKey,
                          StateReader state, DeadLetters deadLetters, OutcomeFeed outcomes,
-                         java.util.function.Consumer<java.time.Duration> restartSignalR) {}
+                         java.util.function.Consumer<java.time.Duration> restartSignalR,
+                         OutcomeFeed operationsOutcomes) {}
 
     private final Wiring w;
     private final Vertx vertx;
@@ -73,6 +75,7 @@ public final class WebServer implements AutoCloseable {
         r.post("/api/telephony/calls").handler(this::postCall);
         r.get("/api/telephony/calls/:callId").handler(this::getCall);
         r.get("/api/telephony/outcomes").handler(ctx -> json(ctx, 200, w.outcomes().recent()));
+        r.get("/api/ops/outcomes").handler(ctx -> json(ctx, 200, w.operationsOutcomes().recent()));
         r.get("/api/telephony/outcomes/stream").handler(this::outcomeStream);
         r.post("/api/dev/signalr/restart").handler(this::restartSignalR);
         r.route("/api/*").handler(ctx -> Problem.send(ctx, 404, "Not found", "No devstack API at " + ctx.request().path()));
@@ -93,9 +96,28 @@ public final class WebServer implements AutoCloseable {
 
     public int port() { return server.actualPort(); }
 
+    /** Queue depths and, as rows named {@code <topic>/subscriptions/<name>}, the depths of each topic subscription. */
     private void queues(RoutingContext ctx) {
         http.getAbs(w.serviceBusAdminUrl() + "/queues").timeout(5000).send()
-                .onSuccess(resp -> passThrough(ctx, resp))
+                .compose(queues -> http.getAbs(w.serviceBusAdminUrl() + "/topics").timeout(5000).send()
+                        .map(topics -> {
+                            if (queues.statusCode() != 200 || topics.statusCode() != 200) {
+                                throw new IllegalStateException("admin endpoint answered " + queues.statusCode() + "/"
+                                        + topics.statusCode());
+                            }
+                            io.vertx.core.json.JsonArray rows = queues.bodyAsJsonArray().copy();
+                            for (Object t : topics.bodyAsJsonArray()) {
+                                JsonObject topic = (JsonObject) t;
+                                for (Object sub : topic.getJsonArray("subscriptions")) {
+                                    JsonObject row = ((JsonObject) sub).copy();
+                                    row.put("name", topic.getString("name") + "/subscriptions/" + row.getString("name"));
+                                    row.put("scheduled", 0);
+                                    rows.add(row);
+                                }
+                            }
+                            return rows;
+                        }))
+                .onSuccess(rows -> ctx.response().putHeader("content-type", "application/json").end(rows.encode()))
                 .onFailure(e -> Problem.send(ctx, 502, "Service Bus emulator not answering", e.getMessage()));
     }
 
@@ -126,6 +148,12 @@ public final class WebServer implements AutoCloseable {
         Object callId = body.getValue("callId");
         if (!QUEUE_NAME.matcher(queue).matches() || (callId != null && !(callId instanceof String c && CALL_ID.matcher(c).matches()))) {
             Problem.send(ctx, 422, "Invalid replay request", example);
+            return;
+        }
+        if (io.cifpipe.ops.DeadLetterOperations.isSubscription(queue)) {
+            Problem.send(ctx, 409, "Subscription dead letters cannot be replayed",
+                    "Service Bus cannot send to one subscription; re-sending to the topic would reach every subscription. "
+                            + "Use './dev ops dlq list|purge --subscription TOPIC/NAME'.");
             return;
         }
         blocking(ctx, () -> w.deadLetters().replay(queue, (String) callId));

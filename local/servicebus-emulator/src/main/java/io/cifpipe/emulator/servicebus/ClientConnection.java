@@ -132,7 +132,7 @@ final class ClientConnection {
     if (source.equals(CBS_ADDRESS) || source.endsWith(MANAGEMENT_SUFFIX)) {
       if (source.endsWith(MANAGEMENT_SUFFIX)) {
         String entityPath = source.substring(0, source.length() - MANAGEMENT_SUFFIX.length());
-        if (broker.resolve(entityPath) == null) {
+        if (broker.resolve(entityPath) == null && broker.resolveTopic(entityPath) == null) {
           refuse(link, AmqpError.NOT_FOUND, notFound(entityPath));
           return;
         }
@@ -155,6 +155,12 @@ final class ClientConnection {
     }
     QueueEntity entity = broker.resolve(source);
     if (entity == null) {
+      TopicEntity topic = broker.resolveTopic(source);
+      if (topic != null) {
+        refuse(link, AmqpError.NOT_ALLOWED, "Messages cannot be received from a topic ('" + topic.path
+            + "'); receive from '" + topic.path + "/subscriptions/<name>'.");
+        return;
+      }
       refuse(link, AmqpError.NOT_FOUND, notFound(source));
       return;
     }
@@ -228,38 +234,48 @@ final class ClientConnection {
     if (target.endsWith(MANAGEMENT_SUFFIX)) {
       String entityPath = target.substring(0, target.length() - MANAGEMENT_SUFFIX.length());
       QueueEntity entity = broker.resolve(entityPath);
-      if (entity == null) {
+      TopicEntity topic = entity == null ? broker.resolveTopic(entityPath) : null;
+      MessageSink sink = entity != null ? entity : topic;
+      if (sink == null) {
         refuse(link, AmqpError.NOT_FOUND, notFound(entityPath));
         return;
       }
-      if (!authorised(entity.path, AccessRight.LISTEN) && !authorised(entity.path, AccessRight.SEND)) {
-        refuse(link, AmqpError.UNAUTHORIZED_ACCESS, unauthorised(entity.path, AccessRight.LISTEN));
+      String path = sink.entityPath();
+      if (!authorised(path, AccessRight.LISTEN) && !authorised(path, AccessRight.SEND)) {
+        refuse(link, AmqpError.UNAUTHORIZED_ACCESS, unauthorised(path, AccessRight.LISTEN));
         return;
       }
-      ManagementNode node = new ManagementNode(broker, entity, this);
-      long max = Math.max(1024 * 1024, entity.options.maxMessageSizeBytes() * 4);
+      ManagementNode node = entity != null ? new ManagementNode(broker, entity, this)
+          : new ManagementNode(broker, topic, this);
+      long max = Math.max(1024 * 1024, sink.maxMessageSizeBytes() * 4);
       link.maxPayloadBytes(max).rawHandler((delivery, format, payload) -> node.onRequest(link, delivery, payload));
       openSendLink(link, max);
       return;
     }
-    QueueEntity entity = broker.resolve(target);
+    QueueEntity queue = broker.resolve(target);
+    MessageSink entity = queue != null ? queue : broker.resolveTopic(target);
     if (entity == null) {
       refuse(link, AmqpError.NOT_FOUND, notFound(target));
       return;
     }
-    if (entity.isDeadLetterQueue()) {
-      refuse(link, AmqpError.NOT_ALLOWED, "Messages cannot be sent to a dead-letter queue ('" + entity.path + "').");
+    if (queue != null && queue.isDeadLetterQueue()) {
+      refuse(link, AmqpError.NOT_ALLOWED, "Messages cannot be sent to a dead-letter queue ('" + queue.path + "').");
       return;
     }
-    if (!authorised(entity.path, AccessRight.SEND)) {
-      refuse(link, AmqpError.UNAUTHORIZED_ACCESS, unauthorised(entity.path, AccessRight.SEND));
+    if (queue != null && queue.subscription != null) {
+      refuse(link, AmqpError.NOT_ALLOWED, "Messages cannot be sent to a subscription ('" + queue.path
+          + "'); send to its topic '" + queue.subscription.topic.path + "'.");
       return;
     }
-    long max = entity.options.maxMessageSizeBytes();
+    if (!authorised(entity.entityPath(), AccessRight.SEND)) {
+      refuse(link, AmqpError.UNAUTHORIZED_ACCESS, unauthorised(entity.entityPath(), AccessRight.SEND));
+      return;
+    }
+    long max = entity.maxMessageSizeBytes();
     link.maxPayloadBytes(max)
         .rawHandler((delivery, format, payload) -> onMessageTransfer(entity, link, delivery, format, payload));
     openSendLink(link, max);
-    guardedLinks.add(new GuardedLink(link, entity.path, AccessRight.SEND));
+    guardedLinks.add(new GuardedLink(link, entity.entityPath(), AccessRight.SEND));
   }
 
   private void openSendLink(RawMessageReceiver link, long maxMessageSize) {
@@ -283,7 +299,7 @@ final class ClientConnection {
     }
   }
 
-  private void onMessageTransfer(QueueEntity entity, RawMessageReceiver link, ProtonDelivery delivery, int format,
+  private void onMessageTransfer(MessageSink entity, RawMessageReceiver link, ProtonDelivery delivery, int format,
       byte[] payload) {
     if (link.creditLeft() < 0) {
       // The client sent more transfers than it was given credit for.
@@ -301,9 +317,9 @@ final class ClientConnection {
       return;
     }
     for (AmqpCodec.Encoded m : messages) {
-      if (m.size() > entity.options.maxMessageSizeBytes()) {
+      if (m.size() > entity.maxMessageSizeBytes()) {
         reject(delivery, new ErrorCondition(LinkError.MESSAGE_SIZE_EXCEEDED,
-            "A message in the batch exceeds the maximum message size of " + entity.options.maxMessageSizeBytes()
+            "A message in the batch exceeds the maximum message size of " + entity.maxMessageSizeBytes()
                 + " bytes."));
         return;
       }
@@ -314,7 +330,7 @@ final class ClientConnection {
     }
     if (!entity.hasRoomFor(total)) {
       reject(delivery, new ErrorCondition(AmqpError.RESOURCE_LIMIT_EXCEEDED,
-          "The maximum entity size has been reached for '" + entity.path + "'."));
+          "The maximum entity size has been reached for '" + entity.entityPath() + "'."));
       return;
     }
     // Acknowledge once every message of the transfer is stored (journal mode: durable).
@@ -327,7 +343,7 @@ final class ClientConnection {
     long now = broker.now();
     for (AmqpCodec.Encoded m : messages) {
       try {
-        entity.accept(m.message(), m.bare(), m.size(), now, onStored);
+        entity.send(m.message(), m.bare(), m.size(), now, onStored);
       } catch (QueueEntity.QuotaExceededException e) {
         reject(delivery, new ErrorCondition(AmqpError.RESOURCE_LIMIT_EXCEEDED, e.getMessage()));
         return;

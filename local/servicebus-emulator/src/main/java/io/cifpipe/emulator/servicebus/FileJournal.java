@@ -312,9 +312,46 @@ final class FileJournal implements Journal {
     return result;
   }
 
+  /** The entity a dead-letter queue belongs to (a queue or a subscription); the entity itself otherwise. */
   private static String mainQueue(String entity) {
-    int slash = entity.indexOf('/');
-    return slash < 0 ? entity : entity.substring(0, slash);
+    String suffix = QueueEntity.DEAD_LETTER_SUFFIX;
+    return entity.regionMatches(true, entity.length() - suffix.length(), suffix, 0, suffix.length())
+        ? entity.substring(0, entity.length() - suffix.length()) : entity;
+  }
+
+  // ---------------------------------------------------------------- rules
+
+  private static final String RULES_FILE = "rules.json";
+
+  /**
+   * Rules change rarely (rule manager calls), so they live in their own small file, replaced atomically and fsynced
+   * before the management call is answered; the message journal stays a pure message log.
+   */
+  @Override
+  public void saveRules(String json) {
+    Path tmp = directory.resolve(RULES_FILE + ".tmp");
+    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer bytes = ByteBuffer.wrap(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+      out.force(true);
+      Files.move(tmp, directory.resolve(RULES_FILE), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + RULES_FILE, e);
+    }
+  }
+
+  @Override
+  public String recoverRules() {
+    Path rules = directory.resolve(RULES_FILE);
+    try {
+      return Files.exists(rules) ? Files.readString(rules) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + RULES_FILE, e);
+    }
   }
 
   /** Rewrites the journal with only the live messages (atomic rename). */

@@ -28,6 +28,14 @@ interface Journal extends AutoCloseable {
   /** Replaces everything written so far with {@code live} (the broker's current state), in write order. */
   default void compact(List<Recovered> live) {}
 
+  /** Replaces the stored subscription rules (a JSON document) durably before returning. */
+  default void saveRules(String json) {}
+
+  /** The rules document saved last, or null. */
+  default String recoverRules() {
+    return null;
+  }
+
   @Override
   void close();
 

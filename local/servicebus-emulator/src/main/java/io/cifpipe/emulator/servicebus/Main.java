@@ -29,6 +29,17 @@ public final class Main implements Callable<Integer> {
           + "duplicateDetectionWindow=PT10M,maxSizeBytes=N,maxMessageSizeBytes=N]. Repeatable.")
   List<String> queues = new ArrayList<>();
 
+  @Option(names = "--topic", paramLabel = "SPEC",
+      description = "Topic: name[,defaultTtl=PT1H,duplicateDetectionWindow=PT10M,maxSizeBytes=N,"
+          + "maxMessageSizeBytes=N]. Repeatable.")
+  List<String> topics = new ArrayList<>();
+
+  @Option(names = "--subscription", paramLabel = "SPEC",
+      description = "Subscription: TOPIC/NAME[,lockDuration=PT30S,maxDeliveryCount=10,defaultTtl=PT1H,"
+          + "deadLetterOnExpiration=true][,filter=<SQL>][,correlation=<prop>:<value>]... Without a filter it takes "
+          + "every message. Repeatable.")
+  List<String> subscriptions = new ArrayList<>();
+
   @Option(names = "--key", paramLabel = "NAME=VALUE[:RIGHTS]",
       description = "Shared access key, rights Manage|Send|Listen (default Manage). Repeatable. "
           + "Default: RootManageSharedAccessKey=SAS_KEY_VALUE.")
@@ -51,6 +62,12 @@ public final class Main implements Callable<Integer> {
       for (String spec : queues) {
         builder.queue(QueueOptions.parse(spec));
       }
+      for (String spec : topics) {
+        builder.topic(TopicOptions.parse(spec));
+      }
+      for (String spec : subscriptions) {
+        builder.subscription(SubscriptionOptions.parse(spec));
+      }
       for (String spec : keys) {
         builder.sharedAccessKey(SharedAccessKey.parse(spec));
       }
@@ -58,8 +75,8 @@ public final class Main implements Callable<Integer> {
       System.err.println("servicebus-emulator: " + e.getMessage());
       return 2;
     }
-    if (queues.isEmpty()) {
-      System.err.println("servicebus-emulator: warning: no --queue given; every entity will be 'not found'");
+    if (queues.isEmpty() && topics.isEmpty()) {
+      System.err.println("servicebus-emulator: warning: no --queue or --topic given; every entity will be 'not found'");
     }
     if (journal != null) {
       builder.journal(journal);
@@ -68,7 +85,17 @@ public final class Main implements Callable<Integer> {
       System.err.println("servicebus-emulator: warning: --anonymous-access: no authorisation (benchmarks only)");
       builder.anonymousAccess(true);
     }
-    ServiceBusEmulator emulator = builder.build().start();
+    ServiceBusEmulator emulator;
+    try {
+      emulator = builder.build().start();
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof IllegalArgumentException bad) {
+        // e.g. a subscription of a topic that is not configured
+        System.err.println("servicebus-emulator: " + bad.getMessage());
+        return 2;
+      }
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       emulator.close();

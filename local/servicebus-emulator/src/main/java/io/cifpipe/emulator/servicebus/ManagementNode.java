@@ -40,13 +40,32 @@ final class ManagementNode {
     }
   }
 
+  static final String NOT_ALLOWED = "amqp:not-allowed";
+  static final String ENTITY_NOT_FOUND = "amqp:not-found";
+  static final String ALREADY_EXISTS = "com.microsoft:entity-already-exists";
+
   private final Broker broker;
+  /** The queue, subscription or dead-letter queue; null on a topic's node. */
   private final QueueEntity entity;
+  /** Where schedule-message delivers: the queue or the topic. */
+  private final MessageSink sink;
+  private final String path;
   private final ClientConnection connection;
 
   ManagementNode(Broker broker, QueueEntity entity, ClientConnection connection) {
     this.broker = broker;
     this.entity = entity;
+    this.sink = entity;
+    this.path = entity.path;
+    this.connection = connection;
+  }
+
+  /** A topic's node: only what a sender does there (schedule-message, cancel-scheduled-message). */
+  ManagementNode(Broker broker, TopicEntity topic, ClientConnection connection) {
+    this.broker = broker;
+    this.entity = null;
+    this.sink = topic;
+    this.path = topic.path;
     this.connection = connection;
   }
 
@@ -77,6 +96,9 @@ final class ManagementNode {
         case PREFIX + "cancel-scheduled-message" -> cancelScheduled(request, body);
         case PREFIX + "receive-by-sequence-number" -> receiveBySequenceNumber(request, body);
         case PREFIX + "update-disposition" -> updateDisposition(request, body);
+        case PREFIX + "add-rule" -> addRule(request, body);
+        case PREFIX + "remove-rule" -> removeRule(request, body);
+        case PREFIX + "enumerate-rules" -> enumerateRules(request, body);
         default -> throw new Failure(501, NOT_IMPLEMENTED, "The operation '" + op + "' is not supported by the emulator.");
       }
     } catch (Failure f) {
@@ -87,9 +109,26 @@ final class ManagementNode {
   }
 
   private void require(AccessRight right) {
-    if (!connection.authorised(entity.path, right)) {
-      throw new Failure(401, UNAUTHORIZED, "Unauthorized access: '" + right + "' claim required on '" + entity.path + "'.");
+    if (!connection.authorised(path, right)) {
+      throw new Failure(401, UNAUTHORIZED, "Unauthorized access: '" + right + "' claim required on '" + path + "'.");
     }
+  }
+
+  /** Receive-side operations need a queue or subscription (Service Bus has no receiving from a topic). */
+  private QueueEntity receivable() {
+    if (entity == null) {
+      throw new Failure(400, NOT_ALLOWED, "This operation is not supported on a topic ('" + path
+          + "'); use a subscription ('" + path + "/subscriptions/<name>').");
+    }
+    return entity;
+  }
+
+  /** Rule operations need a subscription (not its dead-letter queue, not a queue or topic). */
+  private Subscription subscription() {
+    if (entity == null || entity.subscription == null || entity.isDeadLetterQueue()) {
+      throw new Failure(400, NOT_ALLOWED, "Rules exist only on subscriptions; '" + path + "' is not one.");
+    }
+    return entity.subscription;
   }
 
   private void ok(Message request, Map<String, Object> body) {
@@ -98,6 +137,7 @@ final class ManagementNode {
 
   private void peek(Message request, Map<String, Object> body) {
     require(AccessRight.LISTEN);
+    QueueEntity entity = receivable();
     long from = longValue(body.get("from-sequence-number"), 1);
     int count = (int) longValue(body.get("message-count"), 1);
     List<Map<String, Object>> messages = new ArrayList<>();
@@ -113,6 +153,7 @@ final class ManagementNode {
 
   private void renewLock(Message request, Map<String, Object> body) {
     require(AccessRight.LISTEN);
+    QueueEntity entity = receivable();
     List<UUID> tokens = uuids(body.get("lock-tokens"));
     long now = broker.now();
     Date[] expirations = new Date[tokens.size()];
@@ -128,8 +169,12 @@ final class ManagementNode {
 
   private void schedule(Message request, Map<String, Object> body) {
     require(AccessRight.SEND);
-    if (entity.isDeadLetterQueue()) {
-      throw new Failure(403, "amqp:not-allowed", "Messages cannot be scheduled on a dead-letter queue.");
+    if (entity != null && entity.isDeadLetterQueue()) {
+      throw new Failure(403, NOT_ALLOWED, "Messages cannot be scheduled on a dead-letter queue.");
+    }
+    if (entity != null && entity.subscription != null) {
+      throw new Failure(403, NOT_ALLOWED, "Messages cannot be scheduled on a subscription; schedule them on topic '"
+          + entity.subscription.topic.path + "'.");
     }
     Object list = body.get("messages");
     if (!(list instanceof List<?> items) || items.isEmpty()) {
@@ -141,7 +186,7 @@ final class ManagementNode {
       if (!(item instanceof Map<?, ?> map) || !(map.get("message") instanceof Binary binary)) {
         throw new Failure(400, ARGUMENT_ERROR, "Each scheduled message needs a 'message' binary.");
       }
-      if (binary.getLength() > entity.options.maxMessageSizeBytes()) {
+      if (binary.getLength() > sink.maxMessageSizeBytes()) {
         throw new Failure(413, "amqp:link:message-size-exceeded", "A scheduled message exceeds the maximum size.");
       }
       Message m = AmqpCodec.decode(binary.getArray(), binary.getArrayOffset(), binary.getLength());
@@ -159,15 +204,14 @@ final class ManagementNode {
         ok(request, Map.of("sequence-numbers", sequenceNumbers));
       }
     };
-    if (!entity.hasRoomFor(sizes.stream().mapToLong(Integer::longValue).sum())) {
+    if (!sink.hasRoomFor(sizes.stream().mapToLong(Integer::longValue).sum())) {
       throw new Failure(403, "amqp:resource-limit-exceeded", "The maximum entity size has been reached for '"
-          + entity.path + "'.");
+          + path + "'.");
     }
     long now = broker.now();
     for (int i = 0; i < decoded.size(); i++) {
       try {
-        StoredMessage stored = entity.accept(decoded.get(i), sizes.get(i), now, onStored);
-        sequenceNumbers[i] = stored == null ? 0L : stored.sequenceNumber;
+        sequenceNumbers[i] = sink.send(decoded.get(i), null, sizes.get(i), now, onStored);
       } catch (QueueEntity.QuotaExceededException e) {
         throw new Failure(403, "amqp:resource-limit-exceeded", e.getMessage());
       }
@@ -178,8 +222,11 @@ final class ManagementNode {
   private void cancelScheduled(Message request, Map<String, Object> body) {
     require(AccessRight.SEND);
     List<Long> numbers = longs(body.get("sequence-numbers"));
+    if (entity != null && (entity.isDeadLetterQueue() || entity.subscription != null)) {
+      throw new Failure(403, NOT_ALLOWED, "Scheduled messages live on the queue or topic, not on '" + path + "'.");
+    }
     for (long n : numbers) {
-      if (!entity.cancelScheduled(n)) {
+      if (!sink.cancelScheduled(n)) {
         throw new Failure(404, NOT_FOUND, "No scheduled message with sequence number " + n + " was found.");
       }
     }
@@ -188,6 +235,7 @@ final class ManagementNode {
 
   private void receiveBySequenceNumber(Message request, Map<String, Object> body) {
     require(AccessRight.LISTEN);
+    QueueEntity entity = receivable();
     List<Long> numbers = longs(body.get("sequence-numbers"));
     boolean peekLock = longValue(body.get("receiver-settle-mode"), 1) != 0;
     List<StoredMessage> found = new ArrayList<>();
@@ -215,6 +263,7 @@ final class ManagementNode {
 
   private void updateDisposition(Message request, Map<String, Object> body) {
     require(AccessRight.LISTEN);
+    QueueEntity entity = receivable();
     List<UUID> tokens = uuids(body.get("lock-tokens"));
     Object status = body.get("disposition-status");
     if (status == null) {
@@ -242,6 +291,62 @@ final class ManagementNode {
       entity.settleByLockToken(m, disposition, reason, description, props);
     }
     ok(request, Map.of());
+  }
+
+  // ---------------------------------------------------------------- rules (ServiceBusRuleManagerClient)
+
+  private void addRule(Message request, Map<String, Object> body) {
+    require(AccessRight.MANAGE);
+    Subscription subscription = subscription();
+    if (!(body.get("rule-name") instanceof String name) || !(body.get("rule-description") instanceof Map<?, ?> d)) {
+      throw new Failure(400, ARGUMENT_ERROR, "add-rule needs 'rule-name' and a 'rule-description' map.");
+    }
+    SubscriptionRule rule;
+    try {
+      rule = SubscriptionRule.fromRequest(name, d);
+    } catch (UnsupportedOperationException e) {
+      throw new Failure(501, NOT_IMPLEMENTED, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new Failure(400, ARGUMENT_ERROR, e.getMessage());
+    }
+    if (!subscription.addRule(rule)) {
+      throw new Failure(409, ALREADY_EXISTS, "The messaging entity '" + path + "/rules/" + name
+          + "' already exists.");
+    }
+    broker.saveRules();
+    ok(request, Map.of());
+  }
+
+  private void removeRule(Message request, Map<String, Object> body) {
+    require(AccessRight.MANAGE);
+    Subscription subscription = subscription();
+    if (!(body.get("rule-name") instanceof String name)) {
+      throw new Failure(400, ARGUMENT_ERROR, "remove-rule needs 'rule-name'.");
+    }
+    if (!subscription.removeRule(name)) {
+      // The wording the SDK recognises as "entity not found" (not retried).
+      throw new Failure(404, ENTITY_NOT_FOUND, "The messaging entity '" + path + "/rules/" + name
+          + "' could not be found.");
+    }
+    broker.saveRules();
+    ok(request, Map.of());
+  }
+
+  private void enumerateRules(Message request, Map<String, Object> body) {
+    require(AccessRight.MANAGE);
+    Subscription subscription = subscription();
+    long skip = Math.max(0, longValue(body.get("skip"), 0));
+    long top = Math.max(0, longValue(body.get("top"), Integer.MAX_VALUE));
+    List<Map<String, Object>> rules = new ArrayList<>();
+    List<SubscriptionRule> all = subscription.rules();
+    for (long i = skip; i < all.size() && rules.size() < top; i++) {
+      rules.add(Map.of("rule-description", all.get((int) i).described()));
+    }
+    if (rules.isEmpty()) {
+      connection.managementReply(request, 204, "No rules", null, Map.of());
+      return;
+    }
+    ok(request, Map.of("rules", rules));
   }
 
   private static Failure lockLost() {

@@ -29,7 +29,7 @@ import org.apache.qpid.proton.message.Message;
  * A queue or its dead-letter sub-queue: the message store, locks and the consumers it feeds.
  * Single-threaded: every method runs on the broker's event loop.
  */
-final class QueueEntity {
+final class QueueEntity implements MessageSink {
 
   static final String DEAD_LETTER_SUFFIX = "/$deadletterqueue";
   static final String REASON_MAX_DELIVERY = "MaxDeliveryCountExceeded";
@@ -52,6 +52,8 @@ final class QueueEntity {
   final String path;
   final QueueOptions options;
   final QueueEntity deadLetterQueue;
+  /** The subscription this store belongs to (also set on its dead-letter queue); null for queues. */
+  Subscription subscription;
   private final Broker broker;
   final OperationCounts operations = new OperationCounts();
 
@@ -59,7 +61,7 @@ final class QueueEntity {
   private final TreeMap<Long, StoredMessage> available = new TreeMap<>();
   /** Insertion order = expiry order: every lock (and renewal) lasts the same lockDuration from "now". */
   private final LinkedHashMap<UUID, StoredMessage> locked = new LinkedHashMap<>();
-  private final LinkedHashMap<String, Long> recentMessageIds = new LinkedHashMap<>();
+  private final DuplicateHistory duplicates;
   private final List<Consumer> consumers = new ArrayList<>();
   private int nextConsumer;
   private long lastSequenceNumber;
@@ -72,6 +74,7 @@ final class QueueEntity {
     this.options = options;
     this.path = deadLetter ? options.name() + DEAD_LETTER_SUFFIX : options.name();
     this.deadLetterQueue = deadLetter ? null : new QueueEntity(broker, options, true);
+    this.duplicates = new DuplicateHistory(deadLetter ? null : options.duplicateDetectionWindow());
   }
 
   boolean isDeadLetterQueue() {
@@ -94,21 +97,15 @@ final class QueueEntity {
     message.setDeliveryAnnotations(null);
     message.setFooter(null);
     String messageId = message.getMessageId() == null ? null : message.getMessageId().toString();
-    if (options.duplicateDetectionWindow() != null && messageId != null) {
-      Long until = recentMessageIds.get(messageId);
-      if (until != null && until > now) {
-        operations.add(OperationCounts.DUPLICATE_DROPPED);
-        onStored.run();
-        return null;
-      }
+    if (duplicates.isDuplicate(messageId, now)) {
+      operations.add(OperationCounts.DUPLICATE_DROPPED);
+      onStored.run();
+      return null;
     }
     if (sizeBytes + size > options.maxSizeBytes()) {
       throw new QuotaExceededException("The maximum entity size has been reached for '" + path + "'.");
     }
-    if (options.duplicateDetectionWindow() != null && messageId != null) {
-      recentMessageIds.remove(messageId);
-      recentMessageIds.put(messageId, now + options.duplicateDetectionWindow().toMillis());
-    }
+    duplicates.remember(messageId, now);
     StoredMessage stored = new StoredMessage(++lastSequenceNumber, now, size, messageId, message);
     stored.bare(bare, bare != null);
     stored.ttlMillis = effectiveTtl(message);
@@ -123,8 +120,46 @@ final class QueueEntity {
     return stored;
   }
 
-  boolean hasRoomFor(long bytes) {
+  @Override
+  public boolean hasRoomFor(long bytes) {
     return sizeBytes + bytes <= options.maxSizeBytes();
+  }
+
+  @Override
+  public String entityPath() {
+    return path;
+  }
+
+  @Override
+  public long maxMessageSizeBytes() {
+    return options.maxMessageSizeBytes();
+  }
+
+  @Override
+  public long send(Message message, byte[] bare, int size, long now, Runnable onStored)
+      throws QuotaExceededException {
+    StoredMessage stored = accept(message, bare, size, now, onStored);
+    return stored == null ? 0 : stored.sequenceNumber;
+  }
+
+  /**
+   * Stores a topic's message in this subscription: same sequence number, the subscription's own state (lock,
+   * delivery count, properties). The time to live is the shorter of the topic's and this subscription's default.
+   */
+  void insertCopy(StoredMessage source, long now, Runnable onStored) {
+    Message copy = Proton.message();
+    Message from = source.full();
+    copy.setHeader(from.getHeader());
+    copy.setMessageAnnotations(from.getMessageAnnotations());
+    copy.setProperties(from.getProperties());
+    copy.setApplicationProperties(from.getApplicationProperties());
+    copy.setBody(from.getBody());
+    StoredMessage stored = new StoredMessage(source.sequenceNumber, now, source.sizeBytes, source.messageId, copy);
+    stored.bare(source.bare(), false);
+    stored.ttlMillis = capTtl(source.ttlMillis, options.defaultTtl());
+    insert(stored, now);
+    broker.journal().upsert(path, stored, onStored);
+    dispatch();
   }
 
   /** Re-inserts a message found in the journal at start-up. */
@@ -139,12 +174,7 @@ final class QueueEntity {
     stored.ttlMillis = r.ttlMillis();
     stored.deadLetterSource = r.deadLetterSource();
     lastSequenceNumber = Math.max(lastSequenceNumber, r.sequenceNumber());
-    if (options.duplicateDetectionWindow() != null && messageId != null && !isDeadLetterQueue()) {
-      long until = r.enqueuedAtMillis() + options.duplicateDetectionWindow().toMillis();
-      if (until > now) {
-        recentMessageIds.put(messageId, until);
-      }
-    }
+    duplicates.recover(messageId, r.enqueuedAtMillis(), now);
     insert(stored, now);
   }
 
@@ -156,11 +186,16 @@ final class QueueEntity {
   private long effectiveTtl(Message message) {
     long ttl = message.getHeader() != null && message.getHeader().getTtl() != null
         ? message.getHeader().getTtl().longValue() : 0;
-    if (options.defaultTtl() != null) {
-      long max = options.defaultTtl().toMillis();
-      ttl = ttl == 0 ? max : Math.min(ttl, max);
+    return capTtl(ttl, options.defaultTtl());
+  }
+
+  /** A message's time to live under an entity's default: the shorter one; 0 (none) takes the default. */
+  static long capTtl(long ttlMillis, java.time.Duration entityDefault) {
+    if (entityDefault == null) {
+      return ttlMillis;
     }
-    return ttl;
+    long max = entityDefault.toMillis();
+    return ttlMillis == 0 ? max : Math.min(ttlMillis, max);
   }
 
   private void insert(StoredMessage m, long now) {
@@ -522,10 +557,7 @@ final class QueueEntity {
   }
 
   void pruneDuplicateHistory(long now) {
-    Iterator<Long> it = recentMessageIds.values().iterator();
-    while (it.hasNext() && it.next() <= now) {
-      it.remove();
-    }
+    duplicates.prune(now);
   }
 
   // ---------------------------------------------------------------- management
@@ -579,7 +611,8 @@ final class QueueEntity {
     dispatch();
   }
 
-  boolean cancelScheduled(long sequenceNumber) {
+  @Override
+  public boolean cancelScheduled(long sequenceNumber) {
     StoredMessage m = bySequence.get(sequenceNumber);
     if (m == null || !m.isScheduled()) {
       return false;

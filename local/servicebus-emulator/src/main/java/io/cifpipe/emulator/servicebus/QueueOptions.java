@@ -151,7 +151,7 @@ public record QueueOptions(
     }
   }
 
-  private static int parseInt(String key, String value) {
+  static int parseInt(String key, String value) {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
@@ -159,7 +159,7 @@ public record QueueOptions(
     }
   }
 
-  private static long parseLong(String key, String value) {
+  static long parseLong(String key, String value) {
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
@@ -167,7 +167,7 @@ public record QueueOptions(
     }
   }
 
-  private static boolean parseBoolean(String key, String value) {
+  static boolean parseBoolean(String key, String value) {
     if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
       return Boolean.parseBoolean(value);
     }

@@ -43,6 +43,8 @@ public final class ServiceBusEmulator implements AutoCloseable {
   private final int requestedPort;
   private final Integer requestedAdminPort;
   private final List<QueueOptions> queues;
+  private final List<TopicOptions> topics;
+  private final List<SubscriptionOptions> subscriptions;
   private final List<SharedAccessKey> keys;
   private final Path journalDirectory;
   private final Clock clock;
@@ -62,6 +64,8 @@ public final class ServiceBusEmulator implements AutoCloseable {
     this.requestedPort = b.port;
     this.requestedAdminPort = b.adminPort;
     this.queues = List.copyOf(b.queues.values());
+    this.topics = List.copyOf(b.topics.values());
+    this.subscriptions = List.copyOf(b.subscriptions.values());
     this.keys = b.keys.isEmpty()
         ? List.of(new SharedAccessKey(SharedAccessKey.DEFAULT_NAME, SharedAccessKey.DEFAULT_KEY, Set.of(AccessRight.MANAGE)))
         : List.copyOf(b.keys.values());
@@ -86,7 +90,7 @@ public final class ServiceBusEmulator implements AutoCloseable {
       CompletableFuture<Void> started = new CompletableFuture<>();
       context.runOnContext(v -> {
         try {
-          broker = new Broker(vertx, clock, journal, queues, keys, anonymousAccess);
+          broker = new Broker(vertx, clock, journal, queues, topics, subscriptions, keys, anonymousAccess);
           broker.start();
           ProtonServerOptions options = new ProtonServerOptions().setHost(host).setPort(requestedPort)
               .setTcpNoDelay(true).setReuseAddress(true);
@@ -102,7 +106,7 @@ public final class ServiceBusEmulator implements AutoCloseable {
               started.complete(null);
               return;
             }
-            admin = new AdminServer(vertx, this::statsOnLoop);
+            admin = new AdminServer(vertx, this::statsOnLoop, this::topicStatsOnLoop);
             admin.listen(host, requestedAdminPort).onComplete(a -> {
               if (a.failed()) {
                 started.completeExceptionally(a.cause());
@@ -126,8 +130,9 @@ public final class ServiceBusEmulator implements AutoCloseable {
       throw new IllegalStateException("Service Bus emulator failed to start on " + host + ":" + requestedPort + ": "
           + cause.getMessage(), cause);
     }
-    LOG.info("Service Bus emulator listening on {}:{} (queues: {}){}", host, port,
-        queues.stream().map(QueueOptions::name).toList(), adminPort > 0 ? ", admin http port " + adminPort : "");
+    LOG.info("Service Bus emulator listening on {}:{} (queues: {}, subscriptions: {}){}", host, port,
+        queues.stream().map(QueueOptions::name).toList(), subscriptions.stream().map(SubscriptionOptions::path).toList(),
+        adminPort > 0 ? ", admin http port " + adminPort : "");
     return this;
   }
 
@@ -162,12 +167,21 @@ public final class ServiceBusEmulator implements AutoCloseable {
     return onLoop(this::statsOnLoop);
   }
 
-  /** Operations each queue served since start (queue name → operation → count; see {@link OperationCounts}). */
+  /**
+   * Operations each entity served since start (entity path → operation → count; see {@link OperationCounts}): queues,
+   * topics (their sends) and subscriptions ({@code topic/subscriptions/name}: deliveries and settlements).
+   */
   public Map<String, Map<String, Long>> operationCounts() {
     return onLoop(() -> {
       Map<String, Map<String, Long>> m = new java.util.TreeMap<>();
       for (QueueEntity queue : broker.queues()) {
         m.put(queue.options.name(), queue.operations.snapshot());
+      }
+      for (TopicEntity topic : broker.topics()) {
+        m.put(topic.path, topic.operations.snapshot());
+        for (Subscription s : topic.subscriptions()) {
+          m.put(s.store.path, s.store.operations.snapshot());
+        }
       }
       return m;
     });
@@ -177,6 +191,44 @@ public final class ServiceBusEmulator implements AutoCloseable {
   public QueueStats queueStats(String queueName) {
     return queueStats().stream().filter(s -> s.name().equalsIgnoreCase(queueName)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no queue named '" + queueName + "'"));
+  }
+
+  /** Current depths of every topic and its subscriptions (thread-safe snapshot). */
+  public List<TopicStats> topicStats() {
+    return onLoop(this::topicStatsOnLoop);
+  }
+
+  /** Current depths of one subscription ({@code topic}, {@code name} matched case-insensitively). */
+  public TopicStats.SubscriptionStats subscriptionStats(String topic, String name) {
+    return topicStats().stream().filter(t -> t.name().equalsIgnoreCase(topic))
+        .flatMap(t -> t.subscriptions().stream()).filter(s -> s.name().equalsIgnoreCase(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no subscription '" + topic + "/subscriptions/" + name + "'"));
+  }
+
+  private List<TopicStats> topicStatsOnLoop() {
+    List<TopicStats> result = new ArrayList<>();
+    for (TopicEntity topic : broker.topics()) {
+      List<TopicStats.SubscriptionStats> subs = new ArrayList<>();
+      for (Subscription s : topic.subscriptions()) {
+        QueueEntity.Counts c = s.store.counts();
+        QueueEntity.Counts d = s.store.deadLetterQueue.counts();
+        subs.add(new TopicStats.SubscriptionStats(topic.options.name(), s.options.name(), c.active(), c.locked(),
+            c.deferred(), d.total(), c.total(), c.sizeBytes(),
+            s.rules().stream().map(r -> r.name() + ": " + describe(r.filter())).toList()));
+      }
+      result.add(new TopicStats(topic.options.name(), topic.scheduledCount(), subs));
+    }
+    return result;
+  }
+
+  private static String describe(SubscriptionRule.Filter filter) {
+    if (filter instanceof SubscriptionRule.SqlFilter q) {
+      return q.expression().text();
+    }
+    if (filter instanceof SubscriptionRule.CorrelationFilter c) {
+      return "correlation " + c.toJson();
+    }
+    return filter instanceof SubscriptionRule.TrueFilter ? "TRUE" : "FALSE";
   }
 
   private List<QueueStats> statsOnLoop() {
@@ -257,6 +309,8 @@ public final class ServiceBusEmulator implements AutoCloseable {
     private int port = 5672;
     private Integer adminPort;
     private final Map<String, QueueOptions> queues = new LinkedHashMap<>();
+    private final Map<String, TopicOptions> topics = new LinkedHashMap<>();
+    private final Map<String, SubscriptionOptions> subscriptions = new LinkedHashMap<>();
     private final Map<String, SharedAccessKey> keys = new LinkedHashMap<>();
     private Path journal;
     private Clock clock = Clock.systemUTC();
@@ -294,6 +348,36 @@ public final class ServiceBusEmulator implements AutoCloseable {
     /** A queue with Service Bus default properties. */
     public Builder queue(String name) {
       return queue(QueueOptions.of(name));
+    }
+
+    /** Topics (Standard tier and above in Azure); receivers read their subscriptions, never the topic. */
+    public Builder topic(TopicOptions... options) {
+      for (TopicOptions o : options) {
+        if (topics.putIfAbsent(o.name().toLowerCase(Locale.ROOT), o) != null) {
+          throw new IllegalArgumentException("topic '" + o.name() + "' configured twice");
+        }
+      }
+      return this;
+    }
+
+    /** A topic with Service Bus default properties. */
+    public Builder topic(String name) {
+      return topic(TopicOptions.of(name));
+    }
+
+    /** Subscriptions of configured topics, each with its {@code $Default} rule (true filter unless set). */
+    public Builder subscription(SubscriptionOptions... options) {
+      for (SubscriptionOptions o : options) {
+        if (subscriptions.putIfAbsent(o.path().toLowerCase(Locale.ROOT), o) != null) {
+          throw new IllegalArgumentException("subscription '" + o.path() + "' configured twice");
+        }
+      }
+      return this;
+    }
+
+    /** A subscription with Service Bus defaults and a true filter. */
+    public Builder subscription(String topic, String name) {
+      return subscription(SubscriptionOptions.of(topic, name));
     }
 
     /** Append-only journal directory: accepted messages survive a restart. Default: in memory. */
