@@ -135,6 +135,8 @@ class LocalStackTest {
         assertThat(delivered).as("notify for %s reached alice's connection", callId).isTrue();
         JsonNode ledger = JSON.readTree(get(config.webOrigin() + "/api/state/ledger?limit=50").body());
         assertThat(ledger.findValuesAsText("PartitionKey")).contains(callId);
+        // The call's guard row (~call) is the ledger's bookkeeping, not a notification: the dashboard must not list it.
+        assertThat(ledger.findValuesAsText("RowKey")).noneMatch(rowKey -> rowKey.startsWith("~"));
     }
 
     @Test

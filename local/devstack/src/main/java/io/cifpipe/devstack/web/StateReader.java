@@ -36,11 +36,15 @@ public final class StateReader implements AutoCloseable {
         return byAgent;
     }
 
-    /** The most recent ledger rows (by Timestamp, newest first), every property as stored. */
+    /**
+     * The most recent notification rows (by Timestamp, newest first), every property as stored. The ledger's own
+     * bookkeeping rows (tombstones {@code ~closed…}, call guards {@code ~call}) are left out: ids cannot contain
+     * {@code ~} and it sorts after every id character, so {@code RowKey lt '~'} selects the notifications only.
+     */
     public List<Map<String, Object>> ledger(int limit) {
         TableClient t = tables.getTableClient(Setting.NOTIFICATIONS_TABLE.defaultValue().orElseThrow());
         List<TableEntity> all = new ArrayList<>();
-        for (TableEntity e : t.listEntities(new ListEntitiesOptions().setTop(1000), null, null)) {
+        for (TableEntity e : t.listEntities(new ListEntitiesOptions().setTop(1000).setFilter("RowKey lt '~'"), null, null)) {
             all.add(e);
             if (all.size() >= 5000) {
                 break; // bounded: the dashboard shows recent rows, not an export
