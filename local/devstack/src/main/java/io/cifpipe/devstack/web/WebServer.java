@@ -46,6 +46,8 @@ public final class WebServer implements AutoCloseable {
     private final Vertx vertx;
     private final WebClient http;
     private HttpServer server;
+    /** Set once the port is known (ephemeral in tests); requests arrive only after listen() completed. */
+    private volatile RequestGuard guard;
 
     public WebServer(Wiring wiring) {
         this.w = wiring;
@@ -57,10 +59,22 @@ public final class WebServer implements AutoCloseable {
     public void start() throws Exception {
         Router r = Router.router(vertx);
         r.route().handler(ctx -> {
-            // Pages are served for one local origin; nothing here is meant to be framed elsewhere.
-            ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-store");
+            ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-store")
+                    .putHeader("Referrer-Policy", "no-referrer");
+            PageSecurity.apply(ctx.request().path(), ctx.response().headers());
+            // Every route (pages too) answers only to a loopback Host name: no DNS rebinding onto the state API.
+            Optional<RequestGuard.Refusal> host = guard.checkHost(ctx.request().getHeader("host"));
+            if (host.isPresent()) {
+                Problem.send(ctx, host.get().status(), host.get().title(), host.get().detail());
+                return;
+            }
             ctx.next();
         });
+        // State-changing requests: same-origin JSON only, checked before any body is read or parsed.
+        r.route("/api/*").method(io.vertx.core.http.HttpMethod.POST).handler(this::refuseCrossSite);
+        r.route("/api/*").method(io.vertx.core.http.HttpMethod.PUT).handler(this::refuseCrossSite);
+        r.route("/api/*").method(io.vertx.core.http.HttpMethod.DELETE).handler(this::refuseCrossSite);
+        r.route("/api/*").method(io.vertx.core.http.HttpMethod.PATCH).handler(this::refuseCrossSite);
         r.route("/api/*").handler(BodyHandler.create().setBodyLimit(1024 * 1024));
         r.get("/api/health").handler(ctx -> blocking(ctx, () -> w.health().get()));
         r.get("/api/config").handler(ctx -> json(ctx, 200, w.pageConfig().get()));
@@ -90,8 +104,22 @@ public final class WebServer implements AutoCloseable {
         r.get("/").handler(ctx -> ctx.redirect("/index.html"));
         r.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
 
+        guard = new RequestGuard(w.port()); // replaced below when the port was ephemeral
         server = vertx.createHttpServer().requestHandler(r)
                 .listen(w.port(), "127.0.0.1").toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        guard = new RequestGuard(server.actualPort());
+    }
+
+    private void refuseCrossSite(RoutingContext ctx) {
+        var req = ctx.request();
+        Optional<RequestGuard.Refusal> refusal = guard.checkStateChange(req.getHeader("host"), req.getHeader("origin"),
+                req.getHeader("sec-fetch-site"), req.getHeader("content-type"));
+        if (refusal.isPresent()) {
+            LOG.warn("refused {} {}: {}", req.method(), req.path(), refusal.get().title());
+            Problem.send(ctx, refusal.get().status(), refusal.get().title(), refusal.get().detail());
+            return;
+        }
+        ctx.next();
     }
 
     public int port() { return server.actualPort(); }
