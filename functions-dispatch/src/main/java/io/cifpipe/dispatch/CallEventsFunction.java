@@ -9,7 +9,7 @@ import java.util.logging.Level;
 
 /**
  * Service Bus trigger on {@code %CallEventsQueue%}. Returning completes the message; any exception abandons it
- * (Service Bus redelivers, then dead-letters after MaxDeliveryCount).
+ * (Service Bus redelivers, then dead-letters after MaxDeliveryCount). Poison messages: {@link PoisonHandler}.
  */
 public final class CallEventsFunction {
 
@@ -24,8 +24,15 @@ public final class CallEventsFunction {
         try {
             DispatchRuntime.get().dispatcher.handle(body, applicationProperties);
         } catch (PoisonMessageException e) {
-            context.getLogger().log(Level.SEVERE, "poison message " + messageId + " (delivery " + deliveryCount
-                    + "): " + e.getMessage() + " — it will be dead-lettered after MaxDeliveryCount");
+            // Java cannot dead-letter explicitly: re-send once with the cause attached, then let that copy die.
+            if (PoisonHandler.shared().resendWithCause(body, messageId, applicationProperties, e)) {
+                context.getLogger().log(Level.WARNING, "poison message " + messageId + ": " + e.getMessage()
+                        + " — completed; a copy carrying the cause (" + PoisonHandler.copyId(messageId)
+                        + ") goes to the dead-letter queue");
+                return;
+            }
+            context.getLogger().log(Level.WARNING, "poison message " + messageId + " (delivery " + deliveryCount
+                    + "): " + e.getMessage() + " — dead-lettered with its cause after MaxDeliveryCount");
             throw e;
         }
     }

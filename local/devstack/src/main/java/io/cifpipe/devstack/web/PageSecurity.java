@@ -4,8 +4,8 @@ import io.vertx.core.MultiMap;
 import java.util.Set;
 
 /**
- * Content-Security-Policy per page, kept per path so the agent page (a CIF host that embeds the panel in its own
- * iframe, issue 25) can differ from the tool pages. Tool pages (ops, telephony, index) and the JSON API may never be
+ * Content-Security-Policy per path, so the agent page (a CIF host that embeds the panel in its own iframe, issue
+ * 25) can differ from the tool pages. Tool pages (ops, telephony, index) and the JSON API may never be
  * framed ({@code frame-ancestors 'none'}, which also defeats click-jacking of "Replay all") and load only their own
  * scripts. The agent page may be framed by, and may frame, its own origin only; its scripts and connections
  * (Entra, SignalR, presence on other local ports) are left to the CIF-host page's owner and not narrowed here.
@@ -31,14 +31,19 @@ final class PageSecurity {
             "base-uri 'self'",
             "object-src 'none'");
 
-    /** The CIF host and what it embeds (panel, MSAL relay): same-origin framing allowed. */
-    private static final Set<String> AGENT_PATHS = Set.of("/agent.html", "/agent.js", "/cif-host.js");
+    /**
+     * The tool pages and their assets, and the whole JSON API: never framed. Everything else is the CIF host side
+     * (agent.html, cif-host.js, the client script, whatever panel/relay page issue 25 embeds in its iframe): framing
+     * by the same origin allowed, so a new page of that side works without a change here.
+     */
+    private static final Set<String> TOOL_PATHS = Set.of("/", "/index.html", "/index.js", "/ops.html", "/ops.js",
+            "/telephony.html", "/telephony.js", "/common.js", "/style.css");
 
     static String policyFor(String path) {
-        if (AGENT_PATHS.contains(path) || path.startsWith("/client/") || path.startsWith("/panel")) {
-            return AGENT_PAGE_CSP;
+        if (TOOL_PATHS.contains(path) || path.startsWith("/api/")) {
+            return TOOL_PAGE_CSP;
         }
-        return TOOL_PAGE_CSP;
+        return AGENT_PAGE_CSP;
     }
 
     static void apply(String path, MultiMap headers) {
