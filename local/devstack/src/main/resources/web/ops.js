@@ -79,7 +79,7 @@ function renderStateCounts(rows) {
   for (const r of rows) { const s = r.State ? r.State[0] + r.State.slice(1).toLowerCase() : ''; if (s in counts) counts[s]++; }
   document.getElementById('state-counts').replaceChildren(
     el('h2', {}, 'Notifications by state', el('span', { class: 'hint' }, `last ${rows.length}`)),
-    el('div', { style: 'display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:10px 12px' }, ...STATES.map(s =>
+    el('div', { style: 'display:grid;grid-template-columns:repeat(auto-fill,minmax(96px,1fr));gap:10px 12px' }, ...STATES.map(s =>
       el('div', {}, el('div', { class: 'stat', style: 'font-size:22px' }, counts[s]), pill(s)))));
 }
 
@@ -232,9 +232,11 @@ function chart(perMinute) {
 
 function figure(label, now, today, sub) {
   return el('div', { class: 'figure', dataset: { figure: label } },
-    el('div', { class: 'stat' }, now ?? '–'), el('div', { class: 'stat-label' }, label),
-    el('div', { class: 'sub' }, `today ${today ?? '–'}${sub ? ` · ${sub}` : ''}`));
+    el('div', { class: 'stat' }, blank(now) ? '–' : now), el('div', { class: 'stat-label' }, label),
+    el('div', { class: 'sub' }, `today ${blank(today) ? '–' : today}${sub ? ` · ${sub}` : ''}`));
 }
+
+function blank(v) { return v === null || v === undefined || v === ''; }
 
 function reasons(map) { return Object.entries(map || {}).map(([k, v]) => `${k} ${v}`).join(', '); }
 
