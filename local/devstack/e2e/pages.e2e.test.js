@@ -266,6 +266,11 @@ describe("devstack pages", { timeout: 600_000 }, () => {
         await page.goto(`${web}/${name}.html`);
         await page.waitForTimeout(name === "ops" ? 2500 : 800);
         await page.screenshot({ path: join(ARTIFACTS, `narrow-320-${name}.png`), fullPage: true });
+        await page.screenshot({ path: join(ARTIFACTS, `narrow-320-${name}-top.png`) });
+        if (name === "ops") {
+          await page.locator("#supervisor").screenshot({ path: join(ARTIFACTS, "narrow-320-ops-supervisor.png") });
+          await page.locator("#dlq").locator("xpath=ancestor::section[1]").screenshot({ path: join(ARTIFACTS, "narrow-320-ops-dead-letters.png") });
+        }
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         console.log(`${name}.html at 320 px: horizontal overflow ${overflow}px`);
         if (name !== "agent") assert.ok(overflow <= 0, `${name}.html overflows by ${overflow}px at 320 px`);

@@ -66,7 +66,7 @@ public final class WebServer implements AutoCloseable {
                     .putHeader("Referrer-Policy", "no-referrer");
             PageSecurity.apply(ctx.request().path(), ctx.response().headers());
             // Every route (pages too) answers only to a loopback Host name: no DNS rebinding onto the state API.
-            Optional<RequestGuard.Refusal> host = guard.checkHost(ctx.request().getHeader("host"));
+            Optional<RequestGuard.Refusal> host = guard.checkHost(authority(ctx.request()));
             if (host.isPresent()) {
                 Problem.send(ctx, host.get().status(), host.get().title(), host.get().detail());
                 return;
@@ -115,9 +115,18 @@ public final class WebServer implements AutoCloseable {
         guard = new RequestGuard(server.actualPort());
     }
 
+    /** Host of HTTP/1.1 or {@code :authority} of HTTP/2 (Java's HttpClient upgrades to h2c: no Host header then). */
+    static String authority(io.vertx.core.http.HttpServerRequest req) {
+        io.vertx.core.net.HostAndPort a = req.authority();
+        if (a == null) return req.getHeader("host");
+        String host = a.host();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) host = "[" + host + "]";
+        return a.port() >= 0 ? host + ":" + a.port() : host;
+    }
+
     private void refuseCrossSite(RoutingContext ctx) {
         var req = ctx.request();
-        Optional<RequestGuard.Refusal> refusal = guard.checkStateChange(req.getHeader("host"), req.getHeader("origin"),
+        Optional<RequestGuard.Refusal> refusal = guard.checkStateChange(authority(req), req.getHeader("origin"),
                 req.getHeader("sec-fetch-site"), req.getHeader("content-type"));
         if (refusal.isPresent()) {
             LOG.warn("refused {} {}: {}", req.method(), req.path(), refusal.get().title());

@@ -109,6 +109,17 @@ class WebServerSecurityTest {
     }
 
     @Test
+    void http2ClientsWithoutAHostHeaderAreJudgedByTheirAuthority() throws Exception {
+        // java.net.http upgrades to h2c: later requests carry :authority, no Host header.
+        var client = java.net.http.HttpClient.newHttpClient();
+        for (int i = 0; i < 3; i++) {
+            var r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + server.port() + "/ops.html"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("request %d over %s", i, r.version()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void pagesCarryTheirContentSecurityPolicy() throws Exception {
         var ops = http.get(server.port(), "127.0.0.1", "/ops.html").putHeader("host", own()).send()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
