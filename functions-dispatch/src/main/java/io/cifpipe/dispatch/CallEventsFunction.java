@@ -22,7 +22,7 @@ public final class CallEventsFunction {
             @BindingName("ApplicationProperties") Map<String, Object> applicationProperties,
             ExecutionContext context) {
         try {
-            DispatchRuntime.get().dispatcher.handle(body, applicationProperties);
+            DispatchRuntime.get().dispatcher().handle(body, applicationProperties);
         } catch (PoisonMessageException e) {
             // Java cannot dead-letter explicitly: re-send once with the cause attached, then let that copy die.
             if (PoisonHandler.shared().resendWithCause(body, messageId, applicationProperties, e)) {
