@@ -84,7 +84,8 @@
       .then(function (body) {
         if (!body || typeof body.environmentVariables !== "object") throw new Error("no environmentVariables in /api/config");
         return body.environmentVariables;
-      }, function (err) {
+      })
+      .catch(function (err) {
         throw SettingsError("The call panel settings could not be loaded.", "GET /api/config failed: " + (err && err.message || err));
       });
   }
