@@ -36,6 +36,7 @@ public final class BuildSolution {
         sources.ensureClientBuilt();
         List<WebResource> resources = sources.collect();
         sources.notes().forEach(n -> System.out.println("[solution] " + n));
+        resources.forEach(w -> System.out.println("[solution]   /WebResources/" + w.name() + "  <- " + w.source()));
         Map<String, byte[]> expected = new LinkedHashMap<>();
         resources.forEach(w -> expected.put(w.name(), w.content()));
 
