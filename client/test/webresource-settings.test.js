@@ -15,7 +15,8 @@ function fakeDocument() {
   const head = { appendChild(s) { appended.push(s); s.parentNode = head; setTimeout(() => s.onload && s.onload(), 0); } };
   const body = { firstChild: null, insertBefore(n) { n.parentNode = body; body.firstChild = n; } };
   return {
-    appended, head, body, currentScript: null,
+    appended, head, body, currentScript: null, baseURI: "https://contoso.crm.dynamics.com/WebResources/cifpipe_/panel.html",
+    querySelector: (sel) => appended.find((s) => sel === 'script[data-cifid="CIFMainLibrary"]' && s.attributes["data-cifid"] === "CIFMainLibrary") || null,
     createElement: el, getElementById: (id) => (body.firstChild && body.firstChild.id === id ? body.firstChild : null),
   };
 }
@@ -27,7 +28,7 @@ function load({ top, fetch } = {}) {
     console: { error: (...a) => errors.push(a.join(" ")) }, fetch };
   win.top = top || win;
   win.parent = win.top;
-  vm.runInNewContext(SOURCE, { window: win, Promise, JSON, Object, String, Error });
+  vm.runInNewContext(SOURCE, { window: win, Promise, JSON, Object, String, Error, URL });
   return { win, api: win.CifPipeSettings, errors };
 }
 
@@ -115,9 +116,17 @@ test("locally (no Xrm): /api/config's environmentVariables; page settings win; C
 test("in Dynamics without Microsoft.CIFramework: loads msdyn_ciLibrary.js of the org first, then the bundle", async () => {
   const { api, win } = load({ top: dynamicsTop(DEFINITIONS) });
   await api.boot({ bundle: "signalRadaptor.js" });
-  assert.deepEqual(win.document.appended.map((s) => s.src), ["/webresources/Widget/msdyn_ciLibrary.js", "signalRadaptor.js"]);
+  assert.deepEqual(win.document.appended.map((s) => s.src),
+    ["https://contoso.crm.dynamics.com/WebResources/Widget/msdyn_ciLibrary.js", "signalRadaptor.js"]);
   assert.equal(win.document.appended[0].attributes["data-crmurl"], "https://contoso.crm.dynamics.com");
   assert.equal(win.document.appended[0].attributes["data-cifid"], "CIFMainLibrary");
+});
+
+test("in Dynamics when the page already loads the CIF library (panel.js): not loaded twice", async () => {
+  const { api, win } = load({ top: dynamicsTop(DEFINITIONS) });
+  win.document.appended.push({ src: "../Widget/msdyn_ciLibrary.js", attributes: { "data-cifid": "CIFMainLibrary" } });
+  await api.boot({ bundle: "signalRadaptor.js" });
+  assert.deepEqual(win.document.appended.map((s) => s.src), ["../Widget/msdyn_ciLibrary.js", "signalRadaptor.js"]);
 });
 
 test("the local stack answering without environmentVariables is a clear error", async () => {

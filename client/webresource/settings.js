@@ -159,9 +159,11 @@
       Object.keys(config).forEach(function (k) { merged[k] = config[k]; });
       Object.keys(page).forEach(function (k) { merged[k] = page[k]; });
       win.cifAdaptorConfig = merged;
-      // In Dynamics the channel page loads Microsoft's CIF library itself (same origin: /webresources/Widget/).
-      var needsCif = findXrm(win) && !(win.Microsoft && win.Microsoft.CIFramework);
-      return (needsCif ? addScript(win, "/webresources/Widget/msdyn_ciLibrary.js",
+      // In Dynamics the channel page loads Microsoft's CIF library from its own org (/WebResources/Widget/, next to
+      // our folder), unless the page already has it or is loading it (a script with data-cifid="CIFMainLibrary").
+      var needsCif = findXrm(win) && !(win.Microsoft && win.Microsoft.CIFramework) &&
+        !(win.document.querySelector && win.document.querySelector('script[data-cifid="CIFMainLibrary"]'));
+      return (needsCif ? addScript(win, new URL("../Widget/msdyn_ciLibrary.js", win.document.baseURI).href,
         { "data-crmurl": win.location.origin, "data-cifid": "CIFMainLibrary" }) : Promise.resolve())
         .then(function () { return options.bundle ? addScript(win, options.bundle, {}) : null; })
         .then(function () { return merged; });

@@ -19,12 +19,14 @@ public record SolutionModel(String version, boolean managed, List<WebResource> w
     public static final int OPTION_VALUE_PREFIX = 24731;
     public static final int LANGUAGE = 1033;
 
-    /** Web resources live under this folder, so pages refer to each other with relative URLs. */
-    public static final String WEB_RESOURCE_FOLDER = PREFIX + "_/cif/";
+    /**
+     * Web resources live in one virtual folder, so pages refer to each other relatively (panel.html loads
+     * signalRadaptor.js, Microsoft's library at ../Widget/msdyn_ciLibrary.js; client/webresource/README.md).
+     */
+    public static final String WEB_RESOURCE_FOLDER = PREFIX + "_/";
     public static final String PANEL_PAGE = WEB_RESOURCE_FOLDER + "panel.html";
     public static final String BUNDLE = WEB_RESOURCE_FOLDER + "signalRadaptor.js";
     public static final String SETTINGS_SCRIPT = WEB_RESOURCE_FOLDER + "settings.js";
-    public static final String NOTICES_PAGE = WEB_RESOURCE_FOLDER + "third-party-notices.html";
     public static final String CALL_ICON = WEB_RESOURCE_FOLDER + "call-icon.svg";
 
     public static final String CHANNEL_PROVIDER = PREFIX + "_calls";

@@ -16,16 +16,18 @@ import java.util.stream.Stream;
 /**
  * Where the web resources come from, all under {@link SolutionModel#WEB_RESOURCE_FOLDER}:
  * <ul>
- *   <li>{@code client/dist/signalRadaptor.js}: the client bundle, byte for byte what the client tests ran;</li>
- *   <li>{@code client/dist/signalRadaptor.js.LEGAL.txt}: bundled libraries' licence texts, as an HTML page (web
- *       resources have no plain-text type);</li>
+ *   <li>{@code client/dist/*.js}: the client bundles (signalRadaptor.js, the sign-in redirect bridge), byte for byte
+ *       what the client tests ran;</li>
+ *   <li>{@code client/dist/*.js.LEGAL.txt}: the bundled libraries' licence texts, as {@code <bundle>.notices.html}
+ *       pages (web resources have no plain-text type);</li>
  *   <li>{@code client/webresource/}: the panel page, the sign-in relay page and settings.js;</li>
  *   <li>{@code dataverse-solution/src/main/webresources/}: the solution's own files (notification icon);</li>
  *   <li>{@code dataverse-solution/src/main/webresource-fallback/}: used only for a file client/webresource lacks.</li>
  * </ul>
  */
 public final class SolutionSources {
-    static final String LEGAL = "signalRadaptor.js.LEGAL.txt";
+    /** esbuild's licence-comment file next to each bundle (legalComments: "linked"). */
+    static final String LEGAL_SUFFIX = ".js.LEGAL.txt";
 
     private final Path repoRoot;
     private final List<String> notes = new ArrayList<>();
@@ -42,16 +44,26 @@ public final class SolutionSources {
     public List<WebResource> collect() throws IOException {
         Map<String, WebResource> out = new LinkedHashMap<>();
         Path dist = clientDir().resolve("dist");
-        Path bundle = dist.resolve("signalRadaptor.js");
-        if (!Files.isRegularFile(bundle)) {
-            throw new IOException("client bundle missing: " + bundle + " (run 'npm ci && npm run build' in client/)");
+        if (!Files.isRegularFile(dist.resolve("signalRadaptor.js"))) {
+            throw new IOException("client bundle missing: " + dist.resolve("signalRadaptor.js")
+                    + " (run 'npm ci && npm run build' in client/)");
         }
-        add(out, new WebResource(SolutionModel.BUNDLE, WebResourceType.SCRIPT, Files.readAllBytes(bundle),
-                "client/dist/signalRadaptor.js"));
-        Path legal = dist.resolve(LEGAL);
-        if (Files.isRegularFile(legal)) {
-            add(out, new WebResource(SolutionModel.NOTICES_PAGE, WebResourceType.HTML,
-                    noticesPage(Files.readString(legal, StandardCharsets.UTF_8)), "client/dist/" + LEGAL));
+        List<Path> built;
+        try (Stream<Path> s = Files.list(dist)) {
+            built = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path f : built) {
+            String file = f.getFileName().toString();
+            if (file.endsWith(".js")) {
+                // IIFE bundles (signalRadaptor.js, redirectBridge.js); .mjs and source maps are not web resources.
+                add(out, new WebResource(SolutionModel.WEB_RESOURCE_FOLDER + file, WebResourceType.SCRIPT,
+                        Files.readAllBytes(f), "client/dist/" + file));
+            } else if (file.endsWith(LEGAL_SUFFIX)) {
+                String page = SolutionModel.WEB_RESOURCE_FOLDER + file.substring(0, file.length() - LEGAL_SUFFIX.length())
+                        + ".notices.html";
+                add(out, new WebResource(page, WebResourceType.HTML,
+                        noticesPage(file, Files.readString(f, StandardCharsets.UTF_8)), "client/dist/" + file));
+            }
         }
         addFolder(out, clientDir().resolve("webresource"), "client/webresource", false);
         addFolder(out, repoRoot.resolve("dataverse-solution/src/main/webresources"), "dataverse-solution/src/main/webresources", false);
@@ -61,9 +73,10 @@ public final class SolutionSources {
     }
 
     /** Wraps the licence texts in a minimal page (escaped, no script). */
-    static byte[] noticesPage(String text) {
+    static byte[] noticesPage(String legalFile, String text) {
+        String bundle = legalFile.substring(0, legalFile.length() - ".LEGAL.txt".length());
         String html = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Third-party notices</title></head>\n"
-                + "<body><h1>Third-party notices of signalRadaptor.js</h1>\n<pre>"
+                + "<body><h1>Third-party notices of " + SolutionWriter.esc(bundle) + "</h1>\n<pre>"
                 + SolutionWriter.esc(text) + "</pre></body></html>\n";
         return html.getBytes(StandardCharsets.UTF_8);
     }

@@ -63,7 +63,7 @@ class SolutionWriterTest {
             assertThat(text(e, "solution.xml")).contains("<RootComponent type=\"380\" schemaName=\"" + v.schemaName() + "\"");
         }
         String provider = text(e, "msdyn_channelproviders/cifpipe_calls/msdyn_channelprovider.xml");
-        assertThat(provider).contains("<msdyn_channelurl>/WebResources/cifpipe_/cif/panel.html</msdyn_channelurl>")
+        assertThat(provider).contains("<msdyn_channelurl>/WebResources/cifpipe_/panel.html</msdyn_channelurl>")
                 .contains("<msdyn_apiversion>162450000</msdyn_apiversion>").doesNotContain("msdyn_trusteddomain");
         assertThat(text(e, "msdyn_notificationtemplates/cifpipe_incoming_call/msdyn_notificationtemplate.xml"))
                 .contains("<msdyn_timeout>300</msdyn_timeout>");
@@ -73,7 +73,7 @@ class SolutionWriterTest {
     void orgUrlMakesTheChannelUrlAbsoluteAndTrustsTheOrg() {
         SolutionModel m = new SolutionModel(VERSION, false, RESOURCES, Optional.of(URI.create("https://contoso.crm.dynamics.com")));
         String provider = text(SolutionWriter.entries(m), "msdyn_channelproviders/cifpipe_calls/msdyn_channelprovider.xml");
-        assertThat(provider).contains("https://contoso.crm.dynamics.com/WebResources/cifpipe_/cif/panel.html")
+        assertThat(provider).contains("https://contoso.crm.dynamics.com/WebResources/cifpipe_/panel.html")
                 .contains("<msdyn_trusteddomain>https://contoso.crm.dynamics.com</msdyn_trusteddomain>");
         assertThatThrownBy(() -> BuildSolution.orgUri("http://contoso.crm.dynamics.com")).hasMessageContaining("https");
     }

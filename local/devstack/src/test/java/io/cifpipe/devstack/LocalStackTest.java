@@ -181,10 +181,10 @@ class LocalStackTest {
         // The Dataverse solution's variables under their schema names, and its panel page out of the built zip.
         assertThat(pageConfig.at("/environmentVariables/cifpipe_PresenceBaseUrl").asText())
                 .isEqualTo(pageConfig.get("functionUrl").asText());
-        HttpResponse<String> panel = get(config.webOrigin() + "/WebResources/cifpipe_/cif/panel.html");
+        HttpResponse<String> panel = get(config.webOrigin() + "/WebResources/cifpipe_/panel.html");
         assertThat(panel.statusCode()).as(panel.body()).isEqualTo(200);
         assertThat(panel.headers().firstValue("content-type").orElse("")).startsWith("text/html");
-        assertThat(get(config.webOrigin() + "/WebResources/cifpipe_/cif/settings.js").statusCode()).isEqualTo(200);
+        assertThat(get(config.webOrigin() + "/WebResources/cifpipe_/settings.js").statusCode()).isEqualTo(200);
         JsonNode queues = JSON.readTree(get(config.webOrigin() + "/api/state/queues").body());
         assertThat(queues.findValuesAsText("name")).contains("call-events", "call-outcomes/subscriptions/telephony",
                 "call-outcomes/subscriptions/operations");

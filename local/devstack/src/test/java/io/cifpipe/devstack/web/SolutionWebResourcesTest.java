@@ -60,21 +60,21 @@ class SolutionWebResourcesTest {
 
     @Test
     void servesTheZipsBytesAndFollowsRebuilds() throws Exception {
-        HttpResponse<String> missing = get("/WebResources/cifpipe_/cif/panel.html");
+        HttpResponse<String> missing = get("/WebResources/cifpipe_/panel.html");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("Dataverse solution not built").contains("dataverse-solution");
 
         build("<p>one</p>");
-        HttpResponse<String> panel = get("/WebResources/cifpipe_/cif/panel.html");
+        HttpResponse<String> panel = get("/WebResources/cifpipe_/panel.html");
         assertThat(panel.statusCode()).isEqualTo(200);
         assertThat(panel.body()).isEqualTo("<p>one</p>");
         assertThat(panel.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
-        assertThat(get("/WebResources/cifpipe_/cif/settings.js").headers().firstValue("content-type"))
+        assertThat(get("/WebResources/cifpipe_/settings.js").headers().firstValue("content-type"))
                 .hasValue("application/javascript; charset=utf-8");
-        assertThat(get("/WebResources/cifpipe_/cif/nothing.js").statusCode()).isEqualTo(404);
+        assertThat(get("/WebResources/cifpipe_/nothing.js").statusCode()).isEqualTo(404);
 
         Files.setLastModifiedTime(dir.resolve("CifPipe_1_2_3_4.zip"), java.nio.file.attribute.FileTime.fromMillis(0));
         build("<p>two</p>");
-        assertThat(get("/WebResources/cifpipe_/cif/panel.html").body()).isEqualTo("<p>two</p>");
+        assertThat(get("/WebResources/cifpipe_/panel.html").body()).isEqualTo("<p>two</p>");
     }
 }
