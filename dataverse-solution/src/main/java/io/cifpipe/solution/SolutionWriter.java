@@ -162,11 +162,13 @@ public final class SolutionWriter {
             s.append("      <RootComponent type=\"380\" schemaName=\"").append(v.schemaName()).append("\" behavior=\"0\" />\n");
         }
         s.append("    </RootComponents>\n");
-        // As Dynamics exports it: the import then names the missing CIF 2.0 package instead of failing obscurely.
+        // As Dynamics exports it (versions as in Microsoft's seed solution, exported from a 2024 organisation): the
+        // import then names the missing CIF 2.0 package instead of failing obscurely.
         s.append("    <MissingDependencies>\n      <MissingDependency>\n");
         s.append("        <Required type=\"msdyn_applicationextension\" displayName=\"").append(CIF_LOADER_EXTENSION)
-                .append("\" solution=\"msdyn_CIFrameworkPatch\" id.msdyn_uniquename=\"").append(CIF_LOADER_EXTENSION)
-                .append("\">\n          <package>ChannelIntegrationFramework</package>\n        </Required>\n");
+                .append("\" solution=\"msdyn_CIFrameworkPatch (9.2.24043.2005)\" id.msdyn_uniquename=\"").append(CIF_LOADER_EXTENSION)
+                .append("\">\n          <package>ChannelIntegrationFramework (9.2.2.40)</package>\n")
+                .append("          <package>msdyn_AppProfileManagerAnchor (10.1.24043.2007)</package>\n        </Required>\n");
         s.append("        <Dependent type=\"msdyn_appconfiguration_applicationextension\" displayName=\"msdyn_appconfigurationid.msdyn_uniquename=")
                 .append(APP_PROFILE).append(",msdyn_applicationextensionid.msdyn_uniquename=").append(CIF_LOADER_EXTENSION)
                 .append("\" id.msdyn_appconfigurationid.msdyn_uniquename=\"").append(APP_PROFILE)

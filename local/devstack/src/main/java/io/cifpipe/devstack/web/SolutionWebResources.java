@@ -13,16 +13,22 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /WebResources/<name>}: the web resources of the built Dataverse solution zip
  * (dataverse-solution/target/CifPipe_*.zip), read out of the zip itself, at the paths Dynamics serves them. So the
- * local CIF host loads the panel from the same bytes an admin imports. Re-reads the zip when it changes.
+ * local CIF host loads the panel from the same bytes an admin imports. Re-reads the zip when it changes. Names the
+ * solution does not carry, or no built zip, fall through to later routes (and their 404).
  */
 public final class SolutionWebResources implements Handler<RoutingContext> {
     public static final String PREFIX = "/WebResources/";
 
+    private static final Logger LOG = LoggerFactory.getLogger(SolutionWebResources.class);
+
     private final Path solutionDir;
+    private volatile boolean warned;
     private Path loadedZip;
     private FileTime loadedAt;
     private Map<String, WebResource> resources = Map.of();
@@ -48,13 +54,18 @@ public final class SolutionWebResources implements Handler<RoutingContext> {
             return;
         }
         if (current == null) {
-            Problem.send(ctx, 404, "Dataverse solution not built", "No CifPipe_*.zip in " + solutionDir
-                    + ": run 'mvn -q -pl dataverse-solution -am package -DskipTests' (./dev up builds it).");
+            if (!warned) {
+                warned = true;
+                LOG.warn("No CifPipe_*.zip in {}: /WebResources/ serves nothing from the solution; run "
+                        + "'mvn -q -pl dataverse-solution -am package -DskipTests' (./dev up builds it)", solutionDir);
+            }
+            ctx.next();
             return;
         }
         WebResource w = current.get(name);
         if (w == null) {
-            Problem.send(ctx, 404, "No such web resource", "The solution has no web resource named " + name);
+            // Not part of the solution (e.g. the stand-in for Microsoft's /WebResources/Widget/msdyn_ciLibrary.js).
+            ctx.next();
             return;
         }
         ctx.response().putHeader("content-type", w.type().contentType()).end(Buffer.buffer(w.content()));
