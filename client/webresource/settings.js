@@ -133,6 +133,17 @@
   }
 
   function showProblem(win, err) {
+    if (win.console) win.console.error("[cif-settings]", err && err.detail || err);
+    var doc = win.document;
+    // settings.js runs in the page's head: wait for the body before showing anything.
+    if (doc && doc.readyState === "loading" && doc.addEventListener) {
+      doc.addEventListener("DOMContentLoaded", function () { showNotice(win, err); }, { once: true });
+    } else {
+      showNotice(win, err);
+    }
+  }
+
+  function showNotice(win, err) {
     try {
       var doc = win.document;
       var box = doc.getElementById("cif-adaptor-notice") || doc.createElement("div");
@@ -141,9 +152,10 @@
       box.setAttribute("data-level", "error");
       box.textContent = err && err.name === "SettingsError" ? err.message
         : "The call panel settings could not be loaded. Ask your administrator.";
-      if (!box.parentNode) (doc.body || doc.documentElement).insertBefore(box, (doc.body || doc.documentElement).firstChild);
+      // Inside the page's main region when it has one (the panel's padding), else first in the body.
+      var container = (doc.querySelector && doc.querySelector("main")) || doc.body || doc.documentElement;
+      if (!box.parentNode) container.insertBefore(box, container.firstChild);
     } catch (e) { /* no DOM */ }
-    if (win.console) win.console.error("[cif-settings]", err && err.detail || err);
   }
 
   /**

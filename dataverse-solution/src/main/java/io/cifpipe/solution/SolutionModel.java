@@ -27,6 +27,8 @@ public record SolutionModel(String version, boolean managed, List<WebResource> w
     public static final String PANEL_PAGE = WEB_RESOURCE_FOLDER + "panel.html";
     public static final String BUNDLE = WEB_RESOURCE_FOLDER + "signalRadaptor.js";
     public static final String SETTINGS_SCRIPT = WEB_RESOURCE_FOLDER + "settings.js";
+    /** MSAL's sign-in relay page: the redirect URI to register for the panel's app registration. */
+    public static final String RELAY_PAGE = WEB_RESOURCE_FOLDER + "redirect.html";
     public static final String CALL_ICON = WEB_RESOURCE_FOLDER + "call-icon.svg";
 
     public static final String CHANNEL_PROVIDER = PREFIX + "_calls";

@@ -20,9 +20,8 @@ import java.util.stream.Stream;
  *       what the client tests ran;</li>
  *   <li>{@code client/dist/*.js.LEGAL.txt}: the bundled libraries' licence texts, as {@code <bundle>.notices.html}
  *       pages (web resources have no plain-text type);</li>
- *   <li>{@code client/webresource/}: the panel page, the sign-in relay page and settings.js;</li>
- *   <li>{@code dataverse-solution/src/main/webresources/}: the solution's own files (notification icon);</li>
- *   <li>{@code dataverse-solution/src/main/webresource-fallback/}: used only for a file client/webresource lacks.</li>
+ *   <li>{@code client/webresource/}: the panel page and its script/style, the sign-in relay page, settings.js;</li>
+ *   <li>{@code dataverse-solution/src/main/webresources/}: the solution's own files (notification icon).</li>
  * </ul>
  */
 public final class SolutionSources {
@@ -36,7 +35,7 @@ public final class SolutionSources {
         this.repoRoot = repoRoot.toAbsolutePath().normalize();
     }
 
-    /** Human-readable notes (client rebuilt, which fallback file was used). */
+    /** Human-readable notes (e.g. that the client bundle was rebuilt). */
     public List<String> notes() { return List.copyOf(notes); }
 
     public Path clientDir() { return repoRoot.resolve("client"); }
@@ -65,10 +64,8 @@ public final class SolutionSources {
                         noticesPage(file, Files.readString(f, StandardCharsets.UTF_8)), "client/dist/" + file));
             }
         }
-        addFolder(out, clientDir().resolve("webresource"), "client/webresource", false);
-        addFolder(out, repoRoot.resolve("dataverse-solution/src/main/webresources"), "dataverse-solution/src/main/webresources", false);
-        addFolder(out, repoRoot.resolve("dataverse-solution/src/main/webresource-fallback"),
-                "dataverse-solution/src/main/webresource-fallback", true);
+        addFolder(out, clientDir().resolve("webresource"), "client/webresource");
+        addFolder(out, repoRoot.resolve("dataverse-solution/src/main/webresources"), "dataverse-solution/src/main/webresources");
         return List.copyOf(out.values());
     }
 
@@ -81,7 +78,7 @@ public final class SolutionSources {
         return html.getBytes(StandardCharsets.UTF_8);
     }
 
-    private void addFolder(Map<String, WebResource> out, Path dir, String label, boolean fallback) throws IOException {
+    private static void addFolder(Map<String, WebResource> out, Path dir, String label) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -95,14 +92,8 @@ public final class SolutionSources {
                 continue; // docs and dotfiles are not web resources
             }
             String name = SolutionModel.WEB_RESOURCE_FOLDER + rel;
-            if (fallback && out.containsKey(name)) {
-                continue;
-            }
             WebResourceType type = WebResourceType.forFileName(rel).orElseThrow(() -> new IOException(
                     label + "/" + rel + ": no Dataverse web resource type for this extension"));
-            if (fallback) {
-                notes.add(name + ": fallback page from " + label + " (client/webresource/" + rel + " does not exist yet)");
-            }
             add(out, new WebResource(name, type, Files.readAllBytes(f), label + "/" + rel));
         }
     }
