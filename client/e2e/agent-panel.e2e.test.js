@@ -261,4 +261,37 @@ describe("agent panel in Chromium (client stack)", { timeout: 300_000 }, () => {
     await waitForNotice(notices, /Call from Hedy Lamarr accepted/);
     assert.ok(!consoleLines.some((l) => l.startsWith("[pageerror]")), consoleLines.join("\n"));
   });
+
+  test("hidden tab: a browser Notification per ringing call once permission was given from a click", async () => {
+    await context.grantPermissions(["notifications"], { origin: new URL(stack.panelUrl).origin });
+    const hidden = await context.newPage();
+    recordConsole(hidden, consoleLines);
+    try {
+      // a tab in the background: document.hidden, and Notification recorded (headless shows nothing)
+      await hidden.addInitScript(() => {
+        Object.defineProperty(document, "hidden", { get: () => true });
+        const Real = window.Notification;
+        window.__notes = [];
+        class Recording extends Real {
+          constructor(title, options) { super(title, options); window.__notes.push({ title, tag: options && options.tag, closed: false }); this.__i = window.__notes.length - 1; }
+          close() { window.__notes[this.__i].closed = true; super.close(); }
+        }
+        window.Notification = Recording;
+      });
+      await hidden.goto(`${stack.panelUrl}?reasons=custom`);
+      await waitForIndicator(hidden, "connected", 40_000);
+      assert.equal(await hidden.isVisible("#cif-desktop-alerts"), false, "permission already granted: no button");
+      await notify(notification("d-1", { callerName: "Barbara Liskov" }));
+      await notify(notification("d-2", { callerName: "Frances Allen" }));
+      await hidden.waitForFunction(() => window.__notes.length === 2, null, { timeout: 15_000 });
+      assert.deepEqual(await hidden.evaluate(() => window.__notes.map((n) => [n.title, n.tag])),
+        [["Incoming call from Barbara Liskov (+49 30 1234567)", "cifpipe-d-1"], ["Incoming call from Frances Allen (+49 30 1234567)", "cifpipe-d-2"]]);
+      await page.click("#cif-call-accept"); // answered in the visible tab: the hidden tab's call closes, and its notification
+      await hidden.waitForFunction(() => window.__notes[0].closed, null, { timeout: 15_000 });
+      await page.click("#cif-call-reject");
+      await hidden.waitForFunction(() => window.__notes.every((n) => n.closed), null, { timeout: 15_000 });
+    } finally {
+      await hidden.close();
+    }
+  });
 });

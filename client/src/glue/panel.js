@@ -136,7 +136,7 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
     onCall.hidden = !view.onCall;
     onCall.textContent = view.onCallText || "";
     const since = s && s.since ? ` since ${timeOf(s.since)}` : "";
-    availDetail.textContent = view.detail || (s ? `${view.label}${since}` : agentState.stale ? "Availability unknown until connected." : "");
+    availDetail.textContent = view.detail || (s ? `${view.label}${since}` : agentState.stale ? "Availability not known yet (read from the call service after connecting)." : "");
   }
 
   function renderRing() {
@@ -154,6 +154,11 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
     const front = calls[0] || null;
     ringTone.setRinging(calls.length > 0);
     desktopAlerts.keepOnly(new Set(calls.map((c) => c.notificationId)));
+    // a hidden tab: one browser notification per ringing call (show() does nothing while visible or without permission)
+    for (const c of calls) {
+      const who = templateParameters(c.notification, 0).caller;
+      desktopAlerts.show(c.notificationId, `Incoming call from ${who}`, c.notification.queue ? `Queue: ${c.notification.queue}` : "");
+    }
     if (front) {
       const n = front.notification;
       const p = templateParameters(n, front.expiresAt - now());
@@ -169,7 +174,6 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
         card.hidden = false;
         // the call card takes focus (an alertdialog): Accept is the first tab stop inside it
         try { accept.focus({ preventScroll: false }); } catch { /* detached */ }
-        desktopAlerts.show(front.notificationId, `Incoming call from ${p.caller}`, p.queue ? `Queue: ${p.queue}` : "");
       }
     } else if (frontShown) {
       const focusWasInside = card.contains(doc.activeElement);
