@@ -173,7 +173,7 @@ describe("agent panel in Chromium (client stack)", { timeout: 300_000 }, () => {
     assert.equal(await page.locator(".cif-notification").count(), 1);
     assert.equal(await page.getAttribute("#cif-call", "data-notification-id"), "b-1");
     assert.equal(await page.locator("#cif-queue-list li").count(), 9);
-    await waitForNotice(notices, /Burst caller 11 arrived while 10 calls were already waiting; it was passed on to another agent/);
+    await waitForNotice(notices, /Burst caller 11 arrived while 10 calls were already ringing; it was passed on to another agent/);
     assert.doesNotMatch(notices.join("\n"), /Burst caller 1[12] rejected/);
 
     await assertUsableAt(page, 320);

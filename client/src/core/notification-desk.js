@@ -310,7 +310,7 @@ export class NotificationDesk {
   /** More calls than the panel keeps: tell the server we could not show it (Unavailable/overflow), never a reject. */
   _overflow(entry) {
     this._log.warn(`call ${entry.id} arrived with ${this._ringingCount()} calls ringing (limit ${this._maxRinging}); passed on as overflow`);
-    this._notice("warning", `A call from ${callerOf(entry.notification)} arrived while ${this._ringingCount()} calls were already waiting; ` +
+    this._notice("warning", `A call from ${callerOf(entry.notification)} arrived while ${this._ringingCount()} calls were already ringing; ` +
       "it was passed on to another agent.", entry.id);
     this._decideFor(entry, Decision.OVERFLOW, OVERFLOW_REASON, { quiet: true });
   }
