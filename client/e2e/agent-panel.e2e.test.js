@@ -70,6 +70,9 @@ describe("agent panel in Chromium (client stack)", { timeout: 300_000 }, () => {
     notices = recordNotices(page);
     await page.goto(`${stack.panelUrl}?reasons=custom`);
     await waitForIndicator(page, "disconnected");
+    await assertUsableAt(page, 320); // the signed-out view too
+    await screenshot(page, "panel-00-signed-out-320");
+    await page.setViewportSize({ width: 360, height: 900 });
     const [popup] = await Promise.all([page.waitForEvent("popup"), page.click("#cif-adaptor-signin")]);
     await popup.waitForSelector("input[name=username]", { timeout: 30_000 });
     await popup.fill("input[name=username]", "alice");
