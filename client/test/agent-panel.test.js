@@ -69,8 +69,10 @@ test("setAvailability refused or failing → AdaptorError with a plain sentence;
 
 test("getAgentState failing (older server, network) leaves the state unknown, never throws", async () => {
   const s = new AgentState({ invoke: async () => { throw new Error("Method does not exist"); }, logger: silentLogger });
+  assert.equal(s.failed, false, "not asked yet");
   assert.equal(await s.refresh(), null);
   assert.equal(s.stale, true);
+  assert.equal(s.failed, true);
   assert.equal(describeAgentState(s.current, s.stale).label, "Availability unknown");
   const bad = new AgentState({ invoke: async () => ({ availability: "Lunch" }), logger: silentLogger });
   assert.equal(await bad.refresh(), null);

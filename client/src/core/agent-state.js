@@ -36,6 +36,8 @@ export class AgentState {
     this.missed = [];
     /** true while the last getAgentState failed (the panel says the state is unknown) */
     this.stale = true;
+    /** true when the last getAgentState failed (not merely not asked yet) */
+    this.failed = false;
     this._listeners = new Set();
   }
 
@@ -52,11 +54,13 @@ export class AgentState {
       this._apply(s);
       if (Array.isArray(s.missedCalls)) this._mergeMissed(s.missedCalls, true);
       this.stale = false;
+      this.failed = false;
       this._emit();
       return this.current;
     } catch (err) {
       this._log.warn("getAgentState failed; availability shown as unknown until the next (re)connect", err);
       this.stale = true;
+      this.failed = true;
       this._emit();
       return null;
     }

@@ -136,7 +136,9 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
     onCall.hidden = !view.onCall;
     onCall.textContent = view.onCallText || "";
     const since = s && s.since ? ` since ${timeOf(s.since)}` : "";
-    availDetail.textContent = view.detail || (s ? `${view.label}${since}` : agentState.stale ? "Availability not known yet (read from the call service after connecting)." : "");
+    availDetail.textContent = view.detail || (s ? `${view.label}${since}` : !agentState.stale ? ""
+      : agentState.failed ? "The call service did not report your availability; it is asked again after the next reconnect."
+        : "Your availability is read from the call service once connected.");
   }
 
   function renderRing() {
