@@ -5,13 +5,15 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.ServiceBusQueueTrigger;
 import java.util.Map;
-import java.util.logging.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Service Bus trigger on {@code %CallEventsQueue%}. Returning completes the message; any exception abandons it
  * (Service Bus redelivers, then dead-letters after MaxDeliveryCount). Poison messages: {@link PoisonHandler}.
  */
 public final class CallEventsFunction {
+    private static final Logger LOG = LoggerFactory.getLogger(CallEventsFunction.class);
 
     @FunctionName("dispatchCallEvent")
     public void run(
@@ -26,13 +28,12 @@ public final class CallEventsFunction {
         } catch (PoisonMessageException e) {
             // Java cannot dead-letter explicitly: re-send once with the cause attached, then let that copy die.
             if (PoisonHandler.shared().resendWithCause(body, messageId, applicationProperties, e)) {
-                context.getLogger().log(Level.WARNING, "poison message " + messageId + ": " + e.getMessage()
-                        + " — completed; a copy carrying the cause (" + PoisonHandler.copyId(messageId)
-                        + ") goes to the dead-letter queue");
+                LOG.warn("poison message {}: {} — completed; a copy carrying the cause ({}) goes to the dead-letter queue",
+                        messageId, e.getMessage(), PoisonHandler.copyId(messageId));
                 return;
             }
-            context.getLogger().log(Level.WARNING, "poison message " + messageId + " (delivery " + deliveryCount
-                    + "): " + e.getMessage() + " — dead-lettered with its cause after MaxDeliveryCount");
+            LOG.warn("poison message {} (delivery {}): {} — dead-lettered with its cause after MaxDeliveryCount",
+                    messageId, deliveryCount, e.getMessage());
             throw e;
         }
     }
