@@ -11,10 +11,11 @@ final class DispatchRuntime {
     final ExpirySweeper sweeper;
 
     private DispatchRuntime(RuntimeClients clients) {
+        DispatchSettings settings = DispatchSettings.from(clients.settings());
         this.dispatcher = new CallEventDispatcher(clients.codec(), clients.ledger(), clients.agents(), clients.signalR(),
-                clients.outcomes(), clients.scheduler(clients.setting(Setting.CALL_EVENTS_QUEUE)),
-                DispatchSettings.from(clients.settings()), clients.clock());
-        this.sweeper = new ExpirySweeper(clients.ledger(), dispatcher, clients.outcomes(), clients.clock());
+                clients.outcomes(), clients.scheduler(clients.setting(Setting.CALL_EVENTS_QUEUE)), settings, clients.clock());
+        this.sweeper = new ExpirySweeper(clients.ledger(), dispatcher, clients.outcomes(), clients.agents(), clients.signalR(),
+                settings, clients.clock());
     }
 
     static DispatchRuntime get() {
