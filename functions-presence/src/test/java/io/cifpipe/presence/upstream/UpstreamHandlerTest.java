@@ -39,9 +39,10 @@ class UpstreamHandlerTest {
     final Fixture f = new Fixture();
     final ConnectionService connections = new ConnectionService(f.registry,
             new PendingNotificationRedelivery(f.ledger, f.signalRClient, f.outcomes, f.clock), f.clock);
-    final DecisionService decisions = new DecisionService(f.ledger, f.registry, f.signalRClient, f.outcomes, f.clock);
+    final AgentStateService agentStates = new AgentStateService(f.agents, f.signalRClient, 1, f.clock);
+    final DecisionService decisions = new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, f.outcomes, 1, f.clock);
     final UpstreamHandler signed = new UpstreamHandler(new UpstreamAuthenticator(List.of(KEY), List.of(), null),
-            "cifhub", connections, decisions);
+            "cifhub", connections, decisions, agentStates);
 
     @BeforeAll
     static void startIdp() {
@@ -61,7 +62,7 @@ class UpstreamHandlerTest {
     UpstreamHandler bearerOnly() {
         JwtValidator v = JwtValidator.builder().authority(idp.authority()).audience(RESOURCE)
                 .httpTimeout(Duration.ofSeconds(30)).build();
-        return new UpstreamHandler(new UpstreamAuthenticator(List.of(), List.of(v), SIGNALR_OID), "cifhub", connections, decisions);
+        return new UpstreamHandler(new UpstreamAuthenticator(List.of(), List.of(v), SIGNALR_OID), "cifhub", connections, decisions, agentStates);
     }
 
     static Map<String, String> headers(String category, String event, String connectionId, String userId) {
@@ -152,7 +153,7 @@ class UpstreamHandlerTest {
                 + UpstreamSignature.sign(KEY, "c2").toLowerCase());
         assertThat(signed.handle(post(h, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(200);
         UpstreamHandler rotatedApp = new UpstreamHandler(new UpstreamAuthenticator(List.of(OTHER_KEY), List.of(), null),
-                "cifhub", connections, decisions);
+                "cifhub", connections, decisions, agentStates);
         assertThat(rotatedApp.handle(post(h, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(200);
     }
 
@@ -174,7 +175,7 @@ class UpstreamHandlerTest {
         JwtValidator v1 = JwtValidator.builder().authority(idp.authority()).issuer(idp.authority().replace("/entra", "/sts"))
                 .audience(RESOURCE).httpTimeout(Duration.ofSeconds(30)).build();
         UpstreamHandler handler = new UpstreamHandler(new UpstreamAuthenticator(List.of(), List.of(v2, v1), SIGNALR_OID),
-                "cifhub", connections, decisions);
+                "cifhub", connections, decisions, agentStates);
         Map<String, String> h = headers("connections", "connected", "c10", AGENT);
         h.put("Authentication", idp.token("entra", RESOURCE, SIGNALR_OID, Map.of(), 600));
         assertThat(handler.handle(post(h, ""), "cifhub", "connections", "connected").status()).isEqualTo(200);
@@ -214,7 +215,7 @@ class UpstreamHandlerTest {
         JwtValidator v = JwtValidator.builder().authority(idp.authority()).audience(RESOURCE)
                 .httpTimeout(Duration.ofSeconds(30)).build();
         UpstreamHandler both = new UpstreamHandler(new UpstreamAuthenticator(List.of(KEY), List.of(v), SIGNALR_OID),
-                "cifhub", connections, decisions);
+                "cifhub", connections, decisions, agentStates);
         String token = "Bearer " + idp.token("entra", RESOURCE, SIGNALR_OID, Map.of(), 600);
         Map<String, String> bearerOnly = headers("connections", "connected", "c5", AGENT);
         bearerOnly.put("Authorization", token);
