@@ -87,7 +87,7 @@ public final class AgentDirectory {
     /** Agents with an active call accepted before {@code cutoff} (the max-call-duration sweep; a filtered scan). */
     public List<AgentState> findWithCallsStartedBefore(Instant cutoff) {
         String filter = "RowKey eq " + Entities.quote(AgentState.ROW_KEY) + " and " + AgentState.PROP_OLDEST_CALL_STARTED_AT
-                + " le " + Entities.dateTime(cutoff);
+                + " lt " + Entities.dateTime(cutoff);
         return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE).stream()
                 .map(e -> AgentState.fromProperties(Entities.properties(e))).toList();
     }
