@@ -1,6 +1,7 @@
 package io.cifpipe.dispatch;
 
 import io.cifpipe.model.Setting;
+import io.cifpipe.runtime.settings.AppSettings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.function.Function;
@@ -28,26 +29,19 @@ public record DispatchSettings(int defaultRingSeconds, Duration offlineRetry, in
     }
 
     public static DispatchSettings from(Function<String, String> env) {
-        return new DispatchSettings(intSetting(env, Setting.DEFAULT_RING_SECONDS),
-                Duration.ofSeconds(intSetting(env, Setting.OFFLINE_RETRY_SECONDS)), intSetting(env, Setting.AGENT_CAPACITY),
-                durationSetting(env, Setting.MAX_CALL_DURATION), intSetting(env, Setting.MISSED_CALLS_BEFORE_AWAY));
+        AppSettings settings = AppSettings.of(env);
+        return new DispatchSettings(settings.integer(Setting.DEFAULT_RING_SECONDS),
+                Duration.ofSeconds(settings.integer(Setting.OFFLINE_RETRY_SECONDS)), settings.positiveInteger(Setting.AGENT_CAPACITY),
+                durationSetting(settings, Setting.MAX_CALL_DURATION), settings.positiveInteger(Setting.MISSED_CALLS_BEFORE_AWAY));
     }
 
     public DispatchSettings withAgentRules(int capacity, Duration maxCall, int missedBeforeAway) {
         return new DispatchSettings(defaultRingSeconds, offlineRetry, capacity, maxCall, missedBeforeAway);
     }
 
-    private static int intSetting(Function<String, String> env, Setting s) {
+    private static Duration durationSetting(AppSettings settings, Setting s) {
         try {
-            return Integer.parseInt(s.require(env).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("App setting '" + s.key() + "' must be an integer");
-        }
-    }
-
-    private static Duration durationSetting(Function<String, String> env, Setting s) {
-        try {
-            return Duration.parse(s.require(env).trim());
+            return Duration.parse(settings.string(s).trim());
         } catch (DateTimeParseException e) {
             throw new IllegalStateException("App setting '" + s.key() + "' must be an ISO-8601 duration such as PT4H");
         }

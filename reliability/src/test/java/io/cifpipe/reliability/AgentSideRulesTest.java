@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.data.tables.TableClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusMessage;
-import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.signalr.HubConnection;
@@ -150,14 +147,7 @@ class AgentSideRulesTest {
     }
 
     private static void send(String messageId, String event) {
-        ServiceBusMessage m = new ServiceBusMessage(Events.bytes(event));
-        m.setMessageId(messageId);
-        m.setContentType("application/cloudevents+json");
-        m.setTimeToLive(Duration.ofSeconds(90));
-        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder().connectionString(stack.serviceBus().connectionString())
-                .sender().queueName("call-events").buildClient()) {
-            sender.sendMessage(m);
-        }
+        Enqueue.callEvent(stack, messageId, event);
     }
 
     private static Optional<Outcome> terminal(String notificationId) {

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.data.tables.TableClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusMessage;
-import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.signalr.HubConnection;
@@ -174,14 +171,7 @@ class HotPathRoundTripsTest {
     /** Enqueues one message and waits until dispatch completed it. */
     private static void send(String messageId, String event) {
         long before = stack.serviceBus().operationCounts().getOrDefault("call-events", Map.of()).getOrDefault("completed", 0L);
-        ServiceBusMessage m = new ServiceBusMessage(Events.bytes(event));
-        m.setMessageId(messageId);
-        m.setContentType("application/cloudevents+json");
-        m.setTimeToLive(Duration.ofSeconds(90));
-        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder().connectionString(stack.serviceBus().connectionString())
-                .sender().queueName("call-events").buildClient()) {
-            sender.sendMessage(m);
-        }
+        Enqueue.callEvent(stack, messageId, event);
         Await.until(Duration.ofSeconds(20), "message " + messageId + " completed", () -> stack.serviceBus().operationCounts()
                 .getOrDefault("call-events", Map.of()).getOrDefault("completed", 0L) > before);
     }

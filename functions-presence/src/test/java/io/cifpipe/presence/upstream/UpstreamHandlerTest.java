@@ -7,11 +7,11 @@ import io.cifpipe.model.json.Json;
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.outcome.OutcomeType;
-import io.cifpipe.presence.http.HttpCall;
-import io.cifpipe.presence.http.HttpReply;
 import io.cifpipe.presence.testing.Fixture;
 import io.cifpipe.presence.testing.TestIdp;
 import io.cifpipe.runtime.auth.JwtValidator;
+import io.cifpipe.runtime.http.HttpCall;
+import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.signalr.UpstreamSignature;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -357,5 +357,29 @@ class UpstreamHandlerTest {
     void theClientQueriesAccessTokenIsNeverKept() {
         assertThat(UpstreamHandler.query("?hub=cifhub&access_token=abc&id=1")).containsOnlyKeys("hub", "id");
         assertThat(UpstreamHandler.claims("nameid: a, asrs.s.uid: a, nameid: b")).containsEntry("nameid", "a");
+    }
+
+    @Test
+    void availabilityHubMethodsAreServedThroughTheUpstreamRoute() throws Exception {
+        Map<String, String> h = signedHeaders("messages", "setAvailability", "c-av", AGENT);
+        HttpReply r = signed.handle(post(h, invocation("7", "setAvailability", Map.of("availability", "Busy"))),
+                "cifhub", "messages", "setAvailability");
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode completion = Json.mapper().readTree(r.body().substring(0, r.body().length() - 1));
+        assertThat(completion.get("result").toString()).isEqualTo("{\"status\":\"recorded\",\"availability\":\"Busy\"}");
+        HttpReply bad = signed.handle(post(h, invocation("8", "setAvailability", Map.of("availability", "busy"))),
+                "cifhub", "messages", "setAvailability");
+        assertThat(Json.mapper().readTree(bad.body().substring(0, bad.body().length() - 1)).get("error").asText())
+                .startsWith("invalid:").contains("/availability");
+        Map<String, String> g = signedHeaders("messages", "getAgentState", "c-av", AGENT);
+        HttpReply state = signed.handle(post(g, invocation("9", "getAgentState")), "cifhub", "messages", "getAgentState");
+        JsonNode result = Json.mapper().readTree(state.body().substring(0, state.body().length() - 1)).get("result");
+        assertThat(result.get("availability").asText()).isEqualTo("Busy");
+        assertThat(result.get("missedCalls").isArray()).isTrue();
+        Map<String, String> m = signedHeaders("messages", "getMissedCalls", "c-av", AGENT);
+        HttpReply missed = signed.handle(post(m, invocation("10", "getMissedCalls")), "cifhub", "messages", "getMissedCalls");
+        assertThat(Json.mapper().readTree(missed.body().substring(0, missed.body().length() - 1)).get("result").get("missedCalls").isArray()).isTrue();
+        Map<String, String> u = signedHeaders("messages", "setMood", "c-av", AGENT);
+        assertThat(signed.handle(post(u, invocation("11", "setMood")), "cifhub", "messages", "setMood").status()).isEqualTo(404);
     }
 }
