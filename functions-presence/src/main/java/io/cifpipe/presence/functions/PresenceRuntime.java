@@ -48,7 +48,8 @@ final class PresenceRuntime {
                         clients.signalR().auth(), clients.clock()),
                 clients.setting(Setting.HUB_NAME), cors.get(), clients.clock()));
         this.connections = Lazy.of(() -> new ConnectionService(clients.connections(),
-                new PendingNotificationRedelivery(clients.ledger(), clients.signalR(), clients.outcomes(), clients.clock()),
+                new PendingNotificationRedelivery(clients.ledger(), clients.signalR(), clients.outcomes(), clients.clock(),
+                        clients.agents(), clients.intSetting(Setting.AGENT_CAPACITY)),
                 clients.agents(), clients.clock()));
         this.decisions = Lazy.of(() -> new DecisionService(clients.ledger(),
                 new RingGroupClaim(clients.table(Setting.NOTIFICATIONS_TABLE)), clients.agents(), clients.connections(),

@@ -188,4 +188,23 @@ class AgentSideRulesTest {
         assertThatThrownBy(() -> decisions.decide(Fixture.InvocationsFor.decideWithReason(A, "tab-a", m.notificationId(), "reject", "no, thanks!")))
                 .isInstanceOf(DecisionRefusedException.class).hasMessageContaining("/reason");
     }
+
+    @Test
+    void aConnectingAgentWhoCannotTakeACallGetsNoNeverShownOfferButStillHerShownPopups() {
+        Instant now = f.clock.instant();
+        NotificationRecord offered = f.notification(A, NotificationState.OFFERED, now.minusSeconds(1), now.plusSeconds(30));
+        NotificationRecord shown = f.notification(A, NotificationState.DELIVERED, now.minusSeconds(1), now.plusSeconds(30));
+        f.connect(A, "tab-new");
+        var redelivery = new PendingNotificationRedelivery(f.ledger, f.signalRClient, f.outcomes, f.clock, f.agents, 1);
+        f.agents.update(A, s -> s.withAvailability(Availability.AWAY, AvailabilityReason.AGENT, now));
+
+        assertThat(redelivery.redeliver(A, "tab-new")).isEqualTo(1);
+        assertThat(f.signalR.sentTo("tab-new")).singleElement()
+                .satisfies(s -> assertThat(s.arguments().get(0).get("notificationId").asText()).isEqualTo(shown.notificationId()));
+        assertThat(f.entry(offered).state()).as("left for dispatch's retry to end Unavailable").isEqualTo(NotificationState.OFFERED);
+
+        f.agents.update(A, s -> s.withAvailability(Availability.AVAILABLE, AvailabilityReason.AGENT, now));
+        assertThat(redelivery.redeliver(A, "tab-new")).isEqualTo(2);
+        assertThat(f.entry(offered).state()).isEqualTo(NotificationState.DELIVERED);
+    }
 }
