@@ -1,5 +1,6 @@
 package io.cifpipe.dispatch;
 
+import io.cifpipe.runtime.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

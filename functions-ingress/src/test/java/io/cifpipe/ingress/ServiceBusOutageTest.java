@@ -1,12 +1,12 @@
 package io.cifpipe.ingress;
 
+import io.cifpipe.runtime.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cifpipe.model.event.CallEventCodec;
 import io.cifpipe.runtime.RuntimeClients;
 import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.testing.Azurite;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,10 +17,7 @@ import org.junit.jupiter.api.Test;
 class ServiceBusOutageTest {
     @Test
     void unreachableServiceBusIs503WithRetryAfterWithinBoundedTime() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = FreePorts.free();
         Map<String, String> env = Map.of(
                 "ServiceBusConnection", "Endpoint=sb://127.0.0.1:" + closedPort
                         + ";SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true",

@@ -1,5 +1,7 @@
 package io.cifpipe.reliability;
 
+import io.cifpipe.harness.Stack;
+
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;

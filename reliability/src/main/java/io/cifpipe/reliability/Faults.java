@@ -1,5 +1,8 @@
 package io.cifpipe.reliability;
 
+import io.cifpipe.harness.Stack;
+import io.cifpipe.harness.UpstreamProxy;
+
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import io.cifpipe.ops.DeadLetterFilter;

@@ -1,5 +1,7 @@
 package io.cifpipe.reliability;
 
+import io.cifpipe.harness.Stack;
+
 import com.azure.data.tables.TableClientBuilder;
 import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;

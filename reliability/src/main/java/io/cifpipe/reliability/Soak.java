@@ -1,5 +1,7 @@
 package io.cifpipe.reliability;
 
+import io.cifpipe.harness.Stack;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.cifpipe.reliability;
 
+import io.cifpipe.harness.Stack;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package io.cifpipe.reliability;
 
+import io.cifpipe.harness.Stack;
+
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;

@@ -1,5 +1,8 @@
 package io.cifpipe.reliability;
 
+import io.cifpipe.harness.Stack;
+import io.cifpipe.harness.Tokens;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package io.cifpipe.reliability;
 
+import io.cifpipe.harness.Stack;
+import io.cifpipe.harness.Tokens;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +14,7 @@ import com.microsoft.signalr.HubConnectionBuilder;
 import io.cifpipe.model.Names;
 import io.cifpipe.model.Setting;
 import io.cifpipe.model.notification.NotificationId;
-import io.cifpipe.reliability.proxy.RoundTrips;
+import io.cifpipe.harness.proxy.RoundTrips;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
 import io.reactivex.rxjava3.core.Single;
 import java.net.http.HttpResponse;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 19's round-trip budget, counted on the wire: a {@code call.offered} for an online agent costs dispatch at
  * most 2 Table Storage operations and at most 2 SignalR REST requests from the trigger to the popup, whatever the
- * number of open tabs. The counts come from {@link io.cifpipe.reliability.proxy.CountingProxy}s between the
+ * number of open tabs. The counts come from {@link io.cifpipe.harness.proxy.CountingProxy}s between the
  * dispatch app and Azurite / the SignalR emulator, and from the Service Bus emulator's operation counters (listed,
  * and Delivered published exactly once). Dispatch's expiry timer is set to stay quiet so only the trigger path is
  * counted; the agent does not decide, so presence's decide path is not in the window either.

@@ -1,5 +1,7 @@
 package io.cifpipe.reliability;
 
+import io.cifpipe.harness.Stack;
+
 /**
  * The stacks the suite shares (one JVM runs all classes): an ingress-only stack (no consumer, so queue depths
  * prove "nothing enqueued"; app tokens required) and the full pipeline. Started on first use, stopped at exit.

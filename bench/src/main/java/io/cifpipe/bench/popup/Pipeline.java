@@ -68,7 +68,7 @@ final class Pipeline {
     for (DelayProxy proxy : rig.proxies()) {
       r.figure("delay proxy " + proxy.name() + ": connections", proxy.connections(), "count");
     }
-    for (io.cifpipe.reliability.proxy.CountingProxy proxy : rig.stack().countingProxies()) {
+    for (io.cifpipe.harness.proxy.CountingProxy proxy : rig.stack().countingProxies()) {
       r.figure("counting proxy " + proxy.name() + ": delay per request", proxy.delay().toNanos() / 1e6, "ms");
     }
     r.note("Azure latency model: a TCP delay proxy (half the assumed round trip each way) sits between every app and"

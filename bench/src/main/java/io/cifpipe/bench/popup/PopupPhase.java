@@ -1,5 +1,7 @@
 package io.cifpipe.bench.popup;
 
+import io.cifpipe.harness.Stack;
+
 import io.cifpipe.bench.core.Latency;
 import io.cifpipe.bench.core.ScenarioResult;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -51,7 +53,7 @@ final class PopupPhase {
   /** CPU time of the dispatch JVM over the phase and its drain (ns), -1 when unreadable. */
   volatile long dispatchCpuNanos = -1;
   /** Round trips counted over the phase and its drain (dispatch's Table and SignalR REST, every queue's operations). */
-  volatile io.cifpipe.reliability.proxy.RoundTrips trips;
+  volatile io.cifpipe.harness.proxy.RoundTrips trips;
 
   PopupPhase(int id, String label, double rate, long calls, int targetsPerCall, boolean decide) {
     this.id = id;

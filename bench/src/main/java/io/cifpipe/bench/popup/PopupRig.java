@@ -16,8 +16,8 @@ import io.cifpipe.bench.signalr.HubClients;
 import io.cifpipe.model.Names;
 import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;
-import io.cifpipe.reliability.Stack;
-import io.cifpipe.reliability.Tokens;
+import io.cifpipe.harness.Stack;
+import io.cifpipe.harness.Tokens;
 import io.reactivex.rxjava3.core.Single;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real pipeline in this process and its children (reliability {@link Stack}: Azurite, Service Bus emulator,
+ * The real pipeline in this process and its children (harness {@link Stack}: Azurite, Service Bus emulator,
  * SignalR emulator, mock-oauth2-server as Entra, ingress/dispatch/presence Functions apps in child JVMs), N agents
  * signed in through presence negotiate and connected to the SignalR emulator, a telephony load generator POSTing
  * {@code call.offered} to ingress, and a reader of {@code call-outcomes}. Phases run one after the other on the same
@@ -113,8 +113,8 @@ final class PopupRig implements AutoCloseable {
       proxyVertx = Vertx.vertx();
       stack = Stack.start(options, this::route);
       // Table and SignalR REST: the counting proxies add the assumed round trip to every request.
-      for (io.cifpipe.reliability.proxy.CountingProxy p : stack.countingProxies()) {
-        p.delay(config.model().rtt(p.service() == io.cifpipe.reliability.proxy.RequestClass.Service.TABLE
+      for (io.cifpipe.harness.proxy.CountingProxy p : stack.countingProxies()) {
+        p.delay(config.model().rtt(p.service() == io.cifpipe.harness.proxy.RequestClass.Service.TABLE
             ? "tables" : "signalr"));
       }
     }

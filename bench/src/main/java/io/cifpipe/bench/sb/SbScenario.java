@@ -1,5 +1,6 @@
 package io.cifpipe.bench.sb;
 
+import io.cifpipe.runtime.testing.FreePorts;
 import io.cifpipe.bench.core.Latencies;
 import io.cifpipe.bench.core.Latency;
 import io.cifpipe.bench.core.OpenLoop;
@@ -10,7 +11,6 @@ import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.emulator.servicebus.SharedAccessKey;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,9 +176,7 @@ public final class SbScenario {
   }
 
   private EmbeddedActiveMQ startArtemis(Path dir) throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      artemisPort = s.getLocalPort();
-    }
+    artemisPort = FreePorts.free();
     Configuration config = new ConfigurationImpl()
         .setPersistenceEnabled(false)
         .setSecurityEnabled(false)

@@ -7,7 +7,7 @@ import io.cifpipe.bench.core.Progress;
 import io.cifpipe.bench.core.ScenarioResult;
 import io.cifpipe.bench.signalr.ChildServer;
 import io.cifpipe.bench.signalr.HubClients;
-import io.cifpipe.reliability.Stack;
+import io.cifpipe.harness.Stack;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -238,7 +238,7 @@ public final class ScaleScenario {
         + " validated against JWKS, SignalR user id = oid) → SignalR negotiate + WebSocket + JSON hub handshake → the"
         + " emulator's 'connected' upstream event → presence upserts the Connections row (Azurite). Registry"
         + " figures come from listing the Connections table.");
-    result.note("Functions host JVMs as the reliability Stack starts them: -Xmx256m -XX:TieredStopAtLevel=1. Live heap"
+    result.note("Functions host JVMs as the harness Stack starts them: -Xmx256m -XX:TieredStopAtLevel=1. Live heap"
         + " = 'Total' bytes of jcmd GC.class_histogram (full GC first). RSS from /proc/<pid>/status.");
     if (inProcess) {
       result.note("--emulator-heap in-process: the SignalR emulator runs in the bench JVM, so its heap figure is the"

@@ -1,5 +1,6 @@
 package io.cifpipe.presence.negotiate;
 
+import io.cifpipe.runtime.testing.FreePorts;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -203,10 +204,7 @@ class NegotiateServiceTest {
 
     @Test
     void unreachableIdentityProviderIs503NotA401() throws Exception {
-        int port;
-        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.free();
         JwtValidator down = JwtValidator.builder().authority("http://127.0.0.1:" + port + "/entra")
                 .issuer(idp.authority()).audience("api://" + TestIdp.CLIENT_ID).httpTimeout(Duration.ofSeconds(1)).build();
         NegotiateService s = new NegotiateService(down, TestIdp.SCOPE, signalR.client()::clientNegotiation,

@@ -1,13 +1,12 @@
 package io.cifpipe.presence.negotiate;
 
+import io.cifpipe.runtime.testing.MutableClock;
 import io.cifpipe.runtime.auth.Principal;
 import io.cifpipe.runtime.auth.TokenRejectedException;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -39,18 +38,10 @@ class ValidatedTokensTest {
         }
     }
 
-    static final class MutableClock extends Clock {
-        Instant now = T0;
-
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
-    }
-
     @Test
     void sameTokenIsValidatedOnceWhileFresh() {
         CountingValidator v = new CountingValidator(Duration.ofHours(1));
-        ValidatedTokens tokens = new ValidatedTokens(v, new MutableClock(), Duration.ofMinutes(10), 100);
+        ValidatedTokens tokens = new ValidatedTokens(v, new MutableClock(T0), Duration.ofMinutes(10), 100);
         Principal first = tokens.validateAuthorizationHeader("Bearer tokA");
         Principal again = tokens.validateAuthorizationHeader("bearer  tokA ");
         assertThat(again).isEqualTo(first);
@@ -61,22 +52,22 @@ class ValidatedTokensTest {
 
     @Test
     void entryEndsAtMaxAgeOrTokenExpiryWhicheverIsFirst() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(T0);
         CountingValidator v = new CountingValidator(Duration.ofMinutes(3));
         ValidatedTokens tokens = new ValidatedTokens(v, clock, Duration.ofMinutes(10), 100);
         tokens.validateAuthorizationHeader("Bearer short");
-        clock.now = T0.plus(Duration.ofMinutes(3));
+        clock.set(T0.plus(Duration.ofMinutes(3)));
         tokens.validateAuthorizationHeader("Bearer short"); // exp reached: validated again (and rejected there if expired)
         assertThat(v.calls).containsExactly("short", "short");
 
         CountingValidator longLived = new CountingValidator(Duration.ofHours(1));
-        MutableClock c2 = new MutableClock();
+        MutableClock c2 = new MutableClock(T0);
         ValidatedTokens t2 = new ValidatedTokens(longLived, c2, Duration.ofMinutes(10), 100);
         t2.validateAuthorizationHeader("Bearer long");
-        c2.now = T0.plus(Duration.ofMinutes(9));
+        c2.set(T0.plus(Duration.ofMinutes(9)));
         t2.validateAuthorizationHeader("Bearer long");
         assertThat(longLived.calls).hasSize(1);
-        c2.now = T0.plus(Duration.ofMinutes(10));
+        c2.set(T0.plus(Duration.ofMinutes(10)));
         t2.validateAuthorizationHeader("Bearer long");
         assertThat(longLived.calls).hasSize(2);
     }
@@ -84,7 +75,7 @@ class ValidatedTokensTest {
     @Test
     void rejectedTokensAreNeverCached() {
         CountingValidator v = new CountingValidator(Duration.ofHours(1));
-        ValidatedTokens tokens = new ValidatedTokens(v, new MutableClock(), Duration.ofMinutes(10), 100);
+        ValidatedTokens tokens = new ValidatedTokens(v, new MutableClock(T0), Duration.ofMinutes(10), 100);
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> tokens.validateAuthorizationHeader("Bearer bad1"))
                     .isInstanceOf(TokenRejectedException.class);
@@ -98,7 +89,7 @@ class ValidatedTokensTest {
     @Test
     void sizeIsBounded() {
         CountingValidator v = new CountingValidator(Duration.ofHours(1));
-        ValidatedTokens tokens = new ValidatedTokens(v, new MutableClock(), Duration.ofMinutes(10), 3);
+        ValidatedTokens tokens = new ValidatedTokens(v, new MutableClock(T0), Duration.ofMinutes(10), 3);
         for (int i = 0; i < 10; i++) {
             tokens.validateAuthorizationHeader("Bearer t" + i);
             assertThat(tokens.size()).isLessThanOrEqualTo(3);

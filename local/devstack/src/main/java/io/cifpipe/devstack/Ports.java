@@ -1,8 +1,6 @@
 package io.cifpipe.devstack;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.cifpipe.runtime.testing.FreePorts;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,9 +12,9 @@ public record Ports(int web, int entra, int azurite, int serviceBus, int service
         return new Ports(8080, 8091, 10002, 5672, 5380, 8888, 7071, 7072, 7073);
     }
 
-    /** Free ports picked by the OS, for tests that must not collide with a running stack. */
+    /** Free loopback ports (test-support FreePorts), for tests that must not collide with a running stack. */
     public static Ports ephemeral() {
-        return new Ports(free(), free(), free(), free(), free(), free(), free(), free(), free());
+        return new Ports(FreePorts.free(), FreePorts.free(), FreePorts.free(), FreePorts.free(), FreePorts.free(), FreePorts.free(), FreePorts.free(), FreePorts.free(), FreePorts.free());
     }
 
     /** Port → what listens there, in start order; used for the "port in use" check and messages. */
@@ -32,14 +30,5 @@ public record Ports(int web, int entra, int azurite, int serviceBus, int service
         m.put("functions-dispatch", dispatch);
         m.put("functions-presence", presence);
         return m;
-    }
-
-    private static int free() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port on 127.0.0.1", e);
-        }
     }
 }

@@ -1,6 +1,8 @@
 package io.cifpipe.devstack;
 
 import io.cifpipe.model.Names;
+import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.runtime.testing.AzuriteAccount;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -15,8 +17,6 @@ import java.util.Optional;
  */
 public record StackConfig(Path root, Path stateDir, Optional<Path> dataDir, Ports ports, Keys keys) {
 
-    public static final String AZURITE_ACCOUNT_KEY =
-            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     public static final String ENTRA_ISSUER_ID = "entra";
 
     public String webOrigin() { return "http://localhost:" + ports.web(); }
@@ -24,8 +24,7 @@ public record StackConfig(Path root, Path stateDir, Optional<Path> dataDir, Port
     public String entraIssuer() { return "http://localhost:" + ports.entra() + "/" + ENTRA_ISSUER_ID; }
 
     public String tablesConnectionString() {
-        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + AZURITE_ACCOUNT_KEY
-                + ";TableEndpoint=http://127.0.0.1:" + ports.azurite() + "/devstoreaccount1;";
+        return AzuriteAccount.connectionString(ports.azurite());
     }
 
     public String functionsBaseUrl(int port) { return "http://localhost:" + port; }
@@ -45,7 +44,7 @@ public record StackConfig(Path root, Path stateDir, Optional<Path> dataDir, Port
     public Path clientDist() { return root.resolve("client").resolve("dist"); }
 
     public Path azuriteBin() {
-        return root.resolve("local").resolve("azurite").resolve("node_modules").resolve(".bin").resolve("azurite-table");
+        return Azurite.binaryUnder(root);
     }
 
     /** Finds the repository root from a start directory (the one holding local/devstack). */

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * decide), Service Bus (dispatch delivering the notification), timer (run through the host admin API) — and
  * the pages' state API.
  */
+@Tag("slow") // the whole stack with three app JVMs (minutes on 2 cores): left out of ./dev test --fast
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackTest {
     @TempDir static Path tmp;

@@ -1,5 +1,6 @@
 package io.cifpipe.runtime.auth;
 
+import io.cifpipe.runtime.testing.FreePorts;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -260,10 +260,7 @@ class JwtValidatorTest {
 
     @Test
     void unreachableProviderIsUnavailableNotUnauthorized() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = FreePorts.free();
         JwtValidator v = JwtValidator.builder().authority("http://127.0.0.1:" + closedPort + "/entra")
                 .issuer(authority).audience(CLIENT_ID).httpTimeout(Duration.ofSeconds(1)).build();
         assertThatThrownBy(() -> v.validate(goodToken())).isInstanceOf(IdentityProviderUnavailableException.class);

@@ -5,21 +5,19 @@ import com.azure.data.tables.TableServiceClientBuilder;
 import io.cifpipe.devstack.StackConfig;
 import io.cifpipe.devstack.StackException;
 import io.cifpipe.model.Setting;
-import java.io.IOException;
+import io.cifpipe.runtime.testing.Azurite;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Azurite (Microsoft's Table Storage emulator, npm) as a supervised child process. In-memory by default,
- * on disk under {@code <data>/azurite} with {@code --data}. Creates the tables the apps use.
+ * Azurite (Microsoft's Table Storage emulator, npm) as a supervised child process, started by the one launcher
+ * ({@link Azurite}, module test-support) on devstack's fixed port. In memory by default, on disk under
+ * {@code <data>/azurite} with {@code --data}. Creates the tables the apps use.
  */
 public final class AzuritePart implements StackPart {
     private final StackConfig config;
-    private Process process;
-    private Path tempLocation;
+    private Azurite azurite;
 
     public AzuritePart(StackConfig config) { this.config = config; }
 
@@ -36,30 +34,15 @@ public final class AzuritePart implements StackPart {
             throw new StackException("Azurite is not installed (" + config.root().relativize(bin) + " is missing).",
                     "Run './dev up', which installs it (or: cd local/azurite && npm ci).");
         }
-        List<String> cmd = new ArrayList<>(List.of(bin.toString(), "--disableTelemetry",
-                "--tableHost", "127.0.0.1", "--tablePort", String.valueOf(config.ports().azurite())));
-        // Azurite refuses --location together with --inMemoryPersistence; in memory it runs in a temp working
-        // directory so nothing lands in the repository.
-        tempLocation = Files.createTempDirectory("devstack-azurite");
-        if (config.dataDir().isPresent()) {
-            Path location = config.dataDir().get().resolve("azurite");
-            Files.createDirectories(location);
-            cmd.add("--location");
-            cmd.add(location.toString());
-        } else {
-            cmd.add("--inMemoryPersistence");
-        }
         Files.createDirectories(config.stateDir());
         Path log = config.stateDir().resolve("azurite.log");
-        process = new ProcessBuilder(cmd)
-                .directory(tempLocation.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-                .start();
-        boolean up = Readiness.await(Duration.ofSeconds(30),
-                () -> !process.isAlive() || Readiness.tcpOpen(config.ports().azurite()));
-        if (!up || !process.isAlive()) {
-            String tail = tail(log);
+        Azurite.Builder builder = Azurite.builder().binary(bin).port(config.ports().azurite()).log(log);
+        config.dataDir().ifPresent(d -> builder.location(d.resolve("azurite")));
+        azurite = builder.build();
+        try {
+            azurite.startProcess();
+        } catch (IllegalStateException e) {
+            String tail = azurite.outputTail();
             close();
             throw new StackException("Azurite did not start on port " + config.ports().azurite() + ". Its log says:\n" + tail,
                     "See " + log + "; if the port is taken, stop the other process.");
@@ -84,27 +67,22 @@ public final class AzuritePart implements StackPart {
                 + "/devstoreaccount1  tables Connections, Notifications"));
     }
 
+    /** SIGKILL, like a crashed storage node (the launcher's kill). */
     @Override
-    public void close() {
-        ProcessTree.destroy(process, Duration.ofSeconds(10));
-        process = null;
-        if (tempLocation != null) {
-            ProcessTree.deleteQuietly(tempLocation);
-            tempLocation = null;
-        }
+    public void kill() {
+        if (azurite != null) azurite.kill();
     }
 
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
-        } catch (IOException e) {
-            return "(no log)";
+    @Override
+    public void close() {
+        if (azurite != null) {
+            azurite.close();
+            azurite = null;
         }
     }
 
     /** Used by tests: is the child still running? */
-    public boolean isAlive() { return process != null && process.isAlive(); }
+    public boolean isAlive() { return azurite != null && azurite.isAlive(); }
 
-    public long pid() { return process == null ? -1 : process.pid(); }
+    public long pid() { return azurite == null ? -1 : azurite.pid(); }
 }

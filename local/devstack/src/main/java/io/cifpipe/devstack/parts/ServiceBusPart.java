@@ -2,21 +2,19 @@ package io.cifpipe.devstack.parts;
 
 import io.cifpipe.devstack.StackConfig;
 import io.cifpipe.emulator.servicebus.AccessRight;
-import io.cifpipe.emulator.servicebus.QueueOptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.emulator.servicebus.SharedAccessKey;
 import io.cifpipe.emulator.servicebus.SubscriptionOptions;
-import io.cifpipe.emulator.servicebus.TopicOptions;
+import io.cifpipe.harness.Topology;
 import io.cifpipe.model.OutcomeSubscriptions;
-import io.cifpipe.model.Setting;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 
 /**
- * The Service Bus emulator in-process, with the entities infra creates: queue call-events, topic call-outcomes with
- * subscriptions telephony (every outcome) and operations (terminal outcomes). Journal in {@code <data>/servicebus}.
+ * The Service Bus emulator in-process, with the entities infra creates ({@link Topology#bicep()}, checked against
+ * infra/ Bicep): queue call-events, topic call-outcomes with subscriptions telephony (every outcome) and operations
+ * (terminal outcomes). Journal in {@code <data>/servicebus}.
  */
 public final class ServiceBusPart implements StackPart {
     private final StackConfig config;
@@ -26,38 +24,21 @@ public final class ServiceBusPart implements StackPart {
 
     @Override public String name() { return "Service Bus emulator"; }
 
-    /** call-events: 5 deliveries, 30 s lock, 10 min duplicate detection, expired offers are dead-lettered. */
-    static QueueOptions callEvents() {
-        return QueueOptions.of(Setting.CALL_EVENTS_QUEUE.defaultValue().orElseThrow())
-                .withMaxDeliveryCount(5)
-                .withLockDuration(Duration.ofSeconds(30))
-                .withDuplicateDetectionWindow(Duration.ofMinutes(10))
-                .withDeadLetterOnExpiration(true);
-    }
-
-    static final String OUTCOMES = Setting.CALL_OUTCOMES_TOPIC.defaultValue().orElseThrow();
-
-    /** call-outcomes: a topic with duplicate detection, as in infra/modules/servicebus.bicep. */
-    static TopicOptions callOutcomes() {
-        return TopicOptions.of(OUTCOMES).withDuplicateDetectionWindow(Duration.ofMinutes(10));
-    }
-
     /**
      * Local only (not in infra): the telephony simulator page reads its own copy of every outcome, so an integrator's
      * receiver on {@code telephony} gets every outcome instead of competing with the page for them.
      */
     public static final String SIMULATOR_SUBSCRIPTION = "telephony-simulator";
 
-    /** One subscription per consumer, with the filters infra gives them (OutcomeSubscriptions), plus the simulator's. */
-    static List<SubscriptionOptions> outcomeSubscriptions() {
-        return List.of(
-                SubscriptionOptions.of(OUTCOMES, SIMULATOR_SUBSCRIPTION).withLockDuration(Duration.ofSeconds(30))
-                        .withDeadLetterOnExpiration(true),
-                SubscriptionOptions.of(OUTCOMES, OutcomeSubscriptions.TELEPHONY).withLockDuration(Duration.ofSeconds(30))
-                        .withDeadLetterOnExpiration(true),
-                SubscriptionOptions.of(OUTCOMES, OutcomeSubscriptions.OPERATIONS).withLockDuration(Duration.ofSeconds(30))
-                        .withDeadLetterOnExpiration(true)
-                        .withRule(SubscriptionOptions.Rule.sql(OutcomeSubscriptions.OPERATIONS_FILTER)));
+    /** The simulator's subscription: like {@code telephony} (every outcome), under its own name. */
+    static SubscriptionOptions simulatorSubscription(Topology topology) {
+        SubscriptionOptions telephony = topology.outcomeSubscriptions().stream()
+                .filter(s -> s.name().equals(OutcomeSubscriptions.TELEPHONY)).findFirst().orElseThrow();
+        return SubscriptionOptions.of(Topology.CALL_OUTCOMES, SIMULATOR_SUBSCRIPTION)
+                .withLockDuration(telephony.lockDuration())
+                .withMaxDeliveryCount(telephony.maxDeliveryCount())
+                .withDeadLetterOnExpiration(true)
+                .withDefaultTtl(Topology.OUTCOMES_TTL);
     }
 
     @Override
@@ -66,9 +47,6 @@ public final class ServiceBusPart implements StackPart {
                 .host("127.0.0.1")
                 .port(config.ports().serviceBus())
                 .adminPort(config.ports().serviceBusAdmin())
-                .queue(callEvents())
-                .topic(callOutcomes())
-                .subscription(outcomeSubscriptions().toArray(SubscriptionOptions[]::new))
                 .sharedAccessKey(new SharedAccessKey(config.keys().serviceBusKeyName(), config.keys().serviceBusKey(),
                         EnumSet.of(AccessRight.MANAGE)));
         if (config.dataDir().isPresent()) {
@@ -76,7 +54,8 @@ public final class ServiceBusPart implements StackPart {
             Files.createDirectories(dir);
             builder.journal(dir);
         }
-        emulator = builder.build();
+        Topology topology = Topology.bicep();
+        emulator = topology.applyTo(builder).subscription(simulatorSubscription(topology)).build();
         emulator.start();
     }
 
@@ -90,7 +69,7 @@ public final class ServiceBusPart implements StackPart {
     @Override
     public List<Row> rows() {
         return List.of(new Row("Service Bus AMQP", "amqp://localhost:" + config.ports().serviceBus()
-                        + "  queue call-events, topic call-outcomes (subscriptions telephony, operations; local: " + SIMULATOR_SUBSCRIPTION + ")"),
+                        + "  queue call-events, topic call-outcomes (subscriptions telephony, operations; telephony-simulator for the page)"),
                 new Row("Service Bus admin", adminUrl() + "/queues  " + adminUrl() + "/topics"));
     }
 

@@ -1,21 +1,20 @@
 package io.cifpipe.devstack.parts;
 
+import io.cifpipe.harness.Part;
 import java.util.List;
 
-/** One supervised piece of the local stack. Started in order, closed in reverse order. */
-public interface StackPart extends AutoCloseable {
-
-    /** Human name for progress lines and messages, e.g. "Azurite tables". */
-    String name();
-
-    /** Starts and returns once the part answers (or throws a StackException naming the fix). */
-    void start() throws Exception;
-
-    /** Does the part answer right now? (readiness for {@code --wait} and /api/health; may block briefly) */
-    boolean answers();
+/**
+ * One supervised piece of the local stack: a harness {@link Part} (start, stop, kill, restart) that also describes
+ * itself in devstack's summary table. Started in order, closed in reverse order.
+ */
+public interface StackPart extends Part {
 
     /** Lines for the summary table: (what, URL or value). */
     List<Row> rows();
+
+    /** devstack parts stop by closing. */
+    @Override
+    default void stop() { close(); }
 
     /** Stops the part; never throws. */
     @Override

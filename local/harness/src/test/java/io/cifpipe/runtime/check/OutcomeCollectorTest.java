@@ -1,5 +1,6 @@
 package io.cifpipe.runtime.check;
 
+import io.cifpipe.runtime.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
@@ -10,7 +11,6 @@ import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.model.notification.NotificationId;
 import io.cifpipe.model.outcome.Outcome;
 import io.cifpipe.model.outcome.OutcomeType;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,10 +47,7 @@ class OutcomeCollectorTest {
 
     @Test
     void collectsOutcomesAcrossABrokerRestart() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.free();
         Path journal = Files.createTempDirectory("collector-journal");
         ServiceBusEmulator[] sb = {broker(port, journal)};
         Instant t = Instant.parse("2026-01-01T00:00:00Z");

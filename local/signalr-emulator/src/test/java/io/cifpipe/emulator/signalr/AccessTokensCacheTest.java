@@ -1,13 +1,11 @@
 package io.cifpipe.emulator.signalr;
 
+import io.cifpipe.runtime.testing.MutableClock;
 import com.nimbusds.jwt.JWTClaimsSet;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,34 +15,6 @@ class AccessTokensCacheTest {
     static final String KEY = "cachetestkey-0123456789abcdefghijklmnopqrstuvwxyz";
     static final String ENDPOINT = "http://127.0.0.1";
     static final Duration SKEW = Duration.ofSeconds(30);
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
     private final AccessTokens tokens = new AccessTokens(KEY, SKEW, clock, 16);

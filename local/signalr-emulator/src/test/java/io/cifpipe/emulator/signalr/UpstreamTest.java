@@ -1,5 +1,6 @@
 package io.cifpipe.emulator.signalr;
 
+import io.cifpipe.runtime.testing.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -145,10 +145,8 @@ class UpstreamTest {
     }
 
     /** A loopback port nobody listens on. */
-    private static int closedPort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static int closedPort() {
+        return FreePorts.free();
     }
 
     @Test

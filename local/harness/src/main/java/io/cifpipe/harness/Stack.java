@@ -1,15 +1,17 @@
-package io.cifpipe.reliability;
+package io.cifpipe.harness;
 
-import io.cifpipe.emulator.servicebus.AccessRight;
-import io.cifpipe.emulator.servicebus.QueueOptions;
-import io.cifpipe.emulator.servicebus.SubscriptionOptions;
-import io.cifpipe.emulator.servicebus.TopicOptions;
-import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.emulator.signalr.SignalREmulator;
+import io.cifpipe.harness.parts.AzuritePart;
+import io.cifpipe.harness.parts.EntraPart;
+import io.cifpipe.harness.parts.FunctionsAppPart;
+import io.cifpipe.harness.parts.ServiceBusPart;
+import io.cifpipe.harness.parts.SignalRPart;
 import io.cifpipe.host.FunctionsHost;
 import io.cifpipe.model.Names;
 import io.cifpipe.model.Setting;
+import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.runtime.testing.FreePorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,12 +26,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import io.cifpipe.reliability.proxy.CountingProxy;
-import io.cifpipe.reliability.proxy.RequestClass;
+import io.cifpipe.harness.proxy.CountingProxy;
+import io.cifpipe.harness.proxy.RequestClass;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 
 /**
- * The real pipeline on ephemeral loopback ports, with every part restartable at the same address: Azurite
+ * The real pipeline on ephemeral loopback ports, built from the harness {@link Part}s, each restartable at the same
+ * address: Azurite
  * (on disk), the Service Bus emulator (journal on), the SignalR emulator, mock-oauth2-server as Entra, and the
  * three generated Functions app folders each in its own child JVM (like three Azure apps). Every secret it
  * invents is random per run and listed in {@link #secrets()}, so the log scan can look for them.
@@ -88,20 +91,18 @@ public final class Stack implements AutoCloseable {
     private final String dispatchKey = "dk" + urlKey(20);
     private final String presenceKey = "pk" + urlKey(20);
     private final String masterKey = "mk" + urlKey(20);
-    private final int sbPort = Ports.free();
-    private final int signalRPort = Ports.free();
-    private final int ingressPort = Ports.free();
-    private final int dispatchPort = Ports.free();
-    private final int presencePort = Ports.free();
+    private final int sbPort = FreePorts.free();
+    private final int signalRPort = FreePorts.free();
+    private final int ingressPort = FreePorts.free();
+    private final int dispatchPort = FreePorts.free();
+    private final int presencePort = FreePorts.free();
 
-    private MockOAuth2Server entra;
-    private AzuriteProcess azurite;
-    private volatile ServiceBusEmulator serviceBus;
-    private volatile SignalREmulator signalR;
+    private EntraPart entra;
+    private AzuritePart azurite;
+    private ServiceBusPart serviceBus;
+    private SignalRPart signalR;
     private UpstreamProxy upstreamProxy;
-    private volatile Duration callEventsLock;
-    private volatile int callEventsMaxDeliveries;
-    private final Map<String, FunctionsHost> hosts = new LinkedHashMap<>();
+    private final Map<String, FunctionsAppPart> apps = new LinkedHashMap<>();
     private final Route route;
     private final Map<String, CountingProxy> tableProxies = new LinkedHashMap<>();
     private final Map<String, CountingProxy> signalRProxies = new LinkedHashMap<>();
@@ -122,8 +123,6 @@ public final class Stack implements AutoCloseable {
     private Stack(Options options, Route route) {
         this.options = options;
         this.route = route;
-        this.callEventsLock = options.lockDuration();
-        this.callEventsMaxDeliveries = options.maxDeliveryCount();
         this.root = repositoryRoot();
         try {
             this.work = Files.createTempDirectory("reliability-");
@@ -158,18 +157,27 @@ public final class Stack implements AutoCloseable {
 
     private void startAll() throws Exception {
         if (options.presence() || options.requireAppToken()) {
-            entra = new MockOAuth2Server();
-            entra.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+            entra = new EntraPart(FreePorts.free());
+            entra.start();
         }
-        azurite = new AzuriteProcess(root, Ports.free(), work.resolve("azurite"), logs.resolve("azurite.log"));
+        // On disk, so that a restart keeps the tables as the Azure service would; its log is scanned for secrets.
+        azurite = new AzuritePart(Azurite.builder().binary(Azurite.binaryUnder(root)).location(work.resolve("azurite"))
+                .log(logs.resolve("azurite.log")).build());
         azurite.start();
         secrets.put("Tables connection string", azurite.connectionString());
-        startServiceBus();
-        secrets.put("Service Bus connection string", serviceBus.connectionString());
-        if (options.upstreamProxy()) upstreamProxy = new UpstreamProxy(Ports.free(), presencePort);
+        // Entities as infra/ Bicep creates them (Topology), with the shorter locks of the options.
+        serviceBus = new ServiceBusPart(sbPort, work.resolve("sb-journal"), "RootManageSharedAccessKey", sbKey,
+                Topology.bicep().withCallEvents(options.lockDuration(), options.maxDeliveryCount())
+                        .withSubscriptionLock(options.lockDuration()));
+        serviceBus.start();
+        secrets.put("Service Bus connection string", serviceBus.emulator().connectionString());
+        if (options.upstreamProxy()) upstreamProxy = new UpstreamProxy(FreePorts.free(), presencePort);
         if (options.dispatch() || options.presence()) {
-            startSignalRInternal();
-            secrets.put("SignalR connection string", signalR.connectionString());
+            int upstreamPort = upstreamProxy != null ? upstreamProxy.port() : presencePort;
+            signalR = new SignalRPart(signalRPort, signalRKey,
+                    "http://127.0.0.1:" + upstreamPort + "/api/" + Names.SIGNALR_UPSTREAM_ROUTE, ALLOWED_ORIGIN);
+            signalR.start();
+            secrets.put("SignalR connection string", signalR.emulator().connectionString());
         }
         if (options.countingProxies()) {
             for (String app : List.of("ingress", "dispatch", "presence")) {
@@ -179,44 +187,27 @@ public final class Stack implements AutoCloseable {
                 }
             }
         }
+        if (options.ingress()) apps.put("ingress", appPart("ingress"));
+        if (options.dispatch()) apps.put("dispatch", appPart("dispatch"));
+        if (options.presence()) apps.put("presence", appPart("presence"));
         List<CompletableFuture<Void>> starting = new ArrayList<>();
-        if (options.ingress()) starting.add(CompletableFuture.runAsync(() -> startHost("ingress")));
-        if (options.dispatch()) starting.add(CompletableFuture.runAsync(() -> startHost("dispatch")));
-        if (options.presence()) starting.add(CompletableFuture.runAsync(() -> startHost("presence")));
+        apps.values().forEach(part -> starting.add(CompletableFuture.runAsync(part::start)));
         CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).get(240, TimeUnit.SECONDS);
     }
 
     // ---------------------------------------------------------------- Service Bus
 
-    /** Entities as infra/modules/servicebus.bicep creates them (duplicate detection, expired → DLQ), shorter locks. */
-    private void startServiceBus() {
-        Duration lock = callEventsLock;
-        serviceBus = ServiceBusEmulator.builder().host("127.0.0.1").port(sbPort).adminPort(0)
-                .queue(QueueOptions.of("call-events").withLockDuration(lock).withMaxDeliveryCount(callEventsMaxDeliveries)
-                                .withDuplicateDetectionWindow(Duration.ofMinutes(10)).withDeadLetterOnExpiration(true))
-                .topic(TopicOptions.of("call-outcomes").withDuplicateDetectionWindow(Duration.ofMinutes(10)))
-                .subscription(SubscriptionOptions.of("call-outcomes", OutcomeSubscriptions.TELEPHONY)
-                                .withLockDuration(options.lockDuration()).withDeadLetterOnExpiration(true),
-                        SubscriptionOptions.of("call-outcomes", OutcomeSubscriptions.OPERATIONS)
-                                .withLockDuration(options.lockDuration()).withDeadLetterOnExpiration(true)
-                                .withRule(SubscriptionOptions.Rule.sql(OutcomeSubscriptions.OPERATIONS_FILTER)))
-                .journal(work.resolve("sb-journal"))
-                .sharedAccessKey("RootManageSharedAccessKey", sbKey, AccessRight.MANAGE)
-                .build();
-        serviceBus.start();
-    }
-
-    public ServiceBusEmulator serviceBus() { return serviceBus; }
+    public ServiceBusEmulator serviceBus() { return serviceBus.emulator(); }
 
     public Options options() { return options; }
 
     public synchronized void stopServiceBus() {
-        serviceBus.close();
+        serviceBus.stop();
     }
 
     /** Same port, same journal: what was accepted before must still be there. */
     public synchronized void restartServiceBus() {
-        startServiceBus();
+        serviceBus.start();
     }
 
     /**
@@ -224,26 +215,14 @@ public final class Stack implements AutoCloseable {
      * MaxDeliveryCount, as an operator changing the queue's properties would; the apps reconnect by themselves.
      */
     public synchronized void reconfigureCallEvents(Duration lockDuration, int maxDeliveryCount) {
-        serviceBus.close();
-        callEventsLock = lockDuration;
-        callEventsMaxDeliveries = maxDeliveryCount;
-        startServiceBus();
+        serviceBus.reconfigure(serviceBus.topology().withCallEvents(lockDuration, maxDeliveryCount));
     }
 
     // ---------------------------------------------------------------- SignalR
 
-    public synchronized void startSignalR() { startSignalRInternal(); }
+    public synchronized void startSignalR() { signalR.start(); }
 
-    private void startSignalRInternal() {
-        int upstreamPort = upstreamProxy != null ? upstreamProxy.port() : presencePort;
-        signalR = SignalREmulator.builder().host("127.0.0.1").port(signalRPort).accessKey(signalRKey)
-                .upstreamTemplate("http://127.0.0.1:" + upstreamPort + "/api/" + Names.SIGNALR_UPSTREAM_ROUTE)
-                .allowOrigin(ALLOWED_ORIGIN)
-                .build();
-        signalR.start();
-    }
-
-    public SignalREmulator signalR() { return signalR; }
+    public SignalREmulator signalR() { return signalR == null ? null : signalR.emulator(); }
 
     /** The fault-injecting proxy in front of presence's SignalR webhook ({@link Options#withUpstreamProxy()}). */
     public UpstreamProxy upstreamProxy() {
@@ -252,11 +231,11 @@ public final class Stack implements AutoCloseable {
     }
 
     public synchronized void restartSignalR() {
-        signalR.close();
-        startSignalRInternal();
+        signalR.stop();
+        signalR.start();
     }
 
-    public synchronized void stopSignalR() { signalR.close(); }
+    public synchronized void stopSignalR() { signalR.stop(); }
 
 
     // ---------------------------------------------------------------- counting proxies
@@ -286,35 +265,41 @@ public final class Stack implements AutoCloseable {
 
     public String tablesConnectionString() { return azurite.connectionString(); }
 
-    public synchronized void killAzurite() throws InterruptedException { azurite.kill(); }
+    public synchronized void killAzurite() { azurite.kill(); }
 
     /** SIGTERM: Azurite saves its on-disk data before exiting (kill -9 loses its last unsaved writes). */
-    public synchronized void stopAzurite() { azurite.close(); }
+    public synchronized void stopAzurite() { azurite.stop(); }
 
-    public synchronized void startAzurite() throws IOException { azurite.start(); }
+    public synchronized void startAzurite() { azurite.start(); }
 
     // ---------------------------------------------------------------- Entra
 
-    public Optional<MockOAuth2Server> entra() { return Optional.ofNullable(entra); }
+    public Optional<MockOAuth2Server> entra() { return Optional.ofNullable(entra).map(EntraPart::server); }
 
-    public String issuer() { return entra.issuerUrl(ISSUER_ID).toString().replaceAll("/$", ""); }
+    public String issuer() { return entra.issuer(ISSUER_ID); }
 
     // ---------------------------------------------------------------- Functions apps
 
-    private void startHost(String app) {
+    /** A Functions app part; its settings are computed at each start from the stack's current addresses. */
+    private FunctionsAppPart appPart(String app) {
+        return new FunctionsAppPart(app, () -> hostBuilder(app), work.resolve(app + "-logback.xml").toString());
+    }
+
+    private FunctionsHost.Builder hostBuilder(String app) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("FUNCTIONS_WORKER_RUNTIME", "java");
         // Binding expressions (%CallEventsQueue%) need every setting present, defaults included, as devstack does.
         for (Setting s : Setting.values()) s.defaultValue().ifPresent(v -> settings.put(s.key(), v));
-        settings.put(Setting.SERVICE_BUS_CONNECTION.key(), routed(app, "servicebus", serviceBus.connectionString(), sbPort));
+        settings.put(Setting.SERVICE_BUS_CONNECTION.key(), routed(app, "servicebus", serviceBus.emulator().connectionString(), sbPort));
         CountingProxy tables = tableProxies.get(app);
         settings.put(Setting.TABLES_CONNECTION.key(), tables == null ? routed(app, "tables", azurite.connectionString(), azurite.port())
                 : azurite.connectionString().replace("127.0.0.1:" + azurite.port() + "/", "127.0.0.1:" + tables.port() + "/"));
         if (signalR != null) {
             CountingProxy rest = signalRProxies.get(app);
             // ServerEndpoint redirects only the REST calls (as in Azure's connection string); clients still connect directly.
-            settings.put(Setting.SIGNALR_CONNECTION.key(), rest == null ? routed(app, "signalr", signalR.connectionString(), signalRPort)
-                    : signalR.connectionString() + "ServerEndpoint=" + rest.url() + ";");
+            String signalRConnection = signalR.emulator().connectionString();
+            settings.put(Setting.SIGNALR_CONNECTION.key(), rest == null ? routed(app, "signalr", signalRConnection, signalRPort)
+                    : signalRConnection + "ServerEndpoint=" + rest.url() + ";");
         }
         if (entra != null) {
             settings.put(Setting.AUTHORITY.key(), issuer());
@@ -333,14 +318,7 @@ public final class Stack implements AutoCloseable {
                 .jvmOptions(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                         "-Dlogback.configurationFile=" + logbackFor(app)));
         if (app.equals("ingress")) b.functionKeys(Map.of("postCalls", ingressKey, "getCall", ingressKey));
-        FunctionsHost host = b.build().start();
-        if (!host.functionErrors().isEmpty()) {
-            host.close();
-            throw new IllegalStateException(app + " functions failed to index: " + host.functionErrors());
-        }
-        synchronized (hosts) {
-            hosts.put(app, host);
-        }
+        return b;
     }
 
     /** The connection string with its loopback port replaced by the one {@link #route} gives this app. */
@@ -383,51 +361,22 @@ public final class Stack implements AutoCloseable {
         return xml;
     }
 
-    public FunctionsHost host(String app) {
-        synchronized (hosts) {
-            FunctionsHost h = hosts.get(app);
-            if (h == null) throw new IllegalStateException(app + " is not running");
-            return h;
-        }
+    public FunctionsHost host(String app) { return app(app).host(); }
+
+    private FunctionsAppPart app(String app) {
+        FunctionsAppPart part = apps.get(app);
+        if (part == null) throw new IllegalStateException(app + " is not part of this stack");
+        return part;
     }
 
     public String url(String app) {
         return "http://127.0.0.1:" + switch (app) { case "ingress" -> ingressPort; case "dispatch" -> dispatchPort; default -> presencePort; };
     }
 
-    /** kill -9 of the app's child JVM (found among this JVM's own child processes by its app folder). */
-    public void killHost(String app) throws InterruptedException {
-        String folder = "cifpipe-" + app;
-        String marker = work.resolve(app + "-logback.xml").toString();
-        List<ProcessHandle> victims = ProcessHandle.current().children()
-                .filter(p -> commandLine(p).contains(marker))
-                .toList();
-        if (victims.isEmpty()) {
-            throw new IllegalStateException("no child JVM found for " + folder + " among "
-                    + ProcessHandle.current().children().map(p -> p.pid() + ":" + commandLine(p)).toList());
-        }
-        for (ProcessHandle p : victims) {
-            p.destroyForcibly();
-            p.onExit().join();
-        }
-        synchronized (hosts) {
-            FunctionsHost h = hosts.remove(app);
-            if (h != null) h.close();
-        }
-    }
+    /** kill -9 of the app's child JVM (found among this JVM's own child processes by its logback file). */
+    public void killHost(String app) throws InterruptedException { app(app).kill(); }
 
-    /** /proc/<pid>/cmdline (ProcessHandle.Info truncates long command lines). */
-    private static String commandLine(ProcessHandle p) {
-        try {
-            return Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ');
-        } catch (IOException e) {
-            return p.info().commandLine().orElse("");
-        }
-    }
-
-    public void restartHost(String app) {
-        startHost(app);
-    }
+    public void restartHost(String app) { app(app).start(); }
 
     public String ingressKey() { return ingressKey; }
     public String presenceKey() { return presenceKey; }
@@ -450,22 +399,13 @@ public final class Stack implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (hosts) {
-            hosts.values().forEach(h -> {
-                try {
-                    h.close();
-                } catch (RuntimeException ignored) {
-                    // keep stopping the rest
-                }
-            });
-            hosts.clear();
-        }
-        if (signalR != null) signalR.close();
+        apps.values().forEach(FunctionsAppPart::stop);
+        if (signalR != null) signalR.stop();
         if (upstreamProxy != null) upstreamProxy.close();
         countingProxies().forEach(CountingProxy::close);
-        if (serviceBus != null) serviceBus.close();
+        if (serviceBus != null) serviceBus.stop();
         if (azurite != null) azurite.close();
-        if (entra != null) entra.shutdown();
+        if (entra != null) entra.stop();
     }
 
     static Path repositoryRoot() {

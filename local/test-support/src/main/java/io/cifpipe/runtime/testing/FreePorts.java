@@ -1,4 +1,4 @@
-package io.cifpipe.reliability;
+package io.cifpipe.runtime.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,14 +13,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * binds it (or while a component is down for a restart), to any outgoing connection of this machine as its local
  * port, and the bind then fails with "Address already in use". Never the same port twice in one JVM.
  */
-final class Ports {
+public final class FreePorts {
     private static final int LOW = 20_000;
     private static final int HIGH = 32_000;
     private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
-    private Ports() {}
+    private FreePorts() {}
 
-    static int free() {
+    public static int free() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
             if (GIVEN.contains(port)) continue;

@@ -1,4 +1,4 @@
-package io.cifpipe.reliability;
+package io.cifpipe.harness;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;

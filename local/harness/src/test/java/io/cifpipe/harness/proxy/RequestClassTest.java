@@ -1,7 +1,7 @@
-package io.cifpipe.reliability.proxy;
+package io.cifpipe.harness.proxy;
 
-import static io.cifpipe.reliability.proxy.RequestClass.Service.SIGNALR;
-import static io.cifpipe.reliability.proxy.RequestClass.Service.TABLE;
+import static io.cifpipe.harness.proxy.RequestClass.Service.SIGNALR;
+import static io.cifpipe.harness.proxy.RequestClass.Service.TABLE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.cifpipe.reliability.proxy;
+package io.cifpipe.harness.proxy;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,6 @@
-package io.cifpipe.reliability.proxy;
+package io.cifpipe.harness.proxy;
 
-import io.cifpipe.reliability.Stack;
+import io.cifpipe.harness.Stack;
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -1,6 +1,6 @@
-package io.cifpipe.reliability;
+package io.cifpipe.harness;
 
-import io.cifpipe.reliability.proxy.HttpForwarding;
+import io.cifpipe.harness.proxy.HttpForwarding;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package io.cifpipe.reliability.proxy;
+package io.cifpipe.harness.proxy;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

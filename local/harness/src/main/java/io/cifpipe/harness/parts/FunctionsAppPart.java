@@ -1,0 +1,86 @@
+package io.cifpipe.harness.parts;
+
+import io.cifpipe.harness.Part;
+import io.cifpipe.host.FunctionsHost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One generated Functions app folder in its own child JVM (like one Azure app), through the local Functions host.
+ * The host is configured anew at each start ({@code configure} reads the stack's current addresses). {@link #kill()}
+ * is kill -9 of the child JVM, found among this JVM's children by {@code marker}, a string only its command line has.
+ */
+public final class FunctionsAppPart implements Part {
+    private final String app;
+    private final Supplier<FunctionsHost.Builder> configure;
+    private final String marker;
+    private volatile FunctionsHost host;
+
+    public FunctionsAppPart(String app, Supplier<FunctionsHost.Builder> configure, String marker) {
+        this.app = app;
+        this.configure = configure;
+        this.marker = marker;
+    }
+
+    @Override public String name() { return "functions-" + app; }
+
+    @Override
+    public synchronized void start() {
+        if (host != null) return;
+        FunctionsHost started = configure.get().build().start();
+        if (!started.functionErrors().isEmpty()) {
+            started.close();
+            throw new IllegalStateException(app + " functions failed to index: " + started.functionErrors());
+        }
+        host = started;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (host == null) return;
+        try {
+            host.close();
+        } catch (RuntimeException ignored) {
+            // stopping anyway
+        }
+        host = null;
+    }
+
+    /** kill -9 of the app's child JVM: no shutdown hooks, in-flight work lost, as a crashed worker. */
+    @Override
+    public void kill() {
+        List<ProcessHandle> victims = ProcessHandle.current().children()
+                .filter(p -> commandLine(p).contains(marker))
+                .toList();
+        if (victims.isEmpty()) {
+            throw new IllegalStateException("no child JVM found for " + app + " among "
+                    + ProcessHandle.current().children().map(p -> p.pid() + ":" + commandLine(p)).toList());
+        }
+        for (ProcessHandle p : victims) {
+            p.destroyForcibly();
+            p.onExit().join();
+        }
+        stop();
+    }
+
+    @Override public boolean answers() { return host != null; }
+
+    /** The running host; throws when the app is not running. */
+    public FunctionsHost host() {
+        FunctionsHost h = host;
+        if (h == null) throw new IllegalStateException(app + " is not running");
+        return h;
+    }
+
+    /** /proc/<pid>/cmdline (ProcessHandle.Info truncates long command lines). */
+    private static String commandLine(ProcessHandle p) {
+        try {
+            return Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return p.info().commandLine().orElse("");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.cifpipe.runtime.testing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** A clock tests move explicitly (ring windows, token expiry, cache ages without waiting). UTC, thread-safe. */
+public final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    public MutableClock(Instant start) { this.now = start; }
+
+    public void advance(Duration d) { now = now.plus(d); }
+
+    public void set(Instant instant) { now = instant; }
+
+    @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+    @Override public Clock withZone(ZoneId zone) { return this; }
+    @Override public Instant instant() { return now; }
+}
