@@ -46,6 +46,8 @@ var connectionsTableName = 'Connections'
 var notificationsTableName = 'Notifications'
 var agentsTableName = 'Agents'
 var connectionSweepSchedule = '0 */5 * * * *'
+// The queue's MaxDeliveryCount; dispatch reads the same value to count dead-letter moves.
+var callEventsMaxDeliveryCount = 10
 
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var ingressAppName = 'func-ingress-${token}'
@@ -91,6 +93,7 @@ module serviceBus 'modules/servicebus.bicep' = {
     callEventsQueueName: callEventsQueueName
     callOutcomesTopicName: callOutcomesTopicName
     callOutcomesSubscriptions: callOutcomesSubscriptions
+    callEventsMaxDeliveryCount: callEventsMaxDeliveryCount
     // dispatch re-enqueues offline retries on call-events too: its Data Owner (trigger) role covers sending.
     callEventsSenders: [ingressIdentity.outputs.principalId]
     callEventsTriggers: [dispatchIdentity.outputs.principalId]
@@ -188,6 +191,7 @@ var dispatchAppSettings = {
   MaxRingSeconds: string(maxRingSeconds)
   OfflineRetrySeconds: string(offlineRetrySeconds)
   ExpirySweepSchedule: expirySweepSchedule
+  CallEventsMaxDeliveryCount: string(callEventsMaxDeliveryCount)
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
 }
 

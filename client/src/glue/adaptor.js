@@ -9,6 +9,7 @@ import { MsalTokenProvider } from "./msal-auth.js";
 import { createCifPopup } from "./cif-popup.js";
 import { createIndicator } from "./indicator.js";
 import { createHubConnection } from "./signalr-connection.js";
+import { TraceContexts } from "./trace-context.js";
 
 const PREFIX = "[cif-adaptor]";
 
@@ -29,6 +30,7 @@ export class CifAdaptor {
     this.config = config;
     this._win = win;
     this._log = logger;
+    this._traces = new TraceContexts();
     this.auth = tokenProvider || new MsalTokenProvider(config, { logger, fetch: win.fetch.bind(win) });
     this.indicator = indicator || createIndicator({ doc: win.document, target: config.statusElement });
     this.connection = new ConnectionManager({
@@ -52,7 +54,10 @@ export class CifAdaptor {
       },
       logger,
     });
-    this.connection.on(TARGET_NOTIFY, (n) => this._safely("notify", () => this.desk.onNotify(n)));
+    this.connection.on(TARGET_NOTIFY, (n) => this._safely("notify", () => {
+      this._traces.remember(n);
+      return this.desk.onNotify(n);
+    }));
     this.connection.on(TARGET_WITHDRAW, (w) => this._safely("withdraw", () => this.desk.onWithdraw(w)));
     this.connection.on(TARGET_DECIDED, (d) => this._safely("decided", () => this.desk.onDecided(d)));
     this.connection.onStateChange((state, info) => this._showState(state, info));
@@ -92,7 +97,10 @@ export class CifAdaptor {
   /** Structured acknowledgement of a notification (what the seed's bare "Accepted"/"Rejected" string became). */
   async decide(notificationId, decision, reason = null) {
     if (decision !== "accept" && decision !== "reject") throw new TypeError(`decision must be "accept" or "reject", not ${decision}`);
-    return this.connection.invoke(METHOD_DECIDE, { notificationId, decision, reason });
+    const arg = { notificationId, decision, reason };
+    const traceparent = this._traces.take(notificationId);
+    if (traceparent) arg.traceparent = traceparent; // additive: joins the server's decide span to the call's trace
+    return this.connection.invoke(METHOD_DECIDE, arg);
   }
 
   _showState(state, { error, retryInMs } = {}) {

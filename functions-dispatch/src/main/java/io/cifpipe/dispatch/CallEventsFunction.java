@@ -4,6 +4,10 @@ import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.ServiceBusQueueTrigger;
+import io.cifpipe.runtime.telemetry.Telemetry;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.logging.Level;
 
@@ -19,14 +23,32 @@ public final class CallEventsFunction {
                     dataType = "binary") byte[] body,
             @BindingName("MessageId") String messageId,
             @BindingName("DeliveryCount") Integer deliveryCount,
+            @BindingName("EnqueuedTimeUtc") String enqueuedTimeUtc,
             @BindingName("ApplicationProperties") Map<String, Object> applicationProperties,
             ExecutionContext context) {
+        DispatchRuntime runtime = DispatchRuntime.get();
         try {
-            DispatchRuntime.get().dispatcher.handle(body, applicationProperties);
-        } catch (PoisonMessageException e) {
-            context.getLogger().log(Level.SEVERE, "poison message " + messageId + " (delivery " + deliveryCount
-                    + "): " + e.getMessage() + " — it will be dead-lettered after MaxDeliveryCount");
+            runtime.dispatcher.handle(body, applicationProperties, instant(enqueuedTimeUtc));
+        } catch (RuntimeException e) {
+            boolean poison = e instanceof PoisonMessageException;
+            Telemetry.get().dispatchFailed(poison, deliveryCount != null && deliveryCount >= runtime.maxDeliveryCount);
+            if (poison) {
+                context.getLogger().log(Level.SEVERE, "poison message " + messageId + " (delivery " + deliveryCount
+                        + "): " + e.getMessage() + " — it will be dead-lettered after MaxDeliveryCount");
+            }
             throw e;
+        }
+    }
+
+    /** Trigger metadata time (ISO-8601); null when absent or in a form we do not know (the metric is then skipped). */
+    static Instant instant(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
         }
     }
 }

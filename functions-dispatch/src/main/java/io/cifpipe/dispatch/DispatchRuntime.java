@@ -9,11 +9,14 @@ final class DispatchRuntime {
 
     final CallEventDispatcher dispatcher;
     final ExpirySweeper sweeper;
+    /** The queue's MaxDeliveryCount: a failure on this delivery moves the message to the dead-letter queue. */
+    final int maxDeliveryCount;
 
     private DispatchRuntime(RuntimeClients clients) {
         this.dispatcher = new CallEventDispatcher(clients.codec(), clients.ledger(), clients.agents(), clients.signalR(),
                 clients.outcomes(), clients.scheduler(clients.setting(Setting.CALL_EVENTS_QUEUE)),
                 DispatchSettings.from(clients.settings()), clients.clock());
+        this.maxDeliveryCount = clients.intSetting(Setting.CALL_EVENTS_MAX_DELIVERY_COUNT);
         this.sweeper = new ExpirySweeper(clients.ledger(), dispatcher, clients.outcomes(), clients.clock());
     }
 

@@ -18,6 +18,11 @@ import io.cifpipe.runtime.tables.ConnectionRegistry;
 import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.LedgerTransition;
 import io.cifpipe.runtime.tables.NotificationLedger;
+import io.cifpipe.runtime.telemetry.Telemetry;
+import io.cifpipe.runtime.telemetry.TelemetryNames;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +72,29 @@ public final class DecisionService {
         this.clock = Objects.requireNonNull(clock);
     }
 
+    /**
+     * Records the decision inside span {@value TelemetryNames#SPAN_PRESENCE_DECIDE}, a child of the popup's
+     * {@code traceparent} (the notify payload's, passed back in the argument), so one trace runs from the telephony
+     * POST to this decision.
+     */
     public DecisionResult decide(InvocationContext ctx) {
         Decision decision = parse(ctx);
+        Span span = Telemetry.get().startSpan(TelemetryNames.SPAN_PRESENCE_DECIDE, SpanKind.SERVER, decision.traceparent())
+                .setAttribute(TelemetryNames.ATTR_NOTIFICATION_ID, decision.notificationId())
+                .setAttribute(TelemetryNames.ATTR_DECISION, decision.decision().name().toLowerCase(java.util.Locale.ROOT));
+        try (Scope scope = span.makeCurrent()) {
+            DecisionResult result = decideTraced(ctx, decision);
+            span.setAttribute(TelemetryNames.ATTR_STATUS, result.status().wireName());
+            return result;
+        } catch (RuntimeException e) {
+            Telemetry.fail(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private DecisionResult decideTraced(InvocationContext ctx, Decision decision) {
         NotificationId.Key key = decision.key();
         if (!ctx.hasUser() || !ctx.userId().equals(key.agentId())) {
             LOG.warn("decide refused: connectionId={} user={} is not the agent of notificationId={}",
@@ -92,6 +118,11 @@ public final class DecisionService {
         if (t.changed()) {
             LOG.info("decision recorded notificationId={} callId={} outcome={} connectionId={}",
                     r.notificationId(), r.callId(), target, connectionId);
+            Instant deliveredAt = r.enteredAt(NotificationState.DELIVERED);
+            if (deliveredAt != null) {
+                // Answer time: popup delivered → agent decided.
+                Telemetry.get().stage(TelemetryNames.STAGE_DECIDED, Duration.between(deliveredAt, now));
+            }
             publish(t.before().state() == NotificationState.OFFERED, after);
             tellOtherConnections(after, connectionId, r.state());
             return new DecisionResult(r.notificationId(), DecisionStatus.RECORDED, r.state().outcome().orElseThrow());

@@ -13,16 +13,21 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * An agent's decision, the argument of hub method {@code decide}: {@code {notificationId, decision, reason}}.
+ * An agent's decision, the argument of hub method {@code decide}: {@code {notificationId, decision, reason}}, plus
+ * the optional W3C {@code traceparent} the popup received with {@code notify} (joins decide to the call's trace).
  * Build untrusted input with {@link #fromJson(JsonNode)} (or {@link #fromJson(byte[])}), which validates.
  */
-public record Decision(String notificationId, DecisionType decision, String reason) {
+public record Decision(String notificationId, DecisionType decision, String reason, String traceparent) {
     public static final int MAX_REASON_LENGTH = 256;
-    private static final Set<String> FIELDS = Set.of("notificationId", "decision", "reason");
+    private static final Set<String> FIELDS = Set.of("notificationId", "decision", "reason", "traceparent");
 
     public Decision {
         Objects.requireNonNull(notificationId, "notificationId");
         Objects.requireNonNull(decision, "decision");
+    }
+
+    public Decision(String notificationId, DecisionType decision, String reason) {
+        this(notificationId, decision, reason, null);
     }
 
     /** (callId, agentId) of the notification this decision is about. */
@@ -48,7 +53,7 @@ public record Decision(String notificationId, DecisionType decision, String reas
         List<FieldError> errors = new ArrayList<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!FIELDS.contains(f)) errors.add(new FieldError("/" + f, "unknown field; allowed: notificationId, decision, reason"));
+            if (!FIELDS.contains(f)) errors.add(new FieldError("/" + f, "unknown field; allowed: notificationId, decision, reason, traceparent"));
         }
         JsonNode id = node.get("notificationId");
         if (id == null || id.isNull()) errors.add(new FieldError("/notificationId", "is required"));
@@ -72,7 +77,14 @@ public record Decision(String notificationId, DecisionType decision, String reas
                 else reason = r.textValue();
             }
         }
+        JsonNode t = node.get("traceparent");
+        String traceparent = null;
+        if (t != null && !t.isNull()) {
+            String problem = t.isTextual() ? Rules.checkTraceparent(t.textValue()) : "must be a string";
+            if (problem != null) errors.add(new FieldError("/traceparent", problem));
+            else traceparent = t.textValue();
+        }
         if (!errors.isEmpty()) throw ValidationException.invalid("invalid decision", errors);
-        return new Decision(id.textValue(), type, reason);
+        return new Decision(id.textValue(), type, reason, traceparent);
     }
 }
