@@ -26,6 +26,11 @@ param staleConnectionMinutes int
 // instance memory: see "Timers and cost" in infra/README.md for these two schedules.
 param expirySweepSchedule string
 param outcomeRepublishSchedule string
+param alertActionGroupId string
+param undeliverableRatePercent int
+param missedRatePercent int
+param functionFailureThreshold int
+param signalRConnectionDropThreshold int
 
 // Names the code expects (Setting defaults); InfraConsistencyTest checks these literals.
 var hubName = 'cifhub'
@@ -276,6 +281,24 @@ module presenceApp 'modules/functionapp.bicep' = {
     appSettings: presenceAppSettings
   }
   dependsOn: [signalR, monitoring]
+}
+
+// Alert rules (DLQ depth, undeliverable/missed rate, function failures, SignalR drops) and the supervisor workbook.
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: applicationInsightsName
+    serviceBusNamespaceName: serviceBus.outputs.name
+    signalRName: signalR.outputs.name
+    actionGroupId: alertActionGroupId
+    undeliverableRatePercent: undeliverableRatePercent
+    missedRatePercent: missedRatePercent
+    functionFailureThreshold: functionFailureThreshold
+    signalRConnectionDropThreshold: signalRConnectionDropThreshold
+  }
+  dependsOn: [monitoring]
 }
 
 output ingressAppName string = ingressApp.outputs.name

@@ -15,6 +15,7 @@ import io.cifpipe.presence.userclient.SignalROwnershipProbe;
 import io.cifpipe.presence.userclient.UserClientService;
 import io.cifpipe.runtime.Lazy;
 import io.cifpipe.runtime.RuntimeClients;
+import io.cifpipe.runtime.telemetry.Telemetry;
 import io.cifpipe.runtime.auth.JwtValidator;
 
 import java.time.Duration;
@@ -61,6 +62,8 @@ final class PresenceRuntime {
         this.republisher = Lazy.of(() -> new OutcomeRepublisher(
                 new UnpublishedDecisionScan(clients.table(Setting.NOTIFICATIONS_TABLE), UnpublishedDecisionScan.Limits.DEFAULT),
                 clients.ledger(), clients.outcomes(), clients.clock(), OutcomeRepublisher.Limits.DEFAULT));
+        // Agents per availability for dashboards (gauge cifpipe.agents), read from the Agents table at most once a minute.
+        Telemetry.get().availabilityGauge(() -> clients.agents().countByAvailability(), Duration.ofMinutes(1));
         this.upstream = Lazy.of(() -> new UpstreamHandler(
                 UpstreamAuthenticator.fromSettings(clients.settings(), clients.signalR().connection()),
                 clients.setting(Setting.HUB_NAME), connections::get, decisions::get));

@@ -121,7 +121,9 @@ public final class DecisionService {
             Instant deliveredAt = r.enteredAt(NotificationState.DELIVERED);
             if (deliveredAt != null) {
                 // Answer time: popup delivered → agent decided.
-                Telemetry.get().stage(TelemetryNames.STAGE_DECIDED, Duration.between(deliveredAt, now));
+                Duration answer = Duration.between(deliveredAt, now);
+                Telemetry.get().stage(TelemetryNames.STAGE_DECIDED, answer);
+                Span.current().setAttribute(TelemetryNames.ATTR_ANSWER_MS, answer.toMillis());
             }
             publish(t.before().state() == NotificationState.OFFERED, after);
             tellOtherConnections(after, connectionId, r.state());

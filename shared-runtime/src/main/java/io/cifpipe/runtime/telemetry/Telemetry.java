@@ -181,19 +181,32 @@ public final class Telemetry {
     }
 
     /**
-     * Registers the availability gauge over {@code counts} (availability → agents). The supplier runs on each
-     * collection (every export interval), so it should be cheap or cached by the caller; failures report nothing.
+     * Registers the availability gauge over {@code counts} (availability → agents). The supplier runs at most once
+     * per {@code refresh} (collections in between report the last value); a failure reports nothing for that
+     * collection rather than zeros.
      */
-    public AutoCloseable availabilityGauge(Supplier<Map<String, Long>> counts) {
+    public AutoCloseable availabilityGauge(Supplier<Map<String, Long>> counts, Duration refresh) {
+        var cache = new Object() {
+            long readAtNanos;
+            Map<String, Long> last;
+        };
         return otel.getMeter(SCOPE).gaugeBuilder(METRIC_AGENTS).ofLongs().setUnit("{agent}")
                 .setDescription("agents per availability value").buildWithCallback(m -> {
                     Map<String, Long> now;
-                    try {
-                        now = counts.get();
-                    } catch (RuntimeException e) {
-                        return; // Table Storage unavailable: skip this point rather than report zeros
+                    synchronized (cache) {
+                        if (cache.last == null || System.nanoTime() - cache.readAtNanos >= refresh.toNanos()) {
+                            try {
+                                cache.last = Map.copyOf(counts.get());
+                                cache.readAtNanos = System.nanoTime();
+                            } catch (RuntimeException e) {
+                                cache.last = null; // Table Storage unavailable: skip this point
+                            }
+                        }
+                        now = cache.last;
                     }
-                    now.forEach((availability, n) -> m.record(n, Attributes.of(AVAILABILITY, availability)));
+                    if (now != null) {
+                        now.forEach((availability, n) -> m.record(n, Attributes.of(AVAILABILITY, availability)));
+                    }
                 });
     }
 

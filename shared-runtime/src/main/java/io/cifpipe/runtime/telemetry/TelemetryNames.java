@@ -28,7 +28,10 @@ public final class TelemetryNames {
     // ---- metrics ----------------------------------------------------------------------------------------------
     /** Counter: call events accepted by ingress (attribute {@link #ATTR_EVENT_TYPE}). */
     public static final String METRIC_INGRESS_EVENTS = "cifpipe.ingress.events";
-    /** Histogram (s): ingress accepted → stage reached (attribute {@link #ATTR_STAGE}). */
+    /**
+     * Histogram (s) per {@link #ATTR_STAGE}: {@code dispatched} and {@code delivered} from ingress acceptance (Service
+     * Bus enqueue), {@code decided} from delivery (the agent's answer time).
+     */
     public static final String METRIC_STAGE_DURATION = "cifpipe.notification.stage.duration";
     /** Counter: outcomes published (attributes {@link #ATTR_OUTCOME}, {@link #ATTR_REASON}). */
     public static final String METRIC_OUTCOMES = "cifpipe.outcomes";
@@ -59,12 +62,14 @@ public final class TelemetryNames {
     public static final String ATTR_REASON = "cifpipe.reason";
     public static final String ATTR_DECISION = "cifpipe.decision";
     public static final String ATTR_STATUS = "cifpipe.status";
+    /** On the decide span: delivered → decided in ms (the workbook's answer-time percentiles). */
+    public static final String ATTR_ANSWER_MS = "cifpipe.answer.ms";
     public static final String ATTR_POISON = "cifpipe.poison";
     public static final String ATTR_CONNECTION_EVENT = "cifpipe.connection.event";
     public static final String ATTR_AVAILABILITY = "cifpipe.availability";
 
     public static final List<String> ATTRIBUTES = List.of(ATTR_EVENT_TYPE, ATTR_CALL_ID, ATTR_NOTIFICATION_ID,
-            ATTR_ATTEMPT, ATTR_STAGE, ATTR_OUTCOME, ATTR_REASON, ATTR_DECISION, ATTR_STATUS, ATTR_POISON,
+            ATTR_ATTEMPT, ATTR_STAGE, ATTR_OUTCOME, ATTR_REASON, ATTR_DECISION, ATTR_STATUS, ATTR_ANSWER_MS, ATTR_POISON,
             ATTR_CONNECTION_EVENT, ATTR_AVAILABILITY);
 
     /** Values of {@link #ATTR_STAGE}. */

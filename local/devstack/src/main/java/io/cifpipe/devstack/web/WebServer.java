@@ -46,12 +46,19 @@ public final class WebServer implements AutoCloseable {
     private final Vertx vertx;
     private final WebClient http;
     private HttpServer server;
+    private TelemetryView telemetry;
 
     public WebServer(Wiring wiring) {
         this.w = wiring;
         this.vertx = Vertx.vertx();
         this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(3000).setIdleTimeout(30)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    }
+
+    /** Serves {@code GET /api/state/metrics} from these files; call before {@link #start()}. */
+    public WebServer telemetry(TelemetryView view) {
+        this.telemetry = view;
+        return this;
     }
 
     public void start() throws Exception {
@@ -72,6 +79,9 @@ public final class WebServer implements AutoCloseable {
         });
         r.get("/api/state/dlq").handler(this::deadLetters);
         r.post("/api/state/dlq/replay").handler(this::replay);
+        if (telemetry != null) {
+            r.get("/api/state/metrics").handler(ctx -> blocking(ctx, () -> new JsonObject(telemetry.read().toString())));
+        }
         r.post("/api/telephony/calls").handler(this::postCall);
         r.get("/api/telephony/calls/:callId").handler(this::getCall);
         r.get("/api/telephony/outcomes").handler(ctx -> json(ctx, 200, w.outcomes().recent()));
