@@ -1,5 +1,5 @@
 // Alert rules and the supervisor workbook (issue 21). Metric names: docs/telemetry.md; thresholds are parameters
-// (main.bicep) and shared-model's AlertRulesTest checks that every rule below exists with its threshold.
+// (main.bicep) and shared-runtime's AlertRulesTest checks that every rule below exists with its threshold.
 param location string
 param tags object = {}
 param applicationInsightsName string
@@ -32,7 +32,8 @@ var actions = empty(actionGroupId) ? [] : [
   }
 ]
 
-// Any message in a dead-letter queue (call-events or a call-outcomes subscription) needs an operator.
+// Any message in a dead-letter queue (call-events or a call-outcomes subscription) needs an operator; without a
+// dimension filter the namespace-wide value is checked, which is > 0 as soon as one entity holds a dead letter.
 resource dlqDepth 'Microsoft.Insights/metricAlerts@2018-03-01' = {
   name: 'alert-dlq-depth-${serviceBusNamespaceName}'
   location: 'global'
@@ -52,13 +53,6 @@ resource dlqDepth 'Microsoft.Insights/metricAlerts@2018-03-01' = {
           name: 'DeadletteredMessages'
           metricNamespace: 'Microsoft.ServiceBus/namespaces'
           metricName: 'DeadletteredMessages'
-          dimensions: [
-            {
-              name: 'EntityName'
-              operator: 'Include'
-              values: ['*']
-            }
-          ]
           operator: 'GreaterThan'
           threshold: 0
           timeAggregation: 'Maximum'
