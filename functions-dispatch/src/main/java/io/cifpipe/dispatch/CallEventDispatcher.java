@@ -105,17 +105,31 @@ public final class CallEventDispatcher {
      */
     public void handle(byte[] body, Map<String, Object> applicationProperties, Instant enqueuedAt) {
         Map<String, Object> props = applicationProperties == null ? Map.of() : applicationProperties;
-        Object traceparent = props.get(Names.PROP_TRACEPARENT);
         int attempt = attemptOf(props);
+        CallEvent event = null;
+        RuntimeException undecodable = null;
+        try {
+            event = decode(body, props);
+        } catch (RuntimeException e) {
+            undecodable = e; // still traced (as a failed span) under the property's trace, then thrown
+        }
+        // The CloudEvent's traceparent extension (ingress sets it; a direct enqueue may) wins over the property.
+        Object property = props.get(Names.PROP_TRACEPARENT);
+        String parent = event != null && event.traceparent() != null ? event.traceparent()
+                : property == null ? null : property.toString();
         Telemetry telemetry = Telemetry.get();
-        Span span = telemetry.startSpan(TelemetryNames.SPAN_DISPATCH_PROCESS, SpanKind.CONSUMER,
-                traceparent == null ? null : traceparent.toString());
+        Span span = telemetry.startSpan(TelemetryNames.SPAN_DISPATCH_PROCESS, SpanKind.CONSUMER, parent);
         span.setAttribute(TelemetryNames.ATTR_ATTEMPT, attempt);
         // A retry copy was enqueued by dispatch itself: its enqueue time is not when ingress accepted the call.
         Instant acceptedAt = attempt == 0 ? enqueuedAt : null;
         try (Scope scope = Telemetry.makeCurrent(span, acceptedAt)) {
             telemetry.stageReached(TelemetryNames.STAGE_DISPATCHED, clock.instant());
-            handleTraced(body, props, attempt, span);
+            if (undecodable != null) {
+                throw undecodable;
+            }
+            span.setAttribute(TelemetryNames.ATTR_EVENT_TYPE, event.type().wireName());
+            span.setAttribute(TelemetryNames.ATTR_CALL_ID, event.callId());
+            dispatch(event, attempt);
         } catch (RuntimeException e) {
             Telemetry.fail(span, e);
             throw e;
@@ -124,10 +138,7 @@ public final class CallEventDispatcher {
         }
     }
 
-    private void handleTraced(byte[] body, Map<String, Object> props, int attempt, Span span) {
-        CallEvent event = decode(body, props);
-        span.setAttribute(TelemetryNames.ATTR_EVENT_TYPE, event.type().wireName());
-        span.setAttribute(TelemetryNames.ATTR_CALL_ID, event.callId());
+    private void dispatch(CallEvent event, int attempt) {
         switch (event.type()) {
             case OFFERED -> offer(event, attempt);
             case ANSWERED, ENDED -> close(event);
