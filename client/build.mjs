@@ -20,4 +20,6 @@ const common = {
 await mkdir("dist", { recursive: true });
 await build({ ...common, format: "iife", globalName: "SignalRAdaptor", outfile: "dist/signalRadaptor.js" });
 await build({ ...common, format: "esm", outfile: "dist/signalRadaptor.mjs" });
-console.log("built dist/signalRadaptor.js (IIFE, global SignalRAdaptor) and dist/signalRadaptor.mjs");
+// The relay page's script (web resource cifpipe_/redirectBridge.js): MSAL's redirect bridge only.
+await build({ ...common, entryPoints: ["src/redirect-bridge.js"], format: "iife", outfile: "dist/redirectBridge.js" });
+console.log("built dist/signalRadaptor.js (IIFE, global SignalRAdaptor), dist/signalRadaptor.mjs and dist/redirectBridge.js");

@@ -9,13 +9,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
-import java.util.logging.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Service Bus trigger on {@code %CallEventsQueue%}. Returning completes the message; any exception abandons it
  * (Service Bus redelivers, then dead-letters after MaxDeliveryCount).
  */
 public final class CallEventsFunction {
+    private static final Logger LOG = LoggerFactory.getLogger(CallEventsFunction.class);
 
     @FunctionName("dispatchCallEvent")
     public void run(
@@ -28,13 +30,13 @@ public final class CallEventsFunction {
             ExecutionContext context) {
         DispatchRuntime runtime = DispatchRuntime.get();
         try {
-            runtime.dispatcher.handle(body, applicationProperties, instant(enqueuedTimeUtc));
+            runtime.dispatcher().handle(body, applicationProperties, instant(enqueuedTimeUtc));
         } catch (RuntimeException e) {
             boolean poison = e instanceof PoisonMessageException;
-            Telemetry.get().dispatchFailed(poison, deliveryCount != null && deliveryCount >= runtime.maxDeliveryCount);
+            Telemetry.get().dispatchFailed(poison, deliveryCount != null && deliveryCount >= runtime.maxDeliveryCount());
             if (poison) {
-                context.getLogger().log(Level.SEVERE, "poison message " + messageId + " (delivery " + deliveryCount
-                        + "): " + e.getMessage() + " — it will be dead-lettered after MaxDeliveryCount");
+                LOG.error("poison message {} (delivery {}): {} — it will be dead-lettered after MaxDeliveryCount",
+                        messageId, deliveryCount, e.getMessage());
             }
             throw e;
         }

@@ -1,7 +1,6 @@
 package io.cifpipe.presence.functions;
 
 import io.cifpipe.model.Setting;
-import io.cifpipe.presence.http.CorsPolicy;
 import io.cifpipe.presence.negotiate.NegotiateService;
 import io.cifpipe.presence.republish.OutcomeRepublisher;
 import io.cifpipe.presence.republish.UnpublishedDecisionScan;
@@ -13,22 +12,18 @@ import io.cifpipe.presence.upstream.UpstreamAuthenticator;
 import io.cifpipe.presence.upstream.UpstreamHandler;
 import io.cifpipe.presence.userclient.SignalROwnershipProbe;
 import io.cifpipe.presence.userclient.UserClientService;
+import io.cifpipe.runtime.AppRuntime;
 import io.cifpipe.runtime.Lazy;
 import io.cifpipe.runtime.RuntimeClients;
-import io.cifpipe.runtime.telemetry.Telemetry;
 import io.cifpipe.runtime.auth.JwtValidator;
-
+import io.cifpipe.runtime.http.CorsPolicy;
+import io.cifpipe.runtime.telemetry.Telemetry;
 import java.time.Duration;
 
-/**
- * The presence app's services, built once per process from app settings and shared by all invocations
- * (clients, JWKS cache and token caches live inside). Each service is built on first use, so a function
- * that does not need e.g. Service Bus never touches its settings.
- */
+/** The presence app's services, wired from app settings once per process ({@link AppRuntime}). */
 final class PresenceRuntime {
-    private static final PresenceRuntime INSTANCE = new PresenceRuntime(RuntimeClients.shared());
+    private static final AppRuntime<PresenceRuntime> APP = AppRuntime.of(PresenceRuntime::new);
 
-    private final RuntimeClients clients;
     private final Lazy<JwtValidator> validator;
     private final Lazy<CorsPolicy> cors;
     private final Lazy<NegotiateService> negotiate;
@@ -40,12 +35,11 @@ final class PresenceRuntime {
     private final Lazy<UpstreamHandler> upstream;
 
     PresenceRuntime(RuntimeClients clients) {
-        this.clients = clients;
         this.validator = Lazy.of(() -> JwtValidator.fromSettings(clients.settings()));
         this.cors = Lazy.of(() -> CorsPolicy.fromSettings(clients.settings()));
         this.negotiate = Lazy.of(() -> new NegotiateService(validator.get(), clients.setting(Setting.API_SCOPE),
                 (user, lifetime) -> clients.signalR().clientNegotiation(user, lifetime),
-                Duration.ofMinutes(clients.intSetting(Setting.CLIENT_TOKEN_MINUTES)), cors.get()));
+                clients.appSettings().minutes(Setting.CLIENT_TOKEN_MINUTES), cors.get()));
         this.userClient = Lazy.of(() -> new UserClientService(validator.get(), clients.setting(Setting.API_SCOPE),
                 clients.connections(),
                 new SignalROwnershipProbe(clients.signalR().connection(), clients.setting(Setting.HUB_NAME),
@@ -58,7 +52,7 @@ final class PresenceRuntime {
                 clients.outcomes(), clients.clock()));
         this.sweeper = Lazy.of(() -> new StaleConnectionSweeper(clients.connections(),
                 id -> clients.signalR().connectionExists(id),
-                Duration.ofMinutes(clients.intSetting(Setting.STALE_CONNECTION_MINUTES)), clients.clock()));
+                clients.appSettings().minutes(Setting.STALE_CONNECTION_MINUTES), clients.clock()));
         this.republisher = Lazy.of(() -> new OutcomeRepublisher(
                 new UnpublishedDecisionScan(clients.table(Setting.NOTIFICATIONS_TABLE), UnpublishedDecisionScan.Limits.DEFAULT),
                 clients.ledger(), clients.outcomes(), clients.clock(), OutcomeRepublisher.Limits.DEFAULT));
@@ -70,7 +64,7 @@ final class PresenceRuntime {
     }
 
     static PresenceRuntime get() {
-        return INSTANCE;
+        return APP.get();
     }
 
     NegotiateService negotiate() { return negotiate.get(); }

@@ -1,0 +1,23 @@
+/*
+ * Web resource cifpipe_/panel.js: boots the channel provider page (panel.html).
+ * 1. Loads Microsoft's CIF 2.0 library from this org. The web resource is served by the org itself, so the
+ *    library lives at ../Widget/msdyn_ciLibrary.js and the org URL is this page's origin ("Pass a Dynamics 365
+ *    URL to a widget library": data-cifid="CIFMainLibrary", data-crmurl="https://<org>").
+ * 2. Sets page options for the adaptor (window.cifAdaptorConfig). The connection settings (ClientId,
+ *    AdaptorFunctionUrl, Authority, Scope) come from Dynamics environment variables through window.top.Xrm;
+ *    anything set here overrides them (see client/README.md, "Configuration").
+ */
+(function () {
+  'use strict';
+  var lib = document.createElement('script');
+  lib.src = new URL('../Widget/msdyn_ciLibrary.js', document.baseURI).href;
+  lib.setAttribute('data-cifid', 'CIFMainLibrary');
+  lib.setAttribute('data-crmurl', window.location.origin);
+  document.head.appendChild(lib);
+
+  var page = window.cifAdaptorConfig || {};
+  if (!page.statusElement) page.statusElement = '#cif-status';
+  // The relay page next to this one: register exactly this URL as a "Single-page application" redirect URI.
+  if (!page.redirectUri) page.redirectUri = new URL('redirect.html', document.baseURI).href;
+  window.cifAdaptorConfig = page;
+})();
