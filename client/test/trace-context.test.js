@@ -29,12 +29,17 @@ test("adaptor: decide sends the notify's traceparent as an additive argument fie
   const handlers = {};
   const adaptor = Object.create(CifAdaptor.prototype);
   adaptor._traces = new TraceContexts();
+  adaptor.desk = { stateOf: () => undefined }; // not ringing in this panel: decide goes straight to the hub
   adaptor.connection = { invoke: async (m, arg) => { invoked.push([m, arg]); return { status: "recorded" }; }, on: (n, h) => { handlers[n] = h; } };
   adaptor._traces.remember({ notificationId: "n1~c1~a1", traceparent: TP });
   await adaptor.decide("n1~c1~a1", "accept");
   await adaptor.decide("n1~c9~a1", "reject", "busy");
+  // the panel's own Accept/Reject (desk → invokeDecide) takes the same path
+  adaptor._traces.remember({ notificationId: "n1~c2~a1", traceparent: TP });
+  await adaptor._invokeDecide({ notificationId: "n1~c2~a1", decision: "reject", reason: "wrong-skill" });
   assert.deepEqual(invoked, [
     ["decide", { notificationId: "n1~c1~a1", decision: "accept", reason: null, traceparent: TP }],
     ["decide", { notificationId: "n1~c9~a1", decision: "reject", reason: "busy" }],
+    ["decide", { notificationId: "n1~c2~a1", decision: "reject", reason: "wrong-skill", traceparent: TP }],
   ]);
 });

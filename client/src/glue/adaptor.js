@@ -4,12 +4,17 @@ import { createBackoff } from "../core/backoff.js";
 import { negotiate } from "../core/negotiate.js";
 import { registerConnection } from "../core/register-client.js";
 import { AdaptorError, ErrorKind, toAdaptorError } from "../core/errors.js";
-import { METHOD_DECIDE, TARGET_DECIDED, TARGET_NOTIFY, TARGET_WITHDRAW } from "../core/names.js";
+import { METHOD_DECIDE, TARGET_AVAILABILITY, TARGET_DECIDED, TARGET_NOTIFY, TARGET_WITHDRAW } from "../core/names.js";
+import { AgentState } from "../core/agent-state.js";
 import { MsalTokenProvider } from "./msal-auth.js";
 import { createCifPopup } from "./cif-popup.js";
 import { createIndicator } from "./indicator.js";
 import { createHubConnection } from "./signalr-connection.js";
 import { TraceContexts } from "./trace-context.js";
+import { DEFAULTS } from "./config.js";
+import { createPanel } from "./panel.js";
+import { createRingTone } from "./ring-tone.js";
+import { createDesktopAlerts } from "./desktop-alert.js";
 
 const PREFIX = "[cif-adaptor]";
 
@@ -43,23 +48,44 @@ export class CifAdaptor {
       backoff: createBackoff(config.reconnect),
       logger,
     });
+    this.agentState = new AgentState({ invoke: (method, ...args) => this.connection.invoke(method, ...args), logger });
     this.desk = new NotificationDesk({
       popup: popup || createCifPopup({ win, templateName: config.notificationTemplate, logger }),
-      invokeDecide: (decision) => this.connection.invoke(METHOD_DECIDE, decision),
+      invokeDecide: (decision) => this._invokeDecide(decision),
       waitForConnected: (ms) => this.connection.waitForConnected(ms),
       notice: (level, text) => {
         // one line on screen (the latest); every notice also in the console, for support and tests
         logger.info(`notice (${level}): ${text}`);
         this.indicator.notice(level, text);
       },
+      onMissed: (call) => {
+        this.agentState.addMissed(call);
+        this._refreshMissedSoon();
+      },
+      defaultRejectReason: config.defaultRejectReason || DEFAULTS.defaultRejectReason,
+      maxRingingCalls: config.maxRingingCalls || DEFAULTS.maxRingingCalls,
       logger,
     });
+    this.ringTone = createRingTone({ win, logger, enabled: config.ringTone !== false });
+    this.desktopAlerts = createDesktopAlerts({ win, logger, enabled: config.desktopNotifications !== false });
+    // The agent panel (availability, call card, waiting calls, missed calls) goes under the indicator.
+    const root = this.indicator.element;
+    if (root && win.document && typeof win.document.createElement === "function") {
+      this.panel = createPanel({
+        doc: win.document, root, desk: this.desk, agentState: this.agentState, ringTone: this.ringTone,
+        desktopAlerts: this.desktopAlerts, logger,
+        rejectReasons: config.rejectReasons || DEFAULTS.rejectReasons,
+        defaultRejectReason: config.defaultRejectReason || DEFAULTS.defaultRejectReason,
+        onError: (err) => this.indicator.notice("error", (err && err.userMessage) || "That did not work. Try again in a moment."),
+      });
+    }
     this.connection.on(TARGET_NOTIFY, (n) => this._safely("notify", () => {
       this._traces.remember(n);
       return this.desk.onNotify(n);
     }));
     this.connection.on(TARGET_WITHDRAW, (w) => this._safely("withdraw", () => this.desk.onWithdraw(w)));
     this.connection.on(TARGET_DECIDED, (d) => this._safely("decided", () => this.desk.onDecided(d)));
+    this.connection.on(TARGET_AVAILABILITY, (a) => this._safely("availability", () => this.agentState.onPush(a)));
     this.connection.onStateChange((state, info) => this._showState(state, info));
     this.connection.onRegistrationChange((reg) => this._showRegistration(reg));
     // Back on the network: try at once instead of waiting out the back-off.
@@ -76,7 +102,10 @@ export class CifAdaptor {
   /** Registers the live connection with the presence app now; resolves with the registration (see ConnectionManager#register). */
   register() { return this.connection.register(); }
 
-  async stop() { await this.connection.stop(); }
+  async stop() {
+    clearTimeout(this._missedTimer);
+    await this.connection.stop();
+  }
 
   /** Interactive sign-in, then connect. Bound to the Sign in button (a click, so the popup is allowed). */
   async signInAndConnect() {
@@ -97,10 +126,17 @@ export class CifAdaptor {
   /** Structured acknowledgement of a notification (what the seed's bare "Accepted"/"Rejected" string became). */
   async decide(notificationId, decision, reason = null) {
     if (decision !== "accept" && decision !== "reject") throw new TypeError(`decision must be "accept" or "reject", not ${decision}`);
-    const arg = { notificationId, decision, reason };
-    const traceparent = this._traces.take(notificationId);
-    if (traceparent) arg.traceparent = traceparent; // additive: joins the server's decide span to the call's trace
-    return this.connection.invoke(METHOD_DECIDE, arg);
+    // a call ringing in this panel goes through the desk, so its card and CIF notification close
+    if (this.desk.stateOf(notificationId) === "ringing") {
+      return decision === "accept" ? this.desk.accept(notificationId) : this.desk.reject(notificationId, reason);
+    }
+    return this._invokeDecide({ notificationId, decision, reason });
+  }
+
+  /** Every `decide` goes out here: adds the notify's traceparent (additive field) so the decision joins the call's trace. */
+  _invokeDecide(arg) {
+    const traceparent = this._traces.take(arg.notificationId);
+    return this.connection.invoke(METHOD_DECIDE, traceparent ? { ...arg, traceparent } : arg);
   }
 
   _showState(state, { error, retryInMs } = {}) {
@@ -116,6 +152,8 @@ export class CifAdaptor {
       }
     } else if (state === ConnectionState.CONNECTED) {
       this.indicator.hideSignIn();
+      // no push on connect: read availability, capacity use and missed calls after every (re)connect
+      this.agentState.refresh();
       if (this._lastStateHadError) this.indicator.clearNotice();
     }
     this._lastStateHadError = Boolean(error);
@@ -136,6 +174,17 @@ export class CifAdaptor {
       this.indicator.clearNotice();
       this._registrationNotice = false;
     }
+  }
+
+  /** The agent's availability: "Available" | "Busy" | "DoNotDisturb" | "Away" (hub method setAvailability). */
+  setAvailability(availability) { return this.agentState.set(availability); }
+
+  /** Re-reads the stored missed calls shortly after one rang out here (the server records it first). */
+  _refreshMissedSoon() {
+    clearTimeout(this._missedTimer);
+    this._missedTimer = setTimeout(() => {
+      if (this.connection.state === ConnectionState.CONNECTED) this.agentState.refreshMissed();
+    }, 2000);
   }
 
   _safely(what, fn) {

@@ -106,6 +106,8 @@ public final class LocalStack implements AutoCloseable {
                 .put("negotiateUrl", presence + "/api/negotiate")
                 .put("hub", Setting.HUB_NAME.defaultValue().orElseThrow())
                 .put("redirectUri", config.webOrigin() + "/agent.html")
+                .put("environmentVariables", LocalEnvironmentVariables.values(presence, config.entraIssuer(),
+                        DemoIdentities.PANEL_CLIENT_ID, DemoIdentities.API_AUDIENCE + "/" + DemoIdentities.AGENT_SCOPE))
                 .put("agents", agents)
                 .put("queues", new JsonArray().add("call-events")
                         .add(OutcomeSubscriptions.path("call-outcomes", OutcomeSubscriptions.TELEPHONY))

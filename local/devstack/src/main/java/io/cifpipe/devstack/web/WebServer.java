@@ -97,6 +97,8 @@ public final class WebServer implements AutoCloseable {
             r.route("/client/*").handler(ctx -> Problem.send(ctx, 404, "Client script not built",
                     "client/dist does not exist: run './dev up' (it runs 'npm run build' in client/)."));
         }
+        // The Dataverse solution's web resources (panel page, settings.js, bundle) out of the built zip, Dynamics' paths.
+        r.get(SolutionWebResources.PREFIX + "*").blockingHandler(SolutionWebResources.forClientDist(w.clientDist()));
         r.get("/").handler(ctx -> ctx.redirect("/index.html"));
         r.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
 
