@@ -66,6 +66,16 @@ param staleConnectionMinutes int = 10
 param expirySweepSchedule string = '*/15 * * * * *'
 @description('NCRONTAB of the presence outcome republisher (repairs decisions whose call-outcomes send failed).')
 param outcomeRepublishSchedule string = '0 * * * * *'
+@description('Resource id of an existing action group the alert rules notify (empty: alerts show in the portal only).')
+param alertActionGroupId string = ''
+@description('Alert when Undeliverable outcomes exceed this percentage of all outcomes over 15 minutes.')
+param undeliverableRatePercent int = 5
+@description('Alert when missed calls (Expired outcomes) exceed this percentage of all outcomes over 15 minutes.')
+param missedRatePercent int = 20
+@description('Alert when more function executions than this fail within 5 minutes.')
+param functionFailureThreshold int = 5
+@description('Alert when more SignalR connections than this close abnormally within 5 minutes.')
+param signalRConnectionDropThreshold int = 20
 
 var tags = { 'azd-env-name': environmentName }
 // loginEndpoint ends with '/'; a custom authorityHost may not.
@@ -106,6 +116,11 @@ module resources 'resources.bicep' = {
     staleConnectionMinutes: staleConnectionMinutes
     expirySweepSchedule: expirySweepSchedule
     outcomeRepublishSchedule: outcomeRepublishSchedule
+    alertActionGroupId: alertActionGroupId
+    undeliverableRatePercent: undeliverableRatePercent
+    missedRatePercent: missedRatePercent
+    functionFailureThreshold: functionFailureThreshold
+    signalRConnectionDropThreshold: signalRConnectionDropThreshold
   }
 }
 

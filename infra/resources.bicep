@@ -29,6 +29,11 @@ param staleConnectionMinutes int
 // instance memory: see "Timers and cost" in infra/README.md for these two schedules.
 param expirySweepSchedule string
 param outcomeRepublishSchedule string
+param alertActionGroupId string
+param undeliverableRatePercent int
+param missedRatePercent int
+param functionFailureThreshold int
+param signalRConnectionDropThreshold int
 
 // Names the code expects (Setting defaults); InfraConsistencyTest checks these literals.
 var hubName = 'cifhub'
@@ -49,6 +54,8 @@ var connectionsTableName = 'Connections'
 var notificationsTableName = 'Notifications'
 var agentsTableName = 'Agents'
 var connectionSweepSchedule = '0 */5 * * * *'
+// The queue's MaxDeliveryCount; dispatch reads the same value to count dead-letter moves.
+var callEventsMaxDeliveryCount = 10
 
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var ingressAppName = 'func-ingress-${token}'
@@ -94,6 +101,7 @@ module serviceBus 'modules/servicebus.bicep' = {
     callEventsQueueName: callEventsQueueName
     callOutcomesTopicName: callOutcomesTopicName
     callOutcomesSubscriptions: callOutcomesSubscriptions
+    callEventsMaxDeliveryCount: callEventsMaxDeliveryCount
     // dispatch re-enqueues offline retries on call-events too: its Data Owner (trigger) role covers sending.
     callEventsSenders: [ingressIdentity.outputs.principalId]
     callEventsTriggers: [dispatchIdentity.outputs.principalId]
@@ -194,6 +202,7 @@ var dispatchAppSettings = {
   MaxCallDuration: maxCallDuration
   MissedCallsBeforeAway: string(missedCallsBeforeAway)
   ExpirySweepSchedule: expirySweepSchedule
+  CallEventsMaxDeliveryCount: string(callEventsMaxDeliveryCount)
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
 }
 
@@ -279,6 +288,24 @@ module presenceApp 'modules/functionapp.bicep' = {
     appSettings: presenceAppSettings
   }
   dependsOn: [signalR, monitoring]
+}
+
+// Alert rules (DLQ depth, undeliverable/missed rate, function failures, SignalR drops) and the supervisor workbook.
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: applicationInsightsName
+    serviceBusNamespaceName: serviceBus.outputs.name
+    signalRName: signalR.outputs.name
+    actionGroupId: alertActionGroupId
+    undeliverableRatePercent: undeliverableRatePercent
+    missedRatePercent: missedRatePercent
+    functionFailureThreshold: functionFailureThreshold
+    signalRConnectionDropThreshold: signalRConnectionDropThreshold
+  }
+  dependsOn: [monitoring]
 }
 
 output ingressAppName string = ingressApp.outputs.name

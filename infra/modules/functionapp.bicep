@@ -106,7 +106,13 @@ var premiumSettings = isFlex ? {} : {
   WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: 'DefaultEndpointsProtocol=https;AccountName=${storageAccountName};EndpointSuffix=${environment().suffixes.storage};AccountKey=${storage.listKeys().keys[0].value}'
   WEBSITE_CONTENTSHARE: toLower(name)
 }
-var platformSettings = union(identityStorageSettings, premiumSettings)
+// The Application Insights Java agent built into the Functions Java worker: it receives the apps' OpenTelemetry API
+// calls (spans, metrics) and W3C trace context. Microsoft: "Monitor Azure Functions with Azure Monitor Application
+// Insights", Distributed tracing for Java applications (infra/README.md, Monitoring).
+var monitoringSettings = {
+  APPLICATIONINSIGHTS_ENABLE_AGENT: 'true'
+}
+var platformSettings = union(identityStorageSettings, premiumSettings, monitoringSettings)
 
 resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app

@@ -10,6 +10,7 @@ import { MsalTokenProvider } from "./msal-auth.js";
 import { createCifPopup } from "./cif-popup.js";
 import { createIndicator } from "./indicator.js";
 import { createHubConnection } from "./signalr-connection.js";
+import { TraceContexts } from "./trace-context.js";
 import { DEFAULTS } from "./config.js";
 import { createPanel } from "./panel.js";
 import { createRingTone } from "./ring-tone.js";
@@ -34,6 +35,7 @@ export class CifAdaptor {
     this.config = config;
     this._win = win;
     this._log = logger;
+    this._traces = new TraceContexts();
     this.auth = tokenProvider || new MsalTokenProvider(config, { logger, fetch: win.fetch.bind(win) });
     this.indicator = indicator || createIndicator({ doc: win.document, target: config.statusElement });
     this.connection = new ConnectionManager({
@@ -49,7 +51,7 @@ export class CifAdaptor {
     this.agentState = new AgentState({ invoke: (method, ...args) => this.connection.invoke(method, ...args), logger });
     this.desk = new NotificationDesk({
       popup: popup || createCifPopup({ win, templateName: config.notificationTemplate, logger }),
-      invokeDecide: (decision) => this.connection.invoke(METHOD_DECIDE, decision),
+      invokeDecide: (decision) => this._invokeDecide(decision),
       waitForConnected: (ms) => this.connection.waitForConnected(ms),
       notice: (level, text) => {
         // one line on screen (the latest); every notice also in the console, for support and tests
@@ -77,7 +79,10 @@ export class CifAdaptor {
         onError: (err) => this.indicator.notice("error", (err && err.userMessage) || "That did not work. Try again in a moment."),
       });
     }
-    this.connection.on(TARGET_NOTIFY, (n) => this._safely("notify", () => this.desk.onNotify(n)));
+    this.connection.on(TARGET_NOTIFY, (n) => this._safely("notify", () => {
+      this._traces.remember(n);
+      return this.desk.onNotify(n);
+    }));
     this.connection.on(TARGET_WITHDRAW, (w) => this._safely("withdraw", () => this.desk.onWithdraw(w)));
     this.connection.on(TARGET_DECIDED, (d) => this._safely("decided", () => this.desk.onDecided(d)));
     this.connection.on(TARGET_AVAILABILITY, (a) => this._safely("availability", () => this.agentState.onPush(a)));
@@ -125,7 +130,13 @@ export class CifAdaptor {
     if (this.desk.stateOf(notificationId) === "ringing") {
       return decision === "accept" ? this.desk.accept(notificationId) : this.desk.reject(notificationId, reason);
     }
-    return this.connection.invoke(METHOD_DECIDE, { notificationId, decision, reason });
+    return this._invokeDecide({ notificationId, decision, reason });
+  }
+
+  /** Every `decide` goes out here: adds the notify's traceparent (additive field) so the decision joins the call's trace. */
+  _invokeDecide(arg) {
+    const traceparent = this._traces.take(arg.notificationId);
+    return this.connection.invoke(METHOD_DECIDE, traceparent ? { ...arg, traceparent } : arg);
   }
 
   _showState(state, { error, retryInMs } = {}) {

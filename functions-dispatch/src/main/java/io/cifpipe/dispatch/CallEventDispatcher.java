@@ -26,6 +26,11 @@ import io.cifpipe.runtime.tables.AgentDirectory;
 import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.LedgerTransition;
 import io.cifpipe.runtime.tables.NotificationLedger;
+import io.cifpipe.runtime.telemetry.Telemetry;
+import io.cifpipe.runtime.telemetry.TelemetryNames;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -95,9 +100,51 @@ public final class CallEventDispatcher {
      * @throws PoisonMessageException when the message can never be processed
      */
     public void handle(byte[] body, Map<String, Object> applicationProperties) {
+        handle(body, applicationProperties, null);
+    }
+
+    /**
+     * As {@link #handle(byte[], Map)}, inside span {@value TelemetryNames#SPAN_DISPATCH_PROCESS} (child of the
+     * message's {@code traceparent}).
+     *
+     * @param enqueuedAt when Service Bus accepted the message (trigger metadata {@code EnqueuedTimeUtc}); null if unknown
+     */
+    public void handle(byte[] body, Map<String, Object> applicationProperties, Instant enqueuedAt) {
         Map<String, Object> props = applicationProperties == null ? Map.of() : applicationProperties;
-        CallEvent event = decode(body, props);
         int attempt = attemptOf(props);
+        CallEvent event = null;
+        RuntimeException undecodable = null;
+        try {
+            event = decode(body, props);
+        } catch (RuntimeException e) {
+            undecodable = e; // still traced (as a failed span) under the property's trace, then thrown
+        }
+        // The CloudEvent's traceparent extension (ingress sets it; a direct enqueue may) wins over the property.
+        Object property = props.get(Names.PROP_TRACEPARENT);
+        String parent = event != null && event.traceparent() != null ? event.traceparent()
+                : property == null ? null : property.toString();
+        Telemetry telemetry = Telemetry.get();
+        Span span = telemetry.startSpan(TelemetryNames.SPAN_DISPATCH_PROCESS, SpanKind.CONSUMER, parent);
+        span.setAttribute(TelemetryNames.ATTR_ATTEMPT, attempt);
+        // A retry copy was enqueued by dispatch itself: its enqueue time is not when ingress accepted the call.
+        Instant acceptedAt = attempt == 0 ? enqueuedAt : null;
+        try (Scope scope = Telemetry.makeCurrent(span, acceptedAt)) {
+            telemetry.stageReached(TelemetryNames.STAGE_DISPATCHED, clock.instant());
+            if (undecodable != null) {
+                throw undecodable;
+            }
+            span.setAttribute(TelemetryNames.ATTR_EVENT_TYPE, event.type().wireName());
+            span.setAttribute(TelemetryNames.ATTR_CALL_ID, event.callId());
+            dispatch(event, attempt);
+        } catch (RuntimeException e) {
+            Telemetry.fail(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private void dispatch(CallEvent event, int attempt) {
         // A switch expression without default: a new event type does not compile until it is handled here.
         Runnable action = switch (event.type()) {
             case OFFERED -> () -> offer(event, attempt);
@@ -193,7 +240,7 @@ public final class CallEventDispatcher {
     private void deliverFirst(LedgerEntry written, NotificationRecord offered) {
         NotificationRecord r = written.record();
         try {
-            signalR.sendToUser(r.agentId(), Names.TARGET_NOTIFY, List.of(r.toNotification()));
+            sendNotify(r);
         } catch (SignalRException e) {
             // Nobody saw it: back to OFFERED unless someone moved it on meanwhile (the retry or presence delivers
             // it; the sweep makes it Undeliverable). If even that fails, the redelivery repairs it (offerGeneral).
@@ -209,7 +256,22 @@ public final class CallEventDispatcher {
         // republishes (same MessageId). No "published" mark is written; later publishers send the owed Delivered
         // first (LedgerEntry.owedOutcomes).
         outcomes.publisher().publish(r.toOutcome(), r.traceparent());
+        Telemetry.get().stageReached(TelemetryNames.STAGE_DELIVERED, clock.instant());
         LOG.info("delivered notificationId={} callId={} to agentId={}", r.notificationId(), r.callId(), r.agentId());
+    }
+
+    /** {@code notify} to every connection of the agent, inside span {@value TelemetryNames#SPAN_DISPATCH_NOTIFY}. */
+    private void sendNotify(NotificationRecord r) {
+        Span span = Telemetry.get().startChild(TelemetryNames.SPAN_DISPATCH_NOTIFY, SpanKind.CLIENT)
+                .setAttribute(TelemetryNames.ATTR_NOTIFICATION_ID, r.notificationId());
+        try {
+            signalR.sendToUser(r.agentId(), Names.TARGET_NOTIFY, List.of(r.toNotification()));
+        } catch (RuntimeException e) {
+            Telemetry.fail(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     /** Every other offer: a ring group's further agents, redeliveries, scheduled retries, closed calls. */
@@ -241,7 +303,7 @@ public final class CallEventDispatcher {
             // client de-duplicates notify by id, the publish is the identical message (same MessageId).
             if (entry.state() == NotificationState.DELIVERED && entry.published() == null && !stored.isPastExpiry(clock.instant())) {
                 LOG.info("repeated offer notificationId={}: repeating notify and Delivered", entry.notificationId());
-                signalR.sendToUser(offered.agentId(), Names.TARGET_NOTIFY, List.of(stored.toNotification()));
+                sendNotify(stored);
             } else if (entry.published() != null && entry.published().isTerminal()) {
                 outcomes.publisher().publish(stored.outcomeOf(NotificationState.DELIVERED), stored.traceparent());
             }
@@ -277,7 +339,7 @@ public final class CallEventDispatcher {
             outcomes.publishIfPending(t.after());
             return;
         }
-        signalR.sendToUser(r.agentId(), Names.TARGET_NOTIFY, List.of(r.toNotification()));
+        sendNotify(r);
         recordDelivered(entry);
     }
 
@@ -289,6 +351,9 @@ public final class CallEventDispatcher {
                 ? e.withRecord(e.record().moveTo(NotificationState.DELIVERED, at, null, null)) : e).orElseThrow(() -> vanished(r));
         LedgerEntry after = t.after();
         if (after.state() == NotificationState.DELIVERED) {
+            if (t.changed()) {
+                Telemetry.get().stageReached(TelemetryNames.STAGE_DELIVERED, at);
+            }
             LOG.info("delivered notificationId={} callId={} to agentId={}", r.notificationId(), r.callId(), r.agentId());
             if (t.changed() && t.before().state() == NotificationState.OFFERED) {
                 // Only the instance that made the transition publishes; a crash before the publish is repaired when
@@ -339,6 +404,7 @@ public final class CallEventDispatcher {
         CallEventSender.applyProperties(copy, event);
         copy.getApplicationProperties().put(Names.PROP_ATTEMPT, next);
         retryScheduler.schedule(copy, at.atOffset(ZoneOffset.UTC));
+        Telemetry.get().retryScheduled();
         ledger.update(entry, e -> e.state() == NotificationState.OFFERED && e.record().attempts() < next
                 ? e.withRecord(e.record().withAttempts(next)) : e);
         LOG.info("agentId={} offline; notificationId={} retry #{} at {}", entry.record().agentId(), entry.notificationId(), next, at);

@@ -11,6 +11,8 @@ final class DispatchRuntime {
 
     private final Lazy<CallEventDispatcher> dispatcher;
     private final Lazy<ExpirySweeper> sweeper;
+    /** The queue's MaxDeliveryCount: a failure on this delivery moves the message to the dead-letter queue. */
+    private final Lazy<Integer> maxDeliveryCount;
 
     DispatchRuntime(RuntimeClients clients) {
         Lazy<DispatchSettings> settings = Lazy.of(() -> DispatchSettings.from(clients.settings()));
@@ -19,6 +21,7 @@ final class DispatchRuntime {
                 settings.get(), clients.clock()));
         this.sweeper = Lazy.of(() -> new ExpirySweeper(clients.ledger(), dispatcher.get(), clients.outcomes(), clients.agents(),
                 clients.signalR(), settings.get(), clients.clock()));
+        this.maxDeliveryCount = Lazy.of(() -> clients.intSetting(Setting.CALL_EVENTS_MAX_DELIVERY_COUNT));
     }
 
     static DispatchRuntime get() {
@@ -28,4 +31,6 @@ final class DispatchRuntime {
     CallEventDispatcher dispatcher() { return dispatcher.get(); }
 
     ExpirySweeper sweeper() { return sweeper.get(); }
+
+    int maxDeliveryCount() { return maxDeliveryCount.get(); }
 }

@@ -16,6 +16,11 @@ import io.cifpipe.runtime.servicebus.CallEventSender;
 import io.cifpipe.runtime.servicebus.MessageBatchTooLargeException;
 import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.NotificationLedger;
+import io.cifpipe.runtime.telemetry.Telemetry;
+import io.cifpipe.runtime.telemetry.TelemetryNames;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,9 +78,21 @@ public final class IngressService {
             LOG.info("rejected call events: {}", e.getMessage());
             return HttpReply.problem(e.problem().withInstance(CALLS_PATH));
         }
-        List<CallEvent> traced = events.stream().map(e -> withTrace(e, traceparentHeader)).toList();
+        Telemetry telemetry = Telemetry.get();
+        List<Span> spans = new ArrayList<>();
+        List<CallEvent> traced = new ArrayList<>();
+        for (CallEvent e : events) {
+            Span span = telemetry.startSpan(TelemetryNames.SPAN_INGRESS_ACCEPT, SpanKind.PRODUCER,
+                    e.traceparent() != null ? e.traceparent() : validTraceparent(traceparentHeader))
+                    .setAttribute(TelemetryNames.ATTR_EVENT_TYPE, e.type().wireName())
+                    .setAttribute(TelemetryNames.ATTR_CALL_ID, e.callId());
+            spans.add(span);
+            // Downstream work becomes a child of this span; without an SDK the event keeps (or gets) a traceparent.
+            String own = Telemetry.traceparent(span);
+            traced.add(own != null ? e.withTraceparent(own) : withTrace(e, traceparentHeader));
+        }
         try {
-            sender.send(traced);
+            sendTraced(traced, spans);
         } catch (MessageBatchTooLargeException e) {
             return HttpReply.problem(ValidationException.tooLarge(e.getMessage() + "; send fewer events per request")
                     .problem().withInstance(CALLS_PATH));
@@ -98,8 +115,25 @@ public final class IngressService {
             a.put("status", statusPath(e.callId()));
             accepted.add(a);
             LOG.info("accepted event id={} type={} callId={} agentId={}", e.id(), e.type().wireName(), e.callId(), e.agentId());
+            telemetry.ingressAccepted(e.type().wireName());
         }
         return HttpReply.json(202, Map.of("accepted", accepted)).withHeader("Location", statusPath(traced.get(0).callId()));
+    }
+
+    /** Sends and ends the events' spans (status error when Service Bus refused the batch). */
+    private void sendTraced(List<CallEvent> traced, List<Span> spans) {
+        try {
+            sender.send(traced);
+        } catch (RuntimeException e) {
+            spans.forEach(s -> s.setStatus(StatusCode.ERROR, e.getClass().getSimpleName()));
+            throw e;
+        } finally {
+            spans.forEach(Span::end);
+        }
+    }
+
+    private static String validTraceparent(String header) {
+        return header != null && Rules.TRACEPARENT.matcher(header.trim()).matches() ? header.trim() : null;
     }
 
     /** The ledger state of a call: one entry per agent it was offered to. */

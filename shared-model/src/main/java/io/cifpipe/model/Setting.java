@@ -81,6 +81,11 @@ public enum Setting {
     SIGNALR_UPSTREAM_RESOURCE("SignalRUpstreamResource", "", false, App.PRESENCE),
     /** Object id of SignalR's managed identity; set, the upstream bearer token's {@code oid} must equal it (empty: any). */
     SIGNALR_UPSTREAM_PRINCIPAL_ID("SignalRUpstreamPrincipalId", "", false, App.PRESENCE),
+    /**
+     * The call-events queue's MaxDeliveryCount (infra sets both from one value): dispatch counts a failure on the
+     * last allowed delivery as a dead-letter move (metric {@code cifpipe.dlq.moves}).
+     */
+    CALL_EVENTS_MAX_DELIVERY_COUNT("CallEventsMaxDeliveryCount", "10", false, App.DISPATCH),
     APPLICATION_INSIGHTS("APPLICATIONINSIGHTS_CONNECTION_STRING", null, true, App.INGRESS, App.DISPATCH, App.PRESENCE);
 
     /** The three Functions apps; infra provisions each app only the settings listed for it. */

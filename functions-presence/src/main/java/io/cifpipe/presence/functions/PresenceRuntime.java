@@ -20,6 +20,8 @@ import io.cifpipe.runtime.auth.JwtValidator;
 import io.cifpipe.runtime.tables.RingGroupClaim;
 
 import io.cifpipe.runtime.http.CorsPolicy;
+import io.cifpipe.runtime.telemetry.Telemetry;
+import java.time.Duration;
 
 /** The presence app's services, wired from app settings once per process ({@link AppRuntime}). */
 final class PresenceRuntime {
@@ -62,6 +64,8 @@ final class PresenceRuntime {
         this.republisher = Lazy.of(() -> new OutcomeRepublisher(
                 new UnpublishedDecisionScan(clients.table(Setting.NOTIFICATIONS_TABLE), UnpublishedDecisionScan.Limits.DEFAULT),
                 clients.ledger(), clients.outcomes(), clients.clock(), OutcomeRepublisher.Limits.DEFAULT));
+        // Agents per availability for dashboards (gauge cifpipe.agents), read from the Agents table at most once a minute.
+        Telemetry.get().availabilityGauge(() -> clients.agents().countByAvailability(), Duration.ofMinutes(1));
         this.upstream = Lazy.of(() -> new UpstreamHandler(
                 UpstreamAuthenticator.fromSettings(clients.settings(), clients.signalR().connection()),
                 clients.setting(Setting.HUB_NAME), connections::get, decisions::get, agentStates::get));

@@ -6,6 +6,7 @@ import io.cifpipe.runtime.tables.ConnectionRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cifpipe.runtime.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
@@ -47,6 +48,7 @@ public final class ConnectionService {
         Instant now = clock.instant();
         ConnectionRecord row = ConnectionRecord.connected(ctx.userId(), ctx.connectionId(), ctx.hub(), now, ctx.userAgent());
         registry.upsert(row);
+        Telemetry.get().connection(true);
         touchAgent(row.userId(), true, now);
         LOG.info("connected user={} connectionId={} hub={}", row.userId(), row.connectionId(), row.hub());
         try {
@@ -69,6 +71,7 @@ public final class ConnectionService {
             return;
         }
         registry.remove(ctx.userId(), ctx.connectionId());
+        Telemetry.get().connection(false);
         touchAgent(ctx.userId(), false, clock.instant());
         LOG.info("disconnected user={} connectionId={} error={}", ctx.userId(), ctx.connectionId(),
                 ctx.error() == null ? "-" : ctx.error());

@@ -24,6 +24,11 @@ import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.LedgerTransition;
 import io.cifpipe.runtime.tables.NotificationLedger;
 import io.cifpipe.runtime.tables.RingGroupClaim;
+import io.cifpipe.runtime.telemetry.Telemetry;
+import io.cifpipe.runtime.telemetry.TelemetryNames;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,8 +94,29 @@ public final class DecisionService {
         this.clock = Objects.requireNonNull(clock);
     }
 
+    /**
+     * Records the decision inside span {@value TelemetryNames#SPAN_PRESENCE_DECIDE}, a child of the popup's
+     * {@code traceparent} (the notify payload's, passed back in the argument), so one trace runs from the telephony
+     * POST to this decision.
+     */
     public DecisionResult decide(InvocationContext ctx) {
         Decision decision = parse(ctx);
+        Span span = Telemetry.get().startSpan(TelemetryNames.SPAN_PRESENCE_DECIDE, SpanKind.SERVER, decision.traceparent())
+                .setAttribute(TelemetryNames.ATTR_NOTIFICATION_ID, decision.notificationId())
+                .setAttribute(TelemetryNames.ATTR_DECISION, decision.decision().name().toLowerCase(java.util.Locale.ROOT));
+        try (Scope scope = span.makeCurrent()) {
+            DecisionResult result = decideTraced(ctx, decision);
+            span.setAttribute(TelemetryNames.ATTR_STATUS, result.status().wireName());
+            return result;
+        } catch (RuntimeException e) {
+            Telemetry.fail(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private DecisionResult decideTraced(InvocationContext ctx, Decision decision) {
         NotificationId.Key key = decision.key();
         if (!ctx.hasUser() || !ctx.userId().equals(key.agentId())) {
             LOG.warn("decide refused: connectionId={} user={} is not the agent of notificationId={}",
@@ -165,6 +191,15 @@ public final class DecisionService {
         NotificationRecord r = after.record();
         LOG.info("decision recorded notificationId={} callId={} outcome={} connectionId={}",
                 r.notificationId(), r.callId(), r.state(), connectionId);
+        Instant deliveredAt = r.enteredAt(NotificationState.DELIVERED);
+        Instant decidedAt = r.enteredAt(r.state());
+        boolean answered = r.state() == NotificationState.ACCEPTED || r.state() == NotificationState.REJECTED;
+        if (answered && deliveredAt != null && decidedAt != null) {
+            // Answer time: popup delivered → agent decided.
+            Duration answer = Duration.between(deliveredAt, decidedAt);
+            Telemetry.get().stage(TelemetryNames.STAGE_DECIDED, answer);
+            Span.current().setAttribute(TelemetryNames.ATTR_ANSWER_MS, answer.toMillis());
+        }
         publish(t.before().state() == NotificationState.OFFERED, after);
         tellOtherConnections(after, connectionId, r.state());
     }

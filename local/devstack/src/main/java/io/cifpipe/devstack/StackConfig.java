@@ -41,6 +41,9 @@ public record StackConfig(Path root, Path stateDir, Optional<Path> dataDir, Port
         return root.resolve(module).resolve("target").resolve("azure-functions").resolve(appName);
     }
 
+    /** The Functions hosts' telemetry files (docs/telemetry.md, "Local files"). */
+    public Path telemetryDir() { return stateDir.resolve("telemetry"); }
+
     public Path clientDist() { return root.resolve("client").resolve("dist"); }
 
     public Path azuriteBin() {

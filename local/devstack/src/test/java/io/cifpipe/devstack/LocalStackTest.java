@@ -50,6 +50,9 @@ class LocalStackTest {
     static HubConnection alice;
     static final List<JsonNode> aliceNotifications = new CopyOnWriteArrayList<>();
     static String callId;
+    static final String TELEPHONY_TRACE_ID = UUID.randomUUID().toString().replace("-", "");
+    static final String TELEPHONY_SPAN_ID = "b7ad6b7169203331";
+    static final String TELEPHONY_TRACEPARENT = "00-" + TELEPHONY_TRACE_ID + "-" + TELEPHONY_SPAN_ID + "-01";
 
     @BeforeAll
     static void start() {
@@ -131,8 +134,13 @@ class LocalStackTest {
     @Order(4)
     void serviceBusTriggerDispatchDeliversTheOfferToTheAgent() throws Exception {
         callId = "c-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> accepted = postJson(config.webOrigin() + "/api/telephony/calls", offer(callId, 60),
-                "application/cloudevents+json");
+        // As a telephony system in a trace of its own would: W3C traceparent header on the POST (docs/telemetry.md).
+        HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(config.functionsBaseUrl(config.ports().ingress()) + "/api/calls"))
+                .header("content-type", "application/cloudevents+json")
+                .header(Names.FUNCTION_KEY_HEADER, config.keys().ingressFunctionKey())
+                .header("traceparent", TELEPHONY_TRACEPARENT)
+                .POST(HttpRequest.BodyPublishers.ofString(offer(callId, 60))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         boolean delivered = Readiness.await(Duration.ofSeconds(45), () -> aliceNotifications.stream()
                 .anyMatch(n -> callId.equals(n.path("callId").asText())));
@@ -147,8 +155,11 @@ class LocalStackTest {
     @Order(5)
     void signalRTriggerDecideRecordsTheAcceptAndPublishesTheOutcome() throws Exception {
         JsonNode n = aliceNotifications.stream().filter(x -> callId.equals(x.path("callId").asText())).findFirst().orElseThrow();
+        // The popup hands the notify payload's traceparent back with its decision (client/src/glue/trace-context.js).
+        assertThat(n.path("traceparent").asText()).startsWith("00-" + TELEPHONY_TRACE_ID + "-");
         Object result = alice.invoke(Object.class, Names.METHOD_DECIDE,
-                Map.of("notificationId", n.get("notificationId").asText(), "decision", "accept")).blockingGet();
+                Map.of("notificationId", n.get("notificationId").asText(), "decision", "accept",
+                        "traceparent", n.get("traceparent").asText())).blockingGet();
         assertThat(JSON.valueToTree(result).path("status").asText()).isEqualTo("recorded");
         boolean outcome = Readiness.await(Duration.ofSeconds(30), () -> stack.web().outcomes().recent().stream()
                 .anyMatch(o -> callId.equals(o.get("callId")) && "Accepted".equals(o.get("outcome"))));
@@ -285,6 +296,62 @@ class LocalStackTest {
                 "http://localhost:" + config.ports().signalR() + "/_emulator/status") == 200)).isTrue();
         assertThat(postJson(config.webOrigin() + "/api/dev/signalr/restart", "{\"downSeconds\": 999}", "application/json")
                 .statusCode()).isEqualTo(422);
+    }
+
+    /**
+     * The call of steps 4–5 as telemetry (docs/telemetry.md): one trace from the telephony POST to the decision, with
+     * the documented spans in parent order, and the counters and stage histograms on GET /api/state/metrics.
+     */
+    @Test
+    @Order(10)
+    void theCallIsOneTraceWithTheDocumentedSpansAndCountersOnTheMetricsEndpoint() throws Exception {
+        Map<String, JsonNode> spans = new java.util.LinkedHashMap<>();
+        boolean complete = Readiness.await(Duration.ofSeconds(30), () -> {
+            spans.clear();
+            try (var files = Files.newDirectoryStream(config.telemetryDir(), "spans-*.jsonl")) {
+                for (Path f : files) {
+                    for (String line : Files.readAllLines(f)) {
+                        JsonNode span = JSON.readTree(line);
+                        if (span.path("traceId").asText().equals(TELEPHONY_TRACE_ID)) spans.put(span.get("name").asText(), span);
+                    }
+                }
+            } catch (Exception e) {
+                return false;
+            }
+            return spans.keySet().containsAll(List.of("cifpipe.ingress.accept", "cifpipe.dispatch.process",
+                    "cifpipe.dispatch.notify", "cifpipe.presence.decide"));
+        });
+        assertThat(complete).as("spans of trace %s: %s", TELEPHONY_TRACE_ID, spans.keySet()).isTrue();
+        JsonNode ingress = spans.get("cifpipe.ingress.accept");
+        assertThat(ingress.get("parentSpanId").asText()).isEqualTo(TELEPHONY_SPAN_ID);
+        assertThat(ingress.get("kind").asText()).isEqualTo("PRODUCER");
+        assertThat(ingress.at("/attributes/cifpipe.call.id").asText()).isEqualTo(callId);
+        assertThat(ingress.get("service").asText()).isEqualTo("cifpipe-ingress");
+        JsonNode process = spans.get("cifpipe.dispatch.process");
+        assertThat(process.get("parentSpanId").asText()).isEqualTo(ingress.get("spanId").asText());
+        assertThat(process.get("service").asText()).isEqualTo("cifpipe-dispatch");
+        assertThat(spans.get("cifpipe.dispatch.notify").get("parentSpanId").asText()).isEqualTo(process.get("spanId").asText());
+        JsonNode decide = spans.get("cifpipe.presence.decide");
+        assertThat(decide.get("parentSpanId").asText()).isEqualTo(ingress.get("spanId").asText());
+        assertThat(decide.at("/attributes/cifpipe.status").asText()).isEqualTo("recorded");
+        assertThat(decide.get("service").asText()).isEqualTo("cifpipe-presence");
+
+        JsonNode[] summary = new JsonNode[1];
+        boolean counted = Readiness.await(Duration.ofSeconds(30), () -> {
+            try {
+                summary[0] = JSON.readTree(get(config.webOrigin() + "/api/state/metrics").body()).get("summary");
+                return summary[0].path("outcomes").path("Accepted").asLong() >= 1
+                        && summary[0].path("stages").path("decided").path("count").asLong() >= 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(counted).as("metrics summary %s", summary[0]).isTrue();
+        assertThat(summary[0].get("ingressEvents").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(summary[0].path("outcomes").path("Delivered").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(summary[0].path("stages").path("dispatched").path("count").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(summary[0].path("stages").path("delivered").path("count").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(summary[0].has("connections")).isTrue(); // its value depends on step 9 (SignalR restart) reconnecting
     }
 
     private static String offer(String callId, int ringSeconds) throws Exception {

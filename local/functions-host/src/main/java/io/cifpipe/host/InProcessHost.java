@@ -48,6 +48,7 @@ final class InProcessHost implements AutoCloseable {
 
     int start() {
         AppDirectory dir = AppDirectory.open(config.appDirectory());
+        LocalTelemetry.installIfConfigured(config.appName()); // before the app's first GlobalOpenTelemetry.get()
         app = new FunctionApp(config.appName(), dir, settings);
         vertx = Vertx.vertx();
         http = vertx.createSharedWorkerExecutor("functions-" + config.appName(), 32, 10, TimeUnit.MINUTES);

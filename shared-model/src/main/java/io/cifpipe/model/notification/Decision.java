@@ -13,10 +13,11 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * An agent's decision, the argument of hub method {@code decide}: {@code {notificationId, decision, reason}}.
+ * An agent's decision, the argument of hub method {@code decide}: {@code {notificationId, decision, reason}}, plus
+ * the optional W3C {@code traceparent} the popup received with {@code notify} (joins decide to the call's trace).
  * Build untrusted input with {@link #fromJson(JsonNode)} (or {@link #fromJson(byte[])}), which validates.
  */
-public record Decision(String notificationId, DecisionType decision, String reason) {
+public record Decision(String notificationId, DecisionType decision, String reason, String traceparent) {
     public static final int MAX_REASON_LENGTH = 256;
     /**
      * A reject reason is the code of the reason the agent chose from the client's configured list (e.g.
@@ -24,11 +25,15 @@ public record Decision(String notificationId, DecisionType decision, String reas
      * {@code reason}, which telephony may switch on, so it is a code, not free text.
      */
     public static final java.util.regex.Pattern REJECT_REASON = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Set<String> FIELDS = Set.of("notificationId", "decision", "reason");
+    private static final Set<String> FIELDS = Set.of("notificationId", "decision", "reason", "traceparent");
 
     public Decision {
         Objects.requireNonNull(notificationId, "notificationId");
         Objects.requireNonNull(decision, "decision");
+    }
+
+    public Decision(String notificationId, DecisionType decision, String reason) {
+        this(notificationId, decision, reason, null);
     }
 
     /** (callId, agentId) of the notification this decision is about. */
@@ -54,7 +59,7 @@ public record Decision(String notificationId, DecisionType decision, String reas
         List<FieldError> errors = new ArrayList<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!FIELDS.contains(f)) errors.add(new FieldError("/" + f, "unknown field; allowed: notificationId, decision, reason"));
+            if (!FIELDS.contains(f)) errors.add(new FieldError("/" + f, "unknown field; allowed: notificationId, decision, reason, traceparent"));
         }
         JsonNode id = node.get("notificationId");
         if (id == null || id.isNull()) errors.add(new FieldError("/notificationId", "is required"));
@@ -81,7 +86,14 @@ public record Decision(String notificationId, DecisionType decision, String reas
         if (type == DecisionType.REJECT && reason != null && !REJECT_REASON.matcher(reason).matches()) {
             errors.add(new FieldError("/reason", "a reject reason must be a code: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"));
         }
+        JsonNode t = node.get("traceparent");
+        String traceparent = null;
+        if (t != null && !t.isNull()) {
+            String problem = t.isTextual() ? Rules.checkTraceparent(t.textValue()) : "must be a string";
+            if (problem != null) errors.add(new FieldError("/traceparent", problem));
+            else traceparent = t.textValue();
+        }
         if (!errors.isEmpty()) throw ValidationException.invalid("invalid decision", errors);
-        return new Decision(id.textValue(), type, reason);
+        return new Decision(id.textValue(), type, reason, traceparent);
     }
 }

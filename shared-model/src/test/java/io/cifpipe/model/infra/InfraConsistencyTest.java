@@ -43,7 +43,8 @@ class InfraConsistencyTest {
             "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
             "AZURE_CLIENT_ID", // DefaultAzureCredential → the app's user-assigned identity
             "FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME", // Premium only (Flex sets the runtime itself)
-            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "WEBSITE_CONTENTSHARE"); // Premium content share
+            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "WEBSITE_CONTENTSHARE", // Premium content share
+            "APPLICATIONINSIGHTS_ENABLE_AGENT"); // the Java worker's Application Insights agent (issue 21)
     /** Settings whose infra value deliberately differs from the code default (why in infra/README.md). */
     private static final Set<Setting> STRICTER_IN_AZURE = Set.of(Setting.INGRESS_REQUIRE_APP_TOKEN);
     /** Settings whose value is per deployment (a parameter without a code default to compare with). */
@@ -85,6 +86,7 @@ class InfraConsistencyTest {
         platform.addAll(FUNCTION_APP.objectVar("identityStorageSettings").keySet());
         // premiumSettings = isFlex ? {} : { … }
         platform.addAll(FUNCTION_APP.objectVar("premiumSettings").keySet());
+        platform.addAll(FUNCTION_APP.objectVar("monitoringSettings").keySet());
         assertThat(platform).isNotEmpty().isSubsetOf(PLATFORM_SETTINGS);
         Set<String> ours = new HashSet<>();
         for (Setting s : Setting.values()) ours.add(s.key());

@@ -79,6 +79,20 @@ class NotificationContractsTest {
     }
 
     @Test
+    void decisionCarriesTheOptionalTraceparentOfItsPopup() {
+        String tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Decision d = Decision.fromJson(("{\"notificationId\":\"n1~c1~a1\",\"decision\":\"accept\",\"traceparent\":\"" + tp + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(d).isEqualTo(new Decision("n1~c1~a1", DecisionType.ACCEPT, null, tp));
+        assertThat(new Decision("n1~c1~a1", DecisionType.ACCEPT, null).traceparent()).isNull();
+        for (String bad : new String[] {"\"00-0000\"", "7", "\"00-00000000000000000000000000000000-00f067aa0ba902b7-01\""}) {
+            ValidationException ex = catchThrowableOfType(ValidationException.class, () -> Decision.fromJson(
+                    ("{\"notificationId\":\"n1~c1~a1\",\"decision\":\"accept\",\"traceparent\":" + bad + "}").getBytes()));
+            assertThat(ex.errors()).as(bad).extracting(FieldError::pointer).containsExactly("/traceparent");
+        }
+    }
+
+    @Test
     void decisionResultSerialisesWireNames() {
         JsonNode json = Json.mapper().valueToTree(new DecisionResult("n1~c1~a1", DecisionStatus.ALREADY_DECIDED,
                 OutcomeType.ACCEPTED));

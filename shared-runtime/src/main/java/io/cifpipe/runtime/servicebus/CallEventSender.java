@@ -21,6 +21,8 @@ import java.util.function.Function;
 public final class CallEventSender {
     public static final String CONTENT_TYPE = "application/cloudevents+json";
     public static final Duration TTL_GRACE = Duration.ofSeconds(60);
+    /** Application property the Azure Service Bus SDK uses for W3C trace context (value: a traceparent). */
+    public static final String DIAGNOSTIC_ID = "Diagnostic-Id";
 
     private final QueueSender sender;
     private final Function<CallEvent, byte[]> encoder;
@@ -65,6 +67,8 @@ public final class CallEventSender {
         }
         if (event.traceparent() != null) {
             props.put(Names.PROP_TRACEPARENT, event.traceparent());
+            // What the Azure SDK and the Functions Service Bus extension read to link the trigger to this trace.
+            props.put(DIAGNOSTIC_ID, event.traceparent());
         }
     }
 

@@ -3,6 +3,7 @@ package io.cifpipe.runtime.servicebus;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import io.cifpipe.model.Names;
 import io.cifpipe.model.outcome.Outcome;
+import io.cifpipe.runtime.telemetry.Telemetry;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ public final class OutcomePublisher {
     /** Sends the outcome; throws the Service Bus exception so the caller's message is retried. */
     public void publish(Outcome outcome, String traceparent) {
         sender.send(List.of(toMessage(outcome, traceparent)));
+        count(outcome);
         LOG.info("outcome {} published notificationId={} callId={} agentId={}", outcome.outcome(),
                 outcome.notificationId(), outcome.callId(), outcome.agentId());
     }
@@ -38,8 +40,14 @@ public final class OutcomePublisher {
             return;
         }
         sender.send(outcomes.stream().map(o -> toMessage(o, traceparent)).toList());
+        outcomes.forEach(OutcomePublisher::count);
         outcomes.forEach(o -> LOG.info("outcome {} published notificationId={} callId={} agentId={}", o.outcome(),
                 o.notificationId(), o.callId(), o.agentId()));
+    }
+
+    /** Counted at publish: a publish repeated after a crash (same MessageId, dropped by the topic) counts again. */
+    private static void count(Outcome o) {
+        Telemetry.get().outcome(o.outcome().wireName(), o.reason());
     }
 
     public static ServiceBusMessage toMessage(Outcome outcome, String traceparent) {

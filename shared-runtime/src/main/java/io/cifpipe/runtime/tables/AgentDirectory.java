@@ -54,6 +54,23 @@ public final class AgentDirectory {
     }
 
     /**
+     * Agents per availability value (rows without one count as the default); one query of the table's state rows,
+     * reading only the availability column. For the {@code cifpipe.agents} gauge.
+     */
+    public Map<String, Long> countByAvailability() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        var options = new com.azure.data.tables.models.ListEntitiesOptions()
+                .setFilter("RowKey eq '" + AgentState.ROW_KEY + "'")
+                .setSelect(java.util.List.of(AgentState.PROP_AVAILABILITY));
+        for (TableEntity e : table.listEntities(options, null, null)) {
+            Object v = e.getProperty(AgentState.PROP_AVAILABILITY);
+            String availability = v == null ? AgentState.unknown(e.getPartitionKey()).availability().name() : v.toString();
+            counts.merge(availability, 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    /**
      * Applies {@code change} (a pure function) to the current row and writes the result with the row's ETag (or creates
      * the row), re-reading on 412/409/404. Returning an equal state writes nothing.
      */

@@ -4,6 +4,7 @@ import io.cifpipe.devstack.AppSettings;
 import io.cifpipe.devstack.StackConfig;
 import io.cifpipe.devstack.StackException;
 import io.cifpipe.host.FunctionsHost;
+import io.cifpipe.host.LocalTelemetry;
 import io.cifpipe.model.Names;
 import io.cifpipe.model.Setting.App;
 import java.net.URI;
@@ -83,7 +84,9 @@ public final class FunctionsPart implements StackPart {
                     .hostKeys(Map.of("default", a.functionKey()))
                     // No host-level CORS: presence answers CORS itself from AllowedOrigins (as on Azure, where the
                     // platform CORS list must stay empty); the pages reach ingress through the same-origin proxy.
-                    .inProcess(inProcess);
+                    .inProcess(inProcess)
+                    // Child JVMs export spans/metrics under .devstack/telemetry (read by GET /api/state/metrics).
+                    .jvmOptions(List.of("-D" + LocalTelemetry.DIR_PROPERTY + "=" + config.telemetryDir()));
             FunctionsHost host = b.build();
             hosts.put(a, host);
             host.start();

@@ -5,6 +5,7 @@ import io.cifpipe.devstack.web.DeadLetters;
 import io.cifpipe.devstack.web.OutcomeFeed;
 import io.cifpipe.devstack.web.OutcomeSubscriber;
 import io.cifpipe.devstack.web.StateReader;
+import io.cifpipe.devstack.web.TelemetryView;
 import io.cifpipe.devstack.web.WebServer;
 import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;
@@ -55,7 +56,7 @@ public final class WebPart implements StackPart {
         server = new WebServer(new WebServer.Wiring(config.ports().web(), config.clientDist(), pageConfig, health,
                 serviceBusAdminUrl, config.functionsBaseUrl(config.ports().ingress()), config.keys().ingressFunctionKey(),
                 new StateReader(config.tablesConnectionString()), new DeadLetters(serviceBusConnection), outcomes, restartSignalR,
-                operationsOutcomes));
+                operationsOutcomes)).telemetry(new TelemetryView(config.telemetryDir()));
         server.start();
     }
 

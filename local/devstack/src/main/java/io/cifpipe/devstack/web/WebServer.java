@@ -49,12 +49,19 @@ public final class WebServer implements AutoCloseable {
     /** Set once the port is known (ephemeral in tests); requests arrive only after listen() completed. */
     private volatile RequestGuard guard;
     private ReplayJobs replayJobs;
+    private TelemetryView telemetry;
 
     public WebServer(Wiring wiring) {
         this.w = wiring;
         this.vertx = Vertx.vertx();
         this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(3000).setIdleTimeout(30)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    }
+
+    /** Serves {@code GET /api/state/metrics} from these files; call before {@link #start()}. */
+    public WebServer telemetry(TelemetryView view) {
+        this.telemetry = view;
+        return this;
     }
 
     public void start() throws Exception {
@@ -91,6 +98,9 @@ public final class WebServer implements AutoCloseable {
         r.get("/api/state/supervisor").handler(ctx -> blocking(ctx, () -> w.state().supervisor(agentNames(), java.time.Instant.now())));
         r.post("/api/state/dlq/replay").handler(this::replay);
         r.get("/api/state/dlq/replay/:job").handler(this::replayJob);
+        if (telemetry != null) {
+            r.get("/api/state/metrics").handler(ctx -> blocking(ctx, () -> new JsonObject(telemetry.read().toString())));
+        }
         r.post("/api/telephony/calls").handler(this::postCall);
         r.get("/api/telephony/calls/:callId").handler(this::getCall);
         r.get("/api/telephony/outcomes").handler(ctx -> json(ctx, 200, w.outcomes().recent()));
