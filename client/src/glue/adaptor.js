@@ -7,6 +7,10 @@ import { AdaptorError, ErrorKind, toAdaptorError } from "../core/errors.js";
 import { METHOD_DECIDE, TARGET_DECIDED, TARGET_NOTIFY, TARGET_WITHDRAW } from "../core/names.js";
 import { MsalTokenProvider } from "./msal-auth.js";
 import { createCifPopup } from "./cif-popup.js";
+import { createCif } from "./cif.js";
+import { createPanelCallCards } from "./panel-call-card.js";
+import { createScreenPop } from "./screen-pop.js";
+import { createPresenceSync, TARGET_AVAILABILITY } from "./presence-sync.js";
 import { createIndicator } from "./indicator.js";
 import { createHubConnection } from "./signalr-connection.js";
 
@@ -41,9 +45,20 @@ export class CifAdaptor {
       backoff: createBackoff(config.reconnect),
       logger,
     });
+    // CIF 2.0: nothing is called before CIFInitDone (cif.js); Xrm is looked up on window.top (xrm.js).
+    this.cif = createCif({ win, logger, waitForInitMs: config.waitForCifInitMs });
+    const cards = win.document ? createPanelCallCards({ doc: win.document, anchor: config.statusElement }) : null;
+    const notice = (level, text) => { logger.info(`notice (${level}): ${text}`); this.indicator.notice(level, text); };
+    this.screenPop = createScreenPop({ cif: this.cif, options: config.screenPop, logger, notice });
+    this.presenceSync = createPresenceSync({ cif: this.cif, invoke: (m, ...a) => this.connection.invoke(m, ...a), map: config.presenceMap, logger });
+    this._offered = new Map(); // notificationId → notify payload, for the screen pop after Accept
     this.desk = new NotificationDesk({
-      popup: popup || createCifPopup({ win, templateName: config.notificationTemplate, logger }),
-      invokeDecide: (decision) => this.connection.invoke(METHOD_DECIDE, decision),
+      popup: popup || createCifPopup({ win, cif: this.cif, templateName: config.notificationTemplate, cards, logger }),
+      invokeDecide: async (decision) => {
+        const result = await this.connection.invoke(METHOD_DECIDE, decision);
+        if (decision.decision === "accept" && result && result.status === "recorded") this._screenPop(decision.notificationId);
+        return result;
+      },
       waitForConnected: (ms) => this.connection.waitForConnected(ms),
       notice: (level, text) => {
         // one line on screen (the latest); every notice also in the console, for support and tests
@@ -52,17 +67,54 @@ export class CifAdaptor {
       },
       logger,
     });
-    this.connection.on(TARGET_NOTIFY, (n) => this._safely("notify", () => this.desk.onNotify(n)));
+    this.connection.on(TARGET_NOTIFY, (n) => this._safely("notify", () => { this._remember(n); this.desk.onNotify(n); }));
+    this.onTarget(TARGET_AVAILABILITY, (s) => this.presenceSync.onAvailability(s));
     this.connection.on(TARGET_WITHDRAW, (w) => this._safely("withdraw", () => this.desk.onWithdraw(w)));
     this.connection.on(TARGET_DECIDED, (d) => this._safely("decided", () => this.desk.onDecided(d)));
-    this.connection.onStateChange((state, info) => this._showState(state, info));
+    this.connection.onStateChange((state, info) => {
+      this._showState(state, info);
+      if (state === ConnectionState.CONNECTED) this.presenceSync.resync();
+    });
     this.connection.onRegistrationChange((reg) => this._showRegistration(reg));
     // Back on the network: try at once instead of waiting out the back-off.
     if (typeof win.addEventListener === "function") win.addEventListener("online", () => this.connection.retryNow());
   }
 
+  /**
+   * Adds a handler for a hub target; several parts of the panel may listen to one target (the connection
+   * manager keeps one handler per target, so this fans out).
+   */
+  onTarget(target, handler) {
+    if (!this._fanOut) this._fanOut = new Map();
+    let list = this._fanOut.get(target);
+    if (!list) {
+      list = [];
+      this._fanOut.set(target, list);
+      this.connection.on(target, (payload) => {
+        for (const h of list) this._safely(target, () => Promise.resolve(h(payload)).catch((err) => this._log.error(`handling ${target} failed`, err)));
+      });
+    }
+    list.push(handler);
+  }
+
+  _remember(n) {
+    if (!n || typeof n.notificationId !== "string") return;
+    this._offered.set(n.notificationId, n);
+    while (this._offered.size > 200) this._offered.delete(this._offered.keys().next().value);
+  }
+
+  _screenPop(notificationId) {
+    const n = this._offered.get(notificationId);
+    if (!n) return;
+    this.screenPop.open(n).catch((err) => this._log.warn("screen pop failed", err));
+  }
+
   /** Starts (or resumes) the connection; an agent who must sign in gets a Sign in button. */
   async start() {
+    if (!this._presenceStarted) {
+      this._presenceStarted = true;
+      this.presenceSync.start().catch((err) => this._log.warn("presence sync did not start", err));
+    }
     // already running (e.g. Sign in while connected): keep what the indicator shows; start() retries a stalled registration
     if (!this.connection.running) this.indicator.setState(ConnectionState.CONNECTING);
     await this.connection.start();

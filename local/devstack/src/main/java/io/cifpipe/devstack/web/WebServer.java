@@ -87,6 +87,15 @@ public final class WebServer implements AutoCloseable {
             r.route("/client/*").handler(ctx -> Problem.send(ctx, 404, "Client script not built",
                     "client/dist does not exist: run './dev up' (it runs 'npm run build' in client/)."));
         }
+        // The panel as Dynamics serves it: HTML web resources under /WebResources/cifpipe_/ (client/webresource, then
+        // the built client/dist), and Microsoft's CIF library at /WebResources/Widget/msdyn_ciLibrary.js (our stand-in).
+        r.get("/WebResources/Widget/msdyn_ciLibrary.js").handler(ctx -> ctx.reroute("/cif-library.js"));
+        for (Path dir : new Path[] {w.clientDist().resolveSibling("webresource"), w.clientDist()}) {
+            if (Files.isDirectory(dir)) {
+                r.route("/WebResources/cifpipe_/*").handler(StaticHandler.create(FileSystemAccess.ROOT,
+                        dir.toAbsolutePath().toString()).setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
+            }
+        }
         r.get("/").handler(ctx -> ctx.redirect("/index.html"));
         r.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
 
