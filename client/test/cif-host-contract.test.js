@@ -202,8 +202,10 @@ test("config: the redirect URI defaults to the relay page next to the panel", ()
 test("screen pop: by caller number by default (the seed's searchAndOpenRecords), or the record in the customer context", () => {
   const d = normaliseScreenPop(undefined);
   assert.deepEqual(screenPopRequest(d, call()), { entity: "contact", kind: "search",
-    query: "?$select=fullname,telephone1,mobilephone&$filter=telephone1 eq '+442079460018' or mobilephone eq '+442079460018'" });
-  assert.match(screenPopRequest(d, call("n", 1, { callerNumber: "o'brien" })).query, /eq 'o''brien'/, "quotes doubled");
+    query: "?$select=fullname,telephone1,mobilephone&$filter=telephone1 eq '%2B442079460018' or mobilephone eq '%2B442079460018'" });
+  assert.equal(new URLSearchParams(screenPopRequest(d, call()).query.slice(1)).get("$filter"),
+    "telephone1 eq '+442079460018' or mobilephone eq '+442079460018'", "the + survives URL decoding");
+  assert.match(screenPopRequest(d, call("n", 1, { callerNumber: "o'brien&x=1" })).query, /eq 'o''brien%26x%3D1'/, "quotes doubled, & encoded");
   const ctx = normaliseScreenPop({ mode: "context" });
   const withRecord = call("n", 1, { customerContext: { entityName: "Account", recordId: "{A1F0C2D3-0000-4000-8000-00000000A001}" } });
   assert.deepEqual(screenPopRequest(ctx, withRecord), { entity: "account", kind: "context", query: "?$filter=accountid eq 'A1F0C2D3-0000-4000-8000-00000000A001'" });
@@ -260,7 +262,7 @@ test("screen pop: the adaptor opens the record after an Accept the server record
   await adaptor.desk._invokeDecide({ notificationId: "late", decision: "accept", reason: null });
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(searches.length, 1);
-  assert.match(searches[0], /\+442079460018/);
+  assert.match(searches[0], /%2B442079460018/);
 });
 
 test("presence: availability ↔ presence texts both ways, configurable; no echo loop; base status for unknown texts", async () => {

@@ -14,7 +14,7 @@ import { cifErrorName, parseCifValue } from "./cif.js";
 export const SCREEN_POP_DEFAULTS = Object.freeze({
   mode: "search",
   entity: "contact",
-  // {callerNumber} is replaced by the caller's number, quotes doubled (OData string literal)
+  // {callerNumber} is replaced by the caller's number: quotes doubled (OData string literal), percent-encoded
   query: "?$select=fullname,telephone1,mobilephone&$filter=telephone1 eq '{callerNumber}' or mobilephone eq '{callerNumber}'",
   searchType: 1,
   contextEntityKey: "entityName",
@@ -53,7 +53,9 @@ export function screenPopRequest(options, n) {
   }
   const number = String(n.callerNumber || "").trim();
   if (!number) return null;
-  return { entity: options.entity, query: options.query.replace(/\{callerNumber\}/g, number.replace(/'/g, "''")), kind: "search" };
+  // OData string literal (quotes doubled), percent-encoded: a raw "+" of an E.164 number would reach the Web API as a space
+  const literal = encodeURIComponent(number.replace(/'/g, "''"));
+  return { entity: options.entity, query: options.query.replace(/\{callerNumber\}/g, literal), kind: "search" };
 }
 
 export function createScreenPop({ cif, options, logger = console, notice = () => {} }) {
