@@ -5,10 +5,10 @@
 // auto-reject; Accept opens the caller's record (screen pop, session); 12 calls stay reachable at 320 px.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { ensureStack } from "./support/devstack.js";
-import { launchBrowser, recordConsole, screenshot, waitForIndicator } from "./support/browser.js";
-import { panelFrame, signInWithPopup } from "./support/host.js";
+import { join } from "node:path";
+import { ARTIFACTS, launchBrowser, recordConsole, screenshot, waitForIndicator } from "./support/browser.js";
+import { panelFrame, placeCalls, signInWithPopup } from "./support/host.js";
 
 describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }, () => {
   let stack;
@@ -36,31 +36,7 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     await stack?.stop();
   });
 
-  /** Places `count` calls for alice from the telephony simulator; returns the caller name used. */
-  async function placeCalls({ ringSeconds = 60, count = 1 } = {}) {
-    const caller = `E2E ${randomUUID().slice(0, 8)}`;
-    await telephony.goto(`${stack.web}/telephony.html`);
-    await telephony.waitForSelector("#agents input[type=checkbox]");
-    for (const box of await telephony.$$("#agents input[type=checkbox]")) {
-      const value = await box.getAttribute("value");
-      if ((value === alice.oid) !== (await box.isChecked())) await box.click();
-    }
-    await telephony.fill("#callerName", caller);
-    await telephony.fill("#callerNumber", "+442079460018"); // demo contact Maria Garcia
-    await telephony.fill("#calledNumber", "+442079460000");
-    await telephony.fill("#ringSeconds", String(ringSeconds));
-    await telephony.fill("#count", String(count));
-    const before = (await telephony.textContent("#log")) || "";
-    await telephony.click("#place-btn");
-    // one batch per click: the simulator logs ingress' answer once
-    await telephony.waitForFunction((n) => {
-      const lines = (document.getElementById("log").textContent || "").slice(n).split("\n").filter((l) => /HTTP \d{3}/.test(l));
-      return lines.length ? lines : null;
-    }, before.length, { timeout: 60_000 });
-    const log = ((await telephony.textContent("#log")) || "").slice(before.length);
-    assert.doesNotMatch(log, /HTTP (4|5)\d\d/, `ingress refused a call: ${log}`);
-    return caller;
-  }
+  const placeCallsForAlice = (o) => placeCalls(telephony, stack.web, alice, o);
 
   async function outcomeOf(caller, outcome, timeout = 30_000) {
     await telephony.locator("#calls tr", { hasText: caller }).filter({ hasText: outcome }).first().waitFor({ timeout });
@@ -83,7 +59,7 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
   });
 
   test("call → named alertdialog with focus on Accept → Accept → session and the caller's record open (screen pop) → Accepted", async () => {
-    const caller = await placeCalls();
+    const caller = await placeCallsForAlice();
     const toast = agent.locator(".cif-toast", { hasText: caller }).first();
     await toast.waitFor({ timeout: 30_000 });
     const a11y = await toast.evaluate((t) => ({
@@ -115,7 +91,7 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     await agent.goto(`${stack.web}/agent.html?template=cifpipe_no_such_template`);
     const frame = await panelFrame(agent);
     await waitForIndicator(frame, "connected", 60_000);
-    const caller = await placeCalls({ ringSeconds: 60 });
+    const caller = await placeCallsForAlice({ ringSeconds: 60 });
     const card = frame.locator(".cif-adaptor-call", { hasText: caller });
     await card.waitFor({ timeout: 30_000 });
     assert.match(await card.textContent(), /no notification template "cifpipe_no_such_template".*administrator/);
@@ -134,7 +110,7 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     await agent.goto(`${stack.web}/agent.html?template=cifpipe_incoming_call_short`);
     const frame = await panelFrame(agent);
     await waitForIndicator(frame, "connected", 60_000);
-    const caller = await placeCalls({ ringSeconds: 60 });
+    const caller = await placeCallsForAlice({ ringSeconds: 60 });
     const toast = agent.locator(".cif-toast", { hasText: caller }).first();
     await toast.waitFor({ timeout: 30_000 });
     const shown = Number((await toast.locator(".cif-toast__count").textContent()).replace(/\D/g, ""));
@@ -156,10 +132,12 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     await agent.goto(`${stack.web}/agent.html`);
     const frame = await panelFrame(agent);
     await waitForIndicator(frame, "connected", 60_000);
-    const caller = await placeCalls({ ringSeconds: 90, count: 12 });
+    const caller = await placeCallsForAlice({ ringSeconds: 90, count: 12 });
     await agent.waitForFunction((c) => document.querySelectorAll(".cif-toast").length >= 10 || false, caller, { timeout: 60_000 });
     await frame.locator(".cif-adaptor-call").nth(1).waitFor({ timeout: 30_000 });
-    await screenshot(agent, "host-07-burst-320");
+    await agent.screenshot({ path: join(ARTIFACTS, "host-07-burst-320.png") }); // the window the agent sees
+    await agent.locator(".cif-toast").last().scrollIntoViewIfNeeded();
+    await agent.screenshot({ path: join(ARTIFACTS, "host-08-burst-320-scrolled.png") });
     const boxes = await agent.$$eval(".cif-toast", (ts) => ts.map((t) => { const r = t.getBoundingClientRect(); return [r.left, r.right]; }));
     assert.equal(boxes.length, 10, "CIF keeps ten notifications; the rest is NotificationQueueLimitExceeded");
     for (const [l, r] of boxes) assert.ok(l >= 0 && r <= 320, `notification at x ${l}..${r} is inside 320 px`);

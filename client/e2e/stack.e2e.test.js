@@ -3,10 +3,9 @@
 // emulators, embedded Entra. Starts the stack itself when none is running.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { ensureStack } from "./support/devstack.js";
 import { launchBrowser, recordConsole, recordNotices, screenshot, waitForIndicator, waitForNotice } from "./support/browser.js";
-import { panelFrame, signInWithPopup } from "./support/host.js";
+import { panelFrame, placeCalls, signInWithPopup } from "./support/host.js";
 
 describe("agent journey on the local stack", { timeout: 600_000 }, () => {
   let stack;
@@ -52,32 +51,8 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
     }
   }
 
-  async function placeCallOnce({ ringSeconds }) {
-    const caller = `E2E ${randomUUID().slice(0, 8)}`;
-    await telephony.goto(`${stack.web}/telephony.html`);
-    await telephony.waitForSelector("#agents input[type=checkbox]");
-    for (const box of await telephony.$$("#agents input[type=checkbox]")) {
-      const value = await box.getAttribute("value");
-      if ((value === alice.oid) !== (await box.isChecked())) await box.click();
-    }
-    await telephony.fill("#callerName", caller);
-    // E.164 without spaces: ingress validates numbers strictly
-    await telephony.fill("#callerNumber", "+442079460018");
-    await telephony.fill("#calledNumber", "+442079460000");
-    await telephony.fill("#ringSeconds", String(ringSeconds));
-    await telephony.fill("#count", "1");
-    const before = (await telephony.textContent("#log")) || "";
-    await telephony.click("#place-btn");
-    // the simulator logs ingress' answer; anything but 202 is a stack problem, named here
-    const answer = await telephony.waitForFunction((n) => {
-      const lines = (document.getElementById("log").textContent || "").slice(n).split("\n").filter((l) => /HTTP \d{3}/.test(l));
-      return lines.length ? lines[lines.length - 1] : null;
-    }, before.length, { timeout: 30_000 }).then((h) => h.jsonValue());
-    if (!/HTTP 202/.test(answer)) {
-      await screenshot(telephony, "stack-telephony-ingress-error");
-      throw new Error(`ingress did not accept the call: ${answer}`);
-    }
-    return caller;
+  function placeCallOnce({ ringSeconds }) {
+    return placeCalls(telephony, stack.web, alice, { ringSeconds });
   }
 
   async function toastFor(page, caller, timeout = 30_000) {
