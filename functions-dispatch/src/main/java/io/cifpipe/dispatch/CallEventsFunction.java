@@ -22,7 +22,7 @@ public final class CallEventsFunction {
             @BindingName("ApplicationProperties") Map<String, Object> applicationProperties,
             ExecutionContext context) {
         try {
-            DispatchRuntime.get().dispatcher.handle(body, applicationProperties);
+            DispatchRuntime.get().dispatcher().handle(body, applicationProperties);
         } catch (PoisonMessageException e) {
             context.getLogger().log(Level.SEVERE, "poison message " + messageId + " (delivery " + deliveryCount
                     + "): " + e.getMessage() + " — it will be dead-lettered after MaxDeliveryCount");

@@ -1,33 +1,29 @@
 package io.cifpipe.dispatch;
 
 import io.cifpipe.model.Setting;
+import io.cifpipe.runtime.AppRuntime;
+import io.cifpipe.runtime.Lazy;
 import io.cifpipe.runtime.RuntimeClients;
 
-/** Wires the dispatch services from app settings once per Functions app instance. */
+/** The dispatch app's services, wired from app settings once per process ({@link AppRuntime}). */
 final class DispatchRuntime {
-    private static volatile DispatchRuntime instance;
+    private static final AppRuntime<DispatchRuntime> APP = AppRuntime.of(DispatchRuntime::new);
 
-    final CallEventDispatcher dispatcher;
-    final ExpirySweeper sweeper;
+    private final Lazy<CallEventDispatcher> dispatcher;
+    private final Lazy<ExpirySweeper> sweeper;
 
-    private DispatchRuntime(RuntimeClients clients) {
-        this.dispatcher = new CallEventDispatcher(clients.codec(), clients.ledger(), clients.agents(), clients.signalR(),
-                clients.outcomes(), clients.scheduler(clients.setting(Setting.CALL_EVENTS_QUEUE)),
-                DispatchSettings.from(clients.settings()), clients.clock());
-        this.sweeper = new ExpirySweeper(clients.ledger(), dispatcher, clients.outcomes(), clients.clock());
+    DispatchRuntime(RuntimeClients clients) {
+        this.dispatcher = Lazy.of(() -> new CallEventDispatcher(clients.codec(), clients.ledger(), clients.agents(),
+                clients.signalR(), clients.outcomes(), clients.scheduler(clients.setting(Setting.CALL_EVENTS_QUEUE)),
+                DispatchSettings.from(clients.settings()), clients.clock()));
+        this.sweeper = Lazy.of(() -> new ExpirySweeper(clients.ledger(), dispatcher.get(), clients.outcomes(), clients.clock()));
     }
 
     static DispatchRuntime get() {
-        DispatchRuntime r = instance;
-        if (r == null) {
-            synchronized (DispatchRuntime.class) {
-                r = instance;
-                if (r == null) {
-                    r = new DispatchRuntime(RuntimeClients.shared());
-                    instance = r;
-                }
-            }
-        }
-        return r;
+        return APP.get();
     }
+
+    CallEventDispatcher dispatcher() { return dispatcher.get(); }
+
+    ExpirySweeper sweeper() { return sweeper.get(); }
 }

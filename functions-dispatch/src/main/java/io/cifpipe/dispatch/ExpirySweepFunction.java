@@ -10,7 +10,7 @@ public final class ExpirySweepFunction {
     @FunctionName("expirySweep")
     public void run(@TimerTrigger(name = "timer", schedule = "%ExpirySweepSchedule%") String timerInfo,
                     ExecutionContext context) {
-        int closed = DispatchRuntime.get().sweeper.sweep();
+        int closed = DispatchRuntime.get().sweeper().sweep();
         if (closed > 0) {
             context.getLogger().info("expiry sweep closed " + closed + " notification(s)");
         }

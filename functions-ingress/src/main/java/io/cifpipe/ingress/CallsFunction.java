@@ -22,7 +22,7 @@ public final class CallsFunction {
                     route = "calls", dataType = "binary") HttpRequestMessage<Optional<byte[]>> request,
             ExecutionContext context) {
         Map<String, String> headers = request.getHeaders();
-        HttpResult result = IngressRuntime.service().post(request.getBody().orElse(new byte[0]),
+        HttpResult result = IngressRuntime.get().service().post(request.getBody().orElse(new byte[0]),
                 header(headers, "content-type"), header(headers, "authorization"), header(headers, "traceparent"));
         return respond(request, result);
     }
@@ -33,7 +33,7 @@ public final class CallsFunction {
                     route = "calls/{callId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("callId") String callId,
             ExecutionContext context) {
-        return respond(request, IngressRuntime.service().status(callId));
+        return respond(request, IngressRuntime.get().service().status(callId));
     }
 
     /** The host lower-cases header names; look up case-insensitively anyway. */

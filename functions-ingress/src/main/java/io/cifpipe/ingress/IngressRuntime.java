@@ -1,34 +1,30 @@
 package io.cifpipe.ingress;
 
 import io.cifpipe.model.Setting;
+import io.cifpipe.runtime.AppRuntime;
+import io.cifpipe.runtime.Lazy;
 import io.cifpipe.runtime.RuntimeClients;
 import io.cifpipe.runtime.auth.JwtValidator;
 
-/** Wires {@link IngressService} from app settings once per Functions app instance. */
+/** The ingress app's services, wired from app settings once per process ({@link AppRuntime}). */
 final class IngressRuntime {
-    private static volatile IngressService service;
+    private static final AppRuntime<IngressRuntime> APP = AppRuntime.of(IngressRuntime::new);
 
-    private IngressRuntime() {}
+    private final Lazy<IngressService> service;
 
-    static IngressService service() {
-        IngressService s = service;
-        if (s == null) {
-            synchronized (IngressRuntime.class) {
-                s = service;
-                if (s == null) {
-                    s = create(RuntimeClients.shared());
-                    service = s;
-                }
-            }
-        }
-        return s;
+    IngressRuntime(RuntimeClients clients) {
+        this.service = Lazy.of(() -> {
+            boolean requireToken = Boolean.parseBoolean(clients.setting(Setting.INGRESS_REQUIRE_APP_TOKEN).trim());
+            AppTokenCheck check = requireToken
+                    ? new AppTokenCheck(JwtValidator.fromSettings(clients.settings()), clients.setting(Setting.CALLS_SEND_ROLE))
+                    : null;
+            return new IngressService(clients.codec(), clients.callEvents(), clients::ledger, check);
+        });
     }
 
-    static IngressService create(RuntimeClients clients) {
-        boolean requireToken = Boolean.parseBoolean(clients.setting(Setting.INGRESS_REQUIRE_APP_TOKEN).trim());
-        AppTokenCheck check = requireToken
-                ? new AppTokenCheck(JwtValidator.fromSettings(clients.settings()), clients.setting(Setting.CALLS_SEND_ROLE))
-                : null;
-        return new IngressService(clients.codec(), clients.callEvents(), clients::ledger, check);
+    static IngressRuntime get() {
+        return APP.get();
     }
+
+    IngressService service() { return service.get(); }
 }

@@ -25,7 +25,7 @@ class ServiceBusOutageTest {
                         + ";SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true",
                 "TablesConnection", Azurite.shared().connectionString());
         try (RuntimeClients clients = new RuntimeClients(env::get, Clock.systemUTC())) {
-            IngressService service = IngressRuntime.create(clients);
+            IngressService service = new IngressRuntime(clients).service();
             Instant start = Instant.now();
             HttpResult r = service.post(IngressServiceTest.bytes(IngressServiceTest.offered("evt-o", "call-o", "agent-o")),
                     CallEventCodec.MEDIA_TYPE, null, null);

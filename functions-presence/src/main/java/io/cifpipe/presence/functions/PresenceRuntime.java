@@ -13,21 +13,17 @@ import io.cifpipe.presence.upstream.UpstreamAuthenticator;
 import io.cifpipe.presence.upstream.UpstreamHandler;
 import io.cifpipe.presence.userclient.SignalROwnershipProbe;
 import io.cifpipe.presence.userclient.UserClientService;
+import io.cifpipe.runtime.AppRuntime;
 import io.cifpipe.runtime.Lazy;
 import io.cifpipe.runtime.RuntimeClients;
 import io.cifpipe.runtime.auth.JwtValidator;
 
 import java.time.Duration;
 
-/**
- * The presence app's services, built once per process from app settings and shared by all invocations
- * (clients, JWKS cache and token caches live inside). Each service is built on first use, so a function
- * that does not need e.g. Service Bus never touches its settings.
- */
+/** The presence app's services, wired from app settings once per process ({@link AppRuntime}). */
 final class PresenceRuntime {
-    private static final PresenceRuntime INSTANCE = new PresenceRuntime(RuntimeClients.shared());
+    private static final AppRuntime<PresenceRuntime> APP = AppRuntime.of(PresenceRuntime::new);
 
-    private final RuntimeClients clients;
     private final Lazy<JwtValidator> validator;
     private final Lazy<CorsPolicy> cors;
     private final Lazy<NegotiateService> negotiate;
@@ -39,7 +35,6 @@ final class PresenceRuntime {
     private final Lazy<UpstreamHandler> upstream;
 
     PresenceRuntime(RuntimeClients clients) {
-        this.clients = clients;
         this.validator = Lazy.of(() -> JwtValidator.fromSettings(clients.settings()));
         this.cors = Lazy.of(() -> CorsPolicy.fromSettings(clients.settings()));
         this.negotiate = Lazy.of(() -> new NegotiateService(validator.get(), clients.setting(Setting.API_SCOPE),
@@ -67,7 +62,7 @@ final class PresenceRuntime {
     }
 
     static PresenceRuntime get() {
-        return INSTANCE;
+        return APP.get();
     }
 
     NegotiateService negotiate() { return negotiate.get(); }

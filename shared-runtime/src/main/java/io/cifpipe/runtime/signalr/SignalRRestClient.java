@@ -23,6 +23,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +39,9 @@ import java.util.regex.Pattern;
 public final class SignalRRestClient {
     static final String API_VERSION = "2022-06-01";
     private static final Pattern HUB = Pattern.compile("^[A-Za-z][A-Za-z0-9_`,.\\[\\]]{0,127}$");
+
+    /** Threads for the async sends, shared by every client of the process; idle ones end after a minute. */
+    private static final ExecutorService ASYNC_SENDS = asyncSendPool();
 
     private final SignalRConnectionString connection;
     private final String hub;
@@ -99,7 +107,16 @@ public final class SignalRRestClient {
     }
 
     public SendResult sendToConnection(String connectionId, String target, List<?> arguments) {
-        return join(sendToConnectionAsync(connectionId, target, arguments));
+        if (!connectionExists(connectionId)) {
+            return SendResult.GONE;
+        }
+        URI url = url("/connections/" + enc(connectionId) + "/:send", null);
+        int status = send(post(url, payload(target, arguments)), "send to connection");
+        return switch (status) {
+            case 200, 202 -> SendResult.SENT;
+            case 404 -> SendResult.GONE;
+            default -> throw unexpected("send to connection", status);
+        };
     }
 
     /** One send per connection, all in flight at once; never throws for a single connection's failure. */
@@ -124,7 +141,7 @@ public final class SignalRRestClient {
     /** Sends to every connection of a user (202 even when the user has none). */
     public void sendToUser(String userId, String target, List<?> arguments) {
         URI url = url("/users/" + enc(userId) + "/:send", null);
-        int status = join(call(post(url, payload(target, arguments)), "send to user"));
+        int status = send(post(url, payload(target, arguments)), "send to user");
         if (status != 202 && status != 200) {
             throw unexpected("send to user", status);
         }
@@ -140,7 +157,7 @@ public final class SignalRRestClient {
     }
 
     public boolean userExists(String userId) {
-        return join(userExistsAsync(userId));
+        return exists("/users/" + enc(userId), "check user");
     }
 
     /** Waits for a future of this client, unwrapping its {@link SignalRException}. */
@@ -150,7 +167,7 @@ public final class SignalRRestClient {
 
     /** HEAD /connections/{id}: true on 200, false on 404. */
     public boolean connectionExists(String connectionId) {
-        return join(connectionExistsAsync(connectionId));
+        return exists("/connections/" + enc(connectionId), "check connection");
     }
 
     private CompletableFuture<Boolean> connectionExistsAsync(String connectionId) {
@@ -159,18 +176,29 @@ public final class SignalRRestClient {
 
     /** HEAD on an existence route: 200 true, 404 false, anything else a {@link SignalRException}. */
     private CompletableFuture<Boolean> existsAsync(String path, String what) {
-        HttpRequest request = authorized(url(path, null)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
-        return call(request, what).thenApply(status -> switch (status) {
+        return call(head(path), what).thenApply(status -> existence(what, status));
+    }
+
+    private boolean exists(String path, String what) {
+        return existence(what, send(head(path), what));
+    }
+
+    private HttpRequest head(String path) {
+        return authorized(url(path, null)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+    }
+
+    private static boolean existence(String what, int status) {
+        return switch (status) {
             case 200 -> true;
             case 404 -> false;
             default -> throw unexpected(what, status);
-        });
+        };
     }
 
     /** DELETE /connections/{id}: closes it (the client may reconnect). A connection already gone is fine. */
     public void closeConnection(String connectionId, String reason) {
         URI url = url("/connections/" + enc(connectionId), reason == null ? null : "reason=" + enc(reason));
-        int status = join(call(authorized(url).DELETE().build(), "close connection"));
+        int status = send(authorized(url).DELETE().build(), "close connection");
         if (status != 200 && status != 202 && status != 204 && status != 404) {
             throw unexpected("close connection", status);
         }
@@ -210,15 +238,25 @@ public final class SignalRRestClient {
         }
     }
 
+    /** The async paths: the blocking send on this client's own pool (see {@link #send}). */
     private CompletableFuture<Integer> call(HttpRequest request, String what) {
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .handle((response, error) -> {
-                    if (error != null) {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                        throw new SignalRException("SignalR " + what + " failed: " + cause, 0, cause);
-                    }
-                    return response.statusCode();
-                });
+        return CompletableFuture.supplyAsync(() -> send(request, what), ASYNC_SENDS);
+    }
+
+    /**
+     * Blocking paths send on the caller's thread, async ones on {@link #ASYNC_SENDS}. Not {@code sendAsync}: it
+     * finishes every exchange with a hop to the JDK's default async pool, which on a machine with two or fewer cores
+     * (parallelism 1, no common pool) is a new thread per task — a thread start per request under load.
+     */
+    private int send(HttpRequest request, String what) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            throw new SignalRException("SignalR " + what + " failed: " + e, 0, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SignalRException("SignalR " + what + " interrupted", 0, e);
+        }
     }
 
     private static SignalRException unexpected(String what, int status) {
@@ -238,6 +276,17 @@ public final class SignalRRestClient {
 
     private static String enc(String s) {
         return URLEncoder.encode(Objects.requireNonNull(s), StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static ExecutorService asyncSendPool() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(64, 64, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "signalr-rest-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static ObjectMapper defaultMapper() {
