@@ -437,7 +437,10 @@
       if (!searchOnly) {
         const entity = String(entityLogicalName).toLowerCase();
         if (rows.length === 1) showRecord(entity, rows[0][`${entity}id`]);
-        else showSearch(entity, rows, /'([^']*)'/.exec(String(queryParameters))?.[1]);
+        else {
+          const filter = new URLSearchParams(String(queryParameters || '').replace(/^\?/, '')).get('$filter') || '';
+          showSearch(entity, rows, /'([^']*)'/.exec(filter)?.[1]);
+        }
       }
       return Promise.resolve(json);
     },
