@@ -136,6 +136,12 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     await agent.waitForFunction((c) => document.querySelectorAll(".cif-toast").length >= 10 || false, caller, { timeout: 60_000 });
     await frame.locator(".cif-adaptor-call").nth(1).waitFor({ timeout: 30_000 });
     await agent.screenshot({ path: join(ARTIFACTS, "host-07-burst-320.png") }); // the window the agent sees
+    const view = await agent.evaluate(() => ({
+      pageScrolled: window.scrollY,
+      head: document.querySelector(".cif-notifications__head")?.textContent,
+      focusInFirst: document.querySelector(".cif-toast")?.contains(document.activeElement),
+    }));
+    assert.deepEqual(view, { pageScrolled: 0, head: "10 notifications", focusInFirst: true }, "the front notification has focus; the page did not jump");
     await agent.locator(".cif-toast").last().scrollIntoViewIfNeeded();
     await agent.screenshot({ path: join(ARTIFACTS, "host-08-burst-320-scrolled.png") });
     const boxes = await agent.$$eval(".cif-toast", (ts) => ts.map((t) => { const r = t.getBoundingClientRect(); return [r.left, r.right]; }));

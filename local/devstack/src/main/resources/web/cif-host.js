@@ -151,8 +151,8 @@
     updateCount();
     const focusWasFree = !document.activeElement || document.activeElement === document.body
       || !document.activeElement.closest || !document.activeElement.closest('.cif-toast');
-    if (focusWasFree) accept.focus({ preventScroll: false });
-    accept.scrollIntoView({ block: 'nearest' });
+    // Focus without scrolling the page; only the notification area scrolls, to the focused notification.
+    if (focusWasFree) { accept.focus({ preventScroll: true }); revealInArea(card); }
 
     const total = templateTimeout(template);
     const start = Date.now();
@@ -169,14 +169,20 @@
     return { node: card, timer: setInterval(tick, 250) };
   }
 
+  function revealInArea(card) {
+    const c = area();
+    const head = c.querySelector('.cif-notifications__head');
+    c.scrollTop = Math.max(0, card.offsetTop - (head ? head.offsetHeight + 8 : 0));
+  }
+
   function removeToast(entry) {
     clearInterval(entry.timer);
     const hadFocus = entry.node.contains(document.activeElement);
     entry.node.remove();
     updateCount();
     if (hadFocus) {
-      const next = area().querySelector('.cif-toast .cif-toast__accept');
-      if (next) next.focus();
+      const next = area().querySelector('.cif-toast');
+      if (next) { next.querySelector('.cif-toast__accept').focus({ preventScroll: true }); revealInArea(next); }
     }
   }
 
