@@ -5,13 +5,15 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.ServiceBusQueueTrigger;
 import java.util.Map;
-import java.util.logging.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Service Bus trigger on {@code %CallEventsQueue%}. Returning completes the message; any exception abandons it
  * (Service Bus redelivers, then dead-letters after MaxDeliveryCount).
  */
 public final class CallEventsFunction {
+    private static final Logger LOG = LoggerFactory.getLogger(CallEventsFunction.class);
 
     @FunctionName("dispatchCallEvent")
     public void run(
@@ -24,8 +26,8 @@ public final class CallEventsFunction {
         try {
             DispatchRuntime.get().dispatcher().handle(body, applicationProperties);
         } catch (PoisonMessageException e) {
-            context.getLogger().log(Level.SEVERE, "poison message " + messageId + " (delivery " + deliveryCount
-                    + "): " + e.getMessage() + " — it will be dead-lettered after MaxDeliveryCount");
+            LOG.error("poison message {} (delivery {}): {} — it will be dead-lettered after MaxDeliveryCount",
+                    messageId, deliveryCount, e.getMessage());
             throw e;
         }
     }

@@ -1,6 +1,7 @@
 package io.cifpipe.dispatch;
 
 import io.cifpipe.model.Setting;
+import io.cifpipe.runtime.settings.AppSettings;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -15,15 +16,8 @@ public record DispatchSettings(int defaultRingSeconds, Duration offlineRetry) {
     }
 
     public static DispatchSettings from(Function<String, String> env) {
-        return new DispatchSettings(intSetting(env, Setting.DEFAULT_RING_SECONDS),
-                Duration.ofSeconds(intSetting(env, Setting.OFFLINE_RETRY_SECONDS)));
-    }
-
-    private static int intSetting(Function<String, String> env, Setting s) {
-        try {
-            return Integer.parseInt(s.require(env).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("App setting '" + s.key() + "' must be an integer");
-        }
+        AppSettings settings = AppSettings.of(env);
+        return new DispatchSettings(settings.integer(Setting.DEFAULT_RING_SECONDS),
+                Duration.ofSeconds(settings.integer(Setting.OFFLINE_RETRY_SECONDS)));
     }
 }

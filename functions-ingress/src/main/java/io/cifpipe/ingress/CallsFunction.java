@@ -4,12 +4,12 @@ import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
-import com.microsoft.azure.functions.HttpStatus;
-import com.microsoft.azure.functions.HttpStatusType;
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
+import io.cifpipe.runtime.http.FunctionsHttp;
+import io.cifpipe.runtime.http.HttpReply;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,9 +22,10 @@ public final class CallsFunction {
                     route = "calls", dataType = "binary") HttpRequestMessage<Optional<byte[]>> request,
             ExecutionContext context) {
         Map<String, String> headers = request.getHeaders();
-        HttpResult result = IngressRuntime.get().service().post(request.getBody().orElse(new byte[0]),
-                header(headers, "content-type"), header(headers, "authorization"), header(headers, "traceparent"));
-        return respond(request, result);
+        HttpReply result = IngressRuntime.get().service().post(request.getBody().orElse(new byte[0]),
+                FunctionsHttp.header(headers, "content-type"), FunctionsHttp.header(headers, "authorization"),
+                FunctionsHttp.header(headers, "traceparent"));
+        return FunctionsHttp.toResponse(request, result);
     }
 
     @FunctionName("getCall")
@@ -33,28 +34,6 @@ public final class CallsFunction {
                     route = "calls/{callId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("callId") String callId,
             ExecutionContext context) {
-        return respond(request, IngressRuntime.get().service().status(callId));
-    }
-
-    /** The host lower-cases header names; look up case-insensitively anyway. */
-    static String header(Map<String, String> headers, String name) {
-        if (headers == null) {
-            return null;
-        }
-        String v = headers.get(name);
-        if (v != null) {
-            return v;
-        }
-        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
-                .findFirst().orElse(null);
-    }
-
-    static HttpResponseMessage respond(HttpRequestMessage<?> request, HttpResult result) {
-        HttpResponseMessage.Builder b = java.util.Arrays.stream(HttpStatus.values())
-                .filter(s -> s.value() == result.status()).findFirst()
-                .map(request::createResponseBuilder)
-                .orElseGet(() -> request.createResponseBuilder(HttpStatusType.custom(result.status())));
-        result.headers().forEach(b::header);
-        return b.body(result.body()).build();
+        return FunctionsHttp.toResponse(request, IngressRuntime.get().service().status(callId));
     }
 }

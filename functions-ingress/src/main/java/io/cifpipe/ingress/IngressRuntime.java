@@ -14,7 +14,7 @@ final class IngressRuntime {
 
     IngressRuntime(RuntimeClients clients) {
         this.service = Lazy.of(() -> {
-            boolean requireToken = Boolean.parseBoolean(clients.setting(Setting.INGRESS_REQUIRE_APP_TOKEN).trim());
+            boolean requireToken = clients.appSettings().bool(Setting.INGRESS_REQUIRE_APP_TOKEN);
             AppTokenCheck check = requireToken
                     ? new AppTokenCheck(JwtValidator.fromSettings(clients.settings()), clients.setting(Setting.CALLS_SEND_ROLE))
                     : null;

@@ -5,11 +5,13 @@ import com.azure.messaging.servicebus.ServiceBusFailureReason;
 import io.cifpipe.model.event.CallEvent;
 import io.cifpipe.model.event.CallEventCodec;
 import io.cifpipe.model.ledger.NotificationState;
-import io.cifpipe.model.validation.ProblemDetails;
+import io.cifpipe.model.validation.ProblemType;
 import io.cifpipe.model.validation.Rules;
 import io.cifpipe.model.validation.ValidationException;
 import io.cifpipe.runtime.auth.BearerAuthException;
 import io.cifpipe.runtime.auth.IdentityProviderUnavailableException;
+import io.cifpipe.runtime.http.AuthReplies;
+import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.servicebus.CallEventSender;
 import io.cifpipe.runtime.servicebus.MessageBatchTooLargeException;
 import io.cifpipe.runtime.tables.LedgerEntry;
@@ -53,18 +55,15 @@ public final class IngressService {
     }
 
     /** Accepts one event or a batch. {@code traceparentHeader} (W3C) is used for events without their own. */
-    public HttpResult post(byte[] body, String contentType, String authorization, String traceparentHeader) {
+    public HttpReply post(byte[] body, String contentType, String authorization, String traceparentHeader) {
         if (appTokenCheck != null) {
             try {
                 appTokenCheck.check(authorization);
             } catch (BearerAuthException e) {
-                boolean forbidden = e.httpStatus() == 403;
-                return HttpResult.problem(Problems.of(forbidden ? Problems.TYPE_FORBIDDEN : Problems.TYPE_UNAUTHORIZED,
-                        forbidden ? "Forbidden" : "Unauthorized", e.httpStatus(), e.getMessage(), CALLS_PATH),
-                        Map.of("WWW-Authenticate", e.wwwAuthenticate()));
+                return AuthReplies.of(e, CALLS_PATH);
             } catch (IdentityProviderUnavailableException e) {
                 LOG.warn("app token could not be checked: {}", e.getMessage());
-                return unavailable("the identity provider's signing keys could not be fetched; retry later", RETRY_AFTER_SECONDS);
+                return AuthReplies.of(e, CALLS_PATH);
             }
         }
         List<CallEvent> events;
@@ -72,14 +71,14 @@ public final class IngressService {
             events = codec.parse(body == null ? new byte[0] : body, contentType);
         } catch (ValidationException e) {
             LOG.info("rejected call events: {}", e.getMessage());
-            return HttpResult.problem(e.problem().withInstance(CALLS_PATH), Map.of());
+            return HttpReply.problem(e.problem().withInstance(CALLS_PATH));
         }
         List<CallEvent> traced = events.stream().map(e -> withTrace(e, traceparentHeader)).toList();
         try {
             sender.send(traced);
         } catch (MessageBatchTooLargeException e) {
-            return HttpResult.problem(ValidationException.tooLarge(e.getMessage() + "; send fewer events per request")
-                    .problem().withInstance(CALLS_PATH), Map.of());
+            return HttpReply.problem(ValidationException.tooLarge(e.getMessage() + "; send fewer events per request")
+                    .problem().withInstance(CALLS_PATH));
         } catch (ServiceBusException e) {
             boolean busy = e.getReason() == ServiceBusFailureReason.SERVICE_BUSY || e.getReason() == ServiceBusFailureReason.QUOTA_EXCEEDED;
             LOG.warn("call-events send failed (reason={}, transient={}): {}", e.getReason(), e.isTransient(), e.getMessage());
@@ -100,16 +99,16 @@ public final class IngressService {
             accepted.add(a);
             LOG.info("accepted event id={} type={} callId={} agentId={}", e.id(), e.type().wireName(), e.callId(), e.agentId());
         }
-        return HttpResult.json(202, Map.of("accepted", accepted), Map.of("Location", statusPath(traced.get(0).callId())));
+        return HttpReply.json(202, Map.of("accepted", accepted)).withHeader("Location", statusPath(traced.get(0).callId()));
     }
 
     /** The ledger state of a call: one entry per agent it was offered to. */
-    public HttpResult status(String callId) {
+    public HttpReply status(String callId) {
         String instance = CALLS_PATH + "/" + (callId == null ? "" : callId);
         String problem = Rules.checkId(callId);
         if (problem != null) {
-            return HttpResult.problem(ValidationException.invalid("/callId", "callId " + problem).problem()
-                    .withInstance(CALLS_PATH), Map.of());
+            return HttpReply.problem(ValidationException.invalid("/callId", "callId " + problem).problem()
+                    .withInstance(CALLS_PATH));
         }
         List<LedgerEntry> entries;
         try {
@@ -119,12 +118,12 @@ public final class IngressService {
             return unavailable("the ledger is unavailable; retry later", RETRY_AFTER_SECONDS);
         }
         if (entries.isEmpty()) {
-            return HttpResult.problem(Problems.of(Problems.TYPE_NOT_FOUND, "Not Found", 404,
-                    "no notification is recorded for call '" + callId + "' (yet: dispatch records it within moments of acceptance)",
-                    instance), Map.of());
+            return HttpReply.problem(ProblemType.NOT_FOUND.details(
+                    "no notification is recorded for call '" + callId + "' (yet: dispatch records it within moments of acceptance)")
+                    .withInstance(instance));
         }
         List<Map<String, Object>> notifications = entries.stream().map(IngressService::describe).toList();
-        return HttpResult.json(200, Map.of("callId", callId, "notifications", notifications), Map.of());
+        return HttpReply.json(200, Map.of("callId", callId, "notifications", notifications));
     }
 
     static Map<String, Object> describe(LedgerEntry entry) {
@@ -176,8 +175,8 @@ public final class IngressService {
         return CALLS_PATH + "/" + callId;
     }
 
-    private static HttpResult unavailable(String detail, int retryAfterSeconds) {
-        ProblemDetails p = Problems.of(Problems.TYPE_UNAVAILABLE, "Service Unavailable", 503, detail, CALLS_PATH);
-        return HttpResult.problem(p, Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+    private static HttpReply unavailable(String detail, int retryAfterSeconds) {
+        return HttpReply.problem(ProblemType.UNAVAILABLE.details(detail).withInstance(CALLS_PATH))
+                .withHeader("Retry-After", Integer.toString(retryAfterSeconds));
     }
 }

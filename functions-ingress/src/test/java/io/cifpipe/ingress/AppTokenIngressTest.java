@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import io.cifpipe.model.event.CallEventCodec;
 import io.cifpipe.runtime.auth.JwtValidator;
+import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.servicebus.CallEventSender;
 import io.cifpipe.runtime.tables.NotificationLedger;
 import io.cifpipe.runtime.testing.Azurite;
@@ -51,18 +52,18 @@ class AppTokenIngressTest {
         return idp.issueToken("entra", "telephony-app", audience, all, 600).serialize();
     }
 
-    private HttpResult post(String authorization) {
+    private HttpReply post(String authorization) {
         return service.post(IngressServiceTest.bytes(IngressServiceTest.offered("evt-1", "call-1", "agent-1")),
                 CallEventCodec.MEDIA_TYPE, authorization, null);
     }
 
     @Test
     void missingOrInvalidTokenIs401WithChallenge() {
-        HttpResult none = post(null);
+        HttpReply none = post(null);
         assertThat(none.status()).isEqualTo(401);
         assertThat(none.headers().get("WWW-Authenticate")).startsWith("Bearer");
 
-        HttpResult wrongAudience = post("Bearer " + token("api://someone-else", Map.of("roles", List.of("Calls.Send"))));
+        HttpReply wrongAudience = post("Bearer " + token("api://someone-else", Map.of("roles", List.of("Calls.Send"))));
         assertThat(wrongAudience.status()).isEqualTo(401);
         assertThat(wrongAudience.headers().get("WWW-Authenticate")).contains("invalid_token");
         assertThat(sent).isEmpty();
@@ -70,16 +71,19 @@ class AppTokenIngressTest {
 
     @Test
     void validTokenWithoutTheRoleIs403() {
-        HttpResult r = post("Bearer " + token(API, Map.of("roles", List.of("Calls.Read"))));
+        HttpReply r = post("Bearer " + token(API, Map.of("roles", List.of("Calls.Read"))));
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.headers()).containsEntry("Content-Type", "application/problem+json");
+        // The one 403 type for a token without the permission, the same as presence's (shared-runtime README).
+        assertThat(r.body()).contains("\"type\":\"urn:cifpipe:problem:insufficient-scope\"");
+        assertThat(r.headers().get("WWW-Authenticate")).contains("insufficient_scope");
         assertThat(sent).isEmpty();
     }
 
     @Test
     void validTokenWithTheRoleIsAccepted() {
-        HttpResult r = post("Bearer " + token(API, Map.of("roles", List.of("Calls.Send"))));
-        assertThat(r.status()).as(r.bodyText()).isEqualTo(202);
+        HttpReply r = post("Bearer " + token(API, Map.of("roles", List.of("Calls.Send"))));
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
         assertThat(sent).hasSize(1);
     }
 }

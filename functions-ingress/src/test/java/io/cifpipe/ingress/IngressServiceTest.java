@@ -14,6 +14,8 @@ import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.notification.Notification;
 import io.cifpipe.model.notification.NotificationId;
+import io.cifpipe.model.validation.ProblemType;
+import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.servicebus.CallEventSender;
 import io.cifpipe.runtime.servicebus.MessageBatchTooLargeException;
 import io.cifpipe.runtime.servicebus.QueueSender;
@@ -60,11 +62,11 @@ class IngressServiceTest {
 
     static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
-    static JsonNode json(HttpResult r) throws Exception { return Json.mapper().readTree(r.body()); }
+    static JsonNode json(HttpReply r) throws Exception { return Json.mapper().readTree(r.body()); }
 
     @Test
     void acceptsOneEventAfterServiceBusStoredIt() throws Exception {
-        HttpResult r = service.post(bytes(offered("evt-1", "call-1", "agent-1")), SINGLE, null, TRACE);
+        HttpReply r = service.post(bytes(offered("evt-1", "call-1", "agent-1")), SINGLE, null, TRACE);
 
         assertThat(r.status()).isEqualTo(202);
         assertThat(r.headers()).containsEntry("Location", "/api/calls/call-1");
@@ -85,7 +87,7 @@ class IngressServiceTest {
     @Test
     void batchIsSentAsOneAtomicBatch() throws Exception {
         String body = "[" + offered("evt-1", "call-1", "agent-1") + "," + offered("evt-2", "call-1", "agent-2") + "]";
-        HttpResult r = service.post(bytes(body), BATCH, null, null);
+        HttpReply r = service.post(bytes(body), BATCH, null, null);
         assertThat(r.status()).isEqualTo(202);
         assertThat(sent).hasSize(1);
         assertThat(sent.get(0)).extracting(ServiceBusMessage::getMessageId).containsExactly("evt-1", "evt-2");
@@ -94,24 +96,24 @@ class IngressServiceTest {
 
     @Test
     void badInputGetsSpecificProblemsAndNothingIsSent() throws Exception {
-        HttpResult wrongType = service.post(bytes(offered("e", "c", "a")), "text/plain", null, null);
+        HttpReply wrongType = service.post(bytes(offered("e", "c", "a")), "text/plain", null, null);
         assertThat(wrongType.status()).isEqualTo(415);
         assertThat(wrongType.headers()).containsEntry("Content-Type", "application/problem+json");
 
-        HttpResult malformed = service.post(bytes("{not json"), SINGLE, null, null);
+        HttpReply malformed = service.post(bytes("{not json"), SINGLE, null, null);
         assertThat(malformed.status()).isEqualTo(400);
 
-        HttpResult missingAgent = service.post(bytes("""
+        HttpReply missingAgent = service.post(bytes("""
                 {"specversion":"1.0","id":"e1","source":"/pbx","type":"call.offered","data":{"callId":"c1"}}
                 """), SINGLE, null, null);
         assertThat(missingAgent.status()).isEqualTo(422);
         assertThat(json(missingAgent).at("/errors/0/pointer").asText()).isEqualTo("/data/agentId");
         assertThat(json(missingAgent).get("instance").asText()).isEqualTo("/api/calls");
 
-        HttpResult tooLarge = service.post(new byte[2 * 1024 * 1024], SINGLE, null, null);
+        HttpReply tooLarge = service.post(new byte[2 * 1024 * 1024], SINGLE, null, null);
         assertThat(tooLarge.status()).isEqualTo(413);
 
-        HttpResult empty = service.post(null, SINGLE, null, null);
+        HttpReply empty = service.post(null, SINGLE, null, null);
         assertThat(empty.status()).isBetween(400, 499);
 
         assertThat(sent).isEmpty();
@@ -121,13 +123,13 @@ class IngressServiceTest {
     void serviceBusUnavailableOrThrottlingIs503WithRetryAfter() throws Exception {
         sendFailure = new ServiceBusException(new AmqpException(true, AmqpErrorCondition.SERVER_BUSY_ERROR, "busy", null),
                 ServiceBusErrorSource.SEND);
-        HttpResult busy = service.post(bytes(offered("evt-1", "call-1", "agent-1")), SINGLE, null, null);
+        HttpReply busy = service.post(bytes(offered("evt-1", "call-1", "agent-1")), SINGLE, null, null);
         assertThat(busy.status()).isEqualTo(503);
         assertThat(busy.headers()).containsEntry("Retry-After", "10");
-        assertThat(json(busy).get("type").asText()).isEqualTo(Problems.TYPE_UNAVAILABLE);
+        assertThat(json(busy).get("type").asText()).isEqualTo(ProblemType.UNAVAILABLE.uri());
 
         sendFailure = new IllegalStateException("Cannot publish message when disposed.");
-        HttpResult down = service.post(bytes(offered("evt-1", "call-1", "agent-1")), SINGLE, null, null);
+        HttpReply down = service.post(bytes(offered("evt-1", "call-1", "agent-1")), SINGLE, null, null);
         assertThat(down.status()).isEqualTo(503);
         assertThat(down.headers()).containsEntry("Retry-After", "5");
     }
@@ -135,7 +137,7 @@ class IngressServiceTest {
     @Test
     void batchTooLargeForServiceBusIs413() {
         sendFailure = new MessageBatchTooLargeException(2, 262144);
-        HttpResult r = service.post(bytes(offered("evt-1", "call-1", "agent-1")), SINGLE, null, null);
+        HttpReply r = service.post(bytes(offered("evt-1", "call-1", "agent-1")), SINGLE, null, null);
         assertThat(r.status()).isEqualTo(413);
     }
 
@@ -149,7 +151,7 @@ class IngressServiceTest {
                 .withDeliveredTo(List.of("c1", "c2")));
         ledger.moveTo("call-9", "agent-1", NotificationState.ACCEPTED, now.plusSeconds(3), "c2", "taking it");
 
-        HttpResult r = service.status("call-9");
+        HttpReply r = service.status("call-9");
         assertThat(r.status()).isEqualTo(200);
         JsonNode body = json(r);
         JsonNode first = body.at("/notifications/0");
@@ -160,7 +162,7 @@ class IngressServiceTest {
         assertThat(first.at("/decision/outcome").asText()).isEqualTo("Accepted");
         assertThat(first.at("/decision/connectionId").asText()).isEqualTo("c2");
 
-        HttpResult missing = service.status("call-unknown");
+        HttpReply missing = service.status("call-unknown");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.headers()).containsEntry("Content-Type", "application/problem+json");
         assertThat(service.status("bad/id").status()).isEqualTo(422);
@@ -174,11 +176,11 @@ class IngressServiceTest {
         IngressService cold = new IngressService(codec, new CallEventSender(sent::add, codec::encode, 30, 300),
                 () -> { throw new IllegalStateException("Connection refused: 127.0.0.1:10002"); }, null);
 
-        HttpResult accepted = cold.post(bytes(offered("evt-c", "call-c", "agent-1")), SINGLE, null, null);
+        HttpReply accepted = cold.post(bytes(offered("evt-c", "call-c", "agent-1")), SINGLE, null, null);
         assertThat(accepted.status()).isEqualTo(202);
         assertThat(sent).hasSize(1);
 
-        HttpResult status = cold.status("call-c");
+        HttpReply status = cold.status("call-c");
         assertThat(status.status()).isEqualTo(503);
         assertThat(status.headers()).containsEntry("Retry-After", "5");
         assertThat(status.headers()).containsEntry("Content-Type", "application/problem+json");

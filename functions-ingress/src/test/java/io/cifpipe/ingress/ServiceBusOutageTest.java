@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cifpipe.model.event.CallEventCodec;
 import io.cifpipe.runtime.RuntimeClients;
+import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.testing.Azurite;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -27,14 +28,14 @@ class ServiceBusOutageTest {
         try (RuntimeClients clients = new RuntimeClients(env::get, Clock.systemUTC())) {
             IngressService service = new IngressRuntime(clients).service();
             Instant start = Instant.now();
-            HttpResult r = service.post(IngressServiceTest.bytes(IngressServiceTest.offered("evt-o", "call-o", "agent-o")),
+            HttpReply r = service.post(IngressServiceTest.bytes(IngressServiceTest.offered("evt-o", "call-o", "agent-o")),
                     CallEventCodec.MEDIA_TYPE, null, null);
             Duration took = Duration.between(start, Instant.now());
 
-            assertThat(r.status()).as(r.bodyText()).isEqualTo(503);
+            assertThat(r.status()).as(r.body()).isEqualTo(503);
             assertThat(r.headers()).containsKey("Retry-After");
             assertThat(took).isLessThan(Duration.ofSeconds(60));
-            assertThat(r.bodyText()).contains("unavailable");
+            assertThat(r.body()).contains("unavailable");
         }
     }
 }

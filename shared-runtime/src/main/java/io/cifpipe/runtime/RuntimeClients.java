@@ -14,6 +14,7 @@ import io.cifpipe.model.event.CallEventCodec;
 import io.cifpipe.model.event.CallEventLimits;
 import io.cifpipe.model.json.Json;
 import io.cifpipe.runtime.servicebus.CallEventSender;
+import io.cifpipe.runtime.settings.AppSettings;
 import io.cifpipe.runtime.servicebus.MessageScheduler;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
 import io.cifpipe.runtime.servicebus.QueueSender;
@@ -51,6 +52,7 @@ public final class RuntimeClients implements AutoCloseable {
     private static final Lazy<RuntimeClients> SHARED = new Lazy<>(() -> new RuntimeClients(System::getenv, Clock.systemUTC()));
 
     private final Function<String, String> settings;
+    private final AppSettings appSettings;
     private final Clock clock;
     private final Lazy<TokenCredential> credential;
     private final Lazy<TableServiceClient> tableService;
@@ -67,6 +69,7 @@ public final class RuntimeClients implements AutoCloseable {
 
     public RuntimeClients(Function<String, String> settings, Clock clock) {
         this.settings = Objects.requireNonNull(settings);
+        this.appSettings = AppSettings.of(settings);
         this.clock = Objects.requireNonNull(clock);
         this.credential = new Lazy<>(() -> new DefaultAzureCredentialBuilder().build());
         this.tableService = new Lazy<>(this::buildTableService);
@@ -93,16 +96,12 @@ public final class RuntimeClients implements AutoCloseable {
 
     public Clock clock() { return clock; }
 
-    public String setting(Setting s) { return s.require(settings); }
+    /** Typed reads of this app's settings (int, bool, Duration, URI) with errors naming the key. */
+    public AppSettings appSettings() { return appSettings; }
 
-    public int intSetting(Setting s) {
-        String v = s.require(settings);
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("App setting '" + s.key() + "' must be an integer");
-        }
-    }
+    public String setting(Setting s) { return appSettings.string(s); }
+
+    public int intSetting(Setting s) { return appSettings.integer(s); }
 
     public TableServiceClient tableService() { return tableService.get(); }
 

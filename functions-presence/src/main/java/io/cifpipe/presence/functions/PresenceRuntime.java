@@ -1,7 +1,6 @@
 package io.cifpipe.presence.functions;
 
 import io.cifpipe.model.Setting;
-import io.cifpipe.presence.http.CorsPolicy;
 import io.cifpipe.presence.negotiate.NegotiateService;
 import io.cifpipe.presence.republish.OutcomeRepublisher;
 import io.cifpipe.presence.republish.UnpublishedDecisionScan;
@@ -18,7 +17,7 @@ import io.cifpipe.runtime.Lazy;
 import io.cifpipe.runtime.RuntimeClients;
 import io.cifpipe.runtime.auth.JwtValidator;
 
-import java.time.Duration;
+import io.cifpipe.runtime.http.CorsPolicy;
 
 /** The presence app's services, wired from app settings once per process ({@link AppRuntime}). */
 final class PresenceRuntime {
@@ -39,7 +38,7 @@ final class PresenceRuntime {
         this.cors = Lazy.of(() -> CorsPolicy.fromSettings(clients.settings()));
         this.negotiate = Lazy.of(() -> new NegotiateService(validator.get(), clients.setting(Setting.API_SCOPE),
                 (user, lifetime) -> clients.signalR().clientNegotiation(user, lifetime),
-                Duration.ofMinutes(clients.intSetting(Setting.CLIENT_TOKEN_MINUTES)), cors.get()));
+                clients.appSettings().minutes(Setting.CLIENT_TOKEN_MINUTES), cors.get()));
         this.userClient = Lazy.of(() -> new UserClientService(validator.get(), clients.setting(Setting.API_SCOPE),
                 clients.connections(),
                 new SignalROwnershipProbe(clients.signalR().connection(), clients.setting(Setting.HUB_NAME),
@@ -52,7 +51,7 @@ final class PresenceRuntime {
                 clients.outcomes(), clients.clock()));
         this.sweeper = Lazy.of(() -> new StaleConnectionSweeper(clients.connections(),
                 id -> clients.signalR().connectionExists(id),
-                Duration.ofMinutes(clients.intSetting(Setting.STALE_CONNECTION_MINUTES)), clients.clock()));
+                clients.appSettings().minutes(Setting.STALE_CONNECTION_MINUTES), clients.clock()));
         this.republisher = Lazy.of(() -> new OutcomeRepublisher(
                 new UnpublishedDecisionScan(clients.table(Setting.NOTIFICATIONS_TABLE), UnpublishedDecisionScan.Limits.DEFAULT),
                 clients.ledger(), clients.outcomes(), clients.clock(), OutcomeRepublisher.Limits.DEFAULT));

@@ -9,6 +9,7 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 
+import io.cifpipe.runtime.http.FunctionsHttp;
 import java.util.Optional;
 
 /**

@@ -8,6 +8,7 @@ import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 
+import io.cifpipe.runtime.http.FunctionsHttp;
 import java.util.Optional;
 
 /** Seed-compatible {@code userclient}: confirm/refresh the caller's own connection (bearer token checked in code). */

@@ -1,13 +1,13 @@
 package io.cifpipe.presence.negotiate;
 
-import io.cifpipe.presence.http.AuthReplies;
-import io.cifpipe.presence.http.CorsPolicy;
-import io.cifpipe.presence.http.HttpCall;
-import io.cifpipe.presence.http.HttpReply;
 import io.cifpipe.runtime.auth.BearerAuthException;
 import io.cifpipe.runtime.auth.IdentityProviderUnavailableException;
 import io.cifpipe.runtime.auth.JwtValidator;
 import io.cifpipe.runtime.auth.Principal;
+import io.cifpipe.runtime.http.AuthReplies;
+import io.cifpipe.runtime.http.CorsPolicy;
+import io.cifpipe.runtime.http.HttpCall;
+import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.signalr.ClientNegotiation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

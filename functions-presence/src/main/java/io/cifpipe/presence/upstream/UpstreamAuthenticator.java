@@ -1,14 +1,15 @@
 package io.cifpipe.presence.upstream;
 
 import io.cifpipe.model.Setting;
-import io.cifpipe.presence.http.AuthReplies;
-import io.cifpipe.presence.http.HttpCall;
-import io.cifpipe.presence.http.HttpReply;
+import io.cifpipe.model.validation.ProblemType;
 import io.cifpipe.runtime.auth.BearerAuthException;
 import io.cifpipe.runtime.auth.IdentityProviderUnavailableException;
 import io.cifpipe.runtime.auth.JwtValidator;
 import io.cifpipe.runtime.auth.Principal;
 import io.cifpipe.runtime.auth.TokenRejectedException;
+import io.cifpipe.runtime.http.AuthReplies;
+import io.cifpipe.runtime.http.HttpCall;
+import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.signalr.SignalRConnectionString;
 import io.cifpipe.runtime.signalr.UpstreamSignature;
 import java.util.ArrayList;
@@ -135,7 +136,7 @@ public final class UpstreamAuthenticator {
     }
 
     private static HttpReply unauthorized(String detail) {
-        return HttpReply.problem(401, "urn:cifpipe:problem:upstream-signature", "Unauthorized", detail);
+        return HttpReply.problem(ProblemType.UPSTREAM_SIGNATURE, detail);
     }
 
     @Override

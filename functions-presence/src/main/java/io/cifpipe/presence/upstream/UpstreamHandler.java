@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cifpipe.model.Names;
 import io.cifpipe.model.json.Json;
 import io.cifpipe.model.notification.DecisionResult;
-import io.cifpipe.presence.http.HttpCall;
-import io.cifpipe.presence.http.HttpReply;
+import io.cifpipe.model.validation.ProblemType;
+import io.cifpipe.runtime.http.HttpCall;
+import io.cifpipe.runtime.http.HttpReply;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class UpstreamHandler {
     /** {@code routeHub/routeCategory/routeEvent} are the route's values (the host has URL-decoded them). */
     public HttpReply handle(HttpCall call, String routeHub, String routeCategory, String routeEvent) {
         if (!"POST".equals(call.method())) {
-            return HttpReply.problem(405, "urn:cifpipe:problem:method-not-allowed", "Method Not Allowed",
+            return HttpReply.problem(ProblemType.METHOD_NOT_ALLOWED,
                     "SignalR upstream requests are POST").withHeader("Allow", "POST");
         }
         Optional<HttpReply> refused = auth.reject(call);
@@ -76,7 +77,7 @@ public final class UpstreamHandler {
         }
         String mediaType = Optional.ofNullable(call.header("Content-Type")).map(c -> c.split(";")[0].trim().toLowerCase(Locale.ROOT)).orElse("");
         if (!mediaType.equals("application/json")) {
-            return HttpReply.problem(415, "urn:cifpipe:problem:unsupported-media-type", "Unsupported Media Type",
+            return HttpReply.problem(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "upstream bodies must be the JSON hub protocol (application/json); MessagePack is not supported");
         }
         String hHub = call.header("X-ASRS-Hub");
@@ -89,7 +90,7 @@ public final class UpstreamHandler {
         if (!same(routeHub, hHub) || !same(routeCategory, hCategory) || !same(routeEvent, hEvent)) {
             LOG.warn("SignalR upstream refused: route {}/{}/{} differs from headers {}/{}/{} (connectionId={})",
                     routeHub, routeCategory, routeEvent, hHub, hCategory, hEvent, connectionId);
-            return HttpReply.problem(400, "urn:cifpipe:problem:upstream-route-mismatch", "Bad Request",
+            return HttpReply.problem(ProblemType.UPSTREAM_ROUTE_MISMATCH,
                     "the route's hub/category/event differ from X-ASRS-Hub/X-ASRS-Category/X-ASRS-Event");
         }
         if (!same(hHub, hub)) {
@@ -135,7 +136,7 @@ public final class UpstreamHandler {
             } catch (RuntimeException e) {
                 // As the SignalR extension answered a failed connected function: 403, the service drops the client.
                 LOG.error("connected failed for connectionId={}: {}", connectionId, e.toString());
-                return HttpReply.problem(403, "urn:cifpipe:problem:connection-refused", "Forbidden",
+                return HttpReply.problem(ProblemType.CONNECTION_REFUSED,
                         ctx.hasUser() ? "the connection could not be registered" : "connection has no user id");
             }
         }
@@ -154,7 +155,7 @@ public final class UpstreamHandler {
         }
         JsonNode target = field(message, "target");
         if (!target.isTextual() || !target.asText().equalsIgnoreCase(event)) {
-            return HttpReply.problem(400, "urn:cifpipe:problem:upstream-route-mismatch", "Bad Request",
+            return HttpReply.problem(ProblemType.UPSTREAM_ROUTE_MISMATCH,
                     "the invocation target differs from X-ASRS-Event");
         }
         JsonNode args = field(message, "arguments");
@@ -272,10 +273,10 @@ public final class UpstreamHandler {
     }
 
     private static HttpReply bad(String detail) {
-        return HttpReply.problem(400, "urn:cifpipe:problem:bad-upstream-request", "Bad Request", detail);
+        return HttpReply.problem(ProblemType.BAD_UPSTREAM_REQUEST, detail);
     }
 
     private static HttpReply notFound(String detail) {
-        return HttpReply.problem(404, "urn:cifpipe:problem:unknown-upstream-event", "Not Found", detail);
+        return HttpReply.problem(ProblemType.UNKNOWN_UPSTREAM_EVENT, detail);
     }
 }

@@ -3,14 +3,15 @@ package io.cifpipe.presence.userclient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cifpipe.model.json.Json;
 import io.cifpipe.model.ledger.ConnectionRecord;
-import io.cifpipe.presence.http.AuthReplies;
-import io.cifpipe.presence.http.CorsPolicy;
-import io.cifpipe.presence.http.HttpCall;
-import io.cifpipe.presence.http.HttpReply;
+import io.cifpipe.model.validation.ProblemType;
 import io.cifpipe.runtime.auth.BearerAuthException;
 import io.cifpipe.runtime.auth.IdentityProviderUnavailableException;
 import io.cifpipe.runtime.auth.JwtValidator;
 import io.cifpipe.runtime.auth.Principal;
+import io.cifpipe.runtime.http.AuthReplies;
+import io.cifpipe.runtime.http.CorsPolicy;
+import io.cifpipe.runtime.http.HttpCall;
+import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.signalr.SignalRException;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
 import org.slf4j.Logger;
@@ -72,7 +73,7 @@ public final class UserClientService {
         }
         String connectionId = connectionId(call.body());
         if (connectionId == null) {
-            return HttpReply.problem(400, "urn:cifpipe:problem:invalid-fields", "Bad Request",
+            return HttpReply.problem(ProblemType.MALFORMED_JSON,
                     "body must be a JSON object {\"connectionId\": \"<SignalR connection id>\"}");
         }
         Optional<ConnectionRecord> mine = registry.listForUser(user.objectId()).stream()
@@ -86,13 +87,13 @@ public final class UserClientService {
                 owned = ownership.belongsTo(connectionId, user.objectId());
             } catch (SignalRException e) {
                 LOG.warn("userclient: SignalR ownership check failed for connectionId={}: {}", connectionId, e.getMessage());
-                return HttpReply.problem(503, "urn:cifpipe:problem:signalr-unavailable", "Service Unavailable",
+                return HttpReply.problem(ProblemType.UNAVAILABLE,
                         "could not verify the connection with SignalR Service; retry shortly").withHeader("Retry-After", "5");
             }
             if (!owned) {
                 LOG.info("userclient refused user={} connectionId={}: not a connection of this user",
                         user.objectId(), connectionId);
-                return HttpReply.problem(403, "urn:cifpipe:problem:not-your-connection", "Forbidden",
+                return HttpReply.problem(ProblemType.NOT_YOUR_CONNECTION,
                         "connection does not belong to the signed-in user");
             }
             registry.upsert(ConnectionRecord.connected(user.objectId(), connectionId, hub, clock.instant(),

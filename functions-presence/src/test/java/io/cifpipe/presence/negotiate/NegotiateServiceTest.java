@@ -6,12 +6,12 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.cifpipe.model.json.Json;
-import io.cifpipe.presence.http.CorsPolicy;
-import io.cifpipe.presence.http.HttpCall;
-import io.cifpipe.presence.http.HttpReply;
 import io.cifpipe.presence.testing.FakeSignalRService;
 import io.cifpipe.presence.testing.TestIdp;
 import io.cifpipe.runtime.auth.JwtValidator;
+import io.cifpipe.runtime.http.CorsPolicy;
+import io.cifpipe.runtime.http.HttpCall;
+import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,6 +154,7 @@ class NegotiateServiceTest {
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.headers().get("WWW-Authenticate")).startsWith("Bearer error=\"insufficient_scope\"")
                 .contains("scope=\"user_impersonation\"");
+        assertThat(reply.body()).contains("\"type\":\"urn:cifpipe:problem:insufficient-scope\"");
     }
 
     @Test
@@ -213,6 +214,7 @@ class NegotiateServiceTest {
         HttpReply reply = s.handle(new HttpCall("POST", bearer(idp.agentToken(AGENT)), Map.of(), ""));
         assertThat(reply.status()).isEqualTo(503);
         assertThat(reply.headers()).containsKey("Retry-After");
+        assertThat(reply.body()).contains("\"type\":\"urn:cifpipe:problem:unavailable\"");
     }
 
     static void assertInvalidToken(HttpReply reply, String reason) {

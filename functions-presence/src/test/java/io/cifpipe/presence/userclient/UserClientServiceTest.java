@@ -1,11 +1,11 @@
 package io.cifpipe.presence.userclient;
 
 import io.cifpipe.model.ledger.ConnectionRecord;
-import io.cifpipe.presence.http.CorsPolicy;
-import io.cifpipe.presence.http.HttpCall;
-import io.cifpipe.presence.http.HttpReply;
 import io.cifpipe.presence.testing.Fixture;
 import io.cifpipe.presence.testing.TestIdp;
+import io.cifpipe.runtime.http.CorsPolicy;
+import io.cifpipe.runtime.http.HttpCall;
+import io.cifpipe.runtime.http.HttpReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,6 +80,7 @@ class UserClientServiceTest {
                 Map.of("x-ms-client-principal-id", YOU));
 
         assertThat(reply.status()).isEqualTo(403);
+        assertThat(reply.body()).contains("\"type\":\"urn:cifpipe:problem:not-your-connection\"");
         assertThat(f.registry.listForUser(ME)).isEmpty();
         assertThat(f.registry.listForUser(YOU)).extracting(ConnectionRecord::connectionId).containsExactly("conn-yours");
     }
@@ -114,6 +115,7 @@ class UserClientServiceTest {
         HttpReply reply = post(idp.agentToken(ME), "{\"connectionId\":\"conn-theirs\"}", Map.of("x-ms-client-principal-id", YOU));
 
         assertThat(reply.status()).isEqualTo(403);
+        assertThat(reply.body()).contains("\"type\":\"urn:cifpipe:problem:not-your-connection\"");
         assertThat(f.registry.listForUser(ME)).isEmpty();
         assertThat(f.registry.listForUser(YOU)).isEmpty();
     }
@@ -123,6 +125,9 @@ class UserClientServiceTest {
         f.signalR.broken.add("conn-x");
         HttpReply reply = post(idp.agentToken(ME), "{\"connectionId\":\"conn-x\"}", Map.of());
         assertThat(reply.status()).isEqualTo(503);
+        // Every 503 is the one type `unavailable` with Retry-After (shared-runtime README, problem types).
+        assertThat(reply.body()).contains("\"type\":\"urn:cifpipe:problem:unavailable\"");
+        assertThat(reply.headers()).containsKey("Retry-After");
         assertThat(f.registry.listForUser(ME)).isEmpty();
     }
 

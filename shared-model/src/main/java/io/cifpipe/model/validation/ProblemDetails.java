@@ -8,18 +8,13 @@ import java.util.List;
 
 /**
  * RFC 9457 problem details, with an {@code errors} extension member listing field-level failures.
- * Serialise with {@link #toJson()} and send with {@link #MEDIA_TYPE}.
+ * Serialise with {@link #toJson()} and send with {@link #MEDIA_TYPE}. Build them from a {@link ProblemType}, the one
+ * list of type URIs clients switch on.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProblemDetails(String type, String title, int status, String detail, String instance,
                              List<FieldError> errors) {
     public static final String MEDIA_TYPE = "application/problem+json";
-
-    /** Problem type URIs: stable identifiers clients may switch on. */
-    public static final String TYPE_MALFORMED = "urn:cifpipe:problem:malformed-json";
-    public static final String TYPE_TOO_LARGE = "urn:cifpipe:problem:too-large";
-    public static final String TYPE_UNSUPPORTED_MEDIA_TYPE = "urn:cifpipe:problem:unsupported-media-type";
-    public static final String TYPE_INVALID = "urn:cifpipe:problem:invalid-fields";
 
     public ProblemDetails {
         errors = errors == null ? List.of() : List.copyOf(errors);

@@ -22,8 +22,7 @@ public final class ValidationException extends RuntimeException {
     public List<FieldError> errors() { return problem.errors(); }
 
     public static ValidationException malformed(String detail, List<FieldError> errors) {
-        return new ValidationException(new ProblemDetails(ProblemDetails.TYPE_MALFORMED,
-                "Malformed request body", 400, detail, null, errors));
+        return new ValidationException(ProblemType.MALFORMED_JSON.details(detail, errors));
     }
 
     public static ValidationException malformed(String detail) {
@@ -31,18 +30,15 @@ public final class ValidationException extends RuntimeException {
     }
 
     public static ValidationException tooLarge(String detail) {
-        return new ValidationException(new ProblemDetails(ProblemDetails.TYPE_TOO_LARGE,
-                "Payload too large", 413, detail, null, List.of()));
+        return new ValidationException(ProblemType.TOO_LARGE.details(detail));
     }
 
     public static ValidationException unsupportedMediaType(String detail) {
-        return new ValidationException(new ProblemDetails(ProblemDetails.TYPE_UNSUPPORTED_MEDIA_TYPE,
-                "Unsupported media type", 415, detail, null, List.of()));
+        return new ValidationException(ProblemType.UNSUPPORTED_MEDIA_TYPE.details(detail));
     }
 
     public static ValidationException invalid(String detail, List<FieldError> errors) {
-        return new ValidationException(new ProblemDetails(ProblemDetails.TYPE_INVALID,
-                "Invalid fields", 422, detail, null, errors));
+        return new ValidationException(ProblemType.INVALID_FIELDS.details(detail, errors));
     }
 
     public static ValidationException invalid(String pointer, String message) {

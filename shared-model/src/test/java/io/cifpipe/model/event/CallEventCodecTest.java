@@ -2,7 +2,7 @@ package io.cifpipe.model.event;
 
 import io.cifpipe.model.Examples;
 import io.cifpipe.model.validation.FieldError;
-import io.cifpipe.model.validation.ProblemDetails;
+import io.cifpipe.model.validation.ProblemType;
 import io.cifpipe.model.validation.ValidationException;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.format.EventFormat;
@@ -95,7 +95,7 @@ class CallEventCodecTest {
             assertThat(e.pointer()).isEqualTo("/type");
             assertThat(e.message()).contains("'call.ringing'", "call.offered, call.answered, call.ended");
         });
-        assertThat(ex.problem().type()).isEqualTo(ProblemDetails.TYPE_INVALID);
+        assertThat(ex.problem().type()).isEqualTo(ProblemType.INVALID_FIELDS.uri());
         assertThat(ex.problem().toJson()).contains("\"status\":422", "\"pointer\":\"/type\"");
     }
 
@@ -171,7 +171,7 @@ class CallEventCodecTest {
     void malformedJsonIs400WithLocation() {
         ValidationException ex = fail("{\"specversion\":\"1.0\",", CallEventCodec.MEDIA_TYPE);
         assertThat(ex.status()).isEqualTo(400);
-        assertThat(ex.problem().type()).isEqualTo(ProblemDetails.TYPE_MALFORMED);
+        assertThat(ex.problem().type()).isEqualTo(ProblemType.MALFORMED_JSON.uri());
         assertThat(ex.problem().detail()).contains("line 1");
         assertThat(fail(Examples.text("call-offered.json") + " {}", CallEventCodec.MEDIA_TYPE).status()).isEqualTo(400);
         assertThat(fail("{\"id\":\"a\",\"id\":\"b\"}", CallEventCodec.MEDIA_TYPE).problem().detail())

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Known-bad deployment patterns ({@link BicepLint}) are absent from infra/ and azure.yaml; each rule is shown to fire
- * on a snippet of the mistake it guards against (taken from what infra/ looked like before issue #24).
+ * on a snippet of the mistake it guards against (taken from earlier versions of infra/).
  */
 class InfraLintTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -26,8 +26,7 @@ class InfraLintTest {
 
     /**
      * Lines allowed to name a public-cloud host, with the reason. The presence host name is known before the app
-     * exists only by its default form, because SignalR's upstream must be set before presence is created (the
-     * upstream is being reworked by the keyless-SignalR issue #17, which owns this line).
+     * exists only by its default form, because SignalR's upstream must be set before presence is created.
      */
     private static final Set<String> ALLOWED_HOST_LINES = Set.of(
             "var presenceHostName = '${presenceAppName}.azurewebsites.net'");

@@ -31,7 +31,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * What the SDK relies on when it settles in PEEK_LOCK (issue 12): the broker sends no more transfers than the link
+ * What the SDK relies on when it settles in PEEK_LOCK: the broker sends no more transfers than the link
  * credit, answers every unsettled disposition with a settled disposition of the same outcome type (promptly, one per
  * delivery, even when many arrive in one read), and under sustained load every {@code complete()} completes.
  */

@@ -1,4 +1,4 @@
-package io.cifpipe.presence.http;
+package io.cifpipe.runtime.http;
 
 import java.util.Collections;
 import java.util.Locale;

@@ -1,15 +1,17 @@
-package io.cifpipe.presence.http;
+package io.cifpipe.runtime.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cifpipe.model.json.Json;
 import io.cifpipe.model.validation.ProblemDetails;
-
+import io.cifpipe.model.validation.ProblemType;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A host-independent HTTP answer produced by the services; the @FunctionName classes copy it onto the
- * Functions response builder. Keeps the services testable without the Functions runtime.
+ * A host-independent HTTP answer produced by the apps' services; {@link FunctionsHttp#toResponse} copies it onto the
+ * Functions response builder. Keeps the services testable without the Functions runtime. Every JSON and problem
+ * answer carries {@code Cache-Control: no-store}: they are per-request state (tokens, ledger rows, refusals).
  */
 public record HttpReply(int status, Map<String, String> headers, String body) {
 
@@ -26,11 +28,15 @@ public record HttpReply(int status, Map<String, String> headers, String body) {
         }
     }
 
-    /** RFC 9457 problem+json; {@code type} is a stable URN clients may switch on. */
-    public static HttpReply problem(int status, String type, String title, String detail) {
-        ProblemDetails p = new ProblemDetails(type, title, status, detail, null, java.util.List.of());
-        return new HttpReply(status, Map.of("Content-Type", ProblemDetails.MEDIA_TYPE, "Cache-Control", "no-store"),
-                p.toJson());
+    /** RFC 9457 problem+json with the status of {@code problem}. */
+    public static HttpReply problem(ProblemDetails problem) {
+        return new HttpReply(problem.status(),
+                Map.of("Content-Type", ProblemDetails.MEDIA_TYPE, "Cache-Control", "no-store"), problem.toJson());
+    }
+
+    /** RFC 9457 problem+json of {@code type} (its title and status); {@code detail} explains this occurrence. */
+    public static HttpReply problem(ProblemType type, String detail) {
+        return problem(type.details(detail));
     }
 
     public static HttpReply empty(int status) {
@@ -49,5 +55,10 @@ public record HttpReply(int status, Map<String, String> headers, String body) {
 
     public HttpReply withHeader(String name, String value) {
         return withHeaders(Map.of(name, value));
+    }
+
+    /** The body as UTF-8 bytes (empty when there is none). */
+    public byte[] bodyBytes() {
+        return body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,7 +1,8 @@
-package io.cifpipe.presence.http;
+package io.cifpipe.runtime.http;
 
 import io.cifpipe.model.Setting;
 
+import io.cifpipe.model.validation.ProblemType;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -65,8 +66,7 @@ public final class CorsPolicy {
     public HttpReply preflight(String origin, String requestMethod, String requestHeaders) {
         boolean methodOk = requestMethod != null && METHODS.contains(requestMethod.trim().toUpperCase(Locale.ROOT));
         if (!allows(origin) || !methodOk) {
-            return HttpReply.problem(403, "urn:cifpipe:problem:cors", "CORS preflight refused",
-                    "origin or method not allowed").withHeader("Vary", "Origin");
+            return HttpReply.problem(ProblemType.CORS, "origin or method not allowed").withHeader("Vary", "Origin");
         }
         String headers = requestHeaders == null ? "" : Arrays.stream(requestHeaders.split(","))
                 .map(s -> s.trim().toLowerCase(Locale.ROOT))
