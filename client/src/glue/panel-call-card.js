@@ -2,7 +2,7 @@
  * The call card the panel draws itself when the CIF notification cannot carry the call: the notification
  * template is missing, CIF refused or queued it out, or the template's msdyn_timeout closed it before the ring
  * window. The call stays answerable here until the ring window ends (the rule in client/README.md,
- * "Ring window and template timeout"). A named alertdialog that takes focus, Accept/Reject as its first tab
+ * "Ring window and template timeout"). A named alertdialog (takes focus only when the panel has it), Accept/Reject its first tab
  * stops, the countdown visible but announced politely and only twice (start, 10 s left).
  */
 let seq = 0;
@@ -95,7 +95,9 @@ export function createPanelCallCards({ doc, anchor }) {
       const act = (action) => { if (!closed) { close(); onAction(action); } };
       accept.addEventListener("click", () => act("accept"));
       reject.addEventListener("click", () => act("reject"));
-      try { accept.focus(); } catch { /* no focus in this environment */ }
+      // Take focus only when the panel has it: focusing into the panel's iframe from elsewhere would pull the agent
+      // out of what she is doing (e.g. a Dynamics notification) and scroll the Dynamics page; the announcement covers it.
+      try { if (typeof doc.hasFocus !== "function" || doc.hasFocus()) accept.focus({ preventScroll: true }); } catch { /* no focus here */ }
       return { close, node: card };
     },
   };
