@@ -107,6 +107,13 @@ output ClientId string = apiClientId
 output AdaptorFunctionUrl string = resources.outputs.presenceUrl
 output Authority string = '${authorityBase}${tenantId}'
 output Scope string = 'api://${apiClientId}/${apiScope}'
+// The same values under the Dataverse solution's environment variable names (docs/dynamics-admin.md):
+// `azd env get-values | grep ^cifpipe_` prints what to enter when importing the solution.
+output cifpipe_PresenceBaseUrl string = resources.outputs.presenceUrl
+output cifpipe_Authority string = '${authorityBase}${tenantId}'
+output cifpipe_ClientId string = apiClientId
+output cifpipe_ApiScope string = 'api://${apiClientId}/${apiScope}'
+output cifpipe_HubName string = resources.outputs.hubName
 
 // Telephony side and hooks.
 output INGRESS_CALLS_URL string = '${resources.outputs.ingressUrl}/api/calls'

@@ -106,7 +106,7 @@ describe("CIF panel script in Chromium (client stack)", { timeout: 240_000 }, ()
     await page.click(".cif-notification .reject");
     await page.waitForFunction(() => /rejected/.test(document.getElementById("cif-adaptor-notice").textContent), null, { timeout: 15_000 });
     assert.deepEqual(stack.decisions.filter((d) => d.notificationId === "n-rej"),
-      [{ userId: "alice", notificationId: "n-rej", decision: "reject", reason: "DeclinedByAgent" }]);
+      [{ userId: "alice", notificationId: "n-rej", decision: "reject", reason: "other" }]);
     await screenshot(page, "client-06-rejected");
   });
 

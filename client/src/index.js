@@ -14,6 +14,7 @@ import { watchCifInit } from "./glue/cif.js";
 export { ConnectionState, RegistrationStatus } from "./core/connection-manager.js";
 export { ConnectionManager, NegotiatedTokenSource } from "./core/connection-manager.js";
 export { NotificationDesk } from "./core/notification-desk.js";
+export { AgentState } from "./core/agent-state.js";
 export { createBackoff } from "./core/backoff.js";
 export { negotiate } from "./core/negotiate.js";
 export { registerConnection } from "./core/register-client.js";
@@ -94,6 +95,22 @@ export async function registerClient() {
   const a = await connectToSignalR();
   const reg = await a.register();
   return { ...reg, connectionId: reg.connectionId ?? a.connection.connectionId, state: a.connection.state };
+}
+
+/**
+ * Sets the agent's availability ("Available" | "Busy" | "DoNotDisturb" | "Away") through the hub method
+ * `setAvailability`; resolves {status: "recorded", availability}. The panel's control does the same.
+ */
+export async function setAvailability(availability) {
+  const a = await connectToSignalR();
+  return a.setAvailability(availability);
+}
+
+/** The agent's state as the panel shows it: {availability, reason, since, activeCalls, capacity, missedCalls, ringing}. */
+export async function agentState() {
+  const a = await connectToSignalR();
+  return { ...(a.agentState.current || {}), missedCalls: a.agentState.missed.slice(),
+    ringing: a.desk.ringingCalls().map((c) => ({ notificationId: c.notificationId, front: c.front })) };
 }
 
 /** The running adaptor (or null before connectToSignalR). */

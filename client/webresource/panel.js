@@ -3,9 +3,9 @@
  * 1. Loads Microsoft's CIF 2.0 library from this org. The web resource is served by the org itself, so the
  *    library lives at ../Widget/msdyn_ciLibrary.js and the org URL is this page's origin ("Pass a Dynamics 365
  *    URL to a widget library": data-cifid="CIFMainLibrary", data-crmurl="https://<org>").
- * 2. Sets page options for the adaptor (window.cifAdaptorConfig). The connection settings (ClientId,
- *    AdaptorFunctionUrl, Authority, Scope) come from Dynamics environment variables through window.top.Xrm;
- *    anything set here overrides them (see client/README.md, "Configuration").
+ * 2. Sets page options for the adaptor (window.cifAdaptorConfig). The connection settings come from the
+ *    solution's environment variables (cifpipe_*), which settings.js reads through window.top.Xrm and merges
+ *    under these options; anything set here overrides them (see dataverse-solution/README.md).
  */
 (function () {
   'use strict';

@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomAccessKey, sendToUser, startEmulator, startPresenceStandIn } from "../../test/support/emulator.js";
+import { createAgentHub } from "../../test/support/agent-hub.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CLIENT_DIR = resolve(here, "../..");
@@ -127,10 +128,11 @@ export async function startClientStack() {
   const parts = [];
   const stopAll = async () => { for (const p of parts.reverse()) { try { await p(); } catch { /* best effort */ } } };
   try {
-    const decided = new Map();
-    const decisions = [];
     let emulator = null;
     const currentEmulator = () => emulator;
+    // decide (first wins, ring groups), setAvailability, getAgentState, getMissedCalls + pushes: the issue-20 contracts
+    const agentHub = createAgentHub({ push: (userId, target, args) => sendToUser(currentEmulator(), "cifhub", userId, target, args) });
+    const decisions = agentHub.decisions;
     const oidc = await startMockOAuth2();
     parts.push(() => oidc.stop());
     let webOrigin = null;
@@ -141,16 +143,7 @@ export async function startClientStack() {
         return claims ? claims.sub : null;
       },
       allowOrigins: [],
-      decideHandler: async ({ userId, args }) => {
-        const [{ notificationId, decision, reason }] = args;
-        decisions.push({ userId, notificationId, decision, reason });
-        if (decided.has(notificationId)) return { notificationId, status: "already-decided", outcome: decided.get(notificationId) };
-        const outcome = decision === "accept" ? "Accepted" : "Rejected";
-        decided.set(notificationId, outcome);
-        // like the presence app: tell the agent's other tabs to close the popup
-        setTimeout(() => sendToUser(currentEmulator(), "cifhub", userId, "decided", [{ notificationId, outcome }]).catch(() => {}), 0);
-        return { notificationId, status: "recorded", outcome };
-      },
+      decideHandler: (call) => agentHub.handle(call),
     });
     parts.push(() => presence.close());
     const web = await startStaticServer((url) => ({
@@ -162,6 +155,7 @@ export async function startClientStack() {
       notificationTemplate: "cifpipe_incoming_call",
       reconnect: { initialMs: 300, maxMs: 2000 },
       ...(url.searchParams.get("cache") === "session" ? { cacheLocation: "sessionStorage" } : {}),
+      ...(url.searchParams.get("reasons") === "custom" ? { rejectReasons: [{ code: "callback", label: "Will call back" }, { code: "wrong-skill", label: "Wrong queue or skill" }], defaultRejectReason: "callback" } : {}),
     }));
     parts.push(() => web.close());
     webOrigin = web.origin;
@@ -171,7 +165,7 @@ export async function startClientStack() {
     parts.push(() => emulator.stop());
     presence.bind(emulator);
     return {
-      oidc, presence, web, decisions,
+      oidc, presence, web, decisions, agentHub,
       get emulator() { return emulator; },
       panelUrl: `${web.origin}/fixtures/panel.html`,
       async restartEmulator({ downMs = 0, whileDown } = {}) {

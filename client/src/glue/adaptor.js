@@ -4,15 +4,20 @@ import { createBackoff } from "../core/backoff.js";
 import { negotiate } from "../core/negotiate.js";
 import { registerConnection } from "../core/register-client.js";
 import { AdaptorError, ErrorKind, toAdaptorError } from "../core/errors.js";
-import { METHOD_DECIDE, TARGET_DECIDED, TARGET_NOTIFY, TARGET_WITHDRAW } from "../core/names.js";
+import { METHOD_DECIDE, TARGET_AVAILABILITY, TARGET_DECIDED, TARGET_NOTIFY, TARGET_WITHDRAW } from "../core/names.js";
+import { AgentState } from "../core/agent-state.js";
 import { MsalTokenProvider } from "./msal-auth.js";
 import { createCifPopup } from "./cif-popup.js";
 import { createCif } from "./cif.js";
 import { createPanelCallCards } from "./panel-call-card.js";
 import { createScreenPop } from "./screen-pop.js";
-import { createPresenceSync, TARGET_AVAILABILITY } from "./presence-sync.js";
+import { createPresenceSync, METHOD_SET_AVAILABILITY } from "./presence-sync.js";
 import { createIndicator } from "./indicator.js";
 import { createHubConnection } from "./signalr-connection.js";
+import { DEFAULTS } from "./config.js";
+import { createPanel } from "./panel.js";
+import { createRingTone } from "./ring-tone.js";
+import { createDesktopAlerts } from "./desktop-alert.js";
 
 const PREFIX = "[cif-adaptor]";
 
@@ -45,12 +50,17 @@ export class CifAdaptor {
       backoff: createBackoff(config.reconnect),
       logger,
     });
+    this.agentState = new AgentState({ invoke: (method, ...args) => this.connection.invoke(method, ...args), logger });
     // CIF 2.0: nothing is called before CIFInitDone (cif.js); Xrm is looked up on window.top (xrm.js).
     this.cif = createCif({ win, logger, waitForInitMs: config.waitForCifInitMs });
-    const cards = win.document ? createPanelCallCards({ doc: win.document, anchor: config.statusElement }) : null;
+    const cards = win.document && typeof win.document.createElement === "function"
+      ? createPanelCallCards({ doc: win.document, anchor: config.statusElement }) : null;
     const notice = (level, text) => { logger.info(`notice (${level}): ${text}`); this.indicator.notice(level, text); };
     this.screenPop = createScreenPop({ cif: this.cif, options: config.screenPop, logger, notice });
-    this.presenceSync = createPresenceSync({ cif: this.cif, invoke: (m, ...a) => this.connection.invoke(m, ...a), map: config.presenceMap, logger });
+    // Omnichannel presence ↔ availability: setAvailability goes through AgentState, so the panel's control follows.
+    this.presenceSync = createPresenceSync({ cif: this.cif, map: config.presenceMap, logger,
+      invoke: (method, arg) => (method === METHOD_SET_AVAILABILITY ? this.agentState.set(arg.availability) : this.connection.invoke(method, arg)) });
+    this.agentState.onChange(() => { if (this.agentState.current) this.presenceSync.onAvailability(this.agentState.current); });
     this._offered = new Map(); // notificationId → notify payload, for the screen pop after Accept
     this.desk = new NotificationDesk({
       popup: popup || createCifPopup({ win, cif: this.cif, templateName: config.notificationTemplate, cards, logger }),
@@ -65,36 +75,35 @@ export class CifAdaptor {
         logger.info(`notice (${level}): ${text}`);
         this.indicator.notice(level, text);
       },
+      onMissed: (call) => {
+        this.agentState.addMissed(call);
+        this._refreshMissedSoon();
+      },
+      defaultRejectReason: config.defaultRejectReason || DEFAULTS.defaultRejectReason,
+      maxRingingCalls: config.maxRingingCalls || DEFAULTS.maxRingingCalls,
       logger,
     });
+    this.ringTone = createRingTone({ win, logger, enabled: config.ringTone !== false });
+    this.desktopAlerts = createDesktopAlerts({ win, logger, enabled: config.desktopNotifications !== false });
+    // The agent panel (availability, call card, waiting calls, missed calls) goes under the indicator.
+    const root = this.indicator.element;
+    if (root && win.document && typeof win.document.createElement === "function") {
+      this.panel = createPanel({
+        doc: win.document, root, desk: this.desk, agentState: this.agentState, ringTone: this.ringTone,
+        desktopAlerts: this.desktopAlerts, logger,
+        rejectReasons: config.rejectReasons || DEFAULTS.rejectReasons,
+        defaultRejectReason: config.defaultRejectReason || DEFAULTS.defaultRejectReason,
+        onError: (err) => this.indicator.notice("error", (err && err.userMessage) || "That did not work. Try again in a moment."),
+      });
+    }
     this.connection.on(TARGET_NOTIFY, (n) => this._safely("notify", () => { this._remember(n); this.desk.onNotify(n); }));
-    this.onTarget(TARGET_AVAILABILITY, (s) => this.presenceSync.onAvailability(s));
     this.connection.on(TARGET_WITHDRAW, (w) => this._safely("withdraw", () => this.desk.onWithdraw(w)));
     this.connection.on(TARGET_DECIDED, (d) => this._safely("decided", () => this.desk.onDecided(d)));
-    this.connection.onStateChange((state, info) => {
-      this._showState(state, info);
-      if (state === ConnectionState.CONNECTED) this.presenceSync.resync();
-    });
+    this.connection.on(TARGET_AVAILABILITY, (a) => this._safely("availability", () => this.agentState.onPush(a)));
+    this.connection.onStateChange((state, info) => this._showState(state, info));
     this.connection.onRegistrationChange((reg) => this._showRegistration(reg));
     // Back on the network: try at once instead of waiting out the back-off.
     if (typeof win.addEventListener === "function") win.addEventListener("online", () => this.connection.retryNow());
-  }
-
-  /**
-   * Adds a handler for a hub target; several parts of the panel may listen to one target (the connection
-   * manager keeps one handler per target, so this fans out).
-   */
-  onTarget(target, handler) {
-    if (!this._fanOut) this._fanOut = new Map();
-    let list = this._fanOut.get(target);
-    if (!list) {
-      list = [];
-      this._fanOut.set(target, list);
-      this.connection.on(target, (payload) => {
-        for (const h of list) this._safely(target, () => Promise.resolve(h(payload)).catch((err) => this._log.error(`handling ${target} failed`, err)));
-      });
-    }
-    list.push(handler);
   }
 
   _remember(n) {
@@ -123,7 +132,10 @@ export class CifAdaptor {
   /** Registers the live connection with the presence app now; resolves with the registration (see ConnectionManager#register). */
   register() { return this.connection.register(); }
 
-  async stop() { await this.connection.stop(); }
+  async stop() {
+    clearTimeout(this._missedTimer);
+    await this.connection.stop();
+  }
 
   /** Interactive sign-in, then connect. Bound to the Sign in button (a click, so the popup is allowed). */
   async signInAndConnect() {
@@ -144,6 +156,10 @@ export class CifAdaptor {
   /** Structured acknowledgement of a notification (what the seed's bare "Accepted"/"Rejected" string became). */
   async decide(notificationId, decision, reason = null) {
     if (decision !== "accept" && decision !== "reject") throw new TypeError(`decision must be "accept" or "reject", not ${decision}`);
+    // a call ringing in this panel goes through the desk, so its card and CIF notification close
+    if (this.desk.stateOf(notificationId) === "ringing") {
+      return decision === "accept" ? this.desk.accept(notificationId) : this.desk.reject(notificationId, reason);
+    }
     return this.connection.invoke(METHOD_DECIDE, { notificationId, decision, reason });
   }
 
@@ -160,6 +176,8 @@ export class CifAdaptor {
       }
     } else if (state === ConnectionState.CONNECTED) {
       this.indicator.hideSignIn();
+      // no push on connect: read availability, capacity use and missed calls after every (re)connect
+      this.agentState.refresh();
       if (this._lastStateHadError) this.indicator.clearNotice();
     }
     this._lastStateHadError = Boolean(error);
@@ -180,6 +198,17 @@ export class CifAdaptor {
       this.indicator.clearNotice();
       this._registrationNotice = false;
     }
+  }
+
+  /** The agent's availability: "Available" | "Busy" | "DoNotDisturb" | "Away" (hub method setAvailability). */
+  setAvailability(availability) { return this.agentState.set(availability); }
+
+  /** Re-reads the stored missed calls shortly after one rang out here (the server records it first). */
+  _refreshMissedSoon() {
+    clearTimeout(this._missedTimer);
+    this._missedTimer = setTimeout(() => {
+      if (this.connection.state === ConnectionState.CONNECTED) this.agentState.refreshMissed();
+    }, 2000);
   }
 
   _safely(what, fn) {

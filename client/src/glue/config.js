@@ -14,6 +14,18 @@ export const DEFAULTS = Object.freeze({
   interactionType: "popup",
   cacheLocation: "localStorage",
   reconnect: Object.freeze({ initialMs: 1000, maxMs: 30000 }),
+  /** Reasons the agent can choose when rejecting; the code travels in `decide` and in the Rejected outcome. */
+  rejectReasons: Object.freeze([
+    Object.freeze({ code: "busy-with-customer", label: "Busy with another customer" }),
+    Object.freeze({ code: "wrong-skill", label: "Wrong queue or skill" }),
+    Object.freeze({ code: "break", label: "On a break" }),
+    Object.freeze({ code: "other", label: "Other" }),
+  ]),
+  /** Used when the agent rejects from the CIF notification (which offers no reason list). */
+  defaultRejectReason: "other",
+  ringTone: true,
+  desktopNotifications: true,
+  maxRingingCalls: 10,
 });
 
 /**
@@ -58,7 +70,46 @@ export function normaliseConfig(raw, { pageUrl } = {}) {
     presenceMap: raw.presenceMap && typeof raw.presenceMap === "object" ? raw.presenceMap : undefined,
     waitForCifInitMs: Number.isFinite(raw.waitForCifInitMs) && raw.waitForCifInitMs >= 0 ? raw.waitForCifInitMs : 15000,
     reconnect,
+    ...normalisePanelOptions(raw),
   });
+}
+
+const REASON_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * The panel's options: rejectReasons (list of {code, label}, or the same as a JSON string, e.g. from a
+ * page or environment variable), defaultRejectReason (a code of that list), ringTone, desktopNotifications,
+ * maxRingingCalls (1–50). A wrong value is a configuration error, not silently replaced.
+ */
+export function normalisePanelOptions(raw) {
+  let reasons = raw.rejectReasons;
+  if (typeof reasons === "string" && reasons.trim()) {
+    try { reasons = JSON.parse(reasons); } catch { throw configError("setting rejectReasons is not valid JSON (a list of {code, label})"); }
+  }
+  if (reasons === undefined || reasons === null || reasons === "") reasons = DEFAULTS.rejectReasons;
+  if (!Array.isArray(reasons) || !reasons.length) throw configError("setting rejectReasons must be a non-empty list of {code, label}");
+  const seen = new Set();
+  const rejectReasons = Object.freeze(reasons.map((r, i) => {
+    const code = r && typeof r.code === "string" ? r.code.trim() : "";
+    const label = r && typeof r.label === "string" ? r.label.trim() : "";
+    if (!REASON_CODE.test(code) || !label) throw configError(`rejectReasons[${i}] needs a code (letters, digits, . _ -, at most 64) and a label`);
+    if (seen.has(code)) throw configError(`rejectReasons has the code ${code} twice`);
+    seen.add(code);
+    return Object.freeze({ code, label: label.slice(0, 80) });
+  }));
+  const defaultRejectReason = nonEmpty(raw.defaultRejectReason) ? String(raw.defaultRejectReason).trim()
+    : seen.has(DEFAULTS.defaultRejectReason) ? DEFAULTS.defaultRejectReason : rejectReasons[0].code;
+  if (!seen.has(defaultRejectReason)) throw configError(`defaultRejectReason ${defaultRejectReason} is not a code of rejectReasons`);
+  const max = raw.maxRingingCalls === undefined ? DEFAULTS.maxRingingCalls : Number(raw.maxRingingCalls);
+  if (!Number.isInteger(max) || max < 1 || max > 50) throw configError("setting maxRingingCalls must be a whole number from 1 to 50");
+  return {
+    rejectReasons,
+    defaultRejectReason,
+    ringTone: raw.ringTone !== false && raw.ringTone !== "false",
+    desktopNotifications: raw.desktopNotifications !== false && raw.desktopNotifications !== "false",
+    maxRingingCalls: max,
+    panelElement: raw.panelElement,
+  };
 }
 
 export function normaliseScopes(value, clientId) {

@@ -1,10 +1,9 @@
 import { parseCifValue } from "./cif.js";
 
-// Agent-side contract names (contracts-agent-side.md); kept here until the shared names.js carries them.
-export const METHOD_SET_AVAILABILITY = "setAvailability";
-export const METHOD_GET_AGENT_STATE = "getAgentState";
-export const TARGET_AVAILABILITY = "availability";
-export const AVAILABILITIES = Object.freeze(["Available", "Busy", "DoNotDisturb", "Away"]);
+import { Availability, METHOD_GET_AGENT_STATE, METHOD_SET_AVAILABILITY } from "../core/names.js";
+
+export { METHOD_SET_AVAILABILITY };
+export const AVAILABILITIES = Object.freeze(Object.values(Availability));
 
 /** Our availability → Omnichannel presence text (setPresence needs the admin's text exactly). */
 export const DEFAULT_TO_PRESENCE = Object.freeze({ Available: "Available", Busy: "Busy", DoNotDisturb: "Do not disturb", Away: "Away" });

@@ -154,9 +154,16 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
           return;
         }
         if (invocation.invocationId) {
-          const result = await decideHandler({ userId, args: invocation.arguments, target: invocation.target });
+          let completion;
+          try {
+            const result = await decideHandler({ userId, args: invocation.arguments, target: invocation.target });
+            completion = { type: 3, invocationId: invocation.invocationId, result };
+          } catch (err) {
+            // a hub method error: the completion carries the error text, as the presence app answers bad input
+            completion = { type: 3, invocationId: invocation.invocationId, error: String(err && err.message || err) };
+          }
           res.writeHead(200, { "content-type": "application/json" });
-          res.end(JSON.stringify({ type: 3, invocationId: invocation.invocationId, result }) + "\x1e");
+          res.end(JSON.stringify(completion) + "\x1e");
           return;
         }
       }

@@ -107,6 +107,8 @@ public final class LocalStack implements AutoCloseable {
                 .put("hub", Setting.HUB_NAME.defaultValue().orElseThrow())
                 // the panel's relay page (client/webresource/redirect.html), as registered in Entra for Dynamics
                 .put("redirectUri", config.webOrigin() + "/WebResources/cifpipe_/redirect.html")
+                .put("environmentVariables", LocalEnvironmentVariables.values(presence, config.entraIssuer(),
+                        DemoIdentities.PANEL_CLIENT_ID, DemoIdentities.API_AUDIENCE + "/" + DemoIdentities.AGENT_SCOPE))
                 .put("agents", agents)
                 .put("queues", new JsonArray().add("call-events")
                         .add(OutcomeSubscriptions.path("call-outcomes", OutcomeSubscriptions.TELEPHONY))

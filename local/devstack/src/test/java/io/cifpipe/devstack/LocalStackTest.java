@@ -184,6 +184,13 @@ class LocalStackTest {
         assertThat(pageConfig.get("redirectUri").asText()).endsWith("/WebResources/cifpipe_/redirect.html");
         assertThat(pageConfig.get("authority").asText()).isEqualTo(config.entraIssuer());
         assertThat(pageConfig.toString()).doesNotContain(config.keys().ingressFunctionKey());
+        // The Dataverse solution's variables under their schema names, and its panel page out of the built zip.
+        assertThat(pageConfig.at("/environmentVariables/cifpipe_PresenceBaseUrl").asText())
+                .isEqualTo(pageConfig.get("functionUrl").asText());
+        HttpResponse<String> panel = get(config.webOrigin() + "/WebResources/cifpipe_/panel.html");
+        assertThat(panel.statusCode()).as(panel.body()).isEqualTo(200);
+        assertThat(panel.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+        assertThat(get(config.webOrigin() + "/WebResources/cifpipe_/settings.js").statusCode()).isEqualTo(200);
         JsonNode queues = JSON.readTree(get(config.webOrigin() + "/api/state/queues").body());
         assertThat(queues.findValuesAsText("name")).contains("call-events", "call-outcomes/subscriptions/telephony",
                 "call-outcomes/subscriptions/operations");
