@@ -92,15 +92,17 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     const frame = await panelFrame(agent);
     await waitForIndicator(frame, "connected", 60_000);
     const caller = await placeCallsForAlice({ ringSeconds: 60 });
-    const card = frame.locator(".cif-adaptor-call", { hasText: caller });
+    // the agent panel's call card keeps the call (issue 20's panel); the reason is named in the console for support
+    const card = frame.locator("#cif-call", { hasText: caller });
     await card.waitFor({ timeout: 30_000 });
-    assert.match(await card.textContent(), /no notification template "cifpipe_no_such_template".*administrator/);
     assert.equal(await card.getAttribute("role"), "alertdialog");
+    await frame.locator("#cif-adaptor-notice", { hasText: "could not be shown as a notification; answer it here in the panel" }).waitFor({ timeout: 10_000 });
+    assert.ok(consoleLines.some((l) => /no notification template "cifpipe_no_such_template"/.test(l)), "the console names the missing template");
     await screenshot(agent, "host-05-missing-template");
     // nothing was decided on the agent's behalf
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(await telephony.locator("#calls tr", { hasText: caller }).filter({ hasText: /Rejected|Accepted/ }).count(), 0);
-    await card.locator(".cif-adaptor-call__accept").click();
+    await card.locator("#cif-call-accept").click();
     await outcomeOf(caller, "Accepted");
     const rejected = (await hostCalls()).filter((c) => c.api === "notifyEvent" && /NotificationTemplateNotFoundError/.test(String(c.result)));
     assert.ok(rejected.length >= 1, "the host rejected notifyEvent with NotificationTemplateNotFoundError");
@@ -117,11 +119,10 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     assert.ok(shown <= 5, `the notification counts the template's 5 s down, not the ring window (${shown})`);
     const rings = await toast.locator("dd").allTextContents();
     await toast.waitFor({ state: "detached", timeout: 15_000 });
-    const card = frame.locator(".cif-adaptor-call", { hasText: caller });
+    const card = frame.locator("#cif-call", { hasText: caller });
     await card.waitFor({ timeout: 10_000 });
-    assert.match(await card.textContent(), /closed before the call stopped ringing/);
     await screenshot(agent, "host-06-short-timeout");
-    await card.locator(".cif-adaptor-call__accept").click();
+    await card.locator("#cif-call-accept").click();
     await outcomeOf(caller, "Accepted");
     const input = (await hostCalls()).find((c) => c.api === "notifyEvent" && c.args[0]?.templateName === "cifpipe_incoming_call_short");
     assert.equal(input.args[0].templateParameters.countdown, 5, `{countdown} is the shorter time (fields shown: ${rings.join(", ")})`);

@@ -304,3 +304,12 @@ test("presence: without a CIF presence API nothing is mirrored and the panel's o
   assert.equal(sync.current, "Busy");
   assert.deepEqual(invoked, []);
 });
+
+test("with the agent panel (cards: () => null): errors reject with the reason, early timeouts pass through to the desk", async () => {
+  const { win, cif } = cifWindow({ notifyEvent: async () => { throw JSON.stringify({ message: "NotificationTemplateNotFoundError" }); } });
+  const popup = createCifPopup({ win, cif, templateName: "gone", cards: () => null, logger: quiet, templateTimeouts: { timeoutSeconds: async () => undefined } });
+  await assert.rejects(popup.show(call(), { remainingMs: 30_000, cancellationToken: "a" }), /no notification template "gone"/);
+  const { win: w2, cif: c2 } = cifWindow({ notifyEvent: async () => str("Timeout", "DisplayTimeout") });
+  const early = createCifPopup({ win: w2, cif: c2, templateName: "t", cards: () => null, logger: quiet, templateTimeouts: { timeoutSeconds: async () => undefined } });
+  assert.deepEqual(await early.show(call(), { remainingMs: 30_000, cancellationToken: "b" }), { action: PopupAction.TIMEOUT, reason: "DisplayTimeout" });
+});

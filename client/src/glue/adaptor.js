@@ -63,7 +63,8 @@ export class CifAdaptor {
     this.agentState.onChange(() => { if (this.agentState.current) this.presenceSync.onAvailability(this.agentState.current); });
     this._offered = new Map(); // notificationId → notify payload, for the screen pop after Accept
     this.desk = new NotificationDesk({
-      popup: popup || createCifPopup({ win, cif: this.cif, templateName: config.notificationTemplate, cards, logger }),
+      // the agent panel (panel.js) keeps a call CIF could not carry in its own call card; our card only without it
+      popup: popup || createCifPopup({ win, cif: this.cif, templateName: config.notificationTemplate, cards: () => (this.panel ? null : cards), logger }),
       invokeDecide: async (decision) => {
         const result = await this.connection.invoke(METHOD_DECIDE, decision);
         if (decision.decision === "accept" && result && result.status === "recorded") this._screenPop(decision.notificationId);

@@ -26,15 +26,25 @@ export function createCifPopup({ win, cif, templateName, cards, logger = console
     return Date.parse(notification.expiresAt) - Date.now();
   }
 
-  function fallback(notification, token, message) {
+  /**
+   * The call could not be carried by CIF. With the agent panel (panel.js) the desk keeps it ringing in the panel's
+   * call card, so: errors reject (the desk says so), early timeouts / queue limits pass through (`answer`). Without
+   * the panel (custom pages), our own card shows it.
+   */
+  function fallback(notification, token, message, answer) {
     const remainingMs = remainingOf(notification);
-    if (!cards || remainingMs <= 0) {
+    const c = typeof cards === "function" ? cards() : cards;
+    if (!c) {
+      if (answer) return answer;
+      return Promise.reject(new Error(message));
+    }
+    if (remainingMs <= 0) {
       // no DOM to draw on (or nothing left to answer): the ring window decides
       return new Promise(() => {});
     }
     logger.warn(`call ${notification.notificationId} shown in the panel: ${message}`);
     return new Promise((resolve) => {
-      const card = cards.show({
+      const card = c.show({
         caller: callerText(notification),
         details: [notification.queue, notification.callerNumber],
         message,
@@ -87,11 +97,11 @@ export function createCifPopup({ win, cif, templateName, cards, logger = console
       const answer = parseAnswer(raw);
       const reason = String(answer.reason || "").toLowerCase();
       if (answer.action === PopupAction.REJECT && NOT_SHOWN.has(reason)) {
-        return fallback(notification, cancellationToken, "Dynamics had too many notifications open to show this call, so it is shown here.");
+        return fallback(notification, cancellationToken, "Dynamics had too many notifications open to show this call, so it is shown here.", answer);
       }
       if (answer.action === PopupAction.TIMEOUT && remainingOf(notification) > EARLY_TIMEOUT_SLACK_MS) {
         return fallback(notification, cancellationToken,
-          "The Dynamics notification closed before the call stopped ringing (its template timeout is shorter than the ring window). You can still answer here.");
+          "The Dynamics notification closed before the call stopped ringing (its template timeout is shorter than the ring window). You can still answer here.", answer);
       }
       return answer;
     },
