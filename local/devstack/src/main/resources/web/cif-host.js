@@ -492,9 +492,11 @@
 
   // ---- window.Xrm of the "Dynamics" window (the panel reads it as window.top.Xrm) -------------------
 
+  /** The solution's environment variables (cifpipe_*) with the stack's values: /api/config environmentVariables. */
   function envVars(c) {
-    const v = { cifpipe_ClientId: c.clientId, cifpipe_AdaptorFunctionUrl: c.functionUrl, cifpipe_Authority: c.authority,
-      cifpipe_Scope: (c.scopes || []).join(' ') };
+    const v = c.environmentVariables && typeof c.environmentVariables === 'object' ? c.environmentVariables
+      : { cifpipe_ClientId: c.clientId, cifpipe_AdaptorFunctionUrl: c.functionUrl, cifpipe_Authority: c.authority,
+        cifpipe_Scope: (c.scopes || []).join(' ') };
     return Object.entries(v).map(([schemaname, value]) => ({ schemaname, defaultvalue: '',
       environmentvariabledefinition_environmentvariablevalue: [{ value }] }));
   }
