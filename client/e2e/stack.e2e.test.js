@@ -96,11 +96,12 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
   test("a call that rings out → 'You missed a call from …' and the missed list; outcome Expired, never Rejected", async () => {
     const caller = await placeCall({ ringSeconds: 8 });
     await toastFor(agent, caller);
-    await agent.waitForSelector("#cif-call:not([hidden])", { timeout: 30_000 });
+    const panel = await panelFrame(agent); // the agent panel lives in the web resource iframe
+    await panel.waitForSelector("#cif-call:not([hidden])", { timeout: 30_000 });
     await screenshot(agent, "stack-05b-ringing-panel");
     await waitForNotice(agentNotices, new RegExp(`You missed a call from ${caller}\\.`), 40_000);
     assert.ok(!agentNotices.some((n) => n.includes(caller) && /before your answer|rejected/.test(n)), agentNotices.join("\n"));
-    await agent.locator("#cif-missed-list li", { hasText: caller }).first().waitFor({ timeout: 15_000 });
+    await panel.locator("#cif-missed-list li", { hasText: caller }).first().waitFor({ timeout: 15_000 });
     await outcomeOf(caller, "Expired", 60_000);
     await screenshot(agent, "stack-05c-missed");
   });
