@@ -52,6 +52,14 @@ param operatorPrincipalType string = 'User'
 param defaultRingSeconds int = 30
 param maxRingSeconds int = 300
 param offlineRetrySeconds int = 2
+@description('Concurrent calls an agent may be on (issue 20).')
+@minValue(1)
+param agentCapacity int = 1
+@description('ISO-8601 duration after which an accepted call stops counting toward capacity without its call.ended.')
+param maxCallDuration string = 'PT4H'
+@description('Consecutive missed popups after which an Available agent is set Away.')
+@minValue(1)
+param missedCallsBeforeAway int = 2
 param clientTokenMinutes int = 60
 param staleConnectionMinutes int = 10
 @description('NCRONTAB of the dispatch ring-window expiry sweep: Expired arrives at most one interval after the window; each run is billed on Flex (infra/README.md, Timers and cost).')
@@ -91,6 +99,9 @@ module resources 'resources.bicep' = {
     defaultRingSeconds: defaultRingSeconds
     maxRingSeconds: maxRingSeconds
     offlineRetrySeconds: offlineRetrySeconds
+    agentCapacity: agentCapacity
+    maxCallDuration: maxCallDuration
+    missedCallsBeforeAway: missedCallsBeforeAway
     clientTokenMinutes: clientTokenMinutes
     staleConnectionMinutes: staleConnectionMinutes
     expirySweepSchedule: expirySweepSchedule

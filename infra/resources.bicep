@@ -20,6 +20,9 @@ param operatorPrincipalType string
 param defaultRingSeconds int
 param maxRingSeconds int
 param offlineRetrySeconds int
+param agentCapacity int
+param maxCallDuration string
+param missedCallsBeforeAway int
 param clientTokenMinutes int
 param staleConnectionMinutes int
 // On Flex Consumption each timer function runs on its own instance and every run is billed at least 1 s of
@@ -39,7 +42,7 @@ var callOutcomesSubscriptions = [
   }
   {
     name: 'operations'
-    sqlFilter: 'outcome IN (\'Accepted\', \'Rejected\', \'Expired\', \'Withdrawn\', \'Undeliverable\')'
+    sqlFilter: 'outcome IN (\'Accepted\', \'Rejected\', \'Expired\', \'Withdrawn\', \'Undeliverable\', \'Unavailable\')'
   }
 ]
 var connectionsTableName = 'Connections'
@@ -187,6 +190,9 @@ var dispatchAppSettings = {
   DefaultRingSeconds: string(defaultRingSeconds)
   MaxRingSeconds: string(maxRingSeconds)
   OfflineRetrySeconds: string(offlineRetrySeconds)
+  AgentCapacity: string(agentCapacity)
+  MaxCallDuration: maxCallDuration
+  MissedCallsBeforeAway: string(missedCallsBeforeAway)
   ExpirySweepSchedule: expirySweepSchedule
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
 }
@@ -207,6 +213,7 @@ var presenceAppSettings = {
   AzureAd__Audience: 'api://${apiClientId}'
   ApiScope: apiScope
   AllowedOrigins: join(origins, ',')
+  AgentCapacity: string(agentCapacity)
   ClientTokenMinutes: string(clientTokenMinutes)
   StaleConnectionMinutes: string(staleConnectionMinutes)
   ConnectionSweepSchedule: connectionSweepSchedule

@@ -204,7 +204,7 @@ describe("with the SignalR emulator", { timeout: 120_000 }, () => {
 
     test("503 is retried with back-off until it succeeds; 'retrying' shows meanwhile", async () => {
       presence.setUserclientHandler(({ userId, attempt }) => (userId === "erin" && attempt <= 2
-        ? { status: 503, body: { type: "urn:cifpipe:problem:signalr-unavailable", title: "Service Unavailable", detail: "retry shortly" } } : null));
+        ? { status: 503, body: { type: "urn:cifpipe:problem:unavailable", title: "Service Unavailable", detail: "retry shortly" } } : null));
       const tab = agentTab(presence, "erin");
       try {
         await tab.manager.start();

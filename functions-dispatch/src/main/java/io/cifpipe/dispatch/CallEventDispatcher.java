@@ -7,14 +7,19 @@ import io.cifpipe.model.event.CallEvent;
 import io.cifpipe.model.event.CallEventCodec;
 import io.cifpipe.model.event.CallEventType;
 import io.cifpipe.model.ledger.AgentState;
+import io.cifpipe.model.ledger.AvailabilityReason;
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.notification.Notification;
+import io.cifpipe.model.notification.Withdraw;
+import io.cifpipe.model.notification.WithdrawReason;
+import io.cifpipe.model.outcome.UnavailableReason;
 import io.cifpipe.model.validation.ValidationException;
 import io.cifpipe.runtime.servicebus.CallEventSender;
 import io.cifpipe.runtime.servicebus.MessageIds;
 import io.cifpipe.runtime.servicebus.MessageScheduler;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
+import io.cifpipe.runtime.signalr.AvailabilityPush;
 import io.cifpipe.runtime.signalr.SignalRException;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
 import io.cifpipe.runtime.tables.AgentDirectory;
@@ -22,10 +27,8 @@ import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.LedgerTransition;
 import io.cifpipe.runtime.tables.NotificationLedger;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,18 +50,19 @@ import org.slf4j.LoggerFactory;
  *       and publish. An offline agent is retried by scheduling a copy of the message with doubling delay until the
  *       ring window closes, then {@code Undeliverable}.</li>
  *   <li>{@code call.answered} / {@code call.ended}: leave a tombstone and the call guard, withdraw every open
- *       notification in scope ({@code withdraw} to the agent), record and publish {@code Withdrawn}.</li>
+ *       notification in scope ({@code withdraw} to the agent), record and publish {@code Withdrawn};
+ *       {@code call.ended} also releases the agent who accepted the call (capacity).</li>
+ *   <li>An online agent who cannot take the call (availability, capacity: {@link AgentState#unavailableReason}) gets
+ *       no popup: the row is written {@code UNAVAILABLE} in the same transaction and {@code Unavailable} published.</li>
+ *   <li>A ring group's late offer after another agent accepted ends {@code Withdrawn} reason {@code taken}.</li>
  * </ul>
  * Failures of Table Storage, SignalR or Service Bus propagate, so Service Bus redelivers the message.
  */
 public final class CallEventDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(CallEventDispatcher.class);
-    /** Payload {@code reason} codes of the {@code withdraw} message (the client shows text for them). */
-    static final String WITHDRAW_ANSWERED = "answered";
-    static final String WITHDRAW_ENDED = "ended";
-    static final String WITHDRAW_EXPIRED = "expired";
     static final String REASON_UNREACHABLE = "ring window closed before the agent could be reached";
-    private static final int MAX_BACKOFF_DOUBLINGS = 16;
+    /** Outcome reason of a ring group loser's Withdrawn (contract: the same code as the withdraw push). */
+    public static final String REASON_TAKEN = WithdrawReason.TAKEN.wireName();
 
     private final CallEventCodec codec;
     private final NotificationLedger ledger;
@@ -67,6 +71,7 @@ public final class CallEventDispatcher {
     private final OutcomeRecorder outcomes;
     private final MessageScheduler retryScheduler;
     private final DispatchSettings settings;
+    private final OfflineRetryPolicy retryPolicy;
     private final Clock clock;
 
     public CallEventDispatcher(CallEventCodec codec, NotificationLedger ledger, AgentDirectory agents,
@@ -79,6 +84,7 @@ public final class CallEventDispatcher {
         this.outcomes = new OutcomeRecorder(ledger, Objects.requireNonNull(publisher));
         this.retryScheduler = Objects.requireNonNull(retryScheduler);
         this.settings = Objects.requireNonNull(settings);
+        this.retryPolicy = new OfflineRetryPolicy(settings.offlineRetry());
         this.clock = Objects.requireNonNull(clock);
     }
 
@@ -92,11 +98,12 @@ public final class CallEventDispatcher {
         Map<String, Object> props = applicationProperties == null ? Map.of() : applicationProperties;
         CallEvent event = decode(body, props);
         int attempt = attemptOf(props);
-        switch (event.type()) {
-            case OFFERED -> offer(event, attempt);
-            case ANSWERED, ENDED -> close(event);
-            default -> throw new PoisonMessageException("unsupported event type " + event.type());
-        }
+        // A switch expression without default: a new event type does not compile until it is handled here.
+        Runnable action = switch (event.type()) {
+            case OFFERED -> () -> offer(event, attempt);
+            case ANSWERED, ENDED -> () -> close(event);
+        };
+        action.run();
     }
 
     CallEvent decode(byte[] body, Map<String, Object> props) {
@@ -149,18 +156,27 @@ public final class CallEventDispatcher {
         CompletableFuture<Boolean> online = signalR.userExistsAsync(n.agentId());
         AgentState agent = agents.read(n.agentId());
         Presence presence = Presence.of(online);
-        if (!agent.canTakeACall()) {
-            // Issue 20 decides what an unavailable or full agent's offer does; until then it is offered as before.
-            LOG.info("agentId={} is {} with {}/{} calls; offering anyway", agent.agentId(), agent.availability(),
-                    agent.activeCalls(), agent.maxConcurrentCalls());
-        }
+        // Offline agents keep retry-then-Undeliverable; an online one who cannot take the call ends Unavailable at once.
+        Optional<UnavailableReason> unavailable = presence.online()
+                ? agent.unavailableReason(settings.agentCapacity()) : Optional.empty();
         if (attempt == 0 && !offered.isPastExpiry(now)) {
             boolean deliverNow = presence.online();
             // Written already DELIVERED (before the send) so that a decision, a withdraw or an expiry racing the
-            // send finds the row; a failed send puts it back to OFFERED.
-            LedgerEntry first = LedgerEntry.of(deliverNow ? offered.moveTo(NotificationState.DELIVERED, now, null, null) : offered);
-            Optional<LedgerEntry> created = ledger.createFirstOfCall(first);
+            // send finds the row; a failed send puts it back to OFFERED. An unavailable agent's row is written
+            // UNAVAILABLE in the same single transaction (still 2 Table operations, no popup).
+            NotificationRecord firstState = unavailable.isPresent()
+                    ? offered.moveTo(NotificationState.UNAVAILABLE, now, null, unavailable.get().wireName())
+                    : deliverNow ? offered.moveTo(NotificationState.DELIVERED, now, null, null) : offered;
+            Optional<LedgerEntry> created = ledger.createFirstOfCall(LedgerEntry.of(firstState));
             if (created.isPresent()) {
+                if (unavailable.isPresent()) {
+                    // As for Delivered, the trigger message is the publish's outbox: a redelivery finds the row
+                    // UNAVAILABLE with nothing recorded and publishes it (offerGeneral → publishIfPending).
+                    outcomes.publisher().publish(firstState.toOutcome(), firstState.traceparent());
+                    LOG.info("unavailable ({}) notificationId={} callId={} agentId={}", unavailable.get(),
+                            firstState.notificationId(), firstState.callId(), firstState.agentId());
+                    return;
+                }
                 presence.throwIfUnknown(); // the row exists (OFFERED): nothing is lost if this message ends in the DLQ
                 if (deliverNow) {
                     deliverFirst(created.get(), offered);
@@ -170,7 +186,7 @@ public final class CallEventDispatcher {
                 return;
             }
         }
-        offerGeneral(event, offered, attempt, presence);
+        offerGeneral(event, offered, attempt, presence, unavailable);
     }
 
     /** The popup for a row just written DELIVERED: send to every tab of the agent, publish Delivered. */
@@ -197,15 +213,24 @@ public final class CallEventDispatcher {
     }
 
     /** Every other offer: a ring group's further agents, redeliveries, scheduled retries, closed calls. */
-    private void offerGeneral(CallEvent event, NotificationRecord offered, int attempt, Presence presence) {
+    private void offerGeneral(CallEvent event, NotificationRecord offered, int attempt, Presence presence,
+                              Optional<UnavailableReason> unavailable) {
         NotificationLedger.Created created = ledger.createIfAbsent(offered);
         LedgerEntry entry = created.entry();
-        // Read the tombstone only after our row exists: ended/answered writes its tombstone before it reads rows,
-        // so of two racing messages at least one sees the other.
-        Optional<String> closed = ledger.closedReason(offered.callId(), offered.agentId());
-        if (closed.isPresent()) {
-            LOG.info("offer after {}: withdrawing notificationId={} callId={}", closed.get(), offered.notificationId(), offered.callId());
-            withdraw(entry, "call." + closed.get() + " before the offer was delivered", closed.get());
+        // Read the tombstone (and the ring group's claim) only after our row exists: ended/answered writes its
+        // tombstone before it reads rows, an Accept claims before it withdraws the others, so of two racing
+        // messages at least one sees the other.
+        NotificationLedger.CallState call = ledger.closedOrTaken(offered.callId(), offered.agentId());
+        if (call.closedReason().isPresent()) {
+            String closed = call.closedReason().get();
+            LOG.info("offer after {}: withdrawing notificationId={} callId={}", closed, offered.notificationId(), offered.callId());
+            withdraw(entry, "call." + closed + " before the offer was delivered", withdrawReason(closed));
+            return;
+        }
+        if (call.acceptedBy().isPresent() && !call.acceptedBy().get().equals(offered.agentId())) {
+            LOG.info("offer after agentId={} accepted callId={}: withdrawing notificationId={}", call.acceptedBy().get(),
+                    offered.callId(), offered.notificationId());
+            withdraw(entry, REASON_TAKEN, WithdrawReason.TAKEN);
             return;
         }
         NotificationRecord stored = entry.record();
@@ -227,10 +252,11 @@ public final class CallEventDispatcher {
                     entry.state(), event.id(), attempt);
             return;
         }
-        deliver(event, entry, attempt, presence);
+        deliver(event, entry, attempt, presence, unavailable);
     }
 
-    private void deliver(CallEvent event, LedgerEntry entry, int attempt, Presence presence) {
+    private void deliver(CallEvent event, LedgerEntry entry, int attempt, Presence presence,
+                         Optional<UnavailableReason> unavailable) {
         NotificationRecord r = entry.record();
         Instant now = clock.instant();
         if (r.isPastExpiry(now)) {
@@ -240,6 +266,15 @@ public final class CallEventDispatcher {
         presence.throwIfUnknown();
         if (!presence.online()) {
             retryLater(event, entry, attempt, now);
+            return;
+        }
+        if (unavailable.isPresent()) {
+            LedgerTransition t = ledger.update(entry, e -> e.state() == NotificationState.OFFERED
+                    ? e.withRecord(e.record().moveTo(NotificationState.UNAVAILABLE, now, null, unavailable.get().wireName()))
+                    : e).orElseThrow(() -> vanished(r));
+            LOG.info("unavailable ({}) notificationId={} callId={} agentId={}", unavailable.get(), r.notificationId(),
+                    r.callId(), r.agentId());
+            outcomes.publishIfPending(t.after());
             return;
         }
         signalR.sendToUser(r.agentId(), Names.TARGET_NOTIFY, List.of(r.toNotification()));
@@ -262,7 +297,8 @@ public final class CallEventDispatcher {
             }
         } else if (after.state().isTerminal()) {
             // Withdrawn/expired while we were sending: close the popup we just showed.
-            sendWithdraw(after, after.state() == NotificationState.EXPIRED ? WITHDRAW_EXPIRED : WITHDRAW_ENDED, false);
+            sendWithdraw(after, after.state() == NotificationState.EXPIRED ? WithdrawReason.EXPIRED
+                    : REASON_TAKEN.equals(after.record().reason()) ? WithdrawReason.TAKEN : WithdrawReason.ENDED, false);
             outcomes.publishIfPending(after);
         }
     }
@@ -286,23 +322,20 @@ public final class CallEventDispatcher {
     }
 
     private void retryLater(CallEvent event, LedgerEntry entry, int attempt, Instant now) {
-        Instant expiresAt = entry.record().expiresAt();
-        if (!now.isBefore(expiresAt)) {
+        RingWindow window = RingWindow.of(entry.record());
+        Optional<Instant> nextTry = retryPolicy.nextTry(attempt, now, window);
+        if (nextTry.isEmpty()) {
             giveUp(entry);
             return;
         }
-        Duration delay = settings.offlineRetry().multipliedBy(1L << Math.min(attempt, MAX_BACKOFF_DOUBLINGS));
-        Instant at = now.plus(delay);
-        if (at.isAfter(expiresAt)) {
-            at = expiresAt; // the last try happens as the window closes and records Undeliverable
-        }
+        Instant at = nextTry.get(); // the last try happens as the window closes and records Undeliverable
         int next = attempt + 1;
         ServiceBusMessage copy = new ServiceBusMessage(codec.encode(event));
         copy.setMessageId(MessageIds.retry(event.id(), next));
         copy.setContentType(CallEventSender.CONTENT_TYPE);
         copy.setSubject(event.type().wireName());
         copy.setCorrelationId(event.callId());
-        copy.setTimeToLive(Duration.between(now, expiresAt).plus(CallEventSender.TTL_GRACE));
+        copy.setTimeToLive(window.messageTtl(now));
         CallEventSender.applyProperties(copy, event);
         copy.getApplicationProperties().put(Names.PROP_ATTEMPT, next);
         retryScheduler.schedule(copy, at.atOffset(ZoneOffset.UTC));
@@ -334,23 +367,43 @@ public final class CallEventDispatcher {
 
     private void close(CallEvent event) {
         boolean answered = event.type() == CallEventType.ANSWERED;
-        String code = answered ? WITHDRAW_ANSWERED : WITHDRAW_ENDED;
+        WithdrawReason code = answered ? WithdrawReason.ANSWERED : WithdrawReason.ENDED;
         String scope = answered ? null : event.agentId();
         String reason = event.data() instanceof CallEnded ended && ended.reason() != null ? "call.ended: " + ended.reason()
                 : event.type().wireName();
-        ledger.recordClosed(event.callId(), scope, code, event.id(), clock.instant());
+        Instant now = clock.instant();
+        if (!answered) {
+            // Before the rows are read (see NotificationLedger.recordEnded): an Accept racing this end is released by
+            // one of us. The end of a call without agentId releases whoever accepted it.
+            ledger.recordEnded(event.callId(), scope, now);
+        }
+        ledger.recordClosed(event.callId(), scope, code.wireName(), event.id(), now);
         List<LedgerEntry> targets = scope == null ? ledger.findByCall(event.callId())
                 : ledger.get(event.callId(), scope).map(List::of).orElse(List.of());
         for (LedgerEntry entry : targets) {
+            LedgerEntry after = entry;
             if (entry.record().isOpen() || entry.outcomePending()) {
-                withdraw(entry, reason, code);
+                after = withdraw(entry, reason, code);
+            }
+            if (!answered && after.state() == NotificationState.ACCEPTED) {
+                releaseCall(after.record().agentId(), event.callId(), AvailabilityReason.CALL_ENDED);
             }
         }
         LOG.info("{} callId={} closed {} notification(s)", event.type().wireName(), event.callId(), targets.size());
     }
 
-    /** Moves to WITHDRAWN (unless decided first), closes the popup everywhere, publishes once. */
-    void withdraw(LedgerEntry entry, String reason, String code) {
+    /** The accepted call no longer counts toward the agent's capacity; pushes {@code availability} if it did. */
+    void releaseCall(String agentId, String callId, AvailabilityReason reason) {
+        var change = agents.update(agentId, s -> s.withCallEnded(callId, reason));
+        if (change.changed()) {
+            LOG.info("agentId={} released callId={} ({}): {} active call(s)", agentId, callId, reason.wireName(),
+                    change.after().activeCallCount());
+            AvailabilityPush.send(signalR, change.after(), settings.agentCapacity());
+        }
+    }
+
+    /** Moves to WITHDRAWN (unless decided first), closes the popup everywhere, publishes once; returns the row after. */
+    LedgerEntry withdraw(LedgerEntry entry, String reason, WithdrawReason code) {
         NotificationRecord r = entry.record();
         LedgerEntry after = ledger.moveTo(r.callId(), r.agentId(), NotificationState.WITHDRAWN, clock.instant(), null, reason)
                 .map(LedgerTransition::after).orElseThrow(() -> vanished(r));
@@ -358,20 +411,22 @@ public final class CallEventDispatcher {
             sendWithdraw(after, code, true);
         }
         outcomes.publishIfPending(after);
+        return after;
+    }
+
+    /** The withdraw code for a tombstone's reason ("answered" / "ended"). */
+    private static WithdrawReason withdrawReason(String closed) {
+        return WithdrawReason.ANSWERED.wireName().equals(closed) ? WithdrawReason.ANSWERED : WithdrawReason.ENDED;
     }
 
     /**
      * Sends {@code withdraw} to every connection the agent has now (one send to the user: SignalR fans it out). A
      * tab the popup reached and that has since closed needs nothing; one that reconnected is the same user.
      */
-    void sendWithdraw(LedgerEntry entry, String code, boolean failOnError) {
+    void sendWithdraw(LedgerEntry entry, WithdrawReason code, boolean failOnError) {
         NotificationRecord r = entry.record();
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("notificationId", r.notificationId());
-        payload.put("callId", r.callId());
-        payload.put("reason", code);
         try {
-            signalR.sendToUser(r.agentId(), Names.TARGET_WITHDRAW, List.of(payload));
+            signalR.sendToUser(r.agentId(), Names.TARGET_WITHDRAW, List.of(Withdraw.of(r.callId(), r.agentId(), code)));
         } catch (SignalRException e) {
             if (failOnError) {
                 throw new SignalRException("withdraw failed for notification " + r.notificationId() + ": " + e.getMessage(),

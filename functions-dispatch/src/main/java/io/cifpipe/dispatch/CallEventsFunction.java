@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Service Bus trigger on {@code %CallEventsQueue%}. Returning completes the message; any exception abandons it
- * (Service Bus redelivers, then dead-letters after MaxDeliveryCount).
+ * (Service Bus redelivers, then dead-letters after MaxDeliveryCount). Poison messages: {@link PoisonHandler}.
  */
 public final class CallEventsFunction {
     private static final Logger LOG = LoggerFactory.getLogger(CallEventsFunction.class);
@@ -26,7 +26,13 @@ public final class CallEventsFunction {
         try {
             DispatchRuntime.get().dispatcher().handle(body, applicationProperties);
         } catch (PoisonMessageException e) {
-            LOG.error("poison message {} (delivery {}): {} — it will be dead-lettered after MaxDeliveryCount",
+            // Java cannot dead-letter explicitly: re-send once with the cause attached, then let that copy die.
+            if (PoisonHandler.shared().resendWithCause(body, messageId, applicationProperties, e)) {
+                LOG.warn("poison message {}: {} — completed; a copy carrying the cause ({}) goes to the dead-letter queue",
+                        messageId, e.getMessage(), PoisonHandler.copyId(messageId));
+                return;
+            }
+            LOG.warn("poison message {} (delivery {}): {} — dead-lettered with its cause after MaxDeliveryCount",
                     messageId, deliveryCount, e.getMessage());
             throw e;
         }

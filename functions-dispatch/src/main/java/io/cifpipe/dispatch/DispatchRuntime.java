@@ -13,10 +13,12 @@ final class DispatchRuntime {
     private final Lazy<ExpirySweeper> sweeper;
 
     DispatchRuntime(RuntimeClients clients) {
+        Lazy<DispatchSettings> settings = Lazy.of(() -> DispatchSettings.from(clients.settings()));
         this.dispatcher = Lazy.of(() -> new CallEventDispatcher(clients.codec(), clients.ledger(), clients.agents(),
                 clients.signalR(), clients.outcomes(), clients.scheduler(clients.setting(Setting.CALL_EVENTS_QUEUE)),
-                DispatchSettings.from(clients.settings()), clients.clock()));
-        this.sweeper = Lazy.of(() -> new ExpirySweeper(clients.ledger(), dispatcher.get(), clients.outcomes(), clients.clock()));
+                settings.get(), clients.clock()));
+        this.sweeper = Lazy.of(() -> new ExpirySweeper(clients.ledger(), dispatcher.get(), clients.outcomes(), clients.agents(),
+                clients.signalR(), settings.get(), clients.clock()));
     }
 
     static DispatchRuntime get() {

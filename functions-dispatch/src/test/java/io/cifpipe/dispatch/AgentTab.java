@@ -19,6 +19,8 @@ final class AgentTab implements AutoCloseable {
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     final BlockingQueue<Map<?, ?>> notifications = new LinkedBlockingQueue<>();
     final BlockingQueue<Map<?, ?>> withdrawals = new LinkedBlockingQueue<>();
+    /** {@code availability} pushes, also in {@link #received} as "availability:<availability>/<reason>/<activeCalls>". */
+    final BlockingQueue<Map<?, ?>> availability = new LinkedBlockingQueue<>();
     final HubConnection hub;
 
     AgentTab(SignalRRestClient signalR, String userId) {
@@ -31,6 +33,10 @@ final class AgentTab implements AutoCloseable {
         hub.on("withdraw", m -> {
             withdrawals.add(m);
             received.add("withdraw:" + m.get("notificationId"));
+        }, Map.class);
+        hub.on("availability", m -> {
+            availability.add(m);
+            received.add("availability:" + m.get("availability") + "/" + m.get("reason") + "/" + ((Number) m.get("activeCalls")).intValue());
         }, Map.class);
         hub.on("marker", s -> received.add("marker:" + s), String.class);
         if (!hub.start().blockingAwait(WAIT.toSeconds(), TimeUnit.SECONDS)) {

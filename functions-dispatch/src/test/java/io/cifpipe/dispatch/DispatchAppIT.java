@@ -130,10 +130,13 @@ class DispatchAppIT {
     }
 
     @Test
-    void poisonMessageIsDeadLettered() {
-        ServiceBusMessage poison = new ServiceBusMessage("{\"specversion\":\"1.0\",\"id\":\"x\"".getBytes(StandardCharsets.UTF_8));
+    void poisonMessageIsDeadLetteredWithTheValidationErrorNamingTheField() {
+        String missingAgent = """
+                {"specversion":"1.0","id":"it-poison-1","source":"/pbx","type":"call.offered","data":{"callId":"it-call-p"}}""";
+        ServiceBusMessage poison = new ServiceBusMessage(missingAgent.getBytes(StandardCharsets.UTF_8));
         poison.setMessageId("it-poison-1");
         poison.setContentType(CallEventSender.CONTENT_TYPE);
+        poison.getApplicationProperties().put("callId", "it-call-p");
         sender.sendMessage(poison);
 
         try (ServiceBusReceiverClient dlq = new ServiceBusClientBuilder().connectionString(sb.connectionString()).receiver()
@@ -147,8 +150,14 @@ class DispatchAppIT {
                 }
             }
             assertThat(dead).as("poison message in the DLQ").isNotNull();
-            assertThat(dead.getMessageId()).isEqualTo("it-poison-1");
+            // The copy dispatch re-sent with the cause; the original was completed (one message, not two, in the DLQ).
+            assertThat(dead.getMessageId()).isEqualTo(PoisonHandler.copyId("it-poison-1"));
             assertThat(dead.getDeadLetterReason()).isEqualTo("MaxDeliveryCountExceeded");
+            assertThat(dead.getApplicationProperties()).containsEntry("originalMessageId", "it-poison-1")
+                    .containsEntry("poisonReason", "InvalidCallEvent").containsEntry("callId", "it-call-p");
+            assertThat((String) dead.getApplicationProperties().get("poisonDescription")).contains("/data/agentId");
+            assertThat(dead.getBody().toString()).isEqualTo(missingAgent);
+            assertThat(dlq.receiveMessages(1, Duration.ofSeconds(3)).stream().count()).as("only the copy is dead-lettered").isZero();
         }
     }
 }

@@ -84,7 +84,7 @@ class DispatchFlowTest {
         OutcomePublisher publisher = new OutcomePublisher(messages -> messages.forEach(m -> outcomes.add(Outcome.fromJson(m.getBody().toBytes()))));
         dispatcher = new CallEventDispatcher(codec, ledger, agents, signalR, publisher,
                 (m, at) -> scheduled.add(new Scheduled(m, at)), new DispatchSettings(30, Duration.ofSeconds(2)), clock);
-        sweeper = new ExpirySweeper(ledger, dispatcher, publisher, clock);
+        sweeper = new ExpirySweeper(ledger, dispatcher, publisher, agents, signalR, new DispatchSettings(30, Duration.ofSeconds(2)), clock);
     }
 
     @AfterEach
@@ -189,7 +189,7 @@ class DispatchFlowTest {
 
     @Test
     void agentStateIsReadAndItsDefaultsApplyWithoutARow() {
-        assertThat(agents.read("agent-without-row").canTakeACall()).isTrue();
+        assertThat(agents.read("agent-without-row").unavailableReason(1)).isEmpty();
         agents.connected("agent-s", clock.instant());
         var state = agents.read("agent-s");
         assertThat(state.availability()).isEqualTo(io.cifpipe.model.ledger.Availability.AVAILABLE);
@@ -447,5 +447,147 @@ class DispatchFlowTest {
         assertThat(report.byOutcome()).containsEntry(OutcomeType.ACCEPTED, 1).containsEntry(OutcomeType.WITHDRAWN, 3)
                 .containsEntry(OutcomeType.EXPIRED, 1).containsEntry(OutcomeType.UNDELIVERABLE, 1);
         assertThat(b1.received).isNotEmpty();
+    }
+
+    // ---- issue 20: availability, capacity, ring groups, missed calls ------------------------------------------------
+
+    void setAvailability(String agentId, io.cifpipe.model.ledger.Availability a) {
+        agents.update(agentId, st -> st.withAvailability(a, io.cifpipe.model.ledger.AvailabilityReason.AGENT, clock.instant()));
+    }
+
+    Outcome lastOutcome(String callId, String agentId) {
+        String id = NotificationId.of(callId, agentId);
+        return outcomes.stream().filter(o -> o.notificationId().equals(id)).reduce((a, b) -> b).orElseThrow();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"BUSY,busy", "DO_NOT_DISTURB,do-not-disturb", "AWAY,away"})
+    void anOnlineAgentWhoIsNotAvailableGetsNoPopupAndTheOfferEndsUnavailableAtOnce(String availability, String reason) throws Exception {
+        String agent = "agent-u-" + reason;
+        AgentTab tab = connect(agent);
+        setAvailability(agent, io.cifpipe.model.ledger.Availability.valueOf(availability));
+
+        handle(offered("evt-u-" + reason, "call-u-" + reason, agent, 30));
+
+        assertThat(outcomesOf("call-u-" + reason, agent)).containsExactly(OutcomeType.UNAVAILABLE);
+        assertThat(lastOutcome("call-u-" + reason, agent).reason()).isEqualTo(reason);
+        assertThat(ledger.get("call-u-" + reason, agent).orElseThrow().state()).isEqualTo(NotificationState.UNAVAILABLE);
+        assertNothingElseArrives(tab);
+        // a redelivery of the same event publishes the same outcome again (duplicate detection drops it), no popup
+        handle(offered("evt-u-" + reason, "call-u-" + reason, agent, 30));
+        assertThat(outcomesOf("call-u-" + reason, agent)).containsExactly(OutcomeType.UNAVAILABLE);
+        assertNothingElseArrives(tab);
+    }
+
+    @Test
+    void anAgentAtCapacityGetsUnavailableAtCapacityAndARingGroupsSecondOfferToo() throws Exception {
+        AgentTab tab = connect("agent-cap");
+        agents.update("agent-cap", st -> st.withCallStarted("call-busy", clock.instant()));
+        handle(offered("evt-cap1", "call-cap", "agent-cap", 30));
+        assertThat(lastOutcome("call-cap", "agent-cap").outcome()).isEqualTo(OutcomeType.UNAVAILABLE);
+        assertThat(lastOutcome("call-cap", "agent-cap").reason()).isEqualTo("at-capacity");
+        // second agent of a ring group (general path) at capacity too
+        AgentTab other = connect("agent-cap2");
+        agents.update("agent-cap2", st -> st.withCallStarted("call-busy2", clock.instant()));
+        handle(offered("evt-cap2", "call-cap", "agent-cap2", 30));
+        assertThat(outcomesOf("call-cap", "agent-cap2")).containsExactly(OutcomeType.UNAVAILABLE);
+        assertThat(lastOutcome("call-cap", "agent-cap2").reason()).isEqualTo("at-capacity");
+        assertNothingElseArrives(tab);
+        assertNothingElseArrives(other);
+    }
+
+    @Test
+    void anOfflineAgentWhoIsAwayKeepsRetryThenUndeliverable() {
+        setAvailability("agent-off-away", io.cifpipe.model.ledger.Availability.AWAY);
+        handle(offered("evt-oa", "call-oa", "agent-off-away", 30));
+        assertThat(scheduled).hasSize(1);
+        assertThat(outcomesOf("call-oa", "agent-off-away")).isEmpty();
+    }
+
+    @Test
+    void callEndedReleasesTheAgentWhoAcceptedWithOrWithoutAgentId() throws Exception {
+        for (String scope : new String[] {null, "agent-r"}) {
+            String call = "call-r-" + (scope == null ? "all" : "one");
+            AgentTab tab = connect("agent-r");
+            handle(offered("evt-" + call, call, "agent-r", 30));
+            assertThat(tab.next()).startsWith("notify:");
+            ledger.moveTo(call, "agent-r", NotificationState.ACCEPTED, clock.instant(), tab.connectionId(), null);
+            agents.update("agent-r", st -> st.withCallStarted(call, clock.instant()));
+            assertThat(agents.read("agent-r").activeCallCount()).isEqualTo(1);
+
+            handle(CallEvent.of("evt-" + call + "-e", "/pbx/test", clock.instant(), new CallEnded(call, scope, null)));
+
+            assertThat(agents.read("agent-r").activeCallCount()).isZero();
+            assertThat(tab.next()).isEqualTo("availability:Available/call-ended/0");
+            // a redelivered call.ended releases nothing twice and pushes nothing
+            handle(CallEvent.of("evt-" + call + "-e", "/pbx/test", clock.instant(), new CallEnded(call, scope, null)));
+            assertNothingElseArrives(tab);
+            tab.close();
+        }
+    }
+
+    @Test
+    void anOfferAfterAnotherAgentOfTheRingGroupAcceptedIsWithdrawnTaken() throws Exception {
+        AgentTab a = connect("agent-ga");
+        AgentTab b = connect("agent-gb");
+        handle(offered("evt-ga", "call-g", "agent-ga", 30));
+        a.next();
+        var claim = new io.cifpipe.runtime.tables.RingGroupClaim(new com.azure.data.tables.TableServiceClientBuilder()
+                .connectionString(Azurite.shared().connectionString()).buildClient().getTableClient(ledgerTableName));
+        var won = claim.accept("call-g", "agent-ga", e -> e.withRecord(e.record().moveTo(NotificationState.ACCEPTED,
+                clock.instant(), a.connectionId(), null)), clock.instant());
+        assertThat(won).isInstanceOf(io.cifpipe.runtime.tables.RingGroupClaim.Won.class);
+
+        handle(offered("evt-gb", "call-g", "agent-gb", 30));
+
+        assertThat(outcomesOf("call-g", "agent-gb")).containsExactly(OutcomeType.WITHDRAWN);
+        assertThat(lastOutcome("call-g", "agent-gb").reason()).isEqualTo("taken");
+        assertThat(b.next()).isEqualTo("withdraw:" + NotificationId.of("call-g", "agent-gb"));
+        assertThat(b.withdrawals.peek().get("reason")).isEqualTo("taken");
+        // and a claim for the loser now reports the winner
+        var late = claim.accept("call-g", "agent-gb", e -> e, clock.instant());
+        assertThat(late).isInstanceOfSatisfying(io.cifpipe.runtime.tables.RingGroupClaim.Taken.class,
+                t -> assertThat(t.winner()).isEqualTo("agent-ga"));
+    }
+
+    @Test
+    void missedCallsAreListedNewestFirstAndTwoInARowSetTheAgentAwayWithAPush() throws Exception {
+        AgentTab tab = connect("agent-m");
+        setAvailability("agent-m", io.cifpipe.model.ledger.Availability.AVAILABLE);
+        handle(offered("evt-m1", "call-m1", "agent-m", 5));
+        assertThat(tab.next()).startsWith("notify:");
+        clock.advance(Duration.ofSeconds(6));
+        sweeper.sweep();
+        assertThat(tab.next()).isEqualTo("withdraw:" + NotificationId.of("call-m1", "agent-m"));
+        assertThat(agents.read("agent-m").missedInARow()).isEqualTo(1);
+        assertNothingElseArrives(tab);
+
+        handle(offered("evt-m2", "call-m2", "agent-m", 5));
+        assertThat(tab.next()).startsWith("notify:");
+        clock.advance(Duration.ofSeconds(6));
+        sweeper.sweep();
+        assertThat(tab.next()).isEqualTo("withdraw:" + NotificationId.of("call-m2", "agent-m"));
+        assertThat(tab.next()).isEqualTo("availability:Away/missed-calls/0");
+        assertThat(outcomesOf("call-m2", "agent-m")).containsExactly(OutcomeType.DELIVERED, OutcomeType.EXPIRED);
+        assertThat(agents.missedCalls("agent-m", 50)).extracting(io.cifpipe.model.agent.MissedCall::callId)
+                .containsExactly("call-m2", "call-m1");
+        assertThat(agents.missedCalls("agent-m", 50).get(0).caller()).isEqualTo("Ada Caller");
+
+        // Away now: the next offer ends Unavailable/away
+        handle(offered("evt-m3", "call-m3", "agent-m", 5));
+        assertThat(lastOutcome("call-m3", "agent-m").reason()).isEqualTo("away");
+    }
+
+    @Test
+    void anAcceptedCallWithoutCallEndedIsReleasedAfterMaxCallDuration() throws Exception {
+        AgentTab tab = connect("agent-long");
+        agents.update("agent-long", st -> st.withCallStarted("call-long", clock.instant()));
+        clock.advance(Duration.ofHours(4).minusSeconds(1));
+        sweeper.sweep();
+        assertThat(agents.read("agent-long").activeCallCount()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(2));
+        sweeper.sweep();
+        assertThat(agents.read("agent-long").activeCallCount()).isZero();
+        assertThat(tab.next()).isEqualTo("availability:Available/max-call-duration/0");
     }
 }

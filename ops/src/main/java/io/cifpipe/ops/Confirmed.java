@@ -28,8 +28,10 @@ final class Confirmed {
         PrintWriter err = spec.commandLine().getErr();
         boolean interactive = System.console() != null;
         try (DeadLetterOperations ops = target.open()) {
+            long expected = -1; // unknown until a dry run counted the selection
             if (dryRun || (!yes && interactive)) {
                 ReplaySummary preview = action.run(ops, true, item -> {});
+                expected = preview.replayed().size() + preview.skipped().size();
                 out.print(Render.summary(verb + " (dry run)", preview));
                 if (dryRun) return OpsCli.Exit.OK;
                 if (preview.replayed().isEmpty()) return OpsCli.Exit.OK;
@@ -44,7 +46,7 @@ final class Confirmed {
                 return OpsCli.Exit.USAGE;
             }
             ReplaySummary result;
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName(verb).setInitialMax(-1)
+            try (ProgressBar bar = new ProgressBarBuilder().setTaskName(verb).setInitialMax(expected)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).continuousUpdate().build()) {
                 result = action.run(ops, false, item -> bar.step());
             }

@@ -2,6 +2,7 @@ package io.cifpipe.ops;
 
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import io.cifpipe.model.Names;
+import io.cifpipe.model.PoisonCause;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -40,6 +41,23 @@ public record DeadLetterEntry(
                 replayCountOf(props),
                 Collections.unmodifiableMap(props),
                 m.getBody() == null ? "" : m.getBody().toString());
+    }
+
+    /** The poison cause dispatch attached ({@link PoisonCause}), else the broker's dead-letter reason. */
+    @com.fasterxml.jackson.annotation.JsonProperty("causeReason")
+    public String causeReason() {
+        Object v = applicationProperties.get(PoisonCause.PROP_REASON);
+        return v != null ? v.toString() : reason;
+    }
+
+    /**
+     * Why the message was dead-lettered, as truthfully as known: the validation error dispatch attached (naming the
+     * field), else the broker's description (e.g. "could not be consumed after 5 delivery attempts").
+     */
+    @com.fasterxml.jackson.annotation.JsonProperty("cause")
+    public String cause() {
+        Object v = applicationProperties.get(PoisonCause.PROP_DESCRIPTION);
+        return v != null ? v.toString() : description;
     }
 
     public Duration age(Instant now) {

@@ -20,7 +20,7 @@ public record DeadLetterFilter(String reason, String callId, String agentId, Dur
     }
 
     public boolean matches(DeadLetterEntry e, Instant now) {
-        if (reason != null && (e.reason() == null || !e.reason().equalsIgnoreCase(reason))) return false;
+        if (reason != null && !reason.equalsIgnoreCase(e.reason()) && !reason.equalsIgnoreCase(e.causeReason())) return false;
         if (callId != null && !callId.equals(e.callId())) return false;
         if (agentId != null && !agentId.equals(e.agentId())) return false;
         Duration age = e.age(now);

@@ -9,6 +9,7 @@ import com.azure.messaging.servicebus.models.ServiceBusMessageState;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import com.azure.messaging.servicebus.models.SubQueue;
 import io.cifpipe.model.Names;
+import io.cifpipe.model.PoisonCause;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,8 @@ public final class DeadLetterOperations implements AutoCloseable {
     }
 
     /** Application properties Service Bus adds on dead-lettering; a replayed copy must not carry them. */
-    private static final Set<String> BROKER_PROPERTIES = Set.of("DeadLetterReason", "DeadLetterErrorDescription");
+    private static final Set<String> BROKER_PROPERTIES = Set.of("DeadLetterReason", "DeadLetterErrorDescription",
+            PoisonCause.PROP_REASON, PoisonCause.PROP_DESCRIPTION, PoisonCause.PROP_AT); // a stale cause would re-poison it
     private static final int PAGE = 100;
     /** Upper bound on messages a single command scans, so a huge DLQ cannot make it run forever. */
     static final int MAX_SCAN = 50_000;
@@ -110,22 +112,41 @@ public final class DeadLetterOperations implements AutoCloseable {
                     + "send to one subscription, and re-sending to the topic would reach every subscription; list, show "
                     + "or purge them instead");
         }
-        if (options.dryRun()) return preview(filter, options.maxReplays(), ReplaySummary.Action.WOULD_REPLAY, progress);
+        if (options.dryRun()) return preview(filter, e -> refusal(e, options), ReplaySummary.Action.WOULD_REPLAY, progress,
+                e -> forcedWarning(e, options));
         return settleSelected(filter, progress, (m, entry) -> {
-            if (entry.replayCount() >= options.maxReplays()) {
-                return new ReplaySummary.Item(entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.SKIPPED,
-                        "already replayed " + entry.replayCount() + " time(s); --max-replays is " + options.maxReplays());
+            String refused = refusal(entry, options);
+            if (refused != null) {
+                return new ReplaySummary.Item(entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.SKIPPED, refused);
             }
             send(replayCopy(m, entry, options.refreshTtl()));
-            return new ReplaySummary.Item(entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.REPLAYED, null);
+            return new ReplaySummary.Item(entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.REPLAYED,
+                    forcedWarning(entry, options));
         });
+    }
+
+    /** Why a message is not replayed: replayed too often, or it would fail validation again (unless forced). */
+    private String refusal(DeadLetterEntry e, ReplayOptions options) {
+        if (e.replayCount() >= options.maxReplays()) {
+            return "already replayed " + e.replayCount() + " time(s); --max-replays is " + options.maxReplays();
+        }
+        if (!options.force()) {
+            var fails = ReplayCheck.wouldFail(e);
+            if (fails.isPresent()) return "would fail again: " + fails.get() + " (fix the sender, or --force)";
+        }
+        return null;
+    }
+
+    private static String forcedWarning(DeadLetterEntry e, ReplayOptions options) {
+        if (!options.force()) return null;
+        return ReplayCheck.wouldFail(e).map(f -> "forced; will fail again: " + f).orElse(null);
     }
 
     /** Removes the selected dead-lettered messages for good (dry run lists them only). */
     public ReplaySummary purge(DeadLetterFilter filter, boolean dryRun, Consumer<ReplaySummary.Item> progress) {
-        if (dryRun) return preview(filter, Integer.MAX_VALUE, ReplaySummary.Action.WOULD_PURGE, progress);
+        if (dryRun) return preview(filter, e -> null, ReplaySummary.Action.WOULD_PURGE, progress, e -> e.cause());
         return settleSelected(filter, progress, (m, entry) ->
-                new ReplaySummary.Item(entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.PURGED, entry.reason()));
+                new ReplaySummary.Item(entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.PURGED, entry.cause()));
     }
 
     /** Message counts of the queue and its dead-letter queue, by peeking (works on Azure and the emulator alike). */
@@ -148,15 +169,15 @@ public final class DeadLetterOperations implements AutoCloseable {
         ReplaySummary.Item apply(ServiceBusReceivedMessage m, DeadLetterEntry entry);
     }
 
-    private ReplaySummary preview(DeadLetterFilter filter, int maxReplays, ReplaySummary.Action would,
-                                  Consumer<ReplaySummary.Item> progress) {
+    private ReplaySummary preview(DeadLetterFilter filter, java.util.function.Function<DeadLetterEntry, String> refusal,
+                                  ReplaySummary.Action would, Consumer<ReplaySummary.Item> progress,
+                                  java.util.function.Function<DeadLetterEntry, String> note) {
         List<ReplaySummary.Item> selected = new ArrayList<>(), skipped = new ArrayList<>();
         for (DeadLetterEntry e : list(filter)) {
-            boolean refused = e.replayCount() >= maxReplays;
+            String refused = refusal.apply(e);
             ReplaySummary.Item item = new ReplaySummary.Item(e.sequenceNumber(), e.messageId(),
-                    refused ? ReplaySummary.Action.SKIPPED : would,
-                    refused ? "already replayed " + e.replayCount() + " time(s); --max-replays is " + maxReplays : null);
-            (refused ? skipped : selected).add(item);
+                    refused != null ? ReplaySummary.Action.SKIPPED : would, refused != null ? refused : note.apply(e));
+            (refused != null ? skipped : selected).add(item);
             progress.accept(item);
         }
         return new ReplaySummary(selected, skipped, List.of());

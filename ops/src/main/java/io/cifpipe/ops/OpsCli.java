@@ -150,6 +150,7 @@ public final class OpsCli {
         @Option(names = {"--yes", "-y"}, description = "Do not ask for confirmation.") boolean yes;
         @Option(names = "--refresh-ttl", description = "Give replayed messages a fresh time-to-live (ring window), e.g. 30s") String refreshTtl;
         @Option(names = "--max-replays", defaultValue = "3", description = "Refuse messages already replayed this often (default: ${DEFAULT-VALUE})") int maxReplays;
+        @Option(names = "--force", description = "Also replay messages that would fail validation again (each is listed with a warning).") boolean force;
         @Spec CommandLine.Model.CommandSpec spec;
 
         @Override public Integer call() {
@@ -161,7 +162,7 @@ public final class OpsCli {
             }
             return Confirmed.run(spec, target, dryRun, yes, "replay",
                     (ops, preview, progress) -> ops.replay(filters.toFilter(),
-                            new ReplayOptions(preview, Durations.parse(refreshTtl), maxReplays), progress));
+                            new ReplayOptions(preview, Durations.parse(refreshTtl), maxReplays, force), progress));
         }
     }
 

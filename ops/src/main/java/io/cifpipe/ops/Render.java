@@ -28,10 +28,10 @@ final class Render {
 
     static String table(List<DeadLetterEntry> entries, Instant now) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"SEQ", "MESSAGE ID", "CALL", "AGENT", "TYPE", "REASON", "DESCRIPTION", "ENQUEUED", "AGE", "DELIVERIES", "REPLAYS"});
+        rows.add(new String[] {"SEQ", "MESSAGE ID", "CALL", "AGENT", "TYPE", "REASON", "CAUSE", "ENQUEUED", "AGE", "DELIVERIES", "REPLAYS"});
         for (DeadLetterEntry e : entries) {
             rows.add(new String[] {Long.toString(e.sequenceNumber()), e.messageId(), e.callId(), e.agentId(), e.type(),
-                    e.reason(), clip(e.description(), 60), e.enqueuedAt() == null ? "" : e.enqueuedAt().toString(),
+                    e.reason(), clip(e.cause(), 70), e.enqueuedAt() == null ? "" : e.enqueuedAt().toString(),
                     age(e.age(now)), Long.toString(e.deliveryCount()), Integer.toString(e.replayCount())});
         }
         return grid(rows) + entries.size() + " dead-lettered message(s)\n";
@@ -45,6 +45,9 @@ final class Render {
           .append("call / agent      ").append(nz(e.callId())).append(" / ").append(nz(e.agentId())).append('\n')
           .append("dead-letter reason ").append(nz(e.reason())).append('\n')
           .append("description       ").append(nz(e.description())).append('\n')
+          .append("cause             ").append(nz(e.causeReason())).append(": ").append(nz(e.cause())).append('\n')
+          .append("replay check      ").append(ReplayCheck.wouldFail(e).map(f -> "would fail again: " + f)
+                  .orElse("passes validation")).append('\n')
           .append("enqueued          ").append(e.enqueuedAt()).append('\n')
           .append("delivery count    ").append(e.deliveryCount()).append('\n')
           .append("replay count      ").append(e.replayCount()).append('\n')

@@ -191,6 +191,67 @@ class DeadLetterOperationsTest {
         assertThat(broker.subscriptionStats("call-outcomes", "telephony").deadLetter()).isZero();
     }
 
+    /** A message dispatch poisoned: re-sent with its cause (PoisonCause), then dead-lettered by the broker. */
+    private void poisoned(String callId) {
+        ServiceBusMessage m = new ServiceBusMessage("{\"specversion\":\"1.0\",\"id\":\"evt-" + callId + "\",\"source\":\"/pbx\","
+                + "\"type\":\"call.offered\",\"data\":{\"callId\":\"" + callId + "\"}}");
+        m.setMessageId("poison-" + callId);
+        m.getApplicationProperties().put("callId", callId);
+        m.getApplicationProperties().put("poisonReason", "InvalidCallEvent");
+        m.getApplicationProperties().put("poisonDescription", "invalid call event: /data/agentId is required");
+        deadLetter(m, "MaxDeliveryCountExceeded", "could not be consumed after 5 delivery attempts");
+    }
+
+    @Test
+    void thePoisonCauseIsShownAndAReplayThatWouldFailAgainIsRefusedUnlessForced() {
+        poisoned("call-p");
+        deadLetter(offer("call-ok", "alice"), "MaxDeliveryCountExceeded", "outage");
+        try (DeadLetterOperations ops = new DeadLetterOperations(clients, QUEUE)) {
+            DeadLetterEntry p = ops.list(new DeadLetterFilter(null, "call-p", null, null, null, 10)).get(0);
+            assertThat(p.reason()).isEqualTo("MaxDeliveryCountExceeded");
+            assertThat(p.causeReason()).isEqualTo("InvalidCallEvent");
+            assertThat(p.cause()).isEqualTo("invalid call event: /data/agentId is required");
+            assertThat(ReplayCheck.wouldFail(p)).get().asString().contains("/data/agentId");
+            assertThat(ops.list(new DeadLetterFilter("InvalidCallEvent", null, null, null, null, 10))).hasSize(1);
+
+            ReplaySummary s = ops.replay(DeadLetterFilter.all(), new ReplayOptions(false, null, 3), i -> {});
+            assertThat(s.replayed()).extracting(ReplaySummary.Item::messageId).containsExactly("evt-call-ok");
+            assertThat(s.skipped()).singleElement().extracting(ReplaySummary.Item::detail).asString()
+                    .contains("would fail again").contains("/data/agentId");
+            assertThat(ops.list(DeadLetterFilter.all())).extracting(DeadLetterEntry::callId).containsExactly("call-p");
+            receiveOne();
+
+            ReplaySummary forced = ops.replay(DeadLetterFilter.all(), new ReplayOptions(false, null, 3, true), i -> {});
+            assertThat(forced.replayed()).singleElement().extracting(ReplaySummary.Item::detail).asString()
+                    .startsWith("forced; will fail again");
+            ServiceBusReceivedMessage back = receiveOne();
+            assertThat(back.getApplicationProperties()).doesNotContainKeys("poisonReason", "poisonDescription");
+        }
+        Result show = cli("dlq", "list", "--connection-string", broker.connectionString());
+        assertThat(show.out).doesNotContain("call-p"); // replayed
+    }
+
+    @Test
+    void cliShowAndListPrintTheCause() {
+        poisoned("call-q");
+        String cs = broker.connectionString();
+        Result list = cli("dlq", "list", "--connection-string", cs);
+        assertThat(list.out).contains("CAUSE").contains("/data/agentId is required");
+        long seq;
+        try (DeadLetterOperations ops = new DeadLetterOperations(clients, QUEUE)) {
+            seq = ops.list(DeadLetterFilter.all()).get(0).sequenceNumber();
+        }
+        Result show = cli("dlq", "show", "--connection-string", cs, Long.toString(seq));
+        assertThat(show.code).isZero();
+        assertThat(show.out).contains("cause             InvalidCallEvent: invalid call event: /data/agentId is required")
+                .contains("would fail again");
+        Result json = cli("dlq", "list", "--connection-string", cs, "--output", "json");
+        assertThat(json.out).contains("\"cause\" : \"invalid call event: /data/agentId is required\"");
+        Result replay = cli("dlq", "replay", "--connection-string", cs, "--yes");
+        assertThat(replay.out).contains("would fail again");
+        assertThat(replay.code).isZero();
+    }
+
     private record Result(int code, String out, String err) {}
 
     private static Result cli(String... args) {
@@ -200,7 +261,8 @@ class DeadLetterOperationsTest {
     }
 
     private static ServiceBusMessage offer(String callId, String agentId) {
-        ServiceBusMessage m = new ServiceBusMessage("{\"type\":\"call.offered\",\"data\":{\"callId\":\"" + callId + "\",\"agentId\":\"" + agentId + "\"}}");
+        ServiceBusMessage m = new ServiceBusMessage("{\"specversion\":\"1.0\",\"id\":\"evt-" + callId + "\",\"source\":\"/pbx\","
+                + "\"type\":\"call.offered\",\"data\":{\"callId\":\"" + callId + "\",\"agentId\":\"" + agentId + "\",\"ringSeconds\":30}}");
         m.setMessageId("evt-" + callId);
         m.getApplicationProperties().put("type", "call.offered");
         m.getApplicationProperties().put("callId", callId);

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.data.tables.TableClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusMessage;
-import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.signalr.HubConnection;
@@ -67,6 +64,43 @@ class HotPathRoundTripsTest {
     @Test
     void offerToAnAgentWithThreeTabsStaysWithinTheBudget() throws Exception {
         offerWithinBudget(3);
+    }
+
+    /**
+     * Issue 20: an offer to an online agent who cannot take it (here Do not disturb) ends {@code Unavailable} at once
+     * within the same budget: the agent-row read and one transaction (row written UNAVAILABLE + call guard), the HEAD
+     * only (no popup), the outcome published once.
+     */
+    @Test
+    void anUnavailableOfferStaysWithinTheBudgetWithoutAPopup() throws Exception {
+        String agentId = UUID.randomUUID().toString();
+        Map<String, AtomicInteger> notifies = new ConcurrentHashMap<>();
+        HubConnection c = connect(tokens.agent(agentId), notifies, 0);
+        try {
+            ConnectionRegistry registry = new ConnectionRegistry(new TableClientBuilder()
+                    .connectionString(stack.tablesConnectionString()).tableName("Connections").buildClient());
+            Await.until(Duration.ofSeconds(30), "connection registered by presence", () -> registry.listForUser(agentId).size() == 1);
+            offer(agentId, notifies, 1); // warm-up (class loading, tokens)
+            c.invoke(Map.class, Names.METHOD_SET_AVAILABILITY, Map.of("availability", "DoNotDisturb")).timeout(30, TimeUnit.SECONDS).blockingGet();
+            awaitQuiet();
+
+            RoundTrips.Mark before = RoundTrips.mark(stack, "dispatch");
+            String callId = Events.newId("call");
+            String eventId = Events.newId("evt");
+            long t0 = System.nanoTime();
+            send(eventId, Events.offered(eventId, callId, agentId, 30));
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            awaitQuiet();
+            RoundTrips trips = RoundTrips.since(stack, before);
+            System.out.printf("call.offered, agent online but Do not disturb (Unavailable, trigger completed after %d ms): %s%n", ms, trips);
+
+            assertTrue(!notifies.containsKey("0|" + NotificationId.of(callId, agentId)), "no popup");
+            assertTrue(trips.tableOperations() <= MAX_TABLE_OPERATIONS, "Table: " + trips.table());
+            assertTrue(trips.signalRRequests() <= 1, "SignalR (HEAD only): " + trips.signalR());
+            assertEquals(1L, trips.serviceBus().getOrDefault("call-outcomes sent", 0L), "Unavailable published once: " + trips.serviceBus());
+        } finally {
+            c.stop().blockingAwait(5, TimeUnit.SECONDS);
+        }
     }
 
     /**
@@ -137,14 +171,7 @@ class HotPathRoundTripsTest {
     /** Enqueues one message and waits until dispatch completed it. */
     private static void send(String messageId, String event) {
         long before = stack.serviceBus().operationCounts().getOrDefault("call-events", Map.of()).getOrDefault("completed", 0L);
-        ServiceBusMessage m = new ServiceBusMessage(Events.bytes(event));
-        m.setMessageId(messageId);
-        m.setContentType("application/cloudevents+json");
-        m.setTimeToLive(Duration.ofSeconds(90));
-        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder().connectionString(stack.serviceBus().connectionString())
-                .sender().queueName("call-events").buildClient()) {
-            sender.sendMessage(m);
-        }
+        Enqueue.callEvent(stack, messageId, event);
         Await.until(Duration.ofSeconds(20), "message " + messageId + " completed", () -> stack.serviceBus().operationCounts()
                 .getOrDefault("call-events", Map.of()).getOrDefault("completed", 0L) > before);
     }

@@ -10,8 +10,16 @@ public final class Names {
     public static final String TARGET_WITHDRAW = "withdraw";
     /** Server → client: another tab/device of this agent decided; close the popup. */
     public static final String TARGET_DECIDED = "decided";
+    /** Server → client: the agent's availability or active calls changed ({@code AgentStatus}); to every connection. */
+    public static final String TARGET_AVAILABILITY = "availability";
     /** Client → server hub method carrying {notificationId, decision, reason}. */
     public static final String METHOD_DECIDE = "decide";
+    /** Client → server hub method carrying {availability} ({@code AvailabilityRequest}). */
+    public static final String METHOD_SET_AVAILABILITY = "setAvailability";
+    /** Client → server hub method, no argument: the agent's status and missed calls (after each (re)connect). */
+    public static final String METHOD_GET_AGENT_STATE = "getAgentState";
+    /** Client → server hub method, no argument: {missedCalls: [...]}, newest first. */
+    public static final String METHOD_GET_MISSED_CALLS = "getMissedCalls";
 
     /** Application properties on call-events / call-outcomes messages. */
     public static final String PROP_TYPE = "type";

@@ -49,6 +49,15 @@ public enum Setting {
     MAX_RING_SECONDS("MaxRingSeconds", "300", false, App.INGRESS, App.DISPATCH),
     /** First delay before an offer to an offline agent is retried; doubles up to the ring window. */
     OFFLINE_RETRY_SECONDS("OfflineRetrySeconds", "2", false, App.DISPATCH),
+    /** Concurrent calls an agent may be on (accepted, not ended); a row's {@code MaxConcurrentCalls} overrides it. */
+    AGENT_CAPACITY("AgentCapacity", "1", false, App.DISPATCH, App.PRESENCE),
+    /**
+     * ISO-8601 duration after which an accepted call stops counting toward capacity even without its
+     * {@code call.ended} (a lost event must not block an agent forever); checked by the expiry sweep.
+     */
+    MAX_CALL_DURATION("MaxCallDuration", "PT4H", false, App.DISPATCH),
+    /** Consecutive missed (rung-out) popups after which an {@code Available} agent is set {@code Away}. */
+    MISSED_CALLS_BEFORE_AWAY("MissedCallsBeforeAway", "2", false, App.DISPATCH),
     /** Lifetime of the SignalR client access token negotiate hands out. */
     CLIENT_TOKEN_MINUTES("ClientTokenMinutes", "60", false, App.PRESENCE),
     /** Connections not seen for this long are checked against SignalR by the sweep. */

@@ -36,7 +36,7 @@ class SchemaConformanceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"outcome-accepted.json", "outcome-undeliverable.json"})
+    @ValueSource(strings = {"outcome-accepted.json", "outcome-undeliverable.json", "outcome-unavailable.json", "outcome-withdrawn-taken.json"})
     void validOutcomeExamplesPassSchemaAndParser(String file) {
         assertThat(Examples.validate("outcome", Examples.text(file))).isEmpty();
         Outcome o = Outcome.fromJson(Examples.bytes(file));

@@ -104,7 +104,9 @@ final class PopupRig implements AutoCloseable {
     // Stack's 1 s is for fault tests) so its queries do not inflate dispatch's Table count.
     Stack.Options options = new Stack.Options(true, true, true, false, config.lockDuration(), config.maxDeliveryCount())
         .withCountingProxies().withAppSettings(Map.of(Setting.EXPIRY_SWEEP_SCHEDULE.key(),
-            Setting.EXPIRY_SWEEP_SCHEDULE.defaultValue().orElseThrow()));
+            Setting.EXPIRY_SWEEP_SCHEDULE.defaultValue().orElseThrow(),
+            // issue 20: simulated agents accept without call.ended; keep them offerable as before capacity existed
+            Setting.AGENT_CAPACITY.key(), "100000"));
     if (config.model() == null) {
       stack = Stack.start(options);
     } else {

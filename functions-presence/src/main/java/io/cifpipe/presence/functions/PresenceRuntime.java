@@ -5,6 +5,7 @@ import io.cifpipe.presence.negotiate.NegotiateService;
 import io.cifpipe.presence.republish.OutcomeRepublisher;
 import io.cifpipe.presence.republish.UnpublishedDecisionScan;
 import io.cifpipe.presence.sweep.StaleConnectionSweeper;
+import io.cifpipe.presence.upstream.AgentStateService;
 import io.cifpipe.presence.upstream.ConnectionService;
 import io.cifpipe.presence.upstream.DecisionService;
 import io.cifpipe.presence.upstream.PendingNotificationRedelivery;
@@ -16,6 +17,7 @@ import io.cifpipe.runtime.AppRuntime;
 import io.cifpipe.runtime.Lazy;
 import io.cifpipe.runtime.RuntimeClients;
 import io.cifpipe.runtime.auth.JwtValidator;
+import io.cifpipe.runtime.tables.RingGroupClaim;
 
 import io.cifpipe.runtime.http.CorsPolicy;
 
@@ -29,6 +31,7 @@ final class PresenceRuntime {
     private final Lazy<UserClientService> userClient;
     private final Lazy<ConnectionService> connections;
     private final Lazy<DecisionService> decisions;
+    private final Lazy<AgentStateService> agentStates;
     private final Lazy<StaleConnectionSweeper> sweeper;
     private final Lazy<OutcomeRepublisher> republisher;
     private final Lazy<UpstreamHandler> upstream;
@@ -45,10 +48,14 @@ final class PresenceRuntime {
                         clients.signalR().auth(), clients.clock()),
                 clients.setting(Setting.HUB_NAME), cors.get(), clients.clock()));
         this.connections = Lazy.of(() -> new ConnectionService(clients.connections(),
-                new PendingNotificationRedelivery(clients.ledger(), clients.signalR(), clients.outcomes(), clients.clock()),
+                new PendingNotificationRedelivery(clients.ledger(), clients.signalR(), clients.outcomes(), clients.clock(),
+                        clients.agents(), clients.intSetting(Setting.AGENT_CAPACITY)),
                 clients.agents(), clients.clock()));
-        this.decisions = Lazy.of(() -> new DecisionService(clients.ledger(), clients.connections(), clients.signalR(),
-                clients.outcomes(), clients.clock()));
+        this.decisions = Lazy.of(() -> new DecisionService(clients.ledger(),
+                new RingGroupClaim(clients.table(Setting.NOTIFICATIONS_TABLE)), clients.agents(), clients.connections(),
+                clients.signalR(), clients.outcomes(), clients.intSetting(Setting.AGENT_CAPACITY), clients.clock()));
+        this.agentStates = Lazy.of(() -> new AgentStateService(clients.agents(), clients.signalR(),
+                clients.intSetting(Setting.AGENT_CAPACITY), clients.clock()));
         this.sweeper = Lazy.of(() -> new StaleConnectionSweeper(clients.connections(),
                 id -> clients.signalR().connectionExists(id),
                 clients.appSettings().minutes(Setting.STALE_CONNECTION_MINUTES), clients.clock()));
@@ -57,7 +64,7 @@ final class PresenceRuntime {
                 clients.ledger(), clients.outcomes(), clients.clock(), OutcomeRepublisher.Limits.DEFAULT));
         this.upstream = Lazy.of(() -> new UpstreamHandler(
                 UpstreamAuthenticator.fromSettings(clients.settings(), clients.signalR().connection()),
-                clients.setting(Setting.HUB_NAME), connections::get, decisions::get));
+                clients.setting(Setting.HUB_NAME), connections::get, decisions::get, agentStates::get));
     }
 
     static PresenceRuntime get() {

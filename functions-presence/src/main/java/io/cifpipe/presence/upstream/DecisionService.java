@@ -7,17 +7,23 @@ import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.notification.Decision;
 import io.cifpipe.model.notification.DecisionResult;
 import io.cifpipe.model.notification.DecisionStatus;
-import io.cifpipe.model.notification.DecisionType;
 import io.cifpipe.model.notification.NotificationId;
+import io.cifpipe.model.ledger.AvailabilityReason;
+import io.cifpipe.model.notification.Withdraw;
+import io.cifpipe.model.notification.WithdrawReason;
 import io.cifpipe.model.outcome.OutcomeType;
+import io.cifpipe.model.outcome.UnavailableReason;
 import io.cifpipe.model.validation.ValidationException;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
+import io.cifpipe.runtime.signalr.AvailabilityPush;
 import io.cifpipe.runtime.signalr.DeliveryReport;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
+import io.cifpipe.runtime.tables.AgentDirectory;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
 import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.LedgerTransition;
 import io.cifpipe.runtime.tables.NotificationLedger;
+import io.cifpipe.runtime.tables.RingGroupClaim;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +51,13 @@ import java.util.Set;
  *   <li>Recorded decisions are published to call-outcomes (outbox: the row remembers what was published,
  *       so a retry completes a publish a crash interrupted) and the agent's other connections get
  *       {@code decided}.</li>
+ *   <li>Accept claims the call for a ring group ({@link RingGroupClaim}: the row and the call's claim in one
+ *       transaction): a later Accept of another agent gets {@code already-taken}; the winner withdraws every other
+ *       agent's open notification of the call ({@code Withdrawn} reason {@code taken}, {@code withdraw} push) and
+ *       counts the call toward her capacity until {@code call.ended} ({@code availability} push, reason
+ *       {@code call-started}).</li>
+ *   <li>{@code overflow} (the client could not show the call) ends the notification {@code Unavailable} reason
+ *       {@code overflow}; Accept and Reject reset the agent's missed-call counter.</li>
  * </ul>
  */
 public final class DecisionService {
@@ -52,18 +65,27 @@ public final class DecisionService {
     /** After this, an unpublished decision is taken as interrupted and any later decide republishes it. */
     public static final Duration PUBLISH_GRACE = Duration.ofSeconds(10);
 
+    /** Outcome reason of a ring group loser's Withdrawn (the withdraw push's code). */
+    static final String REASON_TAKEN = WithdrawReason.TAKEN.wireName();
+
     private final NotificationLedger ledger;
+    private final RingGroupClaim claim;
+    private final AgentDirectory agents;
     private final ConnectionRegistry registry;
     private final SignalRRestClient signalR;
     private final OutcomePublisher outcomes;
+    private final int agentCapacity;
     private final Clock clock;
 
-    public DecisionService(NotificationLedger ledger, ConnectionRegistry registry, SignalRRestClient signalR,
-                           OutcomePublisher outcomes, Clock clock) {
+    public DecisionService(NotificationLedger ledger, RingGroupClaim claim, AgentDirectory agents, ConnectionRegistry registry,
+                           SignalRRestClient signalR, OutcomePublisher outcomes, int agentCapacity, Clock clock) {
         this.ledger = Objects.requireNonNull(ledger);
+        this.claim = Objects.requireNonNull(claim);
+        this.agents = Objects.requireNonNull(agents);
         this.registry = Objects.requireNonNull(registry);
         this.signalR = Objects.requireNonNull(signalR);
         this.outcomes = Objects.requireNonNull(outcomes);
+        this.agentCapacity = agentCapacity;
         this.clock = Objects.requireNonNull(clock);
     }
 
@@ -76,27 +98,133 @@ public final class DecisionService {
             throw new DecisionRefusedException("not-yours", "this notification was offered to another agent");
         }
         Instant now = clock.instant();
-        NotificationState target = decision.decision() == DecisionType.ACCEPT
-                ? NotificationState.ACCEPTED : NotificationState.REJECTED;
         String connectionId = ctx.connectionId();
+        // A switch expression without default: a new decision type does not compile until it is handled here.
+        return switch (decision.decision()) {
+            case ACCEPT -> accept(decision, key, now, connectionId);
+            case REJECT -> decideOwnRow(decision, key, NotificationState.REJECTED, decision.reason(), now, connectionId);
+            case OVERFLOW -> decideOwnRow(decision, key, NotificationState.UNAVAILABLE, UnavailableReason.OVERFLOW.wireName(),
+                    now, connectionId);
+        };
+    }
 
+    /** Reject / overflow: only the agent's own row changes (first decision wins on it). */
+    private DecisionResult decideOwnRow(Decision decision, NotificationId.Key key, NotificationState target, String reason,
+                                        Instant now, String connectionId) {
         Optional<LedgerTransition> update = ledger.update(key.callId(), key.agentId(),
-                e -> apply(e, target, now, connectionId, decision.reason()));
+                e -> apply(e, target, now, connectionId, reason));
         if (update.isEmpty()) {
             LOG.info("decide: unknown notificationId={}", decision.notificationId());
             return new DecisionResult(decision.notificationId(), DecisionStatus.UNKNOWN, null);
         }
         LedgerTransition t = update.get();
+        if (t.changed()) {
+            recorded(t, connectionId);
+            if (target == NotificationState.REJECTED) {
+                resetMissedCalls(key.agentId());
+            }
+            return new DecisionResult(t.after().notificationId(), DecisionStatus.RECORDED, t.after().state().outcome().orElseThrow());
+        }
+        return notChanged(t.after(), target, connectionId, now);
+    }
+
+    /** Accept: claim the call for the ring group, then capacity and the other agents' popups. */
+    private DecisionResult accept(Decision decision, NotificationId.Key key, Instant now, String connectionId) {
+        RingGroupClaim.Result result = claim.accept(key.callId(), key.agentId(),
+                e -> apply(e, NotificationState.ACCEPTED, now, connectionId, decision.reason()), now);
+        if (result instanceof RingGroupClaim.Unknown) {
+            LOG.info("decide: unknown notificationId={}", decision.notificationId());
+            return new DecisionResult(decision.notificationId(), DecisionStatus.UNKNOWN, null);
+        }
+        if (result instanceof RingGroupClaim.Won won) {
+            recorded(won.transition(), connectionId);
+            afterAccept(won.transition().after().record(), now);
+            return new DecisionResult(decision.notificationId(), DecisionStatus.RECORDED, OutcomeType.ACCEPTED);
+        }
+        if (result instanceof RingGroupClaim.Taken taken) {
+            LedgerEntry mine = taken.current();
+            if (mine.record().isOpen()) {
+                LOG.info("decide: callId={} already taken by agentId={}; notificationId={} withdrawn", key.callId(),
+                        taken.winner(), decision.notificationId());
+                withdrawTaken(mine, now);
+                return new DecisionResult(decision.notificationId(), DecisionStatus.ALREADY_TAKEN, OutcomeType.WITHDRAWN);
+            }
+            return notChanged(mine, NotificationState.ACCEPTED, connectionId, now);
+        }
+        LedgerEntry current = ((RingGroupClaim.Unchanged) result).current();
+        NotificationRecord r = current.record();
+        if (r.state() == NotificationState.ACCEPTED && connectionId.equals(r.connectionId())) {
+            // The same caller again (a retry after a failure): finish what may not have happened; all idempotent.
+            afterAccept(r, now);
+        }
+        return notChanged(current, NotificationState.ACCEPTED, connectionId, now);
+    }
+
+    private void recorded(LedgerTransition t, String connectionId) {
         LedgerEntry after = t.after();
         NotificationRecord r = after.record();
-        if (t.changed()) {
-            LOG.info("decision recorded notificationId={} callId={} outcome={} connectionId={}",
-                    r.notificationId(), r.callId(), target, connectionId);
-            publish(t.before().state() == NotificationState.OFFERED, after);
-            tellOtherConnections(after, connectionId, r.state());
-            return new DecisionResult(r.notificationId(), DecisionStatus.RECORDED, r.state().outcome().orElseThrow());
+        LOG.info("decision recorded notificationId={} callId={} outcome={} connectionId={}",
+                r.notificationId(), r.callId(), r.state(), connectionId);
+        publish(t.before().state() == NotificationState.OFFERED, after);
+        tellOtherConnections(after, connectionId, r.state());
+    }
+
+    /**
+     * The winner's follow-ups, each idempotent (a retry repeats them safely): the call counts toward her capacity,
+     * unless its {@code call.ended} already came (dispatch writes the ended marker before it reads accepted rows, we
+     * read it after counting the call: one of us releases it); every other agent's open popup is withdrawn (taken).
+     */
+    private void afterAccept(NotificationRecord r, Instant now) {
+        try {
+            var started = agents.update(r.agentId(), s -> s.withCallStarted(r.callId(), now));
+            if (started.after().activeCallCount() != started.before().activeCallCount()) {
+                AvailabilityPush.send(signalR, started.after(), agentCapacity);
+            }
+            if (ledger.hasEnded(r.callId(), r.agentId())) {
+                var ended = agents.update(r.agentId(), s -> s.withCallEnded(r.callId(), AvailabilityReason.CALL_ENDED));
+                if (ended.changed()) {
+                    AvailabilityPush.send(signalR, ended.after(), agentCapacity);
+                }
+            }
+        } catch (RuntimeException e) {
+            // The decision stands; a wrong count is repaired by call.ended or MaxCallDuration, or by the client's retry.
+            LOG.warn("capacity of agentId={} not updated for callId={}: {}", r.agentId(), r.callId(), e.toString());
         }
-        return notChanged(after, target, connectionId, now);
+        for (LedgerEntry other : ledger.findByCall(r.callId())) {
+            if (!other.record().agentId().equals(r.agentId()) && other.record().isOpen()) {
+                try {
+                    withdrawTaken(other, now);
+                } catch (RuntimeException e) {
+                    // Left open it expires (Expired) at the end of its ring window; a late accept still gets already-taken.
+                    LOG.warn("withdraw (taken) of notificationId={} failed: {}", other.notificationId(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** A ring group loser: Withdrawn reason taken, the popup closed on all of that agent's tabs, outcome published. */
+    private void withdrawTaken(LedgerEntry entry, Instant now) {
+        NotificationRecord r = entry.record();
+        Optional<LedgerTransition> t = ledger.moveTo(r.callId(), r.agentId(), NotificationState.WITHDRAWN, now, null, REASON_TAKEN);
+        if (t.isEmpty() || t.get().after().state() != NotificationState.WITHDRAWN || !t.get().after().outcomePending()) {
+            return;
+        }
+        LedgerEntry after = t.get().after();
+        try {
+            signalR.sendToUser(r.agentId(), Names.TARGET_WITHDRAW, List.of(Withdraw.of(r.callId(), r.agentId(), WithdrawReason.TAKEN)));
+        } catch (RuntimeException e) {
+            LOG.warn("withdraw push (taken) to agentId={} failed: {}", r.agentId(), e.toString());
+        }
+        outcomes.publishAll(after.owedOutcomes(), r.traceparent());
+        ledger.markPublished(after);
+    }
+
+    private void resetMissedCalls(String agentId) {
+        try {
+            agents.update(agentId, s -> s.withMissedReset());
+        } catch (RuntimeException e) {
+            LOG.warn("missed-call counter of agentId={} not reset: {}", agentId, e.toString());
+        }
     }
 
     /** Pure: the entry after this decision, or the same entry when the decision cannot apply. */
@@ -127,6 +255,18 @@ public final class DecisionService {
                     r.connectionId(), connectionId);
             return new DecisionResult(r.notificationId(),
                     sameCaller ? DecisionStatus.RECORDED : DecisionStatus.ALREADY_DECIDED, s.outcome().orElseThrow());
+        }
+        if (s == NotificationState.WITHDRAWN && REASON_TAKEN.equals(r.reason())) {
+            return new DecisionResult(r.notificationId(), DecisionStatus.ALREADY_TAKEN, OutcomeType.WITHDRAWN);
+        }
+        if (s == NotificationState.UNAVAILABLE && r.enteredAt(NotificationState.DELIVERED) != null) {
+            // An earlier overflow of this popup (the client could not show it): a decision of the same kind again.
+            boolean same = target == NotificationState.UNAVAILABLE && connectionId.equals(r.connectionId());
+            if (same && entry.outcomePending()) {
+                publish(false, entry); // a retry finishes a publish a failure interrupted (same MessageId)
+            }
+            return new DecisionResult(r.notificationId(), same ? DecisionStatus.RECORDED : DecisionStatus.ALREADY_DECIDED,
+                    OutcomeType.UNAVAILABLE);
         }
         LOG.info("decide: notificationId={} refused as expired (state={}, expiresAt={}, now={})", r.notificationId(),
                 s, r.expiresAt(), now);

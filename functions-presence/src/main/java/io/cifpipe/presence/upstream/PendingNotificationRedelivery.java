@@ -6,6 +6,7 @@ import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
 import io.cifpipe.runtime.signalr.SendResult;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
+import io.cifpipe.runtime.tables.AgentDirectory;
 import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.LedgerTransition;
 import io.cifpipe.runtime.tables.NotificationLedger;
@@ -24,6 +25,9 @@ import java.util.Optional;
  * so whichever of dispatch (retrying an offline agent) and this wins publishes {@code Delivered} once; the
  * client de-duplicates {@code notify} by notification id, so a double send is harmless.
  *
+ * <p>An OFFERED one (never shown) is not sent to an agent who cannot take a new call now (availability or capacity,
+ * issue 20): dispatch's next offline retry finds her online and ends it {@code Unavailable} with the reason.
+ *
  * <p>Depends only on shared-runtime types, so it can move there if dispatch wants the same code path.
  */
 public final class PendingNotificationRedelivery implements ConnectionService.PendingRedelivery {
@@ -33,22 +37,42 @@ public final class PendingNotificationRedelivery implements ConnectionService.Pe
     private final SignalRRestClient signalR;
     private final OutcomePublisher outcomes;
     private final Clock clock;
+    private final AgentDirectory agents;
+    private final int agentCapacity;
 
     public PendingNotificationRedelivery(NotificationLedger ledger, SignalRRestClient signalR,
                                          OutcomePublisher outcomes, Clock clock) {
+        this(ledger, signalR, outcomes, clock, null, 1);
+    }
+
+    /** With {@code agents}: OFFERED notifications are held back while the agent cannot take a new call. */
+    public PendingNotificationRedelivery(NotificationLedger ledger, SignalRRestClient signalR,
+                                         OutcomePublisher outcomes, Clock clock, AgentDirectory agents, int agentCapacity) {
         this.ledger = Objects.requireNonNull(ledger);
         this.signalR = Objects.requireNonNull(signalR);
         this.outcomes = Objects.requireNonNull(outcomes);
         this.clock = Objects.requireNonNull(clock);
+        this.agents = agents;
+        this.agentCapacity = agentCapacity;
     }
 
     @Override
     public int redeliver(String userId, String connectionId) {
         int sent = 0;
+        Boolean canTakeNewCalls = null; // read once, only if an OFFERED one is pending
         for (LedgerEntry pending : ledger.findPendingForAgent(userId)) {
             NotificationRecord r = pending.record();
             if (r.isPastExpiry(clock.instant()) || !r.isOpen()) {
                 continue;
+            }
+            if (r.state() == NotificationState.OFFERED && agents != null) {
+                if (canTakeNewCalls == null) {
+                    canTakeNewCalls = agents.read(userId).unavailableReason(agentCapacity).isEmpty();
+                }
+                if (!canTakeNewCalls) {
+                    LOG.info("redelivery: notificationId={} held back, agentId={} cannot take a new call now", r.notificationId(), userId);
+                    continue;
+                }
             }
             SendResult result = signalR.sendToConnection(connectionId, Names.TARGET_NOTIFY, List.of(r.toNotification()));
             if (result == SendResult.GONE) {

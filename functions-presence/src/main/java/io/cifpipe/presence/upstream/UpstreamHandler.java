@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code messages/decide}: with an {@code invocationId}, 200 + a JSON hub-protocol Completion
  *       ({@code {"type":3,"invocationId","result"|"error"}} + 0x1E) that SignalR forwards verbatim to the caller, so
  *       the client's {@code invoke} resolves or rejects; without one (fire and forget) 200 empty.</li>
+ *   <li>{@code messages/setAvailability}, {@code messages/getAgentState}, {@code messages/getMissedCalls}
+ *       ({@link AgentStateService}): the same Completion shape.</li>
  * </ul>
  */
 public final class UpstreamHandler {
@@ -49,21 +51,30 @@ public final class UpstreamHandler {
     private final String hub;
     private final Supplier<ConnectionService> connections;
     private final Supplier<DecisionService> decisions;
+    private final Supplier<AgentStateService> agentStates;
 
-    public UpstreamHandler(UpstreamAuthenticator auth, String hub, ConnectionService connections, DecisionService decisions) {
-        this(auth, hub, () -> connections, () -> decisions);
+    public UpstreamHandler(UpstreamAuthenticator auth, String hub, ConnectionService connections, DecisionService decisions,
+                           AgentStateService agentStates) {
+        this(auth, hub, () -> connections, () -> decisions, () -> agentStates);
         Objects.requireNonNull(connections);
         Objects.requireNonNull(decisions);
+        Objects.requireNonNull(agentStates);
     }
 
     /** Services are fetched only for authenticated, well-formed requests (they need Tables and Service Bus). */
     public UpstreamHandler(UpstreamAuthenticator auth, String hub, Supplier<ConnectionService> connections,
-                           Supplier<DecisionService> decisions) {
+                           Supplier<DecisionService> decisions, Supplier<AgentStateService> agentStates) {
         this.auth = Objects.requireNonNull(auth);
         this.hub = Objects.requireNonNull(hub);
         this.connections = Objects.requireNonNull(connections);
         this.decisions = Objects.requireNonNull(decisions);
+        this.agentStates = Objects.requireNonNull(agentStates);
     }
+
+    /** Hub methods served here (lower case: SignalR's event names are matched case-insensitively). */
+    static final java.util.Set<String> METHODS = java.util.Set.of(Names.METHOD_DECIDE.toLowerCase(Locale.ROOT),
+            Names.METHOD_SET_AVAILABILITY.toLowerCase(Locale.ROOT), Names.METHOD_GET_AGENT_STATE.toLowerCase(Locale.ROOT),
+            Names.METHOD_GET_MISSED_CALLS.toLowerCase(Locale.ROOT));
 
     /** {@code routeHub/routeCategory/routeEvent} are the route's values (the host has URL-decoded them). */
     public HttpReply handle(HttpCall call, String routeHub, String routeCategory, String routeEvent) {
@@ -99,7 +110,7 @@ public final class UpstreamHandler {
         String category = hCategory.toLowerCase(Locale.ROOT);
         String event = hEvent.toLowerCase(Locale.ROOT);
         boolean known = category.equals(CONNECTIONS) && (event.equals(CONNECTED) || event.equals(DISCONNECTED))
-                || category.equals(MESSAGES) && event.equals(Names.METHOD_DECIDE);
+                || category.equals(MESSAGES) && METHODS.contains(event);
         if (!known) {
             return notFound("no handler for " + hCategory + "/" + hEvent);
         }
@@ -171,19 +182,35 @@ public final class UpstreamHandler {
         InvocationContext ctx = context(call, MESSAGES, event, connectionId, arguments, null);
         ObjectNode completion = Json.mapper().createObjectNode().put("type", 3).put("invocationId", invocationId);
         try {
-            DecisionResult result = decisions.get().decide(ctx);
-            completion.set("result", Json.mapper().valueToTree(result));
+            completion.set("result", Json.mapper().valueToTree(invoke(event, ctx)));
         } catch (DecisionRefusedException e) {
             completion.put("error", e.getMessage());
         } catch (RuntimeException e) {
             // Storage or Service Bus trouble: the decision may be recorded; a retry (or the republisher) finishes it.
-            LOG.error("decide failed for connectionId={}: {}", connectionId, e.toString());
-            completion.put("error", "unavailable: the decision could not be completed; retry");
+            LOG.error("{} failed for connectionId={}: {}", event, connectionId, e.toString());
+            completion.put("error", event.equalsIgnoreCase(Names.METHOD_DECIDE)
+                    ? "unavailable: the decision could not be completed; retry" : "unavailable: " + event + " could not be completed; retry");
         }
         if (invocationId == null) {
             return HttpReply.empty(200);
         }
         return new HttpReply(200, Map.of("Content-Type", "application/json"), completion.toString() + RECORD_SEPARATOR);
+    }
+
+    /** The hub method's result object (serialised as the Completion's {@code result}). */
+    private Object invoke(String event, InvocationContext ctx) {
+        String method = event.toLowerCase(Locale.ROOT);
+        if (method.equals(Names.METHOD_SET_AVAILABILITY.toLowerCase(Locale.ROOT))) {
+            return agentStates.get().setAvailability(ctx);
+        }
+        if (method.equals(Names.METHOD_GET_AGENT_STATE.toLowerCase(Locale.ROOT))) {
+            return agentStates.get().getAgentState(ctx);
+        }
+        if (method.equals(Names.METHOD_GET_MISSED_CALLS.toLowerCase(Locale.ROOT))) {
+            return agentStates.get().getMissedCalls(ctx);
+        }
+        DecisionResult result = decisions.get().decide(ctx);
+        return result;
     }
 
     private static InvocationContext context(HttpCall call, String category, String event, String connectionId,

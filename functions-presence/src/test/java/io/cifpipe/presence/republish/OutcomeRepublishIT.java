@@ -115,7 +115,7 @@ class OutcomeRepublishIT {
     @Test
     void serviceBusDownDuringDecideAndNoClientRetryTheTimerPublishesDeliveredAndTheDecisionExactlyOnce() {
         OutcomePublisher publisher = clients.outcomes();
-        DecisionService decisions = new DecisionService(f.ledger, f.registry, f.signalRClient, publisher, f.clock);
+        DecisionService decisions = new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, publisher, 1, f.clock);
         // An established sender, as in a running app.
         NotificationRecord before = f.ringing(AGENT);
         decisions.decide(decide(AGENT, "tab-a", before.notificationId(), "reject"));
@@ -164,7 +164,7 @@ class OutcomeRepublishIT {
             real.send(messages);
             if (crashAfterSend.getAndSet(false)) throw new IllegalStateException("invocation died after the send");
         });
-        DecisionService decisions = new DecisionService(f.ledger, f.registry, f.signalRClient, publisher, f.clock);
+        DecisionService decisions = new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, publisher, 1, f.clock);
         NotificationRecord n = f.ringing(AGENT);
         f.ledger.markPublished(n.callId(), AGENT, NotificationState.DELIVERED);
 

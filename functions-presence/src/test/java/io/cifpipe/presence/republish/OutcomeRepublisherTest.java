@@ -31,7 +31,7 @@ class OutcomeRepublisherTest {
     static final String AGENT = "agent-oid-1";
 
     final Fixture f = new Fixture();
-    final DecisionService decisions = new DecisionService(f.ledger, f.registry, f.signalRClient, f.outcomes, f.clock);
+    final DecisionService decisions = new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, f.outcomes, 1, f.clock);
 
     @AfterEach
     void close() {

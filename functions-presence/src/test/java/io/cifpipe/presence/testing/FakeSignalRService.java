@@ -28,6 +28,7 @@ public final class FakeSignalRService implements AutoCloseable {
     public static final String ACCESS_KEY = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
     private static final Pattern CONNECTION = Pattern.compile("^/api/hubs/([^/]+)/connections/([^/]+)(/:send)?$");
     private static final Pattern GROUP_CONNECTION = Pattern.compile("^/api/hubs/([^/]+)/groups/([^/]+)/connections/([^/]+)$");
+    private static final Pattern USER_SEND = Pattern.compile("^/api/hubs/([^/]+)/users/([^/]+)/:send$");
     private static final Pattern USER_IN_GROUP = Pattern.compile("^/api/hubs/([^/]+)/users/([^/]+)/groups/([^/]+)$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,6 +62,11 @@ public final class FakeSignalRService implements AutoCloseable {
 
     public SignalRRestClient client() {
         return SignalRRestClient.builder().connectionString(connectionString()).hub("cifhub").build();
+    }
+
+    /** What was sent to a user (every connection of hers): recorded as connection id {@code user:<userId>}. */
+    public List<Sent> sentToUser(String userId) {
+        return sentTo("user:" + userId);
     }
 
     public List<Sent> sentTo(String connectionId) {
@@ -108,6 +114,14 @@ public final class FakeSignalRService implements AutoCloseable {
                 String group = URLDecoder.decode(ug.group(3), StandardCharsets.UTF_8);
                 boolean member = groups.getOrDefault(group, Set.of()).stream().anyMatch(c -> user.equals(owners.get(c)));
                 ex.sendResponseHeaders(member ? 200 : 404, -1);
+                return;
+            }
+            Matcher us = USER_SEND.matcher(path);
+            if (us.matches() && "POST".equals(ex.getRequestMethod())) {
+                JsonNode payload = JSON.readTree(body);
+                sent.add(new Sent("user:" + URLDecoder.decode(us.group(2), StandardCharsets.UTF_8),
+                        payload.path("target").asText(), payload.path("arguments")));
+                ex.sendResponseHeaders(202, -1); // SignalR accepts a user send whether or not she is connected
                 return;
             }
             Matcher m = CONNECTION.matcher(path);

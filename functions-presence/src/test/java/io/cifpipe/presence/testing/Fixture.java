@@ -27,6 +27,8 @@ public final class Fixture implements AutoCloseable {
     public final ConnectionRegistry registry = new ConnectionRegistry(TestTables.fresh("conn"));
     public final com.azure.data.tables.TableClient notifications = TestTables.fresh("notif");
     public final NotificationLedger ledger = new NotificationLedger(notifications, clock);
+    public final io.cifpipe.runtime.tables.RingGroupClaim claim = new io.cifpipe.runtime.tables.RingGroupClaim(notifications);
+    public final io.cifpipe.runtime.tables.AgentDirectory agents = new io.cifpipe.runtime.tables.AgentDirectory(TestTables.fresh("agents"));
     public final FakeSignalRService signalR = new FakeSignalRService();
     public final SignalRRestClient signalRClient = signalR.client();
     public final CapturingQueueSender sender = new CapturingQueueSender();
@@ -34,7 +36,17 @@ public final class Fixture implements AutoCloseable {
 
     /** A ledger row for a new call to {@code agentId}, in {@code state} (OFFERED or DELIVERED), ringing until {@code expiresAt}. */
     public NotificationRecord notification(String agentId, NotificationState state, Instant offeredAt, Instant expiresAt) {
-        String callId = "call-" + UUID.randomUUID();
+        return notification("call-" + UUID.randomUUID(), agentId, state, offeredAt, expiresAt);
+    }
+
+    /** A ringing notification of {@code callId} (several agents of one call: a ring group). */
+    public NotificationRecord ringing(String callId, String agentId) {
+        Instant now = clock.instant();
+        return notification(callId, agentId, NotificationState.DELIVERED, now.minusSeconds(2), now.plusSeconds(30));
+    }
+
+    public NotificationRecord notification(String callId, String agentId, NotificationState state, Instant offeredAt,
+                                           Instant expiresAt) {
         Notification n = new Notification(NotificationId.of(callId, agentId), callId, agentId, "+4930123456",
                 "Ada Caller", "+4930999", "support", Map.of("crm", "account-1"), offeredAt, expiresAt,
                 "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");

@@ -31,7 +31,7 @@ class DecisionServiceTest {
     static final String OTHER = "agent-oid-2";
 
     final Fixture f = new Fixture();
-    final DecisionService service = new DecisionService(f.ledger, f.registry, f.signalRClient, f.outcomes, f.clock);
+    final DecisionService service = new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, f.outcomes, 1, f.clock);
 
     @AfterEach
     void close() {

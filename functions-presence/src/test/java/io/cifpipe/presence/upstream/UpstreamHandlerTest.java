@@ -39,9 +39,10 @@ class UpstreamHandlerTest {
     final Fixture f = new Fixture();
     final ConnectionService connections = new ConnectionService(f.registry,
             new PendingNotificationRedelivery(f.ledger, f.signalRClient, f.outcomes, f.clock), f.clock);
-    final DecisionService decisions = new DecisionService(f.ledger, f.registry, f.signalRClient, f.outcomes, f.clock);
+    final AgentStateService agentStates = new AgentStateService(f.agents, f.signalRClient, 1, f.clock);
+    final DecisionService decisions = new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, f.outcomes, 1, f.clock);
     final UpstreamHandler signed = new UpstreamHandler(new UpstreamAuthenticator(List.of(KEY), List.of(), null),
-            "cifhub", connections, decisions);
+            "cifhub", connections, decisions, agentStates);
 
     @BeforeAll
     static void startIdp() {
@@ -61,7 +62,7 @@ class UpstreamHandlerTest {
     UpstreamHandler bearerOnly() {
         JwtValidator v = JwtValidator.builder().authority(idp.authority()).audience(RESOURCE)
                 .httpTimeout(Duration.ofSeconds(30)).build();
-        return new UpstreamHandler(new UpstreamAuthenticator(List.of(), List.of(v), SIGNALR_OID), "cifhub", connections, decisions);
+        return new UpstreamHandler(new UpstreamAuthenticator(List.of(), List.of(v), SIGNALR_OID), "cifhub", connections, decisions, agentStates);
     }
 
     static Map<String, String> headers(String category, String event, String connectionId, String userId) {
@@ -152,7 +153,7 @@ class UpstreamHandlerTest {
                 + UpstreamSignature.sign(KEY, "c2").toLowerCase());
         assertThat(signed.handle(post(h, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(200);
         UpstreamHandler rotatedApp = new UpstreamHandler(new UpstreamAuthenticator(List.of(OTHER_KEY), List.of(), null),
-                "cifhub", connections, decisions);
+                "cifhub", connections, decisions, agentStates);
         assertThat(rotatedApp.handle(post(h, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(200);
     }
 
@@ -174,7 +175,7 @@ class UpstreamHandlerTest {
         JwtValidator v1 = JwtValidator.builder().authority(idp.authority()).issuer(idp.authority().replace("/entra", "/sts"))
                 .audience(RESOURCE).httpTimeout(Duration.ofSeconds(30)).build();
         UpstreamHandler handler = new UpstreamHandler(new UpstreamAuthenticator(List.of(), List.of(v2, v1), SIGNALR_OID),
-                "cifhub", connections, decisions);
+                "cifhub", connections, decisions, agentStates);
         Map<String, String> h = headers("connections", "connected", "c10", AGENT);
         h.put("Authentication", idp.token("entra", RESOURCE, SIGNALR_OID, Map.of(), 600));
         assertThat(handler.handle(post(h, ""), "cifhub", "connections", "connected").status()).isEqualTo(200);
@@ -214,7 +215,7 @@ class UpstreamHandlerTest {
         JwtValidator v = JwtValidator.builder().authority(idp.authority()).audience(RESOURCE)
                 .httpTimeout(Duration.ofSeconds(30)).build();
         UpstreamHandler both = new UpstreamHandler(new UpstreamAuthenticator(List.of(KEY), List.of(v), SIGNALR_OID),
-                "cifhub", connections, decisions);
+                "cifhub", connections, decisions, agentStates);
         String token = "Bearer " + idp.token("entra", RESOURCE, SIGNALR_OID, Map.of(), 600);
         Map<String, String> bearerOnly = headers("connections", "connected", "c5", AGENT);
         bearerOnly.put("Authorization", token);
@@ -356,5 +357,29 @@ class UpstreamHandlerTest {
     void theClientQueriesAccessTokenIsNeverKept() {
         assertThat(UpstreamHandler.query("?hub=cifhub&access_token=abc&id=1")).containsOnlyKeys("hub", "id");
         assertThat(UpstreamHandler.claims("nameid: a, asrs.s.uid: a, nameid: b")).containsEntry("nameid", "a");
+    }
+
+    @Test
+    void availabilityHubMethodsAreServedThroughTheUpstreamRoute() throws Exception {
+        Map<String, String> h = signedHeaders("messages", "setAvailability", "c-av", AGENT);
+        HttpReply r = signed.handle(post(h, invocation("7", "setAvailability", Map.of("availability", "Busy"))),
+                "cifhub", "messages", "setAvailability");
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode completion = Json.mapper().readTree(r.body().substring(0, r.body().length() - 1));
+        assertThat(completion.get("result").toString()).isEqualTo("{\"status\":\"recorded\",\"availability\":\"Busy\"}");
+        HttpReply bad = signed.handle(post(h, invocation("8", "setAvailability", Map.of("availability", "busy"))),
+                "cifhub", "messages", "setAvailability");
+        assertThat(Json.mapper().readTree(bad.body().substring(0, bad.body().length() - 1)).get("error").asText())
+                .startsWith("invalid:").contains("/availability");
+        Map<String, String> g = signedHeaders("messages", "getAgentState", "c-av", AGENT);
+        HttpReply state = signed.handle(post(g, invocation("9", "getAgentState")), "cifhub", "messages", "getAgentState");
+        JsonNode result = Json.mapper().readTree(state.body().substring(0, state.body().length() - 1)).get("result");
+        assertThat(result.get("availability").asText()).isEqualTo("Busy");
+        assertThat(result.get("missedCalls").isArray()).isTrue();
+        Map<String, String> m = signedHeaders("messages", "getMissedCalls", "c-av", AGENT);
+        HttpReply missed = signed.handle(post(m, invocation("10", "getMissedCalls")), "cifhub", "messages", "getMissedCalls");
+        assertThat(Json.mapper().readTree(missed.body().substring(0, missed.body().length() - 1)).get("result").get("missedCalls").isArray()).isTrue();
+        Map<String, String> u = signedHeaders("messages", "setMood", "c-av", AGENT);
+        assertThat(signed.handle(post(u, invocation("11", "setMood")), "cifhub", "messages", "setMood").status()).isEqualTo(404);
     }
 }

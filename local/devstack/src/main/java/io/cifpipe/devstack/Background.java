@@ -130,6 +130,8 @@ final class Background {
         Optional<StatusFile.Status> st = statusFile.read();
         out.println("Local stack pid " + running.get().pid() + ": " + st.map(s -> s.state().name()).orElse("UNKNOWN"));
         st.filter(s -> s.summary() != null).ifPresent(s -> out.print(s.summary()));
+        st.filter(s -> s.state() == StatusFile.State.FAILED).ifPresent(s -> out.println(s.message()
+                + (s.fix() == null ? "" : "\nFix: " + s.fix())));
         return st.filter(s -> s.state() == StatusFile.State.READY).isPresent() ? 0 : 1;
     }
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(name = "devstack", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Starts, supervises and stops the local stack: Azurite, Entra (mock-oauth2-server), "
                 + "Service Bus and SignalR emulators, the Functions host with the three apps, and the pages on :8080.",
-        subcommands = {DevStack.Down.class, DevStack.Status.class})
+        subcommands = {DevStack.Down.class, DevStack.Status.class, TokenCommand.class})
 public final class DevStack implements Callable<Integer> {
 
     @Option(names = "--wait", description = "Start in the background, wait until every part answers, print the table, exit 0.")
@@ -128,7 +128,7 @@ public final class DevStack implements Callable<Integer> {
         }
         ConnectionFile.write(config.stateDir(), stack.serviceBusConnectionString());
         String table = stack.summary();
-        status.write(StatusFile.State.READY, null, null, table, config.webOrigin());
+        status.write(StatusFile.State.READY, null, null, table, config.webOrigin(), stack.document());
         out.print(table);
         out.println(backgroundChild ? "Ready. Stop with ./dev down" : "Ready. Press Ctrl-C to stop everything.");
         stopped.await();
@@ -168,7 +168,10 @@ public final class DevStack implements Callable<Integer> {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Is a local stack running and ready?")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Is a local stack running and ready?",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:running and READY (every part answered); the table is printed",
+                    "1:running but not ready (STARTING, or FAILED: message and fix printed)", "3:no stack running%n"})
     static final class Status implements Callable<Integer> {
         @Option(names = "--root", paramLabel = "DIR") Path root;
         @Option(names = "--state-dir", paramLabel = "DIR") Path stateDirOption;

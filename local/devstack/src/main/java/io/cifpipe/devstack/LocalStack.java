@@ -168,6 +168,11 @@ public final class LocalStack implements AutoCloseable {
         return t.render();
     }
 
+    /** The same facts as {@link #summary()}, as JSON for scripts ({@code status.json} → {@code stack}). */
+    public java.util.Map<String, Object> document() {
+        return StackDocument.build(config, functions.apps(), serviceBus.connectionString(), signalR.connectionString());
+    }
+
     public StackConfig config() { return config; }
 
     public String serviceBusConnectionString() { return serviceBus.connectionString(); }

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * {@code .devstack/status.json}: how the background stack tells {@code --wait} that it is ready (with the
- * table to print) or why it failed (message + fix). Written atomically (temp file + move).
+ * table to print) or why it failed (message + fix), and, once READY, what scripts need under {@code stack}
+ * ({@link StackDocument}). Written atomically (temp file + move).
  */
 final class StatusFile {
     enum State { STARTING, READY, FAILED, STOPPED }
@@ -29,6 +30,11 @@ final class StatusFile {
 
     /** @param webUrl the pages' origin once READY (scripts and the browser tests read it here) */
     void write(State state, String message, String fix, String summary, String webUrl) {
+        write(state, message, fix, summary, webUrl, null);
+    }
+
+    /** @param stack once READY: endpoints, keys, connection strings and identities as JSON ({@link StackDocument}) */
+    void write(State state, String message, String fix, String summary, String webUrl, Map<String, Object> stack) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("state", state.name());
         m.put("message", message);
@@ -36,6 +42,7 @@ final class StatusFile {
         m.put("summary", summary);
         m.put("pid", ProcessHandle.current().pid());
         m.put("webUrl", webUrl);
+        m.put("stack", stack);
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling("status.json.tmp");

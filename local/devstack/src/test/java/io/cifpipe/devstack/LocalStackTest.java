@@ -100,7 +100,9 @@ class LocalStackTest {
     @Test
     @Order(3)
     void signalRTriggerPresenceRegistersTheAgentsConnection() throws Exception {
-        String token = stack.entra().agentToken("alice");
+        // The token ./dev token prints (the provider's HTTP endpoints, as an integrator's script gets it).
+        String token = new TokenClient(config.entraIssuer(), config.webOrigin() + "/agent.html").agentToken("alice")
+                .get("access_token").asText();
         HttpResponse<String> negotiate = HTTP.send(HttpRequest.newBuilder(
                         URI.create(config.functionsBaseUrl(config.ports().presence()) + "/api/negotiate"))
                 .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
@@ -212,15 +214,17 @@ class LocalStackTest {
 
     @Test
     @Order(8)
-    void deadLettersAreListedThroughTheOpsLibrary() throws Exception {
+    void deadLettersAreListedThroughTheOpsLibraryWithTheirRealCause() throws Exception {
         String poisonCall = "c-poison-" + UUID.randomUUID().toString().substring(0, 6);
+        String missingAgent = "{\"specversion\":\"1.0\",\"id\":\"" + poisonCall + "\",\"source\":\"/tests\",\"type\":\"call.offered\","
+                + "\"data\":{\"callId\":\"" + poisonCall + "\"}}";
         try (var sender = new com.azure.messaging.servicebus.ServiceBusClientBuilder()
                 .connectionString(stack.serviceBusConnectionString()).sender().queueName("call-events").buildClient()) {
-            var poison = new com.azure.messaging.servicebus.ServiceBusMessage("this is not a CloudEvent");
+            var poison = new com.azure.messaging.servicebus.ServiceBusMessage(missingAgent);
             poison.getApplicationProperties().put(Names.PROP_CALL_ID, poisonCall);
             sender.sendMessage(poison);
         }
-        boolean listed = Readiness.await(Duration.ofSeconds(60), () -> {
+        boolean listed = Readiness.await(Duration.ofSeconds(90), () -> {
             try {
                 return get(config.webOrigin() + "/api/state/dlq?queue=call-events").body().contains(poisonCall);
             } catch (Exception e) {
@@ -228,9 +232,51 @@ class LocalStackTest {
             }
         });
         assertThat(listed).as("poison message dead-lettered by dispatch and listed").isTrue();
-        // Replay is covered by DeadLettersTest against the emulator. Here it currently fails inside the ops library
-        // (DeadLetterEntry.of: Map.copyOf rejects a null-valued application property on messages dispatch
-        // dead-lettered) — reported to the ops owner; the page shows the 500 problem details meanwhile.
+        JsonNode entry = null;
+        for (JsonNode m : JSON.readTree(get(config.webOrigin() + "/api/state/dlq?queue=call-events").body()).get("messages")) {
+            if (poisonCall.equals(m.path("callId").asText())) entry = m;
+        }
+        assertThat(entry).isNotNull();
+        // Dispatch's validation error travels with the message: the field is named, not "MaxDeliveryCountExceeded".
+        assertThat(entry.get("cause").asText()).contains("/data/agentId");
+        assertThat(entry.get("causeReason").asText()).isEqualTo("InvalidCallEvent");
+        assertThat(entry.get("wouldFail").asText()).contains("/data/agentId");
+        // Replay refuses it: the dry run (the page's confirmation) says nothing would be replayed, and why.
+        HttpResponse<String> dry = postJson(config.webOrigin() + "/api/state/dlq/replay",
+                "{\"queue\":\"call-events\",\"callId\":\"" + poisonCall + "\",\"dryRun\":true}", "application/json");
+        assertThat(dry.statusCode()).as(dry.body()).isEqualTo(200);
+        JsonNode preview = JSON.readTree(dry.body());
+        assertThat(preview.get("replayed").asInt()).isZero();
+        assertThat(preview.get("skipped").toString()).contains("would fail again");
+        HttpResponse<String> job = postJson(config.webOrigin() + "/api/state/dlq/replay",
+                "{\"queue\":\"call-events\",\"callId\":\"" + poisonCall + "\"}", "application/json");
+        assertThat(job.statusCode()).isEqualTo(202);
+        String location = job.headers().firstValue("location").orElseThrow();
+        boolean finished = Readiness.await(Duration.ofSeconds(60), () -> {
+            try {
+                return JSON.readTree(get(config.webOrigin() + location).body()).get("state").asText().equals("finished");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(finished).isTrue();
+        JsonNode result = JSON.readTree(get(config.webOrigin() + location).body()).get("result");
+        assertThat(result.get("replayed").asInt()).isZero();
+        assertThat(get(config.webOrigin() + "/api/state/dlq?queue=call-events").body()).contains(poisonCall); // still there
+    }
+
+    @Test
+    @Order(10)
+    void supervisorViewAndStatusDocumentAnswer() throws Exception {
+        JsonNode sup = JSON.readTree(get(config.webOrigin() + "/api/state/supervisor").body());
+        assertThat(sup.get("agents").findValuesAsText("agentId")).contains(ALICE);
+        assertThat(sup.get("today").get("offered").asInt()).isPositive(); // the calls of the earlier tests
+        assertThat(sup.get("perMinute")).hasSize(15);
+        JsonNode doc = JSON.valueToTree(stack.document());
+        assertThat(doc.at("/functions/ingress/functionKey").asText()).isEqualTo(config.keys().ingressFunctionKey());
+        assertThat(doc.at("/serviceBus/connectionString").asText()).isEqualTo(stack.serviceBusConnectionString());
+        assertThat(doc.at("/entra/issuer").asText()).isEqualTo(config.entraIssuer());
+        assertThat(doc.at("/identities/telephony/roles/0").asText()).isEqualTo("Calls.Send");
     }
 
     @Test

@@ -9,8 +9,11 @@ import java.util.Set;
 /**
  * Ledger state machine of one notification:
  * <pre>
- * OFFERED   → DELIVERED | UNDELIVERABLE | WITHDRAWN | EXPIRED
- * DELIVERED → ACCEPTED | REJECTED | EXPIRED | WITHDRAWN
+ * OFFERED   → DELIVERED | UNDELIVERABLE | WITHDRAWN | EXPIRED | UNAVAILABLE
+ * DELIVERED → ACCEPTED | REJECTED | EXPIRED | WITHDRAWN | UNAVAILABLE</pre>
+ * UNAVAILABLE from OFFERED: the agent could not take the call (dispatch, no popup); from DELIVERED: the client could
+ * not show it ({@code decide} with {@code overflow}).
+ * <pre>
  * </pre>
  * Everything else is terminal. Stored in the table as {@link #name()}.
  */
@@ -21,7 +24,8 @@ public enum NotificationState {
     REJECTED(OutcomeType.REJECTED),
     EXPIRED(OutcomeType.EXPIRED),
     WITHDRAWN(OutcomeType.WITHDRAWN),
-    UNDELIVERABLE(OutcomeType.UNDELIVERABLE);
+    UNDELIVERABLE(OutcomeType.UNDELIVERABLE),
+    UNAVAILABLE(OutcomeType.UNAVAILABLE);
 
     private final OutcomeType outcome;
 
@@ -29,9 +33,9 @@ public enum NotificationState {
 
     public Set<NotificationState> allowedNext() {
         return switch (this) {
-            case OFFERED -> EnumSet.of(DELIVERED, UNDELIVERABLE, WITHDRAWN, EXPIRED);
-            case DELIVERED -> EnumSet.of(ACCEPTED, REJECTED, EXPIRED, WITHDRAWN);
-            default -> EnumSet.noneOf(NotificationState.class);
+            case OFFERED -> EnumSet.of(DELIVERED, UNDELIVERABLE, WITHDRAWN, EXPIRED, UNAVAILABLE);
+            case DELIVERED -> EnumSet.of(ACCEPTED, REJECTED, EXPIRED, WITHDRAWN, UNAVAILABLE);
+            case ACCEPTED, REJECTED, EXPIRED, WITHDRAWN, UNDELIVERABLE, UNAVAILABLE -> EnumSet.noneOf(NotificationState.class);
         };
     }
 

@@ -18,6 +18,12 @@ import java.util.Set;
  */
 public record Decision(String notificationId, DecisionType decision, String reason) {
     public static final int MAX_REASON_LENGTH = 256;
+    /**
+     * A reject reason is the code of the reason the agent chose from the client's configured list (e.g.
+     * {@code busy-with-customer}, or CIF's {@code DeclinedByAgent}); it becomes the {@code Rejected} outcome's
+     * {@code reason}, which telephony may switch on, so it is a code, not free text.
+     */
+    public static final java.util.regex.Pattern REJECT_REASON = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> FIELDS = Set.of("notificationId", "decision", "reason");
 
     public Decision {
@@ -60,7 +66,7 @@ public record Decision(String notificationId, DecisionType decision, String reas
         DecisionType type = null;
         if (d == null || d.isNull()) errors.add(new FieldError("/decision", "is required"));
         else if (!d.isTextual() || (type = DecisionType.fromWireName(d.textValue()).orElse(null)) == null) {
-            errors.add(new FieldError("/decision", "must be \"accept\" or \"reject\""));
+            errors.add(new FieldError("/decision", "must be \"accept\", \"reject\" or \"overflow\""));
         }
         JsonNode r = node.get("reason");
         String reason = null;
@@ -71,6 +77,9 @@ public record Decision(String notificationId, DecisionType decision, String reas
                 if (problem != null) errors.add(new FieldError("/reason", problem));
                 else reason = r.textValue();
             }
+        }
+        if (type == DecisionType.REJECT && reason != null && !REJECT_REASON.matcher(reason).matches()) {
+            errors.add(new FieldError("/reason", "a reject reason must be a code: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"));
         }
         if (!errors.isEmpty()) throw ValidationException.invalid("invalid decision", errors);
         return new Decision(id.textValue(), type, reason);

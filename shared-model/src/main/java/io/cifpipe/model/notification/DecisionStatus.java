@@ -8,6 +8,8 @@ public enum DecisionStatus {
     RECORDED("recorded"),
     /** Another decision (this or another tab) won first; {@code outcome} says which. */
     ALREADY_DECIDED("already-decided"),
+    /** Another agent of the ring group (same callId) accepted the call first; this notification ends Withdrawn/taken. */
+    ALREADY_TAKEN("already-taken"),
     /** The ring window closed (or the call was withdrawn) before the decision. */
     EXPIRED("expired"),
     /** The caller is not the agent this notification was for. */

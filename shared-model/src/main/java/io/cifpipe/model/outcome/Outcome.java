@@ -70,7 +70,8 @@ public record Outcome(String notificationId, String callId, String agentId, Outc
         String o = text(n, "outcome", true, errors);
         OutcomeType type = o == null ? null : OutcomeType.fromWireName(o).orElse(null);
         if (o != null && type == null) {
-            errors.add(new FieldError("/outcome", "must be one of Delivered, Accepted, Rejected, Expired, Withdrawn, Undeliverable"));
+            errors.add(new FieldError("/outcome", "must be one of " + java.util.Arrays.stream(OutcomeType.values())
+                    .map(OutcomeType::wireName).collect(java.util.stream.Collectors.joining(", "))));
         }
         String atText = text(n, "at", true, errors);
         Instant at = atText == null ? null : Rules.parseRfc3339(atText);

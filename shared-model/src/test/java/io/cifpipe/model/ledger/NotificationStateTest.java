@@ -14,7 +14,8 @@ class NotificationStateTest {
     @Test
     void exactlyTheDesignedTransitionsAreLegal() {
         Set<String> legal = Set.of("OFFERED>DELIVERED", "OFFERED>UNDELIVERABLE", "OFFERED>WITHDRAWN", "OFFERED>EXPIRED",
-                "DELIVERED>ACCEPTED", "DELIVERED>REJECTED", "DELIVERED>EXPIRED", "DELIVERED>WITHDRAWN");
+                "OFFERED>UNAVAILABLE", "DELIVERED>ACCEPTED", "DELIVERED>REJECTED", "DELIVERED>EXPIRED", "DELIVERED>WITHDRAWN",
+                "DELIVERED>UNAVAILABLE");
         for (NotificationState from : values()) {
             for (NotificationState to : values()) {
                 boolean expected = legal.contains(from + ">" + to);
@@ -33,7 +34,7 @@ class NotificationStateTest {
     @Test
     void terminalStatesAndOutcomes() {
         assertThat(EnumSet.allOf(NotificationState.class).stream().filter(NotificationState::isTerminal))
-                .containsExactlyInAnyOrder(ACCEPTED, REJECTED, EXPIRED, WITHDRAWN, UNDELIVERABLE);
+                .containsExactlyInAnyOrder(ACCEPTED, REJECTED, EXPIRED, WITHDRAWN, UNDELIVERABLE, UNAVAILABLE);
         assertThat(OFFERED.outcome()).isEmpty();
         assertThat(DELIVERED.outcome()).contains(OutcomeType.DELIVERED);
         assertThat(UNDELIVERABLE.outcome()).contains(OutcomeType.UNDELIVERABLE);

@@ -49,6 +49,7 @@ public final class NotificationLedger {
     static final String PROP_CLOSED_AT = "ClosedAt";
     static final String TOMBSTONE_ROW = "~closed";
     static final String CALL_GUARD_ROW = "~call";
+    static final String ENDED_ROW = "~ended";
     static final String PROP_GUARDED_AT = "GuardedAt";
     private static final int MAX_ATTEMPTS = 8;
 
@@ -265,11 +266,46 @@ public final class NotificationLedger {
 
     /** The reason recorded by a tombstone covering (callId, agentId), if any. */
     public Optional<String> closedReason(String callId, String agentId) {
+        return closedOrTaken(callId, agentId).closedReason();
+    }
+
+    /**
+     * What an offer arriving late must honour, in one query: a tombstone covering (callId, agentId) and the ring-group
+     * claim on the call guard ({@link RingGroupClaim}).
+     *
+     * @param closedReason the tombstone's reason code, if any
+     * @param acceptedBy   the agent who accepted the call, if any
+     */
+    public record CallState(Optional<String> closedReason, Optional<String> acceptedBy) {}
+
+    public CallState closedOrTaken(String callId, String agentId) {
         List<TableEntity> rows = table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq "
                         + Entities.quote(callId) + " and (RowKey eq " + Entities.quote(TOMBSTONE_ROW) + " or RowKey eq "
-                        + Entities.quote(tombstoneRow(agentId)) + ")"), null, Context.NONE)
+                        + Entities.quote(tombstoneRow(agentId)) + " or RowKey eq " + Entities.quote(CALL_GUARD_ROW) + ")"), null, Context.NONE)
                 .stream().toList();
-        return rows.stream().findFirst().map(e -> String.valueOf(e.getProperty(PROP_CLOSED_REASON)));
+        Optional<String> closed = rows.stream().filter(e -> !e.getRowKey().equals(CALL_GUARD_ROW)).findFirst()
+                .map(e -> String.valueOf(e.getProperty(PROP_CLOSED_REASON)));
+        Optional<String> acceptedBy = rows.stream().filter(e -> e.getRowKey().equals(CALL_GUARD_ROW))
+                .map(e -> e.getProperty(RingGroupClaim.PROP_ACCEPTED_BY)).filter(java.util.Objects::nonNull).map(Object::toString).findFirst();
+        return new CallState(closed, acceptedBy);
+    }
+
+    /**
+     * {@code call.ended} for the call (agentId null) or for one agent: a marker {@code ~ended} / {@code ~ended~<agentId>}
+     * written before the accepted rows are read, so an Accept that races the end (its capacity claim written after
+     * this marker was read… or before) is released by one of the two ({@link #hasEnded}). Kept apart from the
+     * tombstone, which keeps the first close (an answered call ends later).
+     */
+    public void recordEnded(String callId, String agentId, Instant at) {
+        createUnlessExists(new TableEntity(callId, ENDED_ROW + (agentId == null ? "" : "~" + agentId))
+                .addProperty(PROP_CLOSED_AT, at.atOffset(java.time.ZoneOffset.UTC)));
+    }
+
+    /** True when {@code call.ended} covering (callId, agentId) was recorded ({@link #recordEnded}). */
+    public boolean hasEnded(String callId, String agentId) {
+        return table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq " + Entities.quote(callId)
+                + " and (RowKey eq " + Entities.quote(ENDED_ROW) + " or RowKey eq " + Entities.quote(ENDED_ROW + "~" + agentId) + ")")
+                .setSelect(List.of("RowKey")), null, Context.NONE).stream().findAny().isPresent();
     }
 
     static String tombstoneRow(String agentId) {
@@ -309,7 +345,10 @@ public final class NotificationLedger {
     }
 
     static String etagOf(Response<?> r) {
-        String etag = r.getHeaders().getValue(HttpHeaderName.ETAG);
+        return fixEtag(r.getHeaders().getValue(HttpHeaderName.ETAG));
+    }
+
+    static String fixEtag(String etag) {
         // Azurite's ETag response header lacks the closing quote of W/"datetime'...'" (the entity's odata.etag has
         // it); sent back as If-Match it is refused with 400, so restore it.
         if (etag != null && etag.startsWith("W/\"") && !etag.endsWith("\"")) {

@@ -42,9 +42,17 @@ public final class ServiceBusPart implements StackPart {
         return TopicOptions.of(OUTCOMES).withDuplicateDetectionWindow(Duration.ofMinutes(10));
     }
 
-    /** One subscription per consumer, with the filters infra gives them (OutcomeSubscriptions). */
+    /**
+     * Local only (not in infra): the telephony simulator page reads its own copy of every outcome, so an integrator's
+     * receiver on {@code telephony} gets every outcome instead of competing with the page for them.
+     */
+    public static final String SIMULATOR_SUBSCRIPTION = "telephony-simulator";
+
+    /** One subscription per consumer, with the filters infra gives them (OutcomeSubscriptions), plus the simulator's. */
     static List<SubscriptionOptions> outcomeSubscriptions() {
         return List.of(
+                SubscriptionOptions.of(OUTCOMES, SIMULATOR_SUBSCRIPTION).withLockDuration(Duration.ofSeconds(30))
+                        .withDeadLetterOnExpiration(true),
                 SubscriptionOptions.of(OUTCOMES, OutcomeSubscriptions.TELEPHONY).withLockDuration(Duration.ofSeconds(30))
                         .withDeadLetterOnExpiration(true),
                 SubscriptionOptions.of(OUTCOMES, OutcomeSubscriptions.OPERATIONS).withLockDuration(Duration.ofSeconds(30))
@@ -82,7 +90,7 @@ public final class ServiceBusPart implements StackPart {
     @Override
     public List<Row> rows() {
         return List.of(new Row("Service Bus AMQP", "amqp://localhost:" + config.ports().serviceBus()
-                        + "  queue call-events, topic call-outcomes (subscriptions telephony, operations)"),
+                        + "  queue call-events, topic call-outcomes (subscriptions telephony, operations; local: " + SIMULATOR_SUBSCRIPTION + ")"),
                 new Row("Service Bus admin", adminUrl() + "/queues  " + adminUrl() + "/topics"));
     }
 

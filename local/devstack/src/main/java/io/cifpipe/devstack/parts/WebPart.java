@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The devstack pages and their state APIs, plus two call-outcomes subscribers: telephony (every outcome, feeding the
- * telephony page) and operations (terminal outcomes, feeding the ops dashboard).
+ * The devstack pages and their state APIs, plus two call-outcomes subscribers: telephony-simulator (every outcome,
+ * feeding the telephony page; local only) and operations (terminal outcomes, feeding the ops dashboard).
  */
 public final class WebPart implements StackPart {
     private final StackConfig config;
@@ -46,7 +46,8 @@ public final class WebPart implements StackPart {
     @Override
     public void start() throws Exception {
         String topic = Setting.CALL_OUTCOMES_TOPIC.defaultValue().orElseThrow();
-        subscriber = new OutcomeSubscriber(serviceBusConnection, topic, OutcomeSubscriptions.TELEPHONY, outcomes);
+        // Its own subscription: integrators read 'telephony' without competing with the simulator page.
+        subscriber = new OutcomeSubscriber(serviceBusConnection, topic, ServiceBusPart.SIMULATOR_SUBSCRIPTION, outcomes);
         subscriber.start();
         operationsSubscriber = new OutcomeSubscriber(serviceBusConnection, topic, OutcomeSubscriptions.OPERATIONS,
                 operationsOutcomes);

@@ -55,6 +55,27 @@ public final class StateReader implements AutoCloseable {
         return all.stream().limit(limit).map(StateReader::plain).toList();
     }
 
+    /** The supervisor view ({@link SupervisorView}) from the Agents, Connections and Notifications tables. */
+    public Map<String, Object> supervisor(Map<String, String> names, java.time.Instant now) {
+        List<Map<String, Object>> agents = new ArrayList<>();
+        try {
+            TableClient t = tables.getTableClient(Setting.AGENTS_TABLE.defaultValue().orElseThrow());
+            for (TableEntity e : t.listEntities(new ListEntitiesOptions().setTop(1000), null, null)) {
+                agents.add(plain(e));
+                if (agents.size() >= 5000) break;
+            }
+        } catch (com.azure.data.tables.models.TableServiceException e) {
+            if (e.getResponse().getStatusCode() != 404) throw e; // no Agents table yet: every agent reads as the defaults
+        }
+        TableClient n = tables.getTableClient(Setting.NOTIFICATIONS_TABLE.defaultValue().orElseThrow());
+        java.util.Set<String> closed = new java.util.HashSet<>();
+        for (TableEntity e : n.listEntities(new ListEntitiesOptions().setFilter("RowKey eq '~closed'").setSelect(List.of("PartitionKey")), null, null)) {
+            closed.add(e.getPartitionKey());
+            if (closed.size() >= 20000) break;
+        }
+        return SupervisorView.compute(agents, connectionsByAgent(), ledger(5000), closed, names, now, java.time.ZoneId.systemDefault());
+    }
+
     private static Map<String, Object> plain(TableEntity e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("PartitionKey", e.getPartitionKey());

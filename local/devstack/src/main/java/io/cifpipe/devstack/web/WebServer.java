@@ -46,6 +46,9 @@ public final class WebServer implements AutoCloseable {
     private final Vertx vertx;
     private final WebClient http;
     private HttpServer server;
+    /** Set once the port is known (ephemeral in tests); requests arrive only after listen() completed. */
+    private volatile RequestGuard guard;
+    private ReplayJobs replayJobs;
 
     public WebServer(Wiring wiring) {
         this.w = wiring;
@@ -55,12 +58,26 @@ public final class WebServer implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        replayJobs = new ReplayJobs((queue, callId, force, progress) -> w.deadLetters().replay(queue, callId, false, force, progress),
+                java.time.Clock.systemUTC());
         Router r = Router.router(vertx);
         r.route().handler(ctx -> {
-            // Pages are served for one local origin; nothing here is meant to be framed elsewhere.
-            ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-store");
+            ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-store")
+                    .putHeader("Referrer-Policy", "no-referrer");
+            PageSecurity.apply(ctx.request().path(), ctx.response().headers());
+            // Every route (pages too) answers only to a loopback Host name: no DNS rebinding onto the state API.
+            Optional<RequestGuard.Refusal> host = guard.checkHost(authority(ctx.request()));
+            if (host.isPresent()) {
+                Problem.send(ctx, host.get().status(), host.get().title(), host.get().detail());
+                return;
+            }
             ctx.next();
         });
+        // State-changing requests: same-origin JSON only, checked before any body is read or parsed.
+        r.route("/api/*").method(io.vertx.core.http.HttpMethod.POST).handler(this::refuseCrossSite);
+        r.route("/api/*").method(io.vertx.core.http.HttpMethod.PUT).handler(this::refuseCrossSite);
+        r.route("/api/*").method(io.vertx.core.http.HttpMethod.DELETE).handler(this::refuseCrossSite);
+        r.route("/api/*").method(io.vertx.core.http.HttpMethod.PATCH).handler(this::refuseCrossSite);
         r.route("/api/*").handler(BodyHandler.create().setBodyLimit(1024 * 1024));
         r.get("/api/health").handler(ctx -> blocking(ctx, () -> w.health().get()));
         r.get("/api/config").handler(ctx -> json(ctx, 200, w.pageConfig().get()));
@@ -71,7 +88,9 @@ public final class WebServer implements AutoCloseable {
             blocking(ctx, () -> w.state().ledger(limit));
         });
         r.get("/api/state/dlq").handler(this::deadLetters);
+        r.get("/api/state/supervisor").handler(ctx -> blocking(ctx, () -> w.state().supervisor(agentNames(), java.time.Instant.now())));
         r.post("/api/state/dlq/replay").handler(this::replay);
+        r.get("/api/state/dlq/replay/:job").handler(this::replayJob);
         r.post("/api/telephony/calls").handler(this::postCall);
         r.get("/api/telephony/calls/:callId").handler(this::getCall);
         r.get("/api/telephony/outcomes").handler(ctx -> json(ctx, 200, w.outcomes().recent()));
@@ -101,8 +120,31 @@ public final class WebServer implements AutoCloseable {
         r.get("/").handler(ctx -> ctx.redirect("/index.html"));
         r.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
 
+        guard = new RequestGuard(w.port()); // replaced below when the port was ephemeral
         server = vertx.createHttpServer().requestHandler(r)
                 .listen(w.port(), "127.0.0.1").toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        guard = new RequestGuard(server.actualPort());
+    }
+
+    /** Host of HTTP/1.1 or {@code :authority} of HTTP/2 (Java's HttpClient upgrades to h2c: no Host header then). */
+    static String authority(io.vertx.core.http.HttpServerRequest req) {
+        io.vertx.core.net.HostAndPort a = req.authority();
+        if (a == null) return req.getHeader("host");
+        String host = a.host();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) host = "[" + host + "]";
+        return a.port() >= 0 ? host + ":" + a.port() : host;
+    }
+
+    private void refuseCrossSite(RoutingContext ctx) {
+        var req = ctx.request();
+        Optional<RequestGuard.Refusal> refusal = guard.checkStateChange(authority(req), req.getHeader("origin"),
+                req.getHeader("sec-fetch-site"), req.getHeader("content-type"));
+        if (refusal.isPresent()) {
+            LOG.warn("refused {} {}: {}", req.method(), req.path(), refusal.get().title());
+            Problem.send(ctx, refusal.get().status(), refusal.get().title(), refusal.get().detail());
+            return;
+        }
+        ctx.next();
     }
 
     public int port() { return server.actualPort(); }
@@ -132,6 +174,18 @@ public final class WebServer implements AutoCloseable {
                 .onFailure(e -> Problem.send(ctx, 502, "Service Bus emulator not answering", e.getMessage()));
     }
 
+    /** Demo agents' display names (oid → name) from the page config. */
+    private Map<String, String> agentNames() {
+        Map<String, String> names = new java.util.TreeMap<>();
+        Object agents = w.pageConfig().get().getValue("agents");
+        if (agents instanceof io.vertx.core.json.JsonArray a) {
+            for (Object o : a) {
+                if (o instanceof JsonObject j && j.getString("oid") != null) names.put(j.getString("oid"), j.getString("name", j.getString("oid")));
+            }
+        }
+        return names;
+    }
+
     private void deadLetters(RoutingContext ctx) {
         String queue = ctx.queryParam("queue").stream().findFirst().orElse("call-events");
         if (!QUEUE_NAME.matcher(queue).matches()) {
@@ -142,7 +196,12 @@ public final class WebServer implements AutoCloseable {
         blocking(ctx, () -> Map.of("queue", queue, "messages", w.deadLetters().list(queue, max)));
     }
 
-    /** Body {"queue": "call-events", "callId": "c-1"} replays that call's dead letters; without callId, all of them. */
+    /**
+     * Body {"queue": "call-events", "callId": "c-1", "dryRun": false, "force": false}: without callId, every dead
+     * letter of the queue. A dry run answers 200 with the counts (the page's confirmation: "Replay 12?"); a replay
+     * answers 202 with a job to poll at {@code Location} for progress. Messages that would fail validation again are
+     * skipped unless force.
+     */
     private void replay(RoutingContext ctx) {
         JsonObject body;
         try {
@@ -150,14 +209,19 @@ public final class WebServer implements AutoCloseable {
         } catch (RuntimeException e) {
             body = null;
         }
-        String example = "expected {\"queue\": \"call-events\", \"callId\": \"c-1\"} (callId optional: all)";
+        String example = "expected {\"queue\": \"call-events\", \"callId\": \"c-1\", \"dryRun\": false, \"force\": false} "
+                + "(callId optional: all)";
         if (body == null) {
             Problem.send(ctx, 400, "Malformed JSON", example);
             return;
         }
         String queue = body.getValue("queue") instanceof String q ? q : "";
         Object callId = body.getValue("callId");
-        if (!QUEUE_NAME.matcher(queue).matches() || (callId != null && !(callId instanceof String c && CALL_ID.matcher(c).matches()))) {
+        Object dryRun = body.getValue("dryRun", false);
+        Object force = body.getValue("force", false);
+        Object expected = body.getValue("expected", 0);
+        if (!QUEUE_NAME.matcher(queue).matches() || (callId != null && !(callId instanceof String c && CALL_ID.matcher(c).matches()))
+                || !(dryRun instanceof Boolean) || !(force instanceof Boolean) || !(expected instanceof Integer)) {
             Problem.send(ctx, 422, "Invalid replay request", example);
             return;
         }
@@ -167,7 +231,18 @@ public final class WebServer implements AutoCloseable {
                             + "Use './dev ops dlq list|purge --subscription TOPIC/NAME'.");
             return;
         }
-        blocking(ctx, () -> w.deadLetters().replay(queue, (String) callId));
+        if ((Boolean) dryRun) {
+            blocking(ctx, () -> w.deadLetters().replay(queue, (String) callId, true, (Boolean) force, item -> { }));
+            return;
+        }
+        ReplayJobs.Job job = replayJobs.start(queue, (String) callId, (Boolean) force, (Integer) expected);
+        ctx.response().putHeader("location", "/api/state/dlq/replay/" + job.id);
+        json(ctx, 202, job.view());
+    }
+
+    private void replayJob(RoutingContext ctx) {
+        replayJobs.get(ctx.pathParam("job")).ifPresentOrElse(j -> json(ctx, 200, j.view()),
+                () -> Problem.send(ctx, 404, "No such replay job", "Replay jobs are kept in memory (the last 20)."));
     }
 
     /** Dev hook for reconnect tests: {"downSeconds": n} takes the SignalR emulator down for n seconds (0–120). */
@@ -295,6 +370,7 @@ public final class WebServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (replayJobs != null) replayJobs.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -1,6 +1,7 @@
 package io.cifpipe.runtime.check;
 
 import io.cifpipe.model.ledger.NotificationState;
+import io.cifpipe.model.notification.NotificationId;
 import io.cifpipe.model.outcome.Outcome;
 import io.cifpipe.model.outcome.OutcomeType;
 import io.cifpipe.runtime.tables.LedgerEntry;
@@ -28,8 +29,11 @@ import java.util.stream.Collectors;
  *   <li>the ledger row exists and its state is terminal;</li>
  *   <li>the row's outcome was published (not left pending by a crash);</li>
  *   <li>exactly one distinct terminal outcome type was observed, and it is the ledger's;</li>
- *   <li>{@code Delivered} was observed if and only if the ledger passed through DELIVERED.</li>
+ *   <li>{@code Delivered} was observed if and only if the ledger passed through DELIVERED;</li>
+ *   <li>per call (ring group): at most one {@code Accepted}, in the ledger and on {@code call-outcomes}.</li>
  * </ol>
+ * An offer that ended {@code Unavailable} at once (never delivered) is not marked published: like the common path's
+ * {@code Delivered}, its trigger message is the publish's outbox; it must have been observed instead.
  * With {@code strict}, outcomes for notifications that were never accepted are violations too.
  */
 public final class InvariantChecker {
@@ -117,7 +121,9 @@ public final class InvariantChecker {
                 NotificationState state = entry.get().state();
                 if (!state.isTerminal()) {
                     violations.add(new Violation(id, "ledger state " + state + " is not terminal"));
-                } else if (entry.get().outcomePending()) {
+                } else if (entry.get().outcomePending() && !(state == NotificationState.UNAVAILABLE
+                        && entry.get().record().enteredAt(NotificationState.DELIVERED) == null
+                        && terminal.contains(OutcomeType.UNAVAILABLE))) {
                     violations.add(new Violation(id, "ledger outcome " + state + " was never marked published"));
                 }
                 if (state.isTerminal() && terminal.size() == 1) {
@@ -145,6 +151,19 @@ public final class InvariantChecker {
                 counts.merge(terminal.iterator().next(), 1, Integer::sum);
             }
         }
+        Map<String, Set<String>> acceptedByCall = new HashMap<>();
+        for (String id : accepted) {
+            boolean acceptedHere = byId.getOrDefault(id, List.of()).stream().anyMatch(o -> o.outcome() == OutcomeType.ACCEPTED)
+                    || ledger.apply(id).map(e -> e.state() == NotificationState.ACCEPTED).orElse(false);
+            if (acceptedHere && NotificationId.isValid(id)) {
+                acceptedByCall.computeIfAbsent(NotificationId.parse(id).callId(), k -> new java.util.TreeSet<>()).add(id);
+            }
+        }
+        acceptedByCall.forEach((callId, ids) -> {
+            if (ids.size() > 1) {
+                violations.add(new Violation(callId, "call accepted more than once (ring group): " + ids));
+            }
+        });
         if (strict) {
             byId.keySet().stream().filter(id -> !accepted.contains(id)).sorted()
                     .forEach(id -> violations.add(new Violation(id, "outcome for a notification that was never accepted")));

@@ -101,4 +101,29 @@ class InvariantCheckerTest {
         assertThat(excused.violating()).containsExactly(lost);
         assertThat(excused.passed()).isEqualTo(2);
     }
+
+    @Test
+    void anUnavailableOfferIsTerminalAndItsTriggerIsTheOutbox() {
+        String u = notification("c-u", "a1", true, NotificationState.UNAVAILABLE);
+        LedgerEntry e = ledger.get(u);
+        ledger.put(u, new LedgerEntry(e.record(), List.of(), null, "etag")); // the hot path marks nothing
+        var report = check(List.of(u));
+        assertThat(report.ok()).as(report.summary()).isTrue();
+        assertThat(report.byOutcome()).containsEntry(OutcomeType.UNAVAILABLE, 1);
+        outcomes.clear();
+        assertThat(check(List.of(u)).lost()).containsExactly(u);
+    }
+
+    @Test
+    void atMostOneAcceptedPerCall() {
+        String a = notification("c-rg", "a1", true, NotificationState.DELIVERED, NotificationState.ACCEPTED);
+        String b = notification("c-rg", "a2", true, NotificationState.DELIVERED, NotificationState.WITHDRAWN);
+        assertThat(check(List.of(a, b)).ok()).isTrue();
+        String c = notification("c-rg", "a3", true, NotificationState.DELIVERED, NotificationState.ACCEPTED);
+        var report = check(List.of(a, b, c));
+        assertThat(report.violations()).singleElement().satisfies(v -> {
+            assertThat(v.notificationId()).isEqualTo("c-rg");
+            assertThat(v.problem()).contains("accepted more than once");
+        });
+    }
 }

@@ -1,4 +1,4 @@
-package io.cifpipe.runtime.examples;
+package io.cifpipe.runtime.conventions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
