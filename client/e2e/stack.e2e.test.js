@@ -1,11 +1,11 @@
-// The agent's journey on the whole local stack (./dev up): agent panel (local CIF host embedding the
-// built dist/signalRadaptor.js) and telephony simulator, real Functions apps, Service Bus and SignalR
+// The agent's journey on the whole local stack (./dev up): agent page (local CIF host with the panel web resource
+// /WebResources/cifpipe_/panel.html + the built dist/signalRadaptor.js in an iframe) and telephony simulator, real Functions apps, Service Bus and SignalR
 // emulators, embedded Entra. Starts the stack itself when none is running.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { ensureStack } from "./support/devstack.js";
 import { launchBrowser, recordConsole, recordNotices, screenshot, waitForIndicator, waitForNotice } from "./support/browser.js";
+import { panelFrame, placeCalls, signInWithPopup } from "./support/host.js";
 
 describe("agent journey on the local stack", { timeout: 600_000 }, () => {
   let stack;
@@ -51,32 +51,8 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
     }
   }
 
-  async function placeCallOnce({ ringSeconds }) {
-    const caller = `E2E ${randomUUID().slice(0, 8)}`;
-    await telephony.goto(`${stack.web}/telephony.html`);
-    await telephony.waitForSelector("#agents input[type=checkbox]");
-    for (const box of await telephony.$$("#agents input[type=checkbox]")) {
-      const value = await box.getAttribute("value");
-      if ((value === alice.oid) !== (await box.isChecked())) await box.click();
-    }
-    await telephony.fill("#callerName", caller);
-    // E.164 without spaces: ingress validates numbers strictly
-    await telephony.fill("#callerNumber", "+442079460018");
-    await telephony.fill("#calledNumber", "+442079460000");
-    await telephony.fill("#ringSeconds", String(ringSeconds));
-    await telephony.fill("#count", "1");
-    const before = (await telephony.textContent("#log")) || "";
-    await telephony.click("#place-btn");
-    // the simulator logs ingress' answer; anything but 202 is a stack problem, named here
-    const answer = await telephony.waitForFunction((n) => {
-      const lines = (document.getElementById("log").textContent || "").slice(n).split("\n").filter((l) => /HTTP \d{3}/.test(l));
-      return lines.length ? lines[lines.length - 1] : null;
-    }, before.length, { timeout: 30_000 }).then((h) => h.jsonValue());
-    if (!/HTTP 202/.test(answer)) {
-      await screenshot(telephony, "stack-telephony-ingress-error");
-      throw new Error(`ingress did not accept the call: ${answer}`);
-    }
-    return caller;
+  function placeCallOnce({ ringSeconds }) {
+    return placeCalls(telephony, stack.web, alice, { ringSeconds });
   }
 
   async function toastFor(page, caller, timeout = 30_000) {
@@ -89,22 +65,19 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
     await telephony.locator("#calls tr", { hasText: caller }).filter({ hasText: outcome }).first().waitFor({ timeout });
   }
 
-  test("sign in as a demo agent → indicator green", async () => {
+  test("sign in as a demo agent (MSAL popup from the panel iframe) → indicator green", async () => {
     await agent.goto(`${stack.web}/agent.html`);
-    await waitForIndicator(agent, "disconnected", 30_000);
-    await agent.click("#cif-adaptor-signin");
-    await agent.waitForSelector(`button[data-agent="${alice.key}"]`, { timeout: 30_000 });
-    await screenshot(agent, "stack-01-entra-login");
-    await agent.click(`button[data-agent="${alice.key}"]`);
-    await waitForIndicator(agent, "connected", 60_000);
+    await signInWithPopup(agent, alice.key, "stack-01");
     await screenshot(agent, "stack-02-connected");
   });
 
   test("telephony posts a call → popup with caller and countdown → Accept → outcome Accepted", async () => {
     const caller = await placeCall();
     const toast = await toastFor(agent, caller);
-    const count = Number((await toast.locator(".cif-toast__count").textContent()).replace(/\D/g, ""));
-    assert.ok(count > 20 && count <= 60, `countdown ${count}`);
+    // {countdown}: the ring time left when shown (the host's own timer counts the template's msdyn_timeout)
+    const rings = await toast.evaluate((t) => [...t.querySelectorAll("dt")].find((d) => d.textContent === "Rings for")?.nextElementSibling?.textContent || "");
+    const count = Number(rings.replace(/\D/g, ""));
+    assert.ok(count > 20 && count <= 60, `countdown ${rings}`);
     await screenshot(agent, "stack-03-popup");
     await toast.locator(".cif-toast__accept").click();
     await waitForNotice(agentNotices, new RegExp(`Call from ${caller} accepted`));
@@ -123,11 +96,12 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
   test("a call that rings out → 'You missed a call from …' and the missed list; outcome Expired, never Rejected", async () => {
     const caller = await placeCall({ ringSeconds: 8 });
     await toastFor(agent, caller);
-    await agent.waitForSelector("#cif-call:not([hidden])", { timeout: 30_000 });
+    const panel = await panelFrame(agent); // the agent panel lives in the web resource iframe
+    await panel.waitForSelector("#cif-call:not([hidden])", { timeout: 30_000 });
     await screenshot(agent, "stack-05b-ringing-panel");
     await waitForNotice(agentNotices, new RegExp(`You missed a call from ${caller}\\.`), 40_000);
     assert.ok(!agentNotices.some((n) => n.includes(caller) && /before your answer|rejected/.test(n)), agentNotices.join("\n"));
-    await agent.locator("#cif-missed-list li", { hasText: caller }).first().waitFor({ timeout: 15_000 });
+    await panel.locator("#cif-missed-list li", { hasText: caller }).first().waitFor({ timeout: 15_000 });
     await outcomeOf(caller, "Expired", 60_000);
     await screenshot(agent, "stack-05c-missed");
   });
@@ -137,7 +111,7 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
     recordConsole(second, consoleLines);
     try {
       await second.goto(`${stack.web}/agent.html`);
-      await waitForIndicator(second, "connected", 60_000);
+      await waitForIndicator(await panelFrame(second), "connected", 60_000);
       const caller = await placeCall();
       await toastFor(agent, caller);
       const toast2 = await toastFor(second, caller);
@@ -158,10 +132,10 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
     });
     assert.equal(res.status < 300, true,
       `devstack has no SignalR restart hook (POST /api/dev/signalr/restart answered ${res.status}); the emulator restart path is covered by client-panel.e2e.test.js`);
-    await waitForIndicator(agent, "reconnecting", 30_000);
+    await waitForIndicator(await panelFrame(agent), "reconnecting", 30_000);
     await screenshot(agent, "stack-07-reconnecting");
     const caller = await placeCall({ ringSeconds: 90 });
-    await waitForIndicator(agent, "connected", 90_000);
+    await waitForIndicator(await panelFrame(agent), "connected", 90_000);
     const toast = await toastFor(agent, caller, 90_000);
     await screenshot(agent, "stack-08-popup-after-restart");
     await toast.locator(".cif-toast__accept").click();

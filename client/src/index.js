@@ -8,6 +8,8 @@ import { loadConfig, normaliseConfig } from "./glue/config.js";
 import { CifAdaptor, consoleLogger } from "./glue/adaptor.js";
 import { toAdaptorError } from "./core/errors.js";
 import { ConnectionState } from "./core/connection-manager.js";
+import { findXrm } from "./glue/xrm.js";
+import { watchCifInit } from "./glue/cif.js";
 
 export { ConnectionState, RegistrationStatus } from "./core/connection-manager.js";
 export { ConnectionManager, NegotiatedTokenSource } from "./core/connection-manager.js";
@@ -141,14 +143,14 @@ function isMsalResponseWindow(win) {
 function autoStart() {
   const win = globalThis.window;
   if (!win || !win.document) return;
+  watchCifInit(win); // before anything else: CIFInitDone may come while the configuration loads
   if (isMsalResponseWindow(win)) {
     broadcastResponseToMainFrame().catch((err) => consoleLogger.error("sign-in response relay failed", err));
     return;
   }
   const pageConfig = win.cifAdaptorConfig;
   if (pageConfig && pageConfig.autoStart === false) return;
-  let inDynamics = false;
-  try { inDynamics = Boolean(win.Xrm || (win.parent !== win && win.parent.Xrm)); } catch { inDynamics = false; }
+  const inDynamics = Boolean(findXrm(win, { needWebApi: false }));
   if (!pageConfig && !inDynamics) return; // a page that will call connectToSignalR(config) itself
   const go = () => connectToSignalR().catch(() => { /* shown to the agent already */ });
   if (win.document.readyState === "loading") win.document.addEventListener("DOMContentLoaded", go, { once: true });

@@ -9,10 +9,10 @@ const base = { functionUrl: "https://presence.example.net/", clientId: "11111111
   authority: "https://login.microsoftonline.com/contoso.onmicrosoft.com", scopes: "functionuser" };
 
 test("config: seed names accepted, bare Scope expanded to api://{clientId}/{scope}, URLs normalised", () => {
-  const c = normaliseConfig(base, { pageUrl: "https://org.crm.dynamics.com/WebResources/new_panel.html" });
+  const c = normaliseConfig(base, { pageUrl: "https://org.crm.dynamics.com/WebResources/cifpipe_/panel.html" });
   assert.equal(c.functionUrl, "https://presence.example.net");
   assert.deepEqual(c.scopes, ["api://11111111-2222-3333-4444-555555555555/functionuser"]);
-  assert.equal(c.redirectUri, "https://org.crm.dynamics.com/");
+  assert.equal(c.redirectUri, "https://org.crm.dynamics.com/WebResources/cifpipe_/redirect.html", "the relay page next to the panel");
   assert.equal(c.interactionType, "popup");
   assert.equal(c.autoStart, true);
   assert.deepEqual(normaliseScopes("api://x/a.read, openid https://graph.microsoft.com/User.Read", "id"),

@@ -8,6 +8,10 @@ import { METHOD_DECIDE, TARGET_AVAILABILITY, TARGET_DECIDED, TARGET_NOTIFY, TARG
 import { AgentState } from "../core/agent-state.js";
 import { MsalTokenProvider } from "./msal-auth.js";
 import { createCifPopup } from "./cif-popup.js";
+import { createCif } from "./cif.js";
+import { createPanelCallCards } from "./panel-call-card.js";
+import { createScreenPop } from "./screen-pop.js";
+import { createPresenceSync, METHOD_SET_AVAILABILITY } from "./presence-sync.js";
 import { createIndicator } from "./indicator.js";
 import { createHubConnection } from "./signalr-connection.js";
 import { TraceContexts } from "./trace-context.js";
@@ -49,8 +53,20 @@ export class CifAdaptor {
       logger,
     });
     this.agentState = new AgentState({ invoke: (method, ...args) => this.connection.invoke(method, ...args), logger });
+    // CIF 2.0: nothing is called before CIFInitDone (cif.js); Xrm is looked up on window.top (xrm.js).
+    this.cif = createCif({ win, logger, waitForInitMs: config.waitForCifInitMs });
+    const cards = win.document && typeof win.document.createElement === "function"
+      ? createPanelCallCards({ doc: win.document, anchor: config.statusElement }) : null;
+    const notice = (level, text) => { logger.info(`notice (${level}): ${text}`); this.indicator.notice(level, text); };
+    this.screenPop = createScreenPop({ cif: this.cif, options: config.screenPop, logger, notice });
+    // Omnichannel presence ↔ availability: setAvailability goes through AgentState, so the panel's control follows.
+    this.presenceSync = createPresenceSync({ cif: this.cif, map: config.presenceMap, logger,
+      invoke: (method, arg) => (method === METHOD_SET_AVAILABILITY ? this.agentState.set(arg.availability) : this.connection.invoke(method, arg)) });
+    this.agentState.onChange(() => { if (this.agentState.current) this.presenceSync.onAvailability(this.agentState.current); });
+    this._offered = new Map(); // notificationId → notify payload, for the screen pop after Accept
     this.desk = new NotificationDesk({
-      popup: popup || createCifPopup({ win, templateName: config.notificationTemplate, logger }),
+      // the agent panel (panel.js) keeps a call CIF could not carry in its own call card; our card only without it
+      popup: popup || createCifPopup({ win, cif: this.cif, templateName: config.notificationTemplate, cards: () => (this.panel ? null : cards), logger }),
       invokeDecide: (decision) => this._invokeDecide(decision),
       waitForConnected: (ms) => this.connection.waitForConnected(ms),
       notice: (level, text) => {
@@ -81,6 +97,7 @@ export class CifAdaptor {
     }
     this.connection.on(TARGET_NOTIFY, (n) => this._safely("notify", () => {
       this._traces.remember(n);
+      this._remember(n);
       return this.desk.onNotify(n);
     }));
     this.connection.on(TARGET_WITHDRAW, (w) => this._safely("withdraw", () => this.desk.onWithdraw(w)));
@@ -92,8 +109,24 @@ export class CifAdaptor {
     if (typeof win.addEventListener === "function") win.addEventListener("online", () => this.connection.retryNow());
   }
 
+  _remember(n) {
+    if (!n || typeof n.notificationId !== "string") return;
+    this._offered.set(n.notificationId, n);
+    while (this._offered.size > 200) this._offered.delete(this._offered.keys().next().value);
+  }
+
+  _screenPop(notificationId) {
+    const n = this._offered.get(notificationId);
+    if (!n) return;
+    this.screenPop.open(n).catch((err) => this._log.warn("screen pop failed", err));
+  }
+
   /** Starts (or resumes) the connection; an agent who must sign in gets a Sign in button. */
   async start() {
+    if (!this._presenceStarted) {
+      this._presenceStarted = true;
+      this.presenceSync.start().catch((err) => this._log.warn("presence sync did not start", err));
+    }
     // already running (e.g. Sign in while connected): keep what the indicator shows; start() retries a stalled registration
     if (!this.connection.running) this.indicator.setState(ConnectionState.CONNECTING);
     await this.connection.start();
@@ -134,9 +167,12 @@ export class CifAdaptor {
   }
 
   /** Every `decide` goes out here: adds the notify's traceparent (additive field) so the decision joins the call's trace. */
-  _invokeDecide(arg) {
+  /** Every decide: carries the popup's trace context back; an Accept the server recorded opens the customer. */
+  async _invokeDecide(arg) {
     const traceparent = this._traces.take(arg.notificationId);
-    return this.connection.invoke(METHOD_DECIDE, traceparent ? { ...arg, traceparent } : arg);
+    const result = await this.connection.invoke(METHOD_DECIDE, traceparent ? { ...arg, traceparent } : arg);
+    if (arg.decision === "accept" && result && result.status === "recorded") this._screenPop(arg.notificationId);
+    return result;
   }
 
   _showState(state, { error, retryInMs } = {}) {

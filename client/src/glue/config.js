@@ -1,4 +1,5 @@
 import { AdaptorError, ErrorKind } from "../core/errors.js";
+import { findXrm } from "./xrm.js";
 
 /** The Dynamics environment variables the sample solution defines (schema names may carry a publisher prefix). */
 export const ENVIRONMENT_VARIABLES = Object.freeze({
@@ -44,8 +45,9 @@ export function normaliseConfig(raw, { pageUrl } = {}) {
   const clientId = String(raw.clientId).trim();
   const scopes = normaliseScopes(raw.scopes, clientId);
   if (!scopes.length) throw configError("missing setting: scopes (the API scope the presence app expects)");
+  // Default: the relay page next to the panel (web resource cifpipe_/redirect.html), the URI the README registers.
   const redirectUri = nonEmpty(raw.redirectUri) ? parseUrl(raw.redirectUri, "redirectUri").toString()
-    : pageUrl ? new URL(pageUrl).origin + "/" : undefined;
+    : pageUrl ? new URL("redirect.html", pageUrl).toString() : undefined;
 
   const interactionType = raw.interactionType === "redirect" ? "redirect" : DEFAULTS.interactionType;
   const reconnect = { ...DEFAULTS.reconnect, ...(raw.reconnect || {}) };
@@ -63,6 +65,10 @@ export function normaliseConfig(raw, { pageUrl } = {}) {
     notificationTemplate: nonEmpty(raw.notificationTemplate) ? String(raw.notificationTemplate) : DEFAULTS.notificationTemplate,
     statusElement: raw.statusElement,
     autoStart: raw.autoStart !== false,
+    // screen pop and presence options; normalised by screen-pop.js / presence-sync.js
+    screenPop: raw.screenPop && typeof raw.screenPop === "object" ? raw.screenPop : undefined,
+    presenceMap: raw.presenceMap && typeof raw.presenceMap === "object" ? raw.presenceMap : undefined,
+    waitForCifInitMs: Number.isFinite(raw.waitForCifInitMs) && raw.waitForCifInitMs >= 0 ? raw.waitForCifInitMs : 15000,
     reconnect,
     ...normalisePanelOptions(raw),
   });
@@ -163,16 +169,6 @@ export async function loadConfig(win) {
     }
   }
   return normaliseConfig({ ...fromDynamics, ...(page || {}) }, { pageUrl: win.location && win.location.href });
-}
-
-function findXrm(win) {
-  try {
-    if (win.Xrm && win.Xrm.WebApi) return win.Xrm;
-    if (win.parent && win.parent !== win && win.parent.Xrm && win.parent.Xrm.WebApi) return win.parent.Xrm;
-  } catch {
-    // cross-origin parent: not inside Dynamics
-  }
-  return undefined;
 }
 
 function parseUrl(value, name) {

@@ -147,6 +147,12 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
       state.upstream.push({ category, event, userId, connectionId: req.headers["x-asrs-connection-id"] });
       if (category === "messages") {
         const invocation = JSON.parse(body.replace(/\x1e$/, ""));
+        if (invocation.invocationId && String(invocation.target).toLowerCase() !== "decide") {
+          // like a presence app without that hub method: a completion error (e.g. getAgentState before issue 20's server)
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ type: 3, invocationId: invocation.invocationId, error: `Unknown hub method '${invocation.target}'` }) + "\x1e");
+          return;
+        }
         if (invocation.invocationId) {
           let completion;
           try {

@@ -102,13 +102,15 @@ describe("devstack pages", { timeout: 600_000 }, () => {
 
   test("agent panel: sign in as Alice through the local Entra → connected", async () => {
     await agent.goto(`${web}/agent.html`);
-    await agent.locator("#cif-adaptor-signin").waitFor({ state: "visible", timeout: 60_000 });
+    // the panel is the web resource in an iframe (as in Dynamics); sign-in is an MSAL popup
+    const panel = agent.frameLocator("#cif-panel");
+    await panel.locator("#cif-adaptor-signin").waitFor({ state: "visible", timeout: 60_000 });
     await shot(agent, "agent-1-signed-out");
-    await agent.click("#cif-adaptor-signin");
-    await agent.locator('button[data-agent="alice"]').waitFor({ timeout: 30_000 });
-    await shot(agent, "entra-login");
-    await agent.click('button[data-agent="alice"]');
-    await agent.waitForSelector('#cif-adaptor-status[data-state="connected"]', { timeout: 60_000 });
+    const [popup] = await Promise.all([agent.waitForEvent("popup"), panel.locator("#cif-adaptor-signin").click()]);
+    await popup.locator('button[data-agent="alice"]').waitFor({ timeout: 30_000 });
+    await shot(popup, "entra-login");
+    await popup.click('button[data-agent="alice"]');
+    await panel.locator('#cif-adaptor-status[data-state="connected"]').waitFor({ timeout: 60_000 });
     await agent.locator("#who", { hasText: "Alice Agent" }).waitFor({ timeout: 10_000 });
     await shot(agent, "agent-2-connected");
   });

@@ -105,13 +105,16 @@ public final class LocalStack implements AutoCloseable {
                 .put("presenceBaseUrl", presence + "/api")
                 .put("negotiateUrl", presence + "/api/negotiate")
                 .put("hub", Setting.HUB_NAME.defaultValue().orElseThrow())
-                .put("redirectUri", config.webOrigin() + "/agent.html")
+                // the panel's relay page (client/webresource/redirect.html), as registered in Entra for Dynamics
+                .put("redirectUri", config.webOrigin() + "/WebResources/cifpipe_/redirect.html")
                 .put("environmentVariables", LocalEnvironmentVariables.values(presence, config.entraIssuer(),
                         DemoIdentities.PANEL_CLIENT_ID, DemoIdentities.API_AUDIENCE + "/" + DemoIdentities.AGENT_SCOPE))
                 .put("agents", agents)
                 .put("queues", new JsonArray().add("call-events")
                         .add(OutcomeSubscriptions.path("call-outcomes", OutcomeSubscriptions.TELEPHONY))
-                        .add(OutcomeSubscriptions.path("call-outcomes", OutcomeSubscriptions.OPERATIONS)));
+                        .add(OutcomeSubscriptions.path("call-outcomes", OutcomeSubscriptions.OPERATIONS)))
+                // the local CIF host's templates, presence list and demo records (web/cif-host-config.json)
+                .mergeIn(CifHostConfig.load());
     }
 
     /** Per-part readiness; {@code ready} is true only when every part answers. */

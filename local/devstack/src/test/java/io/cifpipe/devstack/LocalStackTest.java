@@ -187,10 +187,16 @@ class LocalStackTest {
     @Test
     @Order(7)
     void pagesAndStateApiAnswer() throws Exception {
-        for (String page : List.of("/agent.html", "/telephony.html", "/ops.html", "/cif-host.js")) {
+        for (String page : List.of("/agent.html", "/telephony.html", "/ops.html", "/cif-host.js",
+                "/WebResources/cifpipe_/panel.html", "/WebResources/cifpipe_/panel.js", "/WebResources/cifpipe_/redirect.html",
+                "/WebResources/Widget/msdyn_ciLibrary.js")) {
             assertThat(get(config.webOrigin() + page).statusCode()).as(page).isEqualTo(200);
         }
         JsonNode pageConfig = JSON.readTree(get(config.webOrigin() + "/api/config").body());
+        for (String key : CifHostConfig.KEYS) {
+            assertThat(pageConfig.get(key).isArray()).as(key).isTrue();
+        }
+        assertThat(pageConfig.get("redirectUri").asText()).endsWith("/WebResources/cifpipe_/redirect.html");
         assertThat(pageConfig.get("authority").asText()).isEqualTo(config.entraIssuer());
         assertThat(pageConfig.toString()).doesNotContain(config.keys().ingressFunctionKey());
         // The Dataverse solution's variables under their schema names, and its panel page out of the built zip.

@@ -116,8 +116,17 @@ public final class WebServer implements AutoCloseable {
             r.route("/client/*").handler(ctx -> Problem.send(ctx, 404, "Client script not built",
                     "client/dist does not exist: run './dev up' (it runs 'npm run build' in client/)."));
         }
-        // The Dataverse solution's web resources (panel page, settings.js, bundle) out of the built zip, Dynamics' paths.
+        // The panel as Dynamics serves it: Microsoft's CIF library at /WebResources/Widget/msdyn_ciLibrary.js (our
+        // stand-in), then the Dataverse solution's web resources out of the built zip, Dynamics' paths; without a
+        // built zip, /WebResources/cifpipe_/ falls through to client/webresource and the built client/dist.
+        r.get("/WebResources/Widget/msdyn_ciLibrary.js").handler(ctx -> ctx.reroute("/cif-library.js"));
         r.get(SolutionWebResources.PREFIX + "*").blockingHandler(SolutionWebResources.forClientDist(w.clientDist()));
+        for (Path dir : new Path[] {w.clientDist().resolveSibling("webresource"), w.clientDist()}) {
+            if (Files.isDirectory(dir)) {
+                r.route("/WebResources/cifpipe_/*").handler(StaticHandler.create(FileSystemAccess.ROOT,
+                        dir.toAbsolutePath().toString()).setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
+            }
+        }
         r.get("/").handler(ctx -> ctx.redirect("/index.html"));
         r.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
 
