@@ -22,4 +22,6 @@ await build({ ...common, format: "iife", globalName: "SignalRAdaptor", outfile: 
 await build({ ...common, format: "esm", outfile: "dist/signalRadaptor.mjs" });
 // The relay page's script (web resource cifpipe_/redirectBridge.js): MSAL's redirect bridge only.
 await build({ ...common, entryPoints: ["src/redirect-bridge.js"], format: "iife", outfile: "dist/redirectBridge.js" });
-console.log("built dist/signalRadaptor.js (IIFE, global SignalRAdaptor), dist/signalRadaptor.mjs and dist/redirectBridge.js");
+console.log(
+  "built dist/signalRadaptor.js (IIFE, global SignalRAdaptor), dist/signalRadaptor.mjs and dist/redirectBridge.js",
+);

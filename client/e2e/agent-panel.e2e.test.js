@@ -5,16 +5,30 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startClientStack } from "./support/client-stack.js";
-import { launchBrowser, recordConsole, recordNotices, screenshot, waitForIndicator, waitForNotice } from "./support/browser.js";
+import {
+  launchBrowser,
+  recordConsole,
+  recordNotices,
+  screenshot,
+  waitForIndicator,
+  waitForNotice,
+} from "./support/browser.js";
 import { sendToUser } from "../test/support/emulator.js";
 
 let seq = 0;
 function notification(id, { ringSeconds = 60, callerName = "Grace Hopper", queue = "Premium support" } = {}) {
   const now = Date.now();
   return {
-    notificationId: id, callId: `call-${id}-${++seq}`, agentId: "alice", callerNumber: "+49 30 1234567", callerName,
-    calledNumber: "+49 30 999", queue, customerContext: { account: "ACME GmbH" },
-    offeredAt: new Date(now).toISOString(), expiresAt: new Date(now + ringSeconds * 1000).toISOString(),
+    notificationId: id,
+    callId: `call-${id}-${++seq}`,
+    agentId: "alice",
+    callerNumber: "+49 30 1234567",
+    callerName,
+    calledNumber: "+49 30 999",
+    queue,
+    customerContext: { account: "ACME GmbH" },
+    offeredAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + ringSeconds * 1000).toISOString(),
   };
 }
 
@@ -39,13 +53,18 @@ async function assertUsableAt(page, width) {
       const b = e.getBoundingClientRect();
       const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
       if (b.left < 0 || b.right > de.clientWidth + 0.5 || !(hit === e || e.contains(hit))) {
-        bad.push(`${e.id || e.className || e.textContent} at ${Math.round(b.left)}..${Math.round(b.right)} (hit ${hit && (hit.id || hit.className)})`);
+        bad.push(
+          `${e.id || e.className || e.textContent} at ${Math.round(b.left)}..${Math.round(b.right)} (hit ${hit && (hit.id || hit.className)})`,
+        );
       }
     }
     window.scrollTo(0, 0);
     return { scrollWidth: de.scrollWidth, clientWidth: de.clientWidth, bad };
   });
-  assert.ok(r.scrollWidth <= r.clientWidth, `horizontal scroll at ${width} px: scrollWidth ${r.scrollWidth} > ${r.clientWidth}`);
+  assert.ok(
+    r.scrollWidth <= r.clientWidth,
+    `horizontal scroll at ${width} px: scrollWidth ${r.scrollWidth} > ${r.clientWidth}`,
+  );
   assert.deepEqual(r.bad, [], `controls off-screen or covered at ${width} px`);
 }
 
@@ -93,7 +112,9 @@ describe("agent panel in Chromium (client stack)", { timeout: 300_000 }, () => {
     await page.waitForSelector('#cif-availability[data-availability="Busy"]');
     assert.deepEqual(stack.agentHub.availabilityCalls, [{ userId: "alice", availability: "Busy" }]);
     await page.selectOption("#cif-availability", "DoNotDisturb");
-    await page.waitForFunction(() => /Do not disturb/.test(document.getElementById("cif-availability-detail").textContent));
+    await page.waitForFunction(() =>
+      /Do not disturb/.test(document.getElementById("cif-availability-detail").textContent),
+    );
     // the pipeline sets Away after missed calls: the push reaches the panel with its reason
     await stack.agentHub.setByPipeline("alice", "Away", "missed-calls");
     await page.waitForSelector('#cif-availability[data-availability="Away"]', { timeout: 15_000 });
@@ -102,29 +123,49 @@ describe("agent panel in Chromium (client stack)", { timeout: 300_000 }, () => {
     await page.selectOption("#cif-availability", "Available");
     await page.waitForSelector('#cif-availability[data-availability="Available"]');
     // "On a call" is capacity, not availability
-    await sendToUser(stack.emulator, "cifhub", "alice", "availability", [{ availability: "Available", reason: "call-started", since: new Date().toISOString(), activeCalls: 1, capacity: 1 }]);
+    await sendToUser(stack.emulator, "cifhub", "alice", "availability", [
+      {
+        availability: "Available",
+        reason: "call-started",
+        since: new Date().toISOString(),
+        activeCalls: 1,
+        capacity: 1,
+      },
+    ]);
     await page.waitForSelector("#cif-on-call:not([hidden])", { timeout: 15_000 });
     assert.equal(await page.textContent("#cif-on-call"), "On a call");
     assert.equal(await page.$eval("#cif-availability", (e) => e.value), "Available");
     await screenshot(page, "panel-02-on-a-call");
-    await sendToUser(stack.emulator, "cifhub", "alice", "availability", [{ availability: "Available", reason: "call-ended", since: new Date().toISOString(), activeCalls: 0, capacity: 1 }]);
+    await sendToUser(stack.emulator, "cifhub", "alice", "availability", [
+      { availability: "Available", reason: "call-ended", since: new Date().toISOString(), activeCalls: 0, capacity: 1 },
+    ]);
     await page.waitForSelector("#cif-on-call[hidden]", { state: "attached", timeout: 15_000 });
   });
 
   test("call card: named alertdialog takes focus, Accept/Reject first, countdown announced at 10 s and 5 s only", async () => {
     await page.evaluate(() => {
       window.__announcements = [];
-      new MutationObserver(() => window.__announcements.push(document.getElementById("cif-call-announce").textContent))
-        .observe(document.getElementById("cif-call-announce"), { childList: true, characterData: true, subtree: true });
+      new MutationObserver(() =>
+        window.__announcements.push(document.getElementById("cif-call-announce").textContent),
+      ).observe(document.getElementById("cif-call-announce"), { childList: true, characterData: true, subtree: true });
     });
     await notify(notification("f-1", { ringSeconds: 13, callerName: "Ada Lovelace" }));
     await page.waitForSelector("#cif-call:not([hidden])", { timeout: 15_000 });
     const dialog = await page.evaluate(() => {
       const card = document.getElementById("cif-call");
-      return { role: card.getAttribute("role"), name: document.getElementById(card.getAttribute("aria-labelledby")).textContent,
-        focused: document.activeElement && document.activeElement.id, ringing: document.getElementById("cif-ring-toggle").dataset.ringing };
+      return {
+        role: card.getAttribute("role"),
+        name: document.getElementById(card.getAttribute("aria-labelledby")).textContent,
+        focused: document.activeElement && document.activeElement.id,
+        ringing: document.getElementById("cif-ring-toggle").dataset.ringing,
+      };
     });
-    assert.deepEqual(dialog, { role: "alertdialog", name: "Incoming call from Ada Lovelace (+49 30 1234567)", focused: "cif-call-accept", ringing: "true" });
+    assert.deepEqual(dialog, {
+      role: "alertdialog",
+      name: "Incoming call from Ada Lovelace (+49 30 1234567)",
+      focused: "cif-call-accept",
+      ringing: "true",
+    });
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement.id), "cif-call-reject");
     await page.keyboard.press("Tab");
@@ -147,36 +188,61 @@ describe("agent panel in Chromium (client stack)", { timeout: 300_000 }, () => {
   test("reject from the call card sends the chosen reason code", async () => {
     await notify(notification("r-1", { callerName: "Alan Turing" }));
     await page.waitForSelector('#cif-call[data-notification-id="r-1"]:not([hidden])', { timeout: 15_000 });
-    assert.deepEqual(await page.$$eval("#cif-call-reason option", (os) => os.map((o) => [o.value, o.textContent])),
-      [["callback", "Will call back"], ["wrong-skill", "Wrong queue or skill"]]);
+    assert.deepEqual(await page.$$eval("#cif-call-reason option", (os) => os.map((o) => [o.value, o.textContent])), [
+      ["callback", "Will call back"],
+      ["wrong-skill", "Wrong queue or skill"],
+    ]);
     await page.selectOption("#cif-call-reason", "wrong-skill");
     await page.click("#cif-call-reject");
     await waitForNotice(notices, /Call from Alan Turing rejected/);
-    assert.deepEqual(stack.decisions.filter((d) => d.notificationId === "r-1"),
-      [{ userId: "alice", notificationId: "r-1", decision: "reject", reason: "wrong-skill" }]);
+    assert.deepEqual(
+      stack.decisions.filter((d) => d.notificationId === "r-1"),
+      [{ userId: "alice", notificationId: "r-1", decision: "reject", reason: "wrong-skill" }],
+    );
     // from the CIF notification the configured default reason is sent
     await notify(notification("r-2", { callerName: "Alan Turing" }));
     await page.waitForSelector('.cif-notification[data-token="cifpipe-r-2"] .reject', { timeout: 15_000 });
     await page.click('.cif-notification[data-token="cifpipe-r-2"] .reject');
     await until(() => stack.decisions.some((d) => d.notificationId === "r-2"), "decide for r-2");
-    assert.deepEqual(stack.decisions.filter((d) => d.notificationId === "r-2").map((d) => [d.decision, d.reason]), [["reject", "callback"]]);
+    assert.deepEqual(
+      stack.decisions.filter((d) => d.notificationId === "r-2").map((d) => [d.decision, d.reason]),
+      [["reject", "callback"]],
+    );
   });
 
   test("burst of 12: one in front, 9 waiting and reachable, 2 overflow — nothing rejected; usable at 320 and 400 px", async () => {
     const before = stack.decisions.length;
     const shownBefore = await page.evaluate(() => window.cifStandIn.shown.length);
-    for (let i = 1; i <= 12; i++) await notify(notification(`b-${i}`, { callerName: `Burst caller ${i}`, queue: i % 2 ? "Sales" : "Support" }));
-    await page.waitForFunction(() => document.getElementById("cif-queue-title").textContent === "9 more calls waiting", null, { timeout: 20_000 });
+    for (let i = 1; i <= 12; i++)
+      await notify(notification(`b-${i}`, { callerName: `Burst caller ${i}`, queue: i % 2 ? "Sales" : "Support" }));
+    await page.waitForFunction(
+      () => document.getElementById("cif-queue-title").textContent === "9 more calls waiting",
+      null,
+      { timeout: 20_000 },
+    );
     await page.waitForFunction((n) => window.cifStandIn.shown.length > n, shownBefore);
     const burst = () => stack.decisions.slice(before);
     await until(() => burst().length >= 2, "two overflow decisions");
-    assert.deepEqual(burst().map((d) => [d.notificationId, d.decision, d.reason]), [["b-11", "overflow", "queue-full"], ["b-12", "overflow", "queue-full"]]);
+    assert.deepEqual(
+      burst().map((d) => [d.notificationId, d.decision, d.reason]),
+      [
+        ["b-11", "overflow", "queue-full"],
+        ["b-12", "overflow", "queue-full"],
+      ],
+    );
     assert.ok(!burst().some((d) => d.decision === "reject"), "nothing rejected on the agent's behalf");
-    assert.equal(await page.evaluate((n) => window.cifStandIn.shown.length - n, shownBefore), 1, "only the front call has a CIF notification");
+    assert.equal(
+      await page.evaluate((n) => window.cifStandIn.shown.length - n, shownBefore),
+      1,
+      "only the front call has a CIF notification",
+    );
     assert.equal(await page.locator(".cif-notification").count(), 1);
     assert.equal(await page.getAttribute("#cif-call", "data-notification-id"), "b-1");
     assert.equal(await page.locator("#cif-queue-list li").count(), 9);
-    await waitForNotice(notices, /Burst caller 11 arrived while 10 calls were already ringing; it was passed on to another agent/);
+    await waitForNotice(
+      notices,
+      /Burst caller 11 arrived while 10 calls were already ringing; it was passed on to another agent/,
+    );
     assert.doesNotMatch(notices.join("\n"), /Burst caller 1[12] rejected/);
 
     await assertUsableAt(page, 320);
@@ -199,8 +265,14 @@ describe("agent panel in Chromium (client stack)", { timeout: 300_000 }, () => {
     await page.click("#cif-call-accept");
     await page.waitForSelector('#cif-call[data-notification-id="b-1"]');
     await until(() => burst().length >= 5, "three decisions of the agent");
-    const mine = burst().filter((d) => d.decision !== "overflow").map((d) => [d.notificationId, d.decision, d.reason]);
-    assert.deepEqual(mine, [["b-7", "accept", null], ["b-8", "reject", "callback"], ["b-5", "accept", null]]);
+    const mine = burst()
+      .filter((d) => d.decision !== "overflow")
+      .map((d) => [d.notificationId, d.decision, d.reason]);
+    assert.deepEqual(mine, [
+      ["b-7", "accept", null],
+      ["b-8", "reject", "callback"],
+      ["b-5", "accept", null],
+    ]);
     // clear the rest: every one reachable and answerable
     for (let left = 7; left > 0; left--) {
       const id = await page.getAttribute("#cif-call", "data-notification-id");
@@ -218,7 +290,9 @@ describe("agent panel in Chromium (client stack)", { timeout: 300_000 }, () => {
   test("withdraw reason taken → 'answered by another agent', not an error", async () => {
     await notify(notification("t-1", { callerName: "Katherine Johnson" }));
     await page.waitForSelector('#cif-call[data-notification-id="t-1"]:not([hidden])', { timeout: 15_000 });
-    await sendToUser(stack.emulator, "cifhub", "alice", "withdraw", [{ notificationId: "t-1", callId: "x", reason: "taken" }]);
+    await sendToUser(stack.emulator, "cifhub", "alice", "withdraw", [
+      { notificationId: "t-1", callId: "x", reason: "taken" },
+    ]);
     await page.waitForSelector("#cif-call[hidden]", { state: "attached", timeout: 15_000 });
     await waitForNotice(notices, /The call from Katherine Johnson was answered by another agent\./);
     assert.equal(await page.getAttribute("#cif-adaptor-notice", "data-level"), "info");
@@ -239,8 +313,11 @@ describe("agent panel in Chromium (client stack)", { timeout: 300_000 }, () => {
     await page.reload();
     await waitForIndicator(page, "connected", 40_000);
     await page.waitForSelector('#cif-missed-list li[data-notification-id="m-1"]', { timeout: 15_000 });
-    assert.equal(await page.locator('#cif-missed-list li[data-notification-id="f-1"]').count(), 0,
-      "f-1 rang out only in the client; the stand-in server never stored it, so after reload the list is the server's");
+    assert.equal(
+      await page.locator('#cif-missed-list li[data-notification-id="f-1"]').count(),
+      0,
+      "f-1 rang out only in the client; the stand-in server never stored it, so after reload the list is the server's",
+    );
     await assertUsableAt(page, 320);
     await screenshot(page, "panel-08-missed-after-reload-320");
   });
@@ -258,7 +335,10 @@ describe("agent panel in Chromium (client stack)", { timeout: 300_000 }, () => {
     // audio blocked or not, ringing never throws
     await notify(notification("a-1", { callerName: "Hedy Lamarr" }));
     await page.waitForSelector('#cif-call[data-notification-id="a-1"]:not([hidden])', { timeout: 15_000 });
-    const tone = await page.evaluate(() => { const t = window.SignalRAdaptor.current().ringTone; return { bursts: t.state.bursts, ringing: t.ringing }; });
+    const tone = await page.evaluate(() => {
+      const t = window.SignalRAdaptor.current().ringTone;
+      return { bursts: t.state.bursts, ringing: t.ringing };
+    });
     assert.ok(tone.ringing && tone.bursts >= 1, JSON.stringify(tone));
     await page.click("#cif-call-accept");
     await waitForNotice(notices, /Call from Hedy Lamarr accepted/);
@@ -276,8 +356,15 @@ describe("agent panel in Chromium (client stack)", { timeout: 300_000 }, () => {
         const Real = window.Notification;
         window.__notes = [];
         class Recording extends Real {
-          constructor(title, options) { super(title, options); window.__notes.push({ title, tag: options && options.tag, closed: false }); this.__i = window.__notes.length - 1; }
-          close() { window.__notes[this.__i].closed = true; super.close(); }
+          constructor(title, options) {
+            super(title, options);
+            window.__notes.push({ title, tag: options && options.tag, closed: false });
+            this.__i = window.__notes.length - 1;
+          }
+          close() {
+            window.__notes[this.__i].closed = true;
+            super.close();
+          }
         }
         window.Notification = Recording;
       });
@@ -287,8 +374,10 @@ describe("agent panel in Chromium (client stack)", { timeout: 300_000 }, () => {
       await notify(notification("d-1", { callerName: "Barbara Liskov" }));
       await notify(notification("d-2", { callerName: "Frances Allen" }));
       await hidden.waitForFunction(() => window.__notes.length === 2, null, { timeout: 15_000 });
-      assert.deepEqual(await hidden.evaluate(() => window.__notes.map((n) => [n.title, n.tag])),
-        [["Incoming call from Barbara Liskov (+49 30 1234567)", "cifpipe-d-1"], ["Incoming call from Frances Allen (+49 30 1234567)", "cifpipe-d-2"]]);
+      assert.deepEqual(await hidden.evaluate(() => window.__notes.map((n) => [n.title, n.tag])), [
+        ["Incoming call from Barbara Liskov (+49 30 1234567)", "cifpipe-d-1"],
+        ["Incoming call from Frances Allen (+49 30 1234567)", "cifpipe-d-2"],
+      ]);
       await page.click("#cif-call-accept"); // answered in the visible tab: the hidden tab's call closes, and its notification
       await hidden.waitForFunction(() => window.__notes[0].closed, null, { timeout: 15_000 });
       await page.click("#cif-call-reject");

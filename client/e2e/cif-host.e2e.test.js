@@ -42,7 +42,8 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     await telephony.locator("#calls tr", { hasText: caller }).filter({ hasText: outcome }).first().waitFor({ timeout });
   }
 
-  const hostCalls = () => agent.evaluate(() => window.__cifpipeHost.calls().map((c) => ({ api: c.api, args: c.args, result: c.result })));
+  const hostCalls = () =>
+    agent.evaluate(() => window.__cifpipeHost.calls().map((c) => ({ api: c.api, args: c.args, result: c.result })));
 
   test("the panel is the web resource in an iframe; config from window.top.Xrm; sign-in by MSAL popup through the relay page", async () => {
     await agent.goto(`${stack.web}/agent.html?sessionTemplate=cifpipe_phone_session`);
@@ -52,9 +53,16 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     assert.match(relayUrl || "", /\/WebResources\/cifpipe_\/redirect\.html/, "Entra answered to the relay page");
     assert.equal(await popupClosed, true, "the relay page closed the popup");
     const calls = await hostCalls();
-    assert.ok(calls.some((c) => c.api === "Xrm.WebApi.retrieveMultipleRecords" && c.args[0] === "environmentvariabledefinition"),
-      "settings read from the environment variables through window.top.Xrm");
-    assert.ok(!consoleLines.some((l) => /not initialised yet|msdyn_ciLibrary local\]/.test(l)), "no CIF call before CIFInitDone");
+    assert.ok(
+      calls.some(
+        (c) => c.api === "Xrm.WebApi.retrieveMultipleRecords" && c.args[0] === "environmentvariabledefinition",
+      ),
+      "settings read from the environment variables through window.top.Xrm",
+    );
+    assert.ok(
+      !consoleLines.some((l) => /not initialised yet|msdyn_ciLibrary local\]/.test(l)),
+      "no CIF call before CIFInitDone",
+    );
     await screenshot(agent, "host-02-connected-in-iframe");
   });
 
@@ -96,15 +104,28 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     const card = frame.locator("#cif-call", { hasText: caller });
     await card.waitFor({ timeout: 30_000 });
     assert.equal(await card.getAttribute("role"), "alertdialog");
-    await frame.locator("#cif-adaptor-notice", { hasText: "could not be shown as a notification; answer it here in the panel" }).waitFor({ timeout: 10_000 });
-    assert.ok(consoleLines.some((l) => /no notification template "cifpipe_no_such_template"/.test(l)), "the console names the missing template");
+    await frame
+      .locator("#cif-adaptor-notice", { hasText: "could not be shown as a notification; answer it here in the panel" })
+      .waitFor({ timeout: 10_000 });
+    assert.ok(
+      consoleLines.some((l) => /no notification template "cifpipe_no_such_template"/.test(l)),
+      "the console names the missing template",
+    );
     await screenshot(agent, "host-05-missing-template");
     // nothing was decided on the agent's behalf
     await new Promise((r) => setTimeout(r, 1500));
-    assert.equal(await telephony.locator("#calls tr", { hasText: caller }).filter({ hasText: /Rejected|Accepted/ }).count(), 0);
+    assert.equal(
+      await telephony
+        .locator("#calls tr", { hasText: caller })
+        .filter({ hasText: /Rejected|Accepted/ })
+        .count(),
+      0,
+    );
     await card.locator("#cif-call-accept").click();
     await outcomeOf(caller, "Accepted");
-    const rejected = (await hostCalls()).filter((c) => c.api === "notifyEvent" && /NotificationTemplateNotFoundError/.test(String(c.result)));
+    const rejected = (await hostCalls()).filter(
+      (c) => c.api === "notifyEvent" && /NotificationTemplateNotFoundError/.test(String(c.result)),
+    );
     assert.ok(rejected.length >= 1, "the host rejected notifyEvent with NotificationTemplateNotFoundError");
   });
 
@@ -124,8 +145,14 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     await screenshot(agent, "host-06-short-timeout");
     await card.locator("#cif-call-accept").click();
     await outcomeOf(caller, "Accepted");
-    const input = (await hostCalls()).find((c) => c.api === "notifyEvent" && c.args[0]?.templateName === "cifpipe_incoming_call_short");
-    assert.equal(input.args[0].templateParameters.countdown, 5, `{countdown} is the shorter time (fields shown: ${rings.join(", ")})`);
+    const input = (await hostCalls()).find(
+      (c) => c.api === "notifyEvent" && c.args[0]?.templateName === "cifpipe_incoming_call_short",
+    );
+    assert.equal(
+      input.args[0].templateParameters.countdown,
+      5,
+      `{countdown} is the shorter time (fields shown: ${rings.join(", ")})`,
+    );
   });
 
   test("320 px: the host's notification area with 12 notifyEvent calls — ten shown inside the window, each reachable; the rest NotificationQueueLimitExceeded", async () => {
@@ -137,7 +164,10 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     const answers = agent.evaluate(async () => {
       const host = window.__cifpipeHost;
       await host.ready;
-      const input = (i) => ({ templateName: "cifpipe_incoming_call", templateParameters: { caller: `Burst caller ${i}`, queue: "Q", countdown: 60 } });
+      const input = (i) => ({
+        templateName: "cifpipe_incoming_call",
+        templateParameters: { caller: `Burst caller ${i}`, queue: "Q", countdown: 60 },
+      });
       return Promise.all(Array.from({ length: 12 }, (_, i) => host.api.notifyEvent(input(i), undefined, `burst-${i}`)));
     });
     await agent.waitForFunction(() => document.querySelectorAll(".cif-toast").length === 10, null, { timeout: 15_000 });
@@ -146,10 +176,16 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
       pageScrolled: window.scrollY,
       head: document.querySelector(".cif-notifications__head")?.textContent,
       focusInFirst: document.querySelector(".cif-toast")?.contains(document.activeElement),
-      boxes: [...document.querySelectorAll(".cif-toast")].map((t) => { const r = t.getBoundingClientRect(); return [r.left, r.right]; }),
+      boxes: [...document.querySelectorAll(".cif-toast")].map((t) => {
+        const r = t.getBoundingClientRect();
+        return [r.left, r.right];
+      }),
     }));
-    assert.deepEqual({ ...view, boxes: undefined }, { pageScrolled: 0, head: "10 notifications", focusInFirst: true, boxes: undefined },
-      "the front notification has focus; the page did not jump");
+    assert.deepEqual(
+      { ...view, boxes: undefined },
+      { pageScrolled: 0, head: "10 notifications", focusInFirst: true, boxes: undefined },
+      "the front notification has focus; the page did not jump",
+    );
     for (const [l, r] of view.boxes) assert.ok(l >= 0 && r <= 320, `notification at x ${l}..${r} is inside 320 px`);
     let answered = 0;
     while ((await agent.locator(".cif-toast").count()) > 0) {

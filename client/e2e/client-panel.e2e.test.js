@@ -10,9 +10,16 @@ import { sendToUser } from "../test/support/emulator.js";
 function notification(id, { ringSeconds = 45, callerName = "Grace Hopper", agent = "alice" } = {}) {
   const now = Date.now();
   return {
-    notificationId: id, callId: `call-${id}`, agentId: agent, callerNumber: "+49 30 1234567", callerName,
-    calledNumber: "+49 30 999", queue: "Premium support", customerContext: { account: "ACME GmbH", tier: "gold" },
-    offeredAt: new Date(now).toISOString(), expiresAt: new Date(now + ringSeconds * 1000).toISOString(),
+    notificationId: id,
+    callId: `call-${id}`,
+    agentId: agent,
+    callerNumber: "+49 30 1234567",
+    callerName,
+    calledNumber: "+49 30 999",
+    queue: "Premium support",
+    customerContext: { account: "ACME GmbH", tier: "gold" },
+    offeredAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + ringSeconds * 1000).toISOString(),
     traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
   };
 }
@@ -42,7 +49,12 @@ describe("CIF panel script in Chromium (client stack)", { timeout: 240_000 }, ()
     await page.goto(stack.panelUrl);
     await waitForIndicator(page, "disconnected");
     await page.waitForSelector("#cif-adaptor-signin:not([hidden])");
-    const status = await page.$eval("#cif-adaptor-status", (e) => ({ role: e.getAttribute("role"), live: e.getAttribute("aria-live"), label: e.getAttribute("aria-label"), colour: e.dataset.colour }));
+    const status = await page.$eval("#cif-adaptor-status", (e) => ({
+      role: e.getAttribute("role"),
+      live: e.getAttribute("aria-live"),
+      label: e.getAttribute("aria-label"),
+      colour: e.dataset.colour,
+    }));
     assert.equal(status.role, "status");
     assert.equal(status.live, "polite");
     assert.equal(status.colour, "gray");
@@ -56,13 +68,20 @@ describe("CIF panel script in Chromium (client stack)", { timeout: 240_000 }, ()
     await popup.click("input[type=submit]");
     await waitForIndicator(page, "connected", 40_000);
     assert.equal(await page.$eval("#cif-adaptor-status", (e) => e.dataset.colour), "green");
-    assert.ok(stack.presence.state.negotiations.some((n) => n.userId === "alice"), "negotiate carried a token the provider signed for alice");
+    assert.ok(
+      stack.presence.state.negotiations.some((n) => n.userId === "alice"),
+      "negotiate carried a token the provider signed for alice",
+    );
     // the panel registered its connection itself (POST userclient through CORS with Authorization + Content-Type)
     const reg = await page.evaluate(() => window.SignalRAdaptor.registerClient());
     assert.equal(reg.status, "registered", JSON.stringify(reg));
     assert.equal(reg.userId, "alice");
-    assert.ok(stack.presence.state.registrations.some((r) => r.userId === "alice" && r.status === 200 && r.connectionId === reg.connectionId),
-      "the stand-in presence app recorded alice's connection");
+    assert.ok(
+      stack.presence.state.registrations.some(
+        (r) => r.userId === "alice" && r.status === 200 && r.connectionId === reg.connectionId,
+      ),
+      "the stand-in presence app recorded alice's connection",
+    );
     await screenshot(page, "client-03-connected");
     // token refresh through MSAL (refresh-token grant at the provider), no interaction
     const tokens = await page.evaluate(async () => {
@@ -70,7 +89,11 @@ describe("CIF panel script in Chromium (client stack)", { timeout: 240_000 }, ()
       const cached = await auth.getAccessToken();
       const again = await auth.getAccessToken();
       const refreshed = await auth.getAccessToken({ forceRefresh: true });
-      return { cachedReused: cached === again, refreshedDiffers: refreshed !== cached, sub: JSON.parse(atob(refreshed.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))).sub };
+      return {
+        cachedReused: cached === again,
+        refreshedDiffers: refreshed !== cached,
+        sub: JSON.parse(atob(refreshed.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))).sub,
+      };
     });
     assert.deepEqual(tokens, { cachedReused: true, refreshedDiffers: true, sub: "alice" });
   });
@@ -83,8 +106,20 @@ describe("CIF panel script in Chromium (client stack)", { timeout: 240_000 }, ()
     assert.match(await page.textContent(".cif-notification .context"), /account: ACME GmbH/);
     const countdown = Number((await page.textContent(".cif-notification .countdown")).replace(/\D/g, ""));
     assert.ok(countdown > 35 && countdown <= 45, `countdown ${countdown}`);
-    const shown = await page.evaluate(() => window.cifStandIn.shown.map((s) => ({ template: s.input.templateName, token: s.token, correlationId: s.correlationId })));
-    assert.deepEqual(shown, [{ template: "cifpipe_incoming_call", token: "cifpipe-n-acc", correlationId: "4bf92f35-77b3-4da6-a3ce-929d0e0e4736" }]);
+    const shown = await page.evaluate(() =>
+      window.cifStandIn.shown.map((s) => ({
+        template: s.input.templateName,
+        token: s.token,
+        correlationId: s.correlationId,
+      })),
+    );
+    assert.deepEqual(shown, [
+      {
+        template: "cifpipe_incoming_call",
+        token: "cifpipe-n-acc",
+        correlationId: "4bf92f35-77b3-4da6-a3ce-929d0e0e4736",
+      },
+    ]);
     await screenshot(page, "client-04-popup");
 
     // the same notification again (server retry / replay) must not pop twice
@@ -93,20 +128,30 @@ describe("CIF panel script in Chromium (client stack)", { timeout: 240_000 }, ()
     assert.equal(await page.locator(".cif-notification").count(), 1);
 
     await page.click(".cif-notification .accept");
-    await page.waitForFunction(() => /accepted/.test(document.getElementById("cif-adaptor-notice").textContent), null, { timeout: 15_000 });
-    assert.deepEqual(stack.decisions.filter((d) => d.notificationId === "n-acc"),
-      [{ userId: "alice", notificationId: "n-acc", decision: "accept", reason: "Accept" }]);
+    await page.waitForFunction(() => /accepted/.test(document.getElementById("cif-adaptor-notice").textContent), null, {
+      timeout: 15_000,
+    });
+    assert.deepEqual(
+      stack.decisions.filter((d) => d.notificationId === "n-acc"),
+      [{ userId: "alice", notificationId: "n-acc", decision: "accept", reason: "Accept" }],
+    );
     assert.equal(await page.locator(".cif-notification").count(), 0);
     await screenshot(page, "client-05-accepted");
   });
 
   test("Reject path", async () => {
-    await sendToUser(stack.emulator, "cifhub", "alice", "notify", [notification("n-rej", { callerName: "Alan Turing" })]);
+    await sendToUser(stack.emulator, "cifhub", "alice", "notify", [
+      notification("n-rej", { callerName: "Alan Turing" }),
+    ]);
     await page.waitForSelector(".cif-notification .reject", { timeout: 15_000 });
     await page.click(".cif-notification .reject");
-    await page.waitForFunction(() => /rejected/.test(document.getElementById("cif-adaptor-notice").textContent), null, { timeout: 15_000 });
-    assert.deepEqual(stack.decisions.filter((d) => d.notificationId === "n-rej"),
-      [{ userId: "alice", notificationId: "n-rej", decision: "reject", reason: "other" }]);
+    await page.waitForFunction(() => /rejected/.test(document.getElementById("cif-adaptor-notice").textContent), null, {
+      timeout: 15_000,
+    });
+    assert.deepEqual(
+      stack.decisions.filter((d) => d.notificationId === "n-rej"),
+      [{ userId: "alice", notificationId: "n-rej", decision: "reject", reason: "other" }],
+    );
     await screenshot(page, "client-06-rejected");
   });
 
@@ -121,8 +166,16 @@ describe("CIF panel script in Chromium (client stack)", { timeout: 240_000 }, ()
       await page2.waitForSelector(".cif-notification .accept", { timeout: 15_000 });
       await page2.click(".cif-notification .accept");
       await page.waitForSelector(".cif-notification", { state: "detached", timeout: 15_000 });
-      await page.waitForFunction(() => /already handled/.test(document.getElementById("cif-adaptor-notice").textContent), null, { timeout: 15_000 });
-      assert.equal(stack.decisions.filter((d) => d.notificationId === "n-two").length, 1, "only the winning tab decided");
+      await page.waitForFunction(
+        () => /already handled/.test(document.getElementById("cif-adaptor-notice").textContent),
+        null,
+        { timeout: 15_000 },
+      );
+      assert.equal(
+        stack.decisions.filter((d) => d.notificationId === "n-two").length,
+        1,
+        "only the winning tab decided",
+      );
       await screenshot(page, "client-07-other-tab-closed");
       await screenshot(page2, "client-07-winning-tab");
     } finally {
@@ -136,7 +189,10 @@ describe("CIF panel script in Chromium (client stack)", { timeout: 240_000 }, ()
     await sendToUser(stack.emulator, "cifhub", "alice", "withdraw", [{ notificationId: "n-wd", reason: "answered" }]);
     await page.waitForSelector(".cif-notification", { state: "detached", timeout: 15_000 });
     assert.match(await page.textContent("#cif-adaptor-notice"), /no longer ringing/);
-    assert.ok((await page.evaluate(() => window.cifStandIn.cancelled)).includes("cifpipe-n-wd"), "closed through cancelEvent");
+    assert.ok(
+      (await page.evaluate(() => window.cifStandIn.cancelled)).includes("cifpipe-n-wd"),
+      "closed through cancelEvent",
+    );
   });
 
   test("SignalR emulator restarted: amber while away, green again, then calls pop", async () => {
@@ -152,6 +208,8 @@ describe("CIF panel script in Chromium (client stack)", { timeout: 240_000 }, ()
     await sendToUser(stack.emulator, "cifhub", "alice", "notify", [notification("n-after")]);
     await page.waitForSelector(".cif-notification .accept", { timeout: 15_000 });
     await page.click(".cif-notification .accept");
-    await page.waitForFunction(() => /accepted/.test(document.getElementById("cif-adaptor-notice").textContent), null, { timeout: 15_000 });
+    await page.waitForFunction(() => /accepted/.test(document.getElementById("cif-adaptor-notice").textContent), null, {
+      timeout: 15_000,
+    });
   });
 });

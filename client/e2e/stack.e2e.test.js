@@ -4,7 +4,14 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ensureStack } from "./support/devstack.js";
-import { launchBrowser, recordConsole, recordNotices, screenshot, waitForIndicator, waitForNotice } from "./support/browser.js";
+import {
+  launchBrowser,
+  recordConsole,
+  recordNotices,
+  screenshot,
+  waitForIndicator,
+  waitForNotice,
+} from "./support/browser.js";
 import { panelFrame, placeCalls, signInWithPopup } from "./support/host.js";
 
 describe("agent journey on the local stack", { timeout: 600_000 }, () => {
@@ -75,7 +82,10 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
     const caller = await placeCall();
     const toast = await toastFor(agent, caller);
     // {countdown}: the ring time left when shown (the host's own timer counts the template's msdyn_timeout)
-    const rings = await toast.evaluate((t) => [...t.querySelectorAll("dt")].find((d) => d.textContent === "Rings for")?.nextElementSibling?.textContent || "");
+    const rings = await toast.evaluate(
+      (t) =>
+        [...t.querySelectorAll("dt")].find((d) => d.textContent === "Rings for")?.nextElementSibling?.textContent || "",
+    );
     const count = Number(rings.replace(/\D/g, ""));
     assert.ok(count > 20 && count <= 60, `countdown ${rings}`);
     await screenshot(agent, "stack-03-popup");
@@ -100,7 +110,10 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
     await panel.waitForSelector("#cif-call:not([hidden])", { timeout: 30_000 });
     await screenshot(agent, "stack-05b-ringing-panel");
     await waitForNotice(agentNotices, new RegExp(`You missed a call from ${caller}\\.`), 40_000);
-    assert.ok(!agentNotices.some((n) => n.includes(caller) && /before your answer|rejected/.test(n)), agentNotices.join("\n"));
+    assert.ok(
+      !agentNotices.some((n) => n.includes(caller) && /before your answer|rejected/.test(n)),
+      agentNotices.join("\n"),
+    );
     await panel.locator("#cif-missed-list li", { hasText: caller }).first().waitFor({ timeout: 15_000 });
     await outcomeOf(caller, "Expired", 60_000);
     await screenshot(agent, "stack-05c-missed");
@@ -128,10 +141,15 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
   test("SignalR emulator restarted → amber → green; a call placed meanwhile still pops", async () => {
     // Needs the devstack hook POST /api/dev/signalr/restart {"downSeconds": n} (restart on the same port).
     const res = await fetch(`${stack.web}/api/dev/signalr/restart`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ downSeconds: 5 }),
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ downSeconds: 5 }),
     });
-    assert.equal(res.status < 300, true,
-      `devstack has no SignalR restart hook (POST /api/dev/signalr/restart answered ${res.status}); the emulator restart path is covered by client-panel.e2e.test.js`);
+    assert.equal(
+      res.status < 300,
+      true,
+      `devstack has no SignalR restart hook (POST /api/dev/signalr/restart answered ${res.status}); the emulator restart path is covered by client-panel.e2e.test.js`,
+    );
     await waitForIndicator(await panelFrame(agent), "reconnecting", 30_000);
     await screenshot(agent, "stack-07-reconnecting");
     const caller = await placeCall({ ringSeconds: 90 });

@@ -11,7 +11,11 @@ import { join, normalize } from "node:path";
 import { CLIENT_DIR } from "./support/client-stack.js";
 import { launchBrowser, screenshot } from "./support/browser.js";
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "application/javascript; charset=utf-8", ".css": "text/css" };
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "application/javascript; charset=utf-8",
+  ".css": "text/css",
+};
 const requests = [];
 let server, origin, browser;
 
@@ -21,8 +25,11 @@ const CIF_LIBRARY = `window.Microsoft = { CIFramework: {
 setTimeout(() => window.dispatchEvent(new Event("CIFInitDone")), 0);`;
 
 function hostPage(values) {
-  const defs = Object.entries(values).map(([schemaname, value]) => ({ schemaname, defaultvalue: null,
-    environmentvariabledefinition_environmentvariablevalue: value === undefined ? [] : [{ value }] }));
+  const defs = Object.entries(values).map(([schemaname, value]) => ({
+    schemaname,
+    defaultvalue: null,
+    environmentvariabledefinition_environmentvariablevalue: value === undefined ? [] : [{ value }],
+  }));
   return `<!doctype html><html><head><meta charset="utf-8"><title>Dynamics stand-in</title><script>
     window.xrmCalls = [];
     window.Xrm = { WebApi: { retrieveMultipleRecords: async (entity, query) => {
@@ -34,9 +41,12 @@ function hostPage(values) {
 }
 
 const VALUES = {
-  cifpipe_PresenceBaseUrl: "http://127.0.0.1:9", cifpipe_Authority: "https://127.0.0.1:9/tenant-1",
-  cifpipe_ClientId: "00000000-0000-0000-0000-0000000000c1", cifpipe_ApiScope: "api://00000000-0000-0000-0000-0000000000c1/user_impersonation",
-  cifpipe_HubName: "cifhub", cifpipe_RingTone: "no",
+  cifpipe_PresenceBaseUrl: "http://127.0.0.1:9",
+  cifpipe_Authority: "https://127.0.0.1:9/tenant-1",
+  cifpipe_ClientId: "00000000-0000-0000-0000-0000000000c1",
+  cifpipe_ApiScope: "api://00000000-0000-0000-0000-0000000000c1/user_impersonation",
+  cifpipe_HubName: "cifhub",
+  cifpipe_RingTone: "no",
 };
 
 before(async () => {
@@ -52,8 +62,12 @@ before(async () => {
       } else if (path.startsWith("/WebResources/cifpipe_/")) {
         const file = normalize(path.slice("/WebResources/cifpipe_/".length));
         if (file.includes("..") || file.includes("/")) throw new Error("bad path");
-        const body = await readFile(join(CLIENT_DIR, "webresource", file)).catch(() => readFile(join(CLIENT_DIR, "dist", file)));
-        res.writeHead(200, { "content-type": TYPES[file.slice(file.lastIndexOf("."))] || "application/octet-stream" }).end(body);
+        const body = await readFile(join(CLIENT_DIR, "webresource", file)).catch(() =>
+          readFile(join(CLIENT_DIR, "dist", file)),
+        );
+        res
+          .writeHead(200, { "content-type": TYPES[file.slice(file.lastIndexOf("."))] || "application/octet-stream" })
+          .end(body);
       } else {
         res.writeHead(404).end();
       }
@@ -89,9 +103,16 @@ test("panel.html reads the environment variables through window.top.Xrm, then lo
   const calls = await page.evaluate(() => window.xrmCalls);
   assert.equal(calls.length >= 1, true);
   assert.equal(calls[0].entity, "environmentvariabledefinition");
-  assert.equal(requests.filter((p) => p === "/WebResources/Widget/msdyn_ciLibrary.js").length, 1, "CIF library loaded once");
+  assert.equal(
+    requests.filter((p) => p === "/WebResources/Widget/msdyn_ciLibrary.js").length,
+    1,
+    "CIF library loaded once",
+  );
   assert.equal(requests.filter((p) => p === "/WebResources/cifpipe_/signalRadaptor.js").length, 1);
-  assert.ok(requests.indexOf("/WebResources/cifpipe_/settings.js") < requests.indexOf("/WebResources/cifpipe_/signalRadaptor.js"));
+  assert.ok(
+    requests.indexOf("/WebResources/cifpipe_/settings.js") <
+      requests.indexOf("/WebResources/cifpipe_/signalRadaptor.js"),
+  );
   await screenshot(page, "webresource-panel");
   await page.close();
 });

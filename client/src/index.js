@@ -109,12 +109,17 @@ export async function setAvailability(availability) {
 /** The agent's state as the panel shows it: {availability, reason, since, activeCalls, capacity, missedCalls, ringing}. */
 export async function agentState() {
   const a = await connectToSignalR();
-  return { ...(a.agentState.current || {}), missedCalls: a.agentState.missed.slice(),
-    ringing: a.desk.ringingCalls().map((c) => ({ notificationId: c.notificationId, front: c.front })) };
+  return {
+    ...(a.agentState.current || {}),
+    missedCalls: a.agentState.missed.slice(),
+    ringing: a.desk.ringingCalls().map((c) => ({ notificationId: c.notificationId, front: c.front })),
+  };
 }
 
 /** The running adaptor (or null before connectToSignalR). */
-export function current() { return adaptor; }
+export function current() {
+  return adaptor;
+}
 
 function showFatal(win, text) {
   try {
@@ -129,8 +134,13 @@ function showFatal(win, text) {
     box.dataset.level = "error";
     box.textContent = text;
     const status = doc.getElementById("cif-adaptor-status");
-    if (status) { status.dataset.state = ConnectionState.DISCONNECTED; status.dataset.colour = "gray"; }
-  } catch { /* no DOM */ }
+    if (status) {
+      status.dataset.state = ConnectionState.DISCONNECTED;
+      status.dataset.colour = "gray";
+    }
+  } catch {
+    /* no DOM */
+  }
 }
 
 /** True in the sign-in popup / hidden iframe that MSAL opened: the page only relays the answer. */
@@ -152,7 +162,10 @@ function autoStart() {
   if (pageConfig && pageConfig.autoStart === false) return;
   const inDynamics = Boolean(findXrm(win, { needWebApi: false }));
   if (!pageConfig && !inDynamics) return; // a page that will call connectToSignalR(config) itself
-  const go = () => connectToSignalR().catch(() => { /* shown to the agent already */ });
+  const go = () =>
+    connectToSignalR().catch(() => {
+      /* shown to the agent already */
+    });
   if (win.document.readyState === "loading") win.document.addEventListener("DOMContentLoaded", go, { once: true });
   else go();
 }

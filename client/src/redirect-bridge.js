@@ -9,5 +9,9 @@ import { broadcastResponseToMainFrame } from "@azure/msal-browser/redirect-bridg
 broadcastResponseToMainFrame().catch((err) => {
   // Nothing secret in the message; the panel's own sign-in call reports the failure to the agent.
   console.error("[cif-adaptor] sign-in response relay failed:", err && (err.errorCode || err.message));
-  try { document.body.textContent = "Sign-in could not be completed. Close this window and select Sign in again."; } catch { /* no DOM */ }
+  try {
+    document.body.textContent = "Sign-in could not be completed. Close this window and select Sign in again.";
+  } catch {
+    /* no DOM */
+  }
 });

@@ -11,19 +11,43 @@ import { silentLogger } from "./fakes.js";
 
 function hub(answers) {
   const calls = [];
-  return { calls, invoke: async (method, ...args) => { calls.push({ method, args }); const a = answers[method]; if (a instanceof Error) throw a; return typeof a === "function" ? a(...args) : a; } };
+  return {
+    calls,
+    invoke: async (method, ...args) => {
+      calls.push({ method, args });
+      const a = answers[method];
+      if (a instanceof Error) throw a;
+      return typeof a === "function" ? a(...args) : a;
+    },
+  };
 }
 
 test("getAgentState after connect draws availability, capacity use and missed calls", async () => {
-  const h = hub({ getAgentState: { availability: "Busy", reason: "agent", since: "2026-12-07T08:00:00Z", activeCalls: 1, capacity: 1,
-    missedCalls: [{ notificationId: "m1", callId: "c1", caller: "Ada", queue: "Support", missedAt: "2026-12-07T07:00:00Z" }] } });
+  const h = hub({
+    getAgentState: {
+      availability: "Busy",
+      reason: "agent",
+      since: "2026-12-07T08:00:00Z",
+      activeCalls: 1,
+      capacity: 1,
+      missedCalls: [
+        { notificationId: "m1", callId: "c1", caller: "Ada", queue: "Support", missedAt: "2026-12-07T07:00:00Z" },
+      ],
+    },
+  });
   const s = new AgentState({ invoke: h.invoke, logger: silentLogger });
   let changes = 0;
   s.onChange(() => changes++);
   assert.equal(describeAgentState(s.current, s.stale).label, "Availability unknown");
   await s.refresh();
   assert.deepEqual(h.calls, [{ method: "getAgentState", args: [] }]);
-  assert.deepEqual(s.current, { availability: "Busy", reason: "agent", since: "2026-12-07T08:00:00Z", activeCalls: 1, capacity: 1 });
+  assert.deepEqual(s.current, {
+    availability: "Busy",
+    reason: "agent",
+    since: "2026-12-07T08:00:00Z",
+    activeCalls: 1,
+    capacity: 1,
+  });
   assert.equal(s.missed.length, 1);
   assert.equal(changes, 1);
   const view = describeAgentState(s.current, s.stale);
@@ -33,15 +57,32 @@ test("getAgentState after connect draws availability, capacity use and missed ca
 });
 
 test("availability pushes update the state; malformed ones are ignored; the pipeline's Away explains itself", async () => {
-  const s = new AgentState({ invoke: async () => { throw new Error("unused"); }, logger: silentLogger });
+  const s = new AgentState({
+    invoke: async () => {
+      throw new Error("unused");
+    },
+    logger: silentLogger,
+  });
   s.onPush({ availability: "Available", reason: "agent", since: "2026-12-07T08:00:00Z", activeCalls: 0, capacity: 2 });
   assert.equal(describeAgentState(s.current).onCall, false);
-  s.onPush({ availability: "Available", reason: "call-started", since: "2026-12-07T08:00:00Z", activeCalls: 1, capacity: 2 });
+  s.onPush({
+    availability: "Available",
+    reason: "call-started",
+    since: "2026-12-07T08:00:00Z",
+    activeCalls: 1,
+    capacity: 2,
+  });
   assert.equal(describeAgentState(s.current).onCallText, "On a call (1 of 2)");
   s.onPush({ availability: "Lunch" });
   s.onPush(null);
   assert.equal(s.current.availability, "Available");
-  s.onPush({ availability: "Away", reason: "missed-calls", since: "2026-12-07T09:00:00Z", activeCalls: 0, capacity: 2 });
+  s.onPush({
+    availability: "Away",
+    reason: "missed-calls",
+    since: "2026-12-07T09:00:00Z",
+    activeCalls: 0,
+    capacity: 2,
+  });
   const v = describeAgentState(s.current);
   assert.equal(v.label, "Away");
   assert.match(v.detail, /after missed calls/);
@@ -61,14 +102,27 @@ test("setAvailability sends {availability} and checks the completion; bad values
 
 test("setAvailability refused or failing → AdaptorError with a plain sentence; state unchanged", async () => {
   const refused = new AgentState({ invoke: async () => ({ status: "invalid" }), logger: silentLogger });
-  await assert.rejects(refused.set("Away"), (e) => e.kind === ErrorKind.NETWORK && /could not be changed/.test(e.userMessage));
+  await assert.rejects(
+    refused.set("Away"),
+    (e) => e.kind === ErrorKind.NETWORK && /could not be changed/.test(e.userMessage),
+  );
   assert.equal(refused.current, null);
-  const down = new AgentState({ invoke: async () => { throw new Error("Invocation canceled"); }, logger: silentLogger });
+  const down = new AgentState({
+    invoke: async () => {
+      throw new Error("Invocation canceled");
+    },
+    logger: silentLogger,
+  });
   await assert.rejects(down.set("Away"), (e) => /could not be changed/.test(e.userMessage));
 });
 
 test("getAgentState failing (older server, network) leaves the state unknown, never throws", async () => {
-  const s = new AgentState({ invoke: async () => { throw new Error("Method does not exist"); }, logger: silentLogger });
+  const s = new AgentState({
+    invoke: async () => {
+      throw new Error("Method does not exist");
+    },
+    logger: silentLogger,
+  });
   assert.equal(s.failed, false, "not asked yet");
   assert.equal(await s.refresh(), null);
   assert.equal(s.stale, true);
@@ -80,11 +134,30 @@ test("getAgentState failing (older server, network) leaves the state unknown, ne
 
 test("missed calls: local ones merge with getMissedCalls by notificationId, newest first, at most 50", async () => {
   const server = [];
-  for (let i = 0; i < 60; i++) server.push({ notificationId: `s${i}`, callId: `c${i}`, caller: `Caller ${i}`, queue: "Q", missedAt: new Date(Date.UTC(2026, 11, 7, 8, 0, i)).toISOString() });
+  for (let i = 0; i < 60; i++)
+    server.push({
+      notificationId: `s${i}`,
+      callId: `c${i}`,
+      caller: `Caller ${i}`,
+      queue: "Q",
+      missedAt: new Date(Date.UTC(2026, 11, 7, 8, 0, i)).toISOString(),
+    });
   const h = hub({ getMissedCalls: { missedCalls: server.slice().reverse() } });
   const s = new AgentState({ invoke: h.invoke, logger: silentLogger });
-  s.addMissed({ notificationId: "local", callId: "cl", caller: "Grace", queue: "Premium", missedAt: "2026-12-07T09:00:00Z" });
-  s.addMissed({ notificationId: "local", callId: "cl", caller: "Grace", queue: "Premium", missedAt: "2026-12-07T09:00:00Z" });
+  s.addMissed({
+    notificationId: "local",
+    callId: "cl",
+    caller: "Grace",
+    queue: "Premium",
+    missedAt: "2026-12-07T09:00:00Z",
+  });
+  s.addMissed({
+    notificationId: "local",
+    callId: "cl",
+    caller: "Grace",
+    queue: "Premium",
+    missedAt: "2026-12-07T09:00:00Z",
+  });
   assert.equal(s.missed.length, 1);
   await s.refreshMissed();
   assert.equal(s.missed.length, MAX_MISSED);
@@ -92,40 +165,100 @@ test("missed calls: local ones merge with getMissedCalls by notificationId, newe
   assert.equal(s.missed[1].notificationId, "s59");
   assert.equal(new Set(s.missed.map((m) => m.notificationId)).size, MAX_MISSED);
   // the server's item wins over a local one with the same id
-  const s2 = new AgentState({ invoke: hub({ getMissedCalls: { missedCalls: [{ notificationId: "x", caller: "From server", queue: "Q", missedAt: "2026-12-07T09:00:00Z" }] } }).invoke, logger: silentLogger });
+  const s2 = new AgentState({
+    invoke: hub({
+      getMissedCalls: {
+        missedCalls: [{ notificationId: "x", caller: "From server", queue: "Q", missedAt: "2026-12-07T09:00:00Z" }],
+      },
+    }).invoke,
+    logger: silentLogger,
+  });
   s2.addMissed({ notificationId: "x", caller: "local", missedAt: "2026-12-07T09:00:00Z" });
   await s2.refreshMissed();
-  assert.deepEqual(s2.missed.map((m) => m.caller), ["From server"]);
+  assert.deepEqual(
+    s2.missed.map((m) => m.caller),
+    ["From server"],
+  );
 });
 
-const base = { functionUrl: "https://fn.example.org", clientId: "c", authority: "https://login.example.org/t", scopes: "s" };
+const base = {
+  functionUrl: "https://fn.example.org",
+  clientId: "c",
+  authority: "https://login.example.org/t",
+  scopes: "s",
+};
 
 test("rejectReasons: default list, custom list (array or JSON string), default reason; bad values are configuration errors", () => {
   const d = normaliseConfig(base);
-  assert.deepEqual(d.rejectReasons.map((r) => r.code), ["busy-with-customer", "wrong-skill", "break", "other"]);
+  assert.deepEqual(
+    d.rejectReasons.map((r) => r.code),
+    ["busy-with-customer", "wrong-skill", "break", "other"],
+  );
   assert.equal(d.defaultRejectReason, "other");
   assert.equal(d.ringTone, true);
   assert.equal(d.desktopNotifications, true);
   assert.equal(d.maxRingingCalls, DEFAULTS.maxRingingCalls);
-  const custom = normaliseConfig({ ...base, rejectReasons: JSON.stringify([{ code: "callback", label: "Will call back" }, { code: "lunch", label: "Lunch" }]), ringTone: false, maxRingingCalls: 3 });
-  assert.deepEqual(custom.rejectReasons, [{ code: "callback", label: "Will call back" }, { code: "lunch", label: "Lunch" }]);
+  const custom = normaliseConfig({
+    ...base,
+    rejectReasons: JSON.stringify([
+      { code: "callback", label: "Will call back" },
+      { code: "lunch", label: "Lunch" },
+    ]),
+    ringTone: false,
+    maxRingingCalls: 3,
+  });
+  assert.deepEqual(custom.rejectReasons, [
+    { code: "callback", label: "Will call back" },
+    { code: "lunch", label: "Lunch" },
+  ]);
   assert.equal(custom.defaultRejectReason, "callback", "no 'other' in the list: the first one");
   assert.equal(custom.ringTone, false);
   assert.equal(custom.maxRingingCalls, 3);
-  assert.equal(normaliseConfig({ ...base, rejectReasons: [{ code: "a", label: "A" }, { code: "b", label: "B" }], defaultRejectReason: "b" }).defaultRejectReason, "b");
+  assert.equal(
+    normaliseConfig({
+      ...base,
+      rejectReasons: [
+        { code: "a", label: "A" },
+        { code: "b", label: "B" },
+      ],
+      defaultRejectReason: "b",
+    }).defaultRejectReason,
+    "b",
+  );
   for (const bad of [
-    { rejectReasons: [] }, { rejectReasons: "not json" }, { rejectReasons: [{ code: "has space", label: "x" }] },
-    { rejectReasons: [{ code: "a", label: "" }] }, { rejectReasons: [{ code: "a", label: "A" }, { code: "a", label: "B" }] },
-    { defaultRejectReason: "nope" }, { maxRingingCalls: 0 }, { maxRingingCalls: 51 }, { maxRingingCalls: "x" },
+    { rejectReasons: [] },
+    { rejectReasons: "not json" },
+    { rejectReasons: [{ code: "has space", label: "x" }] },
+    { rejectReasons: [{ code: "a", label: "" }] },
+    {
+      rejectReasons: [
+        { code: "a", label: "A" },
+        { code: "a", label: "B" },
+      ],
+    },
+    { defaultRejectReason: "nope" },
+    { maxRingingCalls: 0 },
+    { maxRingingCalls: 51 },
+    { maxRingingCalls: "x" },
   ]) {
-    assert.throws(() => normaliseConfig({ ...base, ...bad }), (e) => e.kind === ErrorKind.CONFIG, JSON.stringify(bad));
+    assert.throws(
+      () => normaliseConfig({ ...base, ...bad }),
+      (e) => e.kind === ErrorKind.CONFIG,
+      JSON.stringify(bad),
+    );
   }
 });
 
 function fakeAudioWindow({ state = "running", throwOnCreate = false, resumeRejects = false } = {}) {
   const made = { contexts: 0, oscillators: 0, resumes: 0, gesture: false };
   class FakeAudioContext {
-    constructor() { if (throwOnCreate) throw new Error("NotAllowedError"); made.contexts++; this.state = state; this.currentTime = 0; this.destination = {}; }
+    constructor() {
+      if (throwOnCreate) throw new Error("NotAllowedError");
+      made.contexts++;
+      this.state = state;
+      this.currentTime = 0;
+      this.destination = {};
+    }
     resume() {
       made.resumes++;
       // like Chromium's autoplay policy: resuming works only after a user gesture
@@ -133,17 +266,30 @@ function fakeAudioWindow({ state = "running", throwOnCreate = false, resumeRejec
       this.state = "running";
       return Promise.resolve();
     }
-    createGain() { return { connect() {}, gain: { setValueAtTime() {}, linearRampToValueAtTime() {} } }; }
-    createOscillator() { made.oscillators++; return { frequency: {}, connect() {}, start() {}, stop() {} }; }
+    createGain() {
+      return { connect() {}, gain: { setValueAtTime() {}, linearRampToValueAtTime() {} } };
+    }
+    createOscillator() {
+      made.oscillators++;
+      return { frequency: {}, connect() {}, start() {}, stop() {} };
+    }
   }
   const store = new Map();
   const listeners = {};
   return {
-    made, listeners,
+    made,
+    listeners,
     win: {
       AudioContext: FakeAudioContext,
       localStorage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v) },
-      document: { addEventListener: (t, fn) => { listeners[t] = () => { made.gesture = true; fn(); }; } },
+      document: {
+        addEventListener: (t, fn) => {
+          listeners[t] = () => {
+            made.gesture = true;
+            fn();
+          };
+        },
+      },
     },
   };
 }
@@ -186,7 +332,11 @@ test("ring tone never throws where audio is blocked or missing", async (t) => {
   assert.doesNotThrow(() => t2.setRinging(true));
   t2.dispose();
   const none = createRingTone({ win: { document: {} }, logger: silentLogger });
-  assert.doesNotThrow(() => { none.setRinging(true); none.setEnabled(true); none.dispose(); });
+  assert.doesNotThrow(() => {
+    none.setRinging(true);
+    none.setEnabled(true);
+    none.dispose();
+  });
   // a suspended context resumes on the first click (autoplay policy)
   const later = fakeAudioWindow({ state: "suspended" });
   const t3 = createRingTone({ win: later.win, logger: silentLogger, periodMs: 10 });
@@ -204,9 +354,21 @@ function fakeNotificationWindow({ permission = "default", hidden = true } = {}) 
   let asked = 0;
   class FakeNotification {
     static permission = permission;
-    static requestPermission() { asked++; FakeNotification.permission = "granted"; return Promise.resolve("granted"); }
-    constructor(title, options) { this.title = title; this.options = options; this.closed = false; shown.push(this); }
-    close() { this.closed = true; if (this.onclose) this.onclose(); }
+    static requestPermission() {
+      asked++;
+      FakeNotification.permission = "granted";
+      return Promise.resolve("granted");
+    }
+    constructor(title, options) {
+      this.title = title;
+      this.options = options;
+      this.closed = false;
+      shown.push(this);
+    }
+    close() {
+      this.closed = true;
+      if (this.onclose) this.onclose();
+    }
   }
   const win = { Notification: FakeNotification, document: { hidden }, focus() {} };
   return { win, shown, asked: () => asked };

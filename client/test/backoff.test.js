@@ -4,7 +4,10 @@ import { createBackoff } from "../src/core/backoff.js";
 
 test("ceiling doubles from initialMs and is capped at maxMs", () => {
   const b = createBackoff({ initialMs: 1000, maxMs: 30000 });
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 50, 5000].map(b.ceiling), [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 6, 50, 5000].map(b.ceiling),
+    [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000],
+  );
 });
 
 test("jitter stays within [ceiling/2, ceiling] for the extreme random values", () => {

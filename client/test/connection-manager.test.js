@@ -10,9 +10,23 @@ function rig({ negotiateImpl, startBehaviour, getAccessToken, maxAutoReconnectAt
   const log = { tokens: [], negotiations: 0, connections: [], states: [] };
   let n = 0;
   const manager = new ConnectionManager({
-    getAccessToken: getAccessToken || (async ({ forceRefresh }) => { log.tokens.push(forceRefresh); return `entra-${log.tokens.length}`; }),
-    negotiate: negotiateImpl || (async (entra) => { log.negotiations++; return { url: "http://sr/client/?hub=cifhub", accessToken: `sr-${++n}-for-${entra}` }; }),
-    createConnection: (opts) => { const c = new FakeHubConnection({ ...opts, startBehaviour }); log.connections.push(c); return c; },
+    getAccessToken:
+      getAccessToken ||
+      (async ({ forceRefresh }) => {
+        log.tokens.push(forceRefresh);
+        return `entra-${log.tokens.length}`;
+      }),
+    negotiate:
+      negotiateImpl ||
+      (async (entra) => {
+        log.negotiations++;
+        return { url: "http://sr/client/?hub=cifhub", accessToken: `sr-${++n}-for-${entra}` };
+      }),
+    createConnection: (opts) => {
+      const c = new FakeHubConnection({ ...opts, startBehaviour });
+      log.connections.push(c);
+      return c;
+    },
     backoff: createBackoff({ initialMs: 2, maxMs: 20, random: () => 0.5 }),
     maxAutoReconnectAttempts,
     logger: silentLogger,
@@ -41,7 +55,10 @@ test("handlers registered before or after start reach the connection", async () 
   manager.on("withdraw", (w) => got.push(["withdraw", w]));
   log.connections[0].push("notify", { notificationId: "n1" });
   log.connections[0].push("withdraw", { notificationId: "n1" });
-  assert.deepEqual(got, [["notify", { notificationId: "n1" }], ["withdraw", { notificationId: "n1" }]]);
+  assert.deepEqual(got, [
+    ["notify", { notificationId: "n1" }],
+    ["withdraw", { notificationId: "n1" }],
+  ]);
   await manager.stop();
 });
 
@@ -49,7 +66,9 @@ test("automatic reconnect: amber while reconnecting, each attempt re-negotiates 
   let failNext = 2;
   const { manager, log } = rig({
     maxAutoReconnectAttempts: 5,
-    startBehaviour: async () => { if (failNext-- > 0 && log.connections[0].state === "Reconnecting") throw new Error("service down"); },
+    startBehaviour: async () => {
+      if (failNext-- > 0 && log.connections[0].state === "Reconnecting") throw new Error("service down");
+    },
   });
   await manager.start();
   failNext = 2;
@@ -59,7 +78,11 @@ test("automatic reconnect: amber while reconnecting, each attempt re-negotiates 
   assert.deepEqual(log.states, ["connecting", "connected", "reconnecting!", "connected"]);
   // initial negotiate + one per reconnect attempt (3 attempts: two failed, one succeeded)
   assert.equal(log.negotiations, 4);
-  assert.deepEqual(log.connections[0].tokensSeen.slice(2), ["sr-2-for-entra-2", "sr-3-for-entra-3", "sr-4-for-entra-4"]);
+  assert.deepEqual(log.connections[0].tokensSeen.slice(2), [
+    "sr-2-for-entra-2",
+    "sr-3-for-entra-3",
+    "sr-4-for-entra-4",
+  ]);
   assert.equal(log.connections.length, 1, "same HubConnection kept");
   await manager.stop();
 });
@@ -68,12 +91,16 @@ test("when automatic reconnect gives up, a new connection is built after back-of
   let down = true;
   const { manager, log } = rig({
     maxAutoReconnectAttempts: 2,
-    startBehaviour: async (c) => { if (down && c.state === "Reconnecting") throw new Error("service down"); },
+    startBehaviour: async (c) => {
+      if (down && c.state === "Reconnecting") throw new Error("service down");
+    },
   });
   await manager.start();
   const outcome = await log.connections[0].drop();
   assert.equal(outcome, "closed");
-  await eventually(() => manager.state === ConnectionState.CONNECTED && log.connections.length === 2, { message: "rebuilt connection" });
+  await eventually(() => manager.state === ConnectionState.CONNECTED && log.connections.length === 2, {
+    message: "rebuilt connection",
+  });
   assert.equal(log.connections[1].state, "Connected");
   assert.ok(log.states.includes("reconnecting!"));
   assert.equal(log.states.at(-1), "connected");
@@ -83,8 +110,12 @@ test("when automatic reconnect gives up, a new connection is built after back-of
 test("server close for good (e.g. token expired) → reconnecting → fresh negotiate → green", async () => {
   const { manager, log } = rig();
   await manager.start();
-  log.connections[0].serverClose(new Error("Server returned an error on close: Connection closed with an error. token expired"));
-  await eventually(() => log.connections.length === 2 && manager.state === ConnectionState.CONNECTED, { message: "reconnected after close" });
+  log.connections[0].serverClose(
+    new Error("Server returned an error on close: Connection closed with an error. token expired"),
+  );
+  await eventually(() => log.connections.length === 2 && manager.state === ConnectionState.CONNECTED, {
+    message: "reconnected after close",
+  });
   assert.equal(log.negotiations, 2);
   assert.deepEqual(log.connections[1].tokensSeen, ["sr-2-for-entra-2", "sr-2-for-entra-2"]);
   assert.deepEqual(log.states, ["connecting", "connected", "reconnecting!", "connected"]);
@@ -112,7 +143,11 @@ test("initial failures retry with back-off and stay amber; 401 forces a token re
 
 test("sign-in required, forbidden and bad configuration stop retrying and show gray", async () => {
   for (const kind of [ErrorKind.SIGN_IN_REQUIRED, ErrorKind.FORBIDDEN, ErrorKind.CONFIG]) {
-    const { manager, log } = rig({ getAccessToken: async () => { throw new AdaptorError(kind, "do something", "detail"); } });
+    const { manager, log } = rig({
+      getAccessToken: async () => {
+        throw new AdaptorError(kind, "do something", "detail");
+      },
+    });
     await manager.start();
     assert.equal(manager.state, ConnectionState.DISCONNECTED, kind);
     assert.equal(manager.lastError.kind, kind);
@@ -124,7 +159,12 @@ test("sign-in required, forbidden and bad configuration stop retrying and show g
 
 test("a start() failure thrown by the SignalR client (401 on the service) is retried with a refreshed token", async () => {
   let starts = 0;
-  const { manager, log } = rig({ startBehaviour: async () => { if (starts++ === 0) throw new Error("Failed to complete negotiation with the server: Error: Unauthorized: Status code '401'"); } });
+  const { manager, log } = rig({
+    startBehaviour: async () => {
+      if (starts++ === 0)
+        throw new Error("Failed to complete negotiation with the server: Error: Unauthorized: Status code '401'");
+    },
+  });
   await manager.start();
   assert.equal(manager.lastError.kind, ErrorKind.TOKEN_EXPIRED);
   await eventually(() => manager.state === ConnectionState.CONNECTED, { message: "connected" });
@@ -133,7 +173,11 @@ test("a start() failure thrown by the SignalR client (401 on the service) is ret
 });
 
 test("stop() during a pending retry cancels it; invoke while disconnected fails in plain words", async () => {
-  const { manager, log } = rig({ negotiateImpl: async () => { throw new AdaptorError(ErrorKind.SERVER, "down", "503"); } });
+  const { manager, log } = rig({
+    negotiateImpl: async () => {
+      throw new AdaptorError(ErrorKind.SERVER, "down", "503");
+    },
+  });
   await manager.start();
   await manager.stop();
   const before = log.tokens.length;
@@ -151,7 +195,9 @@ test("invoke and waitForConnected", async () => {
   await waiting;
   const result = await manager.invoke("decide", { notificationId: "n1", decision: "accept", reason: null });
   assert.deepEqual(result, { status: "recorded" });
-  assert.deepEqual(log.connections[0].invocations, [{ method: "decide", args: [{ notificationId: "n1", decision: "accept", reason: null }] }]);
+  assert.deepEqual(log.connections[0].invocations, [
+    { method: "decide", args: [{ notificationId: "n1", decision: "accept", reason: null }] },
+  ]);
   await manager.stop();
   await assert.rejects(manager.waitForConnected(20), /not connected within 20 ms/);
 });
@@ -186,7 +232,10 @@ test("retryNow skips the back-off wait (browser back online)", async () => {
   let down = true;
   const manager = new ConnectionManager({
     getAccessToken: async () => "entra",
-    negotiate: async () => { if (down) throw new AdaptorError(ErrorKind.NETWORK, "offline", "Failed to fetch"); return { url: "http://sr/c", accessToken: "t" }; },
+    negotiate: async () => {
+      if (down) throw new AdaptorError(ErrorKind.NETWORK, "offline", "Failed to fetch");
+      return { url: "http://sr/c", accessToken: "t" };
+    },
     createConnection: (o) => new FakeHubConnection(o),
     backoff: createBackoff({ initialMs: 60_000, maxMs: 60_000 }),
     logger: silentLogger,

@@ -17,9 +17,16 @@ const HUB = "cifhub";
 
 function notification(id, ringMs = 30_000) {
   return {
-    notificationId: id, callId: `call-${id}`, agentId: "alice", callerNumber: "+4930123", callerName: "Grace Hopper",
-    calledNumber: "+4930999", queue: "Sales", customerContext: { account: "ACME" },
-    offeredAt: new Date().toISOString(), expiresAt: new Date(Date.now() + ringMs).toISOString(),
+    notificationId: id,
+    callId: `call-${id}`,
+    agentId: "alice",
+    callerNumber: "+4930123",
+    callerName: "Grace Hopper",
+    calledNumber: "+4930999",
+    queue: "Sales",
+    customerContext: { account: "ACME" },
+    offeredAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + ringMs).toISOString(),
   };
 }
 
@@ -33,7 +40,8 @@ function agentTab(presence, userId) {
   const manager = new ConnectionManager({
     getAccessToken: async () => `entra:${userId}`,
     negotiate: (accessToken) => negotiate({ functionUrl: presence.baseUrl, accessToken }),
-    registerConnection: (accessToken, connectionId) => registerConnection({ functionUrl: presence.baseUrl, accessToken, connectionId }),
+    registerConnection: (accessToken, connectionId) =>
+      registerConnection({ functionUrl: presence.baseUrl, accessToken, connectionId }),
     createConnection: (o) => createHubConnection({ ...o, logLevel: 6 /* None */ }),
     backoff: createBackoff({ initialMs: 200, maxMs: 1000 }),
     maxAutoReconnectAttempts: 3,
@@ -42,7 +50,10 @@ function agentTab(presence, userId) {
   manager.onRegistrationChange((r) => registrations.push(r && { connectionId: r.connectionId, status: r.status }));
   const desk = new NotificationDesk({
     popup,
-    invokeDecide: async (d) => { decisions.push(d); return manager.invoke(METHOD_DECIDE, d); },
+    invokeDecide: async (d) => {
+      decisions.push(d);
+      return manager.invoke(METHOD_DECIDE, d);
+    },
     waitForConnected: (ms) => manager.waitForConnected(ms),
     logger: silentLogger,
   });
@@ -50,7 +61,19 @@ function agentTab(presence, userId) {
   manager.on(TARGET_WITHDRAW, (w) => desk.onWithdraw(w));
   manager.on(TARGET_DECIDED, (d) => desk.onDecided(d));
   manager.onStateChange((s) => states.push(s));
-  return { manager, desk, popup, states, decisions, warnings, registrations, async close() { desk.dispose(); await manager.stop(); } };
+  return {
+    manager,
+    desk,
+    popup,
+    states,
+    decisions,
+    warnings,
+    registrations,
+    async close() {
+      desk.dispose();
+      await manager.stop();
+    },
+  };
 }
 
 describe("with the SignalR emulator", { timeout: 120_000 }, () => {
@@ -64,9 +87,15 @@ describe("with the SignalR emulator", { timeout: 120_000 }, () => {
       tokenLifetimes: [-120], // the very first negotiate hands out an already expired SignalR token
       decideHandler: async ({ userId, args }) => {
         const [{ notificationId, decision }] = args;
-        if (decided.has(notificationId)) return { notificationId, status: "already-decided", outcome: decided.get(notificationId) };
+        if (decided.has(notificationId))
+          return { notificationId, status: "already-decided", outcome: decided.get(notificationId) };
         decided.set(notificationId, decision);
-        return { notificationId, status: "recorded", outcome: decision === "accept" ? "Accepted" : "Rejected", by: userId };
+        return {
+          notificationId,
+          status: "recorded",
+          outcome: decision === "accept" ? "Accepted" : "Rejected",
+          by: userId,
+        };
       },
     });
     emulator = await startEmulator({ accessKey: randomAccessKey(), upstream: presence.upstreamUrl });
@@ -86,7 +115,9 @@ describe("with the SignalR emulator", { timeout: 120_000 }, () => {
       assert.equal(presence.state.negotiations.length, 2, "negotiated again after the expired token was refused");
       assert.equal(tab.manager.state, ConnectionState.CONNECTED);
       assert.ok(tab.states.includes(ConnectionState.CONNECTING));
-      await eventually(() => presence.state.upstream.some((u) => u.event === "connected" && u.userId === "alice"), { message: "connected upstream event" });
+      await eventually(() => presence.state.upstream.some((u) => u.event === "connected" && u.userId === "alice"), {
+        message: "connected upstream event",
+      });
     } finally {
       await tab.close();
     }
@@ -114,7 +145,9 @@ describe("with the SignalR emulator", { timeout: 120_000 }, () => {
 
       await sendToUser(emulator, HUB, "alice", TARGET_NOTIFY, [notification("n-withdrawn")]);
       await eventually(() => tab.popup.isOpen("n-withdrawn"), { message: "second popup" });
-      await sendToUser(emulator, HUB, "alice", TARGET_WITHDRAW, [{ notificationId: "n-withdrawn", reason: "answered" }]);
+      await sendToUser(emulator, HUB, "alice", TARGET_WITHDRAW, [
+        { notificationId: "n-withdrawn", reason: "answered" },
+      ]);
       await eventually(() => tab.desk.stateOf("n-withdrawn") === "withdrawn", { message: "withdrawn" });
       assert.ok(tab.popup.cancelled.includes("cifpipe-n-withdrawn"));
 
@@ -155,11 +188,17 @@ describe("with the SignalR emulator", { timeout: 120_000 }, () => {
       const negotiationsBefore = presence.state.negotiations.length;
       const port = emulator.port;
       await emulator.stop();
-      await eventually(() => tab.manager.state === ConnectionState.RECONNECTING, { timeoutMs: 35_000, message: "reconnecting after the service went away" });
+      await eventually(() => tab.manager.state === ConnectionState.RECONNECTING, {
+        timeoutMs: 35_000,
+        message: "reconnecting after the service went away",
+      });
       emulator = await startEmulator({ port, accessKey: emulator.accessKey, upstream: presence.upstreamUrl });
       presence.bind(emulator);
       await tab.manager.waitForConnected(40_000);
-      assert.ok(presence.state.negotiations.length > negotiationsBefore, "reconnect re-negotiated with the presence app");
+      assert.ok(
+        presence.state.negotiations.length > negotiationsBefore,
+        "reconnect re-negotiated with the presence app",
+      );
       await sendToUser(emulator, HUB, "carol", TARGET_NOTIFY, [notification("n-after-restart")]);
       await eventually(() => tab.popup.isOpen("n-after-restart"), { message: "popup after restart" });
       tab.popup.answer("n-after-restart", "reject", "DeclinedByAgent");
@@ -169,7 +208,9 @@ describe("with the SignalR emulator", { timeout: 120_000 }, () => {
       await eventually(() => tab.manager.registration?.registered, { message: "reconnected connection registered" });
       const secondId = tab.manager.connectionId;
       assert.notEqual(secondId, firstId);
-      const carol = presence.state.registrations.filter((r) => r.userId === "carol" && r.status === 200).map((r) => r.connectionId);
+      const carol = presence.state.registrations
+        .filter((r) => r.userId === "carol" && r.status === 200)
+        .map((r) => r.connectionId);
       assert.deepEqual(carol, [firstId, secondId]);
     } finally {
       await tab.close();
@@ -192,9 +233,14 @@ describe("with the SignalR emulator", { timeout: 120_000 }, () => {
         assert.equal(r.contentType, "application/json");
         assert.deepEqual(JSON.parse(r.body), { connectionId: id });
         assert.equal(tab.manager.registration.userId, "dave");
-        await eventually(() => presence.state.upstream.some((u) => u.event === "connected" && u.userId === "dave"), { message: "connected event" });
-        assert.equal(presence.state.upstream.find((u) => u.event === "connected" && u.userId === "dave").connectionId, id,
-          "the client registers the connection id SignalR Service assigned");
+        await eventually(() => presence.state.upstream.some((u) => u.event === "connected" && u.userId === "dave"), {
+          message: "connected event",
+        });
+        assert.equal(
+          presence.state.upstream.find((u) => u.event === "connected" && u.userId === "dave").connectionId,
+          id,
+          "the client registers the connection id SignalR Service assigned",
+        );
         await sendToUser(emulator, HUB, "dave", TARGET_NOTIFY, [notification("n-dave")]);
         await eventually(() => tab.popup.isOpen("n-dave"), { message: "popup" });
       } finally {
@@ -203,24 +249,44 @@ describe("with the SignalR emulator", { timeout: 120_000 }, () => {
     });
 
     test("503 is retried with back-off until it succeeds; 'retrying' shows meanwhile", async () => {
-      presence.setUserclientHandler(({ userId, attempt }) => (userId === "erin" && attempt <= 2
-        ? { status: 503, body: { type: "urn:cifpipe:problem:unavailable", title: "Service Unavailable", detail: "retry shortly" } } : null));
+      presence.setUserclientHandler(({ userId, attempt }) =>
+        userId === "erin" && attempt <= 2
+          ? {
+              status: 503,
+              body: { type: "urn:cifpipe:problem:unavailable", title: "Service Unavailable", detail: "retry shortly" },
+            }
+          : null,
+      );
       const tab = agentTab(presence, "erin");
       try {
         await tab.manager.start();
-        await eventually(() => tab.manager.registration?.registered, { timeoutMs: 10_000, message: "registered after 503s" });
-        assert.deepEqual(byUser("erin").map((r) => r.status), [503, 503, 200]);
-        assert.deepEqual(tab.registrations.map((r) => r && r.status), ["pending", "retrying", "retrying", "registered"]);
+        await eventually(() => tab.manager.registration?.registered, {
+          timeoutMs: 10_000,
+          message: "registered after 503s",
+        });
+        assert.deepEqual(
+          byUser("erin").map((r) => r.status),
+          [503, 503, 200],
+        );
+        assert.deepEqual(
+          tab.registrations.map((r) => r && r.status),
+          ["pending", "retrying", "retrying", "registered"],
+        );
         assert.equal(tab.manager.registration.attempts, 3);
         const at = byUser("erin").map((r) => r.at);
-        assert.ok(at[1] - at[0] >= 90 && at[2] - at[1] >= 190, `back-off between tries: ${at[1] - at[0]} ms, ${at[2] - at[1]} ms`);
+        assert.ok(
+          at[1] - at[0] >= 90 && at[2] - at[1] >= 190,
+          `back-off between tries: ${at[1] - at[0]} ms, ${at[2] - at[1]} ms`,
+        );
       } finally {
         await tab.close();
       }
     });
 
     test("presence keeps answering 503: tries bounded by the back-off (no storm); stop() cancels", async () => {
-      presence.setUserclientHandler(({ userId }) => (userId === "frank" ? { status: 503, body: { title: "Service Unavailable" } } : null));
+      presence.setUserclientHandler(({ userId }) =>
+        userId === "frank" ? { status: 503, body: { title: "Service Unavailable" } } : null,
+      );
       const tab = agentTab(presence, "frank");
       try {
         await tab.manager.start();
@@ -242,12 +308,24 @@ describe("with the SignalR emulator", { timeout: 120_000 }, () => {
     });
 
     test("403 problem: a console warning with its title and detail, no retry for that connection", async () => {
-      presence.setUserclientHandler(({ userId }) => (userId === "grace"
-        ? { status: 403, body: { type: "urn:cifpipe:problem:not-your-connection", title: "Forbidden", detail: "connection does not belong to the signed-in user" } } : null));
+      presence.setUserclientHandler(({ userId }) =>
+        userId === "grace"
+          ? {
+              status: 403,
+              body: {
+                type: "urn:cifpipe:problem:not-your-connection",
+                title: "Forbidden",
+                detail: "connection does not belong to the signed-in user",
+              },
+            }
+          : null,
+      );
       const tab = agentTab(presence, "grace");
       try {
         await tab.manager.start();
-        await eventually(() => tab.manager.registration?.status === RegistrationStatus.REJECTED, { message: "rejected" });
+        await eventually(() => tab.manager.registration?.status === RegistrationStatus.REJECTED, {
+          message: "rejected",
+        });
         await new Promise((r) => setTimeout(r, 800)); // several back-off periods
         assert.equal(byUser("grace").length, 1);
         const warn = tab.warnings.find((w) => /did not register connection/.test(w));

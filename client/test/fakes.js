@@ -13,10 +13,18 @@ export class FakeHubConnection {
     this.connectionId = null;
     this.tokensSeen = [];
   }
-  on(target, fn) { this.handlers.set(target.toLowerCase(), fn); }
-  onclose(fn) { this.closeCbs.push(fn); }
-  onreconnecting(fn) { this.reconnectingCbs.push(fn); }
-  onreconnected(fn) { this.reconnectedCbs.push(fn); }
+  on(target, fn) {
+    this.handlers.set(target.toLowerCase(), fn);
+  }
+  onclose(fn) {
+    this.closeCbs.push(fn);
+  }
+  onreconnecting(fn) {
+    this.reconnectingCbs.push(fn);
+  }
+  onreconnected(fn) {
+    this.reconnectedCbs.push(fn);
+  }
   async start() {
     // like the real client: service negotiate and transport each ask the factory
     this.tokensSeen.push(await this.accessTokenFactory());
@@ -45,7 +53,11 @@ export class FakeHubConnection {
     this.state = "Reconnecting";
     this.reconnectingCbs.forEach((cb) => cb(err));
     for (let n = 0; ; n++) {
-      const delay = this.reconnectPolicy.nextRetryDelayInMilliseconds({ previousRetryCount: n, elapsedMilliseconds: 0, retryReason: err });
+      const delay = this.reconnectPolicy.nextRetryDelayInMilliseconds({
+        previousRetryCount: n,
+        elapsedMilliseconds: 0,
+        retryReason: err,
+      });
       if (delay === null) {
         this.state = "Disconnected";
         this.closeCbs.forEach((cb) => cb(err));
@@ -59,7 +71,9 @@ export class FakeHubConnection {
         this.connectionId = `c${Math.random().toString(16).slice(2, 8)}`; // like the real client: a reconnect is a new connection
         this.reconnectedCbs.forEach((cb) => cb(this.connectionId));
         return "reconnected";
-      } catch { /* next attempt */ }
+      } catch {
+        /* next attempt */
+      }
     }
   }
   /** Server closes the connection for good (allowReconnect=false). */
@@ -78,12 +92,17 @@ export class FakePopup {
   }
   show(notification, options) {
     this.shown.push({ notification, options });
-    return new Promise((resolve, reject) => this._pending.set(options.cancellationToken, { resolve, reject, notification }));
+    return new Promise((resolve, reject) =>
+      this._pending.set(options.cancellationToken, { resolve, reject, notification }),
+    );
   }
   cancel(token) {
     this.cancelled.push(token);
     const p = this._pending.get(token);
-    if (p) { this._pending.delete(token); p.reject(new Error("cancelled")); }
+    if (p) {
+      this._pending.delete(token);
+      p.reject(new Error("cancelled"));
+    }
   }
   answer(notificationId, action, reason) {
     const token = `cifpipe-${notificationId}`;
@@ -92,7 +111,9 @@ export class FakePopup {
     this._pending.delete(token);
     p.resolve({ action, reason });
   }
-  isOpen(notificationId) { return this._pending.has(`cifpipe-${notificationId}`); }
+  isOpen(notificationId) {
+    return this._pending.has(`cifpipe-${notificationId}`);
+  }
 }
 
 /** Polls until fn() is truthy; fails with a message after timeoutMs. */

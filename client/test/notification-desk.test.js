@@ -6,9 +6,16 @@ import { FakePopup, eventually, silentLogger } from "./fakes.js";
 function notification(id, { ringMs = 30_000, callerName = "Ada Lovelace" } = {}) {
   const now = Date.now();
   return {
-    notificationId: id, callId: `call-${id}`, agentId: "agent-1", callerNumber: "+4930123456", callerName,
-    calledNumber: "+4930999", queue: "Support", customerContext: { tier: "gold" },
-    offeredAt: new Date(now).toISOString(), expiresAt: new Date(now + ringMs).toISOString(),
+    notificationId: id,
+    callId: `call-${id}`,
+    agentId: "agent-1",
+    callerNumber: "+4930123456",
+    callerName,
+    calledNumber: "+4930999",
+    queue: "Support",
+    customerContext: { tier: "gold" },
+    offeredAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + ringMs).toISOString(),
   };
 }
 
@@ -18,7 +25,12 @@ function rig({ invokeDecide, waitForConnected = async () => {}, onMissed } = {})
   const decisions = [];
   const desk = new NotificationDesk({
     popup,
-    invokeDecide: invokeDecide || (async (d) => { decisions.push(d); return { notificationId: d.notificationId, status: "recorded" }; }),
+    invokeDecide:
+      invokeDecide ||
+      (async (d) => {
+        decisions.push(d);
+        return { notificationId: d.notificationId, status: "recorded" };
+      }),
     waitForConnected,
     notice: (level, text, id) => notices.push({ level, text, id }),
     logger: silentLogger,
@@ -113,7 +125,10 @@ test("no answer until the ring time ends → popup closed, NO decide sent (never
   assert.deepEqual(popup.cancelled, ["cifpipe-n8"]);
   assert.deepEqual(decisions, []);
   assert.equal(notices.at(-1).text, "You missed a call from Ada Lovelace.");
-  assert.deepEqual(missed.map((m) => [m.notificationId, m.callId, m.caller, m.queue]), [["n8", "call-n8", "Ada Lovelace", "Support"]]);
+  assert.deepEqual(
+    missed.map((m) => [m.notificationId, m.callId, m.caller, m.queue]),
+    [["n8", "call-n8", "Ada Lovelace", "Support"]],
+  );
   assert.ok(Date.parse(missed[0].missedAt) > 0);
   // the server's withdraw(expired) that follows changes nothing
   desk.onWithdraw({ notificationId: "n8", reason: "expired" });
@@ -140,7 +155,11 @@ test("withdraw reason taken → 'answered by another agent' (info, not an error)
   desk.onNotify(notification("n8c"));
   desk.onWithdraw({ notificationId: "n8c", reason: "taken" });
   assert.equal(desk.stateOf("n8c"), "withdrawn");
-  assert.deepEqual(notices.at(-1), { level: "info", text: "The call from Ada Lovelace was answered by another agent.", id: "n8c" });
+  assert.deepEqual(notices.at(-1), {
+    level: "info",
+    text: "The call from Ada Lovelace was answered by another agent.",
+    id: "n8c",
+  });
 });
 
 test("CIF's own Timeout at the end of the ring window is a missed call, no decide", async (t) => {
@@ -175,7 +194,9 @@ test("CIF closing the notification early (template timeout, queue limit, dismiss
 });
 
 test("decide answered already-decided → 'already handled'", async (t) => {
-  const { desk, popup, notices } = rig({ invokeDecide: async (d) => ({ notificationId: d.notificationId, status: "already-decided", outcome: "Accepted" }) });
+  const { desk, popup, notices } = rig({
+    invokeDecide: async (d) => ({ notificationId: d.notificationId, status: "already-decided", outcome: "Accepted" }),
+  });
   t.after(() => desk.dispose());
   desk.onNotify(notification("n10"));
   popup.answer("n10", "accept");
@@ -188,8 +209,13 @@ test("decide while the connection is down waits for the reconnect and retries", 
   let calls = 0;
   let waited = 0;
   const { desk, popup } = rig({
-    invokeDecide: async (d) => { if (calls++ === 0) throw new Error("Invocation canceled due to the underlying connection being closed."); return { notificationId: d.notificationId, status: "recorded" }; },
-    waitForConnected: async () => { waited++; },
+    invokeDecide: async (d) => {
+      if (calls++ === 0) throw new Error("Invocation canceled due to the underlying connection being closed.");
+      return { notificationId: d.notificationId, status: "recorded" };
+    },
+    waitForConnected: async () => {
+      waited++;
+    },
   });
   t.after(() => desk.dispose());
   desk.onNotify(notification("n11"));
@@ -201,8 +227,13 @@ test("decide while the connection is down waits for the reconnect and retries", 
 
 test("decide that cannot be delivered before the ring window closes ends in a plain error", async (t) => {
   const { desk, popup, notices } = rig({
-    invokeDecide: async () => { throw new Error("not connected"); },
-    waitForConnected: (ms) => new Promise((_, reject) => setTimeout(() => reject(new Error(`not connected within ${ms} ms`)), Math.min(ms, 50))),
+    invokeDecide: async () => {
+      throw new Error("not connected");
+    },
+    waitForConnected: (ms) =>
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`not connected within ${ms} ms`)), Math.min(ms, 50)),
+      ),
   });
   t.after(() => desk.dispose());
   desk.onNotify(notification("n12", { ringMs: 60 }));
@@ -216,7 +247,14 @@ test("decide that cannot be delivered before the ring window closes ends in a pl
 
 test("memory is bounded: old final entries are forgotten", async (t) => {
   const popup = new FakePopup();
-  const desk = new NotificationDesk({ popup, invokeDecide: async () => ({ status: "recorded" }), waitForConnected: async () => {}, logger: silentLogger, maxRemembered: 10, rememberMs: 0 });
+  const desk = new NotificationDesk({
+    popup,
+    invokeDecide: async () => ({ status: "recorded" }),
+    waitForConnected: async () => {},
+    logger: silentLogger,
+    maxRemembered: 10,
+    rememberMs: 0,
+  });
   t.after(() => desk.dispose());
   for (let i = 0; i < 50; i++) desk.onWithdraw(`w${i}`);
   assert.ok(desk._entries.size <= 10, `size ${desk._entries.size}`);
@@ -224,7 +262,10 @@ test("memory is bounded: old final entries are forgotten", async (t) => {
 
 test("describeResult covers every status with a sentence", () => {
   const n = { callerName: "Bo" };
-  assert.match(describeResult({ status: "expired" }, "accept", n).text, /already stopped ringing; your answer came too late/);
+  assert.match(
+    describeResult({ status: "expired" }, "accept", n).text,
+    /already stopped ringing; your answer came too late/,
+  );
   assert.match(describeResult({ status: "not-yours" }, "accept", n).text, /offered to another agent/);
   assert.match(describeResult({ status: "already-taken" }, "accept", n).text, /answered by another agent/);
   assert.match(describeResult({ status: "unknown" }, "accept", n).text, /no longer available/);
@@ -236,8 +277,16 @@ test("a CIF notification that cannot be shown is NOT rejected: the call stays an
   const notices = [];
   const decisions = [];
   const desk = new NotificationDesk({
-    popup: { show: async () => { throw { message: "NotificationTemplateNotFoundError", msdyn_name: "NotifyEvent" }; }, cancel: () => {} },
-    invokeDecide: async (d) => { decisions.push(d); return { notificationId: d.notificationId, status: "recorded" }; },
+    popup: {
+      show: async () => {
+        throw { message: "NotificationTemplateNotFoundError", msdyn_name: "NotifyEvent" };
+      },
+      cancel: () => {},
+    },
+    invokeDecide: async (d) => {
+      decisions.push(d);
+      return { notificationId: d.notificationId, status: "recorded" };
+    },
     waitForConnected: async () => {},
     notice: (level, text) => notices.push({ level, text }),
     logger: silentLogger,
@@ -289,7 +338,14 @@ test("burst of 12: one in front with the CIF notification, 9 waiting, 2 over the
   assert.deepEqual(popup.cancelled, ["cifpipe-b1"]);
   assert.equal(popup.isOpen("b5"), true);
   assert.equal(desk.ringingCalls()[0].notificationId, "b5");
-  assert.deepEqual(desk.ringingCalls().slice(1, 3).map((c) => c.notificationId), ["b1", "b2"], "the others keep their order");
+  assert.deepEqual(
+    desk
+      .ringingCalls()
+      .slice(1, 3)
+      .map((c) => c.notificationId),
+    ["b1", "b2"],
+    "the others keep their order",
+  );
   await desk.accept("b7");
   await desk.reject("b8", "break");
   popup.answer("b5", "reject", "DeclinedByAgent");
@@ -329,14 +385,23 @@ test("onChange fires for every change of the ringing calls", (t) => {
   desk.onNotify(notification("c2"));
   desk.onWithdraw({ notificationId: "c1", reason: "ended" });
   assert.ok(n >= 3, `changes ${n}`);
-  assert.deepEqual(desk.ringingCalls().map((c) => c.notificationId), ["c2"]);
+  assert.deepEqual(
+    desk.ringingCalls().map((c) => c.notificationId),
+    ["c2"],
+  );
 });
 
 test("decide answered already-taken → 'answered by another agent'", async (t) => {
-  const { desk, popup, notices } = rig({ invokeDecide: async (d) => ({ notificationId: d.notificationId, status: "already-taken", outcome: "Withdrawn" }) });
+  const { desk, popup, notices } = rig({
+    invokeDecide: async (d) => ({ notificationId: d.notificationId, status: "already-taken", outcome: "Withdrawn" }),
+  });
   t.after(() => desk.dispose());
   desk.onNotify(notification("t1"));
   popup.answer("t1", "accept");
   await desk.settled("t1");
-  assert.deepEqual(notices.at(-1), { level: "info", text: "The call from Ada Lovelace was answered by another agent.", id: "t1" });
+  assert.deepEqual(notices.at(-1), {
+    level: "info",
+    text: "The call from Ada Lovelace was answered by another agent.",
+    id: "t1",
+  });
 });

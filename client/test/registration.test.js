@@ -9,13 +9,29 @@ import { describeStatus, NOT_REGISTERED_LABEL } from "../src/glue/indicator.js";
 import { FakeHubConnection, eventually } from "./fakes.js";
 
 /** `answers` is called per registration request: return a result or throw. */
-function rig({ answers = async () => ({ userId: "oid" }), getAccessToken, backoff = createBackoff({ initialMs: 4, maxMs: 20, random: () => 0.5 }) } = {}) {
+function rig({
+  answers = async () => ({ userId: "oid" }),
+  getAccessToken,
+  backoff = createBackoff({ initialMs: 4, maxMs: 20, random: () => 0.5 }),
+} = {}) {
   const log = { tokens: [], requests: [], connections: [], regs: [], warnings: [] };
   const manager = new ConnectionManager({
-    getAccessToken: getAccessToken || (async ({ forceRefresh }) => { log.tokens.push(forceRefresh); return `entra-${log.tokens.length}`; }),
+    getAccessToken:
+      getAccessToken ||
+      (async ({ forceRefresh }) => {
+        log.tokens.push(forceRefresh);
+        return `entra-${log.tokens.length}`;
+      }),
     negotiate: async () => ({ url: "http://sr/client/?hub=cifhub", accessToken: "sr" }),
-    createConnection: (opts) => { const c = new FakeHubConnection(opts); log.connections.push(c); return c; },
-    registerConnection: async (token, connectionId) => { log.requests.push({ token, connectionId, at: Date.now() }); return answers(log.requests.length, connectionId); },
+    createConnection: (opts) => {
+      const c = new FakeHubConnection(opts);
+      log.connections.push(c);
+      return c;
+    },
+    registerConnection: async (token, connectionId) => {
+      log.requests.push({ token, connectionId, at: Date.now() });
+      return answers(log.requests.length, connectionId);
+    },
     backoff,
     maxAutoReconnectAttempts: 3,
     logger: { debug() {}, info() {}, warn: (m) => log.warnings.push(String(m)), error() {} },
@@ -24,20 +40,43 @@ function rig({ answers = async () => ({ userId: "oid" }), getAccessToken, backof
   return { manager, log };
 }
 
-const unavailable = () => Object.assign(new AdaptorError(ErrorKind.SERVER, "later", "userclient answered 503 Service Unavailable: retry shortly", { status: 503 }));
+const unavailable = () =>
+  Object.assign(
+    new AdaptorError(ErrorKind.SERVER, "later", "userclient answered 503 Service Unavailable: retry shortly", {
+      status: 503,
+    }),
+  );
 
 test("after connect: registers in the background with the Entra token and the connectionId; the connection is usable at once", async () => {
   let release;
-  const gate = new Promise((r) => { release = r; });
-  const { manager, log } = rig({ answers: async () => { await gate; return { userId: "oid-alice" }; } });
+  const gate = new Promise((r) => {
+    release = r;
+  });
+  const { manager, log } = rig({
+    answers: async () => {
+      await gate;
+      return { userId: "oid-alice" };
+    },
+  });
   await manager.start();
   assert.equal(manager.state, ConnectionState.CONNECTED);
   assert.equal(manager.registration.status, RegistrationStatus.PENDING);
-  assert.deepEqual(await manager.invoke("decide", { notificationId: "n" }), { status: "recorded" }, "usable while registration is outstanding");
-  assert.equal(describeStatus(manager.state, manager.registration).colour, "green", "first try in flight: no amber flicker");
+  assert.deepEqual(
+    await manager.invoke("decide", { notificationId: "n" }),
+    { status: "recorded" },
+    "usable while registration is outstanding",
+  );
+  assert.equal(
+    describeStatus(manager.state, manager.registration).colour,
+    "green",
+    "first try in flight: no amber flicker",
+  );
   release();
   await eventually(() => manager.registration?.registered, { message: "registered" });
-  assert.deepEqual(log.requests.map((r) => [r.token, r.connectionId]), [["entra-2", log.connections[0].connectionId]]);
+  assert.deepEqual(
+    log.requests.map((r) => [r.token, r.connectionId]),
+    [["entra-2", log.connections[0].connectionId]],
+  );
   assert.equal(manager.registration.userId, "oid-alice");
   assert.deepEqual(log.regs, ["pending", "registered"]);
   assert.deepEqual(await manager.register(), manager.registration, "registered: register() answers without a request");
@@ -52,14 +91,24 @@ test("after an automatic reconnect (new connectionId) it registers again, for th
   await eventually(() => manager.registration?.registered, { message: "first registration" });
   const first = log.connections[0].connectionId;
   assert.equal(await log.connections[0].drop(), "reconnected");
-  await eventually(() => manager.registration?.registered && manager.registration.connectionId !== first, { message: "second registration" });
-  assert.deepEqual(log.requests.map((r) => r.connectionId), [first, log.connections[0].connectionId]);
+  await eventually(() => manager.registration?.registered && manager.registration.connectionId !== first, {
+    message: "second registration",
+  });
+  assert.deepEqual(
+    log.requests.map((r) => r.connectionId),
+    [first, log.connections[0].connectionId],
+  );
   assert.deepEqual(log.regs, ["pending", "registered", null, "pending", "registered"]);
   await manager.stop();
 });
 
 test("503 is retried with back-off until it succeeds; meanwhile the indicator is amber 'not yet registered'", async () => {
-  const { manager, log } = rig({ answers: async (n) => { if (n <= 3) throw unavailable(); return { userId: "oid" }; } });
+  const { manager, log } = rig({
+    answers: async (n) => {
+      if (n <= 3) throw unavailable();
+      return { userId: "oid" };
+    },
+  });
   const views = [];
   manager.onRegistrationChange((r) => views.push(describeStatus(manager.state, r)));
   await manager.start();
@@ -80,7 +129,12 @@ test("503 is retried with back-off until it succeeds; meanwhile the indicator is
 });
 
 test("Retry-After (when readable) stretches the wait, capped by the back-off maximum", async () => {
-  const { manager, log } = rig({ answers: async (n) => { if (n === 1) throw Object.assign(unavailable(), { retryAfterMs: 60_000 }); return {}; } });
+  const { manager, log } = rig({
+    answers: async (n) => {
+      if (n === 1) throw Object.assign(unavailable(), { retryAfterMs: 60_000 });
+      return {};
+    },
+  });
   await manager.start();
   await eventually(() => manager.registration?.status === RegistrationStatus.RETRYING, { message: "retrying" });
   assert.equal(manager.registration.retryInMs, 20, "60 s asked, capped at maxMs");
@@ -90,7 +144,12 @@ test("Retry-After (when readable) stretches the wait, capped by the back-off max
 });
 
 test("401 → the next try asks MSAL for a refreshed token", async () => {
-  const { manager, log } = rig({ answers: async (n) => { if (n === 1) throw new AdaptorError(ErrorKind.TOKEN_EXPIRED, "again", "userclient answered 401", { status: 401 }); return {}; } });
+  const { manager, log } = rig({
+    answers: async (n) => {
+      if (n === 1) throw new AdaptorError(ErrorKind.TOKEN_EXPIRED, "again", "userclient answered 401", { status: 401 });
+      return {};
+    },
+  });
   await manager.start();
   await eventually(() => manager.registration?.registered, { message: "registered" });
   assert.deepEqual(log.tokens, [false, false, true], "connect, first registration, refreshed registration");
@@ -98,8 +157,17 @@ test("401 → the next try asks MSAL for a refreshed token", async () => {
 });
 
 test("403 problem: one console warning with title and detail, no more tries for that connection; green stays", async () => {
-  const forbidden = new AdaptorError(ErrorKind.FORBIDDEN, "refused", "userclient http://fn/api/userclient answered 403 Forbidden: connection does not belong to the signed-in user (urn:cifpipe:problem:not-your-connection)", { status: 403 });
-  const { manager, log } = rig({ answers: async () => { throw forbidden; } });
+  const forbidden = new AdaptorError(
+    ErrorKind.FORBIDDEN,
+    "refused",
+    "userclient http://fn/api/userclient answered 403 Forbidden: connection does not belong to the signed-in user (urn:cifpipe:problem:not-your-connection)",
+    { status: 403 },
+  );
+  const { manager, log } = rig({
+    answers: async () => {
+      throw forbidden;
+    },
+  });
   await manager.start();
   await eventually(() => manager.registration?.status === RegistrationStatus.REJECTED, { message: "rejected" });
   await new Promise((r) => setTimeout(r, 100)); // > 5 back-off periods
@@ -115,10 +183,12 @@ test("403 problem: one console warning with title and detail, no more tries for 
 
 test("sign-in needed while registering: stops retrying (Sign in is shown); start() after sign-in tries again", async () => {
   let needSignIn = false;
-  const { manager, log } = rig({ getAccessToken: async () => {
-    if (needSignIn) throw new AdaptorError(ErrorKind.SIGN_IN_REQUIRED, "Please sign in.", "interaction_required");
-    return "entra";
-  } });
+  const { manager, log } = rig({
+    getAccessToken: async () => {
+      if (needSignIn) throw new AdaptorError(ErrorKind.SIGN_IN_REQUIRED, "Please sign in.", "interaction_required");
+      return "entra";
+    },
+  });
   needSignIn = false;
   const started = manager.start();
   needSignIn = true; // the connect already took its token; the registration asks again
@@ -134,8 +204,12 @@ test("sign-in needed while registering: stops retrying (Sign in is shown); start
 });
 
 test("no retry storm while the presence app is down: attempts per second bounded by the back-off; stop() cancels", async () => {
-  const { manager, log } = rig({ answers: async () => { throw unavailable(); },
-    backoff: createBackoff({ initialMs: 40, maxMs: 160 }) });
+  const { manager, log } = rig({
+    answers: async () => {
+      throw unavailable();
+    },
+    backoff: createBackoff({ initialMs: 40, maxMs: 160 }),
+  });
   await manager.start();
   await new Promise((r) => setTimeout(r, 1000));
   // minimum waits 20, 40, 80, 80, … ms → tries at 0, 20, 60, 140, 220, …, 940 at the very most: 14 in 1 s
@@ -151,8 +225,13 @@ test("no retry storm while the presence app is down: attempts per second bounded
 test("the connection changing mid-retry starts over for the new connectionId; register() skips the back-off", async () => {
   let failing = true;
   let fast = false; // the fake reconnect and the registration share the back-off: short only for the reconnect
-  const { manager, log } = rig({ answers: async () => { if (failing) throw unavailable(); return { userId: "oid" }; },
-    backoff: { delay: () => (fast ? 2 : 10_000), maxMs: 10_000 } });
+  const { manager, log } = rig({
+    answers: async () => {
+      if (failing) throw unavailable();
+      return { userId: "oid" };
+    },
+    backoff: { delay: () => (fast ? 2 : 10_000), maxMs: 10_000 },
+  });
   await manager.start();
   const firstId = log.connections[0].connectionId;
   await eventually(() => manager.registration?.status === RegistrationStatus.RETRYING, { message: "retrying" });
@@ -163,9 +242,17 @@ test("the connection changing mid-retry starts over for the new connectionId; re
   assert.equal(await dropped, "reconnected");
   const secondId = log.connections[0].connectionId;
   assert.notEqual(secondId, firstId);
-  await eventually(() => manager.registration?.status === RegistrationStatus.RETRYING && manager.registration.connectionId === secondId, { message: "retrying for the new id" });
+  await eventually(
+    () =>
+      manager.registration?.status === RegistrationStatus.RETRYING && manager.registration.connectionId === secondId,
+    { message: "retrying for the new id" },
+  );
   assert.equal(manager.registration.attempts, 1, "started over");
-  assert.deepEqual(log.requests.map((r) => r.connectionId), [firstId, secondId], "the old id is not retried any more");
+  assert.deepEqual(
+    log.requests.map((r) => r.connectionId),
+    [firstId, secondId],
+    "the old id is not retried any more",
+  );
   failing = false;
   const t0 = Date.now();
   const ok = await manager.register(); // skips the 10 s wait
@@ -174,5 +261,12 @@ test("the connection changing mid-retry starts over for the new connectionId; re
   assert.equal(ok.connectionId, secondId);
   assert.equal(ok.attempts, 2);
   await manager.stop();
-  assert.deepEqual(await manager.register(), { connectionId: null, status: "not-connected", registered: false, attempts: 0, userId: null, error: null });
+  assert.deepEqual(await manager.register(), {
+    connectionId: null,
+    status: "not-connected",
+    registered: false,
+    attempts: 0,
+    userId: null,
+    error: null,
+  });
 });

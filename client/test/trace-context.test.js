@@ -31,7 +31,15 @@ test("adaptor: decide sends the notify's traceparent as an additive argument fie
   adaptor._traces = new TraceContexts();
   adaptor._offered = new Map(); // nothing offered here, so an Accept opens no customer record
   adaptor.desk = { stateOf: () => undefined }; // not ringing in this panel: decide goes straight to the hub
-  adaptor.connection = { invoke: async (m, arg) => { invoked.push([m, arg]); return { status: "recorded" }; }, on: (n, h) => { handlers[n] = h; } };
+  adaptor.connection = {
+    invoke: async (m, arg) => {
+      invoked.push([m, arg]);
+      return { status: "recorded" };
+    },
+    on: (n, h) => {
+      handlers[n] = h;
+    },
+  };
   adaptor._traces.remember({ notificationId: "n1~c1~a1", traceparent: TP });
   await adaptor.decide("n1~c1~a1", "accept");
   await adaptor.decide("n1~c9~a1", "reject", "busy");

@@ -9,23 +9,55 @@ const SOURCE = readFileSync(new URL("../webresource/settings.js", import.meta.ur
 function fakeDocument() {
   const appended = [];
   const el = (tag) => ({
-    tagName: tag, attributes: {}, parentNode: null, textContent: "",
-    setAttribute(k, v) { this.attributes[k] = String(v); }, getAttribute(k) { return this.attributes[k] ?? null; },
+    tagName: tag,
+    attributes: {},
+    parentNode: null,
+    textContent: "",
+    setAttribute(k, v) {
+      this.attributes[k] = String(v);
+    },
+    getAttribute(k) {
+      return this.attributes[k] ?? null;
+    },
   });
-  const head = { appendChild(s) { appended.push(s); s.parentNode = head; setTimeout(() => s.onload && s.onload(), 0); } };
-  const body = { firstChild: null, insertBefore(n) { n.parentNode = body; body.firstChild = n; } };
+  const head = {
+    appendChild(s) {
+      appended.push(s);
+      s.parentNode = head;
+      setTimeout(() => s.onload && s.onload(), 0);
+    },
+  };
+  const body = {
+    firstChild: null,
+    insertBefore(n) {
+      n.parentNode = body;
+      body.firstChild = n;
+    },
+  };
   return {
-    appended, head, body, currentScript: null, baseURI: "https://contoso.crm.dynamics.com/WebResources/cifpipe_/panel.html",
-    querySelector: (sel) => appended.find((s) => sel === 'script[data-cifid="CIFMainLibrary"]' && s.attributes["data-cifid"] === "CIFMainLibrary") || null,
-    createElement: el, getElementById: (id) => (body.firstChild && body.firstChild.id === id ? body.firstChild : null),
+    appended,
+    head,
+    body,
+    currentScript: null,
+    baseURI: "https://contoso.crm.dynamics.com/WebResources/cifpipe_/panel.html",
+    querySelector: (sel) =>
+      appended.find(
+        (s) => sel === 'script[data-cifid="CIFMainLibrary"]' && s.attributes["data-cifid"] === "CIFMainLibrary",
+      ) || null,
+    createElement: el,
+    getElementById: (id) => (body.firstChild && body.firstChild.id === id ? body.firstChild : null),
   };
 }
 
 /** Loads settings.js into a window; `top` may carry Xrm (Dynamics) and `fetch` answers /api/config (local). */
 function load({ top, fetch } = {}) {
   const errors = [];
-  const win = { document: fakeDocument(), location: { origin: "https://contoso.crm.dynamics.com" },
-    console: { error: (...a) => errors.push(a.join(" ")) }, fetch };
+  const win = {
+    document: fakeDocument(),
+    location: { origin: "https://contoso.crm.dynamics.com" },
+    console: { error: (...a) => errors.push(a.join(" ")) },
+    fetch,
+  };
   win.top = top || win;
   win.parent = win.top;
   vm.runInNewContext(SOURCE, { window: win, Promise, JSON, Object, String, Error, URL });
@@ -33,20 +65,65 @@ function load({ top, fetch } = {}) {
 }
 
 const DEFINITIONS = [
-  { schemaname: "cifpipe_PresenceBaseUrl", defaultvalue: null, environmentvariabledefinition_environmentvariablevalue: [{ value: "https://func-presence.example.net" }] },
-  { schemaname: "cifpipe_Authority", defaultvalue: null, environmentvariabledefinition_environmentvariablevalue: [{ value: "https://login.microsoftonline.com/tenant-1" }] },
-  { schemaname: "cifpipe_ClientId", defaultvalue: null, environmentvariabledefinition_environmentvariablevalue: [{ value: " 1111-2222 " }] },
-  { schemaname: "cifpipe_ApiScope", defaultvalue: null, environmentvariabledefinition_environmentvariablevalue: [{ value: "api://1111-2222/user_impersonation" }] },
+  {
+    schemaname: "cifpipe_PresenceBaseUrl",
+    defaultvalue: null,
+    environmentvariabledefinition_environmentvariablevalue: [{ value: "https://func-presence.example.net" }],
+  },
+  {
+    schemaname: "cifpipe_Authority",
+    defaultvalue: null,
+    environmentvariabledefinition_environmentvariablevalue: [{ value: "https://login.microsoftonline.com/tenant-1" }],
+  },
+  {
+    schemaname: "cifpipe_ClientId",
+    defaultvalue: null,
+    environmentvariabledefinition_environmentvariablevalue: [{ value: " 1111-2222 " }],
+  },
+  {
+    schemaname: "cifpipe_ApiScope",
+    defaultvalue: null,
+    environmentvariabledefinition_environmentvariablevalue: [{ value: "api://1111-2222/user_impersonation" }],
+  },
   { schemaname: "cifpipe_HubName", defaultvalue: "cifhub", environmentvariabledefinition_environmentvariablevalue: [] },
-  { schemaname: "cifpipe_RejectReasons", defaultvalue: "[{\"code\":\"other\",\"label\":\"Other\"}]", environmentvariabledefinition_environmentvariablevalue: [{ value: "[{\"code\":\"break\",\"label\":\"Break\"}]" }] },
-  { schemaname: "cifpipe_ScreenPop", defaultvalue: "{\"enabled\":true}", environmentvariabledefinition_environmentvariablevalue: [{ value: "" }] },
-  { schemaname: "cifpipe_RingTone", defaultvalue: "yes", environmentvariabledefinition_environmentvariablevalue: [{ value: "no" }] },
-  { schemaname: "cifpipe_NotificationTemplate", defaultvalue: "cifpipe_incoming_call", environmentvariabledefinition_environmentvariablevalue: [] },
-  { schemaname: "other_ClientId", defaultvalue: "not-ours", environmentvariabledefinition_environmentvariablevalue: [] },
+  {
+    schemaname: "cifpipe_RejectReasons",
+    defaultvalue: '[{"code":"other","label":"Other"}]',
+    environmentvariabledefinition_environmentvariablevalue: [{ value: '[{"code":"break","label":"Break"}]' }],
+  },
+  {
+    schemaname: "cifpipe_ScreenPop",
+    defaultvalue: '{"enabled":true}',
+    environmentvariabledefinition_environmentvariablevalue: [{ value: "" }],
+  },
+  {
+    schemaname: "cifpipe_RingTone",
+    defaultvalue: "yes",
+    environmentvariabledefinition_environmentvariablevalue: [{ value: "no" }],
+  },
+  {
+    schemaname: "cifpipe_NotificationTemplate",
+    defaultvalue: "cifpipe_incoming_call",
+    environmentvariabledefinition_environmentvariablevalue: [],
+  },
+  {
+    schemaname: "other_ClientId",
+    defaultvalue: "not-ours",
+    environmentvariabledefinition_environmentvariablevalue: [],
+  },
 ];
 
 function dynamicsTop(entities, calls = []) {
-  return { Xrm: { WebApi: { retrieveMultipleRecords: async (entity, query) => { calls.push({ entity, query }); return { entities }; } } } };
+  return {
+    Xrm: {
+      WebApi: {
+        retrieveMultipleRecords: async (entity, query) => {
+          calls.push({ entity, query });
+          return { entities };
+        },
+      },
+    },
+  };
 }
 
 test("in Dynamics: reads the definitions with their values through Xrm.WebApi of window.top; the value wins over the default", async () => {
@@ -71,7 +148,9 @@ test("in Dynamics: reads the definitions with their values through Xrm.WebApi of
 });
 
 test("a required variable without a value is named in the agent's message; nothing is started", async () => {
-  const defs = DEFINITIONS.map((d) => (d.schemaname === "cifpipe_ClientId" ? { ...d, environmentvariabledefinition_environmentvariablevalue: [] } : d));
+  const defs = DEFINITIONS.map((d) =>
+    d.schemaname === "cifpipe_ClientId" ? { ...d, environmentvariabledefinition_environmentvariablevalue: [] } : d,
+  );
   const { api, win, errors } = load({ top: dynamicsTop(defs) });
   await assert.rejects(api.boot({ bundle: "signalRadaptor.js" }), /set cifpipe_ClientId\./);
   assert.match(win.document.body.firstChild.textContent, /Ask your administrator to set cifpipe_ClientId/);
@@ -83,25 +162,59 @@ test("a required variable without a value is named in the agent's message; nothi
 
 test("malformed JSON and booleans name the variable", () => {
   const { api } = load({ top: dynamicsTop([]) });
-  const base = { cifpipe_PresenceBaseUrl: "https://p", cifpipe_Authority: "https://a", cifpipe_ClientId: "c", cifpipe_ApiScope: "s" };
-  assert.throws(() => api.toConfig({ ...base, cifpipe_RejectReasons: "[{" }), /cifpipe_RejectReasons is not valid JSON/);
+  const base = {
+    cifpipe_PresenceBaseUrl: "https://p",
+    cifpipe_Authority: "https://a",
+    cifpipe_ClientId: "c",
+    cifpipe_ApiScope: "s",
+  };
+  assert.throws(
+    () => api.toConfig({ ...base, cifpipe_RejectReasons: "[{" }),
+    /cifpipe_RejectReasons is not valid JSON/,
+  );
   assert.throws(() => api.toConfig({ ...base, cifpipe_RingTone: "maybe" }), /cifpipe_RingTone must be yes or no/);
   assert.equal(api.toConfig({ ...base, cifpipe_RingTone: "TRUE" }).ringTone, true);
 });
 
 test("a failing Web API query becomes a plain message", async () => {
-  const top = { Xrm: { WebApi: { retrieveMultipleRecords: async () => { throw new Error("403 no read privilege"); } } } };
+  const top = {
+    Xrm: {
+      WebApi: {
+        retrieveMultipleRecords: async () => {
+          throw new Error("403 no read privilege");
+        },
+      },
+    },
+  };
   const { api } = load({ top });
-  await assert.rejects(api.load(), (e) => e.name === "SettingsError" && /could not be read from Dynamics/.test(e.message)
-    && /403 no read privilege/.test(e.detail));
+  await assert.rejects(
+    api.load(),
+    (e) =>
+      e.name === "SettingsError" &&
+      /could not be read from Dynamics/.test(e.message) &&
+      /403 no read privilege/.test(e.detail),
+  );
 });
 
 test("locally (no Xrm): /api/config's environmentVariables; page settings win; CIF library not injected; bundle appended", async () => {
   const requested = [];
-  const fetch = async (url) => { requested.push(url); return { ok: true, json: async () => ({ environmentVariables: {
-    cifpipe_PresenceBaseUrl: "http://localhost:7073", cifpipe_Authority: "http://localhost:8091/entra",
-    cifpipe_ClientId: "cifpipe-panel", cifpipe_ApiScope: "api://cifpipe-local/user_impersonation",
-    cifpipe_HubName: "cifhub", cifpipe_RingTone: "yes", cifpipe_RejectReasons: "[]" } }) }; };
+  const fetch = async (url) => {
+    requested.push(url);
+    return {
+      ok: true,
+      json: async () => ({
+        environmentVariables: {
+          cifpipe_PresenceBaseUrl: "http://localhost:7073",
+          cifpipe_Authority: "http://localhost:8091/entra",
+          cifpipe_ClientId: "cifpipe-panel",
+          cifpipe_ApiScope: "api://cifpipe-local/user_impersonation",
+          cifpipe_HubName: "cifhub",
+          cifpipe_RingTone: "yes",
+          cifpipe_RejectReasons: "[]",
+        },
+      }),
+    };
+  };
   const { api, win } = load({ fetch });
   win.cifAdaptorConfig = { interactionType: "popup", clientId: "pinned-by-page" };
   const merged = await api.boot({ bundle: "signalRadaptor.js" });
@@ -110,14 +223,19 @@ test("locally (no Xrm): /api/config's environmentVariables; page settings win; C
   assert.equal(merged.clientId, "pinned-by-page");
   assert.equal(merged.interactionType, "popup");
   assert.equal(win.cifAdaptorConfig, merged);
-  assert.deepEqual(win.document.appended.map((s) => s.src), ["signalRadaptor.js"]);
+  assert.deepEqual(
+    win.document.appended.map((s) => s.src),
+    ["signalRadaptor.js"],
+  );
 });
 
 test("in Dynamics without Microsoft.CIFramework: loads msdyn_ciLibrary.js of the org first, then the bundle", async () => {
   const { api, win } = load({ top: dynamicsTop(DEFINITIONS) });
   await api.boot({ bundle: "signalRadaptor.js" });
-  assert.deepEqual(win.document.appended.map((s) => s.src),
-    ["https://contoso.crm.dynamics.com/WebResources/Widget/msdyn_ciLibrary.js", "signalRadaptor.js"]);
+  assert.deepEqual(
+    win.document.appended.map((s) => s.src),
+    ["https://contoso.crm.dynamics.com/WebResources/Widget/msdyn_ciLibrary.js", "signalRadaptor.js"],
+  );
   assert.equal(win.document.appended[0].attributes["data-crmurl"], "https://contoso.crm.dynamics.com");
   assert.equal(win.document.appended[0].attributes["data-cifid"], "CIFMainLibrary");
 });
@@ -126,10 +244,16 @@ test("in Dynamics when the page already loads the CIF library (panel.js): not lo
   const { api, win } = load({ top: dynamicsTop(DEFINITIONS) });
   win.document.appended.push({ src: "../Widget/msdyn_ciLibrary.js", attributes: { "data-cifid": "CIFMainLibrary" } });
   await api.boot({ bundle: "signalRadaptor.js" });
-  assert.deepEqual(win.document.appended.map((s) => s.src), ["../Widget/msdyn_ciLibrary.js", "signalRadaptor.js"]);
+  assert.deepEqual(
+    win.document.appended.map((s) => s.src),
+    ["../Widget/msdyn_ciLibrary.js", "signalRadaptor.js"],
+  );
 });
 
 test("the local stack answering without environmentVariables is a clear error", async () => {
   const { api } = load({ fetch: async () => ({ ok: true, json: async () => ({}) }) });
-  await assert.rejects(api.load(), (e) => /could not be loaded/.test(e.message) && /no environmentVariables/.test(e.detail));
+  await assert.rejects(
+    api.load(),
+    (e) => /could not be loaded/.test(e.message) && /no environmentVariables/.test(e.detail),
+  );
 });

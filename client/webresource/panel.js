@@ -8,30 +8,38 @@
  *    under these options; anything set here overrides them (see dataverse-solution/README.md).
  */
 (function () {
-  'use strict';
+  "use strict";
   // CIF 2.0: APIs may be used only after CIFInitDone. Listen before the library exists, so it cannot pass unseen.
-  window.addEventListener('CIFInitDone', function () { window.__cifpipeCifInitDone = true; }, { once: true });
-  var lib = document.createElement('script');
-  lib.src = new URL('../Widget/msdyn_ciLibrary.js', document.baseURI).href;
-  lib.setAttribute('data-cifid', 'CIFMainLibrary');
-  lib.setAttribute('data-crmurl', window.location.origin);
+  window.addEventListener(
+    "CIFInitDone",
+    function () {
+      window.__cifpipeCifInitDone = true;
+    },
+    { once: true },
+  );
+  var lib = document.createElement("script");
+  lib.src = new URL("../Widget/msdyn_ciLibrary.js", document.baseURI).href;
+  lib.setAttribute("data-cifid", "CIFMainLibrary");
+  lib.setAttribute("data-crmurl", window.location.origin);
   document.head.appendChild(lib);
 
   var page = window.cifAdaptorConfig || {};
   // Options passed the way Dynamics passes them to a web resource: ?data=<JSON> on the channel URL.
-  var data = new URLSearchParams(window.location.search).get('data');
+  var data = new URLSearchParams(window.location.search).get("data");
   if (data) {
     try {
       var extra = JSON.parse(data);
-      ['notificationTemplate', 'screenPop', 'presenceMap', 'interactionType', 'loginHint', 'redirectUri'].forEach(function (k) {
-        if (extra && extra[k] !== undefined && page[k] === undefined) page[k] = extra[k];
-      });
+      ["notificationTemplate", "screenPop", "presenceMap", "interactionType", "loginHint", "redirectUri"].forEach(
+        function (k) {
+          if (extra && extra[k] !== undefined && page[k] === undefined) page[k] = extra[k];
+        },
+      );
     } catch (e) {
-      console.error('[cif-adaptor] the web resource data parameter is not JSON; ignored');
+      console.error("[cif-adaptor] the web resource data parameter is not JSON; ignored");
     }
   }
-  if (!page.statusElement) page.statusElement = '#cif-status';
+  if (!page.statusElement) page.statusElement = "#cif-status";
   // The relay page next to this one: register exactly this URL as a "Single-page application" redirect URI.
-  if (!page.redirectUri) page.redirectUri = new URL('redirect.html', document.baseURI).href;
+  if (!page.redirectUri) page.redirectUri = new URL("redirect.html", document.baseURI).href;
   window.cifAdaptorConfig = page;
 })();

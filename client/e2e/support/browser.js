@@ -16,7 +16,9 @@ export async function screenshot(page, name) {
 
 /** Collects console errors/warnings of a page so a failing test can print them. */
 export function recordConsole(page, into = []) {
-  page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") into.push(`[${m.type()}] ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") into.push(`[${m.type()}] ${m.text()}`);
+  });
   page.on("pageerror", (e) => into.push(`[pageerror] ${e.message}`));
   return into;
 }
@@ -26,7 +28,12 @@ export async function waitForIndicator(page, state, timeout = 30_000) {
   try {
     await page.waitForSelector(`#cif-adaptor-status[data-state="${state}"]`, { timeout });
   } catch (err) {
-    const shown = await page.$eval("#cif-adaptor-status", (e) => `${e.dataset.state}: ${e.textContent} / ${document.getElementById("cif-adaptor-notice")?.textContent}`).catch(() => "no indicator");
+    const shown = await page
+      .$eval(
+        "#cif-adaptor-status",
+        (e) => `${e.dataset.state}: ${e.textContent} / ${document.getElementById("cif-adaptor-notice")?.textContent}`,
+      )
+      .catch(() => "no indicator");
     throw new Error(`indicator did not become ${state} within ${timeout} ms (shows ${shown})`);
   }
 }
@@ -44,7 +51,10 @@ export function recordNotices(page) {
 export async function waitForNotice(notices, pattern, timeout = 30_000) {
   const deadline = Date.now() + timeout;
   while (!notices.some((n) => pattern.test(n))) {
-    if (Date.now() > deadline) throw new Error(`no notice matching ${pattern} within ${timeout} ms; notices: ${JSON.stringify(notices.slice(-5))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no notice matching ${pattern} within ${timeout} ms; notices: ${JSON.stringify(notices.slice(-5))}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -15,24 +15,37 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const CLIENT_DIR = resolve(here, "../..");
 export const REPO_DIR = resolve(CLIENT_DIR, "..");
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--no-first-run"];
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+];
 const DEVSTACK_JAR = join(REPO_DIR, "local/devstack/target/devstack.jar");
 const MOCK_OAUTH2_MAIN = "no.nav.security.mock.oauth2.StandaloneMockOAuth2ServerKt";
 
 export function requireChromium() {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get update && apt-get install -y chromium`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get update && apt-get install -y chromium`);
 }
 
 /** The classpath holding mock-oauth2-server: MOCK_OAUTH2_CLASSPATH, else the shaded devstack jar. */
 function mockOAuth2Classpath() {
   if (process.env.MOCK_OAUTH2_CLASSPATH) return process.env.MOCK_OAUTH2_CLASSPATH;
   if (existsSync(DEVSTACK_JAR)) {
-    const probe = spawnSync("unzip", ["-l", DEVSTACK_JAR, "no/nav/security/mock/oauth2/StandaloneMockOAuth2ServerKt.class"], { encoding: "utf8" });
+    const probe = spawnSync(
+      "unzip",
+      ["-l", DEVSTACK_JAR, "no/nav/security/mock/oauth2/StandaloneMockOAuth2ServerKt.class"],
+      { encoding: "utf8" },
+    );
     if (probe.status === 0 && probe.stdout.includes("StandaloneMockOAuth2ServerKt")) return DEVSTACK_JAR;
   }
-  throw new Error("mock-oauth2-server not found: build the devstack jar (mvn -B -q -o -pl local/devstack -am install -DskipTests) " +
-    "or set MOCK_OAUTH2_CLASSPATH to a classpath holding no.nav.security:mock-oauth2-server");
+  throw new Error(
+    "mock-oauth2-server not found: build the devstack jar (mvn -B -q -o -pl local/devstack -am install -DskipTests) " +
+      "or set MOCK_OAUTH2_CLASSPATH to a classpath holding no.nav.security:mock-oauth2-server",
+  );
 }
 
 export async function freePort() {
@@ -46,12 +59,20 @@ export async function freePort() {
 async function startMockOAuth2() {
   const port = await freePort();
   const child = spawn("java", ["-XX:TieredStopAtLevel=1", "-cp", mockOAuth2Classpath(), MOCK_OAUTH2_MAIN], {
-    env: { ...process.env, SERVER_PORT: String(port), JSON_CONFIG: JSON.stringify({ interactiveLogin: true, httpServer: "NettyWrapper" }) },
+    env: {
+      ...process.env,
+      SERVER_PORT: String(port),
+      JSON_CONFIG: JSON.stringify({ interactiveLogin: true, httpServer: "NettyWrapper" }),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
-  child.stdout.on("data", (d) => { log = (log + d).slice(-10_000); });
-  child.stderr.on("data", (d) => { log = (log + d).slice(-10_000); });
+  child.stdout.on("data", (d) => {
+    log = (log + d).slice(-10_000);
+  });
+  child.stderr.on("data", (d) => {
+    log = (log + d).slice(-10_000);
+  });
   const issuer = `http://localhost:${port}/entra`;
   const deadline = Date.now() + 40_000;
   for (;;) {
@@ -59,8 +80,13 @@ async function startMockOAuth2() {
     try {
       const r = await fetch(`${issuer}/.well-known/openid-configuration`);
       if (r.ok) break;
-    } catch { /* not yet */ }
-    if (Date.now() > deadline) { child.kill("SIGKILL"); throw new Error(`mock-oauth2-server not ready in 40 s:\n${log}`); }
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`mock-oauth2-server not ready in 40 s:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   const jwks = await (await fetch(`${issuer}/jwks`)).json();
@@ -84,7 +110,12 @@ function verifiedClaims(token, jwks, issuer) {
     const [h, p, s] = token.split(".");
     const header = JSON.parse(Buffer.from(h, "base64url"));
     const jwk = jwks.keys.find((k) => k.kid === header.kid) || jwks.keys[0];
-    const ok = verifySignature("RSA-SHA256", Buffer.from(`${h}.${p}`), createPublicKey({ key: jwk, format: "jwk" }), Buffer.from(s, "base64url"));
+    const ok = verifySignature(
+      "RSA-SHA256",
+      Buffer.from(`${h}.${p}`),
+      createPublicKey({ key: jwk, format: "jwk" }),
+      Buffer.from(s, "base64url"),
+    );
     const claims = JSON.parse(Buffer.from(p, "base64url"));
     if (!ok || claims.iss !== issuer || claims.exp * 1000 < Date.now()) return null;
     return claims;
@@ -93,7 +124,13 @@ function verifiedClaims(token, jwks, issuer) {
   }
 }
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".map": "application/json", ".txt": "text/plain" };
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".map": "application/json",
+  ".txt": "text/plain",
+};
 
 async function startStaticServer(configFor) {
   const server = createServer(async (req, res) => {
@@ -102,20 +139,35 @@ async function startStaticServer(configFor) {
     let file;
     if (path.startsWith("/dist/")) file = join(CLIENT_DIR, path);
     else if (path.startsWith("/fixtures/")) file = join(here, "..", path);
-    if (!file || file.includes("..")) { res.writeHead(404); res.end(); return; }
+    if (!file || file.includes("..")) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
     try {
       let body = await readFile(file);
       if (path === "/fixtures/panel.html") {
         body = body.toString("utf8").replace("/*CONFIG*/null", JSON.stringify(configFor(url)));
       }
-      res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream", "cache-control": "no-store" });
+      res.writeHead(200, {
+        "content-type": TYPES[extname(file)] || "application/octet-stream",
+        "cache-control": "no-store",
+      });
       res.end(body);
     } catch {
-      res.writeHead(404); res.end();
+      res.writeHead(404);
+      res.end();
     }
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  return { origin: `http://localhost:${server.address().port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+  return {
+    origin: `http://localhost:${server.address().port}`,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
+  };
 }
 
 /**
@@ -124,14 +176,25 @@ async function startStaticServer(configFor) {
  */
 export async function startClientStack() {
   requireChromium();
-  if (!existsSync(join(CLIENT_DIR, "dist/signalRadaptor.js"))) throw new Error("dist/signalRadaptor.js missing: run npm run build first");
+  if (!existsSync(join(CLIENT_DIR, "dist/signalRadaptor.js")))
+    throw new Error("dist/signalRadaptor.js missing: run npm run build first");
   const parts = [];
-  const stopAll = async () => { for (const p of parts.reverse()) { try { await p(); } catch { /* best effort */ } } };
+  const stopAll = async () => {
+    for (const p of parts.reverse()) {
+      try {
+        await p();
+      } catch {
+        /* best effort */
+      }
+    }
+  };
   try {
     let emulator = null;
     const currentEmulator = () => emulator;
     // decide (first wins, ring groups), setAvailability, getAgentState, getMissedCalls + pushes: the issue-20 contracts
-    const agentHub = createAgentHub({ push: (userId, target, args) => sendToUser(currentEmulator(), "cifhub", userId, target, args) });
+    const agentHub = createAgentHub({
+      push: (userId, target, args) => sendToUser(currentEmulator(), "cifhub", userId, target, args),
+    });
     const decisions = agentHub.decisions;
     const oidc = await startMockOAuth2();
     parts.push(() => oidc.stop());
@@ -155,7 +218,15 @@ export async function startClientStack() {
       notificationTemplate: "cifpipe_incoming_call",
       reconnect: { initialMs: 300, maxMs: 2000 },
       ...(url.searchParams.get("cache") === "session" ? { cacheLocation: "sessionStorage" } : {}),
-      ...(url.searchParams.get("reasons") === "custom" ? { rejectReasons: [{ code: "callback", label: "Will call back" }, { code: "wrong-skill", label: "Wrong queue or skill" }], defaultRejectReason: "callback" } : {}),
+      ...(url.searchParams.get("reasons") === "custom"
+        ? {
+            rejectReasons: [
+              { code: "callback", label: "Will call back" },
+              { code: "wrong-skill", label: "Wrong queue or skill" },
+            ],
+            defaultRejectReason: "callback",
+          }
+        : {}),
     }));
     parts.push(() => web.close());
     webOrigin = web.origin;
@@ -165,8 +236,14 @@ export async function startClientStack() {
     parts.push(() => emulator.stop());
     presence.bind(emulator);
     return {
-      oidc, presence, web, decisions, agentHub,
-      get emulator() { return emulator; },
+      oidc,
+      presence,
+      web,
+      decisions,
+      agentHub,
+      get emulator() {
+        return emulator;
+      },
       panelUrl: `${web.origin}/fixtures/panel.html`,
       async restartEmulator({ downMs = 0, whileDown } = {}) {
         const port = emulator.port;

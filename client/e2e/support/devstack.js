@@ -33,9 +33,16 @@ function run(args, timeoutMs) {
   return new Promise((resolve, reject) => {
     const child = spawn("java", ["-jar", JAR, ...args], { cwd: REPO_DIR, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    child.stdout.on("data", (d) => { out = (out + d).slice(-20_000); });
-    child.stderr.on("data", (d) => { out = (out + d).slice(-20_000); });
-    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`devstack ${args.join(" ")} did not finish in ${timeoutMs} ms:\n${out}`)); }, timeoutMs);
+    child.stdout.on("data", (d) => {
+      out = (out + d).slice(-20_000);
+    });
+    child.stderr.on("data", (d) => {
+      out = (out + d).slice(-20_000);
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`devstack ${args.join(" ")} did not finish in ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
     child.on("exit", (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(out);
@@ -49,7 +56,9 @@ export async function ensureStack() {
   let startedHere = false;
   if (!(await healthy())) {
     if (!existsSync(JAR)) {
-      throw new Error(`no local stack answers at ${WEB} and ${JAR} is missing: build it (./dev up builds it) or start ./dev up`);
+      throw new Error(
+        `no local stack answers at ${WEB} and ${JAR} is missing: build it (./dev up builds it) or start ./dev up`,
+      );
     }
     await run(["--wait", "--timeout", "240"], 300_000);
     startedHere = true;
@@ -59,6 +68,8 @@ export async function ensureStack() {
   return {
     web: WEB,
     config,
-    async stop() { if (startedHere) await run(["down"], 60_000).catch(() => {}); },
+    async stop() {
+      if (startedHere) await run(["down"], 60_000).catch(() => {});
+    },
   };
 }

@@ -8,7 +8,8 @@ export async function panelFrame(page, timeout = 30_000) {
   for (;;) {
     const frame = page.frames().find((f) => /\/WebResources\/cifpipe_\/panel\.html/.test(f.url()));
     if (frame && (await frame.$("#cif-adaptor-status").catch(() => null))) return frame;
-    if (Date.now() > deadline) throw new Error("the panel iframe did not load /WebResources/cifpipe_/panel.html with its indicator");
+    if (Date.now() > deadline)
+      throw new Error("the panel iframe did not load /WebResources/cifpipe_/panel.html with its indicator");
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -17,22 +18,39 @@ export async function panelFrame(page, timeout = 30_000) {
 export async function signInWithPopup(page, agentKey, name = "signin") {
   const frame = await panelFrame(page);
   await waitForIndicator(frame, "disconnected", 30_000);
-  const [popup] = await Promise.all([page.waitForEvent("popup", { timeout: 30_000 }), frame.click("#cif-adaptor-signin")]);
+  const [popup] = await Promise.all([
+    page.waitForEvent("popup", { timeout: 30_000 }),
+    frame.click("#cif-adaptor-signin"),
+  ]);
   await popup.waitForSelector(`button[data-agent="${agentKey}"]`, { timeout: 30_000 });
   await screenshot(popup, `${name}-entra-login`);
   const urls = [];
-  popup.on("request", (r) => { if (r.isNavigationRequest()) urls.push(r.url()); });
-  const closed = popup.waitForEvent("close", { timeout: 30_000 }).then(() => true, () => popup.isClosed());
+  popup.on("request", (r) => {
+    if (r.isNavigationRequest()) urls.push(r.url());
+  });
+  const closed = popup.waitForEvent("close", { timeout: 30_000 }).then(
+    () => true,
+    () => popup.isClosed(),
+  );
   await popup.click(`button[data-agent="${agentKey}"]`);
   await waitForIndicator(frame, "connected", 60_000);
-  return { frame, relayUrl: urls.find((u) => /\/WebResources\/cifpipe_\/redirect\.html/.test(u)) || urls.join(" "), popupClosed: closed };
+  return {
+    frame,
+    relayUrl: urls.find((u) => /\/WebResources\/cifpipe_\/redirect\.html/.test(u)) || urls.join(" "),
+    popupClosed: closed,
+  };
 }
 
 /**
  * Places `count` calls (one batch) for one agent from the telephony simulator page; resolves with the unique
  * caller name used. Throws "ingress did not accept the call: … HTTP nnn …" when ingress answers anything but 202.
  */
-export async function placeCalls(telephony, web, agent, { ringSeconds = 60, count = 1, callerNumber = "+442079460018" } = {}) {
+export async function placeCalls(
+  telephony,
+  web,
+  agent,
+  { ringSeconds = 60, count = 1, callerNumber = "+442079460018" } = {},
+) {
   const caller = `E2E ${randomUUID().slice(0, 8)}`;
   await telephony.goto(`${web}/telephony.html`);
   await telephony.waitForSelector("#agents input[type=checkbox]");
@@ -49,10 +67,19 @@ export async function placeCalls(telephony, web, agent, { ringSeconds = 60, coun
   const before = (await telephony.textContent("#log")) || "";
   await telephony.click("#place-btn");
   // one batch per click: the simulator logs ingress' answer once; anything but 202 is a stack problem, named here
-  const answer = await telephony.waitForFunction((n) => {
-    const lines = (document.getElementById("log").textContent || "").slice(n).split("\n").filter((l) => /HTTP \d{3}/.test(l));
-    return lines.length ? lines[lines.length - 1] : null;
-  }, before.length, { timeout: 60_000 }).then((h) => h.jsonValue());
+  const answer = await telephony
+    .waitForFunction(
+      (n) => {
+        const lines = (document.getElementById("log").textContent || "")
+          .slice(n)
+          .split("\n")
+          .filter((l) => /HTTP \d{3}/.test(l));
+        return lines.length ? lines[lines.length - 1] : null;
+      },
+      before.length,
+      { timeout: 60_000 },
+    )
+    .then((h) => h.jsonValue());
   if (!/HTTP 202/.test(answer)) {
     await screenshot(telephony, "stack-telephony-ingress-error");
     throw new Error(`ingress did not accept the call: ${answer}`);

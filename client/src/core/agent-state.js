@@ -92,17 +92,27 @@ export class AgentState {
 
   /** `setAvailability`; resolves the completion result {status: "recorded", availability} or throws an AdaptorError. */
   async set(availability) {
-    if (!VALUES.has(availability)) throw new TypeError(`availability must be one of ${[...VALUES].join(", ")}, not ${availability}`);
+    if (!VALUES.has(availability))
+      throw new TypeError(`availability must be one of ${[...VALUES].join(", ")}, not ${availability}`);
     let result;
     try {
       result = await this._invoke(METHOD_SET_AVAILABILITY, { availability });
     } catch (err) {
-      throw err instanceof AdaptorError ? err : new AdaptorError(ErrorKind.NETWORK,
-        "Your availability could not be changed. Try again in a moment.", `setAvailability failed: ${err && err.message}`, { cause: err });
+      throw err instanceof AdaptorError
+        ? err
+        : new AdaptorError(
+            ErrorKind.NETWORK,
+            "Your availability could not be changed. Try again in a moment.",
+            `setAvailability failed: ${err && err.message}`,
+            { cause: err },
+          );
     }
     if (!result || result.status !== "recorded" || result.availability !== availability) {
-      throw new AdaptorError(ErrorKind.NETWORK, "Your availability could not be changed. Try again in a moment.",
-        `setAvailability answered ${JSON.stringify(result)}`);
+      throw new AdaptorError(
+        ErrorKind.NETWORK,
+        "Your availability could not be changed. Try again in a moment.",
+        `setAvailability answered ${JSON.stringify(result)}`,
+      );
     }
     // The push follows (with reason and since); show the choice at once.
     const was = this.current || { activeCalls: 0, capacity: 1 };
@@ -137,13 +147,25 @@ export class AgentState {
       if (!m || typeof m.notificationId !== "string" || !m.notificationId) return;
       if (!byId.has(m.notificationId)) byId.set(m.notificationId, normaliseMissed(m));
     };
-    if (fromServer) { items.forEach(add); this.missed.forEach(add); } else { this.missed.forEach(add); items.forEach(add); }
-    this.missed = [...byId.values()].sort((a, b) => (Date.parse(b.missedAt) || 0) - (Date.parse(a.missedAt) || 0)).slice(0, this._maxMissed);
+    if (fromServer) {
+      items.forEach(add);
+      this.missed.forEach(add);
+    } else {
+      this.missed.forEach(add);
+      items.forEach(add);
+    }
+    this.missed = [...byId.values()]
+      .sort((a, b) => (Date.parse(b.missedAt) || 0) - (Date.parse(a.missedAt) || 0))
+      .slice(0, this._maxMissed);
   }
 
   _emit() {
     for (const fn of this._listeners) {
-      try { fn(); } catch (err) { this._log.warn("agent-state listener failed", err); }
+      try {
+        fn();
+      } catch (err) {
+        this._log.warn("agent-state listener failed", err);
+      }
     }
   }
 }
@@ -165,6 +187,16 @@ export function describeAgentState(current, stale) {
   const onCall = current.activeCalls > 0;
   let detail = "";
   if (current.reason === "missed-calls") detail = "Set to Away after missed calls. Choose Available when you are back.";
-  else if (current.reason === "max-call-duration") detail = "Your last call was released after the maximum call duration.";
-  return { label, onCall, detail, onCallText: onCall ? (current.capacity > 1 ? `On a call (${current.activeCalls} of ${current.capacity})` : "On a call") : "" };
+  else if (current.reason === "max-call-duration")
+    detail = "Your last call was released after the maximum call duration.";
+  return {
+    label,
+    onCall,
+    detail,
+    onCallText: onCall
+      ? current.capacity > 1
+        ? `On a call (${current.activeCalls} of ${current.capacity})`
+        : "On a call"
+      : "",
+  };
 }

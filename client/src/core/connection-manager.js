@@ -4,17 +4,17 @@ import { jwtExpiry } from "./negotiate.js";
 
 export const ConnectionState = Object.freeze({
   DISCONNECTED: "disconnected", // gray: not connected and not trying (stopped, sign-in needed, configuration wrong)
-  CONNECTING: "connecting",     // amber: first connection under way
-  CONNECTED: "connected",       // green
+  CONNECTING: "connecting", // amber: first connection under way
+  CONNECTED: "connected", // green
   RECONNECTING: "reconnecting", // amber: lost it, trying again with back-off
 });
 
 /** Whether the presence app has confirmed the live connection (POST userclient); see ConnectionManager#registration. */
 export const RegistrationStatus = Object.freeze({
-  PENDING: "pending",       // first attempt under way (the connection is already usable)
-  RETRYING: "retrying",     // an attempt failed; next one after back-off (indicator: amber "not yet registered")
+  PENDING: "pending", // first attempt under way (the connection is already usable)
+  RETRYING: "retrying", // an attempt failed; next one after back-off (indicator: amber "not yet registered")
   REGISTERED: "registered", // the presence app knows this connection: calls can reach it
-  REJECTED: "rejected",     // refused (403 / other 4xx / sign-in needed): no more tries for this connection
+  REJECTED: "rejected", // refused (403 / other 4xx / sign-in needed): no more tries for this connection
   NOT_CONNECTED: "not-connected", // only in register() answers: there is no live connection to register
 });
 
@@ -61,10 +61,18 @@ export class ConnectionManager {
     logger = noopLogger,
     registerConnection = null,
   }) {
-    if (typeof getAccessToken !== "function" || typeof negotiate !== "function" || typeof createConnection !== "function") {
+    if (
+      typeof getAccessToken !== "function" ||
+      typeof negotiate !== "function" ||
+      typeof createConnection !== "function"
+    ) {
       throw new TypeError("ConnectionManager needs getAccessToken, negotiate and createConnection functions");
     }
-    Object.assign(this, { _getAccessToken: getAccessToken, _negotiate: negotiate, _createConnection: createConnection });
+    Object.assign(this, {
+      _getAccessToken: getAccessToken,
+      _negotiate: negotiate,
+      _createConnection: createConnection,
+    });
     this._handlers = { ...handlers };
     this._backoff = backoff;
     this._maxAuto = maxAutoReconnectAttempts;
@@ -77,28 +85,36 @@ export class ConnectionManager {
     this._conn = null;
     this._starting = null;
     this._running = false;
-    this._generation = 0;      // bumps on stop(): stale attempts and timers see it and quit
-    this._attempt = 0;         // consecutive failed attempts (back-off exponent)
+    this._generation = 0; // bumps on stop(): stale attempts and timers see it and quit
+    this._attempt = 0; // consecutive failed attempts (back-off exponent)
     this._retryTimer = null;
     this._everConnected = false;
     this._forceTokenRefresh = false;
     this.lastError = null;
     this._registerConnection = typeof registerConnection === "function" ? registerConnection : null;
-    this._reg = null;          // registration of the live connection (see _beginRegistration)
+    this._reg = null; // registration of the live connection (see _beginRegistration)
     this._regListeners = new Set();
   }
 
-  get state() { return this._state; }
-  get connectionId() { return this._conn ? this._conn.connectionId : null; }
+  get state() {
+    return this._state;
+  }
+  get connectionId() {
+    return this._conn ? this._conn.connectionId : null;
+  }
   /** True between start() and stop() (or a stop for sign-in/forbidden/configuration). */
-  get running() { return this._running; }
+  get running() {
+    return this._running;
+  }
 
   /**
    * Registration of the live connection with the presence app, or null (not connected, or no
    * registerConnection dependency): {connectionId, status (RegistrationStatus), registered, attempts,
    * userId, error (AdaptorError|null), retryInMs?}.
    */
-  get registration() { return this._reg ? snapshot(this._reg) : null; }
+  get registration() {
+    return this._reg ? snapshot(this._reg) : null;
+  }
 
   /** Subscribes to registration changes: fn(registration|null). Returns an unsubscribe function. */
   onRegistrationChange(fn) {
@@ -139,7 +155,8 @@ export class ConnectionManager {
   async start() {
     if (this._running) {
       // already connected or trying: an explicit (re)start (e.g. after sign-in) retries a stalled registration now
-      if (this._reg && this._reg.status !== RegistrationStatus.REGISTERED && !this._reg.inFlight) this._kickRegistration(this._reg);
+      if (this._reg && this._reg.status !== RegistrationStatus.REGISTERED && !this._reg.inFlight)
+        this._kickRegistration(this._reg);
       return;
     }
     this._running = true;
@@ -153,13 +170,20 @@ export class ConnectionManager {
   async stop() {
     this._generation++;
     this._running = false;
-    if (this._retryTimer) { clearTimeout(this._retryTimer); this._retryTimer = null; }
+    if (this._retryTimer) {
+      clearTimeout(this._retryTimer);
+      this._retryTimer = null;
+    }
     this._endRegistration();
     const conns = [this._conn, this._starting].filter(Boolean);
     this._conn = null;
     this._starting = null;
     for (const conn of conns) {
-      try { await conn.stop(); } catch (err) { this._log.debug("stop failed", err); }
+      try {
+        await conn.stop();
+      } catch (err) {
+        this._log.debug("stop failed", err);
+      }
     }
     this._setState(ConnectionState.DISCONNECTED);
   }
@@ -167,7 +191,10 @@ export class ConnectionManager {
   /** Skips the back-off wait of a scheduled retry (the browser came back online, the agent asked). */
   retryNow() {
     const reg = this._reg;
-    if (this._running && reg && reg.timer) { this._kickRegistration(reg); return true; }
+    if (this._running && reg && reg.timer) {
+      this._kickRegistration(reg);
+      return true;
+    }
     if (!this._running || !this._retryTimer) return false;
     clearTimeout(this._retryTimer);
     this._retryTimer = null;
@@ -179,7 +206,11 @@ export class ConnectionManager {
   async invoke(method, ...args) {
     const conn = this._conn;
     if (!conn || this._state !== ConnectionState.CONNECTED) {
-      throw new AdaptorError(ErrorKind.NETWORK, "You are not connected to the call service right now.", `invoke ${method} while ${this._state}`);
+      throw new AdaptorError(
+        ErrorKind.NETWORK,
+        "You are not connected to the call service right now.",
+        `invoke ${method} while ${this._state}`,
+      );
     }
     return conn.invoke(method, ...args);
   }
@@ -188,10 +219,23 @@ export class ConnectionManager {
   waitForConnected(timeoutMs) {
     if (this._state === ConnectionState.CONNECTED) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { off(); reject(new Error(`not connected within ${timeoutMs} ms`)); }, Math.max(0, timeoutMs));
+      const timer = setTimeout(
+        () => {
+          off();
+          reject(new Error(`not connected within ${timeoutMs} ms`));
+        },
+        Math.max(0, timeoutMs),
+      );
       const off = this.onStateChange((state) => {
-        if (state === ConnectionState.CONNECTED) { clearTimeout(timer); off(); resolve(); }
-        else if (!this._running) { clearTimeout(timer); off(); reject(new Error("connection stopped")); }
+        if (state === ConnectionState.CONNECTED) {
+          clearTimeout(timer);
+          off();
+          resolve();
+        } else if (!this._running) {
+          clearTimeout(timer);
+          off();
+          reject(new Error("connection stopped"));
+        }
       });
     });
   }
@@ -203,7 +247,11 @@ export class ConnectionManager {
     this._state = state;
     if (changed || info.error || info.retryInMs !== undefined) {
       for (const fn of [...this._listeners]) {
-        try { fn(state, info); } catch (err) { this._log.error("state listener failed", err); }
+        try {
+          fn(state, info);
+        } catch (err) {
+          this._log.error("state listener failed", err);
+        }
       }
     }
   }
@@ -232,7 +280,9 @@ export class ConnectionManager {
         if (conn !== this._conn) return;
         this._endRegistration(); // that connectionId is gone; the reconnected one gets its own
         this._log.warn(`SignalR connection lost; reconnecting${err ? `: ${err.message}` : ""}`);
-        this._setState(ConnectionState.RECONNECTING, { error: err ? toAdaptorError(err, "The connection to the call service dropped; reconnecting.") : undefined });
+        this._setState(ConnectionState.RECONNECTING, {
+          error: err ? toAdaptorError(err, "The connection to the call service dropped; reconnecting.") : undefined,
+        });
       });
       conn.onreconnected(() => {
         if (conn !== this._conn) return;
@@ -244,7 +294,10 @@ export class ConnectionManager {
       this._starting = conn;
       await conn.start();
       this._starting = null;
-      if (gen !== this._generation) { await safeStop(conn); return; }
+      if (gen !== this._generation) {
+        await safeStop(conn);
+        return;
+      }
       this._conn = conn;
       this._attempt = 0;
       this._everConnected = true;
@@ -279,7 +332,11 @@ export class ConnectionManager {
 
   _onAttemptFailed(error, gen) {
     this._log.error(`connect attempt failed (${error.kind}): ${error.message}`, error.cause || "");
-    if (error.kind === ErrorKind.SIGN_IN_REQUIRED || error.kind === ErrorKind.CONFIG || error.kind === ErrorKind.FORBIDDEN) {
+    if (
+      error.kind === ErrorKind.SIGN_IN_REQUIRED ||
+      error.kind === ErrorKind.CONFIG ||
+      error.kind === ErrorKind.FORBIDDEN
+    ) {
       // Retrying cannot help until the agent signs in or the administrator fixes something.
       this._running = false;
       this._setState(ConnectionState.DISCONNECTED, { error });
@@ -295,8 +352,20 @@ export class ConnectionManager {
   _beginRegistration(conn) {
     this._endRegistration();
     if (!this._registerConnection || !conn.connectionId) return;
-    const reg = { conn, connectionId: conn.connectionId, status: RegistrationStatus.PENDING, attempts: 0, failures: 0,
-      userId: null, error: null, retryInMs: undefined, forceRefresh: false, timer: null, inFlight: false, waiters: [] };
+    const reg = {
+      conn,
+      connectionId: conn.connectionId,
+      status: RegistrationStatus.PENDING,
+      attempts: 0,
+      failures: 0,
+      userId: null,
+      error: null,
+      retryInMs: undefined,
+      forceRefresh: false,
+      timer: null,
+      inFlight: false,
+      waiters: [],
+    };
     this._reg = reg;
     this._emitRegistration();
     this._registerAttempt(reg);
@@ -307,14 +376,20 @@ export class ConnectionManager {
     const reg = this._reg;
     if (!reg) return;
     this._reg = null;
-    if (reg.timer) { clearTimeout(reg.timer); reg.timer = null; }
+    if (reg.timer) {
+      clearTimeout(reg.timer);
+      reg.timer = null;
+    }
     const answer = notConnected(null);
     for (const w of reg.waiters.splice(0)) w(answer);
     this._emitRegistration();
   }
 
   _kickRegistration(reg) {
-    if (reg.timer) { clearTimeout(reg.timer); reg.timer = null; }
+    if (reg.timer) {
+      clearTimeout(reg.timer);
+      reg.timer = null;
+    }
     this._registerAttempt(reg);
   }
 
@@ -337,7 +412,9 @@ export class ConnectionManager {
       reg.userId = result && typeof result.userId === "string" ? result.userId : null;
       reg.error = null;
       reg.retryInMs = undefined;
-      this._log.info(`connection ${reg.connectionId} registered for calls${reg.attempts > 1 ? ` (attempt ${reg.attempts})` : ""}`);
+      this._log.info(
+        `connection ${reg.connectionId} registered for calls${reg.attempts > 1 ? ` (attempt ${reg.attempts})` : ""}`,
+      );
     } catch (err) {
       if (!this._isCurrent(reg)) return;
       const error = toAdaptorError(err, "The call service could not register this window yet; we will keep trying.");
@@ -345,17 +422,22 @@ export class ConnectionManager {
       if (error.retryable) {
         if (error.kind === ErrorKind.TOKEN_EXPIRED) reg.forceRefresh = true; // 401: ask MSAL for a fresh token
         const backoff = this._backoff.delay(reg.failures++);
-        const serverAsked = error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, this._backoff.maxMs ?? 30_000) : 0;
+        const serverAsked =
+          error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, this._backoff.maxMs ?? 30_000) : 0;
         const delay = Math.max(backoff, serverAsked);
         reg.status = RegistrationStatus.RETRYING;
         reg.retryInMs = delay;
-        this._log.warn(`registering connection ${reg.connectionId} for calls failed (${error.kind}): ${error.message}; next try in ${delay} ms`);
+        this._log.warn(
+          `registering connection ${reg.connectionId} for calls failed (${error.kind}): ${error.message}; next try in ${delay} ms`,
+        );
         reg.timer = setTimeout(() => this._registerAttempt(reg), delay);
       } else {
         reg.status = RegistrationStatus.REJECTED;
         reg.retryInMs = undefined;
-        this._log.warn(`the call service did not register connection ${reg.connectionId} for calls (${error.kind}): ${error.message}. ` +
-          "Not retrying for this connection; calls reach it only if the service recorded it by itself.");
+        this._log.warn(
+          `the call service did not register connection ${reg.connectionId} for calls (${error.kind}): ${error.message}. ` +
+            "Not retrying for this connection; calls reach it only if the service recorded it by itself.",
+        );
       }
     } finally {
       reg.inFlight = false;
@@ -368,13 +450,20 @@ export class ConnectionManager {
   _emitRegistration() {
     const reg = this.registration;
     for (const fn of [...this._regListeners]) {
-      try { fn(reg); } catch (err) { this._log.error("registration listener failed", err); }
+      try {
+        fn(reg);
+      } catch (err) {
+        this._log.error("registration listener failed", err);
+      }
     }
   }
 
   _scheduleRetry(gen, error) {
     const delay = this._backoff.delay(this._attempt++);
-    this._setState(this._everConnected ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING, { error, retryInMs: delay });
+    this._setState(this._everConnected ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING, {
+      error,
+      retryInMs: delay,
+    });
     this._retryTimer = setTimeout(() => {
       this._retryTimer = null;
       if (gen === this._generation && this._running) this._attemptConnect(gen);
@@ -399,7 +488,9 @@ export class NegotiatedTokenSource {
     this.negotiations = 0;
   }
 
-  invalidate() { this._stale = true; }
+  invalidate() {
+    this._stale = true;
+  }
 
   async get() {
     if (this._current && !this._stale && !this._expiringSoon(this._current)) return this._current;
@@ -409,13 +500,18 @@ export class NegotiatedTokenSource {
         this.negotiations++;
         if (info.url !== this._url) {
           this.endpointChanged = true;
-          throw new AdaptorError(ErrorKind.SERVER, "The call service moved; reconnecting.",
-            `negotiate returned another service URL (${info.url} instead of ${this._url}); the connection will be rebuilt`);
+          throw new AdaptorError(
+            ErrorKind.SERVER,
+            "The call service moved; reconnecting.",
+            `negotiate returned another service URL (${info.url} instead of ${this._url}); the connection will be rebuilt`,
+          );
         }
         this._current = info.accessToken;
         this._stale = false;
         return info.accessToken;
-      })().finally(() => { this._pending = null; });
+      })().finally(() => {
+        this._pending = null;
+      });
     }
     return this._pending;
   }
@@ -431,22 +527,49 @@ function classifyStartError(err) {
   if (err instanceof AdaptorError) return err;
   const detail = err && err.message ? err.message : String(err);
   if (/\b401\b|Unauthorized/i.test(detail)) {
-    return new AdaptorError(ErrorKind.TOKEN_EXPIRED, "The call service did not accept the connection; retrying with a fresh sign-in.", detail, { cause: err });
+    return new AdaptorError(
+      ErrorKind.TOKEN_EXPIRED,
+      "The call service did not accept the connection; retrying with a fresh sign-in.",
+      detail,
+      { cause: err },
+    );
   }
-  return new AdaptorError(ErrorKind.NETWORK, "The call service cannot be reached right now; we will keep trying.", detail, { cause: err });
+  return new AdaptorError(
+    ErrorKind.NETWORK,
+    "The call service cannot be reached right now; we will keep trying.",
+    detail,
+    { cause: err },
+  );
 }
 
 function snapshot(reg) {
-  const s = { connectionId: reg.connectionId, status: reg.status, registered: reg.status === RegistrationStatus.REGISTERED,
-    attempts: reg.attempts, userId: reg.userId, error: reg.error };
+  const s = {
+    connectionId: reg.connectionId,
+    status: reg.status,
+    registered: reg.status === RegistrationStatus.REGISTERED,
+    attempts: reg.attempts,
+    userId: reg.userId,
+    error: reg.error,
+  };
   if (reg.retryInMs !== undefined) s.retryInMs = reg.retryInMs;
   return s;
 }
 
 function notConnected(connectionId) {
-  return { connectionId, status: RegistrationStatus.NOT_CONNECTED, registered: false, attempts: 0, userId: null, error: null };
+  return {
+    connectionId,
+    status: RegistrationStatus.NOT_CONNECTED,
+    registered: false,
+    attempts: 0,
+    userId: null,
+    error: null,
+  };
 }
 
 async function safeStop(conn) {
-  try { await conn.stop(); } catch { /* already closed */ }
+  try {
+    await conn.stop();
+  } catch {
+    /* already closed */
+  }
 }

@@ -23,16 +23,19 @@ export class AdaptorError extends Error {
 }
 
 export const ErrorKind = Object.freeze({
-  CONFIG: "config",               // the administrator must fix configuration
-  SIGN_IN_REQUIRED: "sign-in",    // the agent must sign in interactively
-  FORBIDDEN: "forbidden",         // signed in but not allowed (role/scope missing)
+  CONFIG: "config", // the administrator must fix configuration
+  SIGN_IN_REQUIRED: "sign-in", // the agent must sign in interactively
+  FORBIDDEN: "forbidden", // signed in but not allowed (role/scope missing)
   TOKEN_EXPIRED: "token-expired", // token rejected as stale: get a fresh one and retry
-  NETWORK: "network",             // unreachable / timed out / CORS refusal
-  SERVER: "server",               // 5xx or malformed answer
+  NETWORK: "network", // unreachable / timed out / CORS refusal
+  SERVER: "server", // 5xx or malformed answer
 });
 
 /** Turns anything thrown into an AdaptorError (keeps AdaptorErrors as they are). */
-export function toAdaptorError(err, fallbackUserMessage = "Something went wrong while connecting to the call service.") {
+export function toAdaptorError(
+  err,
+  fallbackUserMessage = "Something went wrong while connecting to the call service.",
+) {
   if (err instanceof AdaptorError) return err;
   const detail = err && err.message ? err.message : String(err);
   return new AdaptorError(ErrorKind.NETWORK, fallbackUserMessage, detail, { cause: err });

@@ -21,7 +21,12 @@ export const Availability = Object.freeze({
 });
 
 /** `withdraw` reason codes. */
-export const WithdrawReason = Object.freeze({ ANSWERED: "answered", ENDED: "ended", EXPIRED: "expired", TAKEN: "taken" });
+export const WithdrawReason = Object.freeze({
+  ANSWERED: "answered",
+  ENDED: "ended",
+  EXPIRED: "expired",
+  TAKEN: "taken",
+});
 
 /** DecisionResult.status values returned by the `decide` hub method. */
 export const DecisionStatus = Object.freeze({

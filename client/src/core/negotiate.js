@@ -13,37 +13,64 @@ import { postToPresence, presenceUrl, readProblem } from "./presence-http.js";
 export async function negotiate({ functionUrl, accessToken, fetch: fetchImpl = globalThis.fetch, timeoutMs = 15000 }) {
   const endpoint = negotiateUrl(functionUrl);
   const response = await postToPresence({
-    endpoint, what: "negotiate", accessToken, fetchImpl, timeoutMs,
+    endpoint,
+    what: "negotiate",
+    accessToken,
+    fetchImpl,
+    timeoutMs,
     userMessage: "The call service cannot be reached. Check your network; we will keep trying.",
     hint: " (a CORS refusal looks the same: is this page's origin allowed by the Function app?)",
   });
 
   if (response.status === 401) {
-    throw new AdaptorError(ErrorKind.TOKEN_EXPIRED, "Your sign-in was not accepted by the call service. Retrying with a fresh sign-in.",
-      `negotiate ${endpoint} answered 401 ${await problemDetail(response)}`, { status: 401 });
+    throw new AdaptorError(
+      ErrorKind.TOKEN_EXPIRED,
+      "Your sign-in was not accepted by the call service. Retrying with a fresh sign-in.",
+      `negotiate ${endpoint} answered 401 ${await problemDetail(response)}`,
+      { status: 401 },
+    );
   }
   if (response.status === 403) {
-    throw new AdaptorError(ErrorKind.FORBIDDEN, "Your account is not allowed to receive calls here. Ask your administrator to grant access.",
-      `negotiate ${endpoint} answered 403 ${await problemDetail(response)}`, { status: 403 });
+    throw new AdaptorError(
+      ErrorKind.FORBIDDEN,
+      "Your account is not allowed to receive calls here. Ask your administrator to grant access.",
+      `negotiate ${endpoint} answered 403 ${await problemDetail(response)}`,
+      { status: 403 },
+    );
   }
   if (response.status === 404) {
-    throw new AdaptorError(ErrorKind.CONFIG, "The call service address is wrong. Ask your administrator to check the adaptor settings.",
-      `negotiate ${endpoint} answered 404: is AdaptorFunctionUrl the presence Function app's base URL?`, { status: 404 });
+    throw new AdaptorError(
+      ErrorKind.CONFIG,
+      "The call service address is wrong. Ask your administrator to check the adaptor settings.",
+      `negotiate ${endpoint} answered 404: is AdaptorFunctionUrl the presence Function app's base URL?`,
+      { status: 404 },
+    );
   }
   if (response.status !== 200) {
-    throw new AdaptorError(ErrorKind.SERVER, "The call service is not available right now; we will keep trying.",
-      `negotiate ${endpoint} answered ${response.status} ${await problemDetail(response)}`, { status: response.status });
+    throw new AdaptorError(
+      ErrorKind.SERVER,
+      "The call service is not available right now; we will keep trying.",
+      `negotiate ${endpoint} answered ${response.status} ${await problemDetail(response)}`,
+      { status: response.status },
+    );
   }
   let body;
   try {
     body = await response.json();
   } catch (err) {
-    throw new AdaptorError(ErrorKind.SERVER, "The call service gave an answer we cannot read; we will keep trying.",
-      `negotiate ${endpoint}: body is not JSON`, { cause: err });
+    throw new AdaptorError(
+      ErrorKind.SERVER,
+      "The call service gave an answer we cannot read; we will keep trying.",
+      `negotiate ${endpoint}: body is not JSON`,
+      { cause: err },
+    );
   }
   if (!body || typeof body.url !== "string" || !body.url || typeof body.accessToken !== "string" || !body.accessToken) {
-    throw new AdaptorError(ErrorKind.SERVER, "The call service gave an answer we cannot read; we will keep trying.",
-      `negotiate ${endpoint}: expected {url, accessToken}, got keys [${body && typeof body === "object" ? Object.keys(body).join(", ") : typeof body}]`);
+    throw new AdaptorError(
+      ErrorKind.SERVER,
+      "The call service gave an answer we cannot read; we will keep trying.",
+      `negotiate ${endpoint}: expected {url, accessToken}, got keys [${body && typeof body === "object" ? Object.keys(body).join(", ") : typeof body}]`,
+    );
   }
   return { url: body.url, accessToken: body.accessToken };
 }

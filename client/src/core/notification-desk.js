@@ -3,7 +3,12 @@ import { Decision, DecisionStatus, WithdrawReason } from "./names.js";
 const noopLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** What a popup can answer (CIF's actionName Accept/Reject/Timeout, lower-cased). */
-export const PopupAction = Object.freeze({ ACCEPT: "accept", REJECT: "reject", TIMEOUT: "timeout", DISMISSED: "dismissed" });
+export const PopupAction = Object.freeze({
+  ACCEPT: "accept",
+  REJECT: "reject",
+  TIMEOUT: "timeout",
+  DISMISSED: "dismissed",
+});
 
 /** CIF's answer when its own notification queue is full: the host refused to show it, the agent did not reject. */
 export const CIF_QUEUE_LIMIT_REASON = "NotificationQueueLimitExceeded";
@@ -40,9 +45,21 @@ export class NotificationDesk {
    * @param {string} [deps.defaultRejectReason] reason code sent when the agent rejects from the CIF notification
    * @param {number} [deps.maxRingingCalls] calls ringing at once; more end with decide `overflow`
    */
-  constructor({ popup, invokeDecide, waitForConnected, notice = () => {}, onMissed = () => {}, now = () => Date.now(),
-    logger = noopLogger, decideAttempts = 4, graceMs = 5000, rememberMs = 15 * 60_000, maxRemembered = 1000,
-    defaultRejectReason = "other", maxRingingCalls = DEFAULT_MAX_RINGING }) {
+  constructor({
+    popup,
+    invokeDecide,
+    waitForConnected,
+    notice = () => {},
+    onMissed = () => {},
+    now = () => Date.now(),
+    logger = noopLogger,
+    decideAttempts = 4,
+    graceMs = 5000,
+    rememberMs = 15 * 60_000,
+    maxRemembered = 1000,
+    defaultRejectReason = "other",
+    maxRingingCalls = DEFAULT_MAX_RINGING,
+  }) {
     this._popup = popup;
     this._invokeDecide = invokeDecide;
     this._waitForConnected = waitForConnected;
@@ -70,20 +87,34 @@ export class NotificationDesk {
   }
 
   /** Current state of a notification id (ringing, deciding, decided, missed, withdrawn, closed, overflow, expired, failed) or undefined. */
-  stateOf(id) { const e = this._entries.get(id); return e ? e.state : undefined; }
+  stateOf(id) {
+    const e = this._entries.get(id);
+    return e ? e.state : undefined;
+  }
 
   /** Resolves with the DecisionResult (or null) once the notification reached a final state. */
-  settled(id) { const e = this._entries.get(id); return e ? e.done : Promise.resolve(undefined); }
+  settled(id) {
+    const e = this._entries.get(id);
+    return e ? e.done : Promise.resolve(undefined);
+  }
 
   /** The notification id in front (the one with the CIF notification), or null. */
-  get frontId() { return this._frontId; }
+  get frontId() {
+    return this._frontId;
+  }
 
   /** Ringing calls, the front one first, then in order of arrival: {notificationId, notification, expiresAt, front, inCif}. */
   ringingCalls() {
     const list = [...this._entries.values()].filter((e) => e.state === "ringing").sort((a, b) => a.seq - b.seq);
     const i = list.findIndex((e) => e.id === this._frontId);
     if (i > 0) list.unshift(...list.splice(i, 1));
-    return list.map((e) => ({ notificationId: e.id, notification: e.notification, expiresAt: e.expiresAt, front: e.id === this._frontId, inCif: e.cifOpen }));
+    return list.map((e) => ({
+      notificationId: e.id,
+      notification: e.notification,
+      expiresAt: e.expiresAt,
+      front: e.id === this._frontId,
+      inCif: e.cifOpen,
+    }));
   }
 
   /** Calls fn() after every change of the ringing calls (for the panel). Returns an unsubscribe function. */
@@ -135,15 +166,21 @@ export class NotificationDesk {
 
   /** Handles `decided` (another tab or device of this agent answered first). */
   onDecided(payload) {
-    this._close(payload, "closed", (entry) => ({ level: "info",
-      text: `The call from ${callerOf(entry.notification)} was already handled in another window.` }));
+    this._close(payload, "closed", (entry) => ({
+      level: "info",
+      text: `The call from ${callerOf(entry.notification)} was already handled in another window.`,
+    }));
   }
 
   /** The agent accepts a call from the panel. Resolves with the DecisionResult (or null). */
-  accept(id) { return this._agentDecides(id, Decision.ACCEPT, null); }
+  accept(id) {
+    return this._agentDecides(id, Decision.ACCEPT, null);
+  }
 
   /** The agent rejects a call from the panel with a reason code (default: the configured default). */
-  reject(id, reasonCode) { return this._agentDecides(id, Decision.REJECT, reasonCode || this._defaultRejectReason); }
+  reject(id, reasonCode) {
+    return this._agentDecides(id, Decision.REJECT, reasonCode || this._defaultRejectReason);
+  }
 
   /** Brings a waiting call to the front: it gets the CIF notification, the previous front waits. */
   bringToFront(id) {
@@ -196,8 +233,13 @@ export class NotificationDesk {
     const n = entry.notification || {};
     this._notice("warning", `You missed a call from ${callerOf(n)}.`, entry.id);
     try {
-      this._onMissed({ notificationId: entry.id, callId: n.callId || "", caller: callerOf(n), queue: n.queue || "",
-        missedAt: new Date(this._now()).toISOString() });
+      this._onMissed({
+        notificationId: entry.id,
+        callId: n.callId || "",
+        caller: callerOf(n),
+        queue: n.queue || "",
+        missedAt: new Date(this._now()).toISOString(),
+      });
     } catch (err) {
       this._log.warn("recording a missed call failed", err);
     }
@@ -228,21 +270,36 @@ export class NotificationDesk {
     entry.cifOpen = true;
     let shown;
     try {
-      shown = Promise.resolve(this._popup.show(entry.notification, { remainingMs: Math.max(0, entry.expiresAt - this._now()), cancellationToken: entry.token }));
+      shown = Promise.resolve(
+        this._popup.show(entry.notification, {
+          remainingMs: Math.max(0, entry.expiresAt - this._now()),
+          cancellationToken: entry.token,
+        }),
+      );
     } catch (err) {
       shown = Promise.reject(err);
     }
     shown.then(
-      (answer) => { if (gen === entry.showGen) { entry.cifOpen = false; this._onCifAnswer(entry, answer); } },
+      (answer) => {
+        if (gen === entry.showGen) {
+          entry.cifOpen = false;
+          this._onCifAnswer(entry, answer);
+        }
+      },
       (err) => {
         if (gen !== entry.showGen) return; // closed on purpose (withdraw, another call in front): CIF rejects the pending popup
         entry.cifOpen = false;
         entry.cifRefused = true;
         if (entry.state !== "ringing") return;
         this._log.error(`CIF notification for ${entry.id} failed; the call stays answerable in the panel`, err);
-        this._notice("warning", `The call from ${callerOf(entry.notification)} could not be shown as a notification; answer it here in the panel. Details are in the browser console.`, entry.id);
+        this._notice(
+          "warning",
+          `The call from ${callerOf(entry.notification)} could not be shown as a notification; answer it here in the panel. Details are in the browser console.`,
+          entry.id,
+        );
         this._emit();
-      });
+      },
+    );
   }
 
   _hideCif(entry) {
@@ -250,7 +307,9 @@ export class NotificationDesk {
     entry.showGen++;
     entry.cifOpen = false;
     try {
-      Promise.resolve(this._popup.cancel(entry.token)).catch((err) => this._log.warn(`closing popup ${entry.id} failed`, err));
+      Promise.resolve(this._popup.cancel(entry.token)).catch((err) =>
+        this._log.warn(`closing popup ${entry.id} failed`, err),
+      );
     } catch (err) {
       this._log.warn(`closing popup ${entry.id} failed`, err);
     }
@@ -270,7 +329,9 @@ export class NotificationDesk {
     } else {
       // The host refused (queue limit), dismissed it, or its template timed out before our ring window:
       // not the agent's answer. The call keeps ringing in the panel.
-      this._log.info(`CIF closed the notification for ${entry.id} without the agent's answer (${action}/${reason}); still ringing in the panel`);
+      this._log.info(
+        `CIF closed the notification for ${entry.id} without the agent's answer (${action}/${reason}); still ringing in the panel`,
+      );
       entry.cifRefused = true;
       this._emit();
     }
@@ -296,8 +357,12 @@ export class NotificationDesk {
         this._finish(entry, "overflow", null);
         return;
       }
-      this._notice("error", `Your answer to the call from ${callerOf(entry.notification)} could not be delivered. ` +
-        "The call service will route it on its own. Details are in the browser console.", entry.id);
+      this._notice(
+        "error",
+        `Your answer to the call from ${callerOf(entry.notification)} could not be delivered. ` +
+          "The call service will route it on its own. Details are in the browser console.",
+        entry.id,
+      );
       this._finish(entry, "failed", null);
       return;
     }
@@ -309,9 +374,15 @@ export class NotificationDesk {
 
   /** More calls than the panel keeps: tell the server we could not show it (Unavailable/overflow), never a reject. */
   _overflow(entry) {
-    this._log.warn(`call ${entry.id} arrived with ${this._ringingCount()} calls ringing (limit ${this._maxRinging}); passed on as overflow`);
-    this._notice("warning", `A call from ${callerOf(entry.notification)} arrived while ${this._ringingCount()} calls were already ringing; ` +
-      "it was passed on to another agent.", entry.id);
+    this._log.warn(
+      `call ${entry.id} arrived with ${this._ringingCount()} calls ringing (limit ${this._maxRinging}); passed on as overflow`,
+    );
+    this._notice(
+      "warning",
+      `A call from ${callerOf(entry.notification)} arrived while ${this._ringingCount()} calls were already ringing; ` +
+        "it was passed on to another agent.",
+      entry.id,
+    );
     this._decideFor(entry, Decision.OVERFLOW, OVERFLOW_REASON, { quiet: true });
   }
 
@@ -322,7 +393,12 @@ export class NotificationDesk {
       const left = deadline - this._now();
       if (attempt > 0) {
         if (left <= 0) break;
-        try { await this._waitForConnected(left); } catch (err) { lastError = err; break; }
+        try {
+          await this._waitForConnected(left);
+        } catch (err) {
+          lastError = err;
+          break;
+        }
       }
       try {
         const result = await this._invokeDecide(payload);
@@ -344,16 +420,34 @@ export class NotificationDesk {
 
   _emit() {
     for (const fn of this._listeners) {
-      try { fn(); } catch (err) { this._log.warn("notification-desk listener failed", err); }
+      try {
+        fn();
+      } catch (err) {
+        this._log.warn("notification-desk listener failed", err);
+      }
     }
   }
 
   _remember(id, expiresAt, notification) {
     this._prune();
     let resolveDone;
-    const done = new Promise((r) => { resolveDone = r; });
-    const entry = { id, state: "new", seq: ++this._seq, expiresAt, token: `cifpipe-${id}`, timer: null, notification, done, resolveDone,
-      cifOpen: false, cifRefused: false, showGen: 0 };
+    const done = new Promise((r) => {
+      resolveDone = r;
+    });
+    const entry = {
+      id,
+      state: "new",
+      seq: ++this._seq,
+      expiresAt,
+      token: `cifpipe-${id}`,
+      timer: null,
+      notification,
+      done,
+      resolveDone,
+      cifOpen: false,
+      cifRefused: false,
+      showGen: 0,
+    };
     this._entries.set(id, entry);
     return entry;
   }
@@ -379,7 +473,7 @@ export class NotificationDesk {
 }
 
 function normaliseAction(answer) {
-  const a = String(answer && answer.action || "").toLowerCase();
+  const a = String((answer && answer.action) || "").toLowerCase();
   return Object.values(PopupAction).includes(a) ? a : PopupAction.TIMEOUT;
 }
 
@@ -391,9 +485,12 @@ export function callerOf(n) {
 /** What the agent reads when a ringing call is withdrawn (expired is a missed call, handled apart). */
 export function withdrawText(notification, reason) {
   const who = callerOf(notification);
-  if (reason === WithdrawReason.TAKEN) return { level: "info", text: `The call from ${who} was answered by another agent.` };
-  if (reason === WithdrawReason.ANSWERED) return { level: "info", text: `The call from ${who} is no longer ringing (answered elsewhere).` };
-  if (reason === WithdrawReason.ENDED) return { level: "info", text: `The call from ${who} is no longer ringing (the caller hung up).` };
+  if (reason === WithdrawReason.TAKEN)
+    return { level: "info", text: `The call from ${who} was answered by another agent.` };
+  if (reason === WithdrawReason.ANSWERED)
+    return { level: "info", text: `The call from ${who} is no longer ringing (answered elsewhere).` };
+  if (reason === WithdrawReason.ENDED)
+    return { level: "info", text: `The call from ${who} is no longer ringing (the caller hung up).` };
   return { level: "info", text: `The call from ${who} is no longer ringing.` };
 }
 

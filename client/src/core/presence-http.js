@@ -26,9 +26,12 @@ export async function postToPresence({ endpoint, what, accessToken, body, fetchI
     });
   } catch (err) {
     const timedOut = err && err.name === "AbortError";
-    throw new AdaptorError(ErrorKind.NETWORK, userMessage,
+    throw new AdaptorError(
+      ErrorKind.NETWORK,
+      userMessage,
       `${what} ${endpoint} ${timedOut ? `timed out after ${timeoutMs} ms` : `failed: ${err && err.message}`}${hint}`,
-      { cause: err });
+      { cause: err },
+    );
   } finally {
     if (timer) clearTimeout(timer);
   }
@@ -40,7 +43,11 @@ export async function postToPresence({ endpoint, what, accessToken, body, fetchI
  */
 export async function readProblem(response) {
   let text = "";
-  try { text = await response.text(); } catch { return { fields: null, summary: "", text: "" }; }
+  try {
+    text = await response.text();
+  } catch {
+    return { fields: null, summary: "", text: "" };
+  }
   if (!text) return { fields: null, summary: "", text: "" };
   try {
     const p = JSON.parse(text);
@@ -49,9 +56,13 @@ export async function readProblem(response) {
       const summary = [fields.title, fields.detail].filter(Boolean).join(": ").slice(0, 300);
       return { fields, summary, text: summary + (fields.type ? ` (${fields.type})` : "") };
     }
-  } catch { /* not JSON */ }
+  } catch {
+    /* not JSON */
+  }
   const raw = text.slice(0, 300);
   return { fields: null, summary: raw, text: raw };
 }
 
-function str(v) { return typeof v === "string" ? v : undefined; }
+function str(v) {
+  return typeof v === "string" ? v : undefined;
+}

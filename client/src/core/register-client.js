@@ -16,11 +16,23 @@ import { postToPresence, presenceUrl, readProblem } from "./presence-http.js";
  * @param {{functionUrl: string, accessToken: string, connectionId: string, fetch?: typeof fetch, timeoutMs?: number}} args
  * @returns {Promise<{userId: string|null, connectionId: string}>}
  */
-export async function registerConnection({ functionUrl, accessToken, connectionId, fetch: fetchImpl = globalThis.fetch, timeoutMs = 15000 }) {
-  if (typeof connectionId !== "string" || !connectionId) throw new TypeError("registerConnection needs the SignalR connectionId");
+export async function registerConnection({
+  functionUrl,
+  accessToken,
+  connectionId,
+  fetch: fetchImpl = globalThis.fetch,
+  timeoutMs = 15000,
+}) {
+  if (typeof connectionId !== "string" || !connectionId)
+    throw new TypeError("registerConnection needs the SignalR connectionId");
   const endpoint = userClientUrl(functionUrl);
   const response = await postToPresence({
-    endpoint, what: "userclient", accessToken, body: { connectionId }, fetchImpl, timeoutMs,
+    endpoint,
+    what: "userclient",
+    accessToken,
+    body: { connectionId },
+    fetchImpl,
+    timeoutMs,
     userMessage: "The call service cannot be reached to register this window; we will keep trying.",
     hint: " (a CORS refusal looks the same: does the Function app allow this origin and the Content-Type header?)",
   });
@@ -28,7 +40,11 @@ export async function registerConnection({ functionUrl, accessToken, connectionI
   const status = response.status;
   if (status >= 200 && status < 300) {
     let body = null;
-    try { body = await response.json(); } catch { body = null; } // 2xx is the answer; the body is a courtesy
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    } // 2xx is the answer; the body is a courtesy
     return {
       userId: body && typeof body.userId === "string" ? body.userId : null,
       connectionId: body && typeof body.connectionId === "string" ? body.connectionId : connectionId,
@@ -39,16 +55,39 @@ export async function registerConnection({ functionUrl, accessToken, connectionI
   const extra = { status };
   let error;
   if (status === 401) {
-    error = new AdaptorError(ErrorKind.TOKEN_EXPIRED, "Your sign-in was not accepted by the call service. Retrying with a fresh sign-in.", said, extra);
+    error = new AdaptorError(
+      ErrorKind.TOKEN_EXPIRED,
+      "Your sign-in was not accepted by the call service. Retrying with a fresh sign-in.",
+      said,
+      extra,
+    );
   } else if (status === 408 || status === 429 || status >= 500) {
-    error = new AdaptorError(ErrorKind.SERVER, "The call service could not register this window yet; we will keep trying.", said, extra);
-    const retryAfterMs = parseRetryAfter(response.headers && response.headers.get ? response.headers.get("Retry-After") : null);
+    error = new AdaptorError(
+      ErrorKind.SERVER,
+      "The call service could not register this window yet; we will keep trying.",
+      said,
+      extra,
+    );
+    const retryAfterMs = parseRetryAfter(
+      response.headers && response.headers.get ? response.headers.get("Retry-After") : null,
+    );
     if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
   } else if (status === 403) {
-    error = new AdaptorError(ErrorKind.FORBIDDEN, "The call service refused to register this window for calls.", said, extra);
+    error = new AdaptorError(
+      ErrorKind.FORBIDDEN,
+      "The call service refused to register this window for calls.",
+      said,
+      extra,
+    );
   } else {
-    error = new AdaptorError(ErrorKind.CONFIG, "The call service refused to register this window for calls. Ask your administrator to check the adaptor settings.",
-      status === 404 ? `${said}: does the presence Function app (AdaptorFunctionUrl) have the userclient function?` : said, extra);
+    error = new AdaptorError(
+      ErrorKind.CONFIG,
+      "The call service refused to register this window for calls. Ask your administrator to check the adaptor settings.",
+      status === 404
+        ? `${said}: does the presence Function app (AdaptorFunctionUrl) have the userclient function?`
+        : said,
+      extra,
+    );
   }
   error.problem = problem.fields;
   throw error;

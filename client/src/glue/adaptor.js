@@ -44,7 +44,8 @@ export class CifAdaptor {
     this.indicator = indicator || createIndicator({ doc: win.document, target: config.statusElement });
     this.connection = new ConnectionManager({
       getAccessToken: (o) => this.auth.getAccessToken(o),
-      negotiate: (accessToken) => negotiate({ functionUrl: config.functionUrl, accessToken, fetch: win.fetch.bind(win) }),
+      negotiate: (accessToken) =>
+        negotiate({ functionUrl: config.functionUrl, accessToken, fetch: win.fetch.bind(win) }),
       createConnection: (o) => createHubConnection(o),
       // after every connect/reconnect: POST {functionUrl}/api/userclient so a lost upstream `connected` event cannot hide us
       registerConnection: (accessToken, connectionId) =>
@@ -55,18 +56,40 @@ export class CifAdaptor {
     this.agentState = new AgentState({ invoke: (method, ...args) => this.connection.invoke(method, ...args), logger });
     // CIF 2.0: nothing is called before CIFInitDone (cif.js); Xrm is looked up on window.top (xrm.js).
     this.cif = createCif({ win, logger, waitForInitMs: config.waitForCifInitMs });
-    const cards = win.document && typeof win.document.createElement === "function"
-      ? createPanelCallCards({ doc: win.document, anchor: config.statusElement }) : null;
-    const notice = (level, text) => { logger.info(`notice (${level}): ${text}`); this.indicator.notice(level, text); };
+    const cards =
+      win.document && typeof win.document.createElement === "function"
+        ? createPanelCallCards({ doc: win.document, anchor: config.statusElement })
+        : null;
+    const notice = (level, text) => {
+      logger.info(`notice (${level}): ${text}`);
+      this.indicator.notice(level, text);
+    };
     this.screenPop = createScreenPop({ cif: this.cif, options: config.screenPop, logger, notice });
     // Omnichannel presence ↔ availability: setAvailability goes through AgentState, so the panel's control follows.
-    this.presenceSync = createPresenceSync({ cif: this.cif, map: config.presenceMap, logger,
-      invoke: (method, arg) => (method === METHOD_SET_AVAILABILITY ? this.agentState.set(arg.availability) : this.connection.invoke(method, arg)) });
-    this.agentState.onChange(() => { if (this.agentState.current) this.presenceSync.onAvailability(this.agentState.current); });
+    this.presenceSync = createPresenceSync({
+      cif: this.cif,
+      map: config.presenceMap,
+      logger,
+      invoke: (method, arg) =>
+        method === METHOD_SET_AVAILABILITY
+          ? this.agentState.set(arg.availability)
+          : this.connection.invoke(method, arg),
+    });
+    this.agentState.onChange(() => {
+      if (this.agentState.current) this.presenceSync.onAvailability(this.agentState.current);
+    });
     this._offered = new Map(); // notificationId → notify payload, for the screen pop after Accept
     this.desk = new NotificationDesk({
       // the agent panel (panel.js) keeps a call CIF could not carry in its own call card; our card only without it
-      popup: popup || createCifPopup({ win, cif: this.cif, templateName: config.notificationTemplate, cards: () => (this.panel ? null : cards), logger }),
+      popup:
+        popup ||
+        createCifPopup({
+          win,
+          cif: this.cif,
+          templateName: config.notificationTemplate,
+          cards: () => (this.panel ? null : cards),
+          logger,
+        }),
       invokeDecide: (decision) => this._invokeDecide(decision),
       waitForConnected: (ms) => this.connection.waitForConnected(ms),
       notice: (level, text) => {
@@ -88,18 +111,26 @@ export class CifAdaptor {
     const root = this.indicator.element;
     if (root && win.document && typeof win.document.createElement === "function") {
       this.panel = createPanel({
-        doc: win.document, root, desk: this.desk, agentState: this.agentState, ringTone: this.ringTone,
-        desktopAlerts: this.desktopAlerts, logger,
+        doc: win.document,
+        root,
+        desk: this.desk,
+        agentState: this.agentState,
+        ringTone: this.ringTone,
+        desktopAlerts: this.desktopAlerts,
+        logger,
         rejectReasons: config.rejectReasons || DEFAULTS.rejectReasons,
         defaultRejectReason: config.defaultRejectReason || DEFAULTS.defaultRejectReason,
-        onError: (err) => this.indicator.notice("error", (err && err.userMessage) || "That did not work. Try again in a moment."),
+        onError: (err) =>
+          this.indicator.notice("error", (err && err.userMessage) || "That did not work. Try again in a moment."),
       });
     }
-    this.connection.on(TARGET_NOTIFY, (n) => this._safely("notify", () => {
-      this._traces.remember(n);
-      this._remember(n);
-      return this.desk.onNotify(n);
-    }));
+    this.connection.on(TARGET_NOTIFY, (n) =>
+      this._safely("notify", () => {
+        this._traces.remember(n);
+        this._remember(n);
+        return this.desk.onNotify(n);
+      }),
+    );
     this.connection.on(TARGET_WITHDRAW, (w) => this._safely("withdraw", () => this.desk.onWithdraw(w)));
     this.connection.on(TARGET_DECIDED, (d) => this._safely("decided", () => this.desk.onDecided(d)));
     this.connection.on(TARGET_AVAILABILITY, (a) => this._safely("availability", () => this.agentState.onPush(a)));
@@ -133,7 +164,9 @@ export class CifAdaptor {
   }
 
   /** Registers the live connection with the presence app now; resolves with the registration (see ConnectionManager#register). */
-  register() { return this.connection.register(); }
+  register() {
+    return this.connection.register();
+  }
 
   async stop() {
     clearTimeout(this._missedTimer);
@@ -158,7 +191,8 @@ export class CifAdaptor {
 
   /** Structured acknowledgement of a notification (what the seed's bare "Accepted"/"Rejected" string became). */
   async decide(notificationId, decision, reason = null) {
-    if (decision !== "accept" && decision !== "reject") throw new TypeError(`decision must be "accept" or "reject", not ${decision}`);
+    if (decision !== "accept" && decision !== "reject")
+      throw new TypeError(`decision must be "accept" or "reject", not ${decision}`);
     // a call ringing in this panel goes through the desk, so its card and CIF notification close
     if (this.desk.stateOf(notificationId) === "ringing") {
       return decision === "accept" ? this.desk.accept(notificationId) : this.desk.reject(notificationId, reason);
@@ -198,10 +232,19 @@ export class CifAdaptor {
   _showRegistration(reg) {
     if (typeof this.indicator.setRegistration === "function") this.indicator.setRegistration(reg); // custom indicators may lack it
     if (reg && reg.status === RegistrationStatus.RETRYING) {
-      const when = reg.retryInMs !== undefined ? ` Next try in ${Math.max(1, Math.round(reg.retryInMs / 1000))} s.` : "";
-      this.indicator.notice("warning", `You are connected, but the call service has not registered this window for calls yet; we will keep trying.${when}`);
+      const when =
+        reg.retryInMs !== undefined ? ` Next try in ${Math.max(1, Math.round(reg.retryInMs / 1000))} s.` : "";
+      this.indicator.notice(
+        "warning",
+        `You are connected, but the call service has not registered this window for calls yet; we will keep trying.${when}`,
+      );
       this._registrationNotice = true;
-    } else if (reg && reg.status === RegistrationStatus.REJECTED && reg.error && reg.error.kind === ErrorKind.SIGN_IN_REQUIRED) {
+    } else if (
+      reg &&
+      reg.status === RegistrationStatus.REJECTED &&
+      reg.error &&
+      reg.error.kind === ErrorKind.SIGN_IN_REQUIRED
+    ) {
       this.indicator.notice("warning", reg.error.userMessage);
       this.indicator.showSignIn(() => this.signInAndConnect());
       this._registrationNotice = true;
@@ -213,7 +256,9 @@ export class CifAdaptor {
   }
 
   /** The agent's availability: "Available" | "Busy" | "DoNotDisturb" | "Away" (hub method setAvailability). */
-  setAvailability(availability) { return this.agentState.set(availability); }
+  setAvailability(availability) {
+    return this.agentState.set(availability);
+  }
 
   /** Re-reads the stored missed calls shortly after one rang out here (the server records it first). */
   _refreshMissedSoon() {
@@ -224,6 +269,10 @@ export class CifAdaptor {
   }
 
   _safely(what, fn) {
-    try { fn(); } catch (err) { this._log.error(`handling ${what} failed`, err); }
+    try {
+      fn();
+    } catch (err) {
+      this._log.error(`handling ${what} failed`, err);
+    }
   }
 }

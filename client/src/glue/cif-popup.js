@@ -18,8 +18,8 @@ const EARLY_TIMEOUT_SLACK_MS = 1500;
  */
 export function createCifPopup({ win, cif, templateName, cards, logger = console, templateTimeouts }) {
   const lookup = templateTimeouts || createTemplateTimeouts({ win, logger });
-  const cifOpen = new Set();      // tokens whose CIF notification is still up
-  const inPanel = new Map();      // token → card handle
+  const cifOpen = new Set(); // tokens whose CIF notification is still up
+  const inPanel = new Map(); // token → card handle
   let warnedShort = false;
 
   function remainingOf(notification) {
@@ -51,7 +51,11 @@ export function createCifPopup({ win, cif, templateName, cards, logger = console
         remainingMs,
         onAction: (action) => {
           inPanel.delete(token);
-          resolve(action === "accept" ? { action: PopupAction.ACCEPT, reason: "Accept" } : { action: PopupAction.REJECT, reason: "DeclinedByAgent" });
+          resolve(
+            action === "accept"
+              ? { action: PopupAction.ACCEPT, reason: "Accept" }
+              : { action: PopupAction.REJECT, reason: "DeclinedByAgent" },
+          );
         },
       });
       inPanel.set(token, card);
@@ -65,8 +69,11 @@ export function createCifPopup({ win, cif, templateName, cards, logger = console
         api = await cif.ready();
       } catch (err) {
         logger.error("CIF is not available", err && err.message);
-        return fallback(notification, cancellationToken,
-          "Dynamics' call notifications are not available in this window, so the call is shown here.");
+        return fallback(
+          notification,
+          cancellationToken,
+          "Dynamics' call notifications are not available in this window, so the call is shown here.",
+        );
       }
       const templateS = await lookup.timeoutSeconds(templateName);
       // The agent sees the shorter of the ring window and the template's timeout: that is when the notification goes.
@@ -75,11 +82,17 @@ export function createCifPopup({ win, cif, templateName, cards, logger = console
         countdownMs = templateS * 1000;
         if (!warnedShort) {
           warnedShort = true;
-          logger.warn(`notification template ${templateName} has msdyn_timeout ${templateS} s, shorter than the ring window ` +
-            `(${Math.ceil(remainingMs / 1000)} s): set msdyn_timeout ≥ the longest ring window (client/README.md)`);
+          logger.warn(
+            `notification template ${templateName} has msdyn_timeout ${templateS} s, shorter than the ring window ` +
+              `(${Math.ceil(remainingMs / 1000)} s): set msdyn_timeout ≥ the longest ring window (client/README.md)`,
+          );
         }
       }
-      const input = { templateName, templateParameters: templateParameters(notification, countdownMs), cancellationToken };
+      const input = {
+        templateName,
+        templateParameters: templateParameters(notification, countdownMs),
+        cancellationToken,
+      };
       let raw;
       cifOpen.add(cancellationToken);
       try {
@@ -97,17 +110,29 @@ export function createCifPopup({ win, cif, templateName, cards, logger = console
       const answer = parseAnswer(raw);
       const reason = String(answer.reason || "").toLowerCase();
       if (answer.action === PopupAction.REJECT && NOT_SHOWN.has(reason)) {
-        return fallback(notification, cancellationToken, "Dynamics had too many notifications open to show this call, so it is shown here.", answer);
+        return fallback(
+          notification,
+          cancellationToken,
+          "Dynamics had too many notifications open to show this call, so it is shown here.",
+          answer,
+        );
       }
       if (answer.action === PopupAction.TIMEOUT && remainingOf(notification) > EARLY_TIMEOUT_SLACK_MS) {
-        return fallback(notification, cancellationToken,
-          "The Dynamics notification closed before the call stopped ringing (its template timeout is shorter than the ring window). You can still answer here.", answer);
+        return fallback(
+          notification,
+          cancellationToken,
+          "The Dynamics notification closed before the call stopped ringing (its template timeout is shorter than the ring window). You can still answer here.",
+          answer,
+        );
       }
       return answer;
     },
     async cancel(cancellationToken) {
       const card = inPanel.get(cancellationToken);
-      if (card) { inPanel.delete(cancellationToken); card.close(); }
+      if (card) {
+        inPanel.delete(cancellationToken);
+        card.close();
+      }
       if (!cifOpen.has(cancellationToken)) return;
       cifOpen.delete(cancellationToken);
       const api = cif.now();
@@ -130,19 +155,25 @@ export function createTemplateTimeouts({ win, logger = console, waitMs = 3000 })
   return {
     timeoutSeconds(name) {
       if (!cache.has(name)) {
-        cache.set(name, (async () => {
-          const xrm = findXrm(win);
-          if (!xrm) return undefined;
-          const q = `?$select=msdyn_name,msdyn_timeout&$filter=msdyn_name eq '${String(name).replace(/'/g, "''")}'`;
-          const result = await Promise.race([
-            xrm.WebApi.retrieveMultipleRecords("msdyn_notificationtemplate", q),
-            new Promise((r) => setTimeout(() => r(null), waitMs)),
-          ]);
-          const row = result && result.entities && result.entities[0];
-          if (!row) return undefined;
-          const n = Number(row.msdyn_timeout);
-          return Number.isFinite(n) ? Math.min(500, Math.max(0, n)) : 120;
-        })().catch((err) => { logger.warn("reading the notification template failed", err && err.message); return undefined; }));
+        cache.set(
+          name,
+          (async () => {
+            const xrm = findXrm(win);
+            if (!xrm) return undefined;
+            const q = `?$select=msdyn_name,msdyn_timeout&$filter=msdyn_name eq '${String(name).replace(/'/g, "''")}'`;
+            const result = await Promise.race([
+              xrm.WebApi.retrieveMultipleRecords("msdyn_notificationtemplate", q),
+              new Promise((r) => setTimeout(() => r(null), waitMs)),
+            ]);
+            const row = result && result.entities && result.entities[0];
+            if (!row) return undefined;
+            const n = Number(row.msdyn_timeout);
+            return Number.isFinite(n) ? Math.min(500, Math.max(0, n)) : 120;
+          })().catch((err) => {
+            logger.warn("reading the notification template failed", err && err.message);
+            return undefined;
+          }),
+        );
       }
       return cache.get(name);
     },
@@ -150,7 +181,9 @@ export function createTemplateTimeouts({ win, logger = console, waitMs = 3000 })
 }
 
 function callerText(n) {
-  return n.callerName && n.callerNumber ? `${n.callerName} (${n.callerNumber})` : n.callerName || n.callerNumber || "Unknown caller";
+  return n.callerName && n.callerNumber
+    ? `${n.callerName} (${n.callerNumber})`
+    : n.callerName || n.callerNumber || "Unknown caller";
 }
 
 /** What the notification template can show: {caller}, {queue}, {customerContext}, {countdown}, … */
@@ -162,7 +195,9 @@ export function templateParameters(n, remainingMs) {
     callerNumber: n.callerNumber || "",
     calledNumber: n.calledNumber || "",
     queue: n.queue || "",
-    customerContext: Object.entries(context).map(([k, v]) => `${k}: ${v}`).join(", "),
+    customerContext: Object.entries(context)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(", "),
     // a fixed number: CIF fills {countdown} once, it does not tick
     countdown: Math.max(0, Math.ceil(remainingMs / 1000)),
     expiresAt: n.expiresAt,
@@ -180,8 +215,14 @@ export function parseAnswer(raw) {
   const v = parseCifValue(raw);
   // a bare non-JSON string ("Accept") comes back as {message}
   const name = String((v && (v.actionName || (typeof raw === "string" ? v.message : ""))) || "").toLowerCase();
-  const action = name === "accept" ? PopupAction.ACCEPT : name === "reject" ? PopupAction.REJECT
-    : name === "cancel" ? PopupAction.DISMISSED : PopupAction.TIMEOUT;
+  const action =
+    name === "accept"
+      ? PopupAction.ACCEPT
+      : name === "reject"
+        ? PopupAction.REJECT
+        : name === "cancel"
+          ? PopupAction.DISMISSED
+          : PopupAction.TIMEOUT;
   return { action, reason: (v && v.responseReason) || null };
 }
 
@@ -192,5 +233,7 @@ export function correlationId(n) {
     const h = m[1];
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
-  return globalThis.crypto && typeof globalThis.crypto.randomUUID === "function" ? globalThis.crypto.randomUUID() : undefined;
+  return globalThis.crypto && typeof globalThis.crypto.randomUUID === "function"
+    ? globalThis.crypto.randomUUID()
+    : undefined;
 }

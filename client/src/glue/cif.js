@@ -11,7 +11,13 @@ export function watchCifInit(win) {
   if (!win || typeof win.addEventListener !== "function") return;
   if (win.__cifpipeCifInitWatch) return;
   win.__cifpipeCifInitWatch = true;
-  win.addEventListener("CIFInitDone", () => { win[INIT_FLAG] = true; }, { once: true });
+  win.addEventListener(
+    "CIFInitDone",
+    () => {
+      win[INIT_FLAG] = true;
+    },
+    { once: true },
+  );
 }
 
 export function createCif({ win, logger = console, waitForInitMs = 15000, pollMs = 100 } = {}) {
@@ -33,12 +39,18 @@ export function createCif({ win, logger = console, waitForInitMs = 15000, pollMs
           if (api && win[INIT_FLAG]) return resolve(api);
           if (Date.now() >= deadline) {
             if (api) {
-              logger.warn("CIFInitDone was not seen; using Microsoft.CIFramework anyway (was the library loaded before the panel script?)");
+              logger.warn(
+                "CIFInitDone was not seen; using Microsoft.CIFramework anyway (was the library loaded before the panel script?)",
+              );
               win[INIT_FLAG] = true;
               return resolve(api);
             }
             readyPromise = null; // a later call may find a late library
-            return reject(new Error("Microsoft.CIFramework is not loaded in this page (is msdyn_ciLibrary.js included with data-crmurl?)"));
+            return reject(
+              new Error(
+                "Microsoft.CIFramework is not loaded in this page (is msdyn_ciLibrary.js included with data-crmurl?)",
+              ),
+            );
           }
           setTimeout(check, pollMs);
         };
@@ -51,10 +63,18 @@ export function createCif({ win, logger = console, waitForInitMs = 15000, pollMs
   return {
     ready,
     /** The library if it is initialised now, else null (for optional calls that must not wait). */
-    now() { const api = library(); return api && win[INIT_FLAG] ? api : null; },
+    now() {
+      const api = library();
+      return api && win[INIT_FLAG] ? api : null;
+    },
     /** True when the initialised library has `name` (CIF versions differ: presence and session APIs are 2.0 only). */
     async has(name) {
-      try { const api = await ready(); return typeof api[name] === "function"; } catch { return false; }
+      try {
+        const api = await ready();
+        return typeof api[name] === "function";
+      } catch {
+        return false;
+      }
     },
   };
 }
@@ -63,7 +83,11 @@ export function createCif({ win, logger = console, waitForInitMs = 15000, pollMs
 export function parseCifValue(raw) {
   let v = raw;
   for (let i = 0; i < 3 && typeof v === "string"; i++) {
-    try { v = JSON.parse(v); } catch { return { message: v }; }
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return { message: v };
+    }
   }
   if (v && typeof v === "object" && v.value !== undefined && typeof v.value !== "function") {
     const inner = parseCifValue(v.value);

@@ -46,8 +46,11 @@ export function normaliseConfig(raw, { pageUrl } = {}) {
   const scopes = normaliseScopes(raw.scopes, clientId);
   if (!scopes.length) throw configError("missing setting: scopes (the API scope the presence app expects)");
   // Default: the relay page next to the panel (web resource cifpipe_/redirect.html), the URI the README registers.
-  const redirectUri = nonEmpty(raw.redirectUri) ? parseUrl(raw.redirectUri, "redirectUri").toString()
-    : pageUrl ? new URL("redirect.html", pageUrl).toString() : undefined;
+  const redirectUri = nonEmpty(raw.redirectUri)
+    ? parseUrl(raw.redirectUri, "redirectUri").toString()
+    : pageUrl
+      ? new URL("redirect.html", pageUrl).toString()
+      : undefined;
 
   const interactionType = raw.interactionType === "redirect" ? "redirect" : DEFAULTS.interactionType;
   const reconnect = { ...DEFAULTS.reconnect, ...(raw.reconnect || {}) };
@@ -62,7 +65,9 @@ export function normaliseConfig(raw, { pageUrl } = {}) {
     loginHint: nonEmpty(raw.loginHint) ? String(raw.loginHint) : undefined,
     interactionType,
     cacheLocation: raw.cacheLocation === "sessionStorage" ? "sessionStorage" : DEFAULTS.cacheLocation,
-    notificationTemplate: nonEmpty(raw.notificationTemplate) ? String(raw.notificationTemplate) : DEFAULTS.notificationTemplate,
+    notificationTemplate: nonEmpty(raw.notificationTemplate)
+      ? String(raw.notificationTemplate)
+      : DEFAULTS.notificationTemplate,
     statusElement: raw.statusElement,
     autoStart: raw.autoStart !== false,
     // screen pop and presence options; normalised by screen-pop.js / presence-sync.js
@@ -84,24 +89,37 @@ const REASON_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export function normalisePanelOptions(raw) {
   let reasons = raw.rejectReasons;
   if (typeof reasons === "string" && reasons.trim()) {
-    try { reasons = JSON.parse(reasons); } catch { throw configError("setting rejectReasons is not valid JSON (a list of {code, label})"); }
+    try {
+      reasons = JSON.parse(reasons);
+    } catch {
+      throw configError("setting rejectReasons is not valid JSON (a list of {code, label})");
+    }
   }
   if (reasons === undefined || reasons === null || reasons === "") reasons = DEFAULTS.rejectReasons;
-  if (!Array.isArray(reasons) || !reasons.length) throw configError("setting rejectReasons must be a non-empty list of {code, label}");
+  if (!Array.isArray(reasons) || !reasons.length)
+    throw configError("setting rejectReasons must be a non-empty list of {code, label}");
   const seen = new Set();
-  const rejectReasons = Object.freeze(reasons.map((r, i) => {
-    const code = r && typeof r.code === "string" ? r.code.trim() : "";
-    const label = r && typeof r.label === "string" ? r.label.trim() : "";
-    if (!REASON_CODE.test(code) || !label) throw configError(`rejectReasons[${i}] needs a code (letters, digits, . _ -, at most 64) and a label`);
-    if (seen.has(code)) throw configError(`rejectReasons has the code ${code} twice`);
-    seen.add(code);
-    return Object.freeze({ code, label: label.slice(0, 80) });
-  }));
-  const defaultRejectReason = nonEmpty(raw.defaultRejectReason) ? String(raw.defaultRejectReason).trim()
-    : seen.has(DEFAULTS.defaultRejectReason) ? DEFAULTS.defaultRejectReason : rejectReasons[0].code;
-  if (!seen.has(defaultRejectReason)) throw configError(`defaultRejectReason ${defaultRejectReason} is not a code of rejectReasons`);
+  const rejectReasons = Object.freeze(
+    reasons.map((r, i) => {
+      const code = r && typeof r.code === "string" ? r.code.trim() : "";
+      const label = r && typeof r.label === "string" ? r.label.trim() : "";
+      if (!REASON_CODE.test(code) || !label)
+        throw configError(`rejectReasons[${i}] needs a code (letters, digits, . _ -, at most 64) and a label`);
+      if (seen.has(code)) throw configError(`rejectReasons has the code ${code} twice`);
+      seen.add(code);
+      return Object.freeze({ code, label: label.slice(0, 80) });
+    }),
+  );
+  const defaultRejectReason = nonEmpty(raw.defaultRejectReason)
+    ? String(raw.defaultRejectReason).trim()
+    : seen.has(DEFAULTS.defaultRejectReason)
+      ? DEFAULTS.defaultRejectReason
+      : rejectReasons[0].code;
+  if (!seen.has(defaultRejectReason))
+    throw configError(`defaultRejectReason ${defaultRejectReason} is not a code of rejectReasons`);
   const max = raw.maxRingingCalls === undefined ? DEFAULTS.maxRingingCalls : Number(raw.maxRingingCalls);
-  if (!Number.isInteger(max) || max < 1 || max > 50) throw configError("setting maxRingingCalls must be a whole number from 1 to 50");
+  if (!Number.isInteger(max) || max < 1 || max > 50)
+    throw configError("setting maxRingingCalls must be a whole number from 1 to 50");
   return {
     rejectReasons,
     defaultRejectReason,
@@ -114,9 +132,13 @@ export function normalisePanelOptions(raw) {
 
 export function normaliseScopes(value, clientId) {
   const list = Array.isArray(value) ? value : String(value || "").split(/[\s,]+/);
-  return list.map((s) => String(s).trim()).filter(Boolean).map((s) =>
-    // The sample's Scope variable holds just the name from "Expose an API" (e.g. "functionuser").
-    /[:/]/.test(s) || ["openid", "profile", "offline_access", "email"].includes(s) ? s : `api://${clientId}/${s}`);
+  return list
+    .map((s) => String(s).trim())
+    .filter(Boolean)
+    .map((s) =>
+      // The sample's Scope variable holds just the name from "Expose an API" (e.g. "functionuser").
+      /[:/]/.test(s) || ["openid", "profile", "offline_access", "email"].includes(s) ? s : `api://${clientId}/${s}`,
+    );
 }
 
 /**
@@ -129,7 +151,8 @@ export async function readDynamicsConfig(xrm) {
   }
   const names = Object.values(ENVIRONMENT_VARIABLES);
   const filter = names.map((n) => `endswith(schemaname,'${n}')`).join(" or ");
-  const query = "?$select=schemaname,defaultvalue" +
+  const query =
+    "?$select=schemaname,defaultvalue" +
     `&$filter=${filter}` +
     "&$expand=environmentvariabledefinition_environmentvariablevalue($select=value)";
   const result = await xrm.WebApi.retrieveMultipleRecords("environmentvariabledefinition", query);
@@ -164,8 +187,12 @@ export async function loadConfig(win) {
     try {
       fromDynamics = await readDynamicsConfig(xrm);
     } catch (err) {
-      throw new AdaptorError(ErrorKind.CONFIG, "The call adaptor settings could not be read from Dynamics. Ask your administrator.",
-        `reading environment variables failed: ${err && err.message}`, { cause: err });
+      throw new AdaptorError(
+        ErrorKind.CONFIG,
+        "The call adaptor settings could not be read from Dynamics. Ask your administrator.",
+        `reading environment variables failed: ${err && err.message}`,
+        { cause: err },
+      );
     }
   }
   return normaliseConfig({ ...fromDynamics, ...(page || {}) }, { pageUrl: win.location && win.location.href });
@@ -181,8 +208,14 @@ function parseUrl(value, name) {
   }
 }
 
-function nonEmpty(v) { return v !== undefined && v !== null && String(v).trim() !== ""; }
+function nonEmpty(v) {
+  return v !== undefined && v !== null && String(v).trim() !== "";
+}
 
 function configError(detail) {
-  return new AdaptorError(ErrorKind.CONFIG, "The call adaptor is not configured correctly. Ask your administrator to check its settings.", detail);
+  return new AdaptorError(
+    ErrorKind.CONFIG,
+    "The call adaptor is not configured correctly. Ask your administrator to check its settings.",
+    detail,
+  );
 }

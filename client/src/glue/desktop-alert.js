@@ -10,10 +10,16 @@ export function createDesktopAlerts({ win, logger = noopLogger, enabled = true }
   const supported = enabled && typeof N === "function";
   const open = new Map();
   return {
-    get supported() { return supported; },
-    get permission() { return supported ? N.permission : "unsupported"; },
+    get supported() {
+      return supported;
+    },
+    get permission() {
+      return supported ? N.permission : "unsupported";
+    },
     /** True when a button should offer to enable them. */
-    needsPermission() { return supported && N.permission === "default"; },
+    needsPermission() {
+      return supported && N.permission === "default";
+    },
     /** Call from a click handler only. Resolves the permission. */
     async request() {
       if (!supported) return "unsupported";
@@ -27,10 +33,18 @@ export function createDesktopAlerts({ win, logger = noopLogger, enabled = true }
     },
     /** Shows a notification for a ringing call when the page is hidden; returns whether it did. */
     show(id, title, body) {
-      if (!supported || N.permission !== "granted" || !win.document || !win.document.hidden || open.has(id)) return false;
+      if (!supported || N.permission !== "granted" || !win.document || !win.document.hidden || open.has(id))
+        return false;
       try {
         const n = new N(title, { body, tag: `cifpipe-${id}`, requireInteraction: true });
-        n.onclick = () => { try { win.focus(); } catch { /* ignore */ } n.close(); };
+        n.onclick = () => {
+          try {
+            win.focus();
+          } catch {
+            /* ignore */
+          }
+          n.close();
+        };
         n.onclose = () => open.delete(id);
         open.set(id, n);
         return true;
@@ -44,7 +58,11 @@ export function createDesktopAlerts({ win, logger = noopLogger, enabled = true }
       const n = open.get(id);
       if (!n) return;
       open.delete(id);
-      try { n.close(); } catch { /* ignore */ }
+      try {
+        n.close();
+      } catch {
+        /* ignore */
+      }
     },
     /** Closes the ones whose call is no longer ringing. */
     keepOnly(ids) {

@@ -59,7 +59,13 @@ export function createIndicator({ doc, target }) {
   }
   root.classList.add("cif-adaptor");
   root.innerHTML = "";
-  const status = el(doc, "div", { class: "cif-adaptor__status", id: "cif-adaptor-status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+  const status = el(doc, "div", {
+    class: "cif-adaptor__status",
+    id: "cif-adaptor-status",
+    role: "status",
+    "aria-live": "polite",
+    "aria-atomic": "true",
+  });
   const dot = el(doc, "span", { class: "cif-adaptor__dot", "aria-hidden": "true" });
   const label = el(doc, "span", { class: "cif-adaptor__label" });
   status.append(dot, label);
@@ -70,7 +76,9 @@ export function createIndicator({ doc, target }) {
   root.append(status, signIn, notice);
 
   let onSignIn = null;
-  signIn.addEventListener("click", () => { if (onSignIn) onSignIn(); });
+  signIn.addEventListener("click", () => {
+    if (onSignIn) onSignIn();
+  });
 
   let current = { state: ConnectionState.DISCONNECTED, detail: undefined, registration: null };
 
@@ -109,9 +117,17 @@ export function createIndicator({ doc, target }) {
     setState,
     setRegistration,
     notice: showNotice,
-    clearNotice() { notice.textContent = ""; delete notice.dataset.level; },
-    showSignIn(handler) { onSignIn = handler; signIn.hidden = false; },
-    hideSignIn() { signIn.hidden = true; },
+    clearNotice() {
+      notice.textContent = "";
+      delete notice.dataset.level;
+    },
+    showSignIn(handler) {
+      onSignIn = handler;
+      signIn.hidden = false;
+    },
+    hideSignIn() {
+      signIn.hidden = true;
+    },
   };
 }
 

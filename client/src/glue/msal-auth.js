@@ -1,7 +1,8 @@
 import { PublicClientApplication, InteractionRequiredAuthError, BrowserAuthError } from "@azure/msal-browser";
 import { AdaptorError, ErrorKind } from "../core/errors.js";
 
-const ENTRA_HOSTS = /(^|\.)(login\.microsoftonline\.(com|us)|login\.microsoft\.com|login\.partner\.microsoftonline\.cn|ciamlogin\.com)$/i;
+const ENTRA_HOSTS =
+  /(^|\.)(login\.microsoftonline\.(com|us)|login\.microsoft\.com|login\.partner\.microsoftonline\.cn|ciamlogin\.com)$/i;
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /**
@@ -35,7 +36,9 @@ export class MsalTokenProvider {
         loggerOptions: {
           piiLoggingEnabled: false,
           logLevel: 1, // Warning
-          loggerCallback: (level, message, containsPii) => { if (!containsPii) this._log.warn(`[msal] ${message}`); },
+          loggerCallback: (level, message, containsPii) => {
+            if (!containsPii) this._log.warn(`[msal] ${message}`);
+          },
         },
       },
     });
@@ -52,7 +55,8 @@ export class MsalTokenProvider {
     if (active) return active;
     const all = pca.getAllAccounts();
     const hint = this._config.loginHint && this._config.loginHint.toLowerCase();
-    const chosen = (hint && all.find((a) => String(a.username).toLowerCase() === hint)) || (all.length === 1 ? all[0] : null);
+    const chosen =
+      (hint && all.find((a) => String(a.username).toLowerCase() === hint)) || (all.length === 1 ? all[0] : null);
     if (chosen) pca.setActiveAccount(chosen);
     return chosen;
   }
@@ -72,7 +76,11 @@ export class MsalTokenProvider {
         result = await this._pca.ssoSilent({ scopes: this._config.scopes, loginHint: this._config.loginHint });
         if (result.account) this._pca.setActiveAccount(result.account);
       } else {
-        throw new AdaptorError(ErrorKind.SIGN_IN_REQUIRED, "Sign in to receive calls.", "no signed-in account in the MSAL cache");
+        throw new AdaptorError(
+          ErrorKind.SIGN_IN_REQUIRED,
+          "Sign in to receive calls.",
+          "no signed-in account in the MSAL cache",
+        );
       }
       return result.accessToken;
     } catch (err) {
@@ -133,8 +141,11 @@ export async function resolveAuthority(config, fetchImpl) {
     return { authority: config.authority, knownAuthorities, protocolMode, authorityMetadata: undefined };
   }
   if (!LOOPBACK.has(url.hostname)) {
-    throw new AdaptorError(ErrorKind.CONFIG, "The sign-in address must use https. Ask your administrator to check the Authority setting.",
-      `authority ${config.authority} is plain http and not on this machine`);
+    throw new AdaptorError(
+      ErrorKind.CONFIG,
+      "The sign-in address must use https. Ask your administrator to check the Authority setting.",
+      `authority ${config.authority} is plain http and not on this machine`,
+    );
   }
   const discoveryUrl = `${config.authority.replace(/\/+$/, "")}/.well-known/openid-configuration`;
   let metadata;
@@ -143,13 +154,20 @@ export async function resolveAuthority(config, fetchImpl) {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     metadata = await response.json();
   } catch (err) {
-    throw new AdaptorError(ErrorKind.NETWORK, "The sign-in service cannot be reached; we will keep trying.",
-      `OpenID discovery ${discoveryUrl} failed: ${err && err.message}`, { cause: err });
+    throw new AdaptorError(
+      ErrorKind.NETWORK,
+      "The sign-in service cannot be reached; we will keep trying.",
+      `OpenID discovery ${discoveryUrl} failed: ${err && err.message}`,
+      { cause: err },
+    );
   }
   for (const key of ["authorization_endpoint", "token_endpoint", "issuer", "jwks_uri"]) {
     if (typeof metadata[key] !== "string") {
-      throw new AdaptorError(ErrorKind.CONFIG, "The sign-in service answered in an unexpected way. Ask your administrator.",
-        `OpenID discovery ${discoveryUrl} lacks ${key}`);
+      throw new AdaptorError(
+        ErrorKind.CONFIG,
+        "The sign-in service answered in an unexpected way. Ask your administrator.",
+        `OpenID discovery ${discoveryUrl} lacks ${key}`,
+      );
     }
   }
   return {
@@ -164,19 +182,42 @@ function toAuthError(err, interactive = false) {
   if (err instanceof AdaptorError) return err;
   const code = (err && (err.errorCode || err.code)) || "";
   const detail = `MSAL ${code}: ${err && err.message}`;
-  if (err instanceof InteractionRequiredAuthError || /interaction_required|login_required|consent_required|no_account|no_tokens_found|monitor_window_timeout|timed_out/.test(code)) {
+  if (
+    err instanceof InteractionRequiredAuthError ||
+    /interaction_required|login_required|consent_required|no_account|no_tokens_found|monitor_window_timeout|timed_out/.test(
+      code,
+    )
+  ) {
     return new AdaptorError(ErrorKind.SIGN_IN_REQUIRED, "Sign in to receive calls.", detail, { cause: err });
   }
-  if (err instanceof BrowserAuthError && /user_cancelled|popup_window_error|empty_window_error|interaction_in_progress/.test(code)) {
-    const text = code === "popup_window_error" || code === "empty_window_error"
-      ? "The sign-in window was blocked. Allow pop-ups for this page and select Sign in again."
-      : "Sign-in was not completed. Select Sign in to try again.";
+  if (
+    err instanceof BrowserAuthError &&
+    /user_cancelled|popup_window_error|empty_window_error|interaction_in_progress/.test(code)
+  ) {
+    const text =
+      code === "popup_window_error" || code === "empty_window_error"
+        ? "The sign-in window was blocked. Allow pop-ups for this page and select Sign in again."
+        : "Sign-in was not completed. Select Sign in to try again.";
     return new AdaptorError(ErrorKind.SIGN_IN_REQUIRED, text, detail, { cause: err });
   }
-  if (/invalid_client|unauthorized_client|invalid_request|invalid_scope|authority|endpoints_resolution|untrusted_authority|redirect_uri/i.test(code)) {
-    return new AdaptorError(ErrorKind.CONFIG, "Sign-in is not set up correctly. Ask your administrator to check the adaptor settings.", detail, { cause: err });
+  if (
+    /invalid_client|unauthorized_client|invalid_request|invalid_scope|authority|endpoints_resolution|untrusted_authority|redirect_uri/i.test(
+      code,
+    )
+  ) {
+    return new AdaptorError(
+      ErrorKind.CONFIG,
+      "Sign-in is not set up correctly. Ask your administrator to check the adaptor settings.",
+      detail,
+      { cause: err },
+    );
   }
-  return new AdaptorError(interactive ? ErrorKind.SIGN_IN_REQUIRED : ErrorKind.NETWORK,
-    interactive ? "Sign-in did not work. Select Sign in to try again." : "The sign-in service cannot be reached right now; we will keep trying.",
-    detail, { cause: err });
+  return new AdaptorError(
+    interactive ? ErrorKind.SIGN_IN_REQUIRED : ErrorKind.NETWORK,
+    interactive
+      ? "Sign-in did not work. Select Sign in to try again."
+      : "The sign-in service cannot be reached right now; we will keep trying.",
+    detail,
+    { cause: err },
+  );
 }

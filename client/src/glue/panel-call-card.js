@@ -80,11 +80,20 @@ export function createPanelCallCards({ doc, anchor }) {
       const tick = () => {
         const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
         count.textContent = `Rings for ${left} s more`;
-        if (!said10 && left <= 10 && remainingMs > 15000) { said10 = true; say(`10 seconds left to answer the call from ${caller}.`); }
+        if (!said10 && left <= 10 && remainingMs > 15000) {
+          said10 = true;
+          say(`10 seconds left to answer the call from ${caller}.`);
+        }
       };
       const timer = setInterval(tick, 1000);
       tick();
-      const say = (text) => { const live = announcer(); live.textContent = ""; setTimeout(() => { live.textContent = text; }, 50); };
+      const say = (text) => {
+        const live = announcer();
+        live.textContent = "";
+        setTimeout(() => {
+          live.textContent = text;
+        }, 50);
+      };
       say(`Incoming call from ${caller}. ${message}`);
       const close = () => {
         if (closed) return;
@@ -92,12 +101,21 @@ export function createPanelCallCards({ doc, anchor }) {
         clearInterval(timer);
         card.remove();
       };
-      const act = (action) => { if (!closed) { close(); onAction(action); } };
+      const act = (action) => {
+        if (!closed) {
+          close();
+          onAction(action);
+        }
+      };
       accept.addEventListener("click", () => act("accept"));
       reject.addEventListener("click", () => act("reject"));
       // Take focus only when the panel has it: focusing into the panel's iframe from elsewhere would pull the agent
       // out of what she is doing (e.g. a Dynamics notification) and scroll the Dynamics page; the announcement covers it.
-      try { if (typeof doc.hasFocus !== "function" || doc.hasFocus()) accept.focus({ preventScroll: true }); } catch { /* no focus here */ }
+      try {
+        if (typeof doc.hasFocus !== "function" || doc.hasFocus()) accept.focus({ preventScroll: true });
+      } catch {
+        /* no focus here */
+      }
       return { close, node: card };
     },
   };

@@ -44,8 +44,19 @@ const CSS = `
  * brought to the front, accepted or rejected), the missed-calls list, ring-tone and desktop-alert controls.
  * Works from 320 px wide (everything wraps; no fixed widths).
  */
-export function createPanel({ doc, root, desk, agentState, ringTone, desktopAlerts, rejectReasons, defaultRejectReason,
-  onError = () => {}, now = () => Date.now(), logger }) {
+export function createPanel({
+  doc,
+  root,
+  desk,
+  agentState,
+  ringTone,
+  desktopAlerts,
+  rejectReasons,
+  defaultRejectReason,
+  onError = () => {},
+  now = () => Date.now(),
+  logger,
+}) {
   if (!doc.getElementById("cif-panel-style")) {
     const style = doc.createElement("style");
     style.id = "cif-panel-style";
@@ -69,8 +80,14 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
   const availDetail = el(doc, "div", { class: "cif-panel__detail", id: "cif-availability-detail" });
 
   // the call in front
-  const card = el(doc, "section", { class: "cif-call", id: "cif-call", role: "alertdialog", "aria-modal": "false",
-    "aria-labelledby": "cif-call-title", "aria-describedby": "cif-call-details" });
+  const card = el(doc, "section", {
+    class: "cif-call",
+    id: "cif-call",
+    role: "alertdialog",
+    "aria-modal": "false",
+    "aria-labelledby": "cif-call-title",
+    "aria-describedby": "cif-call-details",
+  });
   card.hidden = true;
   const title = el(doc, "h2", { class: "cif-call__title", id: "cif-call-title" });
   const details = el(doc, "p", { class: "cif-call__details", id: "cif-call-details" });
@@ -84,7 +101,12 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
   reasonSelect.value = defaultRejectReason;
   reasonBox.append(el(doc, "label", { for: "cif-call-reason" }, "Reject reason"), reasonSelect);
   const countdown = el(doc, "div", { class: "cif-call__countdown", id: "cif-call-countdown", "aria-hidden": "true" });
-  const announce = el(doc, "div", { class: "cif-sr-only", id: "cif-call-announce", "aria-live": "polite", "aria-atomic": "true" });
+  const announce = el(doc, "div", {
+    class: "cif-sr-only",
+    id: "cif-call-announce",
+    "aria-live": "polite",
+    "aria-atomic": "true",
+  });
   card.append(title, details, actions, reasonBox, countdown);
 
   // waiting calls
@@ -124,9 +146,16 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
     }
   });
   ring.addEventListener("click", () => ringTone.setEnabled(!ringTone.enabled));
-  alerts.addEventListener("click", async () => { await desktopAlerts.request(); renderAlerts(); });
-  accept.addEventListener("click", () => { if (frontShown) desk.accept(frontShown); });
-  reject.addEventListener("click", () => { if (frontShown) desk.reject(frontShown, reasonSelect.value); });
+  alerts.addEventListener("click", async () => {
+    await desktopAlerts.request();
+    renderAlerts();
+  });
+  accept.addEventListener("click", () => {
+    if (frontShown) desk.accept(frontShown);
+  });
+  reject.addEventListener("click", () => {
+    if (frontShown) desk.reject(frontShown, reasonSelect.value);
+  });
 
   function renderState() {
     const s = agentState.current;
@@ -136,9 +165,15 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
     onCall.hidden = !view.onCall;
     onCall.textContent = view.onCallText || "";
     const since = s && s.since ? ` since ${timeOf(s.since)}` : "";
-    availDetail.textContent = view.detail || (s ? `${view.label}${since}` : !agentState.stale ? ""
-      : agentState.failed ? "The call service did not report your availability; it is asked again after the next reconnect."
-        : "Your availability is read from the call service once connected.");
+    availDetail.textContent =
+      view.detail ||
+      (s
+        ? `${view.label}${since}`
+        : !agentState.stale
+          ? ""
+          : agentState.failed
+            ? "The call service did not report your availability; it is asked again after the next reconnect."
+            : "Your availability is read from the call service once connected.");
   }
 
   function renderRing() {
@@ -159,7 +194,11 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
     // a hidden tab: one browser notification per ringing call (show() does nothing while visible or without permission)
     for (const c of calls) {
       const who = templateParameters(c.notification, 0).caller;
-      desktopAlerts.show(c.notificationId, `Incoming call from ${who}`, c.notification.queue ? `Queue: ${c.notification.queue}` : "");
+      desktopAlerts.show(
+        c.notificationId,
+        `Incoming call from ${who}`,
+        c.notification.queue ? `Queue: ${c.notification.queue}` : "",
+      );
     }
     if (front) {
       const n = front.notification;
@@ -171,11 +210,21 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
         announced = new Set();
         card.dataset.notificationId = front.notificationId;
         title.textContent = `Incoming call from ${p.caller}`;
-        details.textContent = [p.queue && `Queue: ${p.queue}`, p.customerContext, p.calledNumber && `Called: ${p.calledNumber}`].filter(Boolean).join(" · ");
+        details.textContent = [
+          p.queue && `Queue: ${p.queue}`,
+          p.customerContext,
+          p.calledNumber && `Called: ${p.calledNumber}`,
+        ]
+          .filter(Boolean)
+          .join(" · ");
         reasonSelect.value = defaultRejectReason;
         card.hidden = false;
         // the call card takes focus (an alertdialog): Accept is the first tab stop inside it
-        try { accept.focus({ preventScroll: false }); } catch { /* detached */ }
+        try {
+          accept.focus({ preventScroll: false });
+        } catch {
+          /* detached */
+        }
       }
     } else if (frontShown) {
       const focusWasInside = card.contains(doc.activeElement);
@@ -184,7 +233,11 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
       delete card.dataset.notificationId;
       if (focusWasInside || doc.activeElement === doc.body) {
         const back = focusBefore && focusBefore.isConnected && focusBefore !== doc.body ? focusBefore : avail;
-        try { back.focus(); } catch { /* ignore */ }
+        try {
+          back.focus();
+        } catch {
+          /* ignore */
+        }
       }
       focusBefore = null;
     }
@@ -195,7 +248,10 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
     renderCountdown();
     renderRing();
     if (calls.length && !tick) tick = setInterval(renderCountdown, 1000);
-    if (!calls.length && tick) { clearInterval(tick); tick = null; }
+    if (!calls.length && tick) {
+      clearInterval(tick);
+      tick = null;
+    }
   }
 
   function waitingItem(c) {
@@ -203,11 +259,35 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
     const q = c.notification.queue ? ` · ${c.notification.queue}` : "";
     const li = el(doc, "li", { "data-notification-id": c.notificationId });
     const text = el(doc, "span", { class: "cif-list__who" }, `${who}${q}`);
-    const left = el(doc, "span", { class: "cif-list__left", "data-expires-at": String(c.expiresAt) }, secondsText(c.expiresAt - now()));
+    const left = el(
+      doc,
+      "span",
+      { class: "cif-list__left", "data-expires-at": String(c.expiresAt) },
+      secondsText(c.expiresAt - now()),
+    );
     const buttons = el(doc, "span", { class: "cif-list__buttons" });
-    const show = el(doc, "button", { type: "button", class: "cif-queue__show", "aria-label": `Show the call from ${who}` }, "Show");
-    const acc = el(doc, "button", { type: "button", class: "cif-queue__accept", "aria-label": `Accept the call from ${who}` }, "Accept");
-    const rej = el(doc, "button", { type: "button", class: "cif-queue__reject", "aria-label": `Reject the call from ${who} (${labelOf(defaultRejectReason)})` }, "Reject");
+    const show = el(
+      doc,
+      "button",
+      { type: "button", class: "cif-queue__show", "aria-label": `Show the call from ${who}` },
+      "Show",
+    );
+    const acc = el(
+      doc,
+      "button",
+      { type: "button", class: "cif-queue__accept", "aria-label": `Accept the call from ${who}` },
+      "Accept",
+    );
+    const rej = el(
+      doc,
+      "button",
+      {
+        type: "button",
+        class: "cif-queue__reject",
+        "aria-label": `Reject the call from ${who} (${labelOf(defaultRejectReason)})`,
+      },
+      "Reject",
+    );
     show.addEventListener("click", () => desk.bringToFront(c.notificationId));
     acc.addEventListener("click", () => desk.accept(c.notificationId));
     rej.addEventListener("click", () => desk.reject(c.notificationId, defaultRejectReason));
@@ -216,7 +296,10 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
     return li;
   }
 
-  function labelOf(code) { const r = rejectReasons.find((x) => x.code === code); return r ? r.label : code; }
+  function labelOf(code) {
+    const r = rejectReasons.find((x) => x.code === code);
+    return r ? r.label : code;
+  }
 
   function renderCountdown() {
     const calls = desk.ringingCalls();
@@ -232,22 +315,34 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
         }
       }
     }
-    for (const span of queueList.querySelectorAll(".cif-list__left")) span.textContent = secondsText(Number(span.dataset.expiresAt) - now());
+    for (const span of queueList.querySelectorAll(".cif-list__left"))
+      span.textContent = secondsText(Number(span.dataset.expiresAt) - now());
   }
 
   function renderMissed() {
     const list = agentState.missed;
     missedTitle.textContent = list.length ? `Missed calls (${list.length})` : "Missed calls";
     missedEmpty.hidden = list.length > 0;
-    missedList.replaceChildren(...list.slice(0, 20).map((m) => {
-      const li = el(doc, "li", { "data-notification-id": m.notificationId });
-      li.append(el(doc, "span", { class: "cif-list__who" }, m.caller + (m.queue ? ` · ${m.queue}` : "")),
-        el(doc, "time", { datetime: m.missedAt }, timeOf(m.missedAt)));
-      return li;
-    }));
+    missedList.replaceChildren(
+      ...list.slice(0, 20).map((m) => {
+        const li = el(doc, "li", { "data-notification-id": m.notificationId });
+        li.append(
+          el(doc, "span", { class: "cif-list__who" }, m.caller + (m.queue ? ` · ${m.queue}` : "")),
+          el(doc, "time", { datetime: m.missedAt }, timeOf(m.missedAt)),
+        );
+        return li;
+      }),
+    );
   }
 
-  const offs = [desk.onChange(renderCalls), agentState.onChange(() => { renderState(); renderMissed(); }), ringTone.onChange(renderRing)];
+  const offs = [
+    desk.onChange(renderCalls),
+    agentState.onChange(() => {
+      renderState();
+      renderMissed();
+    }),
+    ringTone.onChange(renderRing),
+  ];
   renderState();
   renderMissed();
   renderCalls();
@@ -255,11 +350,17 @@ export function createPanel({ doc, root, desk, agentState, ringTone, desktopAler
 
   return {
     element: panel,
-    dispose() { offs.forEach((off) => off()); clearInterval(tick); ringTone.dispose(); },
+    dispose() {
+      offs.forEach((off) => off());
+      clearInterval(tick);
+      ringTone.dispose();
+    },
   };
 }
 
-function secondsText(ms) { return `${Math.max(0, Math.ceil(ms / 1000))} s`; }
+function secondsText(ms) {
+  return `${Math.max(0, Math.ceil(ms / 1000))} s`;
+}
 
 function timeOf(iso) {
   const d = new Date(iso);

@@ -6,9 +6,20 @@ export { METHOD_SET_AVAILABILITY };
 export const AVAILABILITIES = Object.freeze(Object.values(Availability));
 
 /** Our availability → Omnichannel presence text (setPresence needs the admin's text exactly). */
-export const DEFAULT_TO_PRESENCE = Object.freeze({ Available: "Available", Busy: "Busy", DoNotDisturb: "Do not disturb", Away: "Away" });
+export const DEFAULT_TO_PRESENCE = Object.freeze({
+  Available: "Available",
+  Busy: "Busy",
+  DoNotDisturb: "Do not disturb",
+  Away: "Away",
+});
 /** For presence texts the map does not name: Omnichannel's base status decides. */
-const BASE_TO_AVAILABILITY = Object.freeze({ AVAILABLE: "Available", BUSY: "Busy", BUSY_DND: "DoNotDisturb", AWAY: "Away", OFFLINE: "Away" });
+const BASE_TO_AVAILABILITY = Object.freeze({
+  AVAILABLE: "Available",
+  BUSY: "Busy",
+  BUSY_DND: "DoNotDisturb",
+  AWAY: "Away",
+  OFFLINE: "Away",
+});
 
 /**
  * presenceMap option: {toPresence: {Available: "<text>", …}, fromPresence: {"<text>": "Busy", …}}. fromPresence
@@ -17,19 +28,23 @@ const BASE_TO_AVAILABILITY = Object.freeze({ AVAILABLE: "Available", BUSY: "Busy
 export function normalisePresenceMap(raw) {
   const o = raw && typeof raw === "object" ? raw : {};
   const toPresence = { ...DEFAULT_TO_PRESENCE };
-  for (const [k, v] of Object.entries(o.toPresence || {})) if (AVAILABILITIES.includes(k) && typeof v === "string" && v.trim()) toPresence[k] = v.trim();
+  for (const [k, v] of Object.entries(o.toPresence || {}))
+    if (AVAILABILITIES.includes(k) && typeof v === "string" && v.trim()) toPresence[k] = v.trim();
   const fromPresence = {};
   for (const [a, text] of Object.entries(toPresence)) fromPresence[text.toLowerCase()] = a;
-  for (const [text, a] of Object.entries(o.fromPresence || {})) if (AVAILABILITIES.includes(a)) fromPresence[String(text).trim().toLowerCase()] = a;
+  for (const [text, a] of Object.entries(o.fromPresence || {}))
+    if (AVAILABILITIES.includes(a)) fromPresence[String(text).trim().toLowerCase()] = a;
   return Object.freeze({ toPresence: Object.freeze(toPresence), fromPresence: Object.freeze(fromPresence) });
 }
 
 /** The availability a CIF presence (onPresenceChange data or getPresence result) stands for, or null. */
 export function availabilityOf(map, presence) {
   const v = parseCifValue(presence);
-  const info = v && typeof v === "object" ? (v.presenceInfo || v) : null;
+  const info = v && typeof v === "object" ? v.presenceInfo || v : null;
   if (!info) return null;
-  const text = String(info.presenceText || "").trim().toLowerCase();
+  const text = String(info.presenceText || "")
+    .trim()
+    .toLowerCase();
   if (text && map.fromPresence[text]) return map.fromPresence[text];
   return BASE_TO_AVAILABILITY[String(info.basePresenceStatus || "").toUpperCase()] || null;
 }
@@ -42,13 +57,17 @@ export function availabilityOf(map, presence) {
  */
 export function createPresenceSync({ cif, invoke, map: rawMap, logger = console }) {
   const map = rawMap && rawMap.toPresence ? rawMap : normalisePresenceMap(rawMap);
-  let current = null;       // our availability as last known
-  let lastText = null;      // presence text we last set or saw
+  let current = null; // our availability as last known
+  let lastText = null; // presence text we last set or saw
   let api = null;
   let active = false;
 
   async function start() {
-    try { api = await cif.ready(); } catch { return false; }
+    try {
+      api = await cif.ready();
+    } catch {
+      return false;
+    }
     if (typeof api.setPresence !== "function" || typeof api.addHandler !== "function") {
       logger.info("CIF offers no presence API here: availability is changed in the panel only");
       return false;
@@ -83,7 +102,8 @@ export function createPresenceSync({ cif, invoke, map: rawMap, logger = console 
     lastText = text;
     try {
       const ok = await api.setPresence(text);
-      if (ok === false || ok === "false") logger.warn(`setPresence("${text}") was refused: no Omnichannel presence has exactly this text (presenceMap)`);
+      if (ok === false || ok === "false")
+        logger.warn(`setPresence("${text}") was refused: no Omnichannel presence has exactly this text (presenceMap)`);
     } catch (err) {
       logger.warn(`setPresence("${text}") failed`, err && err.message);
     }
@@ -99,5 +119,16 @@ export function createPresenceSync({ cif, invoke, map: rawMap, logger = console 
     }
   }
 
-  return { start, onAvailability, onPresenceChange, resync, get active() { return active; }, get current() { return current; } };
+  return {
+    start,
+    onAvailability,
+    onPresenceChange,
+    resync,
+    get active() {
+      return active;
+    },
+    get current() {
+      return current;
+    },
+  };
 }

@@ -20,7 +20,12 @@ export function createRingTone({ win, logger = noopLogger, enabled = true, perio
     if (ctx) return ctx;
     const AC = win.AudioContext || win.webkitAudioContext;
     if (typeof AC !== "function") return null;
-    try { ctx = new AC(); } catch (err) { warnOnce("audio is not available", err); return null; }
+    try {
+      ctx = new AC();
+    } catch (err) {
+      warnOnce("audio is not available", err);
+      return null;
+    }
     return ctx;
   }
 
@@ -37,7 +42,8 @@ export function createRingTone({ win, logger = noopLogger, enabled = true, perio
       if (!c) return;
       if (c.state === "suspended") {
         const p = c.resume();
-        if (p && typeof p.catch === "function") p.catch((err) => warnOnce("audio blocked until the page is clicked", err));
+        if (p && typeof p.catch === "function")
+          p.catch((err) => warnOnce("audio blocked until the page is clicked", err));
       }
       if (c.state !== "running") return; // blocked (autoplay policy): silent until a user gesture
       const t = c.currentTime;
@@ -78,21 +84,34 @@ export function createRingTone({ win, logger = noopLogger, enabled = true, perio
         const p = c.resume();
         if (p && typeof p.catch === "function") p.catch(() => {});
       }
-    } catch { /* audio not available */ }
+    } catch {
+      /* audio not available */
+    }
   }
   // Autoplay policy: the first gesture in the panel allows audio from then on.
   if (win.document && typeof win.document.addEventListener === "function") {
-    for (const type of ["pointerdown", "keydown"]) win.document.addEventListener(type, unlock, { capture: true, passive: true });
+    for (const type of ["pointerdown", "keydown"])
+      win.document.addEventListener(type, unlock, { capture: true, passive: true });
   }
 
   return {
     state,
-    get enabled() { return on; },
-    get ringing() { return ringing; },
-    get audioState() { return ctx ? ctx.state : "none"; },
+    get enabled() {
+      return on;
+    },
+    get ringing() {
+      return ringing;
+    },
+    get audioState() {
+      return ctx ? ctx.state : "none";
+    },
     setEnabled(value) {
       on = Boolean(value);
-      try { win.localStorage && win.localStorage.setItem(STORAGE_KEY, on ? "on" : "off"); } catch { /* storage blocked */ }
+      try {
+        win.localStorage && win.localStorage.setItem(STORAGE_KEY, on ? "on" : "off");
+      } catch {
+        /* storage blocked */
+      }
       if (on) unlock();
       schedule();
       listeners.forEach((fn) => fn());
@@ -104,8 +123,14 @@ export function createRingTone({ win, logger = noopLogger, enabled = true, perio
       ringing = v;
       schedule();
     },
-    onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); },
-    dispose() { clearInterval(timer); ringing = false; },
+    onChange(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    dispose() {
+      clearInterval(timer);
+      ringing = false;
+    },
   };
 }
 
@@ -114,6 +139,8 @@ function readStored(win, fallback) {
     const v = win.localStorage && win.localStorage.getItem(STORAGE_KEY);
     if (v === "on") return true;
     if (v === "off") return false;
-  } catch { /* storage blocked (e.g. third-party iframe) */ }
+  } catch {
+    /* storage blocked (e.g. third-party iframe) */
+  }
   return fallback;
 }

@@ -15,7 +15,8 @@ export const SCREEN_POP_DEFAULTS = Object.freeze({
   mode: "search",
   entity: "contact",
   // {callerNumber} is replaced by the caller's number: quotes doubled (OData string literal), percent-encoded
-  query: "?$select=fullname,telephone1,mobilephone&$filter=telephone1 eq '{callerNumber}' or mobilephone eq '{callerNumber}'",
+  query:
+    "?$select=fullname,telephone1,mobilephone&$filter=telephone1 eq '{callerNumber}' or mobilephone eq '{callerNumber}'",
   searchType: 1,
   contextEntityKey: "entityName",
   contextIdKey: "recordId",
@@ -45,8 +46,12 @@ export function screenPopRequest(options, n) {
   if (options.mode === "off") return null;
   if (options.mode === "context") {
     const ctx = n.customerContext && typeof n.customerContext === "object" ? n.customerContext : {};
-    const entity = String(ctx[options.contextEntityKey] || "").trim().toLowerCase();
-    const id = String(ctx[options.contextIdKey] || "").trim().replace(/^\{|\}$/g, "");
+    const entity = String(ctx[options.contextEntityKey] || "")
+      .trim()
+      .toLowerCase();
+    const id = String(ctx[options.contextIdKey] || "")
+      .trim()
+      .replace(/^\{|\}$/g, "");
     if (ODATA_NAME.test(entity) && GUID.test(id)) {
       return { entity, query: `?$filter=${entity}id eq '${id}'`, kind: "context" };
     }
@@ -67,14 +72,22 @@ export function createScreenPop({ cif, options, logger = console, notice = () =>
       const req = screenPopRequest(opts, n);
       if (!req) return { opened: false, reason: opts.mode === "off" ? "off" : "no-caller-number" };
       let api;
-      try { api = await cif.ready(); } catch (err) { logger.warn("screen pop: CIF not available", err && err.message); return { opened: false, reason: "no-cif" }; }
+      try {
+        api = await cif.ready();
+      } catch (err) {
+        logger.warn("screen pop: CIF not available", err && err.message);
+        return { opened: false, reason: "no-cif" };
+      }
       const corr = correlationId(n);
       let sessionId = null;
       try {
         if (opts.sessionTemplate && typeof api.createSession === "function") {
           const can = typeof api.canCreateSession === "function" ? await api.canCreateSession(corr) : true;
           if (can === true || can === "true") {
-            sessionId = await api.createSession({ templateName: opts.sessionTemplate, templateParameters: sessionParameters(n) }, corr);
+            sessionId = await api.createSession(
+              { templateName: opts.sessionTemplate, templateParameters: sessionParameters(n) },
+              corr,
+            );
           } else {
             logger.info("screen pop: CIF cannot create another session now; opening the record without one");
           }
@@ -90,7 +103,10 @@ export function createScreenPop({ cif, options, logger = console, notice = () =>
         return { opened: true, count, sessionId, request: req };
       } catch (err) {
         logger.warn(`screen pop: searchAndOpenRecords failed: ${cifErrorName(err)}`);
-        notice("warning", `The customer record for ${n.callerName || n.callerNumber || "this call"} could not be opened.`);
+        notice(
+          "warning",
+          `The customer record for ${n.callerName || n.callerNumber || "this call"} could not be opened.`,
+        );
         return { opened: false, reason: "search-failed", sessionId };
       }
     },
@@ -98,6 +114,12 @@ export function createScreenPop({ cif, options, logger = console, notice = () =>
 }
 
 function sessionParameters(n) {
-  return { caller: n.callerName || n.callerNumber || "Caller", callerName: n.callerName || "", callerNumber: n.callerNumber || "",
-    queue: n.queue || "", callId: n.callId || "", notificationId: n.notificationId };
+  return {
+    caller: n.callerName || n.callerNumber || "Caller",
+    callerName: n.callerName || "",
+    callerNumber: n.callerNumber || "",
+    queue: n.queue || "",
+    callId: n.callId || "",
+    notificationId: n.notificationId,
+  };
 }

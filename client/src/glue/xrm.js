@@ -5,7 +5,14 @@
  */
 export function findXrm(win, { needWebApi = true } = {}) {
   const candidates = [];
-  const add = (get) => { try { const w = get(); if (w && !candidates.includes(w)) candidates.push(w); } catch { /* cross-origin */ } };
+  const add = (get) => {
+    try {
+      const w = get();
+      if (w && !candidates.includes(w)) candidates.push(w);
+    } catch {
+      /* cross-origin */
+    }
+  };
   add(() => win.top);
   add(() => win.parent);
   add(() => win);
@@ -13,7 +20,9 @@ export function findXrm(win, { needWebApi = true } = {}) {
     try {
       const xrm = w.Xrm;
       if (xrm && (!needWebApi || (xrm.WebApi && typeof xrm.WebApi.retrieveMultipleRecords === "function"))) return xrm;
-    } catch { /* cross-origin window */ }
+    } catch {
+      /* cross-origin window */
+    }
   }
   return undefined;
 }

@@ -20,23 +20,45 @@ export function createAgentHub({ push, capacity = 1, now = () => new Date() }) {
 
   function agent(userId) {
     if (!agents.has(userId)) {
-      agents.set(userId, { availability: "Available", reason: "agent", since: now().toISOString(), activeCalls: 0, capacity, missed: [] });
+      agents.set(userId, {
+        availability: "Available",
+        reason: "agent",
+        since: now().toISOString(),
+        activeCalls: 0,
+        capacity,
+        missed: [],
+      });
     }
     return agents.get(userId);
   }
-  const view = (a) => ({ availability: a.availability, reason: a.reason, since: a.since, activeCalls: a.activeCalls, capacity: a.capacity });
+  const view = (a) => ({
+    availability: a.availability,
+    reason: a.reason,
+    since: a.since,
+    activeCalls: a.activeCalls,
+    capacity: a.capacity,
+  });
   const sendAvailability = (userId) => push(userId, "availability", [view(agent(userId))]).catch(() => {});
 
   async function handle({ userId, target, args }) {
     const method = String(target || "").toLowerCase();
     if (method === "decide") {
       const [arg] = args;
-      if (args.length !== 1 || !arg || typeof arg.notificationId !== "string" || !["accept", "reject", "overflow"].includes(arg.decision)) {
-        throw new HubError("invalid", "decide takes exactly one argument {notificationId, decision: accept|reject|overflow, reason}");
+      if (
+        args.length !== 1 ||
+        !arg ||
+        typeof arg.notificationId !== "string" ||
+        !["accept", "reject", "overflow"].includes(arg.decision)
+      ) {
+        throw new HubError(
+          "invalid",
+          "decide takes exactly one argument {notificationId, decision: accept|reject|overflow, reason}",
+        );
       }
       const { notificationId, decision, reason } = arg;
       decisions.push({ userId, notificationId, decision, reason });
-      if (decided.has(notificationId)) return { notificationId, status: "already-decided", outcome: decided.get(notificationId) };
+      if (decided.has(notificationId))
+        return { notificationId, status: "already-decided", outcome: decided.get(notificationId) };
       const offer = offers.get(notificationId);
       if (decision === "accept" && offer && offer.callId && accepted.has(offer.callId)) {
         decided.set(notificationId, "Withdrawn");
@@ -68,7 +90,10 @@ export function createAgentHub({ push, capacity = 1, now = () => new Date() }) {
     if (method === "setavailability") {
       const [arg] = args;
       if (args.length !== 1 || !arg || !AVAILABILITIES.includes(arg.availability)) {
-        throw new HubError("invalid", "setAvailability takes exactly one argument {availability: Available|Busy|DoNotDisturb|Away}");
+        throw new HubError(
+          "invalid",
+          "setAvailability takes exactly one argument {availability: Available|Busy|DoNotDisturb|Away}",
+        );
       }
       availabilityCalls.push({ userId, availability: arg.availability });
       const a = agent(userId);
@@ -93,13 +118,26 @@ export function createAgentHub({ push, capacity = 1, now = () => new Date() }) {
     availabilityCalls,
     agent,
     /** Remembers an offer (what dispatch stores) so ring groups and missed calls can be played. */
-    offered(userId, n) { offers.set(n.notificationId, { userId, callId: n.callId, caller: n.callerName || n.callerNumber || "Unknown caller", queue: n.queue || "" }); },
+    offered(userId, n) {
+      offers.set(n.notificationId, {
+        userId,
+        callId: n.callId,
+        caller: n.callerName || n.callerNumber || "Unknown caller",
+        queue: n.queue || "",
+      });
+    },
     /** The ring window closed without a decision: Expired, withdraw(expired), a stored missed call. */
     async expire(notificationId) {
       const o = offers.get(notificationId);
       if (!o || decided.has(notificationId)) return false;
       decided.set(notificationId, "Expired");
-      agent(o.userId).missed.unshift({ notificationId, callId: o.callId, caller: o.caller, queue: o.queue, missedAt: now().toISOString() });
+      agent(o.userId).missed.unshift({
+        notificationId,
+        callId: o.callId,
+        caller: o.caller,
+        queue: o.queue,
+        missedAt: now().toISOString(),
+      });
       await push(o.userId, "withdraw", [{ notificationId, callId: o.callId, reason: "expired" }]);
       return true;
     },
@@ -123,5 +161,8 @@ export function createAgentHub({ push, capacity = 1, now = () => new Date() }) {
 
 /** A hub method failure; the stand-in answers it as a completion error. */
 export class HubError extends Error {
-  constructor(code, detail) { super(`${code}: ${detail}`); this.code = code; }
+  constructor(code, detail) {
+    super(`${code}: ${detail}`);
+    this.code = code;
+  }
 }

@@ -15,39 +15,70 @@ const START_TIMEOUT_MS = 40_000;
 export function requireJavaAndJar() {
   const java = spawnSync("java", ["-version"], { encoding: "utf8" });
   if (java.error || java.status !== 0) {
-    throw new Error("java is not on PATH: the emulator-backed client tests need a JDK 17 (apt-get install openjdk-17-jdk)");
+    throw new Error(
+      "java is not on PATH: the emulator-backed client tests need a JDK 17 (apt-get install openjdk-17-jdk)",
+    );
   }
   if (!existsSync(EMULATOR_JAR)) {
-    throw new Error(`SignalR emulator jar missing at ${EMULATOR_JAR}: build it first with ` +
-      "`cd <repo> && mvn -B -q -o -pl local/signalr-emulator install -DskipTests` (./dev test does this)");
+    throw new Error(
+      `SignalR emulator jar missing at ${EMULATOR_JAR}: build it first with ` +
+        "`cd <repo> && mvn -B -q -o -pl local/signalr-emulator install -DskipTests` (./dev test does this)",
+    );
   }
 }
 
 /** @returns {Promise<{endpoint: string, port: number, accessKey: string, stop: () => Promise<void>, stderr: () => string}>} */
 export async function startEmulator({ port = 0, accessKey, upstream, allowOrigins = [] } = {}) {
   requireJavaAndJar();
-  const args = ["-Xss512k", "-XX:TieredStopAtLevel=1", "-jar", EMULATOR_JAR, "--port", String(port), "--access-key", accessKey];
+  const args = [
+    "-Xss512k",
+    "-XX:TieredStopAtLevel=1",
+    "-jar",
+    EMULATOR_JAR,
+    "--port",
+    String(port),
+    "--access-key",
+    accessKey,
+  ];
   if (upstream) args.push("--upstream", upstream);
   for (const o of allowOrigins) args.push("--allow-origin", o);
   const child = spawn("java", args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
-  child.stderr.on("data", (d) => { stderr = (stderr + d).slice(-20_000); });
+  child.stderr.on("data", (d) => {
+    stderr = (stderr + d).slice(-20_000);
+  });
   const exited = new Promise((r) => child.once("exit", (code, signal) => r({ code, signal })));
 
   const connectionString = await new Promise((resolveLine, reject) => {
     let out = "";
-    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`emulator did not print its connection string within ${START_TIMEOUT_MS} ms; stderr:\n${stderr}`)); }, START_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(
+        new Error(`emulator did not print its connection string within ${START_TIMEOUT_MS} ms; stderr:\n${stderr}`),
+      );
+    }, START_TIMEOUT_MS);
     child.stdout.on("data", (d) => {
       out += d;
       const line = out.split("\n").find((l) => l.startsWith("Endpoint="));
-      if (line) { clearTimeout(timer); resolveLine(line.trim()); }
+      if (line) {
+        clearTimeout(timer);
+        resolveLine(line.trim());
+      }
     });
-    exited.then(({ code, signal }) => { clearTimeout(timer); reject(new Error(`emulator exited (${code ?? signal}) before it was ready; stderr:\n${stderr}`)); });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`emulator exited (${code ?? signal}) before it was ready; stderr:\n${stderr}`));
+    });
   });
-  const parts = Object.fromEntries(connectionString.split(";").filter(Boolean).map((kv) => {
-    const i = kv.indexOf("=");
-    return [kv.slice(0, i).toLowerCase(), kv.slice(i + 1)];
-  }));
+  const parts = Object.fromEntries(
+    connectionString
+      .split(";")
+      .filter(Boolean)
+      .map((kv) => {
+        const i = kv.indexOf("=");
+        return [kv.slice(0, i).toLowerCase(), kv.slice(i + 1)];
+      }),
+  );
   const actualPort = Number(parts.port);
   return {
     endpoint: `http://127.0.0.1:${actualPort}`,
@@ -76,7 +107,9 @@ export function mintJwt(accessKey, claims, lifetimeSeconds = 3600) {
   const sig = createHmac("sha256", Buffer.from(accessKey, "utf8")).update(`${header}.${payload}`).digest("base64url");
   return `${header}.${payload}.${sig}`;
 }
-function b64url(o) { return Buffer.from(JSON.stringify(o)).toString("base64url"); }
+function b64url(o) {
+  return Buffer.from(JSON.stringify(o)).toString("base64url");
+}
 
 /**
  * Plays the presence Function app: negotiate (Bearer "entra:<userId>" → SignalR client token for that
@@ -86,10 +119,25 @@ function b64url(o) { return Buffer.from(JSON.stringify(o)).toString("base64url")
  * and the SignalR upstream webhook (answers `decide` invocations through `decideHandler`).
  * `tokenLifetimes` lets a test hand out expired tokens first.
  */
-export async function startPresenceStandIn({ hub = "cifhub", decideHandler, tokenLifetimes = [], userclientHandler = () => null,
-  userFromAuthorization = (header) => { const m = /^Bearer entra:(.+)$/.exec(header || ""); return m ? m[1] : null; },
-  allowOrigins = [] }) {
-  const state = { endpoint: null, accessKey: null, negotiations: [], upstream: [], registrations: [], lifetimes: [...tokenLifetimes] };
+export async function startPresenceStandIn({
+  hub = "cifhub",
+  decideHandler,
+  tokenLifetimes = [],
+  userclientHandler = () => null,
+  userFromAuthorization = (header) => {
+    const m = /^Bearer entra:(.+)$/.exec(header || "");
+    return m ? m[1] : null;
+  },
+  allowOrigins = [],
+}) {
+  const state = {
+    endpoint: null,
+    accessKey: null,
+    negotiations: [],
+    upstream: [],
+    registrations: [],
+    lifetimes: [...tokenLifetimes],
+  };
   let onUserclient = userclientHandler;
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://x");
@@ -101,14 +149,28 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
     }
     if (req.method === "OPTIONS") {
       res.setHeader("access-control-allow-methods", "POST");
-      res.setHeader("access-control-allow-headers", "authorization, content-type, x-requested-with, x-signalr-user-agent");
-      res.writeHead(204); res.end();
+      res.setHeader(
+        "access-control-allow-headers",
+        "authorization, content-type, x-requested-with, x-signalr-user-agent",
+      );
+      res.writeHead(204);
+      res.end();
       return;
     }
-    const body = await new Promise((r) => { let b = ""; req.on("data", (d) => { b += d; }); req.on("end", () => r(b)); });
+    const body = await new Promise((r) => {
+      let b = "";
+      req.on("data", (d) => {
+        b += d;
+      });
+      req.on("end", () => r(b));
+    });
     if (req.method === "POST" && url.pathname === "/api/negotiate") {
       const userId = userFromAuthorization(req.headers.authorization);
-      if (!userId) { res.writeHead(401, { "content-type": "application/problem+json" }); res.end(JSON.stringify({ title: "Unauthorized", status: 401 })); return; }
+      if (!userId) {
+        res.writeHead(401, { "content-type": "application/problem+json" });
+        res.end(JSON.stringify({ title: "Unauthorized", status: 401 }));
+        return;
+      }
       const lifetime = state.lifetimes.length ? state.lifetimes.shift() : 3600;
       const clientUrl = `${state.endpoint}/client/?hub=${hub}`;
       const accessToken = mintJwt(state.accessKey, { aud: clientUrl, nameid: userId }, lifetime);
@@ -120,14 +182,35 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
     if (req.method === "POST" && url.pathname === "/api/userclient") {
       const userId = userFromAuthorization(req.headers.authorization);
       let connectionId = null;
-      try { const b = JSON.parse(body); connectionId = typeof b.connectionId === "string" ? b.connectionId : null; } catch { connectionId = null; }
+      try {
+        const b = JSON.parse(body);
+        connectionId = typeof b.connectionId === "string" ? b.connectionId : null;
+      } catch {
+        connectionId = null;
+      }
       const attempt = state.registrations.filter((r) => r.connectionId === connectionId).length + 1;
-      const record = { userId, connectionId, attempt, at: Date.now(), contentType: req.headers["content-type"], body, status: 0 };
+      const record = {
+        userId,
+        connectionId,
+        attempt,
+        at: Date.now(),
+        contentType: req.headers["content-type"],
+        body,
+        status: 0,
+      };
       state.registrations.push(record);
       let answer;
       if (!userId) answer = { status: 401, body: { title: "Unauthorized", status: 401 } };
-      else if (!connectionId) answer = { status: 400, body: { title: "Bad Request", detail: "body must be a JSON object {\"connectionId\": ...}" } };
-      else answer = (await onUserclient({ userId, connectionId, attempt })) || { status: 200, body: { userId, connectionId } };
+      else if (!connectionId)
+        answer = {
+          status: 400,
+          body: { title: "Bad Request", detail: 'body must be a JSON object {"connectionId": ...}' },
+        };
+      else
+        answer = (await onUserclient({ userId, connectionId, attempt })) || {
+          status: 200,
+          body: { userId, connectionId },
+        };
       record.status = answer.status;
       const type = answer.status === 200 ? "application/json" : "application/problem+json";
       res.writeHead(answer.status, { "content-type": type, ...(answer.headers || {}) });
@@ -140,7 +223,8 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
       const category = req.headers["x-asrs-category"];
       const event = req.headers["x-asrs-event"];
       if (decodeURIComponent(upstream[2]) !== category || decodeURIComponent(upstream[3]) !== event) {
-        res.writeHead(400); res.end();
+        res.writeHead(400);
+        res.end();
         return;
       }
       const userId = req.headers["x-asrs-user-id"];
@@ -150,7 +234,13 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
         if (invocation.invocationId && String(invocation.target).toLowerCase() !== "decide") {
           // like a presence app without that hub method: a completion error (e.g. getAgentState before issue 20's server)
           res.writeHead(200, { "content-type": "application/json" });
-          res.end(JSON.stringify({ type: 3, invocationId: invocation.invocationId, error: `Unknown hub method '${invocation.target}'` }) + "\x1e");
+          res.end(
+            JSON.stringify({
+              type: 3,
+              invocationId: invocation.invocationId,
+              error: `Unknown hub method '${invocation.target}'`,
+            }) + "\x1e",
+          );
           return;
         }
         if (invocation.invocationId) {
@@ -160,17 +250,19 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
             completion = { type: 3, invocationId: invocation.invocationId, result };
           } catch (err) {
             // a hub method error: the completion carries the error text, as the presence app answers bad input
-            completion = { type: 3, invocationId: invocation.invocationId, error: String(err && err.message || err) };
+            completion = { type: 3, invocationId: invocation.invocationId, error: String((err && err.message) || err) };
           }
           res.writeHead(200, { "content-type": "application/json" });
           res.end(JSON.stringify(completion) + "\x1e");
           return;
         }
       }
-      res.writeHead(200); res.end();
+      res.writeHead(200);
+      res.end();
       return;
     }
-    res.writeHead(404); res.end();
+    res.writeHead(404);
+    res.end();
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const port = server.address().port;
@@ -178,11 +270,22 @@ export async function startPresenceStandIn({ hub = "cifhub", decideHandler, toke
     baseUrl: `http://127.0.0.1:${port}`,
     upstreamUrl: `http://127.0.0.1:${port}/api/signalr/{hub}/{category}/{event}`,
     state,
-    bind(emulator) { state.endpoint = emulator.endpoint; state.accessKey = emulator.accessKey; },
-    allowOrigin(origin) { allowOrigins.push(origin); },
+    bind(emulator) {
+      state.endpoint = emulator.endpoint;
+      state.accessKey = emulator.accessKey;
+    },
+    allowOrigin(origin) {
+      allowOrigins.push(origin);
+    },
     /** Replaces the userclient answer policy (see above); null/undefined answers mean 200. */
-    setUserclientHandler(fn) { onUserclient = fn || (() => null); },
-    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+    setUserclientHandler(fn) {
+      onUserclient = fn || (() => null);
+    },
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections?.();
+        server.close(() => r());
+      }),
   };
 }
 

@@ -19,19 +19,33 @@ const REPO = join(HERE, "..", "..", "..");
 const JAR = join(REPO, "local", "devstack", "target", "devstack.jar");
 const ARTIFACTS = join(HERE, "artifacts");
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--no-first-run"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+];
 
 function devstack(args, timeoutMs) {
   return new Promise((resolve, reject) => {
     const child = spawn("java", ["-jar", JAR, ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    child.stdout.on("data", (d) => { out = (out + d).slice(-20_000); });
-    child.stderr.on("data", (d) => { out = (out + d).slice(-20_000); });
-    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`devstack ${args.join(" ")} timed out:\n${out}`)); }, timeoutMs);
+    child.stdout.on("data", (d) => {
+      out = (out + d).slice(-20_000);
+    });
+    child.stderr.on("data", (d) => {
+      out = (out + d).slice(-20_000);
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`devstack ${args.join(" ")} timed out:\n${out}`));
+    }, timeoutMs);
     child.on("exit", (code) => {
       clearTimeout(timer);
-      if (code === 0) resolve(out); else reject(new Error(`devstack ${args.join(" ")} exited ${code}:\n${out}`));
+      if (code === 0) resolve(out);
+      else reject(new Error(`devstack ${args.join(" ")} exited ${code}:\n${out}`));
     });
   });
 }
@@ -63,7 +77,9 @@ describe("devstack pages", { timeout: 600_000 }, () => {
     context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
     const watch = (page, name) => {
       page.on("pageerror", (e) => problems.push(`[${name}] ${e.message}`));
-      page.on("console", (m) => { if (m.type() === "error") problems.push(`[${name}] ${m.text()}`); });
+      page.on("console", (m) => {
+        if (m.type() === "error") problems.push(`[${name}] ${m.text()}`);
+      });
     };
     agent = await context.newPage();
     watch(agent, "agent");
@@ -74,7 +90,10 @@ describe("devstack pages", { timeout: 600_000 }, () => {
   after(async () => {
     if (problems.length) console.log(`browser errors:\n${problems.join("\n")}`);
     // Last state of each page, whatever happened (a failed step shows its cause here).
-    for (const [page, name] of [[agent, "final-agent"], [telephony, "final-telephony"]]) {
+    for (const [page, name] of [
+      [agent, "final-agent"],
+      [telephony, "final-telephony"],
+    ]) {
       await page?.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true }).catch(() => {});
     }
     await browser?.close();
@@ -125,7 +144,10 @@ describe("devstack pages", { timeout: 600_000 }, () => {
     await agent.bringToFront();
     await shot(agent, "agent-3-popup");
     await toast.locator(".cif-toast__accept").click();
-    await telephony.locator("#calls tr", { hasText: calls.accepted }).filter({ hasText: "Accepted" }).waitFor({ timeout: 45_000 });
+    await telephony
+      .locator("#calls tr", { hasText: calls.accepted })
+      .filter({ hasText: "Accepted" })
+      .waitFor({ timeout: 45_000 });
     await telephony.locator("#outcomes tr", { hasText: "Accepted" }).first().waitFor({ timeout: 10_000 });
     await shot(telephony, "telephony-1-accepted");
   });
@@ -133,7 +155,9 @@ describe("devstack pages", { timeout: 600_000 }, () => {
   test("a call to Bob, who is not signed in, ends Undeliverable", async () => {
     calls.undeliverable = `Walk-in ${Date.now() % 10000}`;
     await placeCall("bob", { ringSeconds: 6, callerName: calls.undeliverable });
-    await telephony.locator("#calls tr", { hasText: calls.undeliverable }).filter({ hasText: "Undeliverable" })
+    await telephony
+      .locator("#calls tr", { hasText: calls.undeliverable })
+      .filter({ hasText: "Undeliverable" })
       .waitFor({ timeout: 60_000 });
     await shot(telephony, "telephony-2-undeliverable");
   });
@@ -163,12 +187,31 @@ describe("devstack pages", { timeout: 600_000 }, () => {
   async function enqueuePoison(callId) {
     assert.ok(serviceBusConnection, "status.json has no stack.serviceBus.connectionString");
     await new Promise((resolve, reject) => {
-      const child = spawn("java", ["-cp", join(REPO, "ops", "target", "ops.jar"), join(REPO, "docs", "examples", "SendCallEvent.java"),
-        callId, ""], { cwd: REPO, env: { ...process.env, ServiceBusConnection: serviceBusConnection }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        "java",
+        [
+          "-cp",
+          join(REPO, "ops", "target", "ops.jar"),
+          join(REPO, "docs", "examples", "SendCallEvent.java"),
+          callId,
+          "",
+        ],
+        {
+          cwd: REPO,
+          env: { ...process.env, ServiceBusConnection: serviceBusConnection },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       let out = "";
-      child.stdout.on("data", (d) => { out += d; });
-      child.stderr.on("data", (d) => { out += d; });
-      child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`SendCallEvent exited ${code}: ${out}`))));
+      child.stdout.on("data", (d) => {
+        out += d;
+      });
+      child.stderr.on("data", (d) => {
+        out += d;
+      });
+      child.on("exit", (code) =>
+        code === 0 ? resolve(out) : reject(new Error(`SendCallEvent exited ${code}: ${out}`)),
+      );
     });
   }
 
@@ -220,10 +263,15 @@ describe("devstack pages", { timeout: 600_000 }, () => {
     try {
       const evil = await context.newPage();
       const statuses = [];
-      evil.on("response", (r) => { if (r.url().startsWith(web)) statuses.push([r.request().method(), r.url(), r.status()]); });
+      evil.on("response", (r) => {
+        if (r.url().startsWith(web)) statuses.push([r.request().method(), r.url(), r.status()]);
+      });
       await evil.goto(evilOrigin);
-      await evil.waitForFunction(() => window.results && "noCors" in window.results && "json" in window.results && "restart" in window.results,
-        null, { timeout: 20_000 });
+      await evil.waitForFunction(
+        () => window.results && "noCors" in window.results && "json" in window.results && "restart" in window.results,
+        null,
+        { timeout: 20_000 },
+      );
       const results = await evil.evaluate(() => window.results);
       assert.match(String(results.json), /blocked/, "a JSON fetch needs a CORS preflight the devstack never grants");
       const formPost = evil.waitForResponse((r) => r.url() === target, { timeout: 20_000 });
@@ -231,9 +279,12 @@ describe("devstack pages", { timeout: 600_000 }, () => {
       const refused = await formPost;
       assert.equal(refused.status(), 403, "text/plain form post from another origin is refused");
       await shot(evil, "hostile-form-post-refused");
-      console.log(`hostile page ${evilOrigin}: responses ${JSON.stringify(statuses)}; fetch results ${JSON.stringify(results)}`);
+      console.log(
+        `hostile page ${evilOrigin}: responses ${JSON.stringify(statuses)}; fetch results ${JSON.stringify(results)}`,
+      );
       for (const [method, url, code] of statuses) {
-        if (method === "POST" && url.includes("/api/")) assert.ok(code === 403 || code === 415, `${url} answered ${code}`);
+        if (method === "POST" && url.includes("/api/"))
+          assert.ok(code === 403 || code === 415, `${url} answered ${code}`);
       }
       const still = await deadLetter(calls.poison);
       assert.ok(still, "the poison message is still dead-lettered: nothing was replayed");
@@ -255,7 +306,7 @@ describe("devstack pages", { timeout: 600_000 }, () => {
     assert.ok(Number(await accepted.textContent()) >= 1, "the accepted call counts");
     const undeliverable = Number(await ops.locator('#sup-figures [data-figure="undeliverable"] .stat').textContent());
     assert.ok(undeliverable >= 1, "Bob's call counts as undeliverable");
-    assert.equal(await ops.locator("#sup-chart svg rect").count() > 0, true);
+    assert.equal((await ops.locator("#sup-chart svg rect").count()) > 0, true);
     await ops.locator("#supervisor").screenshot({ path: join(ARTIFACTS, "ops-3-supervisor.png") });
     await ops.close();
   });
@@ -271,9 +322,14 @@ describe("devstack pages", { timeout: 600_000 }, () => {
         await page.screenshot({ path: join(ARTIFACTS, `narrow-320-${name}-top.png`) });
         if (name === "ops") {
           await page.locator("#supervisor").screenshot({ path: join(ARTIFACTS, "narrow-320-ops-supervisor.png") });
-          await page.locator("#dlq").locator("xpath=ancestor::section[1]").screenshot({ path: join(ARTIFACTS, "narrow-320-ops-dead-letters.png") });
+          await page
+            .locator("#dlq")
+            .locator("xpath=ancestor::section[1]")
+            .screenshot({ path: join(ARTIFACTS, "narrow-320-ops-dead-letters.png") });
         }
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
         console.log(`${name}.html at 320 px: horizontal overflow ${overflow}px`);
         if (name !== "agent") assert.ok(overflow <= 0, `${name}.html overflows by ${overflow}px at 320 px`);
         await page.close();

@@ -7,18 +7,40 @@
  * rejected (Microsoft documents no behaviour for them; waiting for CIFInitDone is the documented rule).
  */
 (function () {
-  'use strict';
+  "use strict";
   const script = document.currentScript;
-  const crmUrl = (script && script.getAttribute('data-crmurl')) || new URLSearchParams(location.search).get('ucilib');
-  const cifId = script && script.getAttribute('data-cifid');
+  const crmUrl = (script && script.getAttribute("data-crmurl")) || new URLSearchParams(location.search).get("ucilib");
+  const cifId = script && script.getAttribute("data-cifid");
   let host = null;
   let initialised = false;
-  const notReady = (api) => Promise.reject(JSON.stringify({ message: 'RejectAfterClientError', msdyn_name: api,
-    detail: 'Channel Integration Framework is not initialised yet: wait for the CIFInitDone event' }));
+  const notReady = (api) =>
+    Promise.reject(
+      JSON.stringify({
+        message: "RejectAfterClientError",
+        msdyn_name: api,
+        detail: "Channel Integration Framework is not initialised yet: wait for the CIFInitDone event",
+      }),
+    );
 
-  const names = ['notifyEvent', 'cancelEvent', 'canCreateSession', 'createSession', 'getFocusedSession',
-    'searchAndOpenRecords', 'setPresence', 'getPresence', 'setClickToAct', 'getClickToAct', 'getEnvironment',
-    'addHandler', 'removeHandler', 'setMode', 'getMode', 'setWidth', 'getWidth'];
+  const names = [
+    "notifyEvent",
+    "cancelEvent",
+    "canCreateSession",
+    "createSession",
+    "getFocusedSession",
+    "searchAndOpenRecords",
+    "setPresence",
+    "getPresence",
+    "setClickToAct",
+    "getClickToAct",
+    "getEnvironment",
+    "addHandler",
+    "removeHandler",
+    "setMode",
+    "getMode",
+    "setWidth",
+    "getWidth",
+  ];
   const api = {};
   for (const name of names) {
     api[name] = function () {
@@ -29,21 +51,26 @@
   window.Microsoft = window.Microsoft || {};
   window.Microsoft.CIFramework = api;
 
-  if (!crmUrl || (script && script.hasAttribute('data-crmurl') && cifId !== 'CIFMainLibrary')) {
-    console.error('[msdyn_ciLibrary local] no Dynamics URL: add data-cifid="CIFMainLibrary" data-crmurl="https://<org>" to the script tag (or ?ucilib=)');
+  if (!crmUrl || (script && script.hasAttribute("data-crmurl") && cifId !== "CIFMainLibrary")) {
+    console.error(
+      '[msdyn_ciLibrary local] no Dynamics URL: add data-cifid="CIFMainLibrary" data-crmurl="https://<org>" to the script tag (or ?ucilib=)',
+    );
     return;
   }
   try {
-    host = window.top !== window && new URL(crmUrl).origin === window.top.location.origin ? window.top.__cifpipeHost : null;
+    host =
+      window.top !== window && new URL(crmUrl).origin === window.top.location.origin ? window.top.__cifpipeHost : null;
   } catch (e) {
     host = null; // cross-origin top window: not our host
   }
   if (!host) {
-    console.error('[msdyn_ciLibrary local] not inside the local Dynamics host page for ' + crmUrl + ' (open /agent.html)');
+    console.error(
+      "[msdyn_ciLibrary local] not inside the local Dynamics host page for " + crmUrl + " (open /agent.html)",
+    );
     return;
   }
   host.ready.then(() => {
     initialised = true;
-    window.dispatchEvent(new Event('CIFInitDone'));
+    window.dispatchEvent(new Event("CIFInitDone"));
   });
 })();

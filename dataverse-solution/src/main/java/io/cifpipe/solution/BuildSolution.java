@@ -27,8 +27,12 @@ public final class BuildSolution {
         }
         Path root = Path.of(require(a, "repo-root"));
         Path out = Path.of(require(a, "out"));
-        String version = SolutionVersion.fromMaven(require(a, "maven-version"), Long.parseLong(a.getOrDefault("build", "0").isBlank()
-                ? "0" : a.get("build").trim()));
+        String version = SolutionVersion.fromMaven(
+                require(a, "maven-version"),
+                Long.parseLong(
+                        a.getOrDefault("build", "0").isBlank()
+                                ? "0"
+                                : a.get("build").trim()));
         String org = a.getOrDefault("org-url", "").trim();
         Optional<URI> orgUrl = org.isEmpty() ? Optional.empty() : Optional.of(orgUri(org));
 
@@ -43,7 +47,8 @@ public final class BuildSolution {
         for (boolean managed : new boolean[] {false, true}) {
             SolutionModel model = new SolutionModel(version, managed, resources, orgUrl);
             Path zip = SolutionWriter.writeTo(model, out);
-            List<String> problems = SolutionChecker.check(zip, new SolutionChecker.Expectation(version, managed, expected));
+            List<String> problems =
+                    SolutionChecker.check(zip, new SolutionChecker.Expectation(version, managed, expected));
             if (!problems.isEmpty()) {
                 problems.forEach(p -> System.err.println("[solution] " + zip.getFileName() + ": " + p));
                 throw new IllegalStateException(zip + " failed " + problems.size() + " check(s)");
@@ -55,7 +60,9 @@ public final class BuildSolution {
 
     static URI orgUri(String org) {
         URI u = URI.create(org.replaceAll("/+$", ""));
-        if (!"https".equals(u.getScheme()) || u.getHost() == null || (u.getPath() != null && !u.getPath().isEmpty())) {
+        if (!"https".equals(u.getScheme())
+                || u.getHost() == null
+                || (u.getPath() != null && !u.getPath().isEmpty())) {
             throw new IllegalArgumentException("--org-url must be https://<org host>, got " + org);
         }
         return u;

@@ -38,7 +38,8 @@ import org.w3c.dom.NodeList;
 public final class SolutionChecker {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RECORD_PATH = Pattern.compile("(msdyn_[a-z]+)s/([^/]+)/(msdyn_[a-z]+)\\.xml");
-    private static final Pattern ENV_PATH = Pattern.compile("environmentvariabledefinitions/([^/]+)/environmentvariabledefinition\\.xml");
+    private static final Pattern ENV_PATH =
+            Pattern.compile("environmentvariabledefinitions/([^/]+)/environmentvariabledefinition\\.xml");
     private static final Set<Integer> ENV_TYPES = Set.of(100000000, 100000001, 100000002, 100000003);
 
     private final Map<String, byte[]> entries;
@@ -110,7 +111,8 @@ public final class SolutionChecker {
         checkRelationships(customizations, solution, records);
         for (String name : entries.keySet()) {
             if (!claimed.contains(name)) {
-                problems.add("zip entry " + name + " is not named by customizations.xml, solution.xml or a record folder");
+                problems.add(
+                        "zip entry " + name + " is not named by customizations.xml, solution.xml or a record folder");
             }
         }
     }
@@ -153,7 +155,8 @@ public final class SolutionChecker {
             String fileName = text(w, "FileName");
             String id = text(w, "WebResourceId");
             if (name == null || fileName == null || id == null || !id.matches("\\{[0-9a-fA-F-]{36}}")) {
-                problems.add("customizations.xml: web resource without Name, FileName or a {guid} WebResourceId: " + name);
+                problems.add(
+                        "customizations.xml: web resource without Name, FileName or a {guid} WebResourceId: " + name);
                 continue;
             }
             if (!name.startsWith(SolutionModel.PREFIX + "_")) {
@@ -171,7 +174,8 @@ public final class SolutionChecker {
             }
             String type = text(w, "WebResourceType");
             WebResourceType byCode = type != null && type.matches("\\d+")
-                    ? WebResourceType.forCode(Integer.parseInt(type)).orElse(null) : null;
+                    ? WebResourceType.forCode(Integer.parseInt(type)).orElse(null)
+                    : null;
             if (byCode == null) {
                 problems.add("web resource " + name + ": unknown WebResourceType " + type);
             } else if (WebResourceType.forFileName(name).map(t -> t != byCode).orElse(false)) {
@@ -181,8 +185,8 @@ public final class SolutionChecker {
             if (want == null) {
                 problems.add("web resource " + name + " is not one of the expected sources");
             } else if (!Arrays.equals(want, content)) {
-                problems.add("web resource " + name + " differs from its source (" + content.length + " bytes in the zip, "
-                        + want.length + " expected)");
+                problems.add("web resource " + name + " differs from its source (" + content.length
+                        + " bytes in the zip, " + want.length + " expected)");
             }
         }
         for (String name : expected.webResources().keySet()) {
@@ -212,7 +216,9 @@ public final class SolutionChecker {
                 continue;
             }
             int dot = name.lastIndexOf('.');
-            String ext = dot > name.lastIndexOf('/') && dot >= 0 ? name.substring(dot + 1).toLowerCase() : "";
+            String ext = dot > name.lastIndexOf('/') && dot >= 0
+                    ? name.substring(dot + 1).toLowerCase()
+                    : "";
             if (!defaults.contains(ext)) {
                 problems.add("[Content_Types].xml gives no content type for " + name);
             }
@@ -242,7 +248,11 @@ public final class SolutionChecker {
                 folders.add(m.group(1));
             }
         }
-        diff("environment variable", rootVariables, folders, "solution.xml root components",
+        diff(
+                "environment variable",
+                rootVariables,
+                folders,
+                "solution.xml root components",
                 "environmentvariabledefinitions/");
     }
 
@@ -273,7 +283,8 @@ public final class SolutionChecker {
                 problems.add(name + ": root element " + root.getTagName() + ", expected " + m.group(3));
             }
             if (!m.group(2).equals(root.getAttribute("msdyn_uniquename"))) {
-                problems.add(name + ": msdyn_uniquename " + root.getAttribute("msdyn_uniquename") + " does not match its folder");
+                problems.add(name + ": msdyn_uniquename " + root.getAttribute("msdyn_uniquename")
+                        + " does not match its folder");
             }
             if (!m.group(2).startsWith(SolutionModel.PREFIX + "_")) {
                 problems.add(name + ": record " + m.group(2) + " lacks the publisher prefix");
@@ -331,12 +342,13 @@ public final class SolutionChecker {
                     problems.add(entry + ": Number default is not a number: " + def);
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 
     private void checkChannelProvider(String provider) {
-        Element root = parsed.get("msdyn_channelproviders/" + provider + "/msdyn_channelprovider.xml").getDocumentElement();
+        Element root = parsed.get("msdyn_channelproviders/" + provider + "/msdyn_channelprovider.xml")
+                .getDocumentElement();
         String url = text(root, "msdyn_channelurl");
         String api = text(root, "msdyn_apiversion");
         if (!String.valueOf(SolutionModel.CIF_API_VERSION_2).equals(api)) {
@@ -366,11 +378,13 @@ public final class SolutionChecker {
 
     private void lookups(Map<String, Set<String>> records, String entity, String lookup, String target) {
         for (String unique : records.getOrDefault(entity, Set.of())) {
-            Element root = parsed.get(entity + "s/" + unique + "/" + entity + ".xml").getDocumentElement();
+            Element root =
+                    parsed.get(entity + "s/" + unique + "/" + entity + ".xml").getDocumentElement();
             Element ref = first(root, lookup);
             String name = ref == null ? null : text(ref, "msdyn_uniquename");
             if (name != null && !records.getOrDefault(target, Set.of()).contains(name)) {
-                problems.add(entity + " " + unique + ": " + lookup + " names " + name + ", which is not in the solution");
+                problems.add(
+                        entity + " " + unique + ": " + lookup + " names " + name + ", which is not in the solution");
             }
         }
     }

@@ -17,6 +17,7 @@ public record SolutionModel(String version, boolean managed, List<WebResource> w
     public static final String PREFIX = "cifpipe";
     /** Option-set value prefix of the publisher (10000–99999); the solution defines no option sets. */
     public static final int OPTION_VALUE_PREFIX = 24731;
+
     public static final int LANGUAGE = 1033;
 
     /**
@@ -24,22 +25,26 @@ public record SolutionModel(String version, boolean managed, List<WebResource> w
      * signalRadaptor.js, Microsoft's library at ../Widget/msdyn_ciLibrary.js; client/webresource/README.md).
      */
     public static final String WEB_RESOURCE_FOLDER = PREFIX + "_/";
+
     public static final String PANEL_PAGE = WEB_RESOURCE_FOLDER + "panel.html";
     public static final String BUNDLE = WEB_RESOURCE_FOLDER + "signalRadaptor.js";
     public static final String SETTINGS_SCRIPT = WEB_RESOURCE_FOLDER + "settings.js";
     /** MSAL's sign-in relay page: the redirect URI to register for the panel's app registration. */
     public static final String RELAY_PAGE = WEB_RESOURCE_FOLDER + "redirect.html";
+
     public static final String CALL_ICON = WEB_RESOURCE_FOLDER + "call-icon.svg";
 
     public static final String CHANNEL_PROVIDER = PREFIX + "_calls";
     public static final String CHANNEL_LABEL = "Phone";
     /** msdyn_apiversion choice "2" (CIF 2.0), the only option of msdyn_channelprovider. */
     public static final int CIF_API_VERSION_2 = 162450000;
+
     public static final String APP_PROFILE = PREFIX + "_agents";
     /** App module the app profile applies to: Customer Service workspace (value Microsoft's own app-profile tests use). */
     public static final String APP_MODULE = "CustomerServiceApps";
     /** Application extension that loads CIF 2.0 providers in an app profile (CIF solution, not ours). */
     public static final String CIF_LOADER_EXTENSION = "msdyn_CIFV2Loader";
+
     public static final String NOTIFICATION_TEMPLATE = PREFIX + "_incoming_call";
     public static final String SESSION_TEMPLATE = PREFIX + "_call_session";
     public static final String CUSTOMER_TAB_TEMPLATE = PREFIX + "_customer_tab";

@@ -29,15 +29,18 @@ public final class SolutionReader {
         }
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.startsWith(SolutionModel.UNIQUE_NAME + "_") && n.endsWith(".zip") && !n.endsWith("_managed.zip");
-            }).max((a, b) -> {
-                try {
-                    return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
-                } catch (IOException e) {
-                    return 0;
-                }
-            });
+                        String n = p.getFileName().toString();
+                        return n.startsWith(SolutionModel.UNIQUE_NAME + "_")
+                                && n.endsWith(".zip")
+                                && !n.endsWith("_managed.zip");
+                    })
+                    .max((a, b) -> {
+                        try {
+                            return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    });
         }
     }
 
@@ -71,7 +74,8 @@ public final class SolutionReader {
             if (content == null) {
                 throw new IOException(zip + ": " + file + " missing");
             }
-            WebResourceType type = WebResourceType.forCode(code).orElseThrow(() -> new IOException("unknown type " + code));
+            WebResourceType type =
+                    WebResourceType.forCode(code).orElseThrow(() -> new IOException("unknown type " + code));
             out.put(name, new WebResource(name, type, content, zip.getFileName() + ":" + file));
         }
         return out;

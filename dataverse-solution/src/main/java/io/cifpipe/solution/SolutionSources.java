@@ -36,9 +36,13 @@ public final class SolutionSources {
     }
 
     /** Human-readable notes (e.g. that the client bundle was rebuilt). */
-    public List<String> notes() { return List.copyOf(notes); }
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
 
-    public Path clientDir() { return repoRoot.resolve("client"); }
+    public Path clientDir() {
+        return repoRoot.resolve("client");
+    }
 
     public List<WebResource> collect() throws IOException {
         Map<String, WebResource> out = new LinkedHashMap<>();
@@ -55,26 +59,40 @@ public final class SolutionSources {
             String file = f.getFileName().toString();
             if (file.endsWith(".js")) {
                 // IIFE bundles (signalRadaptor.js, redirectBridge.js); .mjs and source maps are not web resources.
-                add(out, new WebResource(SolutionModel.WEB_RESOURCE_FOLDER + file, WebResourceType.SCRIPT,
-                        Files.readAllBytes(f), "client/dist/" + file));
+                add(
+                        out,
+                        new WebResource(
+                                SolutionModel.WEB_RESOURCE_FOLDER + file,
+                                WebResourceType.SCRIPT,
+                                Files.readAllBytes(f),
+                                "client/dist/" + file));
             } else if (file.endsWith(LEGAL_SUFFIX)) {
-                String page = SolutionModel.WEB_RESOURCE_FOLDER + file.substring(0, file.length() - LEGAL_SUFFIX.length())
-                        + ".notices.html";
-                add(out, new WebResource(page, WebResourceType.HTML,
-                        noticesPage(file, Files.readString(f, StandardCharsets.UTF_8)), "client/dist/" + file));
+                String page = SolutionModel.WEB_RESOURCE_FOLDER
+                        + file.substring(0, file.length() - LEGAL_SUFFIX.length()) + ".notices.html";
+                add(
+                        out,
+                        new WebResource(
+                                page,
+                                WebResourceType.HTML,
+                                noticesPage(file, Files.readString(f, StandardCharsets.UTF_8)),
+                                "client/dist/" + file));
             }
         }
         addFolder(out, clientDir().resolve("webresource"), "client/webresource");
-        addFolder(out, repoRoot.resolve("dataverse-solution/src/main/webresources"), "dataverse-solution/src/main/webresources");
+        addFolder(
+                out,
+                repoRoot.resolve("dataverse-solution/src/main/webresources"),
+                "dataverse-solution/src/main/webresources");
         return List.copyOf(out.values());
     }
 
     /** Wraps the licence texts in a minimal page (escaped, no script). */
     static byte[] noticesPage(String legalFile, String text) {
         String bundle = legalFile.substring(0, legalFile.length() - ".LEGAL.txt".length());
-        String html = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Third-party notices</title></head>\n"
-                + "<body><h1>Third-party notices of " + SolutionWriter.esc(bundle) + "</h1>\n<pre>"
-                + SolutionWriter.esc(text) + "</pre></body></html>\n";
+        String html =
+                "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Third-party notices</title></head>\n"
+                        + "<body><h1>Third-party notices of " + SolutionWriter.esc(bundle) + "</h1>\n<pre>"
+                        + SolutionWriter.esc(text) + "</pre></body></html>\n";
         return html.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -92,8 +110,9 @@ public final class SolutionSources {
                 continue; // docs and dotfiles are not web resources
             }
             String name = SolutionModel.WEB_RESOURCE_FOLDER + rel;
-            WebResourceType type = WebResourceType.forFileName(rel).orElseThrow(() -> new IOException(
-                    label + "/" + rel + ": no Dataverse web resource type for this extension"));
+            WebResourceType type = WebResourceType.forFileName(rel)
+                    .orElseThrow(() ->
+                            new IOException(label + "/" + rel + ": no Dataverse web resource type for this extension"));
             add(out, new WebResource(name, type, Files.readAllBytes(f), label + "/" + rel));
         }
     }
@@ -101,7 +120,8 @@ public final class SolutionSources {
     private static void add(Map<String, WebResource> out, WebResource w) throws IOException {
         WebResource before = out.putIfAbsent(w.name(), w);
         if (before != null) {
-            throw new IOException("web resource " + w.name() + " comes from both " + before.source() + " and " + w.source());
+            throw new IOException(
+                    "web resource " + w.name() + " comes from both " + before.source() + " and " + w.source());
         }
     }
 
@@ -120,7 +140,10 @@ public final class SolutionSources {
                     + "'npm ci' in client/ (./dev test and ./dev up do this first)");
         }
         notes.add("built the client bundle (node build.mjs in client/)");
-        Process p = new ProcessBuilder("node", "build.mjs").directory(client.toFile()).inheritIO().start();
+        Process p = new ProcessBuilder("node", "build.mjs")
+                .directory(client.toFile())
+                .inheritIO()
+                .start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IOException("client build did not finish within 5 minutes");
@@ -131,7 +154,8 @@ public final class SolutionSources {
     }
 
     private static boolean newerThan(Path client, FileTime time) throws IOException {
-        List<Path> roots = List.of(client.resolve("src"), client.resolve("build.mjs"), client.resolve("package-lock.json"));
+        List<Path> roots =
+                List.of(client.resolve("src"), client.resolve("build.mjs"), client.resolve("package-lock.json"));
         for (Path root : roots) {
             if (!Files.exists(root)) {
                 continue;

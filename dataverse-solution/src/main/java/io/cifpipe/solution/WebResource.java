@@ -16,8 +16,8 @@ public record WebResource(String name, WebResourceType type, byte[] content, Str
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(content, "content");
         if (!name.startsWith(SolutionModel.PREFIX + "_/")) {
-            throw new IllegalArgumentException("web resource name must start with the publisher prefix "
-                    + SolutionModel.PREFIX + "_/: " + name);
+            throw new IllegalArgumentException(
+                    "web resource name must start with the publisher prefix " + SolutionModel.PREFIX + "_/: " + name);
         }
         if (!name.matches("[A-Za-z0-9_./-]+") || name.contains("..") || name.endsWith("/")) {
             throw new IllegalArgumentException("invalid web resource name (letters, digits, _ . / - only): " + name);
@@ -26,7 +26,9 @@ public record WebResource(String name, WebResourceType type, byte[] content, Str
     }
 
     @Override
-    public byte[] content() { return content.clone(); }
+    public byte[] content() {
+        return content.clone();
+    }
 
     public UUID id() {
         return UUID.nameUUIDFromBytes(("cifpipe-webresource:" + name).getBytes(StandardCharsets.UTF_8));
@@ -43,8 +45,12 @@ public record WebResource(String name, WebResourceType type, byte[] content, Str
     }
 
     @Override
-    public int hashCode() { return name.hashCode(); }
+    public int hashCode() {
+        return name.hashCode();
+    }
 
     @Override
-    public String toString() { return name + " (" + type + ", " + content.length + " bytes, from " + source + ")"; }
+    public String toString() {
+        return name + " (" + type + ", " + content.length + " bytes, from " + source + ")";
+    }
 }

@@ -27,7 +27,9 @@ public enum WebResourceType {
         this.extensions = extensions;
     }
 
-    public int code() { return code; }
+    public int code() {
+        return code;
+    }
 
     public String contentType() {
         return switch (this) {
@@ -51,7 +53,9 @@ public enum WebResourceType {
             return Optional.empty();
         }
         String ext = fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(t -> Arrays.asList(t.extensions).contains(ext)).findFirst();
+        return Arrays.stream(values())
+                .filter(t -> Arrays.asList(t.extensions).contains(ext))
+                .findFirst();
     }
 
     public static Optional<WebResourceType> forCode(int code) {

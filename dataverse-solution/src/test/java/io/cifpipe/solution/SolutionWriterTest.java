@@ -20,10 +20,16 @@ import org.junit.jupiter.api.Test;
 class SolutionWriterTest {
     private static final String VERSION = "0.1.0.3";
     private static final List<WebResource> RESOURCES = List.of(
-            new WebResource(SolutionModel.PANEL_PAGE, WebResourceType.HTML, bytes("<!doctype html><p>panel</p>"), "test"),
+            new WebResource(
+                    SolutionModel.PANEL_PAGE, WebResourceType.HTML, bytes("<!doctype html><p>panel</p>"), "test"),
             new WebResource(SolutionModel.BUNDLE, WebResourceType.SCRIPT, bytes("var SignalRAdaptor={};"), "test"),
-            new WebResource(SolutionModel.SETTINGS_SCRIPT, WebResourceType.SCRIPT, bytes("var CifPipeSettings={};"), "test"),
-            new WebResource(SolutionModel.CALL_ICON, WebResourceType.SVG, bytes("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), "test"));
+            new WebResource(
+                    SolutionModel.SETTINGS_SCRIPT, WebResourceType.SCRIPT, bytes("var CifPipeSettings={};"), "test"),
+            new WebResource(
+                    SolutionModel.CALL_ICON,
+                    WebResourceType.SVG,
+                    bytes("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+                    "test"));
 
     private static SolutionModel model(boolean managed) {
         return new SolutionModel(VERSION, managed, RESOURCES, Optional.empty());
@@ -37,8 +43,10 @@ class SolutionWriterTest {
 
     @Test
     void unmanagedAndManagedPassEveryCheck() throws IOException {
-        assertThat(SolutionChecker.check(SolutionWriter.zip(model(false)), expectation(false))).isEmpty();
-        assertThat(SolutionChecker.check(SolutionWriter.zip(model(true)), expectation(true))).isEmpty();
+        assertThat(SolutionChecker.check(SolutionWriter.zip(model(false)), expectation(false)))
+                .isEmpty();
+        assertThat(SolutionChecker.check(SolutionWriter.zip(model(true)), expectation(true)))
+                .isEmpty();
         assertThat(model(false).zipFileName()).isEqualTo("CifPipe_0_1_0_3.zip");
         assertThat(model(true).zipFileName()).isEqualTo("CifPipe_0_1_0_3_managed.zip");
     }
@@ -51,31 +59,41 @@ class SolutionWriterTest {
     @Test
     void carriesTheCifRecordsAndEveryEnvironmentVariable() {
         Map<String, byte[]> e = SolutionWriter.entries(model(false));
-        assertThat(e).containsKeys("msdyn_channelproviders/cifpipe_calls/msdyn_channelprovider.xml",
-                "msdyn_appconfigurations/cifpipe_agents/msdyn_appconfiguration.xml",
-                "msdyn_notificationtemplates/cifpipe_incoming_call/msdyn_notificationtemplate.xml",
-                "msdyn_sessiontemplates/cifpipe_call_session/msdyn_sessiontemplate.xml",
-                "msdyn_applicationtabtemplates/cifpipe_customer_tab/msdyn_applicationtabtemplate.xml");
+        assertThat(e)
+                .containsKeys(
+                        "msdyn_channelproviders/cifpipe_calls/msdyn_channelprovider.xml",
+                        "msdyn_appconfigurations/cifpipe_agents/msdyn_appconfiguration.xml",
+                        "msdyn_notificationtemplates/cifpipe_incoming_call/msdyn_notificationtemplate.xml",
+                        "msdyn_sessiontemplates/cifpipe_call_session/msdyn_sessiontemplate.xml",
+                        "msdyn_applicationtabtemplates/cifpipe_customer_tab/msdyn_applicationtabtemplate.xml");
         for (EnvironmentVariable v : EnvironmentVariable.values()) {
-            String xml = text(e, "environmentvariabledefinitions/" + v.schemaName() + "/environmentvariabledefinition.xml");
+            String xml =
+                    text(e, "environmentvariabledefinitions/" + v.schemaName() + "/environmentvariabledefinition.xml");
             assertThat(xml).contains("<type>" + v.type().code() + "</type>");
             assertThat(xml).contains("<isrequired>" + (v.required() ? 1 : 0) + "</isrequired>");
-            assertThat(text(e, "solution.xml")).contains("<RootComponent type=\"380\" schemaName=\"" + v.schemaName() + "\"");
+            assertThat(text(e, "solution.xml"))
+                    .contains("<RootComponent type=\"380\" schemaName=\"" + v.schemaName() + "\"");
         }
         String provider = text(e, "msdyn_channelproviders/cifpipe_calls/msdyn_channelprovider.xml");
-        assertThat(provider).contains("<msdyn_channelurl>/WebResources/cifpipe_/panel.html</msdyn_channelurl>")
-                .contains("<msdyn_apiversion>162450000</msdyn_apiversion>").doesNotContain("msdyn_trusteddomain");
+        assertThat(provider)
+                .contains("<msdyn_channelurl>/WebResources/cifpipe_/panel.html</msdyn_channelurl>")
+                .contains("<msdyn_apiversion>162450000</msdyn_apiversion>")
+                .doesNotContain("msdyn_trusteddomain");
         assertThat(text(e, "msdyn_notificationtemplates/cifpipe_incoming_call/msdyn_notificationtemplate.xml"))
                 .contains("<msdyn_timeout>300</msdyn_timeout>");
     }
 
     @Test
     void orgUrlMakesTheChannelUrlAbsoluteAndTrustsTheOrg() {
-        SolutionModel m = new SolutionModel(VERSION, false, RESOURCES, Optional.of(URI.create("https://contoso.crm.dynamics.com")));
-        String provider = text(SolutionWriter.entries(m), "msdyn_channelproviders/cifpipe_calls/msdyn_channelprovider.xml");
-        assertThat(provider).contains("https://contoso.crm.dynamics.com/WebResources/cifpipe_/panel.html")
+        SolutionModel m = new SolutionModel(
+                VERSION, false, RESOURCES, Optional.of(URI.create("https://contoso.crm.dynamics.com")));
+        String provider =
+                text(SolutionWriter.entries(m), "msdyn_channelproviders/cifpipe_calls/msdyn_channelprovider.xml");
+        assertThat(provider)
+                .contains("https://contoso.crm.dynamics.com/WebResources/cifpipe_/panel.html")
                 .contains("<msdyn_trusteddomain>https://contoso.crm.dynamics.com</msdyn_trusteddomain>");
-        assertThatThrownBy(() -> BuildSolution.orgUri("http://contoso.crm.dynamics.com")).hasMessageContaining("https");
+        assertThatThrownBy(() -> BuildSolution.orgUri("http://contoso.crm.dynamics.com"))
+                .hasMessageContaining("https");
     }
 
     @Test
@@ -105,7 +123,8 @@ class SolutionWriterTest {
     void changedBundleBytesAreCaught() throws IOException {
         String file = RESOURCES.get(1).fileName().substring(1);
         assertThat(damaged(e -> e.put(file, bytes("var SignalRAdaptor=[];")), false))
-                .containsExactly("web resource " + SolutionModel.BUNDLE + " differs from its source (22 bytes in the zip, 22 expected)");
+                .containsExactly("web resource " + SolutionModel.BUNDLE
+                        + " differs from its source (22 bytes in the zip, 22 expected)");
     }
 
     @Test
@@ -117,35 +136,60 @@ class SolutionWriterTest {
 
     @Test
     void environmentVariableWithoutRootComponentIsCaught() throws IOException {
-        assertThat(damaged(e -> e.put("solution.xml", bytes(text(e, "solution.xml")
-                .replace("<RootComponent type=\"380\" schemaName=\"cifpipe_HubName\" behavior=\"0\" />", ""))), false))
-                .containsExactly("environment variable cifpipe_HubName is in environmentvariabledefinitions/ but not in "
-                        + "solution.xml root components");
+        assertThat(damaged(
+                        e -> e.put(
+                                "solution.xml",
+                                bytes(text(e, "solution.xml")
+                                        .replace(
+                                                "<RootComponent type=\"380\" schemaName=\"cifpipe_HubName\" behavior=\"0\" />",
+                                                ""))),
+                        false))
+                .containsExactly(
+                        "environment variable cifpipe_HubName is in environmentvariabledefinitions/ but not in "
+                                + "solution.xml root components");
     }
 
     @Test
     void wrongVersionOrManagedFlagIsCaught() throws IOException {
-        List<String> p = SolutionChecker.check(SolutionWriter.zip(model(false)),
-                new SolutionChecker.Expectation("0.1.0.4", true, expectation(true).webResources()));
-        assertThat(p).contains("solution.xml: Version 0.1.0.3, expected 0.1.0.4", "solution.xml: Managed 0, expected 1");
+        List<String> p = SolutionChecker.check(
+                SolutionWriter.zip(model(false)),
+                new SolutionChecker.Expectation(
+                        "0.1.0.4", true, expectation(true).webResources()));
+        assertThat(p)
+                .contains("solution.xml: Version 0.1.0.3, expected 0.1.0.4", "solution.xml: Managed 0, expected 1");
     }
 
     @Test
     void danglingReferencesAreCaught() throws IOException {
         String session = "msdyn_sessiontemplates/cifpipe_call_session/msdyn_sessiontemplate.xml";
-        assertThat(damaged(e -> e.put(session, bytes(text(e, session).replace(
-                "<msdyn_uniquename>cifpipe_customer_tab</msdyn_uniquename>", "<msdyn_uniquename>cifpipe_gone</msdyn_uniquename>"))), false))
-                .containsExactly("msdyn_sessiontemplate cifpipe_call_session: msdyn_anchortab names cifpipe_gone, which is not in the solution");
-        assertThat(damaged(e -> e.put("customizations.xml", bytes(text(e, "customizations.xml")
-                .replace("msdyn_applicationextensionid.msdyn_uniquename=\"msdyn_CIFV2Loader\"",
-                        "msdyn_applicationextensionid.msdyn_uniquename=\"msdyn_Other\""))), false))
+        assertThat(damaged(
+                        e -> e.put(
+                                session,
+                                bytes(text(e, session)
+                                        .replace(
+                                                "<msdyn_uniquename>cifpipe_customer_tab</msdyn_uniquename>",
+                                                "<msdyn_uniquename>cifpipe_gone</msdyn_uniquename>"))),
+                        false))
+                .containsExactly(
+                        "msdyn_sessiontemplate cifpipe_call_session: msdyn_anchortab names cifpipe_gone, which is not in the solution");
+        assertThat(damaged(
+                        e -> e.put(
+                                "customizations.xml",
+                                bytes(text(e, "customizations.xml")
+                                        .replace(
+                                                "msdyn_applicationextensionid.msdyn_uniquename=\"msdyn_CIFV2Loader\"",
+                                                "msdyn_applicationextensionid.msdyn_uniquename=\"msdyn_Other\""))),
+                        false))
                 .anyMatch(p -> p.contains("msdyn_applicationextension msdyn_Other, which is neither in the solution"));
     }
 
     @Test
     void badEnvironmentVariableDefaultsAreCaught() throws IOException {
         String reasons = "environmentvariabledefinitions/cifpipe_RejectReasons/environmentvariabledefinition.xml";
-        assertThat(damaged(e -> e.put(reasons, bytes(text(e, reasons).replaceFirst("<defaultvalue>\\[", "<defaultvalue>{["))), false))
+        assertThat(damaged(
+                        e -> e.put(
+                                reasons, bytes(text(e, reasons).replaceFirst("<defaultvalue>\\[", "<defaultvalue>{["))),
+                        false))
                 .anyMatch(p -> p.startsWith(reasons + ": JSON default does not parse"));
         String tone = "environmentvariabledefinitions/cifpipe_RingTone/environmentvariabledefinition.xml";
         assertThat(damaged(e -> e.put(tone, bytes(text(e, tone).replace(">yes<", ">maybe<"))), false))

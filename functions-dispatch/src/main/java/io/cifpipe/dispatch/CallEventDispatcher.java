@@ -79,9 +79,15 @@ public final class CallEventDispatcher {
     private final OfflineRetryPolicy retryPolicy;
     private final Clock clock;
 
-    public CallEventDispatcher(CallEventCodec codec, NotificationLedger ledger, AgentDirectory agents,
-                               SignalRRestClient signalR, OutcomePublisher publisher, MessageScheduler retryScheduler,
-                               DispatchSettings settings, Clock clock) {
+    public CallEventDispatcher(
+            CallEventCodec codec,
+            NotificationLedger ledger,
+            AgentDirectory agents,
+            SignalRRestClient signalR,
+            OutcomePublisher publisher,
+            MessageScheduler retryScheduler,
+            DispatchSettings settings,
+            Clock clock) {
         this.codec = Objects.requireNonNull(codec);
         this.ledger = Objects.requireNonNull(ledger);
         this.agents = Objects.requireNonNull(agents);
@@ -121,7 +127,8 @@ public final class CallEventDispatcher {
         }
         // The CloudEvent's traceparent extension (ingress sets it; a direct enqueue may) wins over the property.
         Object property = props.get(Names.PROP_TRACEPARENT);
-        String parent = event != null && event.traceparent() != null ? event.traceparent()
+        String parent = event != null && event.traceparent() != null
+                ? event.traceparent()
                 : property == null ? null : property.toString();
         Telemetry telemetry = Telemetry.get();
         Span span = telemetry.startSpan(TelemetryNames.SPAN_DISPATCH_PROCESS, SpanKind.CONSUMER, parent);
@@ -146,16 +153,18 @@ public final class CallEventDispatcher {
 
     private void dispatch(CallEvent event, int attempt) {
         // A switch expression without default: a new event type does not compile until it is handled here.
-        Runnable action = switch (event.type()) {
-            case OFFERED -> () -> offer(event, attempt);
-            case ANSWERED, ENDED -> () -> close(event);
-        };
+        Runnable action =
+                switch (event.type()) {
+                    case OFFERED -> () -> offer(event, attempt);
+                    case ANSWERED, ENDED -> () -> close(event);
+                };
         action.run();
     }
 
     CallEvent decode(byte[] body, Map<String, Object> props) {
         if (body == null || body.length == 0) {
-            throw new PoisonMessageException("empty message body; expected a structured CloudEvent (" + CallEventCodec.MEDIA_TYPE + ")");
+            throw new PoisonMessageException(
+                    "empty message body; expected a structured CloudEvent (" + CallEventCodec.MEDIA_TYPE + ")");
         }
         CallEvent event;
         try {
@@ -172,8 +181,8 @@ public final class CallEventDispatcher {
     private static void mustMatch(Map<String, Object> props, String name, String expected) {
         Object actual = props.get(name);
         if (actual != null && !actual.toString().equals(expected)) {
-            throw new PoisonMessageException("application property '" + name + "' is '" + actual
-                    + "' but the event says '" + expected + "'");
+            throw new PoisonMessageException(
+                    "application property '" + name + "' is '" + actual + "' but the event says '" + expected + "'");
         }
     }
 
@@ -203,16 +212,21 @@ public final class CallEventDispatcher {
         CompletableFuture<Boolean> online = signalR.userExistsAsync(n.agentId());
         AgentState agent = agents.read(n.agentId());
         Presence presence = Presence.of(online);
-        // Offline agents keep retry-then-Undeliverable; an online one who cannot take the call ends Unavailable at once.
-        Optional<UnavailableReason> unavailable = presence.online()
-                ? agent.unavailableReason(settings.agentCapacity()) : Optional.empty();
+        // Offline agents keep retry-then-Undeliverable; an online one who cannot take the call ends Unavailable at
+        // once.
+        Optional<UnavailableReason> unavailable =
+                presence.online() ? agent.unavailableReason(settings.agentCapacity()) : Optional.empty();
         if (attempt == 0 && !offered.isPastExpiry(now)) {
             boolean deliverNow = presence.online();
             // Written already DELIVERED (before the send) so that a decision, a withdraw or an expiry racing the
             // send finds the row; a failed send puts it back to OFFERED. An unavailable agent's row is written
             // UNAVAILABLE in the same single transaction (still 2 Table operations, no popup).
             NotificationRecord firstState = unavailable.isPresent()
-                    ? offered.moveTo(NotificationState.UNAVAILABLE, now, null, unavailable.get().wireName())
+                    ? offered.moveTo(
+                            NotificationState.UNAVAILABLE,
+                            now,
+                            null,
+                            unavailable.get().wireName())
                     : deliverNow ? offered.moveTo(NotificationState.DELIVERED, now, null, null) : offered;
             Optional<LedgerEntry> created = ledger.createFirstOfCall(LedgerEntry.of(firstState));
             if (created.isPresent()) {
@@ -220,8 +234,12 @@ public final class CallEventDispatcher {
                     // As for Delivered, the trigger message is the publish's outbox: a redelivery finds the row
                     // UNAVAILABLE with nothing recorded and publishes it (offerGeneral → publishIfPending).
                     outcomes.publisher().publish(firstState.toOutcome(), firstState.traceparent());
-                    LOG.info("unavailable ({}) notificationId={} callId={} agentId={}", unavailable.get(),
-                            firstState.notificationId(), firstState.callId(), firstState.agentId());
+                    LOG.info(
+                            "unavailable ({}) notificationId={} callId={} agentId={}",
+                            unavailable.get(),
+                            firstState.notificationId(),
+                            firstState.callId(),
+                            firstState.agentId());
                     return;
                 }
                 presence.throwIfUnknown(); // the row exists (OFFERED): nothing is lost if this message ends in the DLQ
@@ -245,8 +263,14 @@ public final class CallEventDispatcher {
             // Nobody saw it: back to OFFERED unless someone moved it on meanwhile (the retry or presence delivers
             // it; the sweep makes it Undeliverable). If even that fails, the redelivery repairs it (offerGeneral).
             try {
-                ledger.update(written, x -> x.state() == NotificationState.DELIVERED && x.record().equals(r)
-                        && x.deliveredTo().isEmpty() && x.published() == null ? x.withRecord(offered) : x);
+                ledger.update(
+                        written,
+                        x -> x.state() == NotificationState.DELIVERED
+                                        && x.record().equals(r)
+                                        && x.deliveredTo().isEmpty()
+                                        && x.published() == null
+                                ? x.withRecord(offered)
+                                : x);
             } catch (RuntimeException revert) {
                 e.addSuppressed(revert);
             }
@@ -262,7 +286,8 @@ public final class CallEventDispatcher {
 
     /** {@code notify} to every connection of the agent, inside span {@value TelemetryNames#SPAN_DISPATCH_NOTIFY}. */
     private void sendNotify(NotificationRecord r) {
-        Span span = Telemetry.get().startChild(TelemetryNames.SPAN_DISPATCH_NOTIFY, SpanKind.CLIENT)
+        Span span = Telemetry.get()
+                .startChild(TelemetryNames.SPAN_DISPATCH_NOTIFY, SpanKind.CLIENT)
                 .setAttribute(TelemetryNames.ATTR_NOTIFICATION_ID, r.notificationId());
         try {
             signalR.sendToUser(r.agentId(), Names.TARGET_NOTIFY, List.of(r.toNotification()));
@@ -275,8 +300,12 @@ public final class CallEventDispatcher {
     }
 
     /** Every other offer: a ring group's further agents, redeliveries, scheduled retries, closed calls. */
-    private void offerGeneral(CallEvent event, NotificationRecord offered, int attempt, Presence presence,
-                              Optional<UnavailableReason> unavailable) {
+    private void offerGeneral(
+            CallEvent event,
+            NotificationRecord offered,
+            int attempt,
+            Presence presence,
+            Optional<UnavailableReason> unavailable) {
         NotificationLedger.Created created = ledger.createIfAbsent(offered);
         LedgerEntry entry = created.entry();
         // Read the tombstone (and the ring group's claim) only after our row exists: ended/answered writes its
@@ -285,23 +314,33 @@ public final class CallEventDispatcher {
         NotificationLedger.CallState call = ledger.closedOrTaken(offered.callId(), offered.agentId());
         if (call.closedReason().isPresent()) {
             String closed = call.closedReason().get();
-            LOG.info("offer after {}: withdrawing notificationId={} callId={}", closed, offered.notificationId(), offered.callId());
+            LOG.info(
+                    "offer after {}: withdrawing notificationId={} callId={}",
+                    closed,
+                    offered.notificationId(),
+                    offered.callId());
             withdraw(entry, "call." + closed + " before the offer was delivered", withdrawReason(closed));
             return;
         }
         if (call.acceptedBy().isPresent() && !call.acceptedBy().get().equals(offered.agentId())) {
-            LOG.info("offer after agentId={} accepted callId={}: withdrawing notificationId={}", call.acceptedBy().get(),
-                    offered.callId(), offered.notificationId());
+            LOG.info(
+                    "offer after agentId={} accepted callId={}: withdrawing notificationId={}",
+                    call.acceptedBy().get(),
+                    offered.callId(),
+                    offered.notificationId());
             withdraw(entry, REASON_TAKEN, WithdrawReason.TAKEN);
             return;
         }
         NotificationRecord stored = entry.record();
-        if (event.id().equals(stored.eventId()) && stored.enteredAt(NotificationState.DELIVERED) != null
+        if (event.id().equals(stored.eventId())
+                && stored.enteredAt(NotificationState.DELIVERED) != null
                 && entry.published() != NotificationState.DELIVERED) {
             // This event's row was delivered and this is a repeat (Service Bus redelivery or a scheduled retry):
             // the common path's send or Delivered publish may not have happened. Repeat what may be missing — the
             // client de-duplicates notify by id, the publish is the identical message (same MessageId).
-            if (entry.state() == NotificationState.DELIVERED && entry.published() == null && !stored.isPastExpiry(clock.instant())) {
+            if (entry.state() == NotificationState.DELIVERED
+                    && entry.published() == null
+                    && !stored.isPastExpiry(clock.instant())) {
                 LOG.info("repeated offer notificationId={}: repeating notify and Delivered", entry.notificationId());
                 sendNotify(stored);
             } else if (entry.published() != null && entry.published().isTerminal()) {
@@ -310,15 +349,23 @@ public final class CallEventDispatcher {
         }
         outcomes.publishIfPending(entry);
         if (entry.state() != NotificationState.OFFERED) {
-            LOG.info("notificationId={} already {} (event id={}, attempt {}): no new popup", entry.notificationId(),
-                    entry.state(), event.id(), attempt);
+            LOG.info(
+                    "notificationId={} already {} (event id={}, attempt {}): no new popup",
+                    entry.notificationId(),
+                    entry.state(),
+                    event.id(),
+                    attempt);
             return;
         }
         deliver(event, entry, attempt, presence, unavailable);
     }
 
-    private void deliver(CallEvent event, LedgerEntry entry, int attempt, Presence presence,
-                         Optional<UnavailableReason> unavailable) {
+    private void deliver(
+            CallEvent event,
+            LedgerEntry entry,
+            int attempt,
+            Presence presence,
+            Optional<UnavailableReason> unavailable) {
         NotificationRecord r = entry.record();
         Instant now = clock.instant();
         if (r.isPastExpiry(now)) {
@@ -331,11 +378,23 @@ public final class CallEventDispatcher {
             return;
         }
         if (unavailable.isPresent()) {
-            LedgerTransition t = ledger.update(entry, e -> e.state() == NotificationState.OFFERED
-                    ? e.withRecord(e.record().moveTo(NotificationState.UNAVAILABLE, now, null, unavailable.get().wireName()))
-                    : e).orElseThrow(() -> vanished(r));
-            LOG.info("unavailable ({}) notificationId={} callId={} agentId={}", unavailable.get(), r.notificationId(),
-                    r.callId(), r.agentId());
+            LedgerTransition t = ledger.update(
+                            entry,
+                            e -> e.state() == NotificationState.OFFERED
+                                    ? e.withRecord(e.record()
+                                            .moveTo(
+                                                    NotificationState.UNAVAILABLE,
+                                                    now,
+                                                    null,
+                                                    unavailable.get().wireName()))
+                                    : e)
+                    .orElseThrow(() -> vanished(r));
+            LOG.info(
+                    "unavailable ({}) notificationId={} callId={} agentId={}",
+                    unavailable.get(),
+                    r.notificationId(),
+                    r.callId(),
+                    r.agentId());
             outcomes.publishIfPending(t.after());
             return;
         }
@@ -347,14 +406,19 @@ public final class CallEventDispatcher {
         NotificationRecord r = entry.record();
         Instant at = clock.instant();
         // Starts from the entry offerGeneral() created or read (with its ETag): saves a ledger read per delivery.
-        LedgerTransition t = ledger.update(entry, e -> e.state() == NotificationState.OFFERED
-                ? e.withRecord(e.record().moveTo(NotificationState.DELIVERED, at, null, null)) : e).orElseThrow(() -> vanished(r));
+        LedgerTransition t = ledger.update(
+                        entry,
+                        e -> e.state() == NotificationState.OFFERED
+                                ? e.withRecord(e.record().moveTo(NotificationState.DELIVERED, at, null, null))
+                                : e)
+                .orElseThrow(() -> vanished(r));
         LedgerEntry after = t.after();
         if (after.state() == NotificationState.DELIVERED) {
             if (t.changed()) {
                 Telemetry.get().stageReached(TelemetryNames.STAGE_DELIVERED, at);
             }
-            LOG.info("delivered notificationId={} callId={} to agentId={}", r.notificationId(), r.callId(), r.agentId());
+            LOG.info(
+                    "delivered notificationId={} callId={} to agentId={}", r.notificationId(), r.callId(), r.agentId());
             if (t.changed() && t.before().state() == NotificationState.OFFERED) {
                 // Only the instance that made the transition publishes; a crash before the publish is repaired when
                 // the message is redelivered (offerGeneral() publishes a pending outcome first).
@@ -362,8 +426,14 @@ public final class CallEventDispatcher {
             }
         } else if (after.state().isTerminal()) {
             // Withdrawn/expired while we were sending: close the popup we just showed.
-            sendWithdraw(after, after.state() == NotificationState.EXPIRED ? WithdrawReason.EXPIRED
-                    : REASON_TAKEN.equals(after.record().reason()) ? WithdrawReason.TAKEN : WithdrawReason.ENDED, false);
+            sendWithdraw(
+                    after,
+                    after.state() == NotificationState.EXPIRED
+                            ? WithdrawReason.EXPIRED
+                            : REASON_TAKEN.equals(after.record().reason())
+                                    ? WithdrawReason.TAKEN
+                                    : WithdrawReason.ENDED,
+                    false);
             outcomes.publishIfPending(after);
         }
     }
@@ -381,7 +451,8 @@ public final class CallEventDispatcher {
         /** After the row exists: a SignalR outage fails the message, so Service Bus retries it. */
         void throwIfUnknown() {
             if (failure != null) {
-                throw new SignalRException("cannot tell whether the agent is online: " + failure.getMessage(), failure.status(), failure);
+                throw new SignalRException(
+                        "cannot tell whether the agent is online: " + failure.getMessage(), failure.status(), failure);
             }
         }
     }
@@ -405,15 +476,29 @@ public final class CallEventDispatcher {
         copy.getApplicationProperties().put(Names.PROP_ATTEMPT, next);
         retryScheduler.schedule(copy, at.atOffset(ZoneOffset.UTC));
         Telemetry.get().retryScheduled();
-        ledger.update(entry, e -> e.state() == NotificationState.OFFERED && e.record().attempts() < next
-                ? e.withRecord(e.record().withAttempts(next)) : e);
-        LOG.info("agentId={} offline; notificationId={} retry #{} at {}", entry.record().agentId(), entry.notificationId(), next, at);
+        ledger.update(
+                entry,
+                e -> e.state() == NotificationState.OFFERED && e.record().attempts() < next
+                        ? e.withRecord(e.record().withAttempts(next))
+                        : e);
+        LOG.info(
+                "agentId={} offline; notificationId={} retry #{} at {}",
+                entry.record().agentId(),
+                entry.notificationId(),
+                next,
+                at);
     }
 
     private void giveUp(LedgerEntry entry) {
         NotificationRecord r = entry.record();
-        LedgerTransition t = ledger.moveTo(r.callId(), r.agentId(), NotificationState.UNDELIVERABLE, clock.instant(), null,
-                REASON_UNREACHABLE).orElseThrow(() -> vanished(r));
+        LedgerTransition t = ledger.moveTo(
+                        r.callId(),
+                        r.agentId(),
+                        NotificationState.UNDELIVERABLE,
+                        clock.instant(),
+                        null,
+                        REASON_UNREACHABLE)
+                .orElseThrow(() -> vanished(r));
         if (t.changed()) {
             LOG.info("undeliverable notificationId={} callId={}", r.notificationId(), r.callId());
         }
@@ -426,7 +511,8 @@ public final class CallEventDispatcher {
      * the event silently with none.
      */
     private static IllegalStateException vanished(NotificationRecord r) {
-        return new IllegalStateException("ledger row " + r.notificationId() + " vanished; failing so the message is redelivered");
+        return new IllegalStateException(
+                "ledger row " + r.notificationId() + " vanished; failing so the message is redelivered");
     }
 
     // ---- call.answered / call.ended -----------------------------------------------------------------------------
@@ -435,7 +521,8 @@ public final class CallEventDispatcher {
         boolean answered = event.type() == CallEventType.ANSWERED;
         WithdrawReason code = answered ? WithdrawReason.ANSWERED : WithdrawReason.ENDED;
         String scope = answered ? null : event.agentId();
-        String reason = event.data() instanceof CallEnded ended && ended.reason() != null ? "call.ended: " + ended.reason()
+        String reason = event.data() instanceof CallEnded ended && ended.reason() != null
+                ? "call.ended: " + ended.reason()
                 : event.type().wireName();
         Instant now = clock.instant();
         if (!answered) {
@@ -444,7 +531,8 @@ public final class CallEventDispatcher {
             ledger.recordEnded(event.callId(), scope, now);
         }
         ledger.recordClosed(event.callId(), scope, code.wireName(), event.id(), now);
-        List<LedgerEntry> targets = scope == null ? ledger.findByCall(event.callId())
+        List<LedgerEntry> targets = scope == null
+                ? ledger.findByCall(event.callId())
                 : ledger.get(event.callId(), scope).map(List::of).orElse(List.of());
         for (LedgerEntry entry : targets) {
             LedgerEntry after = entry;
@@ -462,7 +550,11 @@ public final class CallEventDispatcher {
     void releaseCall(String agentId, String callId, AvailabilityReason reason) {
         var change = agents.update(agentId, s -> s.withCallEnded(callId, reason));
         if (change.changed()) {
-            LOG.info("agentId={} released callId={} ({}): {} active call(s)", agentId, callId, reason.wireName(),
+            LOG.info(
+                    "agentId={} released callId={} ({}): {} active call(s)",
+                    agentId,
+                    callId,
+                    reason.wireName(),
                     change.after().activeCallCount());
             AvailabilityPush.send(signalR, change.after(), settings.agentCapacity());
         }
@@ -471,8 +563,10 @@ public final class CallEventDispatcher {
     /** Moves to WITHDRAWN (unless decided first), closes the popup everywhere, publishes once; returns the row after. */
     LedgerEntry withdraw(LedgerEntry entry, String reason, WithdrawReason code) {
         NotificationRecord r = entry.record();
-        LedgerEntry after = ledger.moveTo(r.callId(), r.agentId(), NotificationState.WITHDRAWN, clock.instant(), null, reason)
-                .map(LedgerTransition::after).orElseThrow(() -> vanished(r));
+        LedgerEntry after = ledger.moveTo(
+                        r.callId(), r.agentId(), NotificationState.WITHDRAWN, clock.instant(), null, reason)
+                .map(LedgerTransition::after)
+                .orElseThrow(() -> vanished(r));
         if (after.state() == NotificationState.WITHDRAWN && after.outcomePending()) {
             sendWithdraw(after, code, true);
         }
@@ -495,8 +589,10 @@ public final class CallEventDispatcher {
             signalR.sendToUser(r.agentId(), Names.TARGET_WITHDRAW, List.of(Withdraw.of(r.callId(), r.agentId(), code)));
         } catch (SignalRException e) {
             if (failOnError) {
-                throw new SignalRException("withdraw failed for notification " + r.notificationId() + ": " + e.getMessage(),
-                        e.status(), e);
+                throw new SignalRException(
+                        "withdraw failed for notification " + r.notificationId() + ": " + e.getMessage(),
+                        e.status(),
+                        e);
             }
             LOG.warn("withdraw to agentId={} failed: {}", r.agentId(), e.getMessage());
         }

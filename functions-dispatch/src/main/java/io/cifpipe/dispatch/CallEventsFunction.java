@@ -21,8 +21,12 @@ public final class CallEventsFunction {
 
     @FunctionName("dispatchCallEvent")
     public void run(
-            @ServiceBusQueueTrigger(name = "message", queueName = "%CallEventsQueue%", connection = "ServiceBusConnection",
-                    dataType = "binary") byte[] body,
+            @ServiceBusQueueTrigger(
+                            name = "message",
+                            queueName = "%CallEventsQueue%",
+                            connection = "ServiceBusConnection",
+                            dataType = "binary")
+                    byte[] body,
             @BindingName("MessageId") String messageId,
             @BindingName("DeliveryCount") Integer deliveryCount,
             @BindingName("EnqueuedTimeUtc") String enqueuedTimeUtc,
@@ -34,13 +38,19 @@ public final class CallEventsFunction {
         } catch (PoisonMessageException e) {
             // Java cannot dead-letter explicitly: re-send once with the cause attached, then let that copy die.
             if (PoisonHandler.shared().resendWithCause(body, messageId, applicationProperties, e)) {
-                LOG.warn("poison message {}: {} — completed; a copy carrying the cause ({}) goes to the dead-letter queue",
-                        messageId, e.getMessage(), PoisonHandler.copyId(messageId));
+                LOG.warn(
+                        "poison message {}: {} — completed; a copy carrying the cause ({}) goes to the dead-letter queue",
+                        messageId,
+                        e.getMessage(),
+                        PoisonHandler.copyId(messageId));
                 return;
             }
             Telemetry.get().dispatchFailed(true, lastDelivery(deliveryCount, runtime));
-            LOG.warn("poison message {} (delivery {}): {} — dead-lettered with its cause after MaxDeliveryCount",
-                    messageId, deliveryCount, e.getMessage());
+            LOG.warn(
+                    "poison message {} (delivery {}): {} — dead-lettered with its cause after MaxDeliveryCount",
+                    messageId,
+                    deliveryCount,
+                    e.getMessage());
             throw e;
         } catch (RuntimeException e) {
             Telemetry.get().dispatchFailed(false, lastDelivery(deliveryCount, runtime));

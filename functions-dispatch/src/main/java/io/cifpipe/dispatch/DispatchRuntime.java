@@ -16,11 +16,23 @@ final class DispatchRuntime {
 
     DispatchRuntime(RuntimeClients clients) {
         Lazy<DispatchSettings> settings = Lazy.of(() -> DispatchSettings.from(clients.settings()));
-        this.dispatcher = Lazy.of(() -> new CallEventDispatcher(clients.codec(), clients.ledger(), clients.agents(),
-                clients.signalR(), clients.outcomes(), clients.scheduler(clients.setting(Setting.CALL_EVENTS_QUEUE)),
-                settings.get(), clients.clock()));
-        this.sweeper = Lazy.of(() -> new ExpirySweeper(clients.ledger(), dispatcher.get(), clients.outcomes(), clients.agents(),
-                clients.signalR(), settings.get(), clients.clock()));
+        this.dispatcher = Lazy.of(() -> new CallEventDispatcher(
+                clients.codec(),
+                clients.ledger(),
+                clients.agents(),
+                clients.signalR(),
+                clients.outcomes(),
+                clients.scheduler(clients.setting(Setting.CALL_EVENTS_QUEUE)),
+                settings.get(),
+                clients.clock()));
+        this.sweeper = Lazy.of(() -> new ExpirySweeper(
+                clients.ledger(),
+                dispatcher.get(),
+                clients.outcomes(),
+                clients.agents(),
+                clients.signalR(),
+                settings.get(),
+                clients.clock()));
         this.maxDeliveryCount = Lazy.of(() -> clients.intSetting(Setting.CALL_EVENTS_MAX_DELIVERY_COUNT));
     }
 
@@ -28,9 +40,15 @@ final class DispatchRuntime {
         return APP.get();
     }
 
-    CallEventDispatcher dispatcher() { return dispatcher.get(); }
+    CallEventDispatcher dispatcher() {
+        return dispatcher.get();
+    }
 
-    ExpirySweeper sweeper() { return sweeper.get(); }
+    ExpirySweeper sweeper() {
+        return sweeper.get();
+    }
 
-    int maxDeliveryCount() { return maxDeliveryCount.get(); }
+    int maxDeliveryCount() {
+        return maxDeliveryCount.get();
+    }
 }

@@ -13,13 +13,19 @@ import java.util.function.Function;
  * @param maxCallDuration       an accepted call stops counting toward capacity after this ({@code MaxCallDuration})
  * @param missedCallsBeforeAway consecutive missed popups that set an Available agent Away ({@code MissedCallsBeforeAway})
  */
-public record DispatchSettings(int defaultRingSeconds, Duration offlineRetry, int agentCapacity, Duration maxCallDuration,
-                               int missedCallsBeforeAway) {
+public record DispatchSettings(
+        int defaultRingSeconds,
+        Duration offlineRetry,
+        int agentCapacity,
+        Duration maxCallDuration,
+        int missedCallsBeforeAway) {
     public DispatchSettings {
         if (defaultRingSeconds < 1) throw new IllegalArgumentException("DefaultRingSeconds must be positive");
-        if (offlineRetry.isNegative() || offlineRetry.isZero()) throw new IllegalArgumentException("OfflineRetrySeconds must be positive");
+        if (offlineRetry.isNegative() || offlineRetry.isZero())
+            throw new IllegalArgumentException("OfflineRetrySeconds must be positive");
         if (agentCapacity < 1) throw new IllegalArgumentException("AgentCapacity must be at least 1");
-        if (maxCallDuration.isNegative() || maxCallDuration.isZero()) throw new IllegalArgumentException("MaxCallDuration must be positive");
+        if (maxCallDuration.isNegative() || maxCallDuration.isZero())
+            throw new IllegalArgumentException("MaxCallDuration must be positive");
         if (missedCallsBeforeAway < 1) throw new IllegalArgumentException("MissedCallsBeforeAway must be at least 1");
     }
 
@@ -30,9 +36,12 @@ public record DispatchSettings(int defaultRingSeconds, Duration offlineRetry, in
 
     public static DispatchSettings from(Function<String, String> env) {
         AppSettings settings = AppSettings.of(env);
-        return new DispatchSettings(settings.integer(Setting.DEFAULT_RING_SECONDS),
-                Duration.ofSeconds(settings.integer(Setting.OFFLINE_RETRY_SECONDS)), settings.positiveInteger(Setting.AGENT_CAPACITY),
-                durationSetting(settings, Setting.MAX_CALL_DURATION), settings.positiveInteger(Setting.MISSED_CALLS_BEFORE_AWAY));
+        return new DispatchSettings(
+                settings.integer(Setting.DEFAULT_RING_SECONDS),
+                Duration.ofSeconds(settings.integer(Setting.OFFLINE_RETRY_SECONDS)),
+                settings.positiveInteger(Setting.AGENT_CAPACITY),
+                durationSetting(settings, Setting.MAX_CALL_DURATION),
+                settings.positiveInteger(Setting.MISSED_CALLS_BEFORE_AWAY));
     }
 
     public DispatchSettings withAgentRules(int capacity, Duration maxCall, int missedBeforeAway) {

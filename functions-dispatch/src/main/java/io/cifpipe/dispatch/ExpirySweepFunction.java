@@ -11,8 +11,9 @@ public final class ExpirySweepFunction {
     private static final Logger LOG = LoggerFactory.getLogger(ExpirySweepFunction.class);
 
     @FunctionName("expirySweep")
-    public void run(@TimerTrigger(name = "timer", schedule = "%ExpirySweepSchedule%") String timerInfo,
-                    ExecutionContext context) {
+    public void run(
+            @TimerTrigger(name = "timer", schedule = "%ExpirySweepSchedule%") String timerInfo,
+            ExecutionContext context) {
         int closed = DispatchRuntime.get().sweeper().sweep();
         if (closed > 0) {
             LOG.info("expiry sweep closed {} notification(s)", closed);

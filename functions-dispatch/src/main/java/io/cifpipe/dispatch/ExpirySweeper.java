@@ -36,8 +36,14 @@ public final class ExpirySweeper {
     private final DispatchSettings settings;
     private final Clock clock;
 
-    public ExpirySweeper(NotificationLedger ledger, CallEventDispatcher dispatcher, OutcomePublisher publisher,
-                         AgentDirectory agents, SignalRRestClient signalR, DispatchSettings settings, Clock clock) {
+    public ExpirySweeper(
+            NotificationLedger ledger,
+            CallEventDispatcher dispatcher,
+            OutcomePublisher publisher,
+            AgentDirectory agents,
+            SignalRRestClient signalR,
+            DispatchSettings settings,
+            Clock clock) {
         this.ledger = Objects.requireNonNull(ledger);
         this.dispatcher = Objects.requireNonNull(dispatcher);
         this.outcomes = new OutcomeRecorder(ledger, publisher);
@@ -105,12 +111,19 @@ public final class ExpirySweeper {
             agents.recordMissedCall(r.agentId(), MissedCall.of(r, at == null ? now : at));
             var change = agents.update(r.agentId(), s -> s.withMissedCall(settings.missedCallsBeforeAway(), now));
             if (change.after().availability() != change.before().availability()) {
-                LOG.info("agentId={} set {} after {} missed calls in a row", r.agentId(), change.after().availability(),
+                LOG.info(
+                        "agentId={} set {} after {} missed calls in a row",
+                        r.agentId(),
+                        change.after().availability(),
                         change.after().missedInARow());
                 AvailabilityPush.send(signalR, change.after(), settings.agentCapacity());
             }
         } catch (RuntimeException e) {
-            LOG.warn("missed call of notificationId={} not recorded for agentId={}: {}", r.notificationId(), r.agentId(), e.toString());
+            LOG.warn(
+                    "missed call of notificationId={} not recorded for agentId={}: {}",
+                    r.notificationId(),
+                    r.agentId(),
+                    e.toString());
         }
     }
 
@@ -119,8 +132,12 @@ public final class ExpirySweeper {
         Instant cutoff = clock.instant().minus(settings.maxCallDuration());
         for (AgentState agent : agents.findWithCallsStartedBefore(cutoff)) {
             for (String callId : agent.callsStartedBefore(cutoff)) {
-                LOG.warn("agentId={} callId={} accepted at {} had no call.ended within {}: releasing", agent.agentId(),
-                        callId, agent.activeCalls().get(callId), settings.maxCallDuration());
+                LOG.warn(
+                        "agentId={} callId={} accepted at {} had no call.ended within {}: releasing",
+                        agent.agentId(),
+                        callId,
+                        agent.activeCalls().get(callId),
+                        settings.maxCallDuration());
                 dispatcher.releaseCall(agent.agentId(), callId, AvailabilityReason.MAX_CALL_DURATION);
             }
         }

@@ -13,8 +13,12 @@ import java.util.Optional;
 public final class HealthFunction {
     @FunctionName("health")
     public HttpResponseMessage run(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS, route = "health")
-            HttpRequestMessage<Optional<String>> request) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            authLevel = AuthorizationLevel.ANONYMOUS,
+                            route = "health")
+                    HttpRequestMessage<Optional<String>> request) {
         return request.createResponseBuilder(HttpStatus.OK).body("ok").build();
     }
 }

@@ -15,7 +15,8 @@ public record OfflineRetryPolicy(Duration first) {
 
     public OfflineRetryPolicy {
         Objects.requireNonNull(first, "first");
-        if (first.isNegative() || first.isZero()) throw new IllegalArgumentException("the first retry delay must be positive");
+        if (first.isNegative() || first.isZero())
+            throw new IllegalArgumentException("the first retry delay must be positive");
     }
 
     /** Delay before retry number {@code attempt + 1}. */

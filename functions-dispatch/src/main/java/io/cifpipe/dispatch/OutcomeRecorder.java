@@ -22,7 +22,9 @@ final class OutcomeRecorder {
         this.publisher = publisher;
     }
 
-    OutcomePublisher publisher() { return publisher; }
+    OutcomePublisher publisher() {
+        return publisher;
+    }
 
     /** Publishes what the entry owes ({@link LedgerEntry#owedOutcomes()}) and marks its current state published. */
     void publishIfPending(LedgerEntry entry) {

@@ -35,14 +35,17 @@ final class PoisonHandler {
         this.clock = clock;
     }
 
-    static PoisonHandler shared() { return SHARED.get(); }
+    static PoisonHandler shared() {
+        return SHARED.get();
+    }
 
     /**
      * @return true when a copy carrying the cause was sent (complete the original); false when the message already
      *     carries a cause (throw, so the broker dead-letters it after MaxDeliveryCount)
      * @throws RuntimeException when the copy could not be sent (the original is abandoned and tried again)
      */
-    boolean resendWithCause(byte[] body, String messageId, Map<String, Object> applicationProperties, PoisonMessageException cause) {
+    boolean resendWithCause(
+            byte[] body, String messageId, Map<String, Object> applicationProperties, PoisonMessageException cause) {
         Map<String, Object> props = applicationProperties == null ? Map.of() : applicationProperties;
         if (props.containsKey(PoisonCause.PROP_REASON)) {
             return false;

@@ -17,34 +17,50 @@ final class AgentTab implements AutoCloseable {
 
     /** Every message in arrival order, as "target:notificationId" (or "marker:text"). */
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+
     final BlockingQueue<Map<?, ?>> notifications = new LinkedBlockingQueue<>();
     final BlockingQueue<Map<?, ?>> withdrawals = new LinkedBlockingQueue<>();
     /** {@code availability} pushes, also in {@link #received} as "availability:<availability>/<reason>/<activeCalls>". */
     final BlockingQueue<Map<?, ?>> availability = new LinkedBlockingQueue<>();
+
     final HubConnection hub;
 
     AgentTab(SignalRRestClient signalR, String userId) {
         ClientNegotiation n = signalR.clientNegotiation(userId, Duration.ofMinutes(10));
-        hub = HubConnectionBuilder.create(n.url()).withAccessTokenProvider(Single.just(n.accessToken())).build();
-        hub.on("notify", m -> {
-            notifications.add(m);
-            received.add("notify:" + m.get("notificationId"));
-        }, Map.class);
-        hub.on("withdraw", m -> {
-            withdrawals.add(m);
-            received.add("withdraw:" + m.get("notificationId"));
-        }, Map.class);
-        hub.on("availability", m -> {
-            availability.add(m);
-            received.add("availability:" + m.get("availability") + "/" + m.get("reason") + "/" + ((Number) m.get("activeCalls")).intValue());
-        }, Map.class);
+        hub = HubConnectionBuilder.create(n.url())
+                .withAccessTokenProvider(Single.just(n.accessToken()))
+                .build();
+        hub.on(
+                "notify",
+                m -> {
+                    notifications.add(m);
+                    received.add("notify:" + m.get("notificationId"));
+                },
+                Map.class);
+        hub.on(
+                "withdraw",
+                m -> {
+                    withdrawals.add(m);
+                    received.add("withdraw:" + m.get("notificationId"));
+                },
+                Map.class);
+        hub.on(
+                "availability",
+                m -> {
+                    availability.add(m);
+                    received.add("availability:" + m.get("availability") + "/" + m.get("reason") + "/"
+                            + ((Number) m.get("activeCalls")).intValue());
+                },
+                Map.class);
         hub.on("marker", s -> received.add("marker:" + s), String.class);
         if (!hub.start().blockingAwait(WAIT.toSeconds(), TimeUnit.SECONDS)) {
             throw new AssertionError("agent tab did not connect");
         }
     }
 
-    String connectionId() { return hub.getConnectionId(); }
+    String connectionId() {
+        return hub.getConnectionId();
+    }
 
     /** Next message within the wait, or fails. */
     String next() throws InterruptedException {

@@ -55,27 +55,54 @@ class DispatchAppIT {
 
     @BeforeAll
     static void start() {
-        sb = ServiceBusEmulator.builder().port(0)
-                .queue(QueueOptions.of("call-events").withMaxDeliveryCount(MAX_DELIVERIES).withLockDuration(Duration.ofSeconds(10)))
-                .topic("call-outcomes").subscription("call-outcomes", "telephony")
-                .build().start();
+        sb = ServiceBusEmulator.builder()
+                .port(0)
+                .queue(QueueOptions.of("call-events")
+                        .withMaxDeliveryCount(MAX_DELIVERIES)
+                        .withLockDuration(Duration.ofSeconds(10)))
+                .topic("call-outcomes")
+                .subscription("call-outcomes", "telephony")
+                .build()
+                .start();
         signalRService = SignalREmulator.builder().port(0).build().start();
-        signalR = SignalRRestClient.builder().connectionString(signalRService.connectionString()).hub("cifhub").build();
+        signalR = SignalRRestClient.builder()
+                .connectionString(signalRService.connectionString())
+                .hub("cifhub")
+                .build();
         String tables = Azurite.shared().connectionString();
         new TableServiceClientBuilder().connectionString(tables).buildClient().createTableIfNotExists("Connections");
-        registry = new ConnectionRegistry(new TableServiceClientBuilder().connectionString(tables).buildClient().getTableClient("Connections"));
-        host = FunctionsHost.builder().appName("dispatch")
+        registry = new ConnectionRegistry(new TableServiceClientBuilder()
+                .connectionString(tables)
+                .buildClient()
+                .getTableClient("Connections"));
+        host = FunctionsHost.builder()
+                .appName("dispatch")
                 .appDirectory(Path.of(System.getProperty("functionsDir", "target/azure-functions/cifpipe-dispatch")))
                 .port(0)
-                .settings(Map.of("ServiceBusConnection", sb.connectionString(), "TablesConnection", tables,
-                        "AzureSignalRConnectionString", signalRService.connectionString(),
-                        "CallEventsQueue", "call-events", "CallOutcomesTopic", "call-outcomes",
-                        "ExpirySweepSchedule", "*/2 * * * * *", "OfflineRetrySeconds", "1"))
+                .settings(Map.of(
+                        "ServiceBusConnection",
+                        sb.connectionString(),
+                        "TablesConnection",
+                        tables,
+                        "AzureSignalRConnectionString",
+                        signalRService.connectionString(),
+                        "CallEventsQueue",
+                        "call-events",
+                        "CallOutcomesTopic",
+                        "call-outcomes",
+                        "ExpirySweepSchedule",
+                        "*/2 * * * * *",
+                        "OfflineRetrySeconds",
+                        "1"))
                 .jvmOptions(List.of("-Xmx256m"))
-                .build().start();
+                .build()
+                .start();
         var client = new ServiceBusClientBuilder().connectionString(sb.connectionString());
         sender = client.sender().queueName("call-events").buildClient();
-        outcomesReceiver = client.receiver().topicName("call-outcomes").subscriptionName("telephony").buildClient();
+        outcomesReceiver = client.receiver()
+                .topicName("call-outcomes")
+                .subscriptionName("telephony")
+                .buildClient();
     }
 
     @AfterAll
@@ -88,14 +115,16 @@ class DispatchAppIT {
     }
 
     static void enqueue(CallEvent event) {
-        QueueSender.of(sender).send(List.of(new CallEventSender(m -> { }, codec::encode, 30, 300).toMessage(event)));
+        QueueSender.of(sender).send(List.of(new CallEventSender(m -> {}, codec::encode, 30, 300).toMessage(event)));
     }
 
     /** Waits for the notification's outcome of {@code type} on call-outcomes. */
     static Outcome awaitOutcome(String notificationId, OutcomeType type, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            var found = outcomes.stream().filter(o -> o.notificationId().equals(notificationId) && o.outcome() == type).findFirst();
+            var found = outcomes.stream()
+                    .filter(o -> o.notificationId().equals(notificationId) && o.outcome() == type)
+                    .findFirst();
             if (found.isPresent()) {
                 return found.get();
             }
@@ -110,12 +139,17 @@ class DispatchAppIT {
     @Test
     void directEnqueuedOfferPopsUpAndDeliveredIsPublished() throws Exception {
         try (AgentTab tab = new AgentTab(signalR, "it-agent-1")) {
-            registry.upsert(ConnectionRecord.connected("it-agent-1", tab.connectionId(), "cifhub", Instant.now(), "it"));
-            enqueue(CallEvent.of("it-evt-1", "/pbx/it", null,
+            registry.upsert(
+                    ConnectionRecord.connected("it-agent-1", tab.connectionId(), "cifhub", Instant.now(), "it"));
+            enqueue(CallEvent.of(
+                    "it-evt-1",
+                    "/pbx/it",
+                    null,
                     new CallOffered("it-call-1", "it-agent-1", "+4930123", "Ada", null, "sales", Map.of(), 30)));
 
             String nid = NotificationId.of("it-call-1", "it-agent-1");
-            assertThat(tab.received.poll(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("notify:" + nid);
+            assertThat(tab.received.poll(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo("notify:" + nid);
             Outcome delivered = awaitOutcome(nid, OutcomeType.DELIVERED, Duration.ofSeconds(30));
             assertThat(delivered.agentId()).isEqualTo("it-agent-1");
             assertThat(delivered.connectionId()).isNull(); // sent to the agent: SignalR fanned it out to every tab
@@ -124,8 +158,13 @@ class DispatchAppIT {
 
     @Test
     void offlineAgentEndsUndeliverableThroughScheduledRetries() {
-        enqueue(CallEvent.of("it-evt-2", "/pbx/it", null, new CallOffered("it-call-2", "it-nobody", null, null, null, null, Map.of(), 3)));
-        Outcome o = awaitOutcome(NotificationId.of("it-call-2", "it-nobody"), OutcomeType.UNDELIVERABLE, Duration.ofSeconds(45));
+        enqueue(CallEvent.of(
+                "it-evt-2",
+                "/pbx/it",
+                null,
+                new CallOffered("it-call-2", "it-nobody", null, null, null, null, Map.of(), 3)));
+        Outcome o = awaitOutcome(
+                NotificationId.of("it-call-2", "it-nobody"), OutcomeType.UNDELIVERABLE, Duration.ofSeconds(45));
         assertThat(o.reason()).contains("ring window closed");
     }
 
@@ -139,8 +178,12 @@ class DispatchAppIT {
         poison.getApplicationProperties().put("callId", "it-call-p");
         sender.sendMessage(poison);
 
-        try (ServiceBusReceiverClient dlq = new ServiceBusClientBuilder().connectionString(sb.connectionString()).receiver()
-                .queueName("call-events").subQueue(SubQueue.DEAD_LETTER_QUEUE).buildClient()) {
+        try (ServiceBusReceiverClient dlq = new ServiceBusClientBuilder()
+                .connectionString(sb.connectionString())
+                .receiver()
+                .queueName("call-events")
+                .subQueue(SubQueue.DEAD_LETTER_QUEUE)
+                .buildClient()) {
             ServiceBusReceivedMessage dead = null;
             Instant deadline = Instant.now().plusSeconds(60);
             while (dead == null && Instant.now().isBefore(deadline)) {
@@ -153,11 +196,16 @@ class DispatchAppIT {
             // The copy dispatch re-sent with the cause; the original was completed (one message, not two, in the DLQ).
             assertThat(dead.getMessageId()).isEqualTo(PoisonHandler.copyId("it-poison-1"));
             assertThat(dead.getDeadLetterReason()).isEqualTo("MaxDeliveryCountExceeded");
-            assertThat(dead.getApplicationProperties()).containsEntry("originalMessageId", "it-poison-1")
-                    .containsEntry("poisonReason", "InvalidCallEvent").containsEntry("callId", "it-call-p");
-            assertThat((String) dead.getApplicationProperties().get("poisonDescription")).contains("/data/agentId");
+            assertThat(dead.getApplicationProperties())
+                    .containsEntry("originalMessageId", "it-poison-1")
+                    .containsEntry("poisonReason", "InvalidCallEvent")
+                    .containsEntry("callId", "it-call-p");
+            assertThat((String) dead.getApplicationProperties().get("poisonDescription"))
+                    .contains("/data/agentId");
             assertThat(dead.getBody().toString()).isEqualTo(missingAgent);
-            assertThat(dlq.receiveMessages(1, Duration.ofSeconds(3)).stream().count()).as("only the copy is dead-lettered").isZero();
+            assertThat(dlq.receiveMessages(1, Duration.ofSeconds(3)).stream().count())
+                    .as("only the copy is dead-lettered")
+                    .isZero();
         }
     }
 }

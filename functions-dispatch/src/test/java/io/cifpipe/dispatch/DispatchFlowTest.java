@@ -1,6 +1,5 @@
 package io.cifpipe.dispatch;
 
-import io.cifpipe.runtime.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,6 +24,7 @@ import io.cifpipe.runtime.tables.ConnectionRegistry;
 import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.NotificationLedger;
 import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.runtime.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +66,10 @@ class DispatchFlowTest {
     @BeforeAll
     static void startSignalR() {
         emulator = SignalREmulator.builder().port(0).build().start();
-        signalR = SignalRRestClient.builder().connectionString(emulator.connectionString()).hub("cifhub").build();
+        signalR = SignalRRestClient.builder()
+                .connectionString(emulator.connectionString())
+                .hub("cifhub")
+                .build();
     }
 
     @AfterAll
@@ -82,10 +85,19 @@ class DispatchFlowTest {
         ledger = new NotificationLedger(ledgerTable, clock);
         registry = new ConnectionRegistry(Azurite.freshTable("Conn"));
         agents = new AgentDirectory(Azurite.freshTable("Agents"));
-        OutcomePublisher publisher = new OutcomePublisher(messages -> messages.forEach(m -> outcomes.add(Outcome.fromJson(m.getBody().toBytes()))));
-        dispatcher = new CallEventDispatcher(codec, ledger, agents, signalR, publisher,
-                (m, at) -> scheduled.add(new Scheduled(m, at)), new DispatchSettings(30, Duration.ofSeconds(2)), clock);
-        sweeper = new ExpirySweeper(ledger, dispatcher, publisher, agents, signalR, new DispatchSettings(30, Duration.ofSeconds(2)), clock);
+        OutcomePublisher publisher = new OutcomePublisher(messages ->
+                messages.forEach(m -> outcomes.add(Outcome.fromJson(m.getBody().toBytes()))));
+        dispatcher = new CallEventDispatcher(
+                codec,
+                ledger,
+                agents,
+                signalR,
+                publisher,
+                (m, at) -> scheduled.add(new Scheduled(m, at)),
+                new DispatchSettings(30, Duration.ofSeconds(2)),
+                clock);
+        sweeper = new ExpirySweeper(
+                ledger, dispatcher, publisher, agents, signalR, new DispatchSettings(30, Duration.ofSeconds(2)), clock);
     }
 
     @AfterEach
@@ -97,13 +109,25 @@ class DispatchFlowTest {
     AgentTab connect(String agentId) {
         AgentTab tab = new AgentTab(signalR, agentId);
         tabs.add(tab);
-        registry.upsert(ConnectionRecord.connected(agentId, tab.connectionId(), "cifhub", clock.instant(), "java-test"));
+        registry.upsert(
+                ConnectionRecord.connected(agentId, tab.connectionId(), "cifhub", clock.instant(), "java-test"));
         return tab;
     }
 
     CallEvent offered(String eventId, String callId, String agentId, int ringSeconds) {
-        return CallEvent.of(eventId, "/pbx/test", clock.instant(),
-                new CallOffered(callId, agentId, "+4930123456", "Ada Caller", "+4930999", "sales", Map.of("crm", "42"), ringSeconds));
+        return CallEvent.of(
+                eventId,
+                "/pbx/test",
+                clock.instant(),
+                new CallOffered(
+                        callId,
+                        agentId,
+                        "+4930123456",
+                        "Ada Caller",
+                        "+4930999",
+                        "sales",
+                        Map.of("crm", "42"),
+                        ringSeconds));
     }
 
     void handle(CallEvent event) {
@@ -111,7 +135,7 @@ class DispatchFlowTest {
     }
 
     void handle(CallEvent event, Map<String, Object> extraProps) {
-        ServiceBusMessage m = new CallEventSender(x -> { }, codec::encode, 30, 300).toMessage(event);
+        ServiceBusMessage m = new CallEventSender(x -> {}, codec::encode, 30, 300).toMessage(event);
         Map<String, Object> props = new HashMap<>(m.getApplicationProperties());
         props.putAll(extraProps);
         dispatcher.handle(m.getBody().toBytes(), props);
@@ -128,7 +152,11 @@ class DispatchFlowTest {
      */
     List<OutcomeType> outcomesOf(String callId, String agentId) {
         String id = NotificationId.of(callId, agentId);
-        return outcomes.stream().filter(o -> o.notificationId().equals(id)).distinct().map(Outcome::outcome).toList();
+        return outcomes.stream()
+                .filter(o -> o.notificationId().equals(id))
+                .distinct()
+                .map(Outcome::outcome)
+                .toList();
     }
 
     void assertNothingElseArrives(AgentTab tab) throws InterruptedException {
@@ -150,7 +178,8 @@ class DispatchFlowTest {
         assertThat(tab2.next()).isEqualTo("notify:" + nid);
         Map<?, ?> shown = tab1.notifications.peek();
         assertThat(shown.get("callerName")).isEqualTo("Ada Caller");
-        assertThat(shown.get("expiresAt")).isEqualTo(clock.instant().plusSeconds(30).toString());
+        assertThat(shown.get("expiresAt"))
+                .isEqualTo(clock.instant().plusSeconds(30).toString());
         LedgerEntry entry = ledger.get(nid).orElseThrow();
         assertThat(entry.state()).isEqualTo(NotificationState.DELIVERED);
         assertThat(entry.deliveredTo()).isEmpty(); // sent to the user: SignalR fanned it out to both tabs
@@ -183,8 +212,10 @@ class DispatchFlowTest {
 
         assertThat(live.next()).isEqualTo("notify:" + NotificationId.of("call-2", "agent-2"));
         assertThat(ledger.get("call-2", "agent-2").orElseThrow().state()).isEqualTo(NotificationState.DELIVERED);
-        // SignalR knows the user's connections; the registry (presence's, pruned by its disconnect and sweep) is not read
-        assertThat(registry.listForUser("agent-2")).extracting(ConnectionRecord::connectionId)
+        // SignalR knows the user's connections; the registry (presence's, pruned by its disconnect and sweep) is not
+        // read
+        assertThat(registry.listForUser("agent-2"))
+                .extracting(ConnectionRecord::connectionId)
                 .containsExactlyInAnyOrder(live.connectionId(), "long-gone");
     }
 
@@ -196,8 +227,10 @@ class DispatchFlowTest {
         assertThat(state.availability()).isEqualTo(io.cifpipe.model.ledger.Availability.AVAILABLE);
         assertThat(state.lastConnectedAt()).isEqualTo(clock.instant());
         agents.disconnected("agent-s", clock.instant().plusSeconds(1));
-        assertThat(agents.read("agent-s").lastConnectedAt()).isEqualTo(clock.instant()); // merges keep the other's field
-        assertThat(agents.read("agent-s").lastDisconnectedAt()).isEqualTo(clock.instant().plusSeconds(1));
+        assertThat(agents.read("agent-s").lastConnectedAt())
+                .isEqualTo(clock.instant()); // merges keep the other's field
+        assertThat(agents.read("agent-s").lastDisconnectedAt())
+                .isEqualTo(clock.instant().plusSeconds(1));
     }
 
     @Test
@@ -210,9 +243,12 @@ class DispatchFlowTest {
         assertThat(scheduled).hasSize(1);
         Scheduled first = scheduled.get(0);
         assertThat(first.at().toInstant()).isEqualTo(t0.plusSeconds(2));
-        assertThat(first.message().getApplicationProperties()).containsEntry("attempt", 1).containsEntry("callId", "call-3");
+        assertThat(first.message().getApplicationProperties())
+                .containsEntry("attempt", 1)
+                .containsEntry("callId", "call-3");
         assertThat(first.message().getMessageId()).isNotEqualTo("evt-3");
-        assertThat(ledger.get("call-3", "agent-3").orElseThrow().record().attempts()).isEqualTo(1);
+        assertThat(ledger.get("call-3", "agent-3").orElseThrow().record().attempts())
+                .isEqualTo(1);
         assertThat(outcomes).isEmpty();
 
         clock.advance(Duration.ofSeconds(2));
@@ -261,7 +297,11 @@ class DispatchFlowTest {
         assertThat(tab2.next()).isEqualTo("withdraw:" + nid);
         assertThat(tab1.withdrawals.peek().get("reason")).isEqualTo("ended");
         assertThat(outcomesOf("call-5", "agent-5")).containsExactly(OutcomeType.DELIVERED, OutcomeType.WITHDRAWN);
-        assertThat(outcomes.stream().filter(o -> o.outcome() == OutcomeType.WITHDRAWN).findFirst().orElseThrow().reason())
+        assertThat(outcomes.stream()
+                        .filter(o -> o.outcome() == OutcomeType.WITHDRAWN)
+                        .findFirst()
+                        .orElseThrow()
+                        .reason())
                 .isEqualTo("call.ended: abandoned");
     }
 
@@ -322,16 +362,21 @@ class DispatchFlowTest {
     @Test
     void invalidMessagesArePoisonWithAPreciseReasonAndLeaveNoTrace() {
         assertThatThrownBy(() -> dispatcher.handle("{nope".getBytes(StandardCharsets.UTF_8), Map.of()))
-                .isInstanceOf(PoisonMessageException.class).hasMessageContaining("invalid call event").hasMessageContaining("400");
+                .isInstanceOf(PoisonMessageException.class)
+                .hasMessageContaining("invalid call event")
+                .hasMessageContaining("400");
         assertThatThrownBy(() -> dispatcher.handle(new byte[0], Map.of()))
-                .isInstanceOf(PoisonMessageException.class).hasMessageContaining("empty message body");
+                .isInstanceOf(PoisonMessageException.class)
+                .hasMessageContaining("empty message body");
         String missingAgent = """
                 {"specversion":"1.0","id":"e1","source":"/pbx","type":"call.offered","data":{"callId":"c-p"}}""";
         assertThatThrownBy(() -> dispatcher.handle(missingAgent.getBytes(StandardCharsets.UTF_8), Map.of()))
-                .isInstanceOf(PoisonMessageException.class).hasMessageContaining("/data/agentId");
+                .isInstanceOf(PoisonMessageException.class)
+                .hasMessageContaining("/data/agentId");
         CallEvent ok = offered("evt-p", "call-p", "agent-p", 30);
         assertThatThrownBy(() -> handle(ok, Map.of("callId", "another-call")))
-                .isInstanceOf(PoisonMessageException.class).hasMessageContaining("application property 'callId'");
+                .isInstanceOf(PoisonMessageException.class)
+                .hasMessageContaining("application property 'callId'");
         assertThat(ledger.findByCall("c-p")).isEmpty();
         assertThat(ledger.findByCall("call-p")).isEmpty();
         assertThat(outcomes).isEmpty();
@@ -341,15 +386,27 @@ class DispatchFlowTest {
     void signalROutageIsThrownSoServiceBusRetries() {
         registry.upsert(ConnectionRecord.connected("agent-10", "c-1", "cifhub", clock.instant(), null));
         SignalRRestClient down = SignalRRestClient.builder()
-                .connectionString("Endpoint=http://127.0.0.1;Port=1;AccessKey=" + SignalREmulator.DEFAULT_ACCESS_KEY + ";Version=1.0;")
-                .hub("cifhub").requestTimeout(Duration.ofSeconds(2)).build();
-        OutcomePublisher publisher = new OutcomePublisher(m -> { });
-        CallEventDispatcher failing = new CallEventDispatcher(codec, ledger, agents, down, publisher, (m, at) -> { },
-                new DispatchSettings(30, Duration.ofSeconds(2)), clock);
-        ServiceBusMessage m = new CallEventSender(x -> { }, codec::encode, 30, 300).toMessage(offered("evt-10", "call-10", "agent-10", 30));
+                .connectionString("Endpoint=http://127.0.0.1;Port=1;AccessKey=" + SignalREmulator.DEFAULT_ACCESS_KEY
+                        + ";Version=1.0;")
+                .hub("cifhub")
+                .requestTimeout(Duration.ofSeconds(2))
+                .build();
+        OutcomePublisher publisher = new OutcomePublisher(m -> {});
+        CallEventDispatcher failing = new CallEventDispatcher(
+                codec,
+                ledger,
+                agents,
+                down,
+                publisher,
+                (m, at) -> {},
+                new DispatchSettings(30, Duration.ofSeconds(2)),
+                clock);
+        ServiceBusMessage m = new CallEventSender(x -> {}, codec::encode, 30, 300)
+                .toMessage(offered("evt-10", "call-10", "agent-10", 30));
 
         assertThatThrownBy(() -> failing.handle(m.getBody().toBytes(), m.getApplicationProperties()))
-                .isInstanceOf(SignalRException.class).satisfies(e -> assertThat(((SignalRException) e).isTransient()).isTrue());
+                .isInstanceOf(SignalRException.class)
+                .satisfies(e -> assertThat(((SignalRException) e).isTransient()).isTrue());
         assertThat(ledger.get("call-10", "agent-10").orElseThrow().state()).isEqualTo(NotificationState.OFFERED);
         assertThat(registry.listForUser("agent-10")).hasSize(1); // not pruned: it did not answer 404
     }
@@ -358,14 +415,21 @@ class DispatchFlowTest {
     void severalDispatchInstancesRacingOnOneOfferPublishDeliveredOnce() throws Exception {
         AgentTab tab = connect("agent-11");
         CallEvent offer = offered("evt-11", "call-11", "agent-11", 30);
-        OutcomePublisher publisher = new OutcomePublisher(messages -> messages.forEach(m -> outcomes.add(Outcome.fromJson(m.getBody().toBytes()))));
+        OutcomePublisher publisher = new OutcomePublisher(messages ->
+                messages.forEach(m -> outcomes.add(Outcome.fromJson(m.getBody().toBytes()))));
         List<CallEventDispatcher> instances = new ArrayList<>();
         for (int i = 0; i < 4; i++) { // separate table clients, as separate Function app instances would have
-            instances.add(new CallEventDispatcher(codec, new NotificationLedger(tableClientLike(ledger), clock),
-                    agents, signalR, publisher, (m, at) -> scheduled.add(new Scheduled(m, at)),
-                    new DispatchSettings(30, Duration.ofSeconds(2)), clock));
+            instances.add(new CallEventDispatcher(
+                    codec,
+                    new NotificationLedger(tableClientLike(ledger), clock),
+                    agents,
+                    signalR,
+                    publisher,
+                    (m, at) -> scheduled.add(new Scheduled(m, at)),
+                    new DispatchSettings(30, Duration.ofSeconds(2)),
+                    clock));
         }
-        ServiceBusMessage m = new CallEventSender(x -> { }, codec::encode, 30, 300).toMessage(offer);
+        ServiceBusMessage m = new CallEventSender(x -> {}, codec::encode, 30, 300).toMessage(offer);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(instances.size());
         try {
             var start = new java.util.concurrent.CountDownLatch(1);
@@ -388,18 +452,26 @@ class DispatchFlowTest {
         // publish the same outcome again; it is the identical message (same MessageId → dropped by duplicate
         // detection), never a second, different Delivered.
         String nid = NotificationId.of("call-11", "agent-11");
-        assertThat(outcomes.stream().filter(o -> o.notificationId().equals(nid)).distinct().toList())
-                .singleElement().extracting(Outcome::outcome).isEqualTo(OutcomeType.DELIVERED);
+        assertThat(outcomes.stream()
+                        .filter(o -> o.notificationId().equals(nid))
+                        .distinct()
+                        .toList())
+                .singleElement()
+                .extracting(Outcome::outcome)
+                .isEqualTo(OutcomeType.DELIVERED);
         assertThat(ledger.get("call-11", "agent-11").orElseThrow().state()).isEqualTo(NotificationState.DELIVERED);
-        assertThat(ledger.get("call-11", "agent-11").orElseThrow().outcomePending()).isFalse();
+        assertThat(ledger.get("call-11", "agent-11").orElseThrow().outcomePending())
+                .isFalse();
         // Concurrent instances may each send notify before one wins the ledger write; the client de-duplicates by id.
         assertThat(tab.next()).isEqualTo("notify:" + NotificationId.of("call-11", "agent-11"));
     }
 
     /** A second client on the same Azurite table (what another app instance would hold). */
     private com.azure.data.tables.TableClient tableClientLike(NotificationLedger unused) {
-        return new com.azure.data.tables.TableClientBuilder().connectionString(Azurite.shared().connectionString())
-                .tableName(ledgerTableName).buildClient();
+        return new com.azure.data.tables.TableClientBuilder()
+                .connectionString(Azurite.shared().connectionString())
+                .tableName(ledgerTableName)
+                .buildClient();
     }
 
     @Test
@@ -412,8 +484,11 @@ class DispatchFlowTest {
         handle(offered("w-1", "wcall-1", "agent-a", 20));
         accepted.add(NotificationId.of("wcall-1", "agent-a"));
         a.next();
-        var decided = ledger.moveTo("wcall-1", "agent-a", NotificationState.ACCEPTED, clock.instant(), a.connectionId(), null).orElseThrow();
-        new OutcomePublisher(ms -> ms.forEach(m -> outcomes.add(Outcome.fromJson(m.getBody().toBytes()))))
+        var decided = ledger.moveTo(
+                        "wcall-1", "agent-a", NotificationState.ACCEPTED, clock.instant(), a.connectionId(), null)
+                .orElseThrow();
+        new OutcomePublisher(ms -> ms.forEach(
+                        m -> outcomes.add(Outcome.fromJson(m.getBody().toBytes()))))
                 .publish(decided.after().record().toOutcome(), null);
         ledger.markPublished("wcall-1", "agent-a", NotificationState.ACCEPTED);
         handle(CallEvent.of("w-1a", "/pbx/test", clock.instant(), new CallAnswered("wcall-1", "agent-a"))); // no effect
@@ -445,25 +520,34 @@ class DispatchFlowTest {
 
         var report = io.cifpipe.runtime.check.InvariantChecker.check(accepted, ledger, outcomes, true);
         assertThat(report.ok()).as(report.summary()).isTrue();
-        assertThat(report.byOutcome()).containsEntry(OutcomeType.ACCEPTED, 1).containsEntry(OutcomeType.WITHDRAWN, 3)
-                .containsEntry(OutcomeType.EXPIRED, 1).containsEntry(OutcomeType.UNDELIVERABLE, 1);
+        assertThat(report.byOutcome())
+                .containsEntry(OutcomeType.ACCEPTED, 1)
+                .containsEntry(OutcomeType.WITHDRAWN, 3)
+                .containsEntry(OutcomeType.EXPIRED, 1)
+                .containsEntry(OutcomeType.UNDELIVERABLE, 1);
         assertThat(b1.received).isNotEmpty();
     }
 
     // ---- issue 20: availability, capacity, ring groups, missed calls ------------------------------------------------
 
     void setAvailability(String agentId, io.cifpipe.model.ledger.Availability a) {
-        agents.update(agentId, st -> st.withAvailability(a, io.cifpipe.model.ledger.AvailabilityReason.AGENT, clock.instant()));
+        agents.update(
+                agentId,
+                st -> st.withAvailability(a, io.cifpipe.model.ledger.AvailabilityReason.AGENT, clock.instant()));
     }
 
     Outcome lastOutcome(String callId, String agentId) {
         String id = NotificationId.of(callId, agentId);
-        return outcomes.stream().filter(o -> o.notificationId().equals(id)).reduce((a, b) -> b).orElseThrow();
+        return outcomes.stream()
+                .filter(o -> o.notificationId().equals(id))
+                .reduce((a, b) -> b)
+                .orElseThrow();
     }
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({"BUSY,busy", "DO_NOT_DISTURB,do-not-disturb", "AWAY,away"})
-    void anOnlineAgentWhoIsNotAvailableGetsNoPopupAndTheOfferEndsUnavailableAtOnce(String availability, String reason) throws Exception {
+    void anOnlineAgentWhoIsNotAvailableGetsNoPopupAndTheOfferEndsUnavailableAtOnce(String availability, String reason)
+            throws Exception {
         String agent = "agent-u-" + reason;
         AgentTab tab = connect(agent);
         setAvailability(agent, io.cifpipe.model.ledger.Availability.valueOf(availability));
@@ -472,7 +556,8 @@ class DispatchFlowTest {
 
         assertThat(outcomesOf("call-u-" + reason, agent)).containsExactly(OutcomeType.UNAVAILABLE);
         assertThat(lastOutcome("call-u-" + reason, agent).reason()).isEqualTo(reason);
-        assertThat(ledger.get("call-u-" + reason, agent).orElseThrow().state()).isEqualTo(NotificationState.UNAVAILABLE);
+        assertThat(ledger.get("call-u-" + reason, agent).orElseThrow().state())
+                .isEqualTo(NotificationState.UNAVAILABLE);
         assertNothingElseArrives(tab);
         // a redelivery of the same event publishes the same outcome again (duplicate detection drops it), no popup
         handle(offered("evt-u-" + reason, "call-u-" + reason, agent, 30));
@@ -534,9 +619,15 @@ class DispatchFlowTest {
         handle(offered("evt-ga", "call-g", "agent-ga", 30));
         a.next();
         var claim = new io.cifpipe.runtime.tables.RingGroupClaim(new com.azure.data.tables.TableServiceClientBuilder()
-                .connectionString(Azurite.shared().connectionString()).buildClient().getTableClient(ledgerTableName));
-        var won = claim.accept("call-g", "agent-ga", e -> e.withRecord(e.record().moveTo(NotificationState.ACCEPTED,
-                clock.instant(), a.connectionId(), null)), clock.instant());
+                .connectionString(Azurite.shared().connectionString())
+                .buildClient()
+                .getTableClient(ledgerTableName));
+        var won = claim.accept(
+                "call-g",
+                "agent-ga",
+                e -> e.withRecord(
+                        e.record().moveTo(NotificationState.ACCEPTED, clock.instant(), a.connectionId(), null)),
+                clock.instant());
         assertThat(won).isInstanceOf(io.cifpipe.runtime.tables.RingGroupClaim.Won.class);
 
         handle(offered("evt-gb", "call-g", "agent-gb", 30));
@@ -547,8 +638,9 @@ class DispatchFlowTest {
         assertThat(b.withdrawals.peek().get("reason")).isEqualTo("taken");
         // and a claim for the loser now reports the winner
         var late = claim.accept("call-g", "agent-gb", e -> e, clock.instant());
-        assertThat(late).isInstanceOfSatisfying(io.cifpipe.runtime.tables.RingGroupClaim.Taken.class,
-                t -> assertThat(t.winner()).isEqualTo("agent-ga"));
+        assertThat(late).isInstanceOfSatisfying(io.cifpipe.runtime.tables.RingGroupClaim.Taken.class, t -> assertThat(
+                        t.winner())
+                .isEqualTo("agent-ga"));
     }
 
     @Test
@@ -570,7 +662,8 @@ class DispatchFlowTest {
         assertThat(tab.next()).isEqualTo("withdraw:" + NotificationId.of("call-m2", "agent-m"));
         assertThat(tab.next()).isEqualTo("availability:Away/missed-calls/0");
         assertThat(outcomesOf("call-m2", "agent-m")).containsExactly(OutcomeType.DELIVERED, OutcomeType.EXPIRED);
-        assertThat(agents.missedCalls("agent-m", 50)).extracting(io.cifpipe.model.agent.MissedCall::callId)
+        assertThat(agents.missedCalls("agent-m", 50))
+                .extracting(io.cifpipe.model.agent.MissedCall::callId)
                 .containsExactly("call-m2", "call-m1");
         assertThat(agents.missedCalls("agent-m", 50).get(0).caller()).isEqualTo("Ada Caller");
 

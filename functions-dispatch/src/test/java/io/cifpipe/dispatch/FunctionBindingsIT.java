@@ -24,7 +24,9 @@ class FunctionBindingsIT {
     static JsonNode trigger(String function) {
         JsonNode fn = functions.get(function);
         assertThat(fn).as("function %s", function).isNotNull();
-        assertThat(fn.get("bindings")).as("only the trigger (plus $return for HTTP)").hasSizeLessThanOrEqualTo(2);
+        assertThat(fn.get("bindings"))
+                .as("only the trigger (plus $return for HTTP)")
+                .hasSizeLessThanOrEqualTo(2);
         return fn.get("bindings").get(0);
     }
 
@@ -49,7 +51,8 @@ class FunctionBindingsIT {
         assertThat(t.get("dataType").asText()).isEqualTo("binary");
         assertThat(t.has("isSessionsEnabled")).isFalse();
         assertThat(t.has("cardinality")).as("one message per invocation").isFalse();
-        assertThat(functions.get("dispatchCallEvent").get("entryPoint").asText()).isEqualTo("io.cifpipe.dispatch.CallEventsFunction.run");
+        assertThat(functions.get("dispatchCallEvent").get("entryPoint").asText())
+                .isEqualTo("io.cifpipe.dispatch.CallEventsFunction.run");
     }
 
     @Test

@@ -18,20 +18,33 @@ public final class CallsFunction {
 
     @FunctionName("postCalls")
     public HttpResponseMessage post(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "calls", dataType = "binary") HttpRequestMessage<Optional<byte[]>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            authLevel = AuthorizationLevel.FUNCTION,
+                            route = "calls",
+                            dataType = "binary")
+                    HttpRequestMessage<Optional<byte[]>> request,
             ExecutionContext context) {
         Map<String, String> headers = request.getHeaders();
-        HttpReply result = IngressRuntime.get().service().post(request.getBody().orElse(new byte[0]),
-                FunctionsHttp.header(headers, "content-type"), FunctionsHttp.header(headers, "authorization"),
-                FunctionsHttp.header(headers, "traceparent"));
+        HttpReply result = IngressRuntime.get()
+                .service()
+                .post(
+                        request.getBody().orElse(new byte[0]),
+                        FunctionsHttp.header(headers, "content-type"),
+                        FunctionsHttp.header(headers, "authorization"),
+                        FunctionsHttp.header(headers, "traceparent"));
         return FunctionsHttp.toResponse(request, result);
     }
 
     @FunctionName("getCall")
     public HttpResponseMessage get(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "calls/{callId}") HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            authLevel = AuthorizationLevel.FUNCTION,
+                            route = "calls/{callId}")
+                    HttpRequestMessage<Optional<String>> request,
             @BindingName("callId") String callId,
             ExecutionContext context) {
         return FunctionsHttp.toResponse(request, IngressRuntime.get().service().status(callId));

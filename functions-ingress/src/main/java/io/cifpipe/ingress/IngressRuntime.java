@@ -16,7 +16,8 @@ final class IngressRuntime {
         this.service = Lazy.of(() -> {
             boolean requireToken = clients.appSettings().bool(Setting.INGRESS_REQUIRE_APP_TOKEN);
             AppTokenCheck check = requireToken
-                    ? new AppTokenCheck(JwtValidator.fromSettings(clients.settings()), clients.setting(Setting.CALLS_SEND_ROLE))
+                    ? new AppTokenCheck(
+                            JwtValidator.fromSettings(clients.settings()), clients.setting(Setting.CALLS_SEND_ROLE))
                     : null;
             return new IngressService(clients.codec(), clients.callEvents(), clients::ledger, check);
         });
@@ -26,5 +27,7 @@ final class IngressRuntime {
         return APP.get();
     }
 
-    IngressService service() { return service.get(); }
+    IngressService service() {
+        return service.get();
+    }
 }

@@ -49,10 +49,15 @@ public final class IngressService {
     private final CallEventSender sender;
     /** Opened on first status read: accepting calls needs only Service Bus, so Table Storage being down at start must not fail POSTs. */
     private final Supplier<NotificationLedger> ledger;
+
     private final AppTokenCheck appTokenCheck;
 
     /** @param appTokenCheck null when only the function key is required */
-    public IngressService(CallEventCodec codec, CallEventSender sender, Supplier<NotificationLedger> ledger, AppTokenCheck appTokenCheck) {
+    public IngressService(
+            CallEventCodec codec,
+            CallEventSender sender,
+            Supplier<NotificationLedger> ledger,
+            AppTokenCheck appTokenCheck) {
         this.codec = Objects.requireNonNull(codec);
         this.sender = Objects.requireNonNull(sender);
         this.ledger = Objects.requireNonNull(ledger);
@@ -82,8 +87,11 @@ public final class IngressService {
         List<Span> spans = new ArrayList<>();
         List<CallEvent> traced = new ArrayList<>();
         for (CallEvent e : events) {
-            Span span = telemetry.startSpan(TelemetryNames.SPAN_INGRESS_ACCEPT, SpanKind.PRODUCER,
-                    e.traceparent() != null ? e.traceparent() : validTraceparent(traceparentHeader))
+            Span span = telemetry
+                    .startSpan(
+                            TelemetryNames.SPAN_INGRESS_ACCEPT,
+                            SpanKind.PRODUCER,
+                            e.traceparent() != null ? e.traceparent() : validTraceparent(traceparentHeader))
                     .setAttribute(TelemetryNames.ATTR_EVENT_TYPE, e.type().wireName())
                     .setAttribute(TelemetryNames.ATTR_CALL_ID, e.callId());
             spans.add(span);
@@ -95,14 +103,24 @@ public final class IngressService {
             sendTraced(traced, spans);
         } catch (MessageBatchTooLargeException e) {
             return HttpReply.problem(ValidationException.tooLarge(e.getMessage() + "; send fewer events per request")
-                    .problem().withInstance(CALLS_PATH));
+                    .problem()
+                    .withInstance(CALLS_PATH));
         } catch (ServiceBusException e) {
-            boolean busy = e.getReason() == ServiceBusFailureReason.SERVICE_BUSY || e.getReason() == ServiceBusFailureReason.QUOTA_EXCEEDED;
-            LOG.warn("call-events send failed (reason={}, transient={}): {}", e.getReason(), e.isTransient(), e.getMessage());
-            return unavailable(busy ? "Service Bus is throttling; retry after the indicated delay"
-                    : "the call-events queue is unavailable; retry later", busy ? RETRY_AFTER_BUSY_SECONDS : RETRY_AFTER_SECONDS);
+            boolean busy = e.getReason() == ServiceBusFailureReason.SERVICE_BUSY
+                    || e.getReason() == ServiceBusFailureReason.QUOTA_EXCEEDED;
+            LOG.warn(
+                    "call-events send failed (reason={}, transient={}): {}",
+                    e.getReason(),
+                    e.isTransient(),
+                    e.getMessage());
+            return unavailable(
+                    busy
+                            ? "Service Bus is throttling; retry after the indicated delay"
+                            : "the call-events queue is unavailable; retry later",
+                    busy ? RETRY_AFTER_BUSY_SECONDS : RETRY_AFTER_SECONDS);
         } catch (RuntimeException e) {
-            // The SDK also fails with AmqpException / IllegalStateException (link closed, timeout): never a 500 for the caller.
+            // The SDK also fails with AmqpException / IllegalStateException (link closed, timeout): never a 500 for the
+            // caller.
             LOG.warn("call-events send failed: {}", e.toString());
             return unavailable("the call-events queue is unavailable; retry later", RETRY_AFTER_SECONDS);
         }
@@ -114,10 +132,16 @@ public final class IngressService {
             a.put("callId", e.callId());
             a.put("status", statusPath(e.callId()));
             accepted.add(a);
-            LOG.info("accepted event id={} type={} callId={} agentId={}", e.id(), e.type().wireName(), e.callId(), e.agentId());
+            LOG.info(
+                    "accepted event id={} type={} callId={} agentId={}",
+                    e.id(),
+                    e.type().wireName(),
+                    e.callId(),
+                    e.agentId());
             telemetry.ingressAccepted(e.type().wireName());
         }
-        return HttpReply.json(202, Map.of("accepted", accepted)).withHeader("Location", statusPath(traced.get(0).callId()));
+        return HttpReply.json(202, Map.of("accepted", accepted))
+                .withHeader("Location", statusPath(traced.get(0).callId()));
     }
 
     /** Sends and ends the events' spans (status error when Service Bus refused the batch). */
@@ -141,7 +165,8 @@ public final class IngressService {
         String instance = CALLS_PATH + "/" + (callId == null ? "" : callId);
         String problem = Rules.checkId(callId);
         if (problem != null) {
-            return HttpReply.problem(ValidationException.invalid("/callId", "callId " + problem).problem()
+            return HttpReply.problem(ValidationException.invalid("/callId", "callId " + problem)
+                    .problem()
                     .withInstance(CALLS_PATH));
         }
         List<LedgerEntry> entries;
@@ -152,11 +177,13 @@ public final class IngressService {
             return unavailable("the ledger is unavailable; retry later", RETRY_AFTER_SECONDS);
         }
         if (entries.isEmpty()) {
-            return HttpReply.problem(ProblemType.NOT_FOUND.details(
-                    "no notification is recorded for call '" + callId + "' (yet: dispatch records it within moments of acceptance)")
+            return HttpReply.problem(ProblemType.NOT_FOUND
+                    .details("no notification is recorded for call '" + callId
+                            + "' (yet: dispatch records it within moments of acceptance)")
                     .withInstance(instance));
         }
-        List<Map<String, Object>> notifications = entries.stream().map(IngressService::describe).toList();
+        List<Map<String, Object>> notifications =
+                entries.stream().map(IngressService::describe).toList();
         return HttpReply.json(200, Map.of("callId", callId, "notifications", notifications));
     }
 
@@ -189,7 +216,8 @@ public final class IngressService {
         if (e.traceparent() != null) {
             return e;
         }
-        if (traceparentHeader != null && Rules.TRACEPARENT.matcher(traceparentHeader.trim()).matches()) {
+        if (traceparentHeader != null
+                && Rules.TRACEPARENT.matcher(traceparentHeader.trim()).matches()) {
             return e.withTraceparent(traceparentHeader.trim());
         }
         return e.withTraceparent(newTraceparent());

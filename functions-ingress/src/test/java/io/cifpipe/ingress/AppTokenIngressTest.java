@@ -41,9 +41,15 @@ class AppTokenIngressTest {
     @BeforeEach
     void setUp() {
         CallEventCodec codec = new CallEventCodec();
-        JwtValidator validator = JwtValidator.builder().authority(idp.issuerUrl("entra").toString()).audience(API).build();
-        service = new IngressService(codec, new CallEventSender(sent::addAll, codec::encode, 30, 300),
-                () -> new NotificationLedger(Azurite.freshTable("Tok"), Clock.systemUTC()), new AppTokenCheck(validator, "Calls.Send"));
+        JwtValidator validator = JwtValidator.builder()
+                .authority(idp.issuerUrl("entra").toString())
+                .audience(API)
+                .build();
+        service = new IngressService(
+                codec,
+                new CallEventSender(sent::addAll, codec::encode, 30, 300),
+                () -> new NotificationLedger(Azurite.freshTable("Tok"), Clock.systemUTC()),
+                new AppTokenCheck(validator, "Calls.Send"));
     }
 
     private String token(String audience, Map<String, Object> claims) {
@@ -53,8 +59,11 @@ class AppTokenIngressTest {
     }
 
     private HttpReply post(String authorization) {
-        return service.post(IngressServiceTest.bytes(IngressServiceTest.offered("evt-1", "call-1", "agent-1")),
-                CallEventCodec.MEDIA_TYPE, authorization, null);
+        return service.post(
+                IngressServiceTest.bytes(IngressServiceTest.offered("evt-1", "call-1", "agent-1")),
+                CallEventCodec.MEDIA_TYPE,
+                authorization,
+                null);
     }
 
     @Test

@@ -45,7 +45,8 @@ class FunctionBindingsIT {
         assertThat(t.get("authLevel").asText()).isEqualTo("FUNCTION");
         assertThat(t.get("methods")).extracting(JsonNode::asText).containsExactly("POST");
         assertThat(t.get("dataType").asText()).isEqualTo("binary");
-        assertThat(functions.get("postCalls").get("entryPoint").asText()).isEqualTo("io.cifpipe.ingress.CallsFunction.post");
+        assertThat(functions.get("postCalls").get("entryPoint").asText())
+                .isEqualTo("io.cifpipe.ingress.CallsFunction.post");
     }
 
     @Test

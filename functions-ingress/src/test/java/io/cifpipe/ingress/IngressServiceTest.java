@@ -60,9 +60,13 @@ class IngressServiceTest {
                 """.formatted(id, callId, agentId);
     }
 
-    static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
 
-    static JsonNode json(HttpReply r) throws Exception { return Json.mapper().readTree(r.body()); }
+    static JsonNode json(HttpReply r) throws Exception {
+        return Json.mapper().readTree(r.body());
+    }
 
     @Test
     void acceptsOneEventAfterServiceBusStoredIt() throws Exception {
@@ -74,7 +78,9 @@ class IngressServiceTest {
         assertThat(sent).hasSize(1);
         ServiceBusMessage m = sent.get(0).get(0);
         assertThat(m.getMessageId()).isEqualTo("evt-1");
-        assertThat(m.getApplicationProperties()).containsEntry("traceparent", TRACE).containsEntry("agentId", "agent-1");
+        assertThat(m.getApplicationProperties())
+                .containsEntry("traceparent", TRACE)
+                .containsEntry("agentId", "agent-1");
     }
 
     @Test
@@ -121,7 +127,8 @@ class IngressServiceTest {
 
     @Test
     void serviceBusUnavailableOrThrottlingIs503WithRetryAfter() throws Exception {
-        sendFailure = new ServiceBusException(new AmqpException(true, AmqpErrorCondition.SERVER_BUSY_ERROR, "busy", null),
+        sendFailure = new ServiceBusException(
+                new AmqpException(true, AmqpErrorCondition.SERVER_BUSY_ERROR, "busy", null),
                 ServiceBusErrorSource.SEND);
         HttpReply busy = service.post(bytes(offered("evt-1", "call-1", "agent-1")), SINGLE, null, null);
         assertThat(busy.status()).isEqualTo(503);
@@ -144,11 +151,22 @@ class IngressServiceTest {
     @Test
     void statusShowsPerAgentLedgerState() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        var n = new Notification(NotificationId.of("call-9", "agent-1"), "call-9", "agent-1", null, null, null, null,
-                Map.of(), now, now.plusSeconds(30), null);
+        var n = new Notification(
+                NotificationId.of("call-9", "agent-1"),
+                "call-9",
+                "agent-1",
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                now,
+                now.plusSeconds(30),
+                null);
         ledger.createIfAbsent(NotificationRecord.offered(n, "evt-9"));
-        ledger.update("call-9", "agent-1", e -> e.withRecord(e.record().moveTo(NotificationState.DELIVERED, now, "c1", null))
-                .withDeliveredTo(List.of("c1", "c2")));
+        ledger.update(
+                "call-9", "agent-1", e -> e.withRecord(e.record().moveTo(NotificationState.DELIVERED, now, "c1", null))
+                        .withDeliveredTo(List.of("c1", "c2")));
         ledger.moveTo("call-9", "agent-1", NotificationState.ACCEPTED, now.plusSeconds(3), "c2", "taking it");
 
         HttpReply r = service.status("call-9");
@@ -173,8 +191,13 @@ class IngressServiceTest {
         // The reliability suite found ingress answering 500 to every POST when its first request came while
         // Table Storage was down: the ledger was opened while wiring the service. Only status reads need it.
         CallEventCodec codec = new CallEventCodec();
-        IngressService cold = new IngressService(codec, new CallEventSender(sent::add, codec::encode, 30, 300),
-                () -> { throw new IllegalStateException("Connection refused: 127.0.0.1:10002"); }, null);
+        IngressService cold = new IngressService(
+                codec,
+                new CallEventSender(sent::add, codec::encode, 30, 300),
+                () -> {
+                    throw new IllegalStateException("Connection refused: 127.0.0.1:10002");
+                },
+                null);
 
         HttpReply accepted = cold.post(bytes(offered("evt-c", "call-c", "agent-1")), SINGLE, null, null);
         assertThat(accepted.status()).isEqualTo(202);

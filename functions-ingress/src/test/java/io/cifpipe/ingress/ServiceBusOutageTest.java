@@ -1,12 +1,12 @@
 package io.cifpipe.ingress;
 
-import io.cifpipe.runtime.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cifpipe.model.event.CallEventCodec;
 import io.cifpipe.runtime.RuntimeClients;
 import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.runtime.testing.FreePorts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,14 +19,19 @@ class ServiceBusOutageTest {
     void unreachableServiceBusIs503WithRetryAfterWithinBoundedTime() throws Exception {
         int closedPort = FreePorts.free();
         Map<String, String> env = Map.of(
-                "ServiceBusConnection", "Endpoint=sb://127.0.0.1:" + closedPort
+                "ServiceBusConnection",
+                "Endpoint=sb://127.0.0.1:" + closedPort
                         + ";SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true",
-                "TablesConnection", Azurite.shared().connectionString());
+                "TablesConnection",
+                Azurite.shared().connectionString());
         try (RuntimeClients clients = new RuntimeClients(env::get, Clock.systemUTC())) {
             IngressService service = new IngressRuntime(clients).service();
             Instant start = Instant.now();
-            HttpReply r = service.post(IngressServiceTest.bytes(IngressServiceTest.offered("evt-o", "call-o", "agent-o")),
-                    CallEventCodec.MEDIA_TYPE, null, null);
+            HttpReply r = service.post(
+                    IngressServiceTest.bytes(IngressServiceTest.offered("evt-o", "call-o", "agent-o")),
+                    CallEventCodec.MEDIA_TYPE,
+                    null,
+                    null);
             Duration took = Duration.between(start, Instant.now());
 
             assertThat(r.status()).as(r.body()).isEqualTo(503);

@@ -22,8 +22,13 @@ final class Confirmed {
         ReplaySummary run(DeadLetterOperations ops, boolean dryRun, Consumer<ReplaySummary.Item> progress);
     }
 
-    static int run(CommandLine.Model.CommandSpec spec, OpsCli.Target target, boolean dryRun, boolean yes,
-                   String verb, Action action) {
+    static int run(
+            CommandLine.Model.CommandSpec spec,
+            OpsCli.Target target,
+            boolean dryRun,
+            boolean yes,
+            String verb,
+            Action action) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean interactive = System.console() != null;
@@ -35,19 +40,26 @@ final class Confirmed {
                 out.print(Render.summary(verb + " (dry run)", preview));
                 if (dryRun) return OpsCli.Exit.OK;
                 if (preview.replayed().isEmpty()) return OpsCli.Exit.OK;
-                out.printf("%s %d message(s) from %s/$deadletterqueue? [y/N] ", capitalise(verb), preview.replayed().size(), ops.queue());
+                out.printf(
+                        "%s %d message(s) from %s/$deadletterqueue? [y/N] ",
+                        capitalise(verb), preview.replayed().size(), ops.queue());
                 out.flush();
                 if (!readYes()) {
                     err.println("nothing done.");
                     return OpsCli.Exit.DECLINED;
                 }
             } else if (!yes && "purge".equals(verb)) {
-                err.println("error: purge deletes messages for good; pass --yes to confirm when not running in a terminal");
+                err.println(
+                        "error: purge deletes messages for good; pass --yes to confirm when not running in a terminal");
                 return OpsCli.Exit.USAGE;
             }
             ReplaySummary result;
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName(verb).setInitialMax(expected)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).continuousUpdate().build()) {
+            try (ProgressBar bar = new ProgressBarBuilder()
+                    .setTaskName(verb)
+                    .setInitialMax(expected)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                    .continuousUpdate()
+                    .build()) {
                 result = action.run(ops, false, item -> bar.step());
             }
             out.print(Render.summary(verb, result));
@@ -58,11 +70,14 @@ final class Confirmed {
     private static boolean readYes() {
         try {
             String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            return line != null && (line.trim().equalsIgnoreCase("y") || line.trim().equalsIgnoreCase("yes"));
+            return line != null
+                    && (line.trim().equalsIgnoreCase("y") || line.trim().equalsIgnoreCase("yes"));
         } catch (java.io.IOException e) {
             return false;
         }
     }
 
-    private static String capitalise(String s) { return Character.toUpperCase(s.charAt(0)) + s.substring(1); }
+    private static String capitalise(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
 }

@@ -27,7 +27,9 @@ public record DeadLetterEntry(
     public static DeadLetterEntry of(ServiceBusReceivedMessage m) {
         // Application properties may carry null values (AMQP allows them); Map.copyOf would reject those.
         Map<String, Object> props = new LinkedHashMap<>();
-        m.getApplicationProperties().forEach((k, v) -> { if (v != null) props.put(k, v); });
+        m.getApplicationProperties().forEach((k, v) -> {
+            if (v != null) props.put(k, v);
+        });
         return new DeadLetterEntry(
                 m.getSequenceNumber(),
                 m.getMessageId(),
@@ -68,10 +70,16 @@ public record DeadLetterEntry(
         Object v = props.get(Names.PROP_REPLAY_COUNT);
         if (v instanceof Number n) return n.intValue();
         if (v instanceof String s) {
-            try { return Integer.parseInt(s.trim()); } catch (NumberFormatException e) { return 0; }
+            try {
+                return Integer.parseInt(s.trim());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
         }
         return 0;
     }
 
-    private static String text(Object v) { return v == null ? null : v.toString(); }
+    private static String text(Object v) {
+        return v == null ? null : v.toString();
+    }
 }

@@ -7,7 +7,8 @@ import java.time.Instant;
  * Selection shared by list, replay and purge. Every field is optional (null = any). Reason matches
  * case-insensitively; age bounds compare against the message's enqueued time.
  */
-public record DeadLetterFilter(String reason, String callId, String agentId, Duration olderThan, Duration newerThan, int limit) {
+public record DeadLetterFilter(
+        String reason, String callId, String agentId, Duration olderThan, Duration newerThan, int limit) {
 
     public static final int DEFAULT_LIMIT = 1_000;
 
@@ -20,7 +21,8 @@ public record DeadLetterFilter(String reason, String callId, String agentId, Dur
     }
 
     public boolean matches(DeadLetterEntry e, Instant now) {
-        if (reason != null && !reason.equalsIgnoreCase(e.reason()) && !reason.equalsIgnoreCase(e.causeReason())) return false;
+        if (reason != null && !reason.equalsIgnoreCase(e.reason()) && !reason.equalsIgnoreCase(e.causeReason()))
+            return false;
         if (callId != null && !callId.equals(e.callId())) return false;
         if (agentId != null && !agentId.equals(e.agentId())) return false;
         Duration age = e.age(now);

@@ -39,11 +39,17 @@ public final class DeadLetterOperations implements AutoCloseable {
     }
 
     /** Application properties Service Bus adds on dead-lettering; a replayed copy must not carry them. */
-    private static final Set<String> BROKER_PROPERTIES = Set.of("DeadLetterReason", "DeadLetterErrorDescription",
-            PoisonCause.PROP_REASON, PoisonCause.PROP_DESCRIPTION, PoisonCause.PROP_AT); // a stale cause would re-poison it
+    private static final Set<String> BROKER_PROPERTIES = Set.of(
+            "DeadLetterReason",
+            "DeadLetterErrorDescription",
+            PoisonCause.PROP_REASON,
+            PoisonCause.PROP_DESCRIPTION,
+            PoisonCause.PROP_AT); // a stale cause would re-poison it
+
     private static final int PAGE = 100;
     /** Upper bound on messages a single command scans, so a huge DLQ cannot make it run forever. */
     static final int MAX_SCAN = 50_000;
+
     private static final Duration RECEIVE_WAIT = Duration.ofSeconds(2);
 
     private final ServiceBusClientBuilder clients;
@@ -69,14 +75,17 @@ public final class DeadLetterOperations implements AutoCloseable {
         return this;
     }
 
-    public String queue() { return queue; }
+    public String queue() {
+        return queue;
+    }
 
     private static final String SUBSCRIPTIONS = "/subscriptions/";
 
     /** True when this works on a topic subscription ({@code <topic>/subscriptions/<name>}) rather than a queue. */
     public static boolean isSubscription(String entityPath) {
         int i = entityPath.toLowerCase(java.util.Locale.ROOT).indexOf(SUBSCRIPTIONS);
-        return i > 0 && i + SUBSCRIPTIONS.length() < entityPath.length()
+        return i > 0
+                && i + SUBSCRIPTIONS.length() < entityPath.length()
                 && entityPath.indexOf('/', i + SUBSCRIPTIONS.length()) < 0;
     }
 
@@ -84,7 +93,9 @@ public final class DeadLetterOperations implements AutoCloseable {
     private ServiceBusClientBuilder.ServiceBusReceiverClientBuilder receiver() {
         if (!isSubscription(queue)) return clients.receiver().queueName(queue);
         int i = queue.toLowerCase(java.util.Locale.ROOT).indexOf(SUBSCRIPTIONS);
-        return clients.receiver().topicName(queue.substring(0, i)).subscriptionName(queue.substring(i + SUBSCRIPTIONS.length()));
+        return clients.receiver()
+                .topicName(queue.substring(0, i))
+                .subscriptionName(queue.substring(i + SUBSCRIPTIONS.length()));
     }
 
     /** Dead-lettered messages matching the filter, oldest first; peeks only, changes nothing. */
@@ -102,25 +113,37 @@ public final class DeadLetterOperations implements AutoCloseable {
     /** One dead-lettered message by sequence number, if it is still there. */
     public Optional<DeadLetterEntry> show(long sequenceNumber) {
         ServiceBusReceivedMessage m = deadLetterPeeker().peekMessage(sequenceNumber);
-        return (m == null || m.getSequenceNumber() != sequenceNumber) ? Optional.empty() : Optional.of(DeadLetterEntry.of(m));
+        return (m == null || m.getSequenceNumber() != sequenceNumber)
+                ? Optional.empty()
+                : Optional.of(DeadLetterEntry.of(m));
     }
 
     /** Re-sends each selected message to the queue with a fresh MessageId; see the class comment for safety. */
     public ReplaySummary replay(DeadLetterFilter filter, ReplayOptions options, Consumer<ReplaySummary.Item> progress) {
         if (isSubscription(queue)) {
-            throw new UnsupportedOperationException("dead letters of a subscription cannot be replayed: Service Bus has no "
-                    + "send to one subscription, and re-sending to the topic would reach every subscription; list, show "
-                    + "or purge them instead");
+            throw new UnsupportedOperationException(
+                    "dead letters of a subscription cannot be replayed: Service Bus has no "
+                            + "send to one subscription, and re-sending to the topic would reach every subscription; list, show "
+                            + "or purge them instead");
         }
-        if (options.dryRun()) return preview(filter, e -> refusal(e, options), ReplaySummary.Action.WOULD_REPLAY, progress,
-                e -> forcedWarning(e, options));
+        if (options.dryRun())
+            return preview(
+                    filter,
+                    e -> refusal(e, options),
+                    ReplaySummary.Action.WOULD_REPLAY,
+                    progress,
+                    e -> forcedWarning(e, options));
         return settleSelected(filter, progress, (m, entry) -> {
             String refused = refusal(entry, options);
             if (refused != null) {
-                return new ReplaySummary.Item(entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.SKIPPED, refused);
+                return new ReplaySummary.Item(
+                        entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.SKIPPED, refused);
             }
             send(replayCopy(m, entry, options.refreshTtl()));
-            return new ReplaySummary.Item(entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.REPLAYED,
+            return new ReplaySummary.Item(
+                    entry.sequenceNumber(),
+                    entry.messageId(),
+                    ReplaySummary.Action.REPLAYED,
                     forcedWarning(entry, options));
         });
     }
@@ -139,14 +162,19 @@ public final class DeadLetterOperations implements AutoCloseable {
 
     private static String forcedWarning(DeadLetterEntry e, ReplayOptions options) {
         if (!options.force()) return null;
-        return ReplayCheck.wouldFail(e).map(f -> "forced; will fail again: " + f).orElse(null);
+        return ReplayCheck.wouldFail(e)
+                .map(f -> "forced; will fail again: " + f)
+                .orElse(null);
     }
 
     /** Removes the selected dead-lettered messages for good (dry run lists them only). */
     public ReplaySummary purge(DeadLetterFilter filter, boolean dryRun, Consumer<ReplaySummary.Item> progress) {
         if (dryRun) return preview(filter, e -> null, ReplaySummary.Action.WOULD_PURGE, progress, e -> e.cause());
-        return settleSelected(filter, progress, (m, entry) ->
-                new ReplaySummary.Item(entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.PURGED, entry.cause()));
+        return settleSelected(
+                filter,
+                progress,
+                (m, entry) -> new ReplaySummary.Item(
+                        entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.PURGED, entry.cause()));
     }
 
     /** Message counts of the queue and its dead-letter queue, by peeking (works on Azure and the emulator alike). */
@@ -161,7 +189,13 @@ public final class DeadLetterOperations implements AutoCloseable {
             }
         }
         long dead = peekAll(deadLetterPeeker()).size();
-        return new QueueDepth(queue, active, scheduled, deferred, dead, active + scheduled + deferred >= MAX_SCAN || dead >= MAX_SCAN);
+        return new QueueDepth(
+                queue,
+                active,
+                scheduled,
+                deferred,
+                dead,
+                active + scheduled + deferred >= MAX_SCAN || dead >= MAX_SCAN);
     }
 
     private interface Selection {
@@ -169,34 +203,48 @@ public final class DeadLetterOperations implements AutoCloseable {
         ReplaySummary.Item apply(ServiceBusReceivedMessage m, DeadLetterEntry entry);
     }
 
-    private ReplaySummary preview(DeadLetterFilter filter, java.util.function.Function<DeadLetterEntry, String> refusal,
-                                  ReplaySummary.Action would, Consumer<ReplaySummary.Item> progress,
-                                  java.util.function.Function<DeadLetterEntry, String> note) {
+    private ReplaySummary preview(
+            DeadLetterFilter filter,
+            java.util.function.Function<DeadLetterEntry, String> refusal,
+            ReplaySummary.Action would,
+            Consumer<ReplaySummary.Item> progress,
+            java.util.function.Function<DeadLetterEntry, String> note) {
         List<ReplaySummary.Item> selected = new ArrayList<>(), skipped = new ArrayList<>();
         for (DeadLetterEntry e : list(filter)) {
             String refused = refusal.apply(e);
-            ReplaySummary.Item item = new ReplaySummary.Item(e.sequenceNumber(), e.messageId(),
-                    refused != null ? ReplaySummary.Action.SKIPPED : would, refused != null ? refused : note.apply(e));
+            ReplaySummary.Item item = new ReplaySummary.Item(
+                    e.sequenceNumber(),
+                    e.messageId(),
+                    refused != null ? ReplaySummary.Action.SKIPPED : would,
+                    refused != null ? refused : note.apply(e));
             (refused != null ? skipped : selected).add(item);
             progress.accept(item);
         }
         return new ReplaySummary(selected, skipped, List.of());
     }
 
-    private ReplaySummary settleSelected(DeadLetterFilter filter, Consumer<ReplaySummary.Item> progress, Selection action) {
+    private ReplaySummary settleSelected(
+            DeadLetterFilter filter, Consumer<ReplaySummary.Item> progress, Selection action) {
         List<ReplaySummary.Item> done = new ArrayList<>(), skipped = new ArrayList<>(), failed = new ArrayList<>();
         List<ServiceBusReceivedMessage> held = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         Instant now = clock.instant();
-        try (ServiceBusReceiverClient receiver = receiver().subQueue(SubQueue.DEAD_LETTER_QUEUE)
-                .receiveMode(ServiceBusReceiveMode.PEEK_LOCK).disableAutoComplete().prefetchCount(0).buildClient()) {
+        try (ServiceBusReceiverClient receiver = receiver()
+                .subQueue(SubQueue.DEAD_LETTER_QUEUE)
+                .receiveMode(ServiceBusReceiveMode.PEEK_LOCK)
+                .disableAutoComplete()
+                .prefetchCount(0)
+                .buildClient()) {
             try {
                 scan:
                 while (seen.size() < MAX_SCAN) {
                     boolean any = false;
                     for (ServiceBusReceivedMessage m : receiver.receiveMessages(PAGE, RECEIVE_WAIT)) {
                         any = true;
-                        if (!seen.add(m.getSequenceNumber())) { held.add(m); break scan; }
+                        if (!seen.add(m.getSequenceNumber())) {
+                            held.add(m);
+                            break scan;
+                        }
                         DeadLetterEntry entry = DeadLetterEntry.of(m);
                         if (!filter.matches(entry, now) || done.size() + failed.size() >= filter.limit()) {
                             held.add(m);
@@ -206,7 +254,10 @@ public final class DeadLetterOperations implements AutoCloseable {
                         try {
                             item = action.apply(m, entry);
                         } catch (RuntimeException sendFailure) {
-                            item = new ReplaySummary.Item(entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.FAILED,
+                            item = new ReplaySummary.Item(
+                                    entry.sequenceNumber(),
+                                    entry.messageId(),
+                                    ReplaySummary.Action.FAILED,
                                     "send failed, left in the dead-letter queue: " + sendFailure.getMessage());
                             failed.add(item);
                             held.add(m);
@@ -222,7 +273,10 @@ public final class DeadLetterOperations implements AutoCloseable {
                                 done.add(item);
                             } catch (RuntimeException completeFailure) {
                                 // The copy is already on the queue: the ledger makes the duplicate harmless.
-                                item = new ReplaySummary.Item(entry.sequenceNumber(), entry.messageId(), ReplaySummary.Action.FAILED,
+                                item = new ReplaySummary.Item(
+                                        entry.sequenceNumber(),
+                                        entry.messageId(),
+                                        ReplaySummary.Action.FAILED,
                                         "sent, but could not remove it from the dead-letter queue (it may be replayed twice): "
                                                 + completeFailure.getMessage());
                                 failed.add(item);
@@ -234,7 +288,11 @@ public final class DeadLetterOperations implements AutoCloseable {
                 }
             } finally {
                 for (ServiceBusReceivedMessage m : held) {
-                    try { receiver.abandon(m); } catch (RuntimeException ignored) { /* lock expiry returns it anyway */ }
+                    try {
+                        receiver.abandon(m);
+                    } catch (RuntimeException ignored) {
+                        /* lock expiry returns it anyway */
+                    }
                 }
             }
         }
@@ -261,7 +319,8 @@ public final class DeadLetterOperations implements AutoCloseable {
     }
 
     private ServiceBusReceiverClient deadLetterPeeker() {
-        if (peeker == null) peeker = receiver().subQueue(SubQueue.DEAD_LETTER_QUEUE).buildClient();
+        if (peeker == null)
+            peeker = receiver().subQueue(SubQueue.DEAD_LETTER_QUEUE).buildClient();
         return peeker;
     }
 

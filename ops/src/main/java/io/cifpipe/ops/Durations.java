@@ -27,7 +27,8 @@ final class Durations {
         try {
             return Duration.parse(text.trim());
         } catch (DateTimeParseException e) {
-            throw new CommandLine.TypeConversionException("'" + text + "' is not a duration: use e.g. 30s, 10m, 2h, 1d or PT10M");
+            throw new CommandLine.TypeConversionException(
+                    "'" + text + "' is not a duration: use e.g. 30s, 10m, 2h, 1d or PT10M");
         }
     }
 }

@@ -13,7 +13,8 @@ final class Errors {
         if (reason == null) return causedByUnreachable(t) ? OpsCli.Exit.UNREACHABLE : OpsCli.Exit.PARTIAL;
         if (reason == ServiceBusFailureReason.UNAUTHORIZED) return OpsCli.Exit.AUTH;
         if (reason == ServiceBusFailureReason.MESSAGING_ENTITY_NOT_FOUND) return OpsCli.Exit.NOT_FOUND;
-        if (reason == ServiceBusFailureReason.SERVICE_COMMUNICATION_ERROR || reason == ServiceBusFailureReason.SERVICE_TIMEOUT
+        if (reason == ServiceBusFailureReason.SERVICE_COMMUNICATION_ERROR
+                || reason == ServiceBusFailureReason.SERVICE_TIMEOUT
                 || reason == ServiceBusFailureReason.SERVICE_BUSY) return OpsCli.Exit.UNREACHABLE;
         return OpsCli.Exit.PARTIAL;
     }
@@ -25,7 +26,8 @@ final class Errors {
         if (reason == ServiceBusFailureReason.MESSAGING_ENTITY_NOT_FOUND)
             return "queue not found: check --queue (and that the namespace is the right one)";
         if (exitCode(t) == OpsCli.Exit.UNREACHABLE)
-            return "cannot reach the Service Bus namespace: check the endpoint and that it is running (" + rootMessage(t) + ")";
+            return "cannot reach the Service Bus namespace: check the endpoint and that it is running ("
+                    + rootMessage(t) + ")";
         return rootMessage(t);
     }
 
@@ -38,7 +40,8 @@ final class Errors {
 
     private static boolean causedByUnreachable(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
+            if (c instanceof java.net.ConnectException
+                    || c instanceof java.net.UnknownHostException
                     || c instanceof java.util.concurrent.TimeoutException) return true;
             if (c instanceof AmqpException a && a.isTransient()) return true;
         }

@@ -37,8 +37,8 @@ public final class ReplayCheck {
         for (var check : expected.entrySet()) {
             Object actual = props.get(check.getKey());
             if (actual != null && check.getValue() != null && !actual.toString().equals(check.getValue())) {
-                return Optional.of("application property '" + check.getKey() + "' is '" + actual + "' but the event says '"
-                        + check.getValue() + "'");
+                return Optional.of("application property '" + check.getKey() + "' is '" + actual
+                        + "' but the event says '" + check.getValue() + "'");
             }
         }
         return Optional.empty();

@@ -30,10 +30,16 @@ class DeadLetterOperationsTest {
 
     @BeforeEach
     void start() {
-        broker = ServiceBusEmulator.builder().host("127.0.0.1").port(0).adminPort(0)
+        broker = ServiceBusEmulator.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .adminPort(0)
                 .queue(QueueOptions.of(QUEUE).withLockDuration(Duration.ofSeconds(20)))
-                .topic("call-outcomes").subscription("call-outcomes", "telephony").subscription("call-outcomes", "operations")
-                .build().start();
+                .topic("call-outcomes")
+                .subscription("call-outcomes", "telephony")
+                .subscription("call-outcomes", "operations")
+                .build()
+                .start();
         clients = new ServiceBusClientBuilder().connectionString(broker.connectionString());
     }
 
@@ -54,10 +60,16 @@ class DeadLetterOperationsTest {
             assertThat(all.get(0).type()).isEqualTo("call.offered");
 
             DeadLetterFilter bobOnly = new DeadLetterFilter(null, null, "bob", null, null, 10);
-            assertThat(ops.list(bobOnly)).extracting(DeadLetterEntry::reason).containsExactly("MaxDeliveryCountExceeded");
+            assertThat(ops.list(bobOnly))
+                    .extracting(DeadLetterEntry::reason)
+                    .containsExactly("MaxDeliveryCountExceeded");
 
             long seq = all.get(1).sequenceNumber();
-            assertThat(ops.show(seq)).get().extracting(DeadLetterEntry::body).asString().contains("\"callId\":\"call-2\"");
+            assertThat(ops.show(seq))
+                    .get()
+                    .extracting(DeadLetterEntry::body)
+                    .asString()
+                    .contains("\"callId\":\"call-2\"");
             assertThat(ops.show(seq + 1000)).isEmpty();
             assertThat(ops.list(DeadLetterFilter.all())).hasSize(2); // listing changed nothing
         }
@@ -78,11 +90,15 @@ class DeadLetterOperationsTest {
             ReplaySummary done = ops.replay(outage, new ReplayOptions(false, Duration.ofSeconds(45), 3), i -> {});
             assertThat(done.replayed()).hasSize(1);
             assertThat(done.failed()).isEmpty();
-            assertThat(ops.list(DeadLetterFilter.all())).extracting(DeadLetterEntry::callId).containsExactly("call-2");
+            assertThat(ops.list(DeadLetterFilter.all()))
+                    .extracting(DeadLetterEntry::callId)
+                    .containsExactly("call-2");
 
             ServiceBusReceivedMessage back = receiveOne();
-            assertThat(back.getApplicationProperties()).containsEntry("callId", "call-1")
-                    .containsEntry("replayCount", 1).containsEntry("originalMessageId", "evt-call-1")
+            assertThat(back.getApplicationProperties())
+                    .containsEntry("callId", "call-1")
+                    .containsEntry("replayCount", 1)
+                    .containsEntry("originalMessageId", "evt-call-1")
                     .doesNotContainKey("DeadLetterReason");
             assertThat(back.getMessageId()).isNotEqualTo("evt-call-1");
             assertThat(back.getTimeToLive()).isEqualTo(Duration.ofSeconds(45));
@@ -95,13 +111,18 @@ class DeadLetterOperationsTest {
         deadLetter(offer("call-2", "alice"), "MaxDeliveryCountExceeded", "outage");
         AtomicInteger sends = new AtomicInteger();
         try (DeadLetterOperations ops = new DeadLetterOperations(clients, QUEUE);
-             ServiceBusSenderClient real = clients.sender().queueName(QUEUE).buildClient()) {
+                ServiceBusSenderClient real = clients.sender().queueName(QUEUE).buildClient()) {
             ops.withSender(m -> {
                 if (sends.incrementAndGet() == 1) throw new IllegalStateException("simulated outage");
                 real.sendMessage(m);
             });
             ReplaySummary s = ops.replay(DeadLetterFilter.all(), new ReplayOptions(false, null, 3), i -> {});
-            assertThat(s.failed()).hasSize(1).first().extracting(ReplaySummary.Item::detail).asString().contains("simulated outage");
+            assertThat(s.failed())
+                    .hasSize(1)
+                    .first()
+                    .extracting(ReplaySummary.Item::detail)
+                    .asString()
+                    .contains("simulated outage");
             assertThat(s.replayed()).hasSize(1);
             // the failed one is still dead-lettered; the other is back on the queue: nothing lost
             assertThat(ops.list(DeadLetterFilter.all())).hasSize(1);
@@ -117,7 +138,11 @@ class DeadLetterOperationsTest {
         try (DeadLetterOperations ops = new DeadLetterOperations(clients, QUEUE)) {
             ReplaySummary s = ops.replay(DeadLetterFilter.all(), new ReplayOptions(false, null, 3), i -> {});
             assertThat(s.replayed()).isEmpty();
-            assertThat(s.skipped()).singleElement().extracting(ReplaySummary.Item::detail).asString().contains("--max-replays is 3");
+            assertThat(s.skipped())
+                    .singleElement()
+                    .extracting(ReplaySummary.Item::detail)
+                    .asString()
+                    .contains("--max-replays is 3");
             assertThat(ops.list(DeadLetterFilter.all())).hasSize(1);
         }
     }
@@ -158,9 +183,13 @@ class DeadLetterOperationsTest {
 
     @Test
     void aSubscriptionsDeadLettersCanBeListedCountedAndPurgedButNotReplayed() {
-        try (ServiceBusSenderClient sender = clients.sender().topicName("call-outcomes").buildClient();
-             ServiceBusReceiverClient telephony = clients.receiver().topicName("call-outcomes").subscriptionName("telephony")
-                     .disableAutoComplete().buildClient()) {
+        try (ServiceBusSenderClient sender =
+                        clients.sender().topicName("call-outcomes").buildClient();
+                ServiceBusReceiverClient telephony = clients.receiver()
+                        .topicName("call-outcomes")
+                        .subscriptionName("telephony")
+                        .disableAutoComplete()
+                        .buildClient()) {
             ServiceBusMessage outcome = new ServiceBusMessage("{\"outcome\":\"Accepted\"}").setMessageId("o-1");
             outcome.getApplicationProperties().put("callId", "call-9");
             sender.sendMessage(outcome);
@@ -170,31 +199,52 @@ class DeadLetterOperationsTest {
             telephony.deadLetter(got.get(0), new DeadLetterOptions().setDeadLetterReason("TelephonyRejected"));
         }
         String cs = broker.connectionString();
-        Result list = cli("dlq", "list", "--connection-string", cs, "--subscription", "call-outcomes/telephony", "--output", "json");
+        Result list = cli(
+                "dlq",
+                "list",
+                "--connection-string",
+                cs,
+                "--subscription",
+                "call-outcomes/telephony",
+                "--output",
+                "json");
         assertThat(list.code).as(list.err).isZero();
         assertThat(list.out).contains("TelephonyRejected").contains("call-9");
         // The other subscription's copy is not dead-lettered.
-        Result other = cli("dlq", "list", "--connection-string", cs, "--queue", "call-outcomes/subscriptions/operations", "--output", "json");
+        Result other = cli(
+                "dlq",
+                "list",
+                "--connection-string",
+                cs,
+                "--queue",
+                "call-outcomes/subscriptions/operations",
+                "--output",
+                "json");
         assertThat(other.out).doesNotContain("call-9");
         Result depths = cli("queues", "--connection-string", cs);
         assertThat(depths.code).as(depths.err).isZero();
-        assertThat(depths.out).contains("call-outcomes/subscriptions/telephony").contains("call-outcomes/subscriptions/operations");
+        assertThat(depths.out)
+                .contains("call-outcomes/subscriptions/telephony")
+                .contains("call-outcomes/subscriptions/operations");
 
-        Result replay = cli("dlq", "replay", "--connection-string", cs, "--subscription", "call-outcomes/telephony", "--yes");
+        Result replay =
+                cli("dlq", "replay", "--connection-string", cs, "--subscription", "call-outcomes/telephony", "--yes");
         assertThat(replay.code).isEqualTo(2);
         assertThat(replay.err).contains("cannot be replayed");
         Result bad = cli("dlq", "list", "--connection-string", cs, "--subscription", "call-outcomes");
         assertThat(bad.code).isEqualTo(2);
 
-        Result purge = cli("dlq", "purge", "--connection-string", cs, "--subscription", "call-outcomes/telephony", "--yes");
+        Result purge =
+                cli("dlq", "purge", "--connection-string", cs, "--subscription", "call-outcomes/telephony", "--yes");
         assertThat(purge.code).as(purge.err).isZero();
-        assertThat(broker.subscriptionStats("call-outcomes", "telephony").deadLetter()).isZero();
+        assertThat(broker.subscriptionStats("call-outcomes", "telephony").deadLetter())
+                .isZero();
     }
 
     /** A message dispatch poisoned: re-sent with its cause (PoisonCause), then dead-lettered by the broker. */
     private void poisoned(String callId) {
-        ServiceBusMessage m = new ServiceBusMessage("{\"specversion\":\"1.0\",\"id\":\"evt-" + callId + "\",\"source\":\"/pbx\","
-                + "\"type\":\"call.offered\",\"data\":{\"callId\":\"" + callId + "\"}}");
+        ServiceBusMessage m = new ServiceBusMessage("{\"specversion\":\"1.0\",\"id\":\"evt-" + callId
+                + "\",\"source\":\"/pbx\"," + "\"type\":\"call.offered\",\"data\":{\"callId\":\"" + callId + "\"}}");
         m.setMessageId("poison-" + callId);
         m.getApplicationProperties().put("callId", callId);
         m.getApplicationProperties().put("poisonReason", "InvalidCallEvent");
@@ -207,22 +257,33 @@ class DeadLetterOperationsTest {
         poisoned("call-p");
         deadLetter(offer("call-ok", "alice"), "MaxDeliveryCountExceeded", "outage");
         try (DeadLetterOperations ops = new DeadLetterOperations(clients, QUEUE)) {
-            DeadLetterEntry p = ops.list(new DeadLetterFilter(null, "call-p", null, null, null, 10)).get(0);
+            DeadLetterEntry p = ops.list(new DeadLetterFilter(null, "call-p", null, null, null, 10))
+                    .get(0);
             assertThat(p.reason()).isEqualTo("MaxDeliveryCountExceeded");
             assertThat(p.causeReason()).isEqualTo("InvalidCallEvent");
             assertThat(p.cause()).isEqualTo("invalid call event: /data/agentId is required");
             assertThat(ReplayCheck.wouldFail(p)).get().asString().contains("/data/agentId");
-            assertThat(ops.list(new DeadLetterFilter("InvalidCallEvent", null, null, null, null, 10))).hasSize(1);
+            assertThat(ops.list(new DeadLetterFilter("InvalidCallEvent", null, null, null, null, 10)))
+                    .hasSize(1);
 
             ReplaySummary s = ops.replay(DeadLetterFilter.all(), new ReplayOptions(false, null, 3), i -> {});
             assertThat(s.replayed()).extracting(ReplaySummary.Item::messageId).containsExactly("evt-call-ok");
-            assertThat(s.skipped()).singleElement().extracting(ReplaySummary.Item::detail).asString()
-                    .contains("would fail again").contains("/data/agentId");
-            assertThat(ops.list(DeadLetterFilter.all())).extracting(DeadLetterEntry::callId).containsExactly("call-p");
+            assertThat(s.skipped())
+                    .singleElement()
+                    .extracting(ReplaySummary.Item::detail)
+                    .asString()
+                    .contains("would fail again")
+                    .contains("/data/agentId");
+            assertThat(ops.list(DeadLetterFilter.all()))
+                    .extracting(DeadLetterEntry::callId)
+                    .containsExactly("call-p");
             receiveOne();
 
             ReplaySummary forced = ops.replay(DeadLetterFilter.all(), new ReplayOptions(false, null, 3, true), i -> {});
-            assertThat(forced.replayed()).singleElement().extracting(ReplaySummary.Item::detail).asString()
+            assertThat(forced.replayed())
+                    .singleElement()
+                    .extracting(ReplaySummary.Item::detail)
+                    .asString()
                     .startsWith("forced; will fail again");
             ServiceBusReceivedMessage back = receiveOne();
             assertThat(back.getApplicationProperties()).doesNotContainKeys("poisonReason", "poisonDescription");
@@ -243,7 +304,8 @@ class DeadLetterOperationsTest {
         }
         Result show = cli("dlq", "show", "--connection-string", cs, Long.toString(seq));
         assertThat(show.code).isZero();
-        assertThat(show.out).contains("cause             InvalidCallEvent: invalid call event: /data/agentId is required")
+        assertThat(show.out)
+                .contains("cause             InvalidCallEvent: invalid call event: /data/agentId is required")
                 .contains("would fail again");
         Result json = cli("dlq", "list", "--connection-string", cs, "--output", "json");
         assertThat(json.out).contains("\"cause\" : \"invalid call event: /data/agentId is required\"");
@@ -261,8 +323,9 @@ class DeadLetterOperationsTest {
     }
 
     private static ServiceBusMessage offer(String callId, String agentId) {
-        ServiceBusMessage m = new ServiceBusMessage("{\"specversion\":\"1.0\",\"id\":\"evt-" + callId + "\",\"source\":\"/pbx\","
-                + "\"type\":\"call.offered\",\"data\":{\"callId\":\"" + callId + "\",\"agentId\":\"" + agentId + "\",\"ringSeconds\":30}}");
+        ServiceBusMessage m = new ServiceBusMessage("{\"specversion\":\"1.0\",\"id\":\"evt-" + callId
+                + "\",\"source\":\"/pbx\"," + "\"type\":\"call.offered\",\"data\":{\"callId\":\"" + callId
+                + "\",\"agentId\":\"" + agentId + "\",\"ringSeconds\":30}}");
         m.setMessageId("evt-" + callId);
         m.getApplicationProperties().put("type", "call.offered");
         m.getApplicationProperties().put("callId", callId);
@@ -272,18 +335,25 @@ class DeadLetterOperationsTest {
 
     private void deadLetter(ServiceBusMessage message, String reason, String description) {
         try (ServiceBusSenderClient sender = clients.sender().queueName(QUEUE).buildClient();
-             ServiceBusReceiverClient receiver = clients.receiver().queueName(QUEUE).disableAutoComplete().buildClient()) {
+                ServiceBusReceiverClient receiver = clients.receiver()
+                        .queueName(QUEUE)
+                        .disableAutoComplete()
+                        .buildClient()) {
             sender.sendMessage(message);
             List<ServiceBusReceivedMessage> got = new ArrayList<>();
             receiver.receiveMessages(1, Duration.ofSeconds(10)).forEach(got::add);
             assertThat(got).hasSize(1);
-            receiver.deadLetter(got.get(0), new DeadLetterOptions().setDeadLetterReason(reason).setDeadLetterErrorDescription(description));
+            receiver.deadLetter(
+                    got.get(0),
+                    new DeadLetterOptions().setDeadLetterReason(reason).setDeadLetterErrorDescription(description));
         }
     }
 
     private ServiceBusReceivedMessage receiveOne() {
-        try (ServiceBusReceiverClient receiver = clients.receiver().queueName(QUEUE)
-                .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE).buildClient()) {
+        try (ServiceBusReceiverClient receiver = clients.receiver()
+                .queueName(QUEUE)
+                .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
+                .buildClient()) {
             for (ServiceBusReceivedMessage m : receiver.receiveMessages(1, Duration.ofSeconds(10))) return m;
             return null;
         }

@@ -1,12 +1,11 @@
 package io.cifpipe.reliability;
 
-import io.cifpipe.harness.Stack;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.signalr.HubConnection;
 import com.microsoft.signalr.HubConnectionBuilder;
 import com.microsoft.signalr.HubConnectionState;
+import io.cifpipe.harness.Stack;
 import io.cifpipe.model.Names;
 import io.reactivex.rxjava3.core.Single;
 import java.net.http.HttpResponse;
@@ -39,6 +38,7 @@ public final class AgentClient implements AutoCloseable {
     private final Set<String> decided = ConcurrentHashMap.newKeySet();
     /** How long the panel keeps retrying a decision (the calls in the fault runs ring longer than this). */
     static final java.time.Duration DECIDE_FOR = java.time.Duration.ofSeconds(40);
+
     private volatile HubConnection connection;
     private final Thread supervisor;
 
@@ -65,7 +65,8 @@ public final class AgentClient implements AutoCloseable {
     }
 
     private void connect() {
-        HttpResponse<String> r = Http.post(stack.url("presence") + "/api/negotiate", new byte[0], "Authorization", "Bearer " + token);
+        HttpResponse<String> r =
+                Http.post(stack.url("presence") + "/api/negotiate", new byte[0], "Authorization", "Bearer " + token);
         if (r.statusCode() != 200) throw new IllegalStateException("negotiate " + r.statusCode());
         JsonNode n;
         try {
@@ -74,7 +75,8 @@ public final class AgentClient implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         HubConnection c = HubConnectionBuilder.create(n.path("url").asText())
-                .withAccessTokenProvider(Single.just(n.path("accessToken").asText())).build();
+                .withAccessTokenProvider(Single.just(n.path("accessToken").asText()))
+                .build();
         c.on(Names.TARGET_NOTIFY, payload -> onNotify(c, payload), Map.class);
         c.start().blockingAwait(15, TimeUnit.SECONDS);
         connection = c;
@@ -100,8 +102,12 @@ public final class AgentClient implements AutoCloseable {
             HubConnection c = connection;
             if (c != null && c.getConnectionState() == HubConnectionState.CONNECTED) {
                 try {
-                    Object result = c.invoke(Object.class, Names.METHOD_DECIDE, Map.of("notificationId", id, "decision", "accept"))
-                            .timeout(30, TimeUnit.SECONDS).blockingGet();
+                    Object result = c.invoke(
+                                    Object.class,
+                                    Names.METHOD_DECIDE,
+                                    Map.of("notificationId", id, "decision", "accept"))
+                            .timeout(30, TimeUnit.SECONDS)
+                            .blockingGet();
                     decided.add(id);
                     LOG.info("decide {} -> {}", id, result);
                     return;
@@ -117,19 +123,29 @@ public final class AgentClient implements AutoCloseable {
         shown.remove(id); // gave up: a redelivery may show it again
     }
 
-    public int connects() { return connects.get(); }
+    public int connects() {
+        return connects.get();
+    }
 
     /** decide invocations that completed with an error (what the agent saw fail) before a retry. */
-    public int decideFailures() { return decideFailures.get(); }
+    public int decideFailures() {
+        return decideFailures.get();
+    }
 
     /** The distinct errors those failed decides completed with. */
-    public Set<String> decideErrors() { return Set.copyOf(decideErrors); }
+    public Set<String> decideErrors() {
+        return Set.copyOf(decideErrors);
+    }
 
     /** Notifications this agent was shown (popups). */
-    public Set<String> shown() { return Set.copyOf(shown); }
+    public Set<String> shown() {
+        return Set.copyOf(shown);
+    }
 
     /** Notifications whose decide succeeded. */
-    public Set<String> decided() { return Set.copyOf(decided); }
+    public Set<String> decided() {
+        return Set.copyOf(decided);
+    }
 
     public boolean connected() {
         HubConnection c = connection;

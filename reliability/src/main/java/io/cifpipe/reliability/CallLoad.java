@@ -1,7 +1,6 @@
 package io.cifpipe.reliability;
 
 import io.cifpipe.harness.Stack;
-
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -50,8 +49,13 @@ public final class CallLoad implements AutoCloseable {
                 int status;
                 HttpResponse<String> r = null;
                 try {
-                    r = Http.post(stack.url("ingress") + "/api/calls", body, "Content-Type", "application/cloudevents+json",
-                            "x-functions-key", stack.ingressKey());
+                    r = Http.post(
+                            stack.url("ingress") + "/api/calls",
+                            body,
+                            "Content-Type",
+                            "application/cloudevents+json",
+                            "x-functions-key",
+                            stack.ingressKey());
                     status = r.statusCode();
                 } catch (UncheckedIOException e) {
                     status = -1;
@@ -88,11 +92,25 @@ public final class CallLoad implements AutoCloseable {
         }
     }
 
-    public int accepted() { return accepted.get(); }
-    public int unavailable() { return unavailable.get(); }
-    public int unavailableWithRetryAfter() { return unavailableWithRetryAfter.get(); }
-    public int connectionRefused() { return refused.get(); }
-    public int unexpected() { return unexpected.get(); }
+    public int accepted() {
+        return accepted.get();
+    }
+
+    public int unavailable() {
+        return unavailable.get();
+    }
+
+    public int unavailableWithRetryAfter() {
+        return unavailableWithRetryAfter.get();
+    }
+
+    public int connectionRefused() {
+        return refused.get();
+    }
+
+    public int unexpected() {
+        return unexpected.get();
+    }
 
     /** Stops after the event in flight (which is retried until accepted or the stop). */
     @Override
@@ -105,8 +123,9 @@ public final class CallLoad implements AutoCloseable {
         }
     }
 
-    @Override public String toString() {
-        return "accepted=" + accepted + " 503=" + unavailable + " (with Retry-After " + unavailableWithRetryAfter + ") refused="
-                + refused + " unexpected=" + unexpected;
+    @Override
+    public String toString() {
+        return "accepted=" + accepted + " 503=" + unavailable + " (with Retry-After " + unavailableWithRetryAfter
+                + ") refused=" + refused + " unexpected=" + unexpected;
     }
 }

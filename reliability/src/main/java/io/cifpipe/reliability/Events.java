@@ -25,9 +25,15 @@ public final class Events {
     }
 
     /** The ring window runs from the event's time: events carry "now", as a telephony system's would. */
-    static String now() { return java.time.Instant.now().toString(); }
+    static String now() {
+        return java.time.Instant.now().toString();
+    }
 
-    public static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+    public static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
 
-    public static String newId(String prefix) { return prefix + "-" + UUID.randomUUID().toString().substring(0, 13); }
+    public static String newId(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 13);
+    }
 }

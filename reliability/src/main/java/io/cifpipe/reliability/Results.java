@@ -50,10 +50,23 @@ public final class Results {
         b.append("|---|---:|---:|---:|\n");
         long[] total = new long[3];
         ROWS.forEach((k, v) -> {
-            b.append("| ").append(k).append(" | ").append(v[0]).append(" | ").append(v[1]).append(" | ").append(v[2]).append(" |\n");
+            b.append("| ")
+                    .append(k)
+                    .append(" | ")
+                    .append(v[0])
+                    .append(" | ")
+                    .append(v[1])
+                    .append(" | ")
+                    .append(v[2])
+                    .append(" |\n");
             for (int i = 0; i < 3; i++) total[i] += v[i];
         });
-        b.append("| **total** | **").append(total[0]).append("** | **").append(total[1]).append("** | **").append(total[2])
+        b.append("| **total** | **")
+                .append(total[0])
+                .append("** | **")
+                .append(total[1])
+                .append("** | **")
+                .append(total[2])
                 .append("** |\n");
         return b.toString();
     }

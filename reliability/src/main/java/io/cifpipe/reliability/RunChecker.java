@@ -1,8 +1,7 @@
 package io.cifpipe.reliability;
 
-import io.cifpipe.harness.Stack;
-
 import com.azure.data.tables.TableClientBuilder;
+import io.cifpipe.harness.Stack;
 import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;
 import io.cifpipe.model.notification.NotificationId;
@@ -28,22 +27,28 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RunChecker implements AutoCloseable {
     /** A second, conflicting outcome would arrive right after the first: wait this long for it before checking. */
     static final Duration LINGER = Duration.ofMillis(1500);
+
     private static final Duration OPERATIONS_CATCH_UP = Duration.ofSeconds(30);
 
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
     private final OutcomeCollector outcomes;
     /** The operations subscription, read at the same time: it must see the same terminal outcomes, and nothing else. */
     private final OutcomeCollector operations;
+
     private final NotificationLedger ledger;
 
     public RunChecker(Stack stack) {
         String topic = Setting.CALL_OUTCOMES_TOPIC.defaultValue().orElseThrow();
-        this.outcomes = new OutcomeCollector(() -> stack.serviceBus().connectionString(), topic,
-                OutcomeSubscriptions.TELEPHONY);
-        this.operations = new OutcomeCollector(() -> stack.serviceBus().connectionString(), topic,
-                OutcomeSubscriptions.OPERATIONS);
-        this.ledger = new NotificationLedger(new TableClientBuilder().connectionString(stack.tablesConnectionString())
-                .tableName(Setting.NOTIFICATIONS_TABLE.defaultValue().orElseThrow()).buildClient(), Clock.systemUTC());
+        this.outcomes = new OutcomeCollector(
+                () -> stack.serviceBus().connectionString(), topic, OutcomeSubscriptions.TELEPHONY);
+        this.operations = new OutcomeCollector(
+                () -> stack.serviceBus().connectionString(), topic, OutcomeSubscriptions.OPERATIONS);
+        this.ledger = new NotificationLedger(
+                new TableClientBuilder()
+                        .connectionString(stack.tablesConnectionString())
+                        .tableName(Setting.NOTIFICATIONS_TABLE.defaultValue().orElseThrow())
+                        .buildClient(),
+                Clock.systemUTC());
     }
 
     /** An offer the pipeline accepted: it must reach one terminal outcome. */
@@ -51,24 +56,30 @@ public final class RunChecker implements AutoCloseable {
         accepted.add(NotificationId.of(callId, agentId));
     }
 
-    public int acceptedCount() { return accepted.size(); }
+    public int acceptedCount() {
+        return accepted.size();
+    }
 
     /** Outcomes received so far. */
-    public List<io.cifpipe.model.outcome.Outcome> observed() { return outcomes.outcomes(); }
+    public List<io.cifpipe.model.outcome.Outcome> observed() {
+        return outcomes.outcomes();
+    }
 
     /** Waits until every accepted offer has a terminal outcome (or the timeout), then checks the invariant. */
     public InvariantChecker.Report awaitSettled(Duration timeout) {
         outcomes.awaitTerminal(Set.copyOf(accepted), timeout, LINGER);
         // The second consumer reads at its own pace: give it until it holds what telephony holds (bounded).
         long deadline = System.nanoTime() + OPERATIONS_CATCH_UP.toNanos();
-        while (!terminalOf(operations.outcomes()).equals(terminalOf(outcomes.outcomes())) && System.nanoTime() < deadline) {
+        while (!terminalOf(operations.outcomes()).equals(terminalOf(outcomes.outcomes()))
+                && System.nanoTime() < deadline) {
             sleep(200);
         }
         return check();
     }
 
     public InvariantChecker.Report check() {
-        InvariantChecker.Report report = InvariantChecker.check(List.copyOf(accepted), ledger, outcomes.outcomes(), false);
+        InvariantChecker.Report report =
+                InvariantChecker.check(List.copyOf(accepted), ledger, outcomes.outcomes(), false);
         if (outcomes.undecodable() > 0 || operations.undecodable() > 0) {
             throw new IllegalStateException(outcomes.undecodable() + operations.undecodable()
                     + " message(s) on call-outcomes are not outcomes");
@@ -89,8 +100,10 @@ public final class RunChecker implements AutoCloseable {
 
     /** "notificationId/Outcome" of the terminal outcomes among {@code seen} that belong to this run's offers. */
     private Set<String> terminalOf(List<io.cifpipe.model.outcome.Outcome> seen) {
-        return seen.stream().filter(o -> o.outcome().isTerminal() && accepted.contains(o.notificationId()))
-                .map(o -> o.notificationId() + "/" + o.outcome().wireName()).collect(java.util.stream.Collectors.toSet());
+        return seen.stream()
+                .filter(o -> o.outcome().isTerminal() && accepted.contains(o.notificationId()))
+                .map(o -> o.notificationId() + "/" + o.outcome().wireName())
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     private static void sleep(long ms) {

@@ -1,7 +1,6 @@
 package io.cifpipe.reliability;
 
 import io.cifpipe.harness.Stack;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,24 +30,31 @@ public final class Soak {
         }
         Instant end = Instant.now().plus(Duration.ofMinutes(minutes));
         List<Faults.Run> failed = new ArrayList<>();
-        System.out.println("soak: starting the stack (Azurite, Service Bus + SignalR emulators, Entra, 3 Functions apps)...");
+        System.out.println(
+                "soak: starting the stack (Azurite, Service Bus + SignalR emulators, Entra, 3 Functions apps)...");
         try (Stack stack = Stack.start(Stack.Options.all())) {
             Faults faults = new Faults(stack);
             int round = 0;
             while (Instant.now().isBefore(end)) {
-                Faults.Run run = switch (round++ % 6) {
-                    case 0 -> faults.steady(Duration.ofSeconds(20));
-                    case 1 -> faults.duplicateDeliveries(10);
-                    case 2 -> faults.outOfOrderEnded(10);
-                    case 3 -> faults.serviceBusRestart(Duration.ofSeconds(3));
-                    case 4 -> faults.dispatchKill(Duration.ofSeconds(2));
-                    default -> faults.azuriteRestart(Duration.ofSeconds(3));
-                };
+                Faults.Run run =
+                        switch (round++ % 6) {
+                            case 0 -> faults.steady(Duration.ofSeconds(20));
+                            case 1 -> faults.duplicateDeliveries(10);
+                            case 2 -> faults.outOfOrderEnded(10);
+                            case 3 -> faults.serviceBusRestart(Duration.ofSeconds(3));
+                            case 4 -> faults.dispatchKill(Duration.ofSeconds(2));
+                            default -> faults.azuriteRestart(Duration.ofSeconds(3));
+                        };
                 String category = "soak: " + run.name();
-                Results.add(category, run.report().checked(), run.report().passed(), run.report().lost().size());
+                Results.add(
+                        category,
+                        run.report().checked(),
+                        run.report().passed(),
+                        run.report().lost().size());
                 if (!run.holds()) failed.add(run);
-                System.out.printf("%s round %d %-45s %s | load %s %s%n", Instant.now(), round, run.name(), run.report().summary(),
-                        run.load(), run.note());
+                System.out.printf(
+                        "%s round %d %-45s %s | load %s %s%n",
+                        Instant.now(), round, run.name(), run.report().summary(), run.load(), run.note());
             }
         }
         System.out.println("\n" + Results.markdown());

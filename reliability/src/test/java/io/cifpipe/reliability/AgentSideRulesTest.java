@@ -1,16 +1,19 @@
 package io.cifpipe.reliability;
 
-import io.cifpipe.harness.Stack;
-import io.cifpipe.harness.Tokens;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.data.tables.TableClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
+import com.azure.messaging.servicebus.ServiceBusReceiverClient;
+import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.signalr.HubConnection;
 import com.microsoft.signalr.HubConnectionBuilder;
+import io.cifpipe.harness.Stack;
+import io.cifpipe.harness.Tokens;
 import io.cifpipe.model.Names;
 import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;
@@ -18,10 +21,6 @@ import io.cifpipe.model.notification.NotificationId;
 import io.cifpipe.model.outcome.Outcome;
 import io.cifpipe.model.outcome.OutcomeType;
 import io.cifpipe.runtime.check.InvariantChecker;
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
-import com.azure.messaging.servicebus.ServiceBusReceiverClient;
-import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import io.cifpipe.runtime.tables.AgentDirectory;
 import io.cifpipe.runtime.tables.NotificationLedger;
 import io.reactivex.rxjava3.core.Single;
@@ -56,7 +55,8 @@ class AgentSideRulesTest {
     private static Stack stack;
     private static Tokens tokens;
     private static final List<Outcome> observed = new CopyOnWriteArrayList<>();
-    private static final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private static final java.util.concurrent.atomic.AtomicBoolean running =
+            new java.util.concurrent.atomic.AtomicBoolean(true);
     private static Thread drainer;
     private static NotificationLedger ledger;
     private static AgentDirectory agents;
@@ -68,23 +68,35 @@ class AgentSideRulesTest {
         tokens = new Tokens(stack.entra().orElseThrow(), Stack.API_CLIENT_ID);
         // Receive-and-delete: no per-message settlement that a loaded machine can stall (the assertions need what was
         // published, not at-least-once consumption; the fault suite covers the consumer side).
-        drainer = new Thread(() -> {
-            try (ServiceBusReceiverClient receiver = new ServiceBusClientBuilder().connectionString(stack.serviceBus().connectionString())
-                    .receiver().topicName("call-outcomes").subscriptionName(OutcomeSubscriptions.TELEPHONY)
-                    .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE).buildClient()) {
-                while (running.get()) {
-                    for (ServiceBusReceivedMessage m : receiver.receiveMessages(50, Duration.ofSeconds(1))) {
-                        observed.add(Outcome.fromJson(m.getBody().toBytes()));
+        drainer = new Thread(
+                () -> {
+                    try (ServiceBusReceiverClient receiver = new ServiceBusClientBuilder()
+                            .connectionString(stack.serviceBus().connectionString())
+                            .receiver()
+                            .topicName("call-outcomes")
+                            .subscriptionName(OutcomeSubscriptions.TELEPHONY)
+                            .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
+                            .buildClient()) {
+                        while (running.get()) {
+                            for (ServiceBusReceivedMessage m : receiver.receiveMessages(50, Duration.ofSeconds(1))) {
+                                observed.add(Outcome.fromJson(m.getBody().toBytes()));
+                            }
+                        }
                     }
-                }
-            }
-        }, "issue20-outcomes");
+                },
+                "issue20-outcomes");
         drainer.setDaemon(true);
         drainer.start();
-        ledger = new NotificationLedger(new TableClientBuilder().connectionString(stack.tablesConnectionString())
-                .tableName("Notifications").buildClient(), Clock.systemUTC());
-        agents = new AgentDirectory(new TableClientBuilder().connectionString(stack.tablesConnectionString())
-                .tableName("Agents").buildClient());
+        ledger = new NotificationLedger(
+                new TableClientBuilder()
+                        .connectionString(stack.tablesConnectionString())
+                        .tableName("Notifications")
+                        .buildClient(),
+                Clock.systemUTC());
+        agents = new AgentDirectory(new TableClientBuilder()
+                .connectionString(stack.tablesConnectionString())
+                .tableName("Agents")
+                .buildClient());
     }
 
     @AfterAll
@@ -92,8 +104,9 @@ class AgentSideRulesTest {
         try {
             if (stack != null) {
                 try {
-                    Await.until(Duration.ofSeconds(90), "a terminal outcome for every notification",
-                            () -> offered.stream().allMatch(id -> terminal(id).isPresent()));
+                    Await.until(
+                            Duration.ofSeconds(90), "a terminal outcome for every notification", () -> offered.stream()
+                                    .allMatch(id -> terminal(id).isPresent()));
                     Thread.sleep(2000); // a second, wrong outcome would come right after the first
                 } catch (IllegalStateException | InterruptedException e) {
                     // the checker below names every notification still missing its outcome
@@ -119,10 +132,13 @@ class AgentSideRulesTest {
         Agent() throws Exception {
             String token = tokens.agent(id);
             stack.addSecret("agent token " + id, token);
-            HttpResponse<String> r = Http.post(stack.url("presence") + "/api/negotiate", new byte[0], "Authorization", "Bearer " + token);
+            HttpResponse<String> r = Http.post(
+                    stack.url("presence") + "/api/negotiate", new byte[0], "Authorization", "Bearer " + token);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode n = JSON.readTree(r.body());
-            hub = HubConnectionBuilder.create(n.path("url").asText()).withAccessTokenProvider(Single.just(n.path("accessToken").asText())).build();
+            hub = HubConnectionBuilder.create(n.path("url").asText())
+                    .withAccessTokenProvider(Single.just(n.path("accessToken").asText()))
+                    .build();
             hub.on(Names.TARGET_NOTIFY, m -> notified.add(String.valueOf(m.get("notificationId"))), Map.class);
             hub.on(Names.TARGET_WITHDRAW, withdrawn::add, Map.class);
             hub.on(Names.TARGET_AVAILABILITY, availability::add, Map.class);
@@ -132,20 +148,26 @@ class AgentSideRulesTest {
 
         @SuppressWarnings("unchecked")
         Map<String, Object> invoke(String method, Object... args) {
-            return (Map<String, Object>) hub.invoke(Map.class, method, args).timeout(30, TimeUnit.SECONDS).blockingGet();
+            return (Map<String, Object>) hub.invoke(Map.class, method, args)
+                    .timeout(30, TimeUnit.SECONDS)
+                    .blockingGet();
         }
 
         String decide(String notificationId, String decision) {
-            return String.valueOf(invoke(Names.METHOD_DECIDE, Map.of("notificationId", notificationId, "decision", decision)).get("status"));
+            return String.valueOf(
+                    invoke(Names.METHOD_DECIDE, Map.of("notificationId", notificationId, "decision", decision))
+                            .get("status"));
         }
 
         void setAvailability(String value) {
             assertThat(invoke(Names.METHOD_SET_AVAILABILITY, Map.of("availability", value)))
-                    .containsEntry("status", "recorded").containsEntry("availability", value);
+                    .containsEntry("status", "recorded")
+                    .containsEntry("availability", value);
         }
 
         boolean pushed(String availability, String reason) {
-            return this.availability.stream().anyMatch(m -> availability.equals(m.get("availability")) && reason.equals(m.get("reason")));
+            return this.availability.stream()
+                    .anyMatch(m -> availability.equals(m.get("availability")) && reason.equals(m.get("reason")));
         }
 
         @Override
@@ -168,7 +190,9 @@ class AgentSideRulesTest {
 
     private static void ended(String callId, String agentIdOrNull) {
         String eventId = Events.newId("evt");
-        String event = agentIdOrNull != null ? Events.ended(eventId, callId, agentIdOrNull) : """
+        String event = agentIdOrNull != null
+                ? Events.ended(eventId, callId, agentIdOrNull)
+                : """
                 {"specversion":"1.0","id":"%s","source":"/pbx/reliability","type":"call.ended","time":"%s",
                  "data":{"callId":"%s"}}""".formatted(eventId, java.time.Instant.now(), callId);
         send(eventId, event);
@@ -179,30 +203,46 @@ class AgentSideRulesTest {
     }
 
     private static Optional<Outcome> terminal(String notificationId) {
-        return observed.stream().filter(o -> o.notificationId().equals(notificationId) && o.outcome().isTerminal()).findFirst();
+        return observed.stream()
+                .filter(o ->
+                        o.notificationId().equals(notificationId) && o.outcome().isTerminal())
+                .findFirst();
     }
 
     private static Outcome awaitTerminal(String notificationId) {
-        Await.until(Duration.ofSeconds(60), "terminal outcome of " + notificationId, () -> terminal(notificationId).isPresent());
+        Await.until(Duration.ofSeconds(60), "terminal outcome of " + notificationId, () -> terminal(notificationId)
+                .isPresent());
         return terminal(notificationId).orElseThrow();
     }
 
     @Test
     void twoAgentsAcceptingTheSameCallAtOnceGiveOneAcceptedAndOneWithdrawnTaken() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (Agent a = new Agent(); Agent b = new Agent()) {
+        try (Agent a = new Agent();
+                Agent b = new Agent()) {
             int aWon = 0;
             for (int round = 0; round < 25; round++) {
                 String callId = Events.newId("call-race");
                 String na = offer(callId, a, 60);
                 String nb = offer(callId, b, 60);
-                Await.until(Duration.ofSeconds(30), "both popups, round " + round, () -> a.notified.contains(na) && b.notified.contains(nb));
+                Await.until(
+                        Duration.ofSeconds(30),
+                        "both popups, round " + round,
+                        () -> a.notified.contains(na) && b.notified.contains(nb));
                 CountDownLatch go = new CountDownLatch(1);
                 List<Future<String>> statuses = new ArrayList<>();
-                statuses.add(pool.submit(() -> { go.await(); return a.decide(na, "accept"); }));
-                statuses.add(pool.submit(() -> { go.await(); return b.decide(nb, "accept"); }));
+                statuses.add(pool.submit(() -> {
+                    go.await();
+                    return a.decide(na, "accept");
+                }));
+                statuses.add(pool.submit(() -> {
+                    go.await();
+                    return b.decide(nb, "accept");
+                }));
                 go.countDown();
-                List<String> s = List.of(statuses.get(0).get(60, TimeUnit.SECONDS), statuses.get(1).get(60, TimeUnit.SECONDS));
+                List<String> s = List.of(
+                        statuses.get(0).get(60, TimeUnit.SECONDS),
+                        statuses.get(1).get(60, TimeUnit.SECONDS));
                 assertThat(s).as("round " + round).containsExactlyInAnyOrder("recorded", "already-taken");
                 boolean aWins = s.get(0).equals("recorded");
                 aWon += aWins ? 1 : 0;
@@ -212,14 +252,19 @@ class AgentSideRulesTest {
                 assertThat(lost.outcome()).as("round " + round).isEqualTo(OutcomeType.WITHDRAWN);
                 assertThat(lost.reason()).isEqualTo("taken");
                 assertThat(awaitTerminal(aWins ? na : nb).outcome()).isEqualTo(OutcomeType.ACCEPTED);
-                Await.until(Duration.ofSeconds(20), "withdraw(taken) pushed to the loser",
-                        () -> loser.withdrawn.stream().anyMatch(w -> loserId.equals(w.get("notificationId")) && "taken".equals(w.get("reason"))));
+                Await.until(
+                        Duration.ofSeconds(20), "withdraw(taken) pushed to the loser", () -> loser.withdrawn.stream()
+                                .anyMatch(w ->
+                                        loserId.equals(w.get("notificationId")) && "taken".equals(w.get("reason"))));
                 assertThat(loser.decide(loserId, "accept")).as("a late accept").isEqualTo("already-taken");
                 // the winner is on the call (capacity 1) until call.ended, here without agentId
                 Agent winner = aWins ? a : b;
                 assertThat(agents.read(winner.id).activeCallCount()).isEqualTo(1);
                 ended(callId, null);
-                Await.until(Duration.ofSeconds(20), "call.ended (no agentId) releases the winner", () -> agents.read(winner.id).activeCallCount() == 0);
+                Await.until(
+                        Duration.ofSeconds(20),
+                        "call.ended (no agentId) releases the winner",
+                        () -> agents.read(winner.id).activeCallCount() == 0);
             }
             System.out.println("[issue 20 race] 25 rounds, agent A won " + aWon + ", agent B won " + (25 - aWon));
             assertThat(a.pushed("Available", "call-ended")).isEqualTo(aWon > 0);
@@ -232,7 +277,10 @@ class AgentSideRulesTest {
     void offersToAnAgentWhoCannotTakeThemEndUnavailableAtOnceWithTheReasonAndNoPopup() throws Exception {
         try (Agent c = new Agent()) {
             Map<String, Object> state = c.invoke(Names.METHOD_GET_AGENT_STATE);
-            assertThat(state).containsEntry("availability", "Available").containsEntry("reason", "agent").containsKey("since");
+            assertThat(state)
+                    .containsEntry("availability", "Available")
+                    .containsEntry("reason", "agent")
+                    .containsKey("since");
             for (String[] v : new String[][] {{"Busy", "busy"}, {"DoNotDisturb", "do-not-disturb"}, {"Away", "away"}}) {
                 c.setAvailability(v[0]);
                 Await.until(Duration.ofSeconds(10), v[0] + " pushed", () -> c.pushed(v[0], "agent"));
@@ -277,12 +325,17 @@ class AgentSideRulesTest {
                 missed.add(0, NotificationId.parse(n).callId());
             }
             Await.until(Duration.ofSeconds(20), "Away (missed-calls) pushed", () -> d.pushed("Away", "missed-calls"));
-            assertThat(d.withdrawn).extracting(w -> String.valueOf(w.get("reason"))).containsOnly("expired");
+            assertThat(d.withdrawn)
+                    .extracting(w -> String.valueOf(w.get("reason")))
+                    .containsOnly("expired");
             @SuppressWarnings("unchecked")
-            List<Map<String, Object>> list = (List<Map<String, Object>>) d.invoke(Names.METHOD_GET_MISSED_CALLS).get("missedCalls");
+            List<Map<String, Object>> list = (List<Map<String, Object>>)
+                    d.invoke(Names.METHOD_GET_MISSED_CALLS).get("missedCalls");
             assertThat(list).extracting(m -> m.get("callId")).containsExactlyElementsOf(missed);
             assertThat(list.get(0)).containsEntry("caller", "Erika").containsEntry("queue", "Support");
-            assertThat(d.invoke(Names.METHOD_GET_AGENT_STATE)).containsEntry("availability", "Away").containsEntry("reason", "missed-calls");
+            assertThat(d.invoke(Names.METHOD_GET_AGENT_STATE))
+                    .containsEntry("availability", "Away")
+                    .containsEntry("reason", "missed-calls");
             String n = offer(Events.newId("call-m3"), d, 30);
             assertThat(awaitTerminal(n).reason()).isEqualTo("away");
         }

@@ -1,10 +1,9 @@
 package io.cifpipe.reliability;
 
-import io.cifpipe.harness.Stack;
-import io.cifpipe.harness.Tokens;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cifpipe.harness.Stack;
+import io.cifpipe.harness.Tokens;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -35,6 +34,7 @@ class BadInputIngressProperties {
     /** Excluded from the fuzz: see {@link #formContentTypesGetProblemJson()} (functions-host bug). */
     static final java.util.regex.Pattern FORM_TYPES =
             java.util.regex.Pattern.compile("(?i)application/x-www-form-urlencoded|multipart/");
+
     static Stack stack;
     static String token;
     static String url;
@@ -52,8 +52,15 @@ class BadInputIngressProperties {
     }
 
     static HttpResponse<String> post(byte[] body, String contentType) {
-        return Http.post(url, body, "Content-Type", contentType, "x-functions-key", stack.ingressKey(),
-                "Authorization", "Bearer " + token);
+        return Http.post(
+                url,
+                body,
+                "Content-Type",
+                contentType,
+                "x-functions-key",
+                stack.ingressKey(),
+                "Authorization",
+                "Bearer " + token);
     }
 
     /** A rejected request: precise 4xx, problem+json, and the queue did not move. */
@@ -69,8 +76,8 @@ class BadInputIngressProperties {
     // ------------------------------------------------------------------ properties
 
     @Property(tries = 80)
-    void arbitraryBytesUnderAnyContentTypeAreRefusedPrecisely(@ForAll("junkBodies") byte[] body,
-                                                              @ForAll("contentTypes") String contentType) {
+    void arbitraryBytesUnderAnyContentTypeAreRefusedPrecisely(
+            @ForAll("junkBodies") byte[] body, @ForAll("contentTypes") String contentType) {
         long before = queued();
         assertRejected(post(body, contentType), before, CLASS);
     }
@@ -81,7 +88,9 @@ class BadInputIngressProperties {
         HttpResponse<String> r = post(Events.bytes(event), "application/cloudevents+json");
         if (r.statusCode() == 202) {
             Results.tried(CLASS);
-            assertThat(queued()).as("an accepted event is on the queue before 202").isEqualTo(before + 1);
+            assertThat(queued())
+                    .as("an accepted event is on the queue before 202")
+                    .isEqualTo(before + 1);
             Results.passed(CLASS);
         } else {
             assertRejected(r, before, CLASS);
@@ -100,37 +109,92 @@ class BadInputIngressProperties {
     @Provide
     Arbitrary<byte[]> junkBodies() {
         Arbitrary<byte[]> raw = Arbitraries.bytes().array(byte[].class).ofMaxSize(2048);
-        Arbitrary<byte[]> jsonish = Arbitraries.strings().withChars("{}[]\":,0123456789.-eEtrufalsn \\u\n")
-                .ofMaxLength(300).map(Events::bytes);
-        Arbitrary<byte[]> wrongShapes = Arbitraries.of("null", "[]", "{}", "1", "\"x\"", "[1,2]", "true", "[{}]",
-                "{\"specversion\":\"1.0\"}", "[null]", "{\"data\":{}}").map(Events::bytes);
+        Arbitrary<byte[]> jsonish = Arbitraries.strings()
+                .withChars("{}[]\":,0123456789.-eEtrufalsn \\u\n")
+                .ofMaxLength(300)
+                .map(Events::bytes);
+        Arbitrary<byte[]> wrongShapes = Arbitraries.of(
+                        "null",
+                        "[]",
+                        "{}",
+                        "1",
+                        "\"x\"",
+                        "[1,2]",
+                        "true",
+                        "[{}]",
+                        "{\"specversion\":\"1.0\"}",
+                        "[null]",
+                        "{\"data\":{}}")
+                .map(Events::bytes);
         return Arbitraries.oneOf(raw, jsonish, wrongShapes);
     }
 
     @Provide
     Arbitrary<String> contentTypes() {
         return Arbitraries.oneOf(
-                Arbitraries.of("application/cloudevents+json", "application/cloudevents-batch+json",
-                        "application/cloudevents+json; charset=utf-8", "application/json", "text/plain",
+                Arbitraries.of(
+                        "application/cloudevents+json",
+                        "application/cloudevents-batch+json",
+                        "application/cloudevents+json; charset=utf-8",
+                        "application/json",
+                        "text/plain",
                         "application/octet-stream",
-                        "APPLICATION/CLOUDEVENTS+JSON", "application/cloudevents+json; charset=latin1", "*/*"),
-                Arbitraries.strings().ascii().ofMaxLength(60).filter(s -> s.chars().noneMatch(c -> c < 0x20 || c == 0x7f))
+                        "APPLICATION/CLOUDEVENTS+JSON",
+                        "application/cloudevents+json; charset=latin1",
+                        "*/*"),
+                Arbitraries.strings()
+                        .ascii()
+                        .ofMaxLength(60)
+                        .filter(s -> s.chars().noneMatch(c -> c < 0x20 || c == 0x7f))
                         .filter(s -> !FORM_TYPES.matcher(s).find())
                         .filter(s -> !s.matches(";+"))); // see contentTypeOfOnlySemicolonsIs415 (shared-model bug)
     }
 
     @Provide
     Arbitrary<String> mutatedEvents() {
-        Arbitrary<String> field = Arbitraries.of("id", "source", "specversion", "type", "subject", "time", "datacontenttype",
-                "callId", "agentId", "callerNumber", "callerName", "calledNumber", "queue", "customerContext", "ringSeconds", "tier");
+        Arbitrary<String> field = Arbitraries.of(
+                "id",
+                "source",
+                "specversion",
+                "type",
+                "subject",
+                "time",
+                "datacontenttype",
+                "callId",
+                "agentId",
+                "callerNumber",
+                "callerName",
+                "calledNumber",
+                "queue",
+                "customerContext",
+                "ringSeconds",
+                "tier");
         Arbitrary<String> value = Arbitraries.oneOf(
-                Arbitraries.of("null", "\"\"", "0", "-1", "1e309", "true", "[]", "{}", "\"\\u0000\"", "\"a\\r\\nSet-Cookie: x=1\"",
-                        "\"../../etc/passwd\"", "\"<script>\"", "\"x\\ud800\"", "\"2026-13-45T99:99:99Z\"", "\"9.9\"", "301", "86400",
+                Arbitraries.of(
+                        "null",
+                        "\"\"",
+                        "0",
+                        "-1",
+                        "1e309",
+                        "true",
+                        "[]",
+                        "{}",
+                        "\"\\u0000\"",
+                        "\"a\\r\\nSet-Cookie: x=1\"",
+                        "\"../../etc/passwd\"",
+                        "\"<script>\"",
+                        "\"x\\ud800\"",
+                        "\"2026-13-45T99:99:99Z\"",
+                        "\"9.9\"",
+                        "301",
+                        "86400",
                         "\"" + "x".repeat(5000) + "\""),
                 Arbitraries.strings().ofMaxLength(40).map(BadInputIngressProperties::jsonString));
         return Combinators.combine(field, value).as((f, v) -> {
             String event = Events.offered(Events.newId("fz"), Events.newId("call"), "agent-fuzz", 20);
-            return event.replaceFirst("\"" + f + "\":(\"[^\"]*\"|\\{[^}]*\\}|[0-9]+)", java.util.regex.Matcher.quoteReplacement("\"" + f + "\":" + v));
+            return event.replaceFirst(
+                    "\"" + f + "\":(\"[^\"]*\"|\\{[^}]*\\}|[0-9]+)",
+                    java.util.regex.Matcher.quoteReplacement("\"" + f + "\":" + v));
         });
     }
 
@@ -144,10 +208,14 @@ class BadInputIngressProperties {
                 Events.offered("", Events.newId("call"), "a", 20),
                 "{\"specversion\":\"0.3\",\"id\":\"x\",\"source\":\"/s\",\"type\":\"call.offered\"}",
                 "{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"/s\",\"type\":\"call.unknown\",\"data\":{}}");
-        return Combinators.combine(Arbitraries.integers().between(1, 20), Arbitraries.integers().between(0, 20), bad)
+        return Combinators.combine(
+                        Arbitraries.integers().between(1, 20),
+                        Arbitraries.integers().between(0, 20),
+                        bad)
                 .as((n, at, b) -> {
                     List<String> events = new ArrayList<>();
-                    for (int i = 0; i < n; i++) events.add(Events.offered(Events.newId("ok"), Events.newId("call"), "agent-" + i, 20));
+                    for (int i = 0; i < n; i++)
+                        events.add(Events.offered(Events.newId("ok"), Events.newId("call"), "agent-" + i, 20));
                     events.add(Math.min(at, events.size()), b);
                     return "[" + String.join(",", events) + "]";
                 });
@@ -170,7 +238,8 @@ class BadInputIngressProperties {
     void contentTypeOfOnlySemicolonsIs415() {
         for (String ct : new String[] {";", ";;"}) {
             long before = queued();
-            HttpResponse<String> r = post(Events.bytes(Events.offered(Events.newId("semi"), Events.newId("call"), "a", 20)), ct);
+            HttpResponse<String> r =
+                    post(Events.bytes(Events.offered(Events.newId("semi"), Events.newId("call"), "a", 20)), ct);
             assertRejected(r, before, EDGE);
             assertThat(r.statusCode()).isEqualTo(415);
         }
@@ -213,7 +282,8 @@ class BadInputIngressProperties {
         long before = queued();
         List<String> events = new ArrayList<>();
         for (int i = 0; i < 101; i++) events.add(Events.offered(Events.newId("n"), Events.newId("call"), "a", 20));
-        HttpResponse<String> r = post(Events.bytes("[" + String.join(",", events) + "]"), "application/cloudevents-batch+json");
+        HttpResponse<String> r =
+                post(Events.bytes("[" + String.join(",", events) + "]"), "application/cloudevents-batch+json");
         assertRejected(r, before, EDGE);
         assertThat(r.statusCode()).isEqualTo(413);
     }
@@ -236,8 +306,13 @@ class BadInputIngressProperties {
         String event = Events.offered(Events.newId("utf"), Events.newId("call"), "a", 20);
         byte[] ok = Events.bytes(event);
         int at = event.indexOf("Erika");
-        for (byte[] bad : new byte[][] {{(byte) 0xC3, (byte) 0x28}, {(byte) 0xFF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-                {(byte) 0xF0, (byte) 0x28, (byte) 0x8C, (byte) 0x28}, {(byte) 0xC0, (byte) 0xAF}}) {
+        for (byte[] bad : new byte[][] {
+            {(byte) 0xC3, (byte) 0x28},
+            {(byte) 0xFF},
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            {(byte) 0xF0, (byte) 0x28, (byte) 0x8C, (byte) 0x28},
+            {(byte) 0xC0, (byte) 0xAF}
+        }) {
             byte[] body = new byte[ok.length + bad.length];
             System.arraycopy(ok, 0, body, 0, at);
             System.arraycopy(bad, 0, body, at, bad.length);
@@ -251,8 +326,9 @@ class BadInputIngressProperties {
 
     @Example
     void headerInjectionInIdsIs422() {
-        for (String id : new String[] {"a\r\nSet-Cookie: x=1", "a\nb", "a\u0000b", "../../x", "a b", "a/b", "a?b", "a#b",
-                "\u202Eevil", "a%0d%0ab"}) {
+        for (String id : new String[] {
+            "a\r\nSet-Cookie: x=1", "a\nb", "a\u0000b", "../../x", "a b", "a/b", "a?b", "a#b", "\u202Eevil", "a%0d%0ab"
+        }) {
             long before = queued();
             String event = Events.offered(Events.newId("inj"), jsonString(id).replaceAll("^\"|\"$", ""), "a", 20);
             HttpResponse<String> r = post(Events.bytes(event), "application/cloudevents+json");

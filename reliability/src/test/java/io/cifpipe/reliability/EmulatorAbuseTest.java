@@ -1,7 +1,5 @@
 package io.cifpipe.reliability;
 
-import io.cifpipe.harness.Stack;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,6 +15,7 @@ import io.cifpipe.emulator.servicebus.AccessRight;
 import io.cifpipe.emulator.servicebus.QueueOptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.emulator.signalr.SignalREmulator;
+import io.cifpipe.harness.Stack;
 import io.reactivex.rxjava3.core.Single;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,18 +63,38 @@ class EmulatorAbuseTest {
 
     @BeforeAll
     static void start() {
-        sb = ServiceBusEmulator.builder().host("127.0.0.1").port(0).adminPort(0).queue(QueueOptions.of("abuse"))
-                .sharedAccessKey("RootManageSharedAccessKey", SB_KEY, AccessRight.MANAGE).build();
+        sb = ServiceBusEmulator.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .adminPort(0)
+                .queue(QueueOptions.of("abuse"))
+                .sharedAccessKey("RootManageSharedAccessKey", SB_KEY, AccessRight.MANAGE)
+                .build();
         sb.start();
-        sender = new ServiceBusClientBuilder().connectionString(sb.connectionString()).sender().queueName("abuse").buildClient();
-        healthyReceiver = new ServiceBusClientBuilder().connectionString(sb.connectionString()).receiver().queueName("abuse")
-                .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE).buildClient();
+        sender = new ServiceBusClientBuilder()
+                .connectionString(sb.connectionString())
+                .sender()
+                .queueName("abuse")
+                .buildClient();
+        healthyReceiver = new ServiceBusClientBuilder()
+                .connectionString(sb.connectionString())
+                .receiver()
+                .queueName("abuse")
+                .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
+                .buildClient();
         roundTrip("warm-up");
 
-        sr = SignalREmulator.builder().host("127.0.0.1").port(0).accessKey(SR_KEY).maxMessageSize(32 * 1024).build();
+        sr = SignalREmulator.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .accessKey(SR_KEY)
+                .maxMessageSize(32 * 1024)
+                .build();
         sr.start();
         String token = sr.accessTokens().mintClientToken(sr.endpoint(), Stack.HUB, "healthy", Duration.ofMinutes(10));
-        healthyHub = HubConnectionBuilder.create(sr.clientUrl(Stack.HUB)).withAccessTokenProvider(Single.just(token)).build();
+        healthyHub = HubConnectionBuilder.create(sr.clientUrl(Stack.HUB))
+                .withAccessTokenProvider(Single.just(token))
+                .build();
         healthyHub.on("notify", healthyInbox::add, String.class);
         healthyHub.start().blockingAwait(20, TimeUnit.SECONDS);
         assertHubClientUnaffected("warm-up");
@@ -96,7 +115,8 @@ class EmulatorAbuseTest {
         List<String> got = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!got.contains(body) && System.nanoTime() < deadline) {
-            for (ServiceBusReceivedMessage m : healthyReceiver.receiveMessages(10, Duration.ofSeconds(2))) got.add(m.getBody().toString());
+            for (ServiceBusReceivedMessage m : healthyReceiver.receiveMessages(10, Duration.ofSeconds(2)))
+                got.add(m.getBody().toString());
         }
         assertThat(got).contains(body);
     }
@@ -147,26 +167,27 @@ class EmulatorAbuseTest {
         Random random = new Random(42);
         byte[] junk = new byte[512];
         random.nextBytes(junk);
-        amqpCase(junk);                                                                   // not AMQP at all
+        amqpCase(junk); // not AMQP at all
         amqpCase("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // wrong protocol
-        amqpCase(new byte[] {'A', 'M', 'Q', 'P', 9, 9, 9, 9});                            // unknown protocol id/version
-        amqpCase(concat(AMQP_HEADER, frame(4, 2, 0, new byte[0])));                       // frame size below the 8-byte minimum
-        amqpCase(concat(AMQP_HEADER, frame(8, 1, 0, new byte[0])));                       // data offset below 2
-        amqpCase(concat(AMQP_HEADER, frame(0x7fffffff, 2, 0, new byte[64])));             // absurd declared size
+        amqpCase(new byte[] {'A', 'M', 'Q', 'P', 9, 9, 9, 9}); // unknown protocol id/version
+        amqpCase(concat(AMQP_HEADER, frame(4, 2, 0, new byte[0]))); // frame size below the 8-byte minimum
+        amqpCase(concat(AMQP_HEADER, frame(8, 1, 0, new byte[0]))); // data offset below 2
+        amqpCase(concat(AMQP_HEADER, frame(0x7fffffff, 2, 0, new byte[64]))); // absurd declared size
         byte[] body = new byte[64];
         random.nextBytes(body);
-        amqpCase(concat(AMQP_HEADER, frame(8 + body.length, 2, 0, body)));               // garbage performative
-        amqpCase(concat(AMQP_HEADER, frame(8 + body.length, 2, 7, body)));               // unknown frame type
-        amqpCase(concat(AMQP_HEADER, frame(12, 2, 0, new byte[] {0x00, 0x53, 0x10, 0x45}))); // open with a truncated list
+        amqpCase(concat(AMQP_HEADER, frame(8 + body.length, 2, 0, body))); // garbage performative
+        amqpCase(concat(AMQP_HEADER, frame(8 + body.length, 2, 7, body))); // unknown frame type
+        amqpCase(concat(
+                AMQP_HEADER, frame(12, 2, 0, new byte[] {0x00, 0x53, 0x10, 0x45}))); // open with a truncated list
     }
 
     @Test
     void saslAbuseClosesThatConnection() throws IOException {
         byte[] body = new byte[48];
         new Random(7).nextBytes(body);
-        amqpCase(concat(SASL_HEADER, frame(8 + body.length, 2, 1, body)));               // garbage SASL frame
-        amqpCase(concat(SASL_HEADER, frame(8 + body.length, 2, 0, body)));               // AMQP frame type during SASL
-        amqpCase(concat(SASL_HEADER, frame(0xffffffff, 2, 1, new byte[16])));            // negative/huge size
+        amqpCase(concat(SASL_HEADER, frame(8 + body.length, 2, 1, body))); // garbage SASL frame
+        amqpCase(concat(SASL_HEADER, frame(8 + body.length, 2, 0, body))); // AMQP frame type during SASL
+        amqpCase(concat(SASL_HEADER, frame(0xffffffff, 2, 1, new byte[16]))); // negative/huge size
         // sasl-init naming a mechanism the server did not offer
         byte[] init = {0x00, 0x53, 0x41, (byte) 0xc0, 0x0a, 0x01, (byte) 0xa3, 0x07, 'B', 'O', 'G', 'U', 'S', '-', 'X'};
         amqpCase(concat(SASL_HEADER, frame(8 + init.length, 2, 1, init)));
@@ -179,13 +200,18 @@ class EmulatorAbuseTest {
         List<String> bad = List.of(
                 base.replace(SB_KEY, "wrong-key-value"),
                 base.replace("RootManageSharedAccessKey", "NoSuchPolicy"),
-                sasConnectionString(base, endpoint, SB_KEY, -3600),                 // expired SAS
-                sasConnectionString(base, endpoint, "forged-" + SB_KEY, 3600));    // signed with another key
+                sasConnectionString(base, endpoint, SB_KEY, -3600), // expired SAS
+                sasConnectionString(base, endpoint, "forged-" + SB_KEY, 3600)); // signed with another key
         for (String cs : bad) {
             Results.tried(AMQP);
-            ServiceBusSenderClient intruder = new ServiceBusClientBuilder().connectionString(cs)
-                    .retryOptions(new com.azure.core.amqp.AmqpRetryOptions().setMaxRetries(0).setTryTimeout(Duration.ofSeconds(15)))
-                    .sender().queueName("abuse").buildClient();
+            ServiceBusSenderClient intruder = new ServiceBusClientBuilder()
+                    .connectionString(cs)
+                    .retryOptions(new com.azure.core.amqp.AmqpRetryOptions()
+                            .setMaxRetries(0)
+                            .setTryTimeout(Duration.ofSeconds(15)))
+                    .sender()
+                    .queueName("abuse")
+                    .buildClient();
             try {
                 assertThatThrownBy(() -> intruder.sendMessage(new ServiceBusMessage("intruder")))
                         .hasStackTraceContaining("status-code: 401");
@@ -195,7 +221,9 @@ class EmulatorAbuseTest {
             roundTrip("after-cbs-" + bad.indexOf(cs));
             Results.passed(AMQP);
         }
-        assertThat(sb.queueStats("abuse").total()).as("nothing from the intruders was enqueued").isZero();
+        assertThat(sb.queueStats("abuse").total())
+                .as("nothing from the intruders was enqueued")
+                .isZero();
     }
 
     /** A connection string carrying a ready-made SAS token (SharedAccessSignature=...), expiring at now+ttl. */
@@ -205,9 +233,11 @@ class EmulatorAbuseTest {
             long expiry = System.currentTimeMillis() / 1000 + ttlSeconds;
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            String sig = Base64.getEncoder().encodeToString(mac.doFinal((resource + "\n" + expiry).getBytes(StandardCharsets.UTF_8)));
-            String token = "SharedAccessSignature sr=" + resource + "&sig=" + URLEncoder.encode(sig, StandardCharsets.UTF_8)
-                    + "&se=" + expiry + "&skn=RootManageSharedAccessKey";
+            String sig = Base64.getEncoder()
+                    .encodeToString(mac.doFinal((resource + "\n" + expiry).getBytes(StandardCharsets.UTF_8)));
+            String token =
+                    "SharedAccessSignature sr=" + resource + "&sig=" + URLEncoder.encode(sig, StandardCharsets.UTF_8)
+                            + "&se=" + expiry + "&skn=RootManageSharedAccessKey";
             String endpointPart = base.substring(0, base.indexOf(';') + 1);
             return endpointPart + "SharedAccessSignature=" + token + ";EntityPath=abuse;UseDevelopmentEmulator=true";
         } catch (Exception e) {
@@ -229,22 +259,34 @@ class EmulatorAbuseTest {
         static RawClient connect(String user) {
             RawClient c = new RawClient();
             String token = sr.accessTokens().mintClientToken(sr.endpoint(), Stack.HUB, user, Duration.ofMinutes(5));
-            HttpResponse<String> negotiated = Http.post(sr.endpoint() + "/client/negotiate?hub=" + Stack.HUB + "&negotiateVersion=1",
-                    new byte[0], "Authorization", "Bearer " + token);
+            HttpResponse<String> negotiated = Http.post(
+                    sr.endpoint() + "/client/negotiate?hub=" + Stack.HUB + "&negotiateVersion=1",
+                    new byte[0],
+                    "Authorization",
+                    "Bearer " + token);
             assertThat(negotiated.statusCode()).as(negotiated.body()).isEqualTo(200);
             String id;
             try {
-                id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(negotiated.body()).path("connectionToken").asText();
+                id = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(negotiated.body())
+                        .path("connectionToken")
+                        .asText();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            URI uri = URI.create(sr.clientUrl(Stack.HUB).replace("http://", "ws://") + "&id=" + id + "&access_token=" + token);
-            c.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(uri, c).orTimeout(15, TimeUnit.SECONDS).join();
+            URI uri = URI.create(
+                    sr.clientUrl(Stack.HUB).replace("http://", "ws://") + "&id=" + id + "&access_token=" + token);
+            c.ws = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(uri, c)
+                    .orTimeout(15, TimeUnit.SECONDS)
+                    .join();
             return c;
         }
 
-        @Override public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
                 texts.add(partial.toString());
@@ -254,12 +296,14 @@ class EmulatorAbuseTest {
             return null;
         }
 
-        @Override public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
             closed.complete(statusCode);
             return null;
         }
 
-        @Override public void onError(WebSocket webSocket, Throwable error) {
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
             closed.complete(-1);
         }
 
@@ -277,11 +321,15 @@ class EmulatorAbuseTest {
     }
 
     static void assertHubClientUnaffected(String marker) {
-        String serverToken = sr.accessTokens().mintServerToken(sr.endpoint() + "/api/v1/hubs/" + Stack.HUB + "/users/healthy",
-                Duration.ofMinutes(5));
-        HttpResponse<String> r = Http.post(sr.endpoint() + "/api/v1/hubs/" + Stack.HUB + "/users/healthy",
+        String serverToken = sr.accessTokens()
+                .mintServerToken(sr.endpoint() + "/api/v1/hubs/" + Stack.HUB + "/users/healthy", Duration.ofMinutes(5));
+        HttpResponse<String> r = Http.post(
+                sr.endpoint() + "/api/v1/hubs/" + Stack.HUB + "/users/healthy",
                 Events.bytes("{\"target\":\"notify\",\"arguments\":[\"" + marker + "\"]}"),
-                "Authorization", "Bearer " + serverToken, "Content-Type", "application/json");
+                "Authorization",
+                "Bearer " + serverToken,
+                "Content-Type",
+                "application/json");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         try {
             String got;
@@ -295,7 +343,11 @@ class EmulatorAbuseTest {
         }
     }
 
-    void hubCase(String name, boolean handshakeFirst, java.util.function.Consumer<WebSocket> abuse, boolean expectCloseMessage)
+    void hubCase(
+            String name,
+            boolean handshakeFirst,
+            java.util.function.Consumer<WebSocket> abuse,
+            boolean expectCloseMessage)
             throws Exception {
         Results.tried(HUB);
         RawClient c = RawClient.connect("abuser");
@@ -311,10 +363,22 @@ class EmulatorAbuseTest {
 
     @Test
     void malformedHandshakesAreRefused() throws Exception {
-        hubCase("unknown-protocol", false, ws -> ws.sendText("{\"protocol\":\"messagepack-x\",\"version\":1}" + RS, true), false);
+        hubCase(
+                "unknown-protocol",
+                false,
+                ws -> ws.sendText("{\"protocol\":\"messagepack-x\",\"version\":1}" + RS, true),
+                false);
         hubCase("handshake-not-json", false, ws -> ws.sendText("hello" + RS, true), false);
-        hubCase("handshake-version-99", false, ws -> ws.sendText("{\"protocol\":\"json\",\"version\":99}" + RS, true), false);
-        hubCase("binary-handshake", false, ws -> ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3, 0x1e}), true), false);
+        hubCase(
+                "handshake-version-99",
+                false,
+                ws -> ws.sendText("{\"protocol\":\"json\",\"version\":99}" + RS, true),
+                false);
+        hubCase(
+                "binary-handshake",
+                false,
+                ws -> ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3, 0x1e}), true),
+                false);
     }
 
     @Test
@@ -322,11 +386,23 @@ class EmulatorAbuseTest {
         hubCase("not-json", true, ws -> ws.sendText("{{{not json" + RS, true), true);
         hubCase("no-type", true, ws -> ws.sendText("{\"target\":\"decide\"}" + RS, true), true);
         hubCase("type-99", true, ws -> ws.sendText("{\"type\":99}" + RS, true), true);
-        hubCase("invocation-target-number", true, ws -> ws.sendText("{\"type\":1,\"target\":5,\"arguments\":[]}" + RS, true), true);
-        hubCase("arguments-not-array", true,
-                ws -> ws.sendText("{\"type\":1,\"invocationId\":\"1\",\"target\":\"decide\",\"arguments\":\"x\"}" + RS, true), true);
-        hubCase("oversize-message", true,
-                ws -> ws.sendText("{\"type\":1,\"target\":\"decide\",\"arguments\":[\"" + "x".repeat(64 * 1024) + "\"]}" + RS, true),
+        hubCase(
+                "invocation-target-number",
+                true,
+                ws -> ws.sendText("{\"type\":1,\"target\":5,\"arguments\":[]}" + RS, true),
+                true);
+        hubCase(
+                "arguments-not-array",
+                true,
+                ws -> ws.sendText(
+                        "{\"type\":1,\"invocationId\":\"1\",\"target\":\"decide\",\"arguments\":\"x\"}" + RS, true),
+                true);
+        hubCase(
+                "oversize-message",
+                true,
+                ws -> ws.sendText(
+                        "{\"type\":1,\"target\":\"decide\",\"arguments\":[\"" + "x".repeat(64 * 1024) + "\"]}" + RS,
+                        true),
                 false);
     }
 
@@ -334,20 +410,29 @@ class EmulatorAbuseTest {
     void restBodiesAreRefusedPrecisely() {
         String url = sr.endpoint() + "/api/v1/hubs/" + Stack.HUB + "/users/healthy";
         String token = sr.accessTokens().mintServerToken(url, Duration.ofMinutes(5));
-        String[] bodies = {"not json", "", "[]", "{\"target\":5}", "{\"arguments\":[]}", "{\"target\":\"notify\",\"arguments\":\"x\"}",
-                "\u0000\u0001"};
+        String[] bodies = {
+            "not json",
+            "",
+            "[]",
+            "{\"target\":5}",
+            "{\"arguments\":[]}",
+            "{\"target\":\"notify\",\"arguments\":\"x\"}",
+            "\u0000\u0001"
+        };
         for (String body : bodies) {
             Results.tried(HUB);
-            HttpResponse<String> r = Http.post(url, Events.bytes(body), "Authorization", "Bearer " + token,
-                    "Content-Type", "application/json");
-            assertThat(r.statusCode()).as("body %s -> %s", body.length() > 40 ? body.substring(0, 40) : body, r.body())
+            HttpResponse<String> r = Http.post(
+                    url, Events.bytes(body), "Authorization", "Bearer " + token, "Content-Type", "application/json");
+            assertThat(r.statusCode())
+                    .as("body %s -> %s", body.length() > 40 ? body.substring(0, 40) : body, r.body())
                     .isBetween(400, 499);
             Results.passed(HUB);
         }
         Results.tried(HUB);
         byte[] huge = new byte[3 * 1024 * 1024];
         java.util.Arrays.fill(huge, (byte) 'a');
-        HttpResponse<String> r = Http.post(url, huge, "Authorization", "Bearer " + token, "Content-Type", "application/json");
+        HttpResponse<String> r =
+                Http.post(url, huge, "Authorization", "Bearer " + token, "Content-Type", "application/json");
         assertThat(r.statusCode()).isEqualTo(413);
         assertHubClientUnaffected("after-rest");
         Results.passed(HUB);

@@ -1,10 +1,9 @@
 package io.cifpipe.reliability;
 
-import io.cifpipe.harness.Stack;
-
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import io.cifpipe.harness.Stack;
 import java.time.Duration;
 
 /** Puts one call event on the stack's {@code call-events} queue, as a telephony system with Service Bus access does. */
@@ -16,8 +15,11 @@ final class Enqueue {
         m.setMessageId(messageId);
         m.setContentType("application/cloudevents+json");
         m.setTimeToLive(Duration.ofSeconds(90));
-        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder().connectionString(stack.serviceBus().connectionString())
-                .sender().queueName("call-events").buildClient()) {
+        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder()
+                .connectionString(stack.serviceBus().connectionString())
+                .sender()
+                .queueName("call-events")
+                .buildClient()) {
             sender.sendMessage(m);
         }
     }

@@ -1,10 +1,9 @@
 package io.cifpipe.reliability;
 
-import io.cifpipe.harness.Stack;
-import io.cifpipe.harness.Tokens;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cifpipe.harness.Stack;
+import io.cifpipe.harness.Tokens;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,11 +27,18 @@ class FaultsTest {
 
     static void check(String category, Faults.Run run) {
         Faults.log(run);
-        System.out.println("[fault] " + run.name() + ": " + run.report().summary() + " | load " + run.load() + " " + run.note());
+        System.out.println(
+                "[fault] " + run.name() + ": " + run.report().summary() + " | load " + run.load() + " " + run.note());
         // one case per accepted event: passed = exactly one terminal outcome, agreeing with the ledger
-        Results.add(category, run.report().checked(), run.report().passed(), run.report().lost().size());
+        Results.add(
+                category,
+                run.report().checked(),
+                run.report().passed(),
+                run.report().lost().size());
         assertThat(run.report().checked()).as("the run accepted events").isPositive();
-        assertThat(run.report().lost()).as("accepted events without a terminal outcome").isEmpty();
+        assertThat(run.report().lost())
+                .as("accepted events without a terminal outcome")
+                .isEmpty();
         assertThat(run.report().violations()).as("invariant violations").isEmpty();
     }
 
@@ -113,15 +119,19 @@ class FaultsTest {
             stack.addSecret("agent token " + oid, t);
             return t;
         };
-        Faults.Run run = faults.upstreamOutage(tokenFor, a, b, c, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(4));
+        Faults.Run run = faults.upstreamOutage(
+                tokenFor, a, b, c, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(4));
         check("fault: SignalR upstream slow, then 500, then refused (agents online)", run);
         Faults.UpstreamObservation seen = faults.lastUpstreamObservation();
         System.out.println("[upstream] " + seen);
-        assertThat(seen.decideFailures()).as("decides during the outage fail visibly (completion with error)").isPositive();
+        assertThat(seen.decideFailures())
+                .as("decides during the outage fail visibly (completion with error)")
+                .isPositive();
         // A decided across the slow and failing upstream; B and C connected while presence could not hear of it:
         // their connections are closed by the service, the clients reconnect, and once the upstream is back the
         // connected event registers them and presence redelivers the calls still ringing.
-        assertThat(seen.outcomesByAgent()).as("every call of an online agent popped and was accepted")
+        assertThat(seen.outcomesByAgent())
+                .as("every call of an online agent popped and was accepted")
                 .isEqualTo(Map.of("A Accepted", 8, "B Accepted", 2, "C Accepted", 2));
     }
 }

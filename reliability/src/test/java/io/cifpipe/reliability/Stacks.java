@@ -26,7 +26,8 @@ final class Stacks {
             // The fault runs' agents accept every call and their telephony sends no call.ended: with issue 20's
             // default capacity of 1 every offer after the first accept would end Unavailable/at-capacity. Capacity is
             // not what these runs test (AgentSideRulesTest does, on its own stack with the defaults).
-            full = Stack.start(Stack.Options.all().withUpstreamProxy()
+            full = Stack.start(Stack.Options.all()
+                    .withUpstreamProxy()
                     .withAppSettings(java.util.Map.of(io.cifpipe.model.Setting.AGENT_CAPACITY.key(), "1000")));
             Stack s = full;
             Runtime.getRuntime().addShutdownHook(new Thread(s::close, "full-stack-stop"));

@@ -23,6 +23,7 @@ public final class Names {
 
     /** Application properties on call-events / call-outcomes messages. */
     public static final String PROP_TYPE = "type";
+
     public static final String PROP_CALL_ID = "callId";
     public static final String PROP_AGENT_ID = "agentId";
     public static final String PROP_NOTIFICATION_ID = "notificationId";
@@ -32,10 +33,12 @@ public final class Names {
     public static final String PROP_ATTEMPT = "attempt";
     /** Set by the ops replay: original message id and replay count. */
     public static final String PROP_ORIGINAL_MESSAGE_ID = "originalMessageId";
+
     public static final String PROP_REPLAY_COUNT = "replayCount";
 
     /** Function key header and query parameter, as Azure Functions names them. */
     public static final String FUNCTION_KEY_HEADER = "x-functions-key";
+
     public static final String FUNCTION_KEY_QUERY = "code";
     /**
      * Presence's HTTP route for SignalR upstream (under the Functions route prefix {@code /api}); SignalR's upstream

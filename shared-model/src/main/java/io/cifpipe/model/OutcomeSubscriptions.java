@@ -22,8 +22,12 @@ public final class OutcomeSubscriptions {
      * SQL filter of {@link #OPERATIONS}: every terminal outcome ({@link OutcomeType#isTerminal()}), i.e. not the
      * {@code Delivered} progress report. Written as a positive list so the filter is explicit in the portal.
      */
-    public static final String OPERATIONS_FILTER = "outcome IN (" + Arrays.stream(OutcomeType.values())
-            .filter(OutcomeType::isTerminal).map(o -> "'" + o.wireName() + "'").collect(Collectors.joining(", ")) + ")";
+    public static final String OPERATIONS_FILTER = "outcome IN ("
+            + Arrays.stream(OutcomeType.values())
+                    .filter(OutcomeType::isTerminal)
+                    .map(o -> "'" + o.wireName() + "'")
+                    .collect(Collectors.joining(", "))
+            + ")";
 
     /** Entity path of a subscription, as receivers and the ops CLI address it. */
     public static String path(String topic, String subscription) {

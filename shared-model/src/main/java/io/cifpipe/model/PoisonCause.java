@@ -27,6 +27,8 @@ public final class PoisonCause {
 
     public static String clip(String description) {
         if (description == null) return "";
-        return description.length() <= MAX_DESCRIPTION_CHARS ? description : description.substring(0, MAX_DESCRIPTION_CHARS - 1) + "…";
+        return description.length() <= MAX_DESCRIPTION_CHARS
+                ? description
+                : description.substring(0, MAX_DESCRIPTION_CHARS - 1) + "…";
     }
 }

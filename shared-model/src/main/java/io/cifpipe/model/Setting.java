@@ -89,7 +89,11 @@ public enum Setting {
     APPLICATION_INSIGHTS("APPLICATIONINSIGHTS_CONNECTION_STRING", null, true, App.INGRESS, App.DISPATCH, App.PRESENCE);
 
     /** The three Functions apps; infra provisions each app only the settings listed for it. */
-    public enum App { INGRESS, DISPATCH, PRESENCE }
+    public enum App {
+        INGRESS,
+        DISPATCH,
+        PRESENCE
+    }
 
     private final String key;
     private final String defaultValue;
@@ -104,15 +108,23 @@ public enum Setting {
     }
 
     /** The app-setting / environment variable name. */
-    public String key() { return key; }
+    public String key() {
+        return key;
+    }
 
     /** Default used when the setting is absent, or empty if it is required. */
-    public Optional<String> defaultValue() { return Optional.ofNullable(defaultValue); }
+    public Optional<String> defaultValue() {
+        return Optional.ofNullable(defaultValue);
+    }
 
     /** True for connection strings and keys: never log the value. */
-    public boolean secret() { return secret; }
+    public boolean secret() {
+        return secret;
+    }
 
-    public Set<App> apps() { return EnumSet.copyOf(apps); }
+    public Set<App> apps() {
+        return EnumSet.copyOf(apps);
+    }
 
     public static List<Setting> forApp(App app) {
         return Arrays.stream(values()).filter(s -> s.apps.contains(app)).toList();
@@ -126,7 +138,7 @@ public enum Setting {
 
     /** Like {@link #read} but fails with a message naming the missing key. */
     public String require(Function<String, String> source) {
-        return read(source).orElseThrow(() -> new IllegalStateException(
-                "App setting '" + key + "' is required but not set"));
+        return read(source)
+                .orElseThrow(() -> new IllegalStateException("App setting '" + key + "' is required but not set"));
     }
 }

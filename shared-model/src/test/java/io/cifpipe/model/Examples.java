@@ -9,7 +9,6 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +19,11 @@ import java.util.Set;
 /** Test helper: the example payloads under {@code shared-model/examples/} and the published schemas. */
 public final class Examples {
     public static final Path DIR = Path.of("examples");
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V202012,
             b -> b.schemaMappers(m -> m.mapPrefix("https://cifpipe.io/schemas/", "classpath:schemas/")));
-    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
-            .formatAssertionsEnabled(true).build();
+    private static final SchemaValidatorsConfig CONFIG =
+            SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
 
     private Examples() {}
 
@@ -35,7 +35,9 @@ public final class Examples {
         }
     }
 
-    public static String text(String relative) { return new String(bytes(relative), StandardCharsets.UTF_8); }
+    public static String text(String relative) {
+        return new String(bytes(relative), StandardCharsets.UTF_8);
+    }
 
     public static JsonNode json(String relative) {
         try {

@@ -30,5 +30,7 @@ public final class Lazy<T> implements Supplier<T> {
         return v;
     }
 
-    T getIfBuilt() { return value; }
+    T getIfBuilt() {
+        return value;
+    }
 }

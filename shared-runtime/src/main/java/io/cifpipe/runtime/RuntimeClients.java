@@ -14,10 +14,10 @@ import io.cifpipe.model.event.CallEventCodec;
 import io.cifpipe.model.event.CallEventLimits;
 import io.cifpipe.model.json.Json;
 import io.cifpipe.runtime.servicebus.CallEventSender;
-import io.cifpipe.runtime.settings.AppSettings;
 import io.cifpipe.runtime.servicebus.MessageScheduler;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
 import io.cifpipe.runtime.servicebus.QueueSender;
+import io.cifpipe.runtime.settings.AppSettings;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
 import io.cifpipe.runtime.tables.AgentDirectory;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
@@ -46,10 +46,14 @@ public final class RuntimeClients implements AutoCloseable {
      * ingress answers 503 + Retry-After instead and the caller retries. Measured against a refused connection: SDK
      * defaults block a send for 35 s, these options fail it after about 10 s (ServiceBusOutageTest in ingress).
      */
-    static final AmqpRetryOptions RETRY = new AmqpRetryOptions().setMaxRetries(2).setDelay(Duration.ofSeconds(1))
-            .setMaxDelay(Duration.ofSeconds(4)).setTryTimeout(Duration.ofSeconds(10));
+    static final AmqpRetryOptions RETRY = new AmqpRetryOptions()
+            .setMaxRetries(2)
+            .setDelay(Duration.ofSeconds(1))
+            .setMaxDelay(Duration.ofSeconds(4))
+            .setTryTimeout(Duration.ofSeconds(10));
 
-    private static final Lazy<RuntimeClients> SHARED = new Lazy<>(() -> new RuntimeClients(System::getenv, Clock.systemUTC()));
+    private static final Lazy<RuntimeClients> SHARED =
+            new Lazy<>(() -> new RuntimeClients(System::getenv, Clock.systemUTC()));
 
     private final Function<String, String> settings;
     private final AppSettings appSettings;
@@ -83,27 +87,46 @@ public final class RuntimeClients implements AutoCloseable {
         this.connections = new Lazy<>(() -> new ConnectionRegistry(table(Setting.CONNECTIONS_TABLE)));
         this.ledger = new Lazy<>(() -> new NotificationLedger(table(Setting.NOTIFICATIONS_TABLE), clock));
         this.agents = new Lazy<>(() -> new AgentDirectory(table(Setting.AGENTS_TABLE)));
-        this.codec = new Lazy<>(() -> new CallEventCodec(CallEventLimits.DEFAULT.withMaxRingSeconds(intSetting(Setting.MAX_RING_SECONDS))));
-        this.callEvents = new Lazy<>(() -> new CallEventSender(queueSender(Setting.CALL_EVENTS_QUEUE.require(settings)),
-                codec.get()::encode, intSetting(Setting.DEFAULT_RING_SECONDS), intSetting(Setting.MAX_RING_SECONDS)));
-        this.outcomes = new Lazy<>(() -> new OutcomePublisher(topicSender(Setting.CALL_OUTCOMES_TOPIC.require(settings))));
+        this.codec = new Lazy<>(() ->
+                new CallEventCodec(CallEventLimits.DEFAULT.withMaxRingSeconds(intSetting(Setting.MAX_RING_SECONDS))));
+        this.callEvents = new Lazy<>(() -> new CallEventSender(
+                queueSender(Setting.CALL_EVENTS_QUEUE.require(settings)),
+                codec.get()::encode,
+                intSetting(Setting.DEFAULT_RING_SECONDS),
+                intSetting(Setting.MAX_RING_SECONDS)));
+        this.outcomes =
+                new Lazy<>(() -> new OutcomePublisher(topicSender(Setting.CALL_OUTCOMES_TOPIC.require(settings))));
     }
 
     /** The process-wide instance reading {@code System.getenv}. */
-    public static RuntimeClients shared() { return SHARED.get(); }
+    public static RuntimeClients shared() {
+        return SHARED.get();
+    }
 
-    public Function<String, String> settings() { return settings; }
+    public Function<String, String> settings() {
+        return settings;
+    }
 
-    public Clock clock() { return clock; }
+    public Clock clock() {
+        return clock;
+    }
 
     /** Typed reads of this app's settings (int, bool, Duration, URI) with errors naming the key. */
-    public AppSettings appSettings() { return appSettings; }
+    public AppSettings appSettings() {
+        return appSettings;
+    }
 
-    public String setting(Setting s) { return appSettings.string(s); }
+    public String setting(Setting s) {
+        return appSettings.string(s);
+    }
 
-    public int intSetting(Setting s) { return appSettings.integer(s); }
+    public int intSetting(Setting s) {
+        return appSettings.integer(s);
+    }
 
-    public TableServiceClient tableService() { return tableService.get(); }
+    public TableServiceClient tableService() {
+        return tableService.get();
+    }
 
     /** The table named by {@code nameSetting}, created if missing (once per process). */
     public TableClient table(Setting nameSetting) {
@@ -121,21 +144,35 @@ public final class RuntimeClients implements AutoCloseable {
         });
     }
 
-    public ConnectionRegistry connections() { return connections.get(); }
+    public ConnectionRegistry connections() {
+        return connections.get();
+    }
 
-    public NotificationLedger ledger() { return ledger.get(); }
+    public NotificationLedger ledger() {
+        return ledger.get();
+    }
 
-    public AgentDirectory agents() { return agents.get(); }
+    public AgentDirectory agents() {
+        return agents.get();
+    }
 
-    public SignalRRestClient signalR() { return signalR.get(); }
+    public SignalRRestClient signalR() {
+        return signalR.get();
+    }
 
-    public OutcomePublisher outcomes() { return outcomes.get(); }
+    public OutcomePublisher outcomes() {
+        return outcomes.get();
+    }
 
     /** The call-event codec with this app's MaxRingSeconds. */
-    public CallEventCodec codec() { return codec.get(); }
+    public CallEventCodec codec() {
+        return codec.get();
+    }
 
     /** Sender of call events to the call-events queue (ingress). */
-    public CallEventSender callEvents() { return callEvents.get(); }
+    public CallEventSender callEvents() {
+        return callEvents.get();
+    }
 
     /** A sender to {@code queue}; all senders share the app's one AMQP connection. */
     public QueueSender queueSender(String queue) {
@@ -144,7 +181,8 @@ public final class RuntimeClients implements AutoCloseable {
 
     /** A sender to {@code topic} (each subscription gets its copy); shares the app's one AMQP connection. */
     public QueueSender topicSender(String topic) {
-        return QueueSender.of(senders.computeIfAbsent("topic:" + topic,
+        return QueueSender.of(senders.computeIfAbsent(
+                "topic:" + topic,
                 t -> serviceBus.get().sender().topicName(topic).buildClient()));
     }
 
@@ -154,33 +192,45 @@ public final class RuntimeClients implements AutoCloseable {
     }
 
     private ServiceBusSenderClient senderClient(String queue) {
-        return senders.computeIfAbsent(queue, q -> serviceBus.get().sender().queueName(q).buildClient());
+        return senders.computeIfAbsent(
+                queue, q -> serviceBus.get().sender().queueName(q).buildClient());
     }
 
     private TableServiceClient buildTableService() {
         String key = Setting.TABLES_CONNECTION.key();
         String connectionString = settings.apply(key);
         if (connectionString != null && !connectionString.isBlank()) {
-            return new TableServiceClientBuilder().connectionString(connectionString).buildClient();
+            return new TableServiceClientBuilder()
+                    .connectionString(connectionString)
+                    .buildClient();
         }
         String uri = settings.apply(key + TABLE_URI_SUFFIX);
         if (uri != null && !uri.isBlank()) {
-            return new TableServiceClientBuilder().endpoint(uri).credential(credential.get()).buildClient();
+            return new TableServiceClientBuilder()
+                    .endpoint(uri)
+                    .credential(credential.get())
+                    .buildClient();
         }
-        throw new IllegalStateException("App setting '" + key + "' (or '" + key + TABLE_URI_SUFFIX + "') is required but not set");
+        throw new IllegalStateException(
+                "App setting '" + key + "' (or '" + key + TABLE_URI_SUFFIX + "') is required but not set");
     }
 
     private ServiceBusClientBuilder buildServiceBus() {
         String key = Setting.SERVICE_BUS_CONNECTION.key();
         String connectionString = settings.apply(key);
         if (connectionString != null && !connectionString.isBlank()) {
-            return new ServiceBusClientBuilder().connectionString(connectionString).retryOptions(RETRY);
+            return new ServiceBusClientBuilder()
+                    .connectionString(connectionString)
+                    .retryOptions(RETRY);
         }
         String namespace = settings.apply(key + FQNS_SUFFIX);
         if (namespace != null && !namespace.isBlank()) {
-            return new ServiceBusClientBuilder().credential(namespace, credential.get()).retryOptions(RETRY);
+            return new ServiceBusClientBuilder()
+                    .credential(namespace, credential.get())
+                    .retryOptions(RETRY);
         }
-        throw new IllegalStateException("App setting '" + key + "' (or '" + key + FQNS_SUFFIX + "') is required but not set");
+        throw new IllegalStateException(
+                "App setting '" + key + "' (or '" + key + FQNS_SUFFIX + "') is required but not set");
     }
 
     @Override

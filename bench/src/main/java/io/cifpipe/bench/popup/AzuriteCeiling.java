@@ -15,47 +15,55 @@ import java.util.concurrent.atomic.AtomicLong;
  * its share of the stand-in's capacity.
  */
 final class AzuriteCeiling {
-  record Result(double opsPerSecond, long ops, long errors) {
-  }
+    record Result(double opsPerSecond, long ops, long errors) {}
 
-  private static final int READ_ROWS = 256;
+    private static final int READ_ROWS = 256;
 
-  private AzuriteCeiling() {
-  }
+    private AzuriteCeiling() {}
 
-  static Result measure(String connectionString, Duration duration, int inFlight) throws InterruptedException {
-    TableAsyncClient table = new TableClientBuilder().connectionString(connectionString).tableName("BenchCeiling")
-        .buildAsyncClient();
-    table.createTable().onErrorResume(e -> reactor.core.publisher.Mono.empty()).block(Duration.ofSeconds(30));
-    // Rows the timed reads find (a read of a missing row would be a 404, not the point read the pipeline makes).
-    reactor.core.publisher.Flux.range(0, READ_ROWS)
-        .flatMap(n -> table.upsertEntity(new TableEntity("p" + n, "r").addProperty("State", "Offered")), inFlight)
-        .blockLast(Duration.ofSeconds(60));
-    Semaphore window = new Semaphore(inFlight);
-    AtomicLong ops = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
-    long start = System.nanoTime();
-    long end = start + duration.toNanos();
-    long i = 0;
-    while (System.nanoTime() < end) {
-      if (!window.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-        continue;
-      }
-      reactor.core.publisher.Mono<?> op = i % 2 == 0
-          ? table.upsertEntity(new TableEntity("w" + (i / 2 % 10_000), "r").addProperty("State", "Delivered")
-              .addProperty("N", i))
-          : table.getEntity("p" + (i / 2 % READ_ROWS), "r");
-      i++;
-      op.subscribe(v -> { }, e -> {
-        errors.incrementAndGet();
-        window.release();
-      }, () -> {
-        ops.incrementAndGet();
-        window.release();
-      });
+    static Result measure(String connectionString, Duration duration, int inFlight) throws InterruptedException {
+        TableAsyncClient table = new TableClientBuilder()
+                .connectionString(connectionString)
+                .tableName("BenchCeiling")
+                .buildAsyncClient();
+        table.createTable()
+                .onErrorResume(e -> reactor.core.publisher.Mono.empty())
+                .block(Duration.ofSeconds(30));
+        // Rows the timed reads find (a read of a missing row would be a 404, not the point read the pipeline makes).
+        reactor.core.publisher.Flux.range(0, READ_ROWS)
+                .flatMap(
+                        n -> table.upsertEntity(new TableEntity("p" + n, "r").addProperty("State", "Offered")),
+                        inFlight)
+                .blockLast(Duration.ofSeconds(60));
+        Semaphore window = new Semaphore(inFlight);
+        AtomicLong ops = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        long i = 0;
+        while (System.nanoTime() < end) {
+            if (!window.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                continue;
+            }
+            reactor.core.publisher.Mono<?> op = i % 2 == 0
+                    ? table.upsertEntity(new TableEntity("w" + (i / 2 % 10_000), "r")
+                            .addProperty("State", "Delivered")
+                            .addProperty("N", i))
+                    : table.getEntity("p" + (i / 2 % READ_ROWS), "r");
+            i++;
+            op.subscribe(
+                    v -> {},
+                    e -> {
+                        errors.incrementAndGet();
+                        window.release();
+                    },
+                    () -> {
+                        ops.incrementAndGet();
+                        window.release();
+                    });
+        }
+        window.tryAcquire(inFlight, 30, TimeUnit.SECONDS); // drain: every started operation counts
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(ops.get() / seconds, ops.get(), errors.get());
     }
-    window.tryAcquire(inFlight, 30, TimeUnit.SECONDS); // drain: every started operation counts
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(ops.get() / seconds, ops.get(), errors.get());
-  }
 }

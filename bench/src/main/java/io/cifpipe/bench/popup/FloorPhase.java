@@ -28,76 +28,92 @@ import java.util.concurrent.atomic.AtomicLong;
  * what the ratio shows.
  */
 final class FloorPhase {
-  record Outcome(Latency latency, long sent, long accepted, long received, long failed) {
-  }
+    record Outcome(Latency latency, long sent, long accepted, long received, long failed) {}
 
-  private FloorPhase() {
-  }
+    private FloorPhase() {}
 
-  static Outcome run(int agents, double rate, Duration warmup, Duration duration, PrintStream progress) throws Exception {
-    List<String> users = new ArrayList<>(agents);
-    for (int i = 0; i < agents; i++) {
-      users.add("agent-" + i);
-    }
-    AtomicInteger phase = new AtomicInteger();
-    Latency[] current = {new Latency("warmup")};
-    AtomicLong received = new AtomicLong();
-    try (BareWebSocketServer server = BareWebSocketServer.start(0);
-         HubClients clients = new HubClients(new HubClients.Target(server.port(), null, null), (user, target, args) -> {
-           if (args.path(0).path("p").asInt() == phase.get()) {
-             current[0].recordSince(args.path(0).path("t").asLong());
-             received.incrementAndGet();
-           }
-         }, 1)) {
-      progress.printf("popup floor: connecting %d clients to a bare Vert.x WebSocket server%n", agents);
-      Future.join(new ArrayList<>(clients.connectAll(users, 128))).toCompletionStage().toCompletableFuture()
-          .handle((v, e) -> null).get(5, TimeUnit.MINUTES);
-      Vertx vertx = Vertx.vertx();
-      try {
-        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
-            .setDefaultPort(server.port()).setMaxPoolSize(64).setKeepAlive(true));
-        AtomicLong accepted = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        OpenLoop.Op push = (seq, intended) -> {
-          int sentIn = phase.get();
-          Buffer body = Buffer.buffer("{\"target\":\"notify\",\"arguments\":[{\"p\":" + sentIn + ",\"t\":" + intended
-              + ",\"notificationId\":\"n1~call-" + seq + "~agent\",\"callerNumber\":\"+4930123456789\","
-              + "\"callerName\":\"Bench Caller\",\"queue\":\"Sales\",\"customerContext\":{\"tier\":\"Gold\"}}]}");
-          http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/push/" + users.get((int) (seq % agents))))
-              .compose(r -> r.send(body)).onComplete(ar -> {
-                if (sentIn != phase.get()) {
-                  return;
-                }
-                if (ar.succeeded() && ar.result().statusCode() == 202) {
-                  accepted.incrementAndGet();
-                } else {
-                  failed.incrementAndGet();
-                }
-              });
-        };
-        if (!warmup.isZero()) {
-          OpenLoop.run(rate, warmup, push, () -> false);
-          Thread.sleep(300);
+    static Outcome run(int agents, double rate, Duration warmup, Duration duration, PrintStream progress)
+            throws Exception {
+        List<String> users = new ArrayList<>(agents);
+        for (int i = 0; i < agents; i++) {
+            users.add("agent-" + i);
         }
-        Latency latency = new Latency("floor");
-        current[0] = latency;
-        phase.set(1);
-        received.set(0);
-        accepted.set(0);
-        failed.set(0);
-        long sent;
-        try (Progress p = new Progress("popup floor", () -> String.format("accepted %d received %d failed %d",
-            accepted.get(), received.get(), failed.get()), progress)) {
-          sent = OpenLoop.run(rate, duration, push, () -> false);
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-          while (received.get() < sent && failed.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-          }
+        AtomicInteger phase = new AtomicInteger();
+        Latency[] current = {new Latency("warmup")};
+        AtomicLong received = new AtomicLong();
+        try (BareWebSocketServer server = BareWebSocketServer.start(0);
+                HubClients clients = new HubClients(
+                        new HubClients.Target(server.port(), null, null),
+                        (user, target, args) -> {
+                            if (args.path(0).path("p").asInt() == phase.get()) {
+                                current[0].recordSince(args.path(0).path("t").asLong());
+                                received.incrementAndGet();
+                            }
+                        },
+                        1)) {
+            progress.printf("popup floor: connecting %d clients to a bare Vert.x WebSocket server%n", agents);
+            Future.join(new ArrayList<>(clients.connectAll(users, 128)))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .handle((v, e) -> null)
+                    .get(5, TimeUnit.MINUTES);
+            Vertx vertx = Vertx.vertx();
+            try {
+                HttpClient http = vertx.createHttpClient(new HttpClientOptions()
+                        .setDefaultHost("127.0.0.1")
+                        .setDefaultPort(server.port())
+                        .setMaxPoolSize(64)
+                        .setKeepAlive(true));
+                AtomicLong accepted = new AtomicLong();
+                AtomicLong failed = new AtomicLong();
+                OpenLoop.Op push = (seq, intended) -> {
+                    int sentIn = phase.get();
+                    Buffer body = Buffer.buffer(
+                            "{\"target\":\"notify\",\"arguments\":[{\"p\":" + sentIn + ",\"t\":" + intended
+                                    + ",\"notificationId\":\"n1~call-" + seq
+                                    + "~agent\",\"callerNumber\":\"+4930123456789\","
+                                    + "\"callerName\":\"Bench Caller\",\"queue\":\"Sales\",\"customerContext\":{\"tier\":\"Gold\"}}]}");
+                    http.request(new RequestOptions()
+                                    .setMethod(HttpMethod.POST)
+                                    .setURI("/push/" + users.get((int) (seq % agents))))
+                            .compose(r -> r.send(body))
+                            .onComplete(ar -> {
+                                if (sentIn != phase.get()) {
+                                    return;
+                                }
+                                if (ar.succeeded() && ar.result().statusCode() == 202) {
+                                    accepted.incrementAndGet();
+                                } else {
+                                    failed.incrementAndGet();
+                                }
+                            });
+                };
+                if (!warmup.isZero()) {
+                    OpenLoop.run(rate, warmup, push, () -> false);
+                    Thread.sleep(300);
+                }
+                Latency latency = new Latency("floor");
+                current[0] = latency;
+                phase.set(1);
+                received.set(0);
+                accepted.set(0);
+                failed.set(0);
+                long sent;
+                try (Progress p = new Progress(
+                        "popup floor",
+                        () -> String.format(
+                                "accepted %d received %d failed %d", accepted.get(), received.get(), failed.get()),
+                        progress)) {
+                    sent = OpenLoop.run(rate, duration, push, () -> false);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (received.get() < sent && failed.get() == 0 && System.nanoTime() < deadline) {
+                        Thread.sleep(10);
+                    }
+                }
+                return new Outcome(latency, sent, accepted.get(), received.get(), failed.get());
+            } finally {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
         }
-        return new Outcome(latency, sent, accepted.get(), received.get(), failed.get());
-      } finally {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      }
     }
-  }
 }

@@ -9,72 +9,114 @@ import org.HdrHistogram.Histogram;
 
 /** The cost figures every end-to-end scenario reports: round trips, dispatch CPU, the trigger's concurrency. */
 final class Pipeline {
-  private Pipeline() {
-  }
+    private Pipeline() {}
 
-  /** Round trips per notification (counted), dispatch CPU per notification, the trigger's concurrency and prefetch. */
-  static void reportCosts(ScenarioResult r, PopupPhase p, PopupRig rig) {
-    double[] ops = p.opsPerNotification();
-    r.figure("Table Storage operations per notification", ops[0], "ops (counted)");
-    r.figure("SignalR REST requests per notification", ops[1], "requests (counted)");
-    r.figure("Service Bus operations per notification", ops[2], "ops (counted)");
-    if (p.trips != null) {
-      long n = p.dispatched();
-      p.trips.table().forEach((k, v) -> r.figure("dispatch Table: " + k, (double) v / Math.max(1, n), "per notification"));
-      p.trips.signalR().forEach((k, v) -> r.figure("dispatch SignalR REST: " + k, (double) v / Math.max(1, n),
-          "per notification"));
-      p.trips.serviceBus().forEach((k, v) -> r.figure("Service Bus: " + k, (double) v / Math.max(1, n), "per notification"));
-      r.note("Round trips are counted on the wire over the measured phase and its drain, divided by the call.offered"
-          + " messages dispatch completed in that window (" + n + "; a warm-up backlog or an overload would otherwise"
-          + " skew the ratio): Table and SignalR REST are dispatch's (its own counting proxies: the path from the trigger to"
-          + " the popup, expiry-sweep queries at its production schedule (Setting default) included; table create/list excluded);"
-          + " Service Bus is every entity's operations except on the call-outcomes subscriptions (the consumers' side:"
-          + " the bench's telephony reader), so it includes ingress's send and, with decisions, presence's Accepted"
-          + " outcomes.");
+    /** Round trips per notification (counted), dispatch CPU per notification, the trigger's concurrency and prefetch. */
+    static void reportCosts(ScenarioResult r, PopupPhase p, PopupRig rig) {
+        double[] ops = p.opsPerNotification();
+        r.figure("Table Storage operations per notification", ops[0], "ops (counted)");
+        r.figure("SignalR REST requests per notification", ops[1], "requests (counted)");
+        r.figure("Service Bus operations per notification", ops[2], "ops (counted)");
+        if (p.trips != null) {
+            long n = p.dispatched();
+            p.trips
+                    .table()
+                    .forEach((k, v) ->
+                            r.figure("dispatch Table: " + k, (double) v / Math.max(1, n), "per notification"));
+            p.trips
+                    .signalR()
+                    .forEach((k, v) ->
+                            r.figure("dispatch SignalR REST: " + k, (double) v / Math.max(1, n), "per notification"));
+            p.trips
+                    .serviceBus()
+                    .forEach((k, v) -> r.figure("Service Bus: " + k, (double) v / Math.max(1, n), "per notification"));
+            r.note(
+                    "Round trips are counted on the wire over the measured phase and its drain, divided by the call.offered"
+                            + " messages dispatch completed in that window (" + n
+                            + "; a warm-up backlog or an overload would otherwise"
+                            + " skew the ratio): Table and SignalR REST are dispatch's (its own counting proxies: the path from the trigger to"
+                            + " the popup, expiry-sweep queries at its production schedule (Setting default) included; table create/list excluded);"
+                            + " Service Bus is every entity's operations except on the call-outcomes subscriptions (the consumers' side:"
+                            + " the bench's telephony reader), so it includes ingress's send and, with decisions, presence's Accepted"
+                            + " outcomes.");
+        }
+        r.figure("dispatch CPU per notification", p.dispatchCpuMicrosPerNotification(), "µs");
+        r.figure(
+                "dispatch CPU over the phase and its drain",
+                p.dispatchCpuNanos < 0 ? Double.NaN : p.dispatchCpuNanos / 1e6,
+                "ms");
+        r.note(String.format(
+                Locale.ROOT,
+                "Dispatch CPU: utime+stime of the dispatch child JVM (pid %d, /proc/<pid>/stat,"
+                        + " clock-tick resolution) over the measured phase and its drain, divided by the call.offered messages it completed; it"
+                        + " includes the whole JVM (SDK I/O threads, GC, JIT), not only the handler.",
+                rig.probe().pid()));
+        JsonNode t = rig.probe().serviceBusTrigger();
+        r.figure(
+                "dispatch trigger maxConcurrentCalls (host.json)",
+                t.path("maxConcurrentCalls").asDouble(Double.NaN),
+                "calls");
+        r.figure(
+                "dispatch trigger prefetchCount (host.json)",
+                t.path("prefetchCount").asDouble(Double.NaN),
+                "messages");
+        r.figure(
+                "dispatch trigger concurrency limit (min of calls and worker pool)",
+                t.path("concurrencyLimit").asDouble(Double.NaN),
+                "calls");
+        r.figure(
+                "dispatch trigger peak concurrent calls (observed, whole run)",
+                t.path("peakConcurrentCalls").asDouble(Double.NaN),
+                "calls");
+        r.summary(
+                        "dispatch_sb_max_concurrent_calls",
+                        t.path("maxConcurrentCalls").isNumber()
+                                ? t.path("maxConcurrentCalls").asInt()
+                                : null)
+                .summary(
+                        "dispatch_sb_prefetch_count",
+                        t.path("prefetchCount").isNumber()
+                                ? t.path("prefetchCount").asInt()
+                                : null)
+                .summary(
+                        "dispatch_sb_concurrency_limit",
+                        t.path("concurrencyLimit").isNumber()
+                                ? t.path("concurrencyLimit").asInt()
+                                : null)
+                .summary(
+                        "dispatch_sb_peak_concurrent_calls",
+                        t.path("peakConcurrentCalls").isNumber()
+                                ? t.path("peakConcurrentCalls").asInt()
+                                : null);
     }
-    r.figure("dispatch CPU per notification", p.dispatchCpuMicrosPerNotification(), "µs");
-    r.figure("dispatch CPU over the phase and its drain", p.dispatchCpuNanos < 0 ? Double.NaN : p.dispatchCpuNanos / 1e6,
-        "ms");
-    r.note(String.format(Locale.ROOT, "Dispatch CPU: utime+stime of the dispatch child JVM (pid %d, /proc/<pid>/stat,"
-        + " clock-tick resolution) over the measured phase and its drain, divided by the call.offered messages it completed; it"
-        + " includes the whole JVM (SDK I/O threads, GC, JIT), not only the handler.", rig.probe().pid()));
-    JsonNode t = rig.probe().serviceBusTrigger();
-    r.figure("dispatch trigger maxConcurrentCalls (host.json)", t.path("maxConcurrentCalls").asDouble(Double.NaN), "calls");
-    r.figure("dispatch trigger prefetchCount (host.json)", t.path("prefetchCount").asDouble(Double.NaN), "messages");
-    r.figure("dispatch trigger concurrency limit (min of calls and worker pool)",
-        t.path("concurrencyLimit").asDouble(Double.NaN), "calls");
-    r.figure("dispatch trigger peak concurrent calls (observed, whole run)",
-        t.path("peakConcurrentCalls").asDouble(Double.NaN), "calls");
-    r.summary("dispatch_sb_max_concurrent_calls", t.path("maxConcurrentCalls").isNumber() ? t.path("maxConcurrentCalls").asInt() : null)
-        .summary("dispatch_sb_prefetch_count", t.path("prefetchCount").isNumber() ? t.path("prefetchCount").asInt() : null)
-        .summary("dispatch_sb_concurrency_limit", t.path("concurrencyLimit").isNumber() ? t.path("concurrencyLimit").asInt() : null)
-        .summary("dispatch_sb_peak_concurrent_calls",
-            t.path("peakConcurrentCalls").isNumber() ? t.path("peakConcurrentCalls").asInt() : null);
-  }
 
-  /** The latency model's prediction and its assumptions. */
-  static void reportModel(ScenarioResult r, PopupPhase p, LatencyModel model, PopupRig rig) {
-    Histogram h = p.notify.snapshot();
-    double p50 = h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(50) / 1000.0;
-    double p99 = h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1000.0;
-    r.summary("model_p50_ms", p50).summary("model_p99_ms", p99);
-    r.summary("model_assumptions", model.describe());
-    for (String service : new String[] {"tables", "servicebus", "signalr", "functions"}) {
-      double rtt = model.rtt(service).toNanos() / 1e6;
-      r.figure("assumed round trip: " + service, rtt, "ms");
-      // A fixed delay on a sequential hop moves every percentile by the round trip: the model's per-hop slope.
-      r.summary("model_ms_per_extra_" + service + "_round_trip", rtt);
+    /** The latency model's prediction and its assumptions. */
+    static void reportModel(ScenarioResult r, PopupPhase p, LatencyModel model, PopupRig rig) {
+        Histogram h = p.notify.snapshot();
+        double p50 = h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(50) / 1000.0;
+        double p99 = h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1000.0;
+        r.summary("model_p50_ms", p50).summary("model_p99_ms", p99);
+        r.summary("model_assumptions", model.describe());
+        for (String service : new String[] {"tables", "servicebus", "signalr", "functions"}) {
+            double rtt = model.rtt(service).toNanos() / 1e6;
+            r.figure("assumed round trip: " + service, rtt, "ms");
+            // A fixed delay on a sequential hop moves every percentile by the round trip: the model's per-hop slope.
+            r.summary("model_ms_per_extra_" + service + "_round_trip", rtt);
+        }
+        for (DelayProxy proxy : rig.proxies()) {
+            r.figure("delay proxy " + proxy.name() + ": connections", proxy.connections(), "count");
+        }
+        for (io.cifpipe.harness.proxy.CountingProxy proxy : rig.stack().countingProxies()) {
+            r.figure(
+                    "counting proxy " + proxy.name() + ": delay per request",
+                    proxy.delay().toNanos() / 1e6,
+                    "ms");
+        }
+        r.note(
+                "Azure latency model: a TCP delay proxy (half the assumed round trip each way) sits between every app and"
+                        + " the Service Bus emulator and between the load generator and ingress; the counting proxies add the assumed"
+                        + " round trip to every Table and SignalR REST request of every app; the agents' WebSockets are not delayed. Each extra sequential round trip to a service adds its"
+                        + " assumed round trip to every percentile (model_ms_per_extra_<service>_round_trip); model − loopback p50 divided"
+                        + " by that gives the effective number of sequential round trips on the path.");
     }
-    for (DelayProxy proxy : rig.proxies()) {
-      r.figure("delay proxy " + proxy.name() + ": connections", proxy.connections(), "count");
-    }
-    for (io.cifpipe.harness.proxy.CountingProxy proxy : rig.stack().countingProxies()) {
-      r.figure("counting proxy " + proxy.name() + ": delay per request", proxy.delay().toNanos() / 1e6, "ms");
-    }
-    r.note("Azure latency model: a TCP delay proxy (half the assumed round trip each way) sits between every app and"
-        + " the Service Bus emulator and between the load generator and ingress; the counting proxies add the assumed"
-        + " round trip to every Table and SignalR REST request of every app; the agents' WebSockets are not delayed. Each extra sequential round trip to a service adds its"
-        + " assumed round trip to every percentile (model_ms_per_extra_<service>_round_trip); model − loopback p50 divided"
-        + " by that gives the effective number of sequential round trips on the path.");
-  }
 }

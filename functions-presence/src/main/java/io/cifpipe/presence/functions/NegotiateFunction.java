@@ -7,7 +7,6 @@ import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
-
 import io.cifpipe.runtime.http.FunctionsHttp;
 import java.util.Optional;
 
@@ -20,10 +19,14 @@ public final class NegotiateFunction {
 
     @FunctionName("negotiate")
     public HttpResponseMessage negotiate(
-            @HttpTrigger(name = "req", route = "negotiate", authLevel = AuthorizationLevel.ANONYMOUS,
-                    methods = {HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS})
-            HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            route = "negotiate",
+                            authLevel = AuthorizationLevel.ANONYMOUS,
+                            methods = {HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS})
+                    HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
-        return FunctionsHttp.toResponse(request, PresenceRuntime.get().negotiate().handle(FunctionsHttp.toCall(request)));
+        return FunctionsHttp.toResponse(
+                request, PresenceRuntime.get().negotiate().handle(FunctionsHttp.toCall(request)));
     }
 }

@@ -8,7 +8,6 @@ import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
-
 import io.cifpipe.runtime.http.FunctionsHttp;
 import java.util.Optional;
 
@@ -23,14 +22,17 @@ public final class SignalRUpstreamFunction {
 
     @FunctionName("signalrUpstream")
     public HttpResponseMessage upstream(
-            @HttpTrigger(name = "req", route = Hub.UPSTREAM_ROUTE, authLevel = AuthorizationLevel.ANONYMOUS,
-                    methods = {HttpMethod.POST})
-            HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            route = Hub.UPSTREAM_ROUTE,
+                            authLevel = AuthorizationLevel.ANONYMOUS,
+                            methods = {HttpMethod.POST})
+                    HttpRequestMessage<Optional<String>> request,
             @BindingName("hub") String hub,
             @BindingName("category") String category,
             @BindingName("event") String event,
             ExecutionContext context) {
-        return FunctionsHttp.toResponse(request,
-                PresenceRuntime.get().upstream().handle(FunctionsHttp.toCall(request), hub, category, event));
+        return FunctionsHttp.toResponse(
+                request, PresenceRuntime.get().upstream().handle(FunctionsHttp.toCall(request), hub, category, event));
     }
 }

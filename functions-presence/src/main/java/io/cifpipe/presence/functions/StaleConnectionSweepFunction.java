@@ -9,8 +9,7 @@ public final class StaleConnectionSweepFunction {
 
     @FunctionName("staleConnectionSweep")
     public void sweep(
-            @TimerTrigger(name = "timer", schedule = Hub.SWEEP_SCHEDULE) String timerInfo,
-            ExecutionContext context) {
+            @TimerTrigger(name = "timer", schedule = Hub.SWEEP_SCHEDULE) String timerInfo, ExecutionContext context) {
         PresenceRuntime.get().sweeper().sweep();
     }
 }

@@ -7,7 +7,6 @@ import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
-
 import io.cifpipe.runtime.http.FunctionsHttp;
 import java.util.Optional;
 
@@ -16,10 +15,14 @@ public final class UserClientFunction {
 
     @FunctionName("userclient")
     public HttpResponseMessage userClient(
-            @HttpTrigger(name = "req", route = "userclient", authLevel = AuthorizationLevel.ANONYMOUS,
-                    methods = {HttpMethod.POST, HttpMethod.OPTIONS})
-            HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            route = "userclient",
+                            authLevel = AuthorizationLevel.ANONYMOUS,
+                            methods = {HttpMethod.POST, HttpMethod.OPTIONS})
+                    HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
-        return FunctionsHttp.toResponse(request, PresenceRuntime.get().userClient().handle(FunctionsHttp.toCall(request)));
+        return FunctionsHttp.toResponse(
+                request, PresenceRuntime.get().userClient().handle(FunctionsHttp.toCall(request)));
     }
 }

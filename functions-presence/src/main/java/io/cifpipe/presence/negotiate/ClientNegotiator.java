@@ -1,7 +1,6 @@
 package io.cifpipe.presence.negotiate;
 
 import io.cifpipe.runtime.signalr.ClientNegotiation;
-
 import java.time.Duration;
 
 /** Mints the SignalR client URL + access token for a user (production: {@code SignalRRestClient::clientNegotiation}). */

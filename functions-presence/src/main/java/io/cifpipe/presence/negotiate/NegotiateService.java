@@ -9,11 +9,10 @@ import io.cifpipe.runtime.http.CorsPolicy;
 import io.cifpipe.runtime.http.HttpCall;
 import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.signalr.ClientNegotiation;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code negotiate}: validates the caller's Entra bearer token, binds the SignalR user id to its {@code oid}
@@ -25,15 +24,23 @@ public final class NegotiateService {
 
     /** Bound to the validator: same token again (a reconnect) → no second signature check. */
     private final ValidatedTokens validator;
+
     private final String requiredScope;
     private final ClientNegotiator negotiator;
     private final Duration clientTokenLifetime;
     private final CorsPolicy cors;
 
-    public NegotiateService(JwtValidator validator, String requiredScope, ClientNegotiator negotiator,
-                            Duration clientTokenLifetime, CorsPolicy cors) {
-        this.validator = new ValidatedTokens(Objects.requireNonNull(validator)::validate, java.time.Clock.systemUTC(),
-                Duration.ofMinutes(10), 50_000);
+    public NegotiateService(
+            JwtValidator validator,
+            String requiredScope,
+            ClientNegotiator negotiator,
+            Duration clientTokenLifetime,
+            CorsPolicy cors) {
+        this.validator = new ValidatedTokens(
+                Objects.requireNonNull(validator)::validate,
+                java.time.Clock.systemUTC(),
+                Duration.ofMinutes(10),
+                50_000);
         this.requiredScope = Objects.requireNonNull(requiredScope);
         this.negotiator = Objects.requireNonNull(negotiator);
         this.clientTokenLifetime = Objects.requireNonNull(clientTokenLifetime);
@@ -42,12 +49,15 @@ public final class NegotiateService {
 
     public HttpReply handle(HttpCall call) {
         if (call.isPreflight()) {
-            return cors.preflight(call.origin(), call.header("Access-Control-Request-Method"),
+            return cors.preflight(
+                    call.origin(),
+                    call.header("Access-Control-Request-Method"),
                     call.header("Access-Control-Request-Headers"));
         }
         HttpReply reply;
         try {
-            Principal user = validator.validateAuthorizationHeader(call.header("Authorization"))
+            Principal user = validator
+                    .validateAuthorizationHeader(call.header("Authorization"))
                     .requireScope(requiredScope);
             ClientNegotiation info = negotiator.negotiate(user.objectId(), clientTokenLifetime);
             LOG.info("negotiate ok user={} lifetime={}", user.objectId(), clientTokenLifetime);

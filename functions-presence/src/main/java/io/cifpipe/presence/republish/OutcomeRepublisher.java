@@ -7,15 +7,14 @@ import io.cifpipe.presence.upstream.DecisionService;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
 import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.NotificationLedger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finishes decisions whose publish to call-outcomes failed and that nobody retried (the agent closed the tab):
@@ -71,8 +70,12 @@ public final class OutcomeRepublisher {
     private final Clock clock;
     private final Limits limits;
 
-    public OutcomeRepublisher(UnpublishedDecisionScan scan, NotificationLedger ledger, OutcomePublisher outcomes,
-                              Clock clock, Limits limits) {
+    public OutcomeRepublisher(
+            UnpublishedDecisionScan scan,
+            NotificationLedger ledger,
+            OutcomePublisher outcomes,
+            Clock clock,
+            Limits limits) {
         this.scan = Objects.requireNonNull(scan);
         this.ledger = Objects.requireNonNull(ledger);
         this.outcomes = Objects.requireNonNull(outcomes);
@@ -115,15 +118,23 @@ public final class OutcomeRepublisher {
                 }
                 ledger.markPublished(r.callId(), r.agentId(), r.state());
             } catch (RuntimeException e) {
-                LOG.warn("republish: notificationId={} callId={} outcome={} failed ({}); ending this run, the next one retries",
-                        r.notificationId(), r.callId(), r.state(), e.toString());
+                LOG.warn(
+                        "republish: notificationId={} callId={} outcome={} failed ({}); ending this run, the next one retries",
+                        r.notificationId(),
+                        r.callId(),
+                        r.state(),
+                        e.toString());
                 failed++;
                 truncated = true;
                 break;
             }
             republished++;
-            LOG.warn("republish: notificationId={} callId={} agentId={} published {} {} s after the decision",
-                    r.notificationId(), r.callId(), r.agentId(), messages.stream().map(Outcome::outcome).toList(),
+            LOG.warn(
+                    "republish: notificationId={} callId={} agentId={} published {} {} s after the decision",
+                    r.notificationId(),
+                    r.callId(),
+                    r.agentId(),
+                    messages.stream().map(Outcome::outcome).toList(),
                     Duration.between(r.enteredAt(r.state()), clock.instant()).toSeconds());
         }
         Report report = new Report(found.scanned(), found.candidates().size(), republished, settled, failed, truncated);
@@ -131,7 +142,9 @@ public final class OutcomeRepublisher {
             LOG.info("republish run: {}", report);
         }
         if (found.truncated()) {
-            LOG.warn("republish: scan stopped after {} rows; raise the limit or the schedule if this repeats", found.scanned());
+            LOG.warn(
+                    "republish: scan stopped after {} rows; raise the limit or the schedule if this repeats",
+                    found.scanned());
         }
         return report;
     }
@@ -139,7 +152,8 @@ public final class OutcomeRepublisher {
     /** Still an unpublished decision, decided long enough ago that its publish is not merely in flight. */
     private static boolean isOverduePending(LedgerEntry e, Instant now) {
         NotificationState s = e.state();
-        return (s == NotificationState.ACCEPTED || s == NotificationState.REJECTED) && e.outcomePending()
+        return (s == NotificationState.ACCEPTED || s == NotificationState.REJECTED)
+                && e.outcomePending()
                 && DecisionService.isPublishOverdue(e.record(), now);
     }
 

@@ -7,7 +7,6 @@ import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
-
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -35,7 +34,9 @@ import java.util.Objects;
 public final class UnpublishedDecisionScan {
     /** Table property names: NotificationLedger's outbox marker and the record's State. */
     static final String PROP_PUBLISHED = "PublishedState";
-    private static final List<NotificationState> DECISIONS = List.of(NotificationState.ACCEPTED, NotificationState.REJECTED);
+
+    private static final List<NotificationState> DECISIONS =
+            List.of(NotificationState.ACCEPTED, NotificationState.REJECTED);
 
     /**
      * @param pageSize   entities per Table request ($top, at most 1000)
@@ -65,12 +66,18 @@ public final class UnpublishedDecisionScan {
     }
 
     public Result scan(Instant since, Instant cutoff) {
-        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter(since, cutoff)).setTop(limits.pageSize())
-                .setSelect(List.of(NotificationRecord.PROP_PARTITION_KEY, NotificationRecord.PROP_ROW_KEY,
-                        NotificationRecord.PROP_STATE, PROP_PUBLISHED));
+        ListEntitiesOptions options = new ListEntitiesOptions()
+                .setFilter(filter(since, cutoff))
+                .setTop(limits.pageSize())
+                .setSelect(List.of(
+                        NotificationRecord.PROP_PARTITION_KEY,
+                        NotificationRecord.PROP_ROW_KEY,
+                        NotificationRecord.PROP_STATE,
+                        PROP_PUBLISHED));
         List<Candidate> candidates = new ArrayList<>();
         int scanned = 0;
-        for (PagedResponse<TableEntity> page : table.listEntities(options, null, Context.NONE).iterableByPage()) {
+        for (PagedResponse<TableEntity> page :
+                table.listEntities(options, null, Context.NONE).iterableByPage()) {
             for (TableEntity e : page.getValue()) {
                 if (scanned >= limits.maxScanned()) {
                     return new Result(candidates, scanned, true);
@@ -79,7 +86,10 @@ public final class UnpublishedDecisionScan {
                 Object state = e.getProperty(NotificationRecord.PROP_STATE);
                 Object published = e.getProperty(PROP_PUBLISHED);
                 if (state != null && !state.toString().equals(published == null ? null : published.toString())) {
-                    candidates.add(new Candidate(e.getPartitionKey(), e.getRowKey(), NotificationState.valueOf(state.toString()),
+                    candidates.add(new Candidate(
+                            e.getPartitionKey(),
+                            e.getRowKey(),
+                            NotificationState.valueOf(state.toString()),
                             published == null ? null : published.toString()));
                 }
             }
@@ -92,7 +102,8 @@ public final class UnpublishedDecisionScan {
         List<String> clauses = new ArrayList<>();
         for (NotificationState s : DECISIONS) {
             String at = s.timestampProperty();
-            clauses.add("(" + NotificationRecord.PROP_STATE + " eq '" + s.name() + "' and " + at + " le " + dateTime(cutoff)
+            clauses.add("(" + NotificationRecord.PROP_STATE + " eq '" + s.name() + "' and " + at + " le "
+                    + dateTime(cutoff)
                     + " and (" + PROP_PUBLISHED + " eq '" + NotificationState.DELIVERED.name() + "' or " + at + " ge "
                     + dateTime(since) + "))");
         }

@@ -3,15 +3,14 @@ package io.cifpipe.presence.sweep;
 import io.cifpipe.model.ledger.ConnectionRecord;
 import io.cifpipe.runtime.signalr.SignalRException;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Removes {@code Connections} rows whose disconnect event was lost: rows not seen for {@code staleAfter}
@@ -29,8 +28,8 @@ public final class StaleConnectionSweeper {
     private final Duration staleAfter;
     private final Clock clock;
 
-    public StaleConnectionSweeper(ConnectionRegistry registry, Predicate<String> connectionExists,
-                                  Duration staleAfter, Clock clock) {
+    public StaleConnectionSweeper(
+            ConnectionRegistry registry, Predicate<String> connectionExists, Duration staleAfter, Clock clock) {
         this.registry = Objects.requireNonNull(registry);
         this.connectionExists = Objects.requireNonNull(connectionExists);
         this.staleAfter = Objects.requireNonNull(staleAfter);
@@ -60,8 +59,13 @@ public final class StaleConnectionSweeper {
             }
         }
         SweepReport report = new SweepReport(stale.size(), checked, alive, removed, failed);
-        LOG.info("stale connection sweep: candidates={} checked={} alive={} removed={} failed={}",
-                report.candidates(), report.checked(), report.alive(), report.removed(), report.failed());
+        LOG.info(
+                "stale connection sweep: candidates={} checked={} alive={} removed={} failed={}",
+                report.candidates(),
+                report.checked(),
+                report.alive(),
+                report.removed(),
+                report.failed());
         return report;
     }
 

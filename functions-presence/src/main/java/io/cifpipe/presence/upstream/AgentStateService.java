@@ -53,8 +53,13 @@ public final class AgentStateService {
 
     /** Completion result of {@code getAgentState}. */
     @JsonPropertyOrder({"availability", "reason", "since", "activeCalls", "capacity", "missedCalls"})
-    public record AgentStateResult(Availability availability, AvailabilityReason reason, Instant since, int activeCalls,
-                                   int capacity, List<MissedCall> missedCalls) {
+    public record AgentStateResult(
+            Availability availability,
+            AvailabilityReason reason,
+            Instant since,
+            int activeCalls,
+            int capacity,
+            List<MissedCall> missedCalls) {
         static AgentStateResult of(AgentStatus s, List<MissedCall> missed) {
             return new AgentStateResult(s.availability(), s.reason(), s.since(), s.activeCalls(), s.capacity(), missed);
         }
@@ -66,7 +71,8 @@ public final class AgentStateService {
     public Recorded setAvailability(InvocationContext ctx) {
         String agentId = caller(ctx);
         if (ctx.arguments().size() != 1) {
-            throw new DecisionRefusedException("invalid", "setAvailability takes exactly one argument {\"availability\": ...}");
+            throw new DecisionRefusedException(
+                    "invalid", "setAvailability takes exactly one argument {\"availability\": ...}");
         }
         AvailabilityRequest request;
         try {
@@ -75,10 +81,15 @@ public final class AgentStateService {
             throw invalid(e);
         }
         Instant now = clock.instant();
-        var change = agents.update(agentId, s -> s.withAvailability(request.availability(), AvailabilityReason.AGENT, now));
-        LOG.info("agentId={} set availability {} (was {})", agentId, request.availability().wireName(),
+        var change =
+                agents.update(agentId, s -> s.withAvailability(request.availability(), AvailabilityReason.AGENT, now));
+        LOG.info(
+                "agentId={} set availability {} (was {})",
+                agentId,
+                request.availability().wireName(),
                 change.before().availability().wireName());
-        // Pushed even when the value did not change: every connection (the calling one included) redraws the same state.
+        // Pushed even when the value did not change: every connection (the calling one included) redraws the same
+        // state.
         AvailabilityPush.send(signalR, change.after(), agentCapacity);
         return new Recorded("recorded", change.after().availability());
     }
@@ -115,8 +126,10 @@ public final class AgentStateService {
     }
 
     static DecisionRefusedException invalid(ValidationException e) {
-        StringBuilder sb = new StringBuilder(e.problem().detail() == null ? "invalid argument" : e.problem().detail());
-        e.errors().forEach(fe -> sb.append("; ").append(fe.pointer()).append(' ').append(fe.message()));
+        StringBuilder sb = new StringBuilder(
+                e.problem().detail() == null ? "invalid argument" : e.problem().detail());
+        e.errors()
+                .forEach(fe -> sb.append("; ").append(fe.pointer()).append(' ').append(fe.message()));
         return new DecisionRefusedException("invalid", sb.toString());
     }
 }

@@ -3,13 +3,12 @@ package io.cifpipe.presence.upstream;
 import io.cifpipe.model.ledger.ConnectionRecord;
 import io.cifpipe.runtime.tables.AgentDirectory;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.cifpipe.runtime.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the {@code Connections} table true from SignalR upstream events, and on connect re-sends the
@@ -29,7 +28,8 @@ public final class ConnectionService {
     }
 
     /** With {@code agents}: also keeps the agent's {@code Agents} row (last connect/disconnect) that dispatch reads. */
-    public ConnectionService(ConnectionRegistry registry, PendingRedelivery redelivery, AgentDirectory agents, Clock clock) {
+    public ConnectionService(
+            ConnectionRegistry registry, PendingRedelivery redelivery, AgentDirectory agents, Clock clock) {
         this.registry = Objects.requireNonNull(registry);
         this.redelivery = Objects.requireNonNull(redelivery);
         this.agents = agents;
@@ -46,7 +46,8 @@ public final class ConnectionService {
             throw new IllegalArgumentException("connection " + ctx.connectionId() + " has no user id; refused");
         }
         Instant now = clock.instant();
-        ConnectionRecord row = ConnectionRecord.connected(ctx.userId(), ctx.connectionId(), ctx.hub(), now, ctx.userAgent());
+        ConnectionRecord row =
+                ConnectionRecord.connected(ctx.userId(), ctx.connectionId(), ctx.hub(), now, ctx.userAgent());
         registry.upsert(row);
         Telemetry.get().connection(true);
         touchAgent(row.userId(), true, now);
@@ -73,7 +74,10 @@ public final class ConnectionService {
         registry.remove(ctx.userId(), ctx.connectionId());
         Telemetry.get().connection(false);
         touchAgent(ctx.userId(), false, clock.instant());
-        LOG.info("disconnected user={} connectionId={} error={}", ctx.userId(), ctx.connectionId(),
+        LOG.info(
+                "disconnected user={} connectionId={} error={}",
+                ctx.userId(),
+                ctx.connectionId(),
                 ctx.error() == null ? "-" : ctx.error());
     }
 

@@ -2,13 +2,13 @@ package io.cifpipe.presence.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cifpipe.model.Names;
+import io.cifpipe.model.ledger.AvailabilityReason;
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.notification.Decision;
 import io.cifpipe.model.notification.DecisionResult;
 import io.cifpipe.model.notification.DecisionStatus;
 import io.cifpipe.model.notification.NotificationId;
-import io.cifpipe.model.ledger.AvailabilityReason;
 import io.cifpipe.model.notification.Withdraw;
 import io.cifpipe.model.notification.WithdrawReason;
 import io.cifpipe.model.outcome.OutcomeType;
@@ -29,9 +29,6 @@ import io.cifpipe.runtime.telemetry.TelemetryNames;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +39,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hub method {@code decide}: an agent accepts or rejects a notification.
@@ -82,8 +81,15 @@ public final class DecisionService {
     private final int agentCapacity;
     private final Clock clock;
 
-    public DecisionService(NotificationLedger ledger, RingGroupClaim claim, AgentDirectory agents, ConnectionRegistry registry,
-                           SignalRRestClient signalR, OutcomePublisher outcomes, int agentCapacity, Clock clock) {
+    public DecisionService(
+            NotificationLedger ledger,
+            RingGroupClaim claim,
+            AgentDirectory agents,
+            ConnectionRegistry registry,
+            SignalRRestClient signalR,
+            OutcomePublisher outcomes,
+            int agentCapacity,
+            Clock clock) {
         this.ledger = Objects.requireNonNull(ledger);
         this.claim = Objects.requireNonNull(claim);
         this.agents = Objects.requireNonNull(agents);
@@ -101,9 +107,11 @@ public final class DecisionService {
      */
     public DecisionResult decide(InvocationContext ctx) {
         Decision decision = parse(ctx);
-        Span span = Telemetry.get().startSpan(TelemetryNames.SPAN_PRESENCE_DECIDE, SpanKind.SERVER, decision.traceparent())
+        Span span = Telemetry.get()
+                .startSpan(TelemetryNames.SPAN_PRESENCE_DECIDE, SpanKind.SERVER, decision.traceparent())
                 .setAttribute(TelemetryNames.ATTR_NOTIFICATION_ID, decision.notificationId())
-                .setAttribute(TelemetryNames.ATTR_DECISION, decision.decision().name().toLowerCase(java.util.Locale.ROOT));
+                .setAttribute(
+                        TelemetryNames.ATTR_DECISION, decision.decision().name().toLowerCase(java.util.Locale.ROOT));
         try (Scope scope = span.makeCurrent()) {
             DecisionResult result = decideTraced(ctx, decision);
             span.setAttribute(TelemetryNames.ATTR_STATUS, result.status().wireName());
@@ -119,8 +127,11 @@ public final class DecisionService {
     private DecisionResult decideTraced(InvocationContext ctx, Decision decision) {
         NotificationId.Key key = decision.key();
         if (!ctx.hasUser() || !ctx.userId().equals(key.agentId())) {
-            LOG.warn("decide refused: connectionId={} user={} is not the agent of notificationId={}",
-                    ctx.connectionId(), ctx.userId(), decision.notificationId());
+            LOG.warn(
+                    "decide refused: connectionId={} user={} is not the agent of notificationId={}",
+                    ctx.connectionId(),
+                    ctx.userId(),
+                    decision.notificationId());
             throw new DecisionRefusedException("not-yours", "this notification was offered to another agent");
         }
         Instant now = clock.instant();
@@ -128,17 +139,29 @@ public final class DecisionService {
         // A switch expression without default: a new decision type does not compile until it is handled here.
         return switch (decision.decision()) {
             case ACCEPT -> accept(decision, key, now, connectionId);
-            case REJECT -> decideOwnRow(decision, key, NotificationState.REJECTED, decision.reason(), now, connectionId);
-            case OVERFLOW -> decideOwnRow(decision, key, NotificationState.UNAVAILABLE, UnavailableReason.OVERFLOW.wireName(),
-                    now, connectionId);
+            case REJECT ->
+                decideOwnRow(decision, key, NotificationState.REJECTED, decision.reason(), now, connectionId);
+            case OVERFLOW ->
+                decideOwnRow(
+                        decision,
+                        key,
+                        NotificationState.UNAVAILABLE,
+                        UnavailableReason.OVERFLOW.wireName(),
+                        now,
+                        connectionId);
         };
     }
 
     /** Reject / overflow: only the agent's own row changes (first decision wins on it). */
-    private DecisionResult decideOwnRow(Decision decision, NotificationId.Key key, NotificationState target, String reason,
-                                        Instant now, String connectionId) {
-        Optional<LedgerTransition> update = ledger.update(key.callId(), key.agentId(),
-                e -> apply(e, target, now, connectionId, reason));
+    private DecisionResult decideOwnRow(
+            Decision decision,
+            NotificationId.Key key,
+            NotificationState target,
+            String reason,
+            Instant now,
+            String connectionId) {
+        Optional<LedgerTransition> update =
+                ledger.update(key.callId(), key.agentId(), e -> apply(e, target, now, connectionId, reason));
         if (update.isEmpty()) {
             LOG.info("decide: unknown notificationId={}", decision.notificationId());
             return new DecisionResult(decision.notificationId(), DecisionStatus.UNKNOWN, null);
@@ -149,15 +172,21 @@ public final class DecisionService {
             if (target == NotificationState.REJECTED) {
                 resetMissedCalls(key.agentId());
             }
-            return new DecisionResult(t.after().notificationId(), DecisionStatus.RECORDED, t.after().state().outcome().orElseThrow());
+            return new DecisionResult(
+                    t.after().notificationId(),
+                    DecisionStatus.RECORDED,
+                    t.after().state().outcome().orElseThrow());
         }
         return notChanged(t.after(), target, connectionId, now);
     }
 
     /** Accept: claim the call for the ring group, then capacity and the other agents' popups. */
     private DecisionResult accept(Decision decision, NotificationId.Key key, Instant now, String connectionId) {
-        RingGroupClaim.Result result = claim.accept(key.callId(), key.agentId(),
-                e -> apply(e, NotificationState.ACCEPTED, now, connectionId, decision.reason()), now);
+        RingGroupClaim.Result result = claim.accept(
+                key.callId(),
+                key.agentId(),
+                e -> apply(e, NotificationState.ACCEPTED, now, connectionId, decision.reason()),
+                now);
         if (result instanceof RingGroupClaim.Unknown) {
             LOG.info("decide: unknown notificationId={}", decision.notificationId());
             return new DecisionResult(decision.notificationId(), DecisionStatus.UNKNOWN, null);
@@ -170,10 +199,14 @@ public final class DecisionService {
         if (result instanceof RingGroupClaim.Taken taken) {
             LedgerEntry mine = taken.current();
             if (mine.record().isOpen()) {
-                LOG.info("decide: callId={} already taken by agentId={}; notificationId={} withdrawn", key.callId(),
-                        taken.winner(), decision.notificationId());
+                LOG.info(
+                        "decide: callId={} already taken by agentId={}; notificationId={} withdrawn",
+                        key.callId(),
+                        taken.winner(),
+                        decision.notificationId());
                 withdrawTaken(mine, now);
-                return new DecisionResult(decision.notificationId(), DecisionStatus.ALREADY_TAKEN, OutcomeType.WITHDRAWN);
+                return new DecisionResult(
+                        decision.notificationId(), DecisionStatus.ALREADY_TAKEN, OutcomeType.WITHDRAWN);
             }
             return notChanged(mine, NotificationState.ACCEPTED, connectionId, now);
         }
@@ -189,8 +222,12 @@ public final class DecisionService {
     private void recorded(LedgerTransition t, String connectionId) {
         LedgerEntry after = t.after();
         NotificationRecord r = after.record();
-        LOG.info("decision recorded notificationId={} callId={} outcome={} connectionId={}",
-                r.notificationId(), r.callId(), r.state(), connectionId);
+        LOG.info(
+                "decision recorded notificationId={} callId={} outcome={} connectionId={}",
+                r.notificationId(),
+                r.callId(),
+                r.state(),
+                connectionId);
         Instant deliveredAt = r.enteredAt(NotificationState.DELIVERED);
         Instant decidedAt = r.enteredAt(r.state());
         boolean answered = r.state() == NotificationState.ACCEPTED || r.state() == NotificationState.REJECTED;
@@ -222,7 +259,8 @@ public final class DecisionService {
                 }
             }
         } catch (RuntimeException e) {
-            // The decision stands; a wrong count is repaired by call.ended or MaxCallDuration, or by the client's retry.
+            // The decision stands; a wrong count is repaired by call.ended or MaxCallDuration, or by the client's
+            // retry.
             LOG.warn("capacity of agentId={} not updated for callId={}: {}", r.agentId(), r.callId(), e.toString());
         }
         for (LedgerEntry other : ledger.findByCall(r.callId())) {
@@ -230,7 +268,8 @@ public final class DecisionService {
                 try {
                     withdrawTaken(other, now);
                 } catch (RuntimeException e) {
-                    // Left open it expires (Expired) at the end of its ring window; a late accept still gets already-taken.
+                    // Left open it expires (Expired) at the end of its ring window; a late accept still gets
+                    // already-taken.
                     LOG.warn("withdraw (taken) of notificationId={} failed: {}", other.notificationId(), e.toString());
                 }
             }
@@ -240,13 +279,19 @@ public final class DecisionService {
     /** A ring group loser: Withdrawn reason taken, the popup closed on all of that agent's tabs, outcome published. */
     private void withdrawTaken(LedgerEntry entry, Instant now) {
         NotificationRecord r = entry.record();
-        Optional<LedgerTransition> t = ledger.moveTo(r.callId(), r.agentId(), NotificationState.WITHDRAWN, now, null, REASON_TAKEN);
-        if (t.isEmpty() || t.get().after().state() != NotificationState.WITHDRAWN || !t.get().after().outcomePending()) {
+        Optional<LedgerTransition> t =
+                ledger.moveTo(r.callId(), r.agentId(), NotificationState.WITHDRAWN, now, null, REASON_TAKEN);
+        if (t.isEmpty()
+                || t.get().after().state() != NotificationState.WITHDRAWN
+                || !t.get().after().outcomePending()) {
             return;
         }
         LedgerEntry after = t.get().after();
         try {
-            signalR.sendToUser(r.agentId(), Names.TARGET_WITHDRAW, List.of(Withdraw.of(r.callId(), r.agentId(), WithdrawReason.TAKEN)));
+            signalR.sendToUser(
+                    r.agentId(),
+                    Names.TARGET_WITHDRAW,
+                    List.of(Withdraw.of(r.callId(), r.agentId(), WithdrawReason.TAKEN)));
         } catch (RuntimeException e) {
             LOG.warn("withdraw push (taken) to agentId={} failed: {}", r.agentId(), e.toString());
         }
@@ -263,8 +308,8 @@ public final class DecisionService {
     }
 
     /** Pure: the entry after this decision, or the same entry when the decision cannot apply. */
-    private static LedgerEntry apply(LedgerEntry e, NotificationState target, Instant now, String connectionId,
-                                     String reason) {
+    private static LedgerEntry apply(
+            LedgerEntry e, NotificationState target, Instant now, String connectionId, String reason) {
         NotificationRecord r = e.record();
         if (r.isPastExpiry(now) || r.state().isTerminal()) {
             return e;
@@ -286,10 +331,16 @@ public final class DecisionService {
                 // Not for a concurrent loser while the winner is still publishing: that would only duplicate.
                 publish(false, entry);
             }
-            LOG.info("decide: notificationId={} already {} (by connectionId={}); caller={}", r.notificationId(), s,
-                    r.connectionId(), connectionId);
-            return new DecisionResult(r.notificationId(),
-                    sameCaller ? DecisionStatus.RECORDED : DecisionStatus.ALREADY_DECIDED, s.outcome().orElseThrow());
+            LOG.info(
+                    "decide: notificationId={} already {} (by connectionId={}); caller={}",
+                    r.notificationId(),
+                    s,
+                    r.connectionId(),
+                    connectionId);
+            return new DecisionResult(
+                    r.notificationId(),
+                    sameCaller ? DecisionStatus.RECORDED : DecisionStatus.ALREADY_DECIDED,
+                    s.outcome().orElseThrow());
         }
         if (s == NotificationState.WITHDRAWN && REASON_TAKEN.equals(r.reason())) {
             return new DecisionResult(r.notificationId(), DecisionStatus.ALREADY_TAKEN, OutcomeType.WITHDRAWN);
@@ -300,12 +351,21 @@ public final class DecisionService {
             if (same && entry.outcomePending()) {
                 publish(false, entry); // a retry finishes a publish a failure interrupted (same MessageId)
             }
-            return new DecisionResult(r.notificationId(), same ? DecisionStatus.RECORDED : DecisionStatus.ALREADY_DECIDED,
+            return new DecisionResult(
+                    r.notificationId(),
+                    same ? DecisionStatus.RECORDED : DecisionStatus.ALREADY_DECIDED,
                     OutcomeType.UNAVAILABLE);
         }
-        LOG.info("decide: notificationId={} refused as expired (state={}, expiresAt={}, now={})", r.notificationId(),
-                s, r.expiresAt(), now);
-        return new DecisionResult(r.notificationId(), DecisionStatus.EXPIRED, s.outcome().filter(OutcomeType::isTerminal).orElse(null));
+        LOG.info(
+                "decide: notificationId={} refused as expired (state={}, expiresAt={}, now={})",
+                r.notificationId(),
+                s,
+                r.expiresAt(),
+                now);
+        return new DecisionResult(
+                r.notificationId(),
+                DecisionStatus.EXPIRED,
+                s.outcome().filter(OutcomeType::isTerminal).orElse(null));
     }
 
     /** The decision was recorded long enough ago that its publish is not merely still in flight. */
@@ -342,7 +402,10 @@ public final class DecisionService {
                 registry.remove(r.agentId(), gone);
             }
             if (!report.failed().isEmpty()) {
-                LOG.warn("decided not sent to {} connection(s) of agent {}", report.failed().size(), r.agentId());
+                LOG.warn(
+                        "decided not sent to {} connection(s) of agent {}",
+                        report.failed().size(),
+                        r.agentId());
             }
         } catch (RuntimeException e) {
             LOG.warn("decided fan-out for notificationId={} failed: {}", r.notificationId(), e.toString());
@@ -352,13 +415,19 @@ public final class DecisionService {
     private static Decision parse(InvocationContext ctx) {
         List<JsonNode> args = ctx.arguments();
         if (args.size() != 1) {
-            throw new DecisionRefusedException("invalid", "decide takes exactly one argument {notificationId, decision, reason}");
+            throw new DecisionRefusedException(
+                    "invalid", "decide takes exactly one argument {notificationId, decision, reason}");
         }
         try {
             return Decision.fromJson(args.get(0));
         } catch (ValidationException e) {
-            StringBuilder sb = new StringBuilder(e.problem().detail() == null ? "invalid decision" : e.problem().detail());
-            e.errors().forEach(fe -> sb.append("; ").append(fe.pointer()).append(' ').append(fe.message()));
+            StringBuilder sb = new StringBuilder(
+                    e.problem().detail() == null
+                            ? "invalid decision"
+                            : e.problem().detail());
+            e.errors()
+                    .forEach(fe ->
+                            sb.append("; ").append(fe.pointer()).append(' ').append(fe.message()));
             throw new DecisionRefusedException("invalid", sb.toString());
         }
     }

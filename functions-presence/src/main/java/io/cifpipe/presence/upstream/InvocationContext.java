@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cifpipe.model.json.Json;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -10,14 +10,13 @@ import io.cifpipe.runtime.tables.AgentDirectory;
 import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.LedgerTransition;
 import io.cifpipe.runtime.tables.NotificationLedger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * On connect, re-sends the agent's open notifications (OFFERED or DELIVERED, ring window still running) to
@@ -40,14 +39,19 @@ public final class PendingNotificationRedelivery implements ConnectionService.Pe
     private final AgentDirectory agents;
     private final int agentCapacity;
 
-    public PendingNotificationRedelivery(NotificationLedger ledger, SignalRRestClient signalR,
-                                         OutcomePublisher outcomes, Clock clock) {
+    public PendingNotificationRedelivery(
+            NotificationLedger ledger, SignalRRestClient signalR, OutcomePublisher outcomes, Clock clock) {
         this(ledger, signalR, outcomes, clock, null, 1);
     }
 
     /** With {@code agents}: OFFERED notifications are held back while the agent cannot take a new call. */
-    public PendingNotificationRedelivery(NotificationLedger ledger, SignalRRestClient signalR,
-                                         OutcomePublisher outcomes, Clock clock, AgentDirectory agents, int agentCapacity) {
+    public PendingNotificationRedelivery(
+            NotificationLedger ledger,
+            SignalRRestClient signalR,
+            OutcomePublisher outcomes,
+            Clock clock,
+            AgentDirectory agents,
+            int agentCapacity) {
         this.ledger = Objects.requireNonNull(ledger);
         this.signalR = Objects.requireNonNull(signalR);
         this.outcomes = Objects.requireNonNull(outcomes);
@@ -67,28 +71,40 @@ public final class PendingNotificationRedelivery implements ConnectionService.Pe
             }
             if (r.state() == NotificationState.OFFERED && agents != null) {
                 if (canTakeNewCalls == null) {
-                    canTakeNewCalls = agents.read(userId).unavailableReason(agentCapacity).isEmpty();
+                    canTakeNewCalls =
+                            agents.read(userId).unavailableReason(agentCapacity).isEmpty();
                 }
                 if (!canTakeNewCalls) {
-                    LOG.info("redelivery: notificationId={} held back, agentId={} cannot take a new call now", r.notificationId(), userId);
+                    LOG.info(
+                            "redelivery: notificationId={} held back, agentId={} cannot take a new call now",
+                            r.notificationId(),
+                            userId);
                     continue;
                 }
             }
-            SendResult result = signalR.sendToConnection(connectionId, Names.TARGET_NOTIFY, List.of(r.toNotification()));
+            SendResult result =
+                    signalR.sendToConnection(connectionId, Names.TARGET_NOTIFY, List.of(r.toNotification()));
             if (result == SendResult.GONE) {
                 LOG.info("redelivery: connectionId={} already gone", connectionId);
                 return sent;
             }
             sent++;
             Instant at = clock.instant();
-            Optional<LedgerTransition> t = ledger.update(r.callId(), r.agentId(), e -> recordDelivery(e, connectionId, at));
-            if (t.isPresent() && t.get().changed() && t.get().before().state() == NotificationState.OFFERED
+            Optional<LedgerTransition> t =
+                    ledger.update(r.callId(), r.agentId(), e -> recordDelivery(e, connectionId, at));
+            if (t.isPresent()
+                    && t.get().changed()
+                    && t.get().before().state() == NotificationState.OFFERED
                     && t.get().after().state() == NotificationState.DELIVERED) {
                 NotificationRecord delivered = t.get().after().record();
                 outcomes.publish(delivered.toOutcome(), delivered.traceparent());
                 ledger.markPublished(delivered.callId(), delivered.agentId(), NotificationState.DELIVERED);
             }
-            LOG.info("redelivered notificationId={} callId={} to connectionId={}", r.notificationId(), r.callId(), connectionId);
+            LOG.info(
+                    "redelivered notificationId={} callId={} to connectionId={}",
+                    r.notificationId(),
+                    r.callId(),
+                    connectionId);
         }
         return sent;
     }

@@ -45,8 +45,9 @@ public final class UpstreamAuthenticator {
         this.bearer = List.copyOf(bearer);
         this.principalId = principalId == null || principalId.isBlank() ? null : principalId;
         if (this.accessKeys.isEmpty() && this.bearer.isEmpty()) {
-            throw new IllegalStateException("SignalR upstream cannot be authenticated: the SignalR connection string has no "
-                    + "AccessKey and '" + Setting.SIGNALR_UPSTREAM_RESOURCE.key() + "' is not set");
+            throw new IllegalStateException(
+                    "SignalR upstream cannot be authenticated: the SignalR connection string has no "
+                            + "AccessKey and '" + Setting.SIGNALR_UPSTREAM_RESOURCE.key() + "' is not set");
         }
     }
 
@@ -58,21 +59,37 @@ public final class UpstreamAuthenticator {
      * v1.0 for App Service authentication. Keys come from the same OIDC discovery either way.
      */
     public static UpstreamAuthenticator fromSettings(Function<String, String> env, SignalRConnectionString connection) {
-        Optional<String> resource = Setting.SIGNALR_UPSTREAM_RESOURCE.read(env).map(String::trim).filter(s -> !s.isEmpty());
+        Optional<String> resource =
+                Setting.SIGNALR_UPSTREAM_RESOURCE.read(env).map(String::trim).filter(s -> !s.isEmpty());
         List<JwtValidator> validators = new ArrayList<>();
         if (resource.isPresent()) {
             String authority = JwtValidator.authorityFromSettings(env);
-            validators.add(JwtValidator.builder().authority(authority).audience(resource.get()).build());
-            Setting.TENANT_ID.read(env).ifPresent(tid -> validators.add(JwtValidator.builder().authority(authority)
-                    .issuer("https://sts.windows.net/" + tid + "/").audience(resource.get()).build()));
+            validators.add(JwtValidator.builder()
+                    .authority(authority)
+                    .audience(resource.get())
+                    .build());
+            Setting.TENANT_ID
+                    .read(env)
+                    .ifPresent(tid -> validators.add(JwtValidator.builder()
+                            .authority(authority)
+                            .issuer("https://sts.windows.net/" + tid + "/")
+                            .audience(resource.get())
+                            .build()));
         }
         List<String> keys = connection.isKeyless() ? List.of() : List.of(connection.accessKey());
-        return new UpstreamAuthenticator(keys, validators, Setting.SIGNALR_UPSTREAM_PRINCIPAL_ID.read(env).orElse(null));
+        return new UpstreamAuthenticator(
+                keys,
+                validators,
+                Setting.SIGNALR_UPSTREAM_PRINCIPAL_ID.read(env).orElse(null));
     }
 
-    public boolean checksSignature() { return !accessKeys.isEmpty(); }
+    public boolean checksSignature() {
+        return !accessKeys.isEmpty();
+    }
 
-    public boolean checksBearer() { return !bearer.isEmpty(); }
+    public boolean checksBearer() {
+        return !bearer.isEmpty();
+    }
 
     /** Empty when the request is authentic, otherwise the 401 (or 503 when Entra's keys are unreachable) to answer. */
     public Optional<HttpReply> reject(HttpCall call) {
@@ -114,7 +131,9 @@ public final class UpstreamAuthenticator {
             return authorization;
         }
         String authentication = call.header("Authentication");
-        if (authentication != null && !authentication.isBlank() && !authentication.trim().contains(" ")) {
+        if (authentication != null
+                && !authentication.isBlank()
+                && !authentication.trim().contains(" ")) {
             return "Bearer " + authentication.trim();
         }
         return authentication;
@@ -141,7 +160,7 @@ public final class UpstreamAuthenticator {
 
     @Override
     public String toString() {
-        return "UpstreamAuthenticator[signature=" + checksSignature() + ", bearer=" + checksBearer()
-                + ", principal=" + (principalId != null) + "]";
+        return "UpstreamAuthenticator[signature=" + checksSignature() + ", bearer=" + checksBearer() + ", principal="
+                + (principalId != null) + "]";
     }
 }

@@ -53,8 +53,12 @@ public final class UpstreamHandler {
     private final Supplier<DecisionService> decisions;
     private final Supplier<AgentStateService> agentStates;
 
-    public UpstreamHandler(UpstreamAuthenticator auth, String hub, ConnectionService connections, DecisionService decisions,
-                           AgentStateService agentStates) {
+    public UpstreamHandler(
+            UpstreamAuthenticator auth,
+            String hub,
+            ConnectionService connections,
+            DecisionService decisions,
+            AgentStateService agentStates) {
         this(auth, hub, () -> connections, () -> decisions, () -> agentStates);
         Objects.requireNonNull(connections);
         Objects.requireNonNull(decisions);
@@ -62,8 +66,12 @@ public final class UpstreamHandler {
     }
 
     /** Services are fetched only for authenticated, well-formed requests (they need Tables and Service Bus). */
-    public UpstreamHandler(UpstreamAuthenticator auth, String hub, Supplier<ConnectionService> connections,
-                           Supplier<DecisionService> decisions, Supplier<AgentStateService> agentStates) {
+    public UpstreamHandler(
+            UpstreamAuthenticator auth,
+            String hub,
+            Supplier<ConnectionService> connections,
+            Supplier<DecisionService> decisions,
+            Supplier<AgentStateService> agentStates) {
         this.auth = Objects.requireNonNull(auth);
         this.hub = Objects.requireNonNull(hub);
         this.connections = Objects.requireNonNull(connections);
@@ -72,23 +80,28 @@ public final class UpstreamHandler {
     }
 
     /** Hub methods served here (lower case: SignalR's event names are matched case-insensitively). */
-    static final java.util.Set<String> METHODS = java.util.Set.of(Names.METHOD_DECIDE.toLowerCase(Locale.ROOT),
-            Names.METHOD_SET_AVAILABILITY.toLowerCase(Locale.ROOT), Names.METHOD_GET_AGENT_STATE.toLowerCase(Locale.ROOT),
+    static final java.util.Set<String> METHODS = java.util.Set.of(
+            Names.METHOD_DECIDE.toLowerCase(Locale.ROOT),
+            Names.METHOD_SET_AVAILABILITY.toLowerCase(Locale.ROOT),
+            Names.METHOD_GET_AGENT_STATE.toLowerCase(Locale.ROOT),
             Names.METHOD_GET_MISSED_CALLS.toLowerCase(Locale.ROOT));
 
     /** {@code routeHub/routeCategory/routeEvent} are the route's values (the host has URL-decoded them). */
     public HttpReply handle(HttpCall call, String routeHub, String routeCategory, String routeEvent) {
         if (!"POST".equals(call.method())) {
-            return HttpReply.problem(ProblemType.METHOD_NOT_ALLOWED,
-                    "SignalR upstream requests are POST").withHeader("Allow", "POST");
+            return HttpReply.problem(ProblemType.METHOD_NOT_ALLOWED, "SignalR upstream requests are POST")
+                    .withHeader("Allow", "POST");
         }
         Optional<HttpReply> refused = auth.reject(call);
         if (refused.isPresent()) {
             return refused.get();
         }
-        String mediaType = Optional.ofNullable(call.header("Content-Type")).map(c -> c.split(";")[0].trim().toLowerCase(Locale.ROOT)).orElse("");
+        String mediaType = Optional.ofNullable(call.header("Content-Type"))
+                .map(c -> c.split(";")[0].trim().toLowerCase(Locale.ROOT))
+                .orElse("");
         if (!mediaType.equals("application/json")) {
-            return HttpReply.problem(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+            return HttpReply.problem(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "upstream bodies must be the JSON hub protocol (application/json); MessagePack is not supported");
         }
         String hHub = call.header("X-ASRS-Hub");
@@ -99,9 +112,17 @@ public final class UpstreamHandler {
             return bad("X-ASRS-Hub, X-ASRS-Category, X-ASRS-Event and X-ASRS-Connection-Id are required");
         }
         if (!same(routeHub, hHub) || !same(routeCategory, hCategory) || !same(routeEvent, hEvent)) {
-            LOG.warn("SignalR upstream refused: route {}/{}/{} differs from headers {}/{}/{} (connectionId={})",
-                    routeHub, routeCategory, routeEvent, hHub, hCategory, hEvent, connectionId);
-            return HttpReply.problem(ProblemType.UPSTREAM_ROUTE_MISMATCH,
+            LOG.warn(
+                    "SignalR upstream refused: route {}/{}/{} differs from headers {}/{}/{} (connectionId={})",
+                    routeHub,
+                    routeCategory,
+                    routeEvent,
+                    hHub,
+                    hCategory,
+                    hEvent,
+                    connectionId);
+            return HttpReply.problem(
+                    ProblemType.UPSTREAM_ROUTE_MISMATCH,
                     "the route's hub/category/event differ from X-ASRS-Hub/X-ASRS-Category/X-ASRS-Event");
         }
         if (!same(hHub, hub)) {
@@ -138,8 +159,8 @@ public final class UpstreamHandler {
             return bad(event + " body must be {\"type\":" + expectedType + "}");
         }
         JsonNode error = field(message, "error");
-        InvocationContext ctx = context(call, CONNECTIONS, event, connectionId, List.of(),
-                error.isTextual() ? error.asText() : null);
+        InvocationContext ctx =
+                context(call, CONNECTIONS, event, connectionId, List.of(), error.isTextual() ? error.asText() : null);
         if (event.equals(CONNECTED)) {
             try {
                 connections.get().connected(ctx);
@@ -147,7 +168,8 @@ public final class UpstreamHandler {
             } catch (RuntimeException e) {
                 // As the SignalR extension answered a failed connected function: 403, the service drops the client.
                 LOG.error("connected failed for connectionId={}: {}", connectionId, e.toString());
-                return HttpReply.problem(ProblemType.CONNECTION_REFUSED,
+                return HttpReply.problem(
+                        ProblemType.CONNECTION_REFUSED,
                         ctx.hasUser() ? "the connection could not be registered" : "connection has no user id");
             }
         }
@@ -166,8 +188,8 @@ public final class UpstreamHandler {
         }
         JsonNode target = field(message, "target");
         if (!target.isTextual() || !target.asText().equalsIgnoreCase(event)) {
-            return HttpReply.problem(ProblemType.UPSTREAM_ROUTE_MISMATCH,
-                    "the invocation target differs from X-ASRS-Event");
+            return HttpReply.problem(
+                    ProblemType.UPSTREAM_ROUTE_MISMATCH, "the invocation target differs from X-ASRS-Event");
         }
         JsonNode args = field(message, "arguments");
         if (!args.isMissingNode() && !args.isNull() && !args.isArray()) {
@@ -188,8 +210,11 @@ public final class UpstreamHandler {
         } catch (RuntimeException e) {
             // Storage or Service Bus trouble: the decision may be recorded; a retry (or the republisher) finishes it.
             LOG.error("{} failed for connectionId={}: {}", event, connectionId, e.toString());
-            completion.put("error", event.equalsIgnoreCase(Names.METHOD_DECIDE)
-                    ? "unavailable: the decision could not be completed; retry" : "unavailable: " + event + " could not be completed; retry");
+            completion.put(
+                    "error",
+                    event.equalsIgnoreCase(Names.METHOD_DECIDE)
+                            ? "unavailable: the decision could not be completed; retry"
+                            : "unavailable: " + event + " could not be completed; retry");
         }
         if (invocationId == null) {
             return HttpReply.empty(200);
@@ -213,10 +238,18 @@ public final class UpstreamHandler {
         return result;
     }
 
-    private static InvocationContext context(HttpCall call, String category, String event, String connectionId,
-                                             List<JsonNode> arguments, String error) {
-        return new InvocationContext(arguments, error, category, event, call.header("X-ASRS-Hub"), connectionId,
-                call.header("X-ASRS-User-Id"), call.headers(), query(call.header("X-ASRS-Client-Query")),
+    private static InvocationContext context(
+            HttpCall call, String category, String event, String connectionId, List<JsonNode> arguments, String error) {
+        return new InvocationContext(
+                arguments,
+                error,
+                category,
+                event,
+                call.header("X-ASRS-Hub"),
+                connectionId,
+                call.header("X-ASRS-User-Id"),
+                call.headers(),
+                query(call.header("X-ASRS-Client-Query")),
                 claims(call.header("X-ASRS-User-Claims")));
     }
 
@@ -285,7 +318,9 @@ public final class UpstreamHandler {
         for (String entry : raw.split(",")) {
             int colon = entry.indexOf(": ");
             if (colon > 0) {
-                out.putIfAbsent(entry.substring(0, colon).trim(), entry.substring(colon + 2).trim());
+                out.putIfAbsent(
+                        entry.substring(0, colon).trim(),
+                        entry.substring(colon + 2).trim());
             }
         }
         return out;

@@ -1,10 +1,9 @@
 package io.cifpipe.presence.userclient;
 
-import io.cifpipe.runtime.signalr.SignalRConnectionString;
-import io.cifpipe.runtime.signalr.SignalRException;
 import io.cifpipe.runtime.signalr.AccessKeyAuth;
 import io.cifpipe.runtime.signalr.SignalRAuth;
-
+import io.cifpipe.runtime.signalr.SignalRConnectionString;
+import io.cifpipe.runtime.signalr.SignalRException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,7 +41,10 @@ public final class SignalROwnershipProbe implements ConnectionOwnership {
         this.connection = connection;
         this.hub = hub.toLowerCase(Locale.ROOT);
         this.auth = auth != null ? auth : new AccessKeyAuth(connection.accessKey(), clock);
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Override
@@ -68,10 +70,13 @@ public final class SignalROwnershipProbe implements ConnectionOwnership {
     }
 
     private int call(String method, String path) {
-        URI url = URI.create(connection.serverEndpoint() + "/api/hubs/" + enc(hub) + path + "?api-version=" + API_VERSION);
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+        URI url = URI.create(
+                connection.serverEndpoint() + "/api/hubs/" + enc(hub) + path + "?api-version=" + API_VERSION);
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
                 .header("Authorization", "Bearer " + auth.serverToken(url))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {

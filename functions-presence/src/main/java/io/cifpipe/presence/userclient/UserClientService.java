@@ -14,14 +14,13 @@ import io.cifpipe.runtime.http.HttpCall;
 import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.signalr.SignalRException;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code userclient}: compatibility endpoint of the seed, where the client told the server "this connection
@@ -43,8 +42,14 @@ public final class UserClientService {
     private final CorsPolicy cors;
     private final Clock clock;
 
-    public UserClientService(JwtValidator validator, String requiredScope, ConnectionRegistry registry,
-                             ConnectionOwnership ownership, String hub, CorsPolicy cors, Clock clock) {
+    public UserClientService(
+            JwtValidator validator,
+            String requiredScope,
+            ConnectionRegistry registry,
+            ConnectionOwnership ownership,
+            String hub,
+            CorsPolicy cors,
+            Clock clock) {
         this.validator = Objects.requireNonNull(validator);
         this.requiredScope = Objects.requireNonNull(requiredScope);
         this.registry = Objects.requireNonNull(registry);
@@ -56,7 +61,9 @@ public final class UserClientService {
 
     public HttpReply handle(HttpCall call) {
         if (call.isPreflight()) {
-            return cors.preflight(call.origin(), call.header("Access-Control-Request-Method"),
+            return cors.preflight(
+                    call.origin(),
+                    call.header("Access-Control-Request-Method"),
                     call.header("Access-Control-Request-Headers"));
         }
         return register(call).withHeaders(cors.responseHeaders(call.origin()));
@@ -65,7 +72,9 @@ public final class UserClientService {
     private HttpReply register(HttpCall call) {
         Principal user;
         try {
-            user = validator.validateAuthorizationHeader(call.header("Authorization")).requireScope(requiredScope);
+            user = validator
+                    .validateAuthorizationHeader(call.header("Authorization"))
+                    .requireScope(requiredScope);
         } catch (BearerAuthException e) {
             return AuthReplies.of(e);
         } catch (IdentityProviderUnavailableException e) {
@@ -73,11 +82,13 @@ public final class UserClientService {
         }
         String connectionId = connectionId(call.body());
         if (connectionId == null) {
-            return HttpReply.problem(ProblemType.MALFORMED_JSON,
+            return HttpReply.problem(
+                    ProblemType.MALFORMED_JSON,
                     "body must be a JSON object {\"connectionId\": \"<SignalR connection id>\"}");
         }
         Optional<ConnectionRecord> mine = registry.listForUser(user.objectId()).stream()
-                .filter(r -> r.connectionId().equals(connectionId)).findFirst();
+                .filter(r -> r.connectionId().equals(connectionId))
+                .findFirst();
         if (mine.isPresent()) {
             registry.upsert(mine.get().seenAt(clock.instant()));
             LOG.info("userclient confirmed user={} connectionId={}", user.objectId(), connectionId);
@@ -86,19 +97,29 @@ public final class UserClientService {
             try {
                 owned = ownership.belongsTo(connectionId, user.objectId());
             } catch (SignalRException e) {
-                LOG.warn("userclient: SignalR ownership check failed for connectionId={}: {}", connectionId, e.getMessage());
-                return HttpReply.problem(ProblemType.UNAVAILABLE,
-                        "could not verify the connection with SignalR Service; retry shortly").withHeader("Retry-After", "5");
+                LOG.warn(
+                        "userclient: SignalR ownership check failed for connectionId={}: {}",
+                        connectionId,
+                        e.getMessage());
+                return HttpReply.problem(
+                                ProblemType.UNAVAILABLE,
+                                "could not verify the connection with SignalR Service; retry shortly")
+                        .withHeader("Retry-After", "5");
             }
             if (!owned) {
-                LOG.info("userclient refused user={} connectionId={}: not a connection of this user",
-                        user.objectId(), connectionId);
-                return HttpReply.problem(ProblemType.NOT_YOUR_CONNECTION,
-                        "connection does not belong to the signed-in user");
+                LOG.info(
+                        "userclient refused user={} connectionId={}: not a connection of this user",
+                        user.objectId(),
+                        connectionId);
+                return HttpReply.problem(
+                        ProblemType.NOT_YOUR_CONNECTION, "connection does not belong to the signed-in user");
             }
-            registry.upsert(ConnectionRecord.connected(user.objectId(), connectionId, hub, clock.instant(),
-                    call.header("User-Agent")));
-            LOG.info("userclient registered user={} connectionId={} (verified with SignalR)", user.objectId(), connectionId);
+            registry.upsert(ConnectionRecord.connected(
+                    user.objectId(), connectionId, hub, clock.instant(), call.header("User-Agent")));
+            LOG.info(
+                    "userclient registered user={} connectionId={} (verified with SignalR)",
+                    user.objectId(),
+                    connectionId);
         }
         return HttpReply.json(200, Map.of("userId", user.objectId(), "connectionId", connectionId));
     }
@@ -110,7 +131,9 @@ public final class UserClientService {
         try {
             JsonNode n = Json.strictMapper().readTree(body);
             JsonNode id = n == null ? null : n.get("connectionId");
-            if (id == null || !id.isTextual() || !CONNECTION_ID.matcher(id.textValue()).matches()) {
+            if (id == null
+                    || !id.isTextual()
+                    || !CONNECTION_ID.matcher(id.textValue()).matches()) {
                 return null;
             }
             return id.textValue();

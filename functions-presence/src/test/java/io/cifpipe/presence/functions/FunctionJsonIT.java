@@ -1,18 +1,17 @@
 package io.cifpipe.presence.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cifpipe.model.Names;
 import io.cifpipe.runtime.testing.GeneratedFunctions;
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Checks the function.json files the azure-functions-maven-plugin generated (package phase) so a wrong
@@ -31,7 +30,9 @@ class FunctionJsonIT {
     static JsonNode trigger(String function) {
         JsonNode bindings = functions.get(function).get("bindings");
         List<JsonNode> triggers = new ArrayList<>();
-        bindings.forEach(b -> { if (b.get("type").asText().endsWith("Trigger")) triggers.add(b); });
+        bindings.forEach(b -> {
+            if (b.get("type").asText().endsWith("Trigger")) triggers.add(b);
+        });
         assertThat(triggers).as("exactly one trigger in " + function).hasSize(1);
         assertThat(triggers.get(0).get("direction").asText()).isEqualTo("in");
         return triggers.get(0);
@@ -45,9 +46,11 @@ class FunctionJsonIT {
 
     @Test
     void exactlyTheExpectedFunctions() {
-        assertThat(functions.keySet()).containsExactlyInAnyOrder(
-                "negotiate", "userclient", "signalrUpstream", "staleConnectionSweep", "outcomeRepublish");
-        functions.values().forEach(f -> assertThat(f.get("entryPoint").asText()).startsWith("io.cifpipe.presence.functions."));
+        assertThat(functions.keySet())
+                .containsExactlyInAnyOrder(
+                        "negotiate", "userclient", "signalrUpstream", "staleConnectionSweep", "outcomeRepublish");
+        functions.values().forEach(f -> assertThat(f.get("entryPoint").asText())
+                .startsWith("io.cifpipe.presence.functions."));
     }
 
     @Test
@@ -59,7 +62,9 @@ class FunctionJsonIT {
         assertThat(strings(t.get("methods"))).containsExactlyInAnyOrder("GET", "POST", "OPTIONS");
         assertHttpReturn("negotiate");
         // the user id must never come from a binding expression over headers/query
-        assertThat(functions.get("negotiate").toString()).doesNotContain("x-ms-client-principal").doesNotContain("userId");
+        assertThat(functions.get("negotiate").toString())
+                .doesNotContain("x-ms-client-principal")
+                .doesNotContain("userId");
     }
 
     @Test
@@ -108,7 +113,9 @@ class FunctionJsonIT {
 
     static void assertHttpReturn(String function) {
         List<JsonNode> outs = new ArrayList<>();
-        functions.get(function).get("bindings").forEach(b -> { if ("http".equals(b.get("type").asText())) outs.add(b); });
+        functions.get(function).get("bindings").forEach(b -> {
+            if ("http".equals(b.get("type").asText())) outs.add(b);
+        });
         assertThat(outs).singleElement().satisfies(o -> {
             assertThat(o.get("direction").asText()).isEqualTo("out");
             assertThat(o.get("name").asText()).isEqualTo("$return");

@@ -1,10 +1,10 @@
 package io.cifpipe.presence.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.cifpipe.model.Names;
 import io.cifpipe.model.Setting;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Annotation constants must match the one list of settings and wire names. */
 class HubConstantsTest {

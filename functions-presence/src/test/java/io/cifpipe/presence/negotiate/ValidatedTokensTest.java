@@ -1,19 +1,18 @@
 package io.cifpipe.presence.negotiate;
 
-import io.cifpipe.runtime.testing.MutableClock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.cifpipe.runtime.auth.Principal;
 import io.cifpipe.runtime.auth.TokenRejectedException;
-import org.junit.jupiter.api.Test;
-
+import io.cifpipe.runtime.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ValidatedTokensTest {
     static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
@@ -33,7 +32,15 @@ class ValidatedTokensTest {
             if (token.startsWith("bad")) {
                 throw new TokenRejectedException("signature invalid");
             }
-            return new Principal("oid-" + token, null, token, null, null, null, Set.of("user_impersonation"), Set.of(),
+            return new Principal(
+                    "oid-" + token,
+                    null,
+                    token,
+                    null,
+                    null,
+                    null,
+                    Set.of("user_impersonation"),
+                    Set.of(),
                     T0.plus(lifetime));
         }
     }
@@ -57,7 +64,8 @@ class ValidatedTokensTest {
         ValidatedTokens tokens = new ValidatedTokens(v, clock, Duration.ofMinutes(10), 100);
         tokens.validateAuthorizationHeader("Bearer short");
         clock.set(T0.plus(Duration.ofMinutes(3)));
-        tokens.validateAuthorizationHeader("Bearer short"); // exp reached: validated again (and rejected there if expired)
+        tokens.validateAuthorizationHeader(
+                "Bearer short"); // exp reached: validated again (and rejected there if expired)
         assertThat(v.calls).containsExactly("short", "short");
 
         CountingValidator longLived = new CountingValidator(Duration.ofHours(1));
@@ -82,7 +90,8 @@ class ValidatedTokensTest {
         }
         assertThat(v.calls).containsExactly("bad1", "bad1");
         assertThat(tokens.size()).isZero();
-        assertThatThrownBy(() -> tokens.validateAuthorizationHeader("Basic abc")).isInstanceOf(TokenRejectedException.class);
+        assertThatThrownBy(() -> tokens.validateAuthorizationHeader("Basic abc"))
+                .isInstanceOf(TokenRejectedException.class);
         assertThat(v.calls).hasSize(2);
     }
 

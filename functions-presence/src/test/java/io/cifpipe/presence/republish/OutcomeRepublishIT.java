@@ -1,11 +1,15 @@
 package io.cifpipe.presence.republish;
 
+import static io.cifpipe.presence.testing.Fixture.decide;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
-import io.cifpipe.emulator.servicebus.TopicOptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
+import io.cifpipe.emulator.servicebus.TopicOptions;
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.outcome.Outcome;
@@ -16,13 +20,6 @@ import io.cifpipe.runtime.RuntimeClients;
 import io.cifpipe.runtime.servicebus.MessageIds;
 import io.cifpipe.runtime.servicebus.OutcomePublisher;
 import io.cifpipe.runtime.servicebus.QueueSender;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,10 +27,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static io.cifpipe.presence.testing.Fixture.decide;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Service Bus fails while an agent decides, the client never retries, and the outcome still reaches call-outcomes
@@ -49,6 +48,7 @@ class OutcomeRepublishIT {
 
     /** One emulator and one app's clients for the class (a test that stops the emulator restarts it on the same port). */
     static ServiceBusEmulator sb;
+
     static int port;
     static RuntimeClients clients;
     final Fixture f = new Fixture();
@@ -73,14 +73,21 @@ class OutcomeRepublishIT {
 
     /** call-outcomes as infra and devstack create it: a topic with duplicate detection 10 min; read as telephony. */
     static ServiceBusEmulator emulator(int port) {
-        return ServiceBusEmulator.builder().port(port)
+        return ServiceBusEmulator.builder()
+                .port(port)
                 .topic(TopicOptions.of(OUTCOMES).withDuplicateDetectionWindow(Duration.ofMinutes(10)))
-                .subscription(OUTCOMES, TELEPHONY).build().start();
+                .subscription(OUTCOMES, TELEPHONY)
+                .build()
+                .start();
     }
 
     OutcomeRepublisher republisher(OutcomePublisher publisher, Clock clock) {
-        return new OutcomeRepublisher(new UnpublishedDecisionScan(f.notifications, UnpublishedDecisionScan.Limits.DEFAULT),
-                f.ledger, publisher, clock, OutcomeRepublisher.Limits.DEFAULT);
+        return new OutcomeRepublisher(
+                new UnpublishedDecisionScan(f.notifications, UnpublishedDecisionScan.Limits.DEFAULT),
+                f.ledger,
+                publisher,
+                clock,
+                OutcomeRepublisher.Limits.DEFAULT);
     }
 
     /**
@@ -89,8 +96,13 @@ class OutcomeRepublishIT {
      */
     List<ServiceBusReceivedMessage> received(NotificationRecord n, int expected) {
         List<ServiceBusReceivedMessage> got = new ArrayList<>();
-        try (ServiceBusReceiverClient r = new ServiceBusClientBuilder().connectionString(sb.connectionString()).receiver()
-                .topicName(OUTCOMES).subscriptionName(TELEPHONY).receiveMode(ServiceBusReceiveMode.PEEK_LOCK).buildClient()) {
+        try (ServiceBusReceiverClient r = new ServiceBusClientBuilder()
+                .connectionString(sb.connectionString())
+                .receiver()
+                .topicName(OUTCOMES)
+                .subscriptionName(TELEPHONY)
+                .receiveMode(ServiceBusReceiveMode.PEEK_LOCK)
+                .buildClient()) {
             Instant deadline = Instant.now().plusSeconds(30);
             while (got.size() < expected && Instant.now().isBefore(deadline)) {
                 receiveInto(r, n, got, Duration.ofSeconds(2));
@@ -100,8 +112,8 @@ class OutcomeRepublishIT {
         return got;
     }
 
-    private static void receiveInto(ServiceBusReceiverClient r, NotificationRecord n, List<ServiceBusReceivedMessage> got,
-                                    Duration wait) {
+    private static void receiveInto(
+            ServiceBusReceiverClient r, NotificationRecord n, List<ServiceBusReceivedMessage> got, Duration wait) {
         for (ServiceBusReceivedMessage m : r.receiveMessages(50, wait)) {
             r.complete(m);
             if (n.notificationId().equals(m.getApplicationProperties().get("notificationId"))) got.add(m);
@@ -115,19 +127,23 @@ class OutcomeRepublishIT {
     @Test
     void serviceBusDownDuringDecideAndNoClientRetryTheTimerPublishesDeliveredAndTheDecisionExactlyOnce() {
         OutcomePublisher publisher = clients.outcomes();
-        DecisionService decisions = new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, publisher, 1, f.clock);
+        DecisionService decisions =
+                new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, publisher, 1, f.clock);
         // An established sender, as in a running app.
         NotificationRecord before = f.ringing(AGENT);
         decisions.decide(decide(AGENT, "tab-a", before.notificationId(), "reject"));
         // Notify overtook dispatch: the decision records DELIVERED too and owes Delivered + Accepted.
         Instant now = f.clock.instant();
-        NotificationRecord n = f.notification(AGENT, NotificationState.OFFERED, now.minusSeconds(1), now.plusSeconds(60));
+        NotificationRecord n =
+                f.notification(AGENT, NotificationState.OFFERED, now.minusSeconds(1), now.plusSeconds(60));
 
         sb.close();
         Instant t0 = Instant.now();
         assertThatThrownBy(() -> decisions.decide(decide(AGENT, "tab-a", n.notificationId(), "accept")))
                 .isInstanceOf(RuntimeException.class);
-        LOG.info("decide failed after {} ms with Service Bus down", Duration.between(t0, Instant.now()).toMillis());
+        LOG.info(
+                "decide failed after {} ms with Service Bus down",
+                Duration.between(t0, Instant.now()).toMillis());
         assertThat(f.entry(n).state()).isEqualTo(NotificationState.ACCEPTED);
         assertThat(f.entry(n).outcomePending()).isTrue();
         // The client never retries. Service Bus comes back (same endpoint; the app's sender reconnects).
@@ -145,14 +161,20 @@ class OutcomeRepublishIT {
         assertThat(f.entry(n).published()).isEqualTo(NotificationState.ACCEPTED);
         // Later runs and a late decide retry change nothing.
         assertThat(republisher.run().republished()).isZero();
-        assertThat(decisions.decide(decide(AGENT, "tab-a", n.notificationId(), "accept")).outcome()).isEqualTo(OutcomeType.ACCEPTED);
+        assertThat(decisions
+                        .decide(decide(AGENT, "tab-a", n.notificationId(), "accept"))
+                        .outcome())
+                .isEqualTo(OutcomeType.ACCEPTED);
 
         List<ServiceBusReceivedMessage> forN = received(n, 2);
-        assertThat(forN).extracting(ServiceBusReceivedMessage::getMessageId)
+        assertThat(forN)
+                .extracting(ServiceBusReceivedMessage::getMessageId)
                 .containsExactly(messageId(n, OutcomeType.DELIVERED), messageId(n, OutcomeType.ACCEPTED));
-        assertThat(forN).extracting(m -> Outcome.fromJson(m.getBody().toBytes()).outcome())
+        assertThat(forN)
+                .extracting(m -> Outcome.fromJson(m.getBody().toBytes()).outcome())
                 .containsExactly(OutcomeType.DELIVERED, OutcomeType.ACCEPTED);
-        assertThat(Outcome.fromJson(forN.get(1).getBody().toBytes()).connectionId()).isEqualTo("tab-a");
+        assertThat(Outcome.fromJson(forN.get(1).getBody().toBytes()).connectionId())
+                .isEqualTo("tab-a");
     }
 
     @Test
@@ -164,7 +186,8 @@ class OutcomeRepublishIT {
             real.send(messages);
             if (crashAfterSend.getAndSet(false)) throw new IllegalStateException("invocation died after the send");
         });
-        DecisionService decisions = new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, publisher, 1, f.clock);
+        DecisionService decisions =
+                new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, publisher, 1, f.clock);
         NotificationRecord n = f.ringing(AGENT);
         f.ledger.markPublished(n.callId(), AGENT, NotificationState.DELIVERED);
 
@@ -172,7 +195,9 @@ class OutcomeRepublishIT {
                 .hasMessageContaining("died after the send");
         assertThat(f.entry(n).outcomePending()).isTrue();
 
-        assertThat(republisher(publisher, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(30))).run().republished())
+        assertThat(republisher(publisher, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(30)))
+                        .run()
+                        .republished())
                 .isEqualTo(1);
         decisions.decide(decide(AGENT, "tab-a", n.notificationId(), "reject")); // a late retry: row already marked
 

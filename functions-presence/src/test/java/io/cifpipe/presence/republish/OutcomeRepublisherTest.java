@@ -1,5 +1,9 @@
 package io.cifpipe.presence.republish;
 
+import static io.cifpipe.presence.testing.Fixture.decide;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
@@ -8,9 +12,6 @@ import io.cifpipe.model.outcome.OutcomeType;
 import io.cifpipe.presence.testing.Fixture;
 import io.cifpipe.presence.upstream.DecisionService;
 import io.cifpipe.runtime.servicebus.MessageIds;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,17 +22,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static io.cifpipe.presence.testing.Fixture.decide;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The republisher against the real ledger on Azurite (filters, paging, ETag writes) and captured outcomes. */
 class OutcomeRepublisherTest {
     static final String AGENT = "agent-oid-1";
 
     final Fixture f = new Fixture();
-    final DecisionService decisions = new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, f.outcomes, 1, f.clock);
+    final DecisionService decisions =
+            new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, f.outcomes, 1, f.clock);
 
     @AfterEach
     void close() {
@@ -43,9 +43,14 @@ class OutcomeRepublisherTest {
         return republisher(ahead, UnpublishedDecisionScan.Limits.DEFAULT, OutcomeRepublisher.Limits.DEFAULT);
     }
 
-    OutcomeRepublisher republisher(Duration ahead, UnpublishedDecisionScan.Limits scan, OutcomeRepublisher.Limits limits) {
-        return new OutcomeRepublisher(new UnpublishedDecisionScan(f.notifications, scan), f.ledger, f.outcomes,
-                Clock.offset(Clock.systemUTC(), ahead), limits);
+    OutcomeRepublisher republisher(
+            Duration ahead, UnpublishedDecisionScan.Limits scan, OutcomeRepublisher.Limits limits) {
+        return new OutcomeRepublisher(
+                new UnpublishedDecisionScan(f.notifications, scan),
+                f.ledger,
+                f.outcomes,
+                Clock.offset(Clock.systemUTC(), ahead),
+                limits);
     }
 
     /** A ringing notification whose Delivered dispatch published and recorded (the common case). */
@@ -70,8 +75,10 @@ class OutcomeRepublisherTest {
 
     List<String> messageIdsFor(NotificationRecord n) {
         return f.sender.messages.stream()
-                .filter(m -> Outcome.fromJson(m.getBody().toBytes()).notificationId().equals(n.notificationId()))
-                .map(ServiceBusMessage::getMessageId).toList();
+                .filter(m ->
+                        Outcome.fromJson(m.getBody().toBytes()).notificationId().equals(n.notificationId()))
+                .map(ServiceBusMessage::getMessageId)
+                .toList();
     }
 
     @Test
@@ -104,15 +111,18 @@ class OutcomeRepublisherTest {
     @Test
     void aDecisionOnAnOfferedRowWhoseDeliveredAlsoFailedGetsDeliveredThenTheDecision() {
         Instant now = f.clock.instant();
-        NotificationRecord n = f.notification(AGENT, NotificationState.OFFERED, now.minusSeconds(1), now.plusSeconds(30));
+        NotificationRecord n =
+                f.notification(AGENT, NotificationState.OFFERED, now.minusSeconds(1), now.plusSeconds(30));
         decideDuringOutage(n, "reject", 1); // the Delivered send fails: nothing went out
         assertThat(f.entry(n).published()).isNull();
 
         assertThat(republisher(Duration.ofSeconds(30)).run().republished()).isEqualTo(1);
 
-        assertThat(f.sender.outcomesFor(n.notificationId())).extracting(Outcome::outcome)
+        assertThat(f.sender.outcomesFor(n.notificationId()))
+                .extracting(Outcome::outcome)
                 .containsExactly(OutcomeType.DELIVERED, OutcomeType.REJECTED);
-        assertThat(messageIdsFor(n)).containsExactly(messageId(n, OutcomeType.DELIVERED), messageId(n, OutcomeType.REJECTED));
+        assertThat(messageIdsFor(n))
+                .containsExactly(messageId(n, OutcomeType.DELIVERED), messageId(n, OutcomeType.REJECTED));
         assertThat(f.entry(n).published()).isEqualTo(NotificationState.REJECTED);
     }
 
@@ -124,7 +134,8 @@ class OutcomeRepublisherTest {
         republisher(Duration.ofSeconds(30)).run();
 
         // Delivered again with dispatch's MessageId: a duplicate if dispatch's send did go out, dropped/de-duplicated.
-        assertThat(messageIdsFor(n)).containsExactly(messageId(n, OutcomeType.DELIVERED), messageId(n, OutcomeType.ACCEPTED));
+        assertThat(messageIdsFor(n))
+                .containsExactly(messageId(n, OutcomeType.DELIVERED), messageId(n, OutcomeType.ACCEPTED));
     }
 
     @Test
@@ -132,7 +143,8 @@ class OutcomeRepublisherTest {
         NotificationRecord n = deliveredAndPublished();
         decideDuringOutage(n, "accept", 1);
 
-        OutcomeRepublisher.Report report = republisher(Duration.ZERO).run(); // decided just now: decide may still be publishing
+        OutcomeRepublisher.Report report =
+                republisher(Duration.ZERO).run(); // decided just now: decide may still be publishing
 
         assertThat(report.republished()).isZero();
         assertThat(f.sender.messages).isEmpty();
@@ -144,8 +156,15 @@ class OutcomeRepublisherTest {
         NotificationRecord published = deliveredAndPublished();
         decisions.decide(decide(AGENT, "tab-a", published.notificationId(), "accept"));
         NotificationRecord open = f.ringing(AGENT);
-        NotificationRecord expired = f.ringing(AGENT); // dispatch's terminal outcome, unpublished: dispatch owns its retry
-        f.ledger.moveTo(expired.callId(), AGENT, NotificationState.EXPIRED, f.clock.instant().minusSeconds(60), null, null);
+        NotificationRecord expired =
+                f.ringing(AGENT); // dispatch's terminal outcome, unpublished: dispatch owns its retry
+        f.ledger.moveTo(
+                expired.callId(),
+                AGENT,
+                NotificationState.EXPIRED,
+                f.clock.instant().minusSeconds(60),
+                null,
+                null);
         f.sender.messages.clear();
 
         OutcomeRepublisher.Report report = republisher(Duration.ofSeconds(30)).run();
@@ -170,13 +189,16 @@ class OutcomeRepublisherTest {
         assertThat(down.republished()).isZero();
         assertThat(down.failed()).isEqualTo(1);
         assertThat(down.truncated()).isTrue();
-        assertThat(f.sender.failNext.get()).as("one send attempted, then the run ended").isEqualTo(4);
+        assertThat(f.sender.failNext.get())
+                .as("one send attempted, then the run ended")
+                .isEqualTo(4);
         assertThat(f.entry(a).outcomePending()).isTrue();
         assertThat(f.entry(b).outcomePending()).isTrue();
 
         f.sender.failNext.set(0);
         assertThat(republisher(Duration.ofSeconds(60)).run().republished()).isEqualTo(2);
-        assertThat(f.sender.outcomes()).extracting(Outcome::outcome)
+        assertThat(f.sender.outcomes())
+                .extracting(Outcome::outcome)
                 .containsExactlyInAnyOrder(OutcomeType.ACCEPTED, OutcomeType.REJECTED);
     }
 
@@ -188,8 +210,11 @@ class OutcomeRepublisherTest {
         decideDuringOutage(neverMarked, "accept", 1);
 
         // Five minutes later with a one-minute lookback: the never-marked row is out of the window (documented limit).
-        OutcomeRepublisher.Report report = republisher(Duration.ofMinutes(5), UnpublishedDecisionScan.Limits.DEFAULT,
-                new OutcomeRepublisher.Limits(Duration.ofMinutes(1), 500)).run();
+        OutcomeRepublisher.Report report = republisher(
+                        Duration.ofMinutes(5),
+                        UnpublishedDecisionScan.Limits.DEFAULT,
+                        new OutcomeRepublisher.Limits(Duration.ofMinutes(1), 500))
+                .run();
 
         assertThat(report.republished()).isEqualTo(1);
         assertThat(f.entry(markedDelivered).outcomePending()).isFalse();
@@ -210,7 +235,8 @@ class OutcomeRepublisherTest {
         var pagesOfTwo = new UnpublishedDecisionScan.Limits(2, 1000);
         var twoPerRun = new OutcomeRepublisher.Limits(Duration.ofHours(1), 2);
 
-        OutcomeRepublisher.Report first = republisher(Duration.ofSeconds(30), pagesOfTwo, twoPerRun).run();
+        OutcomeRepublisher.Report first =
+                republisher(Duration.ofSeconds(30), pagesOfTwo, twoPerRun).run();
         assertThat(first.scanned()).as("three pages read").isEqualTo(5);
         assertThat(first.candidates()).isEqualTo(5);
         assertThat(first.republished()).isEqualTo(2);
@@ -231,8 +257,11 @@ class OutcomeRepublisherTest {
         for (int i = 0; i < 4; i++) {
             decideDuringOutage(deliveredAndPublished(), "reject", 1);
         }
-        OutcomeRepublisher.Report report = republisher(Duration.ofSeconds(30), new UnpublishedDecisionScan.Limits(2, 3),
-                OutcomeRepublisher.Limits.DEFAULT).run();
+        OutcomeRepublisher.Report report = republisher(
+                        Duration.ofSeconds(30),
+                        new UnpublishedDecisionScan.Limits(2, 3),
+                        OutcomeRepublisher.Limits.DEFAULT)
+                .run();
         assertThat(report.scanned()).isEqualTo(3);
         assertThat(report.republished()).isEqualTo(3);
         assertThat(report.truncated()).isTrue();
@@ -248,8 +277,14 @@ class OutcomeRepublisherTest {
                 decideDuringOutage(n, "accept", 1);
                 OutcomeRepublisher republisher = republisher(Duration.ofSeconds(30));
                 CountDownLatch go = new CountDownLatch(1);
-                Future<?> retry = pool.submit(() -> { go.await(); return decisions.decide(decide(AGENT, "tab-a", n.notificationId(), "accept")); });
-                Future<?> run = pool.submit(() -> { go.await(); return republisher.run(); });
+                Future<?> retry = pool.submit(() -> {
+                    go.await();
+                    return decisions.decide(decide(AGENT, "tab-a", n.notificationId(), "accept"));
+                });
+                Future<?> run = pool.submit(() -> {
+                    go.await();
+                    return republisher.run();
+                });
                 go.countDown();
                 retry.get(20, TimeUnit.SECONDS);
                 run.get(20, TimeUnit.SECONDS);
@@ -264,10 +299,12 @@ class OutcomeRepublisherTest {
 
     @Test
     void theFilterNamesTheDecisionStatesTheirTimestampsAndTheOutboxMarker() {
-        String filter = UnpublishedDecisionScan.filter(Instant.parse("2026-11-26T12:00:00Z"), Instant.parse("2026-11-26T12:59:50Z"));
-        assertThat(filter).isEqualTo("(State eq 'ACCEPTED' and AcceptedAt le datetime'2026-11-26T12:59:50Z' and "
-                + "(PublishedState eq 'DELIVERED' or AcceptedAt ge datetime'2026-11-26T12:00:00Z')) or "
-                + "(State eq 'REJECTED' and RejectedAt le datetime'2026-11-26T12:59:50Z' and "
-                + "(PublishedState eq 'DELIVERED' or RejectedAt ge datetime'2026-11-26T12:00:00Z'))");
+        String filter = UnpublishedDecisionScan.filter(
+                Instant.parse("2026-11-26T12:00:00Z"), Instant.parse("2026-11-26T12:59:50Z"));
+        assertThat(filter)
+                .isEqualTo("(State eq 'ACCEPTED' and AcceptedAt le datetime'2026-11-26T12:59:50Z' and "
+                        + "(PublishedState eq 'DELIVERED' or AcceptedAt ge datetime'2026-11-26T12:00:00Z')) or "
+                        + "(State eq 'REJECTED' and RejectedAt le datetime'2026-11-26T12:59:50Z' and "
+                        + "(PublishedState eq 'DELIVERED' or RejectedAt ge datetime'2026-11-26T12:00:00Z'))");
     }
 }

@@ -1,19 +1,18 @@
 package io.cifpipe.presence.sweep;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.cifpipe.model.ledger.ConnectionRecord;
 import io.cifpipe.presence.testing.Fixture;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class StaleConnectionSweeperTest {
     final Fixture f = new Fixture();
-    final StaleConnectionSweeper sweeper = new StaleConnectionSweeper(f.registry,
-            id -> f.signalRClient.connectionExists(id), Duration.ofMinutes(10), f.clock);
+    final StaleConnectionSweeper sweeper = new StaleConnectionSweeper(
+            f.registry, id -> f.signalRClient.connectionExists(id), Duration.ofMinutes(10), f.clock);
 
     @AfterEach
     void close() {
@@ -38,9 +37,13 @@ class StaleConnectionSweeperTest {
         StaleConnectionSweeper.SweepReport report = sweeper.sweep();
 
         assertThat(report).isEqualTo(new StaleConnectionSweeper.SweepReport(3, 3, 1, 1, 1));
-        assertThat(f.registry.listForUser("u1")).extracting(ConnectionRecord::connectionId).containsExactly("stale-alive");
-        assertThat(f.registry.listForUser("u1").get(0).lastSeenAt()).isAfter(f.clock.instant().minusSeconds(60));
-        assertThat(f.registry.listForUser("u2")).extracting(ConnectionRecord::connectionId)
+        assertThat(f.registry.listForUser("u1"))
+                .extracting(ConnectionRecord::connectionId)
+                .containsExactly("stale-alive");
+        assertThat(f.registry.listForUser("u1").get(0).lastSeenAt())
+                .isAfter(f.clock.instant().minusSeconds(60));
+        assertThat(f.registry.listForUser("u2"))
+                .extracting(ConnectionRecord::connectionId)
                 .containsExactlyInAnyOrder("stale-error", "fresh");
         assertThat(f.signalR.heads).containsExactlyInAnyOrder("stale-gone", "stale-alive", "stale-error");
 

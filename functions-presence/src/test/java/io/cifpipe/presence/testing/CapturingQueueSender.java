@@ -3,7 +3,6 @@ package io.cifpipe.presence.testing;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import io.cifpipe.model.outcome.Outcome;
 import io.cifpipe.runtime.servicebus.QueueSender;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,10 +21,14 @@ public final class CapturingQueueSender implements QueueSender {
     }
 
     public List<Outcome> outcomes() {
-        return messages.stream().map(m -> Outcome.fromJson(m.getBody().toBytes())).toList();
+        return messages.stream()
+                .map(m -> Outcome.fromJson(m.getBody().toBytes()))
+                .toList();
     }
 
     public List<Outcome> outcomesFor(String notificationId) {
-        return outcomes().stream().filter(o -> o.notificationId().equals(notificationId)).toList();
+        return outcomes().stream()
+                .filter(o -> o.notificationId().equals(notificationId))
+                .toList();
     }
 }

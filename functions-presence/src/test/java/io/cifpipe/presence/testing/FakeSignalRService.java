@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -27,7 +26,8 @@ import java.util.regex.Pattern;
 public final class FakeSignalRService implements AutoCloseable {
     public static final String ACCESS_KEY = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
     private static final Pattern CONNECTION = Pattern.compile("^/api/hubs/([^/]+)/connections/([^/]+)(/:send)?$");
-    private static final Pattern GROUP_CONNECTION = Pattern.compile("^/api/hubs/([^/]+)/groups/([^/]+)/connections/([^/]+)$");
+    private static final Pattern GROUP_CONNECTION =
+            Pattern.compile("^/api/hubs/([^/]+)/groups/([^/]+)/connections/([^/]+)$");
     private static final Pattern USER_SEND = Pattern.compile("^/api/hubs/([^/]+)/users/([^/]+)/:send$");
     private static final Pattern USER_IN_GROUP = Pattern.compile("^/api/hubs/([^/]+)/users/([^/]+)/groups/([^/]+)$");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,6 +43,7 @@ public final class FakeSignalRService implements AutoCloseable {
     public final Map<String, String> owners = new ConcurrentHashMap<>();
     /** group → member connection ids. */
     public final Map<String, Set<String>> groups = new ConcurrentHashMap<>();
+
     private final HttpServer server;
 
     public FakeSignalRService() {
@@ -57,11 +58,15 @@ public final class FakeSignalRService implements AutoCloseable {
     }
 
     public String connectionString() {
-        return "Endpoint=http://127.0.0.1;Port=" + server.getAddress().getPort() + ";AccessKey=" + ACCESS_KEY + ";Version=1.0;";
+        return "Endpoint=http://127.0.0.1;Port=" + server.getAddress().getPort() + ";AccessKey=" + ACCESS_KEY
+                + ";Version=1.0;";
     }
 
     public SignalRRestClient client() {
-        return SignalRRestClient.builder().connectionString(connectionString()).hub("cifhub").build();
+        return SignalRRestClient.builder()
+                .connectionString(connectionString())
+                .hub("cifhub")
+                .build();
     }
 
     /** What was sent to a user (every connection of hers): recorded as connection id {@code user:<userId>}. */
@@ -95,7 +100,8 @@ public final class FakeSignalRService implements AutoCloseable {
                         ex.sendResponseHeaders(404, -1);
                         return;
                     }
-                    groups.computeIfAbsent(group, g -> ConcurrentHashMap.newKeySet()).add(id);
+                    groups.computeIfAbsent(group, g -> ConcurrentHashMap.newKeySet())
+                            .add(id);
                     ex.sendResponseHeaders(200, -1);
                 } else if ("DELETE".equals(ex.getRequestMethod())) {
                     Set<String> members = groups.get(group);
@@ -112,15 +118,18 @@ public final class FakeSignalRService implements AutoCloseable {
             if (ug.matches() && "HEAD".equals(ex.getRequestMethod())) {
                 String user = URLDecoder.decode(ug.group(2), StandardCharsets.UTF_8);
                 String group = URLDecoder.decode(ug.group(3), StandardCharsets.UTF_8);
-                boolean member = groups.getOrDefault(group, Set.of()).stream().anyMatch(c -> user.equals(owners.get(c)));
+                boolean member =
+                        groups.getOrDefault(group, Set.of()).stream().anyMatch(c -> user.equals(owners.get(c)));
                 ex.sendResponseHeaders(member ? 200 : 404, -1);
                 return;
             }
             Matcher us = USER_SEND.matcher(path);
             if (us.matches() && "POST".equals(ex.getRequestMethod())) {
                 JsonNode payload = JSON.readTree(body);
-                sent.add(new Sent("user:" + URLDecoder.decode(us.group(2), StandardCharsets.UTF_8),
-                        payload.path("target").asText(), payload.path("arguments")));
+                sent.add(new Sent(
+                        "user:" + URLDecoder.decode(us.group(2), StandardCharsets.UTF_8),
+                        payload.path("target").asText(),
+                        payload.path("arguments")));
                 ex.sendResponseHeaders(202, -1); // SignalR accepts a user send whether or not she is connected
                 return;
             }

@@ -13,7 +13,6 @@ import io.cifpipe.runtime.signalr.SignalRRestClient;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
 import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.NotificationLedger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,15 +26,18 @@ public final class Fixture implements AutoCloseable {
     public final ConnectionRegistry registry = new ConnectionRegistry(TestTables.fresh("conn"));
     public final com.azure.data.tables.TableClient notifications = TestTables.fresh("notif");
     public final NotificationLedger ledger = new NotificationLedger(notifications, clock);
-    public final io.cifpipe.runtime.tables.RingGroupClaim claim = new io.cifpipe.runtime.tables.RingGroupClaim(notifications);
-    public final io.cifpipe.runtime.tables.AgentDirectory agents = new io.cifpipe.runtime.tables.AgentDirectory(TestTables.fresh("agents"));
+    public final io.cifpipe.runtime.tables.RingGroupClaim claim =
+            new io.cifpipe.runtime.tables.RingGroupClaim(notifications);
+    public final io.cifpipe.runtime.tables.AgentDirectory agents =
+            new io.cifpipe.runtime.tables.AgentDirectory(TestTables.fresh("agents"));
     public final FakeSignalRService signalR = new FakeSignalRService();
     public final SignalRRestClient signalRClient = signalR.client();
     public final CapturingQueueSender sender = new CapturingQueueSender();
     public final OutcomePublisher outcomes = new OutcomePublisher(sender);
 
     /** A ledger row for a new call to {@code agentId}, in {@code state} (OFFERED or DELIVERED), ringing until {@code expiresAt}. */
-    public NotificationRecord notification(String agentId, NotificationState state, Instant offeredAt, Instant expiresAt) {
+    public NotificationRecord notification(
+            String agentId, NotificationState state, Instant offeredAt, Instant expiresAt) {
         return notification("call-" + UUID.randomUUID(), agentId, state, offeredAt, expiresAt);
     }
 
@@ -45,15 +47,25 @@ public final class Fixture implements AutoCloseable {
         return notification(callId, agentId, NotificationState.DELIVERED, now.minusSeconds(2), now.plusSeconds(30));
     }
 
-    public NotificationRecord notification(String callId, String agentId, NotificationState state, Instant offeredAt,
-                                           Instant expiresAt) {
-        Notification n = new Notification(NotificationId.of(callId, agentId), callId, agentId, "+4930123456",
-                "Ada Caller", "+4930999", "support", Map.of("crm", "account-1"), offeredAt, expiresAt,
+    public NotificationRecord notification(
+            String callId, String agentId, NotificationState state, Instant offeredAt, Instant expiresAt) {
+        Notification n = new Notification(
+                NotificationId.of(callId, agentId),
+                callId,
+                agentId,
+                "+4930123456",
+                "Ada Caller",
+                "+4930999",
+                "support",
+                Map.of("crm", "account-1"),
+                offeredAt,
+                expiresAt,
                 "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         NotificationRecord r = NotificationRecord.offered(n, "evt-" + callId);
         ledger.createIfAbsent(r);
         if (state == NotificationState.DELIVERED) {
-            ledger.moveTo(callId, agentId, NotificationState.DELIVERED, offeredAt.plusMillis(20), "conn-dispatch", null);
+            ledger.moveTo(
+                    callId, agentId, NotificationState.DELIVERED, offeredAt.plusMillis(20), "conn-dispatch", null);
         }
         return ledger.get(callId, agentId).orElseThrow().record();
     }
@@ -70,7 +82,8 @@ public final class Fixture implements AutoCloseable {
 
     /** Registers a live connection (as the connected trigger would) and tells the fake service it exists. */
     public ConnectionRecord connect(String userId, String connectionId) {
-        ConnectionRecord row = ConnectionRecord.connected(userId, connectionId, "cifhub", clock.instant(), "test-agent");
+        ConnectionRecord row =
+                ConnectionRecord.connected(userId, connectionId, "cifhub", clock.instant(), "test-agent");
         registry.upsert(row);
         signalR.live.add(connectionId);
         signalR.owners.put(connectionId, userId);
@@ -82,8 +95,13 @@ public final class Fixture implements AutoCloseable {
         return invocation("messages", "decide", userId, connectionId, List.of(argument), Map.of());
     }
 
-    public static String invocation(String category, String event, String userId, String connectionId,
-                                    List<?> arguments, Map<String, String> headers) {
+    public static String invocation(
+            String category,
+            String event,
+            String userId,
+            String connectionId,
+            List<?> arguments,
+            Map<String, String> headers) {
         Map<String, Object> ctx = new java.util.LinkedHashMap<>();
         ctx.put("Arguments", arguments);
         ctx.put("Category", category);
@@ -104,8 +122,8 @@ public final class Fixture implements AutoCloseable {
     }
 
     public static InvocationContext decide(String userId, String connectionId, String notificationId, String decision) {
-        return InvocationContext.parse(decideInvocation(userId, connectionId,
-                Map.of("notificationId", notificationId, "decision", decision)));
+        return InvocationContext.parse(
+                decideInvocation(userId, connectionId, Map.of("notificationId", notificationId, "decision", decision)));
     }
 
     public static JsonNode json(Object o) {
@@ -125,9 +143,11 @@ public final class Fixture implements AutoCloseable {
     public static final class InvocationsFor {
         private InvocationsFor() {}
 
-        public static InvocationContext decideWithReason(String userId, String connectionId, String notificationId,
-                                                         String decision, String reason) {
-            return InvocationContext.parse(decideInvocation(userId, connectionId,
+        public static InvocationContext decideWithReason(
+                String userId, String connectionId, String notificationId, String decision, String reason) {
+            return InvocationContext.parse(decideInvocation(
+                    userId,
+                    connectionId,
                     Map.of("notificationId", notificationId, "decision", decision, "reason", reason)));
         }
     }

@@ -1,17 +1,16 @@
 package io.cifpipe.presence.testing;
 
-import io.cifpipe.runtime.auth.JwtValidator;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.OAuth2Config;
-import no.nav.security.mock.oauth2.token.KeyProvider;
-import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
-
+import io.cifpipe.runtime.auth.JwtValidator;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.token.KeyProvider;
+import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 
 /** A real OIDC provider (mock-oauth2-server) on an ephemeral port, issuing Entra-shaped tokens. */
 public final class TestIdp implements AutoCloseable {
@@ -52,9 +51,13 @@ public final class TestIdp implements AutoCloseable {
     }
 
     public JwtValidator validator() {
-        return JwtValidator.builder().authority(authority()).audience(CLIENT_ID).audience("api://" + CLIENT_ID)
+        return JwtValidator.builder()
+                .authority(authority())
+                .audience(CLIENT_ID)
+                .audience("api://" + CLIENT_ID)
                 // generous: on a loaded CI machine the provider's first answers can take seconds
-                .httpTimeout(java.time.Duration.ofSeconds(30)).build();
+                .httpTimeout(java.time.Duration.ofSeconds(30))
+                .build();
     }
 
     /** A delegated agent token for {@code oid} with the API scope. */
@@ -69,7 +72,8 @@ public final class TestIdp implements AutoCloseable {
         claims.put("name", "Agent " + oid);
         claims.put("roles", List.of());
         claims.putAll(extra);
-        return server.issueToken(issuerId, "sub-" + oid, audience, claims, lifetimeSeconds).serialize();
+        return server.issueToken(issuerId, "sub-" + oid, audience, claims, lifetimeSeconds)
+                .serialize();
     }
 
     @Override

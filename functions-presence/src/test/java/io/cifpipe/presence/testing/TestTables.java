@@ -4,7 +4,6 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import io.cifpipe.runtime.testing.Azurite;
-
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,14 +21,17 @@ public final class TestTables {
         if (service == null) {
             azurite = Azurite.start();
             Runtime.getRuntime().addShutdownHook(new Thread(azurite::close, "azurite-stop"));
-            service = new TableServiceClientBuilder().connectionString(azurite.connectionString()).buildClient();
+            service = new TableServiceClientBuilder()
+                    .connectionString(azurite.connectionString())
+                    .buildClient();
         }
         return service;
     }
 
     /** A new empty table named {@code prefix<n><pid>}. */
     public static TableClient fresh(String prefix) {
-        String name = prefix + COUNTER.incrementAndGet() + "p" + ProcessHandle.current().pid();
+        String name = prefix + COUNTER.incrementAndGet() + "p"
+                + ProcessHandle.current().pid();
         service().createTableIfNotExists(name);
         return service().getTableClient(name);
     }

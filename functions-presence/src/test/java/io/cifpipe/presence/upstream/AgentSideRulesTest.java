@@ -33,7 +33,8 @@ class AgentSideRulesTest {
     static final String B = "agent-b";
 
     final Fixture f = new Fixture();
-    final DecisionService decisions = new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, f.outcomes, 1, f.clock);
+    final DecisionService decisions =
+            new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, f.outcomes, 1, f.clock);
     final AgentStateService states = new AgentStateService(f.agents, f.signalRClient, 1, f.clock);
 
     @AfterEach
@@ -42,7 +43,8 @@ class AgentSideRulesTest {
     }
 
     static InvocationContext call(String user, String method, Object... args) {
-        return InvocationContext.parse(Fixture.invocation("messages", method, user, "tab-" + user, List.of(args), Map.of()));
+        return InvocationContext.parse(
+                Fixture.invocation("messages", method, user, "tab-" + user, List.of(args), Map.of()));
     }
 
     @Test
@@ -56,12 +58,17 @@ class AgentSideRulesTest {
             assertThat(s.arguments().get(0).get("reason").asText()).isEqualTo("agent");
             assertThat(s.arguments().get(0).get("capacity").asInt()).isEqualTo(1);
         });
-        assertThatThrownBy(() -> states.setAvailability(call(A, Names.METHOD_SET_AVAILABILITY, Map.of("availability", "Lunch"))))
-                .isInstanceOf(DecisionRefusedException.class).hasMessageStartingWith("invalid:").hasMessageContaining("/availability");
+        assertThatThrownBy(() ->
+                        states.setAvailability(call(A, Names.METHOD_SET_AVAILABILITY, Map.of("availability", "Lunch"))))
+                .isInstanceOf(DecisionRefusedException.class)
+                .hasMessageStartingWith("invalid:")
+                .hasMessageContaining("/availability");
         assertThatThrownBy(() -> states.setAvailability(call(A, Names.METHOD_SET_AVAILABILITY)))
-                .isInstanceOf(DecisionRefusedException.class).hasMessageStartingWith("invalid:");
+                .isInstanceOf(DecisionRefusedException.class)
+                .hasMessageStartingWith("invalid:");
         assertThatThrownBy(() -> states.getAgentState(call(A, Names.METHOD_GET_AGENT_STATE, "x")))
-                .isInstanceOf(DecisionRefusedException.class).hasMessageStartingWith("invalid:");
+                .isInstanceOf(DecisionRefusedException.class)
+                .hasMessageStartingWith("invalid:");
     }
 
     @Test
@@ -75,13 +82,19 @@ class AgentSideRulesTest {
         NotificationRecord r = f.ringing(A);
         f.agents.recordMissedCall(A, MissedCall.of(r, t));
         f.agents.recordMissedCall(A, MissedCall.of(f.ringing(A), t.plusSeconds(60)));
-        var again = new AgentStateService(f.agents, f.signalRClient, 1, f.clock).getAgentState(call(A, Names.METHOD_GET_AGENT_STATE));
+        var again = new AgentStateService(f.agents, f.signalRClient, 1, f.clock)
+                .getAgentState(call(A, Names.METHOD_GET_AGENT_STATE));
         assertThat(again.since()).isEqualTo(first.since());
         assertThat(again.missedCalls()).hasSize(2);
         assertThat(again.missedCalls().get(1).callId()).isEqualTo(r.callId());
-        assertThat(Fixture.json(states.getMissedCalls(call(A, Names.METHOD_GET_MISSED_CALLS))).get("missedCalls").get(0).get("caller").asText())
+        assertThat(Fixture.json(states.getMissedCalls(call(A, Names.METHOD_GET_MISSED_CALLS)))
+                        .get("missedCalls")
+                        .get(0)
+                        .get("caller")
+                        .asText())
                 .isEqualTo("Ada Caller");
-        assertThat(Fixture.json(again).fieldNames()).toIterable()
+        assertThat(Fixture.json(again).fieldNames())
+                .toIterable()
                 .containsExactly("availability", "reason", "since", "activeCalls", "capacity", "missedCalls");
     }
 
@@ -109,17 +122,23 @@ class AgentSideRulesTest {
             assertThat(s.arguments().get(0).get("activeCalls").asInt()).isEqualTo(1);
         });
         assertThat(f.entry(b).state()).isEqualTo(NotificationState.WITHDRAWN);
-        assertThat(f.sender.outcomesFor(b.notificationId())).extracting(Outcome::outcome, Outcome::reason)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(OutcomeType.DELIVERED, null),
+        assertThat(f.sender.outcomesFor(b.notificationId()))
+                .extracting(Outcome::outcome, Outcome::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(OutcomeType.DELIVERED, null),
                         org.assertj.core.groups.Tuple.tuple(OutcomeType.WITHDRAWN, "taken"));
         assertThat(f.signalR.sentToUser(B)).singleElement().satisfies(s -> {
             assertThat(s.target()).isEqualTo("withdraw");
             assertThat(s.arguments().get(0).get("reason").asText()).isEqualTo("taken");
         });
         DecisionResult late = decisions.decide(decide(B, "tab-b", b.notificationId(), "accept"));
-        assertThat(late).isEqualTo(new DecisionResult(b.notificationId(), DecisionStatus.ALREADY_TAKEN, OutcomeType.WITHDRAWN));
+        assertThat(late)
+                .isEqualTo(new DecisionResult(b.notificationId(), DecisionStatus.ALREADY_TAKEN, OutcomeType.WITHDRAWN));
         // the winner's repeat is still recorded (same connection), and counts the call once
-        assertThat(decisions.decide(decide(A, "tab-a", a.notificationId(), "accept")).status()).isEqualTo(DecisionStatus.RECORDED);
+        assertThat(decisions
+                        .decide(decide(A, "tab-a", a.notificationId(), "accept"))
+                        .status())
+                .isEqualTo(DecisionStatus.RECORDED);
         assertThat(f.agents.read(A).activeCallCount()).isEqualTo(1);
     }
 
@@ -144,17 +163,28 @@ class AgentSideRulesTest {
                 for (NotificationRecord r : List.of(a, b)) {
                     results.add(pool.submit(() -> {
                         go.await();
-                        return decisions.decide(decide(r.agentId(), "tab-" + r.agentId(), r.notificationId(), "accept"));
+                        return decisions.decide(
+                                decide(r.agentId(), "tab-" + r.agentId(), r.notificationId(), "accept"));
                     }));
                 }
                 go.countDown();
                 List<DecisionStatus> statuses = new ArrayList<>();
-                for (Future<DecisionResult> fr : results) statuses.add(fr.get(30, TimeUnit.SECONDS).status());
-                assertThat(statuses).as("round " + round).containsExactlyInAnyOrder(DecisionStatus.RECORDED, DecisionStatus.ALREADY_TAKEN);
-                List<NotificationState> states = List.of(f.entry(a).state(), f.entry(b).state());
-                assertThat(states).as("round " + round).containsExactlyInAnyOrder(NotificationState.ACCEPTED, NotificationState.WITHDRAWN);
-                long accepted = f.sender.outcomesFor(a.notificationId()).stream().filter(o -> o.outcome() == OutcomeType.ACCEPTED).count()
-                        + f.sender.outcomesFor(b.notificationId()).stream().filter(o -> o.outcome() == OutcomeType.ACCEPTED).count();
+                for (Future<DecisionResult> fr : results)
+                    statuses.add(fr.get(30, TimeUnit.SECONDS).status());
+                assertThat(statuses)
+                        .as("round " + round)
+                        .containsExactlyInAnyOrder(DecisionStatus.RECORDED, DecisionStatus.ALREADY_TAKEN);
+                List<NotificationState> states =
+                        List.of(f.entry(a).state(), f.entry(b).state());
+                assertThat(states)
+                        .as("round " + round)
+                        .containsExactlyInAnyOrder(NotificationState.ACCEPTED, NotificationState.WITHDRAWN);
+                long accepted = f.sender.outcomesFor(a.notificationId()).stream()
+                                .filter(o -> o.outcome() == OutcomeType.ACCEPTED)
+                                .count()
+                        + f.sender.outcomesFor(b.notificationId()).stream()
+                                .filter(o -> o.outcome() == OutcomeType.ACCEPTED)
+                                .count();
                 assertThat(accepted).as("round " + round).isEqualTo(1);
                 // both agents free again for the next round (capacity 1)
                 f.agents.update(A, s -> s.withCallEnded(callId, AvailabilityReason.CALL_ENDED));
@@ -169,39 +199,52 @@ class AgentSideRulesTest {
     void overflowEndsUnavailableOverflowNeverRejected() {
         NotificationRecord n = f.ringing(A);
         DecisionResult r = decisions.decide(decide(A, "tab-a", n.notificationId(), "overflow"));
-        assertThat(r).isEqualTo(new DecisionResult(n.notificationId(), DecisionStatus.RECORDED, OutcomeType.UNAVAILABLE));
+        assertThat(r)
+                .isEqualTo(new DecisionResult(n.notificationId(), DecisionStatus.RECORDED, OutcomeType.UNAVAILABLE));
         assertThat(f.sender.outcomesFor(n.notificationId())).singleElement().satisfies(o -> {
             assertThat(o.outcome()).isEqualTo(OutcomeType.UNAVAILABLE);
             assertThat(o.reason()).isEqualTo("overflow");
         });
-        assertThat(decisions.decide(decide(A, "tab-a", n.notificationId(), "accept")).status()).isEqualTo(DecisionStatus.ALREADY_DECIDED);
+        assertThat(decisions
+                        .decide(decide(A, "tab-a", n.notificationId(), "accept"))
+                        .status())
+                .isEqualTo(DecisionStatus.ALREADY_DECIDED);
     }
 
     @Test
     void rejectReasonsAreCodesThatReachTheOutcomeAndRejectResetsTheMissedCounter() {
         f.agents.update(A, s -> s.withMissedCall(5, f.clock.instant()));
         NotificationRecord n = f.ringing(A);
-        decisions.decide(Fixture.InvocationsFor.decideWithReason(A, "tab-a", n.notificationId(), "reject", "wrong-skill"));
-        assertThat(f.sender.outcomesFor(n.notificationId())).singleElement().satisfies(o -> assertThat(o.reason()).isEqualTo("wrong-skill"));
+        decisions.decide(
+                Fixture.InvocationsFor.decideWithReason(A, "tab-a", n.notificationId(), "reject", "wrong-skill"));
+        assertThat(f.sender.outcomesFor(n.notificationId())).singleElement().satisfies(o -> assertThat(o.reason())
+                .isEqualTo("wrong-skill"));
         assertThat(f.agents.read(A).missedInARow()).isZero();
         NotificationRecord m = f.ringing(A);
-        assertThatThrownBy(() -> decisions.decide(Fixture.InvocationsFor.decideWithReason(A, "tab-a", m.notificationId(), "reject", "no, thanks!")))
-                .isInstanceOf(DecisionRefusedException.class).hasMessageContaining("/reason");
+        assertThatThrownBy(() -> decisions.decide(Fixture.InvocationsFor.decideWithReason(
+                        A, "tab-a", m.notificationId(), "reject", "no, thanks!")))
+                .isInstanceOf(DecisionRefusedException.class)
+                .hasMessageContaining("/reason");
     }
 
     @Test
     void aConnectingAgentWhoCannotTakeACallGetsNoNeverShownOfferButStillHerShownPopups() {
         Instant now = f.clock.instant();
-        NotificationRecord offered = f.notification(A, NotificationState.OFFERED, now.minusSeconds(1), now.plusSeconds(30));
-        NotificationRecord shown = f.notification(A, NotificationState.DELIVERED, now.minusSeconds(1), now.plusSeconds(30));
+        NotificationRecord offered =
+                f.notification(A, NotificationState.OFFERED, now.minusSeconds(1), now.plusSeconds(30));
+        NotificationRecord shown =
+                f.notification(A, NotificationState.DELIVERED, now.minusSeconds(1), now.plusSeconds(30));
         f.connect(A, "tab-new");
         var redelivery = new PendingNotificationRedelivery(f.ledger, f.signalRClient, f.outcomes, f.clock, f.agents, 1);
         f.agents.update(A, s -> s.withAvailability(Availability.AWAY, AvailabilityReason.AGENT, now));
 
         assertThat(redelivery.redeliver(A, "tab-new")).isEqualTo(1);
-        assertThat(f.signalR.sentTo("tab-new")).singleElement()
-                .satisfies(s -> assertThat(s.arguments().get(0).get("notificationId").asText()).isEqualTo(shown.notificationId()));
-        assertThat(f.entry(offered).state()).as("left for dispatch's retry to end Unavailable").isEqualTo(NotificationState.OFFERED);
+        assertThat(f.signalR.sentTo("tab-new")).singleElement().satisfies(s -> assertThat(
+                        s.arguments().get(0).get("notificationId").asText())
+                .isEqualTo(shown.notificationId()));
+        assertThat(f.entry(offered).state())
+                .as("left for dispatch's retry to end Unavailable")
+                .isEqualTo(NotificationState.OFFERED);
 
         f.agents.update(A, s -> s.withAvailability(Availability.AVAILABLE, AvailabilityReason.AGENT, now));
         assertThat(redelivery.redeliver(A, "tab-new")).isEqualTo(2);

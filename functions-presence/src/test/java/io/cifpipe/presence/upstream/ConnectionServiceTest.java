@@ -1,5 +1,8 @@
 package io.cifpipe.presence.upstream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.cifpipe.model.Names;
 import io.cifpipe.model.ledger.ConnectionRecord;
 import io.cifpipe.model.ledger.NotificationRecord;
@@ -7,23 +10,19 @@ import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.outcome.Outcome;
 import io.cifpipe.model.outcome.OutcomeType;
 import io.cifpipe.presence.testing.Fixture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** connected/disconnected against the real registry and ledger on Azurite. */
 class ConnectionServiceTest {
     static final String AGENT = "agent-oid-7";
 
     final Fixture f = new Fixture();
-    final ConnectionService service = new ConnectionService(f.registry,
-            new PendingNotificationRedelivery(f.ledger, f.signalRClient, f.outcomes, f.clock), f.clock);
+    final ConnectionService service = new ConnectionService(
+            f.registry, new PendingNotificationRedelivery(f.ledger, f.signalRClient, f.outcomes, f.clock), f.clock);
 
     @AfterEach
     void close() {
@@ -31,16 +30,23 @@ class ConnectionServiceTest {
     }
 
     static InvocationContext event(String event, String userId, String connectionId, Map<String, String> headers) {
-        return InvocationContext.parse(Fixture.invocation("connections", event, userId, connectionId, List.of(), headers));
+        return InvocationContext.parse(
+                Fixture.invocation("connections", event, userId, connectionId, List.of(), headers));
     }
 
     @Test
     void connectedRegistersTheServiceVerifiedUserAndDisconnectedRemovesIt() {
         Instant before = f.clock.instant();
         f.signalR.live.add("c-1");
-        service.connected(event("connected", AGENT, "c-1",
-                Map.of("X-SignalR-User-Agent", "Microsoft SignalR/8.0 (8.0.7; Unknown OS; Browser; Unknown Runtime Version)",
-                        "x-ms-client-principal-id", "someone-else")));
+        service.connected(event(
+                "connected",
+                AGENT,
+                "c-1",
+                Map.of(
+                        "X-SignalR-User-Agent",
+                        "Microsoft SignalR/8.0 (8.0.7; Unknown OS; Browser; Unknown Runtime Version)",
+                        "x-ms-client-principal-id",
+                        "someone-else")));
 
         List<ConnectionRecord> rows = f.registry.listForUser(AGENT);
         assertThat(rows).singleElement().satisfies(r -> {
@@ -61,15 +67,19 @@ class ConnectionServiceTest {
     @Test
     void connectionWithoutUserIsRefused() {
         assertThatThrownBy(() -> service.connected(event("connected", null, "anon-1", Map.of())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no user id");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no user id");
     }
 
     @Test
     void pendingNotificationsAreRedeliveredToTheNewConnection() {
         Instant now = f.clock.instant();
-        NotificationRecord offered = f.notification(AGENT, NotificationState.OFFERED, now.minusSeconds(3), now.plusSeconds(20));
-        NotificationRecord delivered = f.notification(AGENT, NotificationState.DELIVERED, now.minusSeconds(3), now.plusSeconds(20));
-        NotificationRecord expired = f.notification(AGENT, NotificationState.DELIVERED, now.minusSeconds(40), now.minusSeconds(5));
+        NotificationRecord offered =
+                f.notification(AGENT, NotificationState.OFFERED, now.minusSeconds(3), now.plusSeconds(20));
+        NotificationRecord delivered =
+                f.notification(AGENT, NotificationState.DELIVERED, now.minusSeconds(3), now.plusSeconds(20));
+        NotificationRecord expired =
+                f.notification(AGENT, NotificationState.DELIVERED, now.minusSeconds(40), now.minusSeconds(5));
         NotificationRecord decided = f.ringing(AGENT);
         f.ledger.moveTo(decided.callId(), AGENT, NotificationState.ACCEPTED, now, "old-tab", null);
         NotificationRecord otherAgent = f.ringing("agent-oid-8");
@@ -77,7 +87,8 @@ class ConnectionServiceTest {
 
         service.connected(event("connected", AGENT, "c-new", Map.of()));
 
-        assertThat(f.signalR.sentTo("c-new")).allSatisfy(s -> assertThat(s.target()).isEqualTo(Names.TARGET_NOTIFY))
+        assertThat(f.signalR.sentTo("c-new"))
+                .allSatisfy(s -> assertThat(s.target()).isEqualTo(Names.TARGET_NOTIFY))
                 .extracting(s -> s.arguments().get(0).get("notificationId").asText())
                 .containsExactlyInAnyOrder(offered.notificationId(), delivered.notificationId());
         assertThat(f.entry(offered).state()).isEqualTo(NotificationState.DELIVERED);
@@ -103,11 +114,17 @@ class ConnectionServiceTest {
 
     @Test
     void redeliveryFailureDoesNotRefuseTheConnection() {
-        f.notification(AGENT, NotificationState.OFFERED, f.clock.instant(), f.clock.instant().plusSeconds(20));
+        f.notification(
+                AGENT,
+                NotificationState.OFFERED,
+                f.clock.instant(),
+                f.clock.instant().plusSeconds(20));
         f.signalR.broken.add("c-flaky"); // SignalR answers 500 for sends to it
 
         service.connected(event("connected", AGENT, "c-flaky", Map.of()));
 
-        assertThat(f.registry.listForUser(AGENT)).extracting(ConnectionRecord::connectionId).containsExactly("c-flaky");
+        assertThat(f.registry.listForUser(AGENT))
+                .extracting(ConnectionRecord::connectionId)
+                .containsExactly("c-flaky");
     }
 }

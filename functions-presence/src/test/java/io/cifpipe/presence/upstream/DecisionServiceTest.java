@@ -1,5 +1,9 @@
 package io.cifpipe.presence.upstream;
 
+import static io.cifpipe.presence.testing.Fixture.decide;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.cifpipe.model.Names;
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
@@ -8,9 +12,6 @@ import io.cifpipe.model.notification.DecisionStatus;
 import io.cifpipe.model.outcome.Outcome;
 import io.cifpipe.model.outcome.OutcomeType;
 import io.cifpipe.presence.testing.Fixture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static io.cifpipe.presence.testing.Fixture.decide;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** decide against the real ledger on Azurite (ETags), the real SignalR REST client, captured outcomes. */
 class DecisionServiceTest {
@@ -31,7 +30,8 @@ class DecisionServiceTest {
     static final String OTHER = "agent-oid-2";
 
     final Fixture f = new Fixture();
-    final DecisionService service = new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, f.outcomes, 1, f.clock);
+    final DecisionService service =
+            new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, f.outcomes, 1, f.clock);
 
     @AfterEach
     void close() {
@@ -47,7 +47,8 @@ class DecisionServiceTest {
 
         DecisionResult result = service.decide(decide(AGENT, "tab-a", n.notificationId(), "accept"));
 
-        assertThat(result).isEqualTo(new DecisionResult(n.notificationId(), DecisionStatus.RECORDED, OutcomeType.ACCEPTED));
+        assertThat(result)
+                .isEqualTo(new DecisionResult(n.notificationId(), DecisionStatus.RECORDED, OutcomeType.ACCEPTED));
         var entry = f.entry(n);
         assertThat(entry.state()).isEqualTo(NotificationState.ACCEPTED);
         assertThat(entry.record().connectionId()).isEqualTo("tab-a");
@@ -58,7 +59,8 @@ class DecisionServiceTest {
         assertThat(o.outcome()).isEqualTo(OutcomeType.ACCEPTED);
         assertThat(o.connectionId()).isEqualTo("tab-a");
         assertThat(o.latencyMs()).isBetween(1_500L, 60_000L); // offered 2 s before the decision
-        assertThat(f.sender.messages.get(0).getApplicationProperties()).containsEntry(Names.PROP_TRACEPARENT, n.traceparent());
+        assertThat(f.sender.messages.get(0).getApplicationProperties())
+                .containsEntry(Names.PROP_TRACEPARENT, n.traceparent());
 
         assertThat(f.signalR.sentTo("tab-b")).singleElement().satisfies(s -> {
             assertThat(s.target()).isEqualTo(Names.TARGET_DECIDED);
@@ -72,11 +74,12 @@ class DecisionServiceTest {
     @Test
     void rejectCarriesTheReason() {
         NotificationRecord n = f.ringing(AGENT);
-        DecisionResult r = service.decide(Fixture.InvocationsFor.decideWithReason(AGENT, "tab-a", n.notificationId(), "reject", "busy"));
+        DecisionResult r = service.decide(
+                Fixture.InvocationsFor.decideWithReason(AGENT, "tab-a", n.notificationId(), "reject", "busy"));
         assertThat(r.status()).isEqualTo(DecisionStatus.RECORDED);
         assertThat(r.outcome()).isEqualTo(OutcomeType.REJECTED);
-        assertThat(f.sender.outcomesFor(n.notificationId())).singleElement()
-                .satisfies(o -> assertThat(o.reason()).isEqualTo("busy"));
+        assertThat(f.sender.outcomesFor(n.notificationId())).singleElement().satisfies(o -> assertThat(o.reason())
+                .isEqualTo("busy"));
     }
 
     @Test
@@ -85,7 +88,8 @@ class DecisionServiceTest {
         f.connect(OTHER, "intruder");
 
         assertThatThrownBy(() -> service.decide(decide(OTHER, "intruder", n.notificationId(), "accept")))
-                .isInstanceOfSatisfying(DecisionRefusedException.class, e -> assertThat(e.code()).isEqualTo("not-yours"));
+                .isInstanceOfSatisfying(DecisionRefusedException.class, e -> assertThat(e.code())
+                        .isEqualTo("not-yours"));
         assertThatThrownBy(() -> service.decide(decide(null, "anonymous", n.notificationId(), "accept")))
                 .isInstanceOf(DecisionRefusedException.class);
 
@@ -101,9 +105,13 @@ class DecisionServiceTest {
 
         DecisionResult second = service.decide(decide(AGENT, "tab-b", n.notificationId(), "accept"));
 
-        assertThat(second).isEqualTo(new DecisionResult(n.notificationId(), DecisionStatus.ALREADY_DECIDED, OutcomeType.REJECTED));
+        assertThat(second)
+                .isEqualTo(
+                        new DecisionResult(n.notificationId(), DecisionStatus.ALREADY_DECIDED, OutcomeType.REJECTED));
         assertThat(f.entry(n).state()).isEqualTo(NotificationState.REJECTED);
-        assertThat(f.sender.outcomesFor(n.notificationId())).extracting(Outcome::outcome).containsExactly(OutcomeType.REJECTED);
+        assertThat(f.sender.outcomesFor(n.notificationId()))
+                .extracting(Outcome::outcome)
+                .containsExactly(OutcomeType.REJECTED);
     }
 
     @Test
@@ -118,7 +126,8 @@ class DecisionServiceTest {
     @Test
     void decisionAfterTheRingWindowIsRefusedAsExpired() {
         Instant now = f.clock.instant();
-        NotificationRecord n = f.notification(AGENT, NotificationState.DELIVERED, now.minusSeconds(40), now.minusSeconds(1));
+        NotificationRecord n =
+                f.notification(AGENT, NotificationState.DELIVERED, now.minusSeconds(40), now.minusSeconds(1));
 
         DecisionResult r = service.decide(decide(AGENT, "tab-a", n.notificationId(), "accept"));
 
@@ -137,31 +146,38 @@ class DecisionServiceTest {
 
     @Test
     void unknownNotificationOfTheCallerIsUnknown() {
-        DecisionResult r = service.decide(decide(AGENT, "tab-a", io.cifpipe.model.notification.NotificationId.of("no-such-call", AGENT), "accept"));
+        DecisionResult r = service.decide(decide(
+                AGENT, "tab-a", io.cifpipe.model.notification.NotificationId.of("no-such-call", AGENT), "accept"));
         assertThat(r.status()).isEqualTo(DecisionStatus.UNKNOWN);
     }
 
     @Test
     void decisionBeforeDispatchRecordedDeliveryAlsoRecordsDelivered() {
         Instant now = f.clock.instant();
-        NotificationRecord n = f.notification(AGENT, NotificationState.OFFERED, now.minusSeconds(1), now.plusSeconds(30));
+        NotificationRecord n =
+                f.notification(AGENT, NotificationState.OFFERED, now.minusSeconds(1), now.plusSeconds(30));
 
         DecisionResult r = service.decide(decide(AGENT, "tab-a", n.notificationId(), "accept"));
 
         assertThat(r.status()).isEqualTo(DecisionStatus.RECORDED);
         assertThat(f.entry(n).record().enteredAt(NotificationState.DELIVERED)).isNotNull();
-        assertThat(f.sender.outcomesFor(n.notificationId())).extracting(Outcome::outcome)
+        assertThat(f.sender.outcomesFor(n.notificationId()))
+                .extracting(Outcome::outcome)
                 .containsExactly(OutcomeType.DELIVERED, OutcomeType.ACCEPTED);
     }
 
     @Test
     void malformedArgumentsAreRefusedWithAClearError() {
         NotificationRecord n = f.ringing(AGENT);
-        assertThatThrownBy(() -> service.decide(InvocationContext.parse(Fixture.decideInvocation(AGENT, "tab-a",
-                Map.of("notificationId", n.notificationId(), "decision", "maybe")))))
-                .isInstanceOf(DecisionRefusedException.class).hasMessageContaining("invalid").hasMessageContaining("/decision");
-        assertThatThrownBy(() -> service.decide(InvocationContext.parse(Fixture.invocation("messages", "decide", AGENT, "tab-a",
-                List.of(), Map.of())))).isInstanceOf(DecisionRefusedException.class).hasMessageContaining("exactly one argument");
+        assertThatThrownBy(() -> service.decide(InvocationContext.parse(Fixture.decideInvocation(
+                        AGENT, "tab-a", Map.of("notificationId", n.notificationId(), "decision", "maybe")))))
+                .isInstanceOf(DecisionRefusedException.class)
+                .hasMessageContaining("invalid")
+                .hasMessageContaining("/decision");
+        assertThatThrownBy(() -> service.decide(InvocationContext.parse(
+                        Fixture.invocation("messages", "decide", AGENT, "tab-a", List.of(), Map.of()))))
+                .isInstanceOf(DecisionRefusedException.class)
+                .hasMessageContaining("exactly one argument");
         assertThat(f.entry(n).state()).isEqualTo(NotificationState.DELIVERED);
     }
 
@@ -177,7 +193,9 @@ class DecisionServiceTest {
 
         DecisionResult retry = service.decide(decide(AGENT, "tab-a", n.notificationId(), "accept"));
         assertThat(retry.status()).isEqualTo(DecisionStatus.RECORDED);
-        assertThat(f.sender.outcomesFor(n.notificationId())).extracting(Outcome::outcome).containsExactly(OutcomeType.ACCEPTED);
+        assertThat(f.sender.outcomesFor(n.notificationId()))
+                .extracting(Outcome::outcome)
+                .containsExactly(OutcomeType.ACCEPTED);
         assertThat(f.entry(n).outcomePending()).isFalse();
     }
 
@@ -190,18 +208,31 @@ class DecisionServiceTest {
             for (int i = 0; i < rounds; i++) {
                 NotificationRecord n = f.ringing(AGENT);
                 CountDownLatch go = new CountDownLatch(1);
-                Future<DecisionResult> a = pool.submit(() -> { go.await(); return service.decide(decide(AGENT, "tab-a", n.notificationId(), "accept")); });
-                Future<DecisionResult> b = pool.submit(() -> { go.await(); return service.decide(decide(AGENT, "tab-b", n.notificationId(), "reject")); });
+                Future<DecisionResult> a = pool.submit(() -> {
+                    go.await();
+                    return service.decide(decide(AGENT, "tab-a", n.notificationId(), "accept"));
+                });
+                Future<DecisionResult> b = pool.submit(() -> {
+                    go.await();
+                    return service.decide(decide(AGENT, "tab-b", n.notificationId(), "reject"));
+                });
                 go.countDown();
-                List<DecisionResult> results = new ArrayList<>(List.of(a.get(20, TimeUnit.SECONDS), b.get(20, TimeUnit.SECONDS)));
+                List<DecisionResult> results =
+                        new ArrayList<>(List.of(a.get(20, TimeUnit.SECONDS), b.get(20, TimeUnit.SECONDS)));
 
-                assertThat(results).extracting(DecisionResult::status)
+                assertThat(results)
+                        .extracting(DecisionResult::status)
                         .containsExactlyInAnyOrder(DecisionStatus.RECORDED, DecisionStatus.ALREADY_DECIDED);
-                OutcomeType winner = results.stream().filter(r -> r.status() == DecisionStatus.RECORDED)
-                        .findFirst().orElseThrow().outcome();
+                OutcomeType winner = results.stream()
+                        .filter(r -> r.status() == DecisionStatus.RECORDED)
+                        .findFirst()
+                        .orElseThrow()
+                        .outcome();
                 assertThat(results).allSatisfy(r -> assertThat(r.outcome()).isEqualTo(winner));
                 assertThat(f.entry(n).state().outcome()).contains(winner);
-                assertThat(f.sender.outcomesFor(n.notificationId())).extracting(Outcome::outcome).containsExactly(winner);
+                assertThat(f.sender.outcomesFor(n.notificationId()))
+                        .extracting(Outcome::outcome)
+                        .containsExactly(winner);
             }
         } finally {
             pool.shutdownNow();

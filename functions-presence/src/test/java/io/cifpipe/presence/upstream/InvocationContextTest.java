@@ -1,9 +1,9 @@
 package io.cifpipe.presence.upstream;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class InvocationContextTest {
 
@@ -23,7 +23,9 @@ class InvocationContextTest {
         assertThat(ctx.hub()).isEqualTo("cifhub");
         assertThat(ctx.connectionId()).isEqualTo("abc-123");
         assertThat(ctx.userId()).isEqualTo("oid-1");
-        assertThat(ctx.arguments()).singleElement().satisfies(a -> assertThat(a.get("decision").asText()).isEqualTo("accept"));
+        assertThat(ctx.arguments())
+                .singleElement()
+                .satisfies(a -> assertThat(a.get("decision").asText()).isEqualTo("accept"));
         assertThat(ctx.header("user-agent")).isEqualTo("okhttp/4.12");
         assertThat(ctx.userAgent()).isEqualTo("okhttp/4.12");
         assertThat(ctx.query()).containsEntry("hub", "cifhub");
@@ -32,7 +34,8 @@ class InvocationContextTest {
 
     @Test
     void connectedEventWithoutArgumentsOrUser() {
-        InvocationContext ctx = InvocationContext.parse("{\"Category\":\"connections\",\"Event\":\"connected\",\"Hub\":\"cifhub\",\"ConnectionId\":\"c\"}");
+        InvocationContext ctx = InvocationContext.parse(
+                "{\"Category\":\"connections\",\"Event\":\"connected\",\"Hub\":\"cifhub\",\"ConnectionId\":\"c\"}");
         assertThat(ctx.arguments()).isEmpty();
         assertThat(ctx.hasUser()).isFalse();
         assertThat(ctx.headers()).isEmpty();
@@ -41,9 +44,11 @@ class InvocationContextTest {
     @Test
     void malformedInputIsRejectedClearly() {
         assertThatThrownBy(() -> InvocationContext.parse("")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> InvocationContext.parse("{\"Category\":")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> InvocationContext.parse("{\"Category\":"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("malformed");
         assertThatThrownBy(() -> InvocationContext.parse("{\"Category\":\"connections\"}"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ConnectionId");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ConnectionId");
     }
 }

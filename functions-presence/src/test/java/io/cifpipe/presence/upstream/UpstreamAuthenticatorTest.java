@@ -14,8 +14,8 @@ class UpstreamAuthenticatorTest {
             "Endpoint=https://x.service.signalr.net;AccessKey=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH;Version=1.0;");
     static final SignalRConnectionString KEYLESS = SignalRConnectionString.parse(
             "Endpoint=https://x.service.signalr.net;AuthType=azure.msi;ClientId=abc;Version=1.0;");
-    static final Map<String, String> ENTRA = Map.of(Setting.AUTHORITY.key(), "https://login.microsoftonline.com/t1/v2.0",
-            Setting.TENANT_ID.key(), "t1");
+    static final Map<String, String> ENTRA =
+            Map.of(Setting.AUTHORITY.key(), "https://login.microsoftonline.com/t1/v2.0", Setting.TENANT_ID.key(), "t1");
 
     @Test
     void accessKeyAloneChecksTheSignature() {
@@ -27,7 +27,8 @@ class UpstreamAuthenticatorTest {
     @Test
     void keylessNeedsTheUpstreamResource() {
         assertThatThrownBy(() -> UpstreamAuthenticator.fromSettings(ENTRA::get, KEYLESS))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("SignalRUpstreamResource");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("SignalRUpstreamResource");
         Map<String, String> env = new java.util.HashMap<>(ENTRA);
         env.put(Setting.SIGNALR_UPSTREAM_RESOURCE.key(), "11111111-2222-3333-4444-555555555555");
         UpstreamAuthenticator a = UpstreamAuthenticator.fromSettings(env::get, KEYLESS);

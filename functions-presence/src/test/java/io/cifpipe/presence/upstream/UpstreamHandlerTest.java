@@ -37,12 +37,13 @@ class UpstreamHandlerTest {
     static TestIdp idp;
 
     final Fixture f = new Fixture();
-    final ConnectionService connections = new ConnectionService(f.registry,
-            new PendingNotificationRedelivery(f.ledger, f.signalRClient, f.outcomes, f.clock), f.clock);
+    final ConnectionService connections = new ConnectionService(
+            f.registry, new PendingNotificationRedelivery(f.ledger, f.signalRClient, f.outcomes, f.clock), f.clock);
     final AgentStateService agentStates = new AgentStateService(f.agents, f.signalRClient, 1, f.clock);
-    final DecisionService decisions = new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, f.outcomes, 1, f.clock);
-    final UpstreamHandler signed = new UpstreamHandler(new UpstreamAuthenticator(List.of(KEY), List.of(), null),
-            "cifhub", connections, decisions, agentStates);
+    final DecisionService decisions =
+            new DecisionService(f.ledger, f.claim, f.agents, f.registry, f.signalRClient, f.outcomes, 1, f.clock);
+    final UpstreamHandler signed = new UpstreamHandler(
+            new UpstreamAuthenticator(List.of(KEY), List.of(), null), "cifhub", connections, decisions, agentStates);
 
     @BeforeAll
     static void startIdp() {
@@ -60,9 +61,17 @@ class UpstreamHandlerTest {
     }
 
     UpstreamHandler bearerOnly() {
-        JwtValidator v = JwtValidator.builder().authority(idp.authority()).audience(RESOURCE)
-                .httpTimeout(Duration.ofSeconds(30)).build();
-        return new UpstreamHandler(new UpstreamAuthenticator(List.of(), List.of(v), SIGNALR_OID), "cifhub", connections, decisions, agentStates);
+        JwtValidator v = JwtValidator.builder()
+                .authority(idp.authority())
+                .audience(RESOURCE)
+                .httpTimeout(Duration.ofSeconds(30))
+                .build();
+        return new UpstreamHandler(
+                new UpstreamAuthenticator(List.of(), List.of(v), SIGNALR_OID),
+                "cifhub",
+                connections,
+                decisions,
+                agentStates);
     }
 
     static Map<String, String> headers(String category, String event, String connectionId, String userId) {
@@ -113,7 +122,8 @@ class UpstreamHandlerTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.headers()).containsEntry("Content-Type", "application/json");
         assertThat(reply.body()).endsWith(String.valueOf(RS));
-        JsonNode c = Json.mapper().readTree(reply.body().substring(0, reply.body().length() - 1));
+        JsonNode c =
+                Json.mapper().readTree(reply.body().substring(0, reply.body().length() - 1));
         assertThat(c.get("type").asInt()).isEqualTo(3);
         return c;
     }
@@ -122,10 +132,15 @@ class UpstreamHandlerTest {
 
     @Test
     void signedConnectedRegistersTheConnection() {
-        HttpReply r = signed.handle(post(signedHeaders("connections", "connected", "c1", AGENT), connectedBody()),
-                "cifhub", "connections", "connected");
+        HttpReply r = signed.handle(
+                post(signedHeaders("connections", "connected", "c1", AGENT), connectedBody()),
+                "cifhub",
+                "connections",
+                "connected");
         assertThat(r.status()).isEqualTo(200);
-        assertThat(f.registry.listForUser(AGENT)).extracting(c -> c.connectionId()).containsExactly("c1");
+        assertThat(f.registry.listForUser(AGENT))
+                .extracting(c -> c.connectionId())
+                .containsExactly("c1");
     }
 
     @Test
@@ -149,12 +164,23 @@ class UpstreamHandlerTest {
     void duringKeyRotationAnyListedSignatureMayMatchInAnyCase() {
         Map<String, String> h = headers("connections", "connected", "c2", AGENT);
         // The service signs with both keys; ours is the second entry (the primary was just regenerated).
-        h.put("X-ASRS-Signature", UpstreamSignature.sign(OTHER_KEY, "c2") + ", "
-                + UpstreamSignature.sign(KEY, "c2").toLowerCase());
-        assertThat(signed.handle(post(h, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(200);
-        UpstreamHandler rotatedApp = new UpstreamHandler(new UpstreamAuthenticator(List.of(OTHER_KEY), List.of(), null),
-                "cifhub", connections, decisions, agentStates);
-        assertThat(rotatedApp.handle(post(h, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(200);
+        h.put(
+                "X-ASRS-Signature",
+                UpstreamSignature.sign(OTHER_KEY, "c2") + ", "
+                        + UpstreamSignature.sign(KEY, "c2").toLowerCase());
+        assertThat(signed.handle(post(h, connectedBody()), "cifhub", "connections", "connected")
+                        .status())
+                .isEqualTo(200);
+        UpstreamHandler rotatedApp = new UpstreamHandler(
+                new UpstreamAuthenticator(List.of(OTHER_KEY), List.of(), null),
+                "cifhub",
+                connections,
+                decisions,
+                agentStates);
+        assertThat(rotatedApp
+                        .handle(post(h, connectedBody()), "cifhub", "connections", "connected")
+                        .status())
+                .isEqualTo(200);
     }
 
     // --- managed-identity bearer ---
@@ -163,29 +189,49 @@ class UpstreamHandlerTest {
     void bearerFromSignalRsIdentityForTheResourceIsAccepted() {
         Map<String, String> h = headers("connections", "connected", "c3", AGENT);
         h.put("Authorization", "Bearer " + idp.token("entra", RESOURCE, SIGNALR_OID, Map.of(), 600));
-        assertThat(bearerOnly().handle(post(h, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(200);
+        assertThat(bearerOnly()
+                        .handle(post(h, connectedBody()), "cifhub", "connections", "connected")
+                        .status())
+                .isEqualTo(200);
         assertThat(f.registry.listForUser(AGENT)).hasSize(1);
     }
 
     @Test
     void theTokenMayComeInTheAuthenticationHeaderAndFromTheV1Issuer() {
-        JwtValidator v2 = JwtValidator.builder().authority(idp.authority()).audience(RESOURCE)
-                .httpTimeout(Duration.ofSeconds(30)).build();
+        JwtValidator v2 = JwtValidator.builder()
+                .authority(idp.authority())
+                .audience(RESOURCE)
+                .httpTimeout(Duration.ofSeconds(30))
+                .build();
         // a second issuer of the same provider stands for the tenant's v1.0 issuer (same keys, other iss)
-        JwtValidator v1 = JwtValidator.builder().authority(idp.authority()).issuer(idp.authority().replace("/entra", "/sts"))
-                .audience(RESOURCE).httpTimeout(Duration.ofSeconds(30)).build();
-        UpstreamHandler handler = new UpstreamHandler(new UpstreamAuthenticator(List.of(), List.of(v2, v1), SIGNALR_OID),
-                "cifhub", connections, decisions, agentStates);
+        JwtValidator v1 = JwtValidator.builder()
+                .authority(idp.authority())
+                .issuer(idp.authority().replace("/entra", "/sts"))
+                .audience(RESOURCE)
+                .httpTimeout(Duration.ofSeconds(30))
+                .build();
+        UpstreamHandler handler = new UpstreamHandler(
+                new UpstreamAuthenticator(List.of(), List.of(v2, v1), SIGNALR_OID),
+                "cifhub",
+                connections,
+                decisions,
+                agentStates);
         Map<String, String> h = headers("connections", "connected", "c10", AGENT);
         h.put("Authentication", idp.token("entra", RESOURCE, SIGNALR_OID, Map.of(), 600));
-        assertThat(handler.handle(post(h, ""), "cifhub", "connections", "connected").status()).isEqualTo(200);
+        assertThat(handler.handle(post(h, ""), "cifhub", "connections", "connected")
+                        .status())
+                .isEqualTo(200);
         Map<String, String> v1Token = headers("connections", "connected", "c11", AGENT);
         v1Token.put("Authorization", "Bearer " + idp.token("sts", RESOURCE, SIGNALR_OID, Map.of(), 600));
-        assertThat(handler.handle(post(v1Token, "{}"), "cifhub", "connections", "connected").status()).isEqualTo(200);
+        assertThat(handler.handle(post(v1Token, "{}"), "cifhub", "connections", "connected")
+                        .status())
+                .isEqualTo(200);
         assertThat(f.registry.listForUser(AGENT)).hasSize(2);
         Map<String, String> otherIssuer = headers("connections", "connected", "c12", AGENT);
         otherIssuer.put("Authorization", "Bearer " + idp.token("elsewhere", RESOURCE, SIGNALR_OID, Map.of(), 600));
-        assertThat(handler.handle(post(otherIssuer, "{}"), "cifhub", "connections", "connected").status()).isEqualTo(401);
+        assertThat(handler.handle(post(otherIssuer, "{}"), "cifhub", "connections", "connected")
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -212,24 +258,38 @@ class UpstreamHandlerTest {
 
     @Test
     void withKeyAndBearerConfiguredBothAreRequired() {
-        JwtValidator v = JwtValidator.builder().authority(idp.authority()).audience(RESOURCE)
-                .httpTimeout(Duration.ofSeconds(30)).build();
-        UpstreamHandler both = new UpstreamHandler(new UpstreamAuthenticator(List.of(KEY), List.of(v), SIGNALR_OID),
-                "cifhub", connections, decisions, agentStates);
+        JwtValidator v = JwtValidator.builder()
+                .authority(idp.authority())
+                .audience(RESOURCE)
+                .httpTimeout(Duration.ofSeconds(30))
+                .build();
+        UpstreamHandler both = new UpstreamHandler(
+                new UpstreamAuthenticator(List.of(KEY), List.of(v), SIGNALR_OID),
+                "cifhub",
+                connections,
+                decisions,
+                agentStates);
         String token = "Bearer " + idp.token("entra", RESOURCE, SIGNALR_OID, Map.of(), 600);
         Map<String, String> bearerOnly = headers("connections", "connected", "c5", AGENT);
         bearerOnly.put("Authorization", token);
-        assertThat(both.handle(post(bearerOnly, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(401);
+        assertThat(both.handle(post(bearerOnly, connectedBody()), "cifhub", "connections", "connected")
+                        .status())
+                .isEqualTo(401);
         Map<String, String> signatureOnly = signedHeaders("connections", "connected", "c5", AGENT);
-        assertThat(both.handle(post(signatureOnly, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(401);
+        assertThat(both.handle(post(signatureOnly, connectedBody()), "cifhub", "connections", "connected")
+                        .status())
+                .isEqualTo(401);
         signatureOnly.put("Authorization", token);
-        assertThat(both.handle(post(signatureOnly, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(200);
+        assertThat(both.handle(post(signatureOnly, connectedBody()), "cifhub", "connections", "connected")
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
     void noWayToAuthenticateRefusesToStart() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new UpstreamAuthenticator(List.of(), List.of(), null))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("SignalRUpstreamResource");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("SignalRUpstreamResource");
     }
 
     // --- routing and bad input ---
@@ -237,27 +297,41 @@ class UpstreamHandlerTest {
     @Test
     void routeAndHeadersMustAgree() {
         Map<String, String> h = signedHeaders("connections", "connected", "c6", AGENT);
-        assertThat(signed.handle(post(h, connectedBody()), "cifhub", "connections", "disconnected").status()).isEqualTo(400);
-        assertThat(signed.handle(post(h, connectedBody()), "otherhub", "connections", "connected").status()).isEqualTo(400);
-        assertThat(signed.handle(post(h, connectedBody()), "cifhub", "messages", "connected").status()).isEqualTo(400);
+        assertThat(signed.handle(post(h, connectedBody()), "cifhub", "connections", "disconnected")
+                        .status())
+                .isEqualTo(400);
+        assertThat(signed.handle(post(h, connectedBody()), "otherhub", "connections", "connected")
+                        .status())
+                .isEqualTo(400);
+        assertThat(signed.handle(post(h, connectedBody()), "cifhub", "messages", "connected")
+                        .status())
+                .isEqualTo(400);
         // hub names are case-insensitive, as in the service
-        assertThat(signed.handle(post(h, connectedBody()), "CIFHUB", "connections", "connected").status()).isEqualTo(200);
+        assertThat(signed.handle(post(h, connectedBody()), "CIFHUB", "connections", "connected")
+                        .status())
+                .isEqualTo(200);
         // the invocation target must be the event the headers name
         Map<String, String> m = signedHeaders("messages", "decide", "c6", AGENT);
-        assertThat(signed.handle(post(m, invocation("1", "other", Map.of())), "cifhub", "messages", "decide").status())
+        assertThat(signed.handle(post(m, invocation("1", "other", Map.of())), "cifhub", "messages", "decide")
+                        .status())
                 .isEqualTo(400);
     }
 
     @Test
     void unknownEventsAndHubsAre404() {
         Map<String, String> h = signedHeaders("messages", "nosuchmethod", "c7", AGENT);
-        assertThat(signed.handle(post(h, invocation("1", "nosuchmethod")), "cifhub", "messages", "nosuchmethod").status())
+        assertThat(signed.handle(post(h, invocation("1", "nosuchmethod")), "cifhub", "messages", "nosuchmethod")
+                        .status())
                 .isEqualTo(404);
         Map<String, String> c = signedHeaders("connections", "reconnected", "c7", AGENT);
-        assertThat(signed.handle(post(c, connectedBody()), "cifhub", "connections", "reconnected").status()).isEqualTo(404);
+        assertThat(signed.handle(post(c, connectedBody()), "cifhub", "connections", "reconnected")
+                        .status())
+                .isEqualTo(404);
         Map<String, String> hub = signedHeaders("connections", "connected", "c7", AGENT);
         hub.put("X-ASRS-Hub", "otherhub");
-        assertThat(signed.handle(post(hub, connectedBody()), "otherhub", "connections", "connected").status()).isEqualTo(404);
+        assertThat(signed.handle(post(hub, connectedBody()), "otherhub", "connections", "connected")
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -265,20 +339,39 @@ class UpstreamHandlerTest {
         String route = "connected";
         Map<String, String> h = signedHeaders("connections", route, "c8", AGENT);
         for (String body : List.of("not json", "[1]", "{\"type\":11}", "{\"type\":10", "{\"type\":10}{")) {
-            assertThat(signed.handle(post(h, body), "cifhub", "connections", route).status()).as(body).isEqualTo(400);
+            assertThat(signed.handle(post(h, body), "cifhub", "connections", route)
+                            .status())
+                    .as(body)
+                    .isEqualTo(400);
         }
         Map<String, String> m = signedHeaders("messages", "decide", "c8", AGENT);
-        assertThat(signed.handle(post(m, "{\"type\":1,\"invocationId\":\"1\",\"target\":\"decide\",\"arguments\":{}}"),
-                "cifhub", "messages", "decide").status()).isEqualTo(400);
-        assertThat(signed.handle(post(m, "{\"type\":4,\"invocationId\":\"1\",\"target\":\"decide\"}"),
-                "cifhub", "messages", "decide").status()).isEqualTo(400);
+        assertThat(signed.handle(
+                                post(m, "{\"type\":1,\"invocationId\":\"1\",\"target\":\"decide\",\"arguments\":{}}"),
+                                "cifhub",
+                                "messages",
+                                "decide")
+                        .status())
+                .isEqualTo(400);
+        assertThat(signed.handle(
+                                post(m, "{\"type\":4,\"invocationId\":\"1\",\"target\":\"decide\"}"),
+                                "cifhub",
+                                "messages",
+                                "decide")
+                        .status())
+                .isEqualTo(400);
         Map<String, String> noHeaders = signedHeaders("connections", route, "c8", AGENT);
         noHeaders.remove("X-ASRS-Event");
-        assertThat(signed.handle(post(noHeaders, connectedBody()), "cifhub", "connections", route).status()).isEqualTo(400);
+        assertThat(signed.handle(post(noHeaders, connectedBody()), "cifhub", "connections", route)
+                        .status())
+                .isEqualTo(400);
         Map<String, String> msgpack = signedHeaders("connections", route, "c8", AGENT);
         msgpack.put("Content-Type", "application/x-msgpack");
-        assertThat(signed.handle(post(msgpack, connectedBody()), "cifhub", "connections", route).status()).isEqualTo(415);
-        assertThat(signed.handle(new HttpCall("GET", h, Map.of(), null), "cifhub", "connections", route).status()).isEqualTo(405);
+        assertThat(signed.handle(post(msgpack, connectedBody()), "cifhub", "connections", route)
+                        .status())
+                .isEqualTo(415);
+        assertThat(signed.handle(new HttpCall("GET", h, Map.of(), null), "cifhub", "connections", route)
+                        .status())
+                .isEqualTo(405);
         assertThat(f.registry.listForUser(AGENT)).isEmpty();
     }
 
@@ -287,16 +380,21 @@ class UpstreamHandlerTest {
     @Test
     void connectedWithoutUserIs403AndDisconnectedRemovesTheRow() {
         Map<String, String> anonymous = signedHeaders("connections", "connected", "anon", null);
-        assertThat(signed.handle(post(anonymous, connectedBody()), "cifhub", "connections", "connected").status()).isEqualTo(403);
+        assertThat(signed.handle(post(anonymous, connectedBody()), "cifhub", "connections", "connected")
+                        .status())
+                .isEqualTo(403);
 
         f.connect(AGENT, "c9");
         Map<String, String> h = signedHeaders("connections", "disconnected", "c9", AGENT);
-        HttpReply r = signed.handle(post(h, "{\"type\":11,\"error\":\"closed\"}"), "cifhub", "connections", "disconnected");
+        HttpReply r =
+                signed.handle(post(h, "{\"type\":11,\"error\":\"closed\"}"), "cifhub", "connections", "disconnected");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).isNull();
         assertThat(f.registry.listForUser(AGENT)).isEmpty();
         // already gone is fine
-        assertThat(signed.handle(post(h, "{\"Type\":11}"), "cifhub", "connections", "disconnected").status()).isEqualTo(200);
+        assertThat(signed.handle(post(h, "{\"Type\":11}"), "cifhub", "connections", "disconnected")
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -304,26 +402,42 @@ class UpstreamHandlerTest {
         NotificationRecord n = f.ringing(AGENT);
         f.connect(AGENT, "tab-a");
         Map<String, String> h = signedHeaders("messages", "decide", "tab-a", AGENT);
-        JsonNode c = completion(signed.handle(post(h, invocation("7", "decide",
-                Map.of("notificationId", n.notificationId(), "decision", "accept"))), "cifhub", "messages", "decide"));
+        JsonNode c = completion(signed.handle(
+                post(h, invocation("7", "decide", Map.of("notificationId", n.notificationId(), "decision", "accept"))),
+                "cifhub",
+                "messages",
+                "decide"));
         assertThat(c.get("invocationId").asText()).isEqualTo("7");
         assertThat(c.has("error")).isFalse();
         assertThat(c.get("result").get("status").asText()).isEqualTo("recorded");
         assertThat(c.get("result").get("outcome").asText()).isEqualTo("Accepted");
         assertThat(c.get("result").get("notificationId").asText()).isEqualTo(n.notificationId());
         assertThat(f.entry(n).state()).isEqualTo(NotificationState.ACCEPTED);
-        assertThat(f.sender.outcomesFor(n.notificationId())).extracting(o -> o.outcome()).containsExactly(OutcomeType.ACCEPTED);
+        assertThat(f.sender.outcomesFor(n.notificationId()))
+                .extracting(o -> o.outcome())
+                .containsExactly(OutcomeType.ACCEPTED);
     }
 
     @Test
     void rejectAndASecondDecisionAnswerTheirResults() throws Exception {
         NotificationRecord n = f.ringing(AGENT);
         Map<String, String> h = signedHeaders("messages", "decide", "tab-b", AGENT);
-        JsonNode first = completion(signed.handle(post(h, invocation("1", "decide",
-                Map.of("notificationId", n.notificationId(), "decision", "reject", "reason", "busy"))), "cifhub", "messages", "decide"));
+        JsonNode first = completion(signed.handle(
+                post(
+                        h,
+                        invocation(
+                                "1",
+                                "decide",
+                                Map.of("notificationId", n.notificationId(), "decision", "reject", "reason", "busy"))),
+                "cifhub",
+                "messages",
+                "decide"));
         assertThat(first.get("result").get("outcome").asText()).isEqualTo("Rejected");
-        JsonNode second = completion(signed.handle(post(h, invocation("2", "decide",
-                Map.of("notificationId", n.notificationId(), "decision", "accept"))), "cifhub", "messages", "decide"));
+        JsonNode second = completion(signed.handle(
+                post(h, invocation("2", "decide", Map.of("notificationId", n.notificationId(), "decision", "accept"))),
+                "cifhub",
+                "messages",
+                "decide"));
         assertThat(second.get("result").get("status").asText()).isEqualTo("already-decided");
         assertThat(second.get("result").get("outcome").asText()).isEqualTo("Rejected");
     }
@@ -332,12 +446,22 @@ class UpstreamHandlerTest {
     void refusalsBecomeCompletionErrorsAndChangeNothing() throws Exception {
         NotificationRecord n = f.ringing(AGENT);
         Map<String, String> intruder = signedHeaders("messages", "decide", "tab-x", "agent-oid-2");
-        JsonNode notYours = completion(signed.handle(post(intruder, invocation("3", "decide",
-                Map.of("notificationId", n.notificationId(), "decision", "accept"))), "cifhub", "messages", "decide"));
+        JsonNode notYours = completion(signed.handle(
+                post(
+                        intruder,
+                        invocation("3", "decide", Map.of("notificationId", n.notificationId(), "decision", "accept"))),
+                "cifhub",
+                "messages",
+                "decide"));
         assertThat(notYours.get("error").asText()).startsWith("not-yours:");
         assertThat(notYours.has("result")).isFalse();
-        JsonNode invalid = completion(signed.handle(post(signedHeaders("messages", "decide", "tab-a", AGENT),
-                invocation("4", "decide", Map.of("decision", "maybe"))), "cifhub", "messages", "decide"));
+        JsonNode invalid = completion(signed.handle(
+                post(
+                        signedHeaders("messages", "decide", "tab-a", AGENT),
+                        invocation("4", "decide", Map.of("decision", "maybe"))),
+                "cifhub",
+                "messages",
+                "decide"));
         assertThat(invalid.get("error").asText()).startsWith("invalid:");
         assertThat(f.entry(n).state()).isEqualTo(NotificationState.DELIVERED);
         assertThat(f.sender.messages).isEmpty();
@@ -346,8 +470,13 @@ class UpstreamHandlerTest {
     @Test
     void anInvocationWithoutIdIsRunAndAnsweredEmpty() {
         NotificationRecord n = f.ringing(AGENT);
-        HttpReply r = signed.handle(post(signedHeaders("messages", "decide", "tab-a", AGENT), invocation(null, "decide",
-                Map.of("notificationId", n.notificationId(), "decision", "accept"))), "cifhub", "messages", "decide");
+        HttpReply r = signed.handle(
+                post(
+                        signedHeaders("messages", "decide", "tab-a", AGENT),
+                        invocation(null, "decide", Map.of("notificationId", n.notificationId(), "decision", "accept"))),
+                "cifhub",
+                "messages",
+                "decide");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).isNull();
         assertThat(f.entry(n).state()).isEqualTo(NotificationState.ACCEPTED);
@@ -356,30 +485,54 @@ class UpstreamHandlerTest {
     @Test
     void theClientQueriesAccessTokenIsNeverKept() {
         assertThat(UpstreamHandler.query("?hub=cifhub&access_token=abc&id=1")).containsOnlyKeys("hub", "id");
-        assertThat(UpstreamHandler.claims("nameid: a, asrs.s.uid: a, nameid: b")).containsEntry("nameid", "a");
+        assertThat(UpstreamHandler.claims("nameid: a, asrs.s.uid: a, nameid: b"))
+                .containsEntry("nameid", "a");
     }
 
     @Test
     void availabilityHubMethodsAreServedThroughTheUpstreamRoute() throws Exception {
         Map<String, String> h = signedHeaders("messages", "setAvailability", "c-av", AGENT);
-        HttpReply r = signed.handle(post(h, invocation("7", "setAvailability", Map.of("availability", "Busy"))),
-                "cifhub", "messages", "setAvailability");
+        HttpReply r = signed.handle(
+                post(h, invocation("7", "setAvailability", Map.of("availability", "Busy"))),
+                "cifhub",
+                "messages",
+                "setAvailability");
         assertThat(r.status()).isEqualTo(200);
-        JsonNode completion = Json.mapper().readTree(r.body().substring(0, r.body().length() - 1));
-        assertThat(completion.get("result").toString()).isEqualTo("{\"status\":\"recorded\",\"availability\":\"Busy\"}");
-        HttpReply bad = signed.handle(post(h, invocation("8", "setAvailability", Map.of("availability", "busy"))),
-                "cifhub", "messages", "setAvailability");
-        assertThat(Json.mapper().readTree(bad.body().substring(0, bad.body().length() - 1)).get("error").asText())
-                .startsWith("invalid:").contains("/availability");
+        JsonNode completion =
+                Json.mapper().readTree(r.body().substring(0, r.body().length() - 1));
+        assertThat(completion.get("result").toString())
+                .isEqualTo("{\"status\":\"recorded\",\"availability\":\"Busy\"}");
+        HttpReply bad = signed.handle(
+                post(h, invocation("8", "setAvailability", Map.of("availability", "busy"))),
+                "cifhub",
+                "messages",
+                "setAvailability");
+        assertThat(Json.mapper()
+                        .readTree(bad.body().substring(0, bad.body().length() - 1))
+                        .get("error")
+                        .asText())
+                .startsWith("invalid:")
+                .contains("/availability");
         Map<String, String> g = signedHeaders("messages", "getAgentState", "c-av", AGENT);
-        HttpReply state = signed.handle(post(g, invocation("9", "getAgentState")), "cifhub", "messages", "getAgentState");
-        JsonNode result = Json.mapper().readTree(state.body().substring(0, state.body().length() - 1)).get("result");
+        HttpReply state =
+                signed.handle(post(g, invocation("9", "getAgentState")), "cifhub", "messages", "getAgentState");
+        JsonNode result = Json.mapper()
+                .readTree(state.body().substring(0, state.body().length() - 1))
+                .get("result");
         assertThat(result.get("availability").asText()).isEqualTo("Busy");
         assertThat(result.get("missedCalls").isArray()).isTrue();
         Map<String, String> m = signedHeaders("messages", "getMissedCalls", "c-av", AGENT);
-        HttpReply missed = signed.handle(post(m, invocation("10", "getMissedCalls")), "cifhub", "messages", "getMissedCalls");
-        assertThat(Json.mapper().readTree(missed.body().substring(0, missed.body().length() - 1)).get("result").get("missedCalls").isArray()).isTrue();
+        HttpReply missed =
+                signed.handle(post(m, invocation("10", "getMissedCalls")), "cifhub", "messages", "getMissedCalls");
+        assertThat(Json.mapper()
+                        .readTree(missed.body().substring(0, missed.body().length() - 1))
+                        .get("result")
+                        .get("missedCalls")
+                        .isArray())
+                .isTrue();
         Map<String, String> u = signedHeaders("messages", "setMood", "c-av", AGENT);
-        assertThat(signed.handle(post(u, invocation("11", "setMood")), "cifhub", "messages", "setMood").status()).isEqualTo(404);
+        assertThat(signed.handle(post(u, invocation("11", "setMood")), "cifhub", "messages", "setMood")
+                        .status())
+                .isEqualTo(404);
     }
 }

@@ -1,22 +1,21 @@
 package io.cifpipe.presence.userclient;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.cifpipe.model.ledger.ConnectionRecord;
 import io.cifpipe.presence.testing.Fixture;
 import io.cifpipe.presence.testing.TestIdp;
 import io.cifpipe.runtime.http.CorsPolicy;
 import io.cifpipe.runtime.http.HttpCall;
 import io.cifpipe.runtime.http.HttpReply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class UserClientServiceTest {
     static final String ME = "oid-me";
@@ -43,9 +42,14 @@ class UserClientServiceTest {
 
     UserClientService service() {
         if (service == null) {
-            service = new UserClientService(idp.validator(), TestIdp.SCOPE, f.registry,
-                    new SignalROwnershipProbe(f.signalR.connectionString(), "cifhub", f.clock), "cifhub",
-                    new CorsPolicy(Set.of()), f.clock);
+            service = new UserClientService(
+                    idp.validator(),
+                    TestIdp.SCOPE,
+                    f.registry,
+                    new SignalROwnershipProbe(f.signalR.connectionString(), "cifhub", f.clock),
+                    "cifhub",
+                    new CorsPolicy(Set.of()),
+                    f.clock);
         }
         return service;
     }
@@ -68,26 +72,30 @@ class UserClientServiceTest {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body()).contains("\"userId\":\"oid-me\"").contains("\"connectionId\":\"conn-mine\"");
-        assertThat(f.registry.listForUser(ME)).singleElement()
-                .satisfies(r -> assertThat(r.lastSeenAt()).isAfterOrEqualTo(before.minusMillis(1)));
+        assertThat(f.registry.listForUser(ME)).singleElement().satisfies(r -> assertThat(r.lastSeenAt())
+                .isAfterOrEqualTo(before.minusMillis(1)));
     }
 
     @Test
     void someoneElsesConnectionIs403EvenWithForgedPrincipalHeader() {
         f.connect(YOU, "conn-yours");
 
-        HttpReply reply = post(idp.agentToken(ME), "{\"connectionId\":\"conn-yours\"}",
-                Map.of("x-ms-client-principal-id", YOU));
+        HttpReply reply =
+                post(idp.agentToken(ME), "{\"connectionId\":\"conn-yours\"}", Map.of("x-ms-client-principal-id", YOU));
 
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.body()).contains("\"type\":\"urn:cifpipe:problem:not-your-connection\"");
         assertThat(f.registry.listForUser(ME)).isEmpty();
-        assertThat(f.registry.listForUser(YOU)).extracting(ConnectionRecord::connectionId).containsExactly("conn-yours");
+        assertThat(f.registry.listForUser(YOU))
+                .extracting(ConnectionRecord::connectionId)
+                .containsExactly("conn-yours");
     }
 
     @Test
     void unknownConnectionIs403() {
-        assertThat(post(idp.agentToken(ME), "{\"connectionId\":\"conn-unknown\"}", Map.of()).status()).isEqualTo(403);
+        assertThat(post(idp.agentToken(ME), "{\"connectionId\":\"conn-unknown\"}", Map.of())
+                        .status())
+                .isEqualTo(403);
         assertThat(f.registry.listForUser(ME)).isEmpty();
         assertThat(f.signalR.groups).isEmpty();
     }
@@ -97,7 +105,8 @@ class UserClientServiceTest {
         f.signalR.live.add("conn-early");
         f.signalR.owners.put("conn-early", ME); // opened with a token minted for ME; connected event not processed yet
 
-        HttpReply reply = post(idp.agentToken(ME), "{\"connectionId\":\"conn-early\"}", Map.of("User-Agent", "panel/1"));
+        HttpReply reply =
+                post(idp.agentToken(ME), "{\"connectionId\":\"conn-early\"}", Map.of("User-Agent", "panel/1"));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(f.registry.listForUser(ME)).singleElement().satisfies(r -> {
@@ -112,7 +121,8 @@ class UserClientServiceTest {
         f.signalR.live.add("conn-theirs");
         f.signalR.owners.put("conn-theirs", YOU);
 
-        HttpReply reply = post(idp.agentToken(ME), "{\"connectionId\":\"conn-theirs\"}", Map.of("x-ms-client-principal-id", YOU));
+        HttpReply reply =
+                post(idp.agentToken(ME), "{\"connectionId\":\"conn-theirs\"}", Map.of("x-ms-client-principal-id", YOU));
 
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.body()).contains("\"type\":\"urn:cifpipe:problem:not-your-connection\"");
@@ -138,7 +148,8 @@ class UserClientServiceTest {
         assertThat(noToken.headers()).containsEntry("WWW-Authenticate", "Bearer");
 
         assertThat(post(idp.agentToken(ME), "not json", Map.of()).status()).isEqualTo(400);
-        assertThat(post(idp.agentToken(ME), "{\"connectionId\":42}", Map.of()).status()).isEqualTo(400);
+        assertThat(post(idp.agentToken(ME), "{\"connectionId\":42}", Map.of()).status())
+                .isEqualTo(400);
         assertThat(post(idp.agentToken(ME), null, Map.of()).status()).isEqualTo(400);
     }
 }

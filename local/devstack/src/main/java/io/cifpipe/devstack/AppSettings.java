@@ -25,8 +25,8 @@ public final class AppSettings {
      * @param serviceBusConnection the emulator's connection string (known once it is listening)
      * @param signalRConnection    the SignalR emulator's connection string
      */
-    public static Map<String, String> forApp(App app, StackConfig config, String serviceBusConnection,
-                                             String signalRConnection) {
+    public static Map<String, String> forApp(
+            App app, StackConfig config, String serviceBusConnection, String signalRConnection) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("FUNCTIONS_WORKER_RUNTIME", "java");
         values.put("AzureWebJobsStorage", config.tablesConnectionString());

@@ -37,11 +37,14 @@ final class Background {
         if (running.isPresent()) {
             Optional<StatusFile.Status> st = statusFile.read();
             if (st.isPresent() && st.get().state() == StatusFile.State.READY) {
-                out.println("The local stack is already running (pid " + running.get().pid() + ").");
+                out.println("The local stack is already running (pid "
+                        + running.get().pid() + ").");
                 out.print(st.get().summary());
                 return 0;
             }
-            throw new StackException("A local stack is already running or starting (pid " + running.get().pid() + ").",
+            throw new StackException(
+                    "A local stack is already running or starting (pid "
+                            + running.get().pid() + ").",
                     "Wait for it, or stop it with './dev down'.");
         }
         if (!ephemeralPorts) {
@@ -57,8 +60,15 @@ final class Background {
             cmd.add("/usr/bin/setsid"); // own session: a later Ctrl-C in this terminal does not reach the stack
         }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), DevStack.class.getName(),
-                "--background-child", "--root", root.toString(), "--state-dir", stateDir.toString()));
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                DevStack.class.getName(),
+                "--background-child",
+                "--root",
+                root.toString(),
+                "--state-dir",
+                stateDir.toString()));
         if (ephemeralPorts) {
             cmd.add("--ephemeral-ports");
         }
@@ -103,7 +113,8 @@ final class Background {
         }
         Runtime.getRuntime().removeShutdownHook(abort);
         ProcessTree.destroy(child, Duration.ofSeconds(20));
-        throw new StackException("The stack did not become ready within " + timeout.toSeconds() + " s (stopped it again).",
+        throw new StackException(
+                "The stack did not become ready within " + timeout.toSeconds() + " s (stopped it again).",
                 "See " + log + " for the part that hangs; raise --timeout on a slow machine.");
     }
 
@@ -128,10 +139,11 @@ final class Background {
             return 3;
         }
         Optional<StatusFile.Status> st = statusFile.read();
-        out.println("Local stack pid " + running.get().pid() + ": " + st.map(s -> s.state().name()).orElse("UNKNOWN"));
+        out.println("Local stack pid " + running.get().pid() + ": "
+                + st.map(s -> s.state().name()).orElse("UNKNOWN"));
         st.filter(s -> s.summary() != null).ifPresent(s -> out.print(s.summary()));
-        st.filter(s -> s.state() == StatusFile.State.FAILED).ifPresent(s -> out.println(s.message()
-                + (s.fix() == null ? "" : "\nFix: " + s.fix())));
+        st.filter(s -> s.state() == StatusFile.State.FAILED)
+                .ifPresent(s -> out.println(s.message() + (s.fix() == null ? "" : "\nFix: " + s.fix())));
         return st.filter(s -> s.state() == StatusFile.State.READY).isPresent() ? 0 : 1;
     }
 

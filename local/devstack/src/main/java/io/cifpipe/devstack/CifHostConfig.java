@@ -13,8 +13,12 @@ import java.util.List;
  * {@link #KEYS} and the host page (cif-host.js) reads the same data.
  */
 public final class CifHostConfig {
-    public static final List<String> KEYS = List.of("cifNotificationTemplates", "cifSessionTemplates",
-            "cifApplicationTabTemplates", "cifPresences", "cifDemoRecords");
+    public static final List<String> KEYS = List.of(
+            "cifNotificationTemplates",
+            "cifSessionTemplates",
+            "cifApplicationTabTemplates",
+            "cifPresences",
+            "cifDemoRecords");
     private static final String RESOURCE = "/web/cif-host-config.json";
 
     private CifHostConfig() {}

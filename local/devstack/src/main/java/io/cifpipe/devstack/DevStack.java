@@ -1,8 +1,8 @@
 package io.cifpipe.devstack;
 
+import io.cifpipe.devstack.parts.Readiness;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import io.cifpipe.devstack.parts.Readiness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,28 +21,48 @@ import picocli.CommandLine.Option;
  *   <li>{@code devstack status} — is a stack running, and does every part answer?</li>
  * </ul>
  */
-@Command(name = "devstack", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "devstack",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Starts, supervises and stops the local stack: Azurite, Entra (mock-oauth2-server), "
                 + "Service Bus and SignalR emulators, the Functions host with the three apps, and the pages on :8080.",
         subcommands = {DevStack.Down.class, DevStack.Status.class, TokenCommand.class})
 public final class DevStack implements Callable<Integer> {
 
-    @Option(names = "--wait", description = "Start in the background, wait until every part answers, print the table, exit 0.")
+    @Option(
+            names = "--wait",
+            description = "Start in the background, wait until every part answers, print the table, exit 0.")
     boolean waitMode;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Keep state across restarts (Service Bus journal, Azurite files, keys) in DIR.")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Keep state across restarts (Service Bus journal, Azurite files, keys) in DIR.")
     Path data;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Repository root (default: found from the working directory).")
+    @Option(
+            names = "--root",
+            paramLabel = "DIR",
+            description = "Repository root (default: found from the working directory).")
     Path root;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "180", description = "--wait: give up after this long (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "180",
+            description = "--wait: give up after this long (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where logs, pid and status files go (default: <root>/.devstack).")
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description = "Where logs, pid and status files go (default: <root>/.devstack).")
     Path stateDirOption;
 
-    @Option(names = "--ephemeral-ports", description = "Let the OS pick free ports instead of the fixed ones (tests, a second stack).")
+    @Option(
+            names = "--ephemeral-ports",
+            description = "Let the OS pick free ports instead of the fixed ones (tests, a second stack).")
     boolean ephemeralPorts;
 
     @Option(names = "--stop", description = "Same as 'down': stop the running stack.")
@@ -65,8 +85,9 @@ public final class DevStack implements Callable<Integer> {
                 printProblem(cmd.getErr(), se);
                 return 2;
             }
-            cmd.getErr().println("devstack: unexpected error: " + e
-                    + "\n  See .devstack/devstack.log; please report it with that log.");
+            cmd.getErr()
+                    .println("devstack: unexpected error: " + e
+                            + "\n  See .devstack/devstack.log; please report it with that log.");
             return 1;
         });
         System.exit(cli.execute(args));
@@ -85,13 +106,15 @@ public final class DevStack implements Callable<Integer> {
         if (stop) {
             return new Background(repo, stateDir, out).stop();
         }
-        Optional<Path> dataDir = Optional.ofNullable(data).map(d -> d.toAbsolutePath().normalize());
+        Optional<Path> dataDir =
+                Optional.ofNullable(data).map(d -> d.toAbsolutePath().normalize());
         if (waitMode) {
-            return new Background(repo, stateDir, out).startAndWait(data, ephemeralPorts, Duration.ofSeconds(timeoutSeconds));
+            return new Background(repo, stateDir, out)
+                    .startAndWait(data, ephemeralPorts, Duration.ofSeconds(timeoutSeconds));
         }
         Keys keys = dataDir.map(Keys::loadOrCreate).orElseGet(Keys::generate);
-        StackConfig config = new StackConfig(repo, stateDir, dataDir,
-                ephemeralPorts ? Ports.ephemeral() : Ports.defaults(), keys);
+        StackConfig config =
+                new StackConfig(repo, stateDir, dataDir, ephemeralPorts ? Ports.ephemeral() : Ports.defaults(), keys);
         return runForeground(config);
     }
 
@@ -113,17 +136,21 @@ public final class DevStack implements Callable<Integer> {
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("Stopping the local stack…");
-            stack.close();
-            ConnectionFile.delete(config.stateDir());
-            status.write(StatusFile.State.STOPPED, null, null, null);
-            pid.release();
-            stopped.countDown();
-        }, "devstack-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            out.println("Stopping the local stack…");
+                            stack.close();
+                            ConnectionFile.delete(config.stateDir());
+                            status.write(StatusFile.State.STOPPED, null, null, null);
+                            pid.release();
+                            stopped.countDown();
+                        },
+                        "devstack-shutdown"));
         if (!Readiness.await(Duration.ofSeconds(60), stack::ready)) {
             String notReady = stack.health().encode();
-            status.write(StatusFile.State.FAILED, "Not every part answers: " + notReady, "See .devstack/devstack.log", null);
+            status.write(
+                    StatusFile.State.FAILED, "Not every part answers: " + notReady, "See .devstack/devstack.log", null);
             throw new StackException("Started, but not every part answers: " + notReady, "See .devstack/devstack.log.");
         }
         ConnectionFile.write(config.stateDir(), stack.serviceBusConnectionString());
@@ -148,7 +175,11 @@ public final class DevStack implements Callable<Integer> {
         } catch (StackException e) {
             // Launched from elsewhere: the jar lives in <root>/local/devstack/target.
             try {
-                Path jar = Path.of(DevStack.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path jar = Path.of(DevStack.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI());
                 return StackConfig.findRoot(jar);
             } catch (Exception ignored) {
                 throw e;
@@ -156,30 +187,53 @@ public final class DevStack implements Callable<Integer> {
         }
     }
 
-    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the running local stack (children included).")
+    @Command(
+            name = "down",
+            mixinStandardHelpOptions = true,
+            description = "Stop the running local stack (children included).")
     static final class Down implements Callable<Integer> {
-        @Option(names = "--root", paramLabel = "DIR") Path root;
-        @Option(names = "--state-dir", paramLabel = "DIR") Path stateDirOption;
+        @Option(names = "--root", paramLabel = "DIR")
+        Path root;
+
+        @Option(names = "--state-dir", paramLabel = "DIR")
+        Path stateDirOption;
 
         @Override
         public Integer call() {
             Path repo = repoRoot(root);
-            return new Background(repo, stateDir(repo, stateDirOption), new PrintStream(System.out, true, StandardCharsets.UTF_8)).stop();
+            return new Background(
+                            repo,
+                            stateDir(repo, stateDirOption),
+                            new PrintStream(System.out, true, StandardCharsets.UTF_8))
+                    .stop();
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Is a local stack running and ready?",
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = "Is a local stack running and ready?",
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:running and READY (every part answered); the table is printed",
-                    "1:running but not ready (STARTING, or FAILED: message and fix printed)", "3:no stack running%n"})
+            exitCodeList = {
+                "0:running and READY (every part answered); the table is printed",
+                "1:running but not ready (STARTING, or FAILED: message and fix printed)",
+                "3:no stack running%n"
+            })
     static final class Status implements Callable<Integer> {
-        @Option(names = "--root", paramLabel = "DIR") Path root;
-        @Option(names = "--state-dir", paramLabel = "DIR") Path stateDirOption;
+        @Option(names = "--root", paramLabel = "DIR")
+        Path root;
+
+        @Option(names = "--state-dir", paramLabel = "DIR")
+        Path stateDirOption;
 
         @Override
         public Integer call() {
             Path repo = repoRoot(root);
-            return new Background(repo, stateDir(repo, stateDirOption), new PrintStream(System.out, true, StandardCharsets.UTF_8)).status();
+            return new Background(
+                            repo,
+                            stateDir(repo, stateDirOption),
+                            new PrintStream(System.out, true, StandardCharsets.UTF_8))
+                    .status();
         }
     }
 }

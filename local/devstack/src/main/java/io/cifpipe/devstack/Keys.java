@@ -14,16 +14,20 @@ import java.util.Base64;
  * name the retired signalr_extension key; it is ignored).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Keys(String ingressFunctionKey, String dispatchFunctionKey, String presenceFunctionKey,
-                   String masterKey, String serviceBusKeyName,
-                   String serviceBusKey, String signalRAccessKey) {
+public record Keys(
+        String ingressFunctionKey,
+        String dispatchFunctionKey,
+        String presenceFunctionKey,
+        String masterKey,
+        String serviceBusKeyName,
+        String serviceBusKey,
+        String signalRAccessKey) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static Keys generate() {
-        return new Keys(secret(), secret(), secret(), secret(), "RootManageSharedAccessKey",
-                base64(32), base64(32));
+        return new Keys(secret(), secret(), secret(), secret(), "RootManageSharedAccessKey", base64(32), base64(32));
     }
 
     /** Reads keys saved by an earlier run in {@code dir}, or generates and saves new ones. */
@@ -38,8 +42,10 @@ public record Keys(String ingressFunctionKey, String dispatchFunctionKey, String
             JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), k);
             return k;
         } catch (IOException e) {
-            throw new StackException("Cannot read or write " + file + ": " + e.getMessage(),
-                    "Check the --data directory is writable, or delete keys.json to regenerate keys.", e);
+            throw new StackException(
+                    "Cannot read or write " + file + ": " + e.getMessage(),
+                    "Check the --data directory is writable, or delete keys.json to regenerate keys.",
+                    e);
         }
     }
 
@@ -56,5 +62,7 @@ public record Keys(String ingressFunctionKey, String dispatchFunctionKey, String
     }
 
     @Override
-    public String toString() { return "Keys[redacted]"; }
+    public String toString() {
+        return "Keys[redacted]";
+    }
 }

@@ -14,14 +14,17 @@ final class LocalEnvironmentVariables {
     static JsonObject values(String presenceBaseUrl, String authority, String clientId, String scope) {
         JsonObject out = new JsonObject();
         for (EnvironmentVariable v : EnvironmentVariable.values()) {
-            String value = switch (v) {
-                case PRESENCE_BASE_URL -> presenceBaseUrl;
-                case AUTHORITY -> authority;
-                case CLIENT_ID -> clientId;
-                case API_SCOPE -> scope;
-                default -> v.defaultValue().orElseThrow(() -> new IllegalStateException(
-                        v.schemaName() + " has no default and no local value"));
-            };
+            String value =
+                    switch (v) {
+                        case PRESENCE_BASE_URL -> presenceBaseUrl;
+                        case AUTHORITY -> authority;
+                        case CLIENT_ID -> clientId;
+                        case API_SCOPE -> scope;
+                        default ->
+                            v.defaultValue()
+                                    .orElseThrow(() -> new IllegalStateException(
+                                            v.schemaName() + " has no default and no local value"));
+                    };
             out.put(v.schemaName(), value);
         }
         return out;

@@ -31,7 +31,9 @@ public final class LocalStack implements AutoCloseable {
     private WebPart web;
     private boolean closed;
 
-    private LocalStack(StackConfig config) { this.config = config; }
+    private LocalStack(StackConfig config) {
+        this.config = config;
+    }
 
     public static LocalStack start(StackConfig config, Progress progress) {
         PortCheck.ensureFree(config.ports());
@@ -41,13 +43,25 @@ public final class LocalStack implements AutoCloseable {
             stack.run(new AzuritePart(config), progress, "tables Connections, Notifications");
             stack.serviceBus = stack.run(new ServiceBusPart(config), progress, "queues call-events, call-outcomes");
             stack.signalR = stack.run(new SignalRPart(config), progress, "hub cifhub, upstream → presence");
-            stack.functions = stack.run(new FunctionsPart(config, stack.serviceBus.connectionString(),
-                    stack.signalR.connectionString()), progress, f -> f.problems().isEmpty()
-                    ? "ingress :" + config.ports().ingress() + ", dispatch :" + config.ports().dispatch() + ", presence :" + config.ports().presence()
-                    : "function errors: " + f.problems());
+            stack.functions = stack.run(
+                    new FunctionsPart(config, stack.serviceBus.connectionString(), stack.signalR.connectionString()),
+                    progress,
+                    f -> f.problems().isEmpty()
+                            ? "ingress :" + config.ports().ingress() + ", dispatch :"
+                                    + config.ports().dispatch() + ", presence :"
+                                    + config.ports().presence()
+                            : "function errors: " + f.problems());
 
-            stack.web = stack.run(new WebPart(config, stack.serviceBus.connectionString(), stack.serviceBus.adminUrl(),
-                    stack::pageConfig, stack::health, d -> stack.signalR.restart(d)), progress, config.webOrigin());
+            stack.web = stack.run(
+                    new WebPart(
+                            config,
+                            stack.serviceBus.connectionString(),
+                            stack.serviceBus.adminUrl(),
+                            stack::pageConfig,
+                            stack::health,
+                            d -> stack.signalR.restart(d)),
+                    progress,
+                    config.webOrigin());
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -71,8 +85,10 @@ public final class LocalStack implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             progress.failed(part.name(), Duration.ofNanos(System.nanoTime() - t0), e.toString());
-            throw new StackException(part.name() + " failed to start: " + rootMessage(e),
-                    "See .devstack/devstack.log for details; if a port is busy, stop the other process.", e);
+            throw new StackException(
+                    part.name() + " failed to start: " + rootMessage(e),
+                    "See .devstack/devstack.log for details; if a port is busy, stop the other process.",
+                    e);
         }
         progress.started(part.name(), Duration.ofNanos(System.nanoTime() - t0), detail.apply(part));
         return part;
@@ -90,7 +106,10 @@ public final class LocalStack implements AutoCloseable {
     public JsonObject pageConfig() {
         JsonArray agents = new JsonArray();
         for (Agent a : DemoIdentities.AGENTS) {
-            agents.add(new JsonObject().put("key", a.key()).put("oid", a.oid()).put("name", a.name())
+            agents.add(new JsonObject()
+                    .put("key", a.key())
+                    .put("oid", a.oid())
+                    .put("name", a.name())
                     .put("preferredUsername", a.preferredUsername()));
         }
         String presence = config.functionsBaseUrl(config.ports().presence());
@@ -107,12 +126,20 @@ public final class LocalStack implements AutoCloseable {
                 .put("hub", Setting.HUB_NAME.defaultValue().orElseThrow())
                 // the panel's relay page (client/webresource/redirect.html), as registered in Entra for Dynamics
                 .put("redirectUri", config.webOrigin() + "/WebResources/cifpipe_/redirect.html")
-                .put("environmentVariables", LocalEnvironmentVariables.values(presence, config.entraIssuer(),
-                        DemoIdentities.PANEL_CLIENT_ID, DemoIdentities.API_AUDIENCE + "/" + DemoIdentities.AGENT_SCOPE))
+                .put(
+                        "environmentVariables",
+                        LocalEnvironmentVariables.values(
+                                presence,
+                                config.entraIssuer(),
+                                DemoIdentities.PANEL_CLIENT_ID,
+                                DemoIdentities.API_AUDIENCE + "/" + DemoIdentities.AGENT_SCOPE))
                 .put("agents", agents)
-                .put("queues", new JsonArray().add("call-events")
-                        .add(OutcomeSubscriptions.path("call-outcomes", OutcomeSubscriptions.TELEPHONY))
-                        .add(OutcomeSubscriptions.path("call-outcomes", OutcomeSubscriptions.OPERATIONS)))
+                .put(
+                        "queues",
+                        new JsonArray()
+                                .add("call-events")
+                                .add(OutcomeSubscriptions.path("call-outcomes", OutcomeSubscriptions.TELEPHONY))
+                                .add(OutcomeSubscriptions.path("call-outcomes", OutcomeSubscriptions.OPERATIONS)))
                 // the local CIF host's templates, presence list and demo records (web/cif-host-config.json)
                 .mergeIn(CifHostConfig.load());
     }
@@ -133,7 +160,9 @@ public final class LocalStack implements AutoCloseable {
         return new JsonObject().put("ready", all && snapshot.size() == 6).put("parts", parts);
     }
 
-    public boolean ready() { return health().getBoolean("ready"); }
+    public boolean ready() {
+        return health().getBoolean("ready");
+    }
 
     public String summary() {
         SummaryTable t = new SummaryTable();
@@ -156,13 +185,19 @@ public final class LocalStack implements AutoCloseable {
         t.row("Service Bus connection", serviceBus.connectionString());
         t.row("SignalR connection", signalR.connectionString());
         t.row("Tables connection", config.tablesConnectionString());
-        t.row("Settings samples", config.stateDir().resolve("local.settings.{ingress,dispatch,presence}.json").toString());
+        t.row(
+                "Settings samples",
+                config.stateDir()
+                        .resolve("local.settings.{ingress,dispatch,presence}.json")
+                        .toString());
         t.section("Demo identities  (sign in on the agent panel; Entra issuer " + config.entraIssuer() + ")");
         for (Agent a : DemoIdentities.AGENTS) {
             t.row(a.key(), a.name() + " <" + a.preferredUsername() + ">  oid " + a.oid());
         }
-        t.row("telephony app", "client_id " + DemoIdentities.TELEPHONY.clientId() + " / secret "
-                + DemoIdentities.TELEPHONY.clientSecret() + "  roles " + DemoIdentities.TELEPHONY.roles());
+        t.row(
+                "telephony app",
+                "client_id " + DemoIdentities.TELEPHONY.clientId() + " / secret "
+                        + DemoIdentities.TELEPHONY.clientSecret() + "  roles " + DemoIdentities.TELEPHONY.roles());
         t.row("API audience", DemoIdentities.API_AUDIENCE + "  scope " + DemoIdentities.AGENT_SCOPE);
         t.row("Data", config.dataDir().map(d -> "on disk in " + d).orElse("in memory (use --data DIR to keep it)"));
         return t.render();
@@ -173,13 +208,21 @@ public final class LocalStack implements AutoCloseable {
         return StackDocument.build(config, functions.apps(), serviceBus.connectionString(), signalR.connectionString());
     }
 
-    public StackConfig config() { return config; }
+    public StackConfig config() {
+        return config;
+    }
 
-    public String serviceBusConnectionString() { return serviceBus.connectionString(); }
+    public String serviceBusConnectionString() {
+        return serviceBus.connectionString();
+    }
 
-    public EntraPart entra() { return entra; }
+    public EntraPart entra() {
+        return entra;
+    }
 
-    public WebPart web() { return web; }
+    public WebPart web() {
+        return web;
+    }
 
     /** Stops everything that started, newest first. Idempotent; safe from a shutdown hook. */
     @Override

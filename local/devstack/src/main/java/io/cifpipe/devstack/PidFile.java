@@ -9,15 +9,20 @@ import java.util.Optional;
 final class PidFile {
     private final Path file;
 
-    PidFile(Path stateDir) { this.file = stateDir.resolve("devstack.pid"); }
+    PidFile(Path stateDir) {
+        this.file = stateDir.resolve("devstack.pid");
+    }
 
-    Path path() { return file; }
+    Path path() {
+        return file;
+    }
 
     /** Records this process, refusing if another live devstack already holds the file. */
     void claim() {
         running().ifPresent(p -> {
             if (p.pid() != ProcessHandle.current().pid()) {
-                throw new StackException("A local stack is already running (pid " + p.pid() + ").",
+                throw new StackException(
+                        "A local stack is already running (pid " + p.pid() + ").",
                         "Use it, or stop it first with './dev down'.");
             }
         });
@@ -53,8 +58,11 @@ final class PidFile {
 
     void release() {
         try {
-            Optional<String> content = Files.exists(file) ? Optional.of(Files.readString(file).trim()) : Optional.empty();
-            if (content.isPresent() && content.get().equals(Long.toString(ProcessHandle.current().pid()))) {
+            Optional<String> content =
+                    Files.exists(file) ? Optional.of(Files.readString(file).trim()) : Optional.empty();
+            if (content.isPresent()
+                    && content.get()
+                            .equals(Long.toString(ProcessHandle.current().pid()))) {
                 Files.deleteIfExists(file);
             }
         } catch (IOException ignored) {

@@ -5,8 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Every port the stack listens on. Defaults are the project's fixed local-stack conventions. */
-public record Ports(int web, int entra, int azurite, int serviceBus, int serviceBusAdmin, int signalR,
-                    int ingress, int dispatch, int presence) {
+public record Ports(
+        int web,
+        int entra,
+        int azurite,
+        int serviceBus,
+        int serviceBusAdmin,
+        int signalR,
+        int ingress,
+        int dispatch,
+        int presence) {
 
     public static Ports defaults() {
         return new Ports(8080, 8091, 10002, 5672, 5380, 8888, 7071, 7072, 7073);
@@ -14,7 +22,16 @@ public record Ports(int web, int entra, int azurite, int serviceBus, int service
 
     /** Free loopback ports (test-support FreePorts), for tests that must not collide with a running stack. */
     public static Ports ephemeral() {
-        return new Ports(FreePorts.free(), FreePorts.free(), FreePorts.free(), FreePorts.free(), FreePorts.free(), FreePorts.free(), FreePorts.free(), FreePorts.free(), FreePorts.free());
+        return new Ports(
+                FreePorts.free(),
+                FreePorts.free(),
+                FreePorts.free(),
+                FreePorts.free(),
+                FreePorts.free(),
+                FreePorts.free(),
+                FreePorts.free(),
+                FreePorts.free(),
+                FreePorts.free());
     }
 
     /** Port → what listens there, in start order; used for the "port in use" check and messages. */

@@ -13,9 +13,14 @@ public interface Progress {
 
     static Progress silent() {
         return new Progress() {
-            @Override public void starting(String part) {}
-            @Override public void started(String part, Duration took, String detail) {}
-            @Override public void failed(String part, Duration took, String reason) {}
+            @Override
+            public void starting(String part) {}
+
+            @Override
+            public void started(String part, Duration took, String detail) {}
+
+            @Override
+            public void failed(String part, Duration took, String reason) {}
         };
     }
 
@@ -33,14 +38,18 @@ public interface Progress {
             @Override
             public void started(String part, Duration took, String detail) {
                 String mark = ansi ? "\u001b[32m✓\u001b[0m" : "✓";
-                out.printf("%s  %s %-28s %6.1f s  %s%n", ansi ? "\u001b[2K" : "", mark, part, took.toMillis() / 1000.0, detail);
+                out.printf(
+                        "%s  %s %-28s %6.1f s  %s%n",
+                        ansi ? "\u001b[2K" : "", mark, part, took.toMillis() / 1000.0, detail);
                 out.flush();
             }
 
             @Override
             public void failed(String part, Duration took, String reason) {
                 String mark = ansi ? "\u001b[31m✗\u001b[0m" : "✗";
-                out.printf("%s  %s %-28s %6.1f s  %s%n", ansi ? "\u001b[2K" : "", mark, part, took.toMillis() / 1000.0, reason);
+                out.printf(
+                        "%s  %s %-28s %6.1f s  %s%n",
+                        ansi ? "\u001b[2K" : "", mark, part, took.toMillis() / 1000.0, reason);
                 out.flush();
             }
         };

@@ -19,15 +19,21 @@ public record StackConfig(Path root, Path stateDir, Optional<Path> dataDir, Port
 
     public static final String ENTRA_ISSUER_ID = "entra";
 
-    public String webOrigin() { return "http://localhost:" + ports.web(); }
+    public String webOrigin() {
+        return "http://localhost:" + ports.web();
+    }
 
-    public String entraIssuer() { return "http://localhost:" + ports.entra() + "/" + ENTRA_ISSUER_ID; }
+    public String entraIssuer() {
+        return "http://localhost:" + ports.entra() + "/" + ENTRA_ISSUER_ID;
+    }
 
     public String tablesConnectionString() {
         return AzuriteAccount.connectionString(ports.azurite());
     }
 
-    public String functionsBaseUrl(int port) { return "http://localhost:" + port; }
+    public String functionsBaseUrl(int port) {
+        return "http://localhost:" + port;
+    }
 
     /**
      * The SignalR upstream URL template: presence's HTTP route, as infra configures it on Azure. No key in it; presence
@@ -42,9 +48,13 @@ public record StackConfig(Path root, Path stateDir, Optional<Path> dataDir, Port
     }
 
     /** The Functions hosts' telemetry files (docs/telemetry.md, "Local files"). */
-    public Path telemetryDir() { return stateDir.resolve("telemetry"); }
+    public Path telemetryDir() {
+        return stateDir.resolve("telemetry");
+    }
 
-    public Path clientDist() { return root.resolve("client").resolve("dist"); }
+    public Path clientDist() {
+        return root.resolve("client").resolve("dist");
+    }
 
     public Path azuriteBin() {
         return Azurite.binaryUnder(root);
@@ -57,7 +67,8 @@ public record StackConfig(Path root, Path stateDir, Optional<Path> dataDir, Port
                 return p;
             }
         }
-        throw new StackException("Cannot find the project root (a folder with local/devstack) above " + start,
+        throw new StackException(
+                "Cannot find the project root (a folder with local/devstack) above " + start,
                 "Run devstack from inside the repository, e.g. './dev up', or pass --root <repo>.");
     }
 }

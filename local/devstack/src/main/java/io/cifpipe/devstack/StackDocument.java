@@ -19,18 +19,32 @@ final class StackDocument {
 
     private StackDocument() {}
 
-    static Map<String, Object> build(StackConfig config, List<FunctionsPart.AppSpec> apps, String serviceBusConnection,
-                                     String signalRConnection) {
+    static Map<String, Object> build(
+            StackConfig config,
+            List<FunctionsPart.AppSpec> apps,
+            String serviceBusConnection,
+            String signalRConnection) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("schema", SCHEMA);
         String web = config.webOrigin();
-        doc.put("pages", Map.of("agent", web + "/agent.html", "telephony", web + "/telephony.html", "ops", web + "/ops.html",
-                "stateApi", web + "/api"));
+        doc.put(
+                "pages",
+                Map.of(
+                        "agent",
+                        web + "/agent.html",
+                        "telephony",
+                        web + "/telephony.html",
+                        "ops",
+                        web + "/ops.html",
+                        "stateApi",
+                        web + "/api"));
 
         Map<String, Object> functions = new LinkedHashMap<>();
         for (FunctionsPart.AppSpec a : apps) {
             String name = a.appName().replaceFirst("^cifpipe-", "");
-            functions.put(name, Map.of("baseUrl", config.functionsBaseUrl(a.port()) + "/api", "functionKey", a.functionKey()));
+            functions.put(
+                    name,
+                    Map.of("baseUrl", config.functionsBaseUrl(a.port()) + "/api", "functionKey", a.functionKey()));
         }
         functions.put("masterKey", config.keys().masterKey());
         doc.put("functions", functions);
@@ -45,10 +59,24 @@ final class StackDocument {
         sb.put("simulatorSubscription", io.cifpipe.devstack.parts.ServiceBusPart.SIMULATOR_SUBSCRIPTION); // local only
         doc.put("serviceBus", sb);
 
-        doc.put("signalR", Map.of("connectionString", signalRConnection, "endpoint", "http://localhost:" + config.ports().signalR(),
-                "hub", Setting.HUB_NAME.defaultValue().orElse("cifhub"), "upstream", config.signalRUpstreamUrl()));
-        doc.put("tables", Map.of("connectionString", config.tablesConnectionString(),
-                "endpoint", "http://127.0.0.1:" + config.ports().azurite() + "/devstoreaccount1"));
+        doc.put(
+                "signalR",
+                Map.of(
+                        "connectionString",
+                        signalRConnection,
+                        "endpoint",
+                        "http://localhost:" + config.ports().signalR(),
+                        "hub",
+                        Setting.HUB_NAME.defaultValue().orElse("cifhub"),
+                        "upstream",
+                        config.signalRUpstreamUrl()));
+        doc.put(
+                "tables",
+                Map.of(
+                        "connectionString",
+                        config.tablesConnectionString(),
+                        "endpoint",
+                        "http://127.0.0.1:" + config.ports().azurite() + "/devstoreaccount1"));
 
         String issuer = config.entraIssuer();
         Map<String, Object> entra = new LinkedHashMap<>();
@@ -69,9 +97,26 @@ final class StackDocument {
             agents.add(Map.of("key", a.key(), "oid", a.oid(), "name", a.name(), "username", a.preferredUsername()));
         }
         DemoIdentities.App t = DemoIdentities.TELEPHONY;
-        doc.put("identities", Map.of("agents", agents, "telephony", Map.of("clientId", t.clientId(), "clientSecret", t.clientSecret(),
-                "oid", t.oid(), "roles", t.roles())));
-        doc.put("settingsSamples", config.stateDir().resolve("local.settings.{ingress,dispatch,presence}.json").toString());
+        doc.put(
+                "identities",
+                Map.of(
+                        "agents",
+                        agents,
+                        "telephony",
+                        Map.of(
+                                "clientId",
+                                t.clientId(),
+                                "clientSecret",
+                                t.clientSecret(),
+                                "oid",
+                                t.oid(),
+                                "roles",
+                                t.roles())));
+        doc.put(
+                "settingsSamples",
+                config.stateDir()
+                        .resolve("local.settings.{ingress,dispatch,presence}.json")
+                        .toString());
         doc.put("dataDir", config.dataDir().map(Object::toString).orElse(null));
         return doc;
     }

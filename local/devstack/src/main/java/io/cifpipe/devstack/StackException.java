@@ -18,5 +18,7 @@ public final class StackException extends RuntimeException {
     }
 
     /** What to do about it, e.g. "run mvn install". */
-    public String fix() { return fix; }
+    public String fix() {
+        return fix;
+    }
 }

@@ -15,14 +15,21 @@ import java.util.Optional;
  * ({@link StackDocument}). Written atomically (temp file + move).
  */
 final class StatusFile {
-    enum State { STARTING, READY, FAILED, STOPPED }
+    enum State {
+        STARTING,
+        READY,
+        FAILED,
+        STOPPED
+    }
 
     record Status(State state, String message, String fix, String summary, long pid, String webUrl) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
 
-    StatusFile(Path stateDir) { this.file = stateDir.resolve("status.json"); }
+    StatusFile(Path stateDir) {
+        this.file = stateDir.resolve("status.json");
+    }
 
     void write(State state, String message, String fix, String summary) {
         write(state, message, fix, summary, null);
@@ -60,8 +67,13 @@ final class StatusFile {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> m = JSON.readValue(file.toFile(), Map.class);
-            return Optional.of(new Status(State.valueOf((String) m.get("state")), (String) m.get("message"),
-                    (String) m.get("fix"), (String) m.get("summary"), ((Number) m.get("pid")).longValue(), (String) m.get("webUrl")));
+            return Optional.of(new Status(
+                    State.valueOf((String) m.get("state")),
+                    (String) m.get("message"),
+                    (String) m.get("fix"),
+                    (String) m.get("summary"),
+                    ((Number) m.get("pid")).longValue(),
+                    (String) m.get("webUrl")));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -25,7 +25,11 @@ public final class SummaryTable {
     }
 
     public String render() {
-        int w = rows.stream().filter(r -> !r[0].startsWith("#")).mapToInt(r -> r[0].length()).max().orElse(10);
+        int w = rows.stream()
+                .filter(r -> !r[0].startsWith("#"))
+                .mapToInt(r -> r[0].length())
+                .max()
+                .orElse(10);
         StringBuilder sb = new StringBuilder();
         String rule = "─".repeat(Math.min(100, w + 70));
         sb.append(rule).append('\n');

@@ -34,8 +34,10 @@ public final class TokenClient {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(3))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     private final String issuer;
     private final String redirectUri;
 
@@ -51,49 +53,82 @@ public final class TokenClient {
     /** The token endpoint's whole JSON answer for the telephony app (access_token, expires_in, …). */
     public JsonNode appToken() {
         DemoIdentities.App app = DemoIdentities.TELEPHONY;
-        String basic = Base64.getEncoder().encodeToString((app.clientId() + ":" + app.clientSecret()).getBytes(StandardCharsets.UTF_8));
-        return tokenRequest(HttpRequest.newBuilder(URI.create(issuer + "/token")).header("Authorization", "Basic " + basic),
+        String basic = Base64.getEncoder()
+                .encodeToString((app.clientId() + ":" + app.clientSecret()).getBytes(StandardCharsets.UTF_8));
+        return tokenRequest(
+                HttpRequest.newBuilder(URI.create(issuer + "/token")).header("Authorization", "Basic " + basic),
                 Map.of("grant_type", "client_credentials", "scope", DemoIdentities.API_AUDIENCE + "/.default"));
     }
 
     /** The token endpoint's whole JSON answer for a demo agent ({@code alice}, {@code bob}, or its oid). */
     public JsonNode agentToken(String agentKeyOrOid) {
         DemoIdentities.Agent agent = DemoIdentities.AGENTS.stream()
-                .filter(a -> a.key().equalsIgnoreCase(agentKeyOrOid) || a.oid().equalsIgnoreCase(agentKeyOrOid)).findFirst()
-                .orElseThrow(() -> new TokenException("unknown agent '" + agentKeyOrOid + "'; demo agents: "
-                        + DemoIdentities.AGENTS.stream().map(DemoIdentities.Agent::key).collect(Collectors.joining(", ")), 2));
+                .filter(a -> a.key().equalsIgnoreCase(agentKeyOrOid) || a.oid().equalsIgnoreCase(agentKeyOrOid))
+                .findFirst()
+                .orElseThrow(() -> new TokenException(
+                        "unknown agent '" + agentKeyOrOid + "'; demo agents: "
+                                + DemoIdentities.AGENTS.stream()
+                                        .map(DemoIdentities.Agent::key)
+                                        .collect(Collectors.joining(", ")),
+                        2));
         String scope = "openid profile " + DemoIdentities.API_AUDIENCE + "/" + DemoIdentities.AGENT_SCOPE;
-        String authorize = issuer + "/authorize?" + form(Map.of("client_id", DemoIdentities.PANEL_CLIENT_ID, "response_type", "code",
-                "redirect_uri", redirectUri, "scope", scope, "state", "dev-token", "nonce", "dev-token"));
+        String authorize = issuer + "/authorize?"
+                + form(Map.of(
+                        "client_id",
+                        DemoIdentities.PANEL_CLIENT_ID,
+                        "response_type",
+                        "code",
+                        "redirect_uri",
+                        redirectUri,
+                        "scope",
+                        scope,
+                        "state",
+                        "dev-token",
+                        "nonce",
+                        "dev-token"));
         String claims;
         try {
-            claims = JSON.writeValueAsString(Map.of("oid", agent.oid(), "name", agent.name(), "preferred_username", agent.preferredUsername()));
+            claims = JSON.writeValueAsString(
+                    Map.of("oid", agent.oid(), "name", agent.name(), "preferred_username", agent.preferredUsername()));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         // What the login page posts when the agent picks an account.
         HttpResponse<String> login = send(HttpRequest.newBuilder(URI.create(authorize))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", agent.oid(), "claims", claims)))).build());
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", agent.oid(), "claims", claims))))
+                .build());
         String location = login.headers().firstValue("location").orElse("");
         if (login.statusCode() != 302 || !location.contains("code=")) {
-            throw new TokenException("the local Entra did not issue a code (HTTP " + login.statusCode() + "): " + clip(login.body()), 4);
+            throw new TokenException(
+                    "the local Entra did not issue a code (HTTP " + login.statusCode() + "): " + clip(login.body()), 4);
         }
         String code = URLDecode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"));
-        return tokenRequest(HttpRequest.newBuilder(URI.create(issuer + "/token")),
-                Map.of("grant_type", "authorization_code", "code", code, "client_id", DemoIdentities.PANEL_CLIENT_ID,
-                        "redirect_uri", redirectUri));
+        return tokenRequest(
+                HttpRequest.newBuilder(URI.create(issuer + "/token")),
+                Map.of(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        code,
+                        "client_id",
+                        DemoIdentities.PANEL_CLIENT_ID,
+                        "redirect_uri",
+                        redirectUri));
     }
 
     private JsonNode tokenRequest(HttpRequest.Builder request, Map<String, String> params) {
         HttpResponse<String> r = send(request.header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(params))).build());
+                .POST(HttpRequest.BodyPublishers.ofString(form(params)))
+                .build());
         if (r.statusCode() != 200) {
-            throw new TokenException("the local Entra refused the token request (HTTP " + r.statusCode() + "): " + clip(r.body()), 4);
+            throw new TokenException(
+                    "the local Entra refused the token request (HTTP " + r.statusCode() + "): " + clip(r.body()), 4);
         }
         try {
             JsonNode body = JSON.readTree(r.body());
-            if (!body.hasNonNull("access_token")) throw new TokenException("no access_token in the answer: " + clip(r.body()), 4);
+            if (!body.hasNonNull("access_token"))
+                throw new TokenException("no access_token in the answer: " + clip(r.body()), 4);
             return body;
         } catch (IOException e) {
             throw new TokenException("the token answer is not JSON: " + clip(r.body()), 4);
@@ -104,8 +139,10 @@ public final class TokenClient {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new TokenException("the local Entra at " + issuer + " is not answering (" + e.getMessage()
-                    + "); start the stack with ./dev up", 3);
+            throw new TokenException(
+                    "the local Entra at " + issuer + " is not answering (" + e.getMessage()
+                            + "); start the stack with ./dev up",
+                    3);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TokenException("interrupted", 3);
@@ -113,12 +150,18 @@ public final class TokenClient {
     }
 
     private static String form(Map<String, String> params) {
-        return new LinkedHashMap<>(params).entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
+        return new LinkedHashMap<>(params)
+                .entrySet().stream()
+                        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                        .collect(Collectors.joining("&"));
     }
 
-    private static String URLDecode(String s) { return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8); }
+    private static String URLDecode(String s) {
+        return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
 
-    private static String clip(String s) { return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "…" : s; }
+    private static String clip(String s) {
+        return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
 }

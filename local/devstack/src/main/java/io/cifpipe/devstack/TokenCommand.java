@@ -12,21 +12,40 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ./dev token <agent>} / {@code ./dev token --app}: a real access token from the running stack's local Entra. */
-@Command(name = "token", mixinStandardHelpOptions = true,
-        description = {"Print an access token from the running local stack's Entra provider.",
-                "  ./dev token alice        agent token (scp=user_impersonation): for presence's negotiate",
-                "  ./dev token --app        telephony app token (roles=[Calls.Send]): for ingress POST /api/calls",
-                "Use: curl -H \"Authorization: Bearer $(./dev token alice)\" …"},
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print an access token from the running local stack's Entra provider.",
+            "  ./dev token alice        agent token (scp=user_impersonation): for presence's negotiate",
+            "  ./dev token --app        telephony app token (roles=[Calls.Send]): for ingress POST /api/calls",
+            "Use: curl -H \"Authorization: Bearer $(./dev token alice)\" …"
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:token printed", "2:invalid usage (unknown agent, both or neither of AGENT and --app)",
-                "3:no stack running / Entra not answering", "4:the provider refused the request%n"})
+        exitCodeList = {
+            "0:token printed",
+            "2:invalid usage (unknown agent, both or neither of AGENT and --app)",
+            "3:no stack running / Entra not answering",
+            "4:the provider refused the request%n"
+        })
 final class TokenCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "AGENT", description = "alice, bob (or an agent's oid)") String agent;
-    @Option(names = "--app", description = "The telephony app's token (client credentials) instead of an agent's.") boolean app;
-    @Option(names = "--json", description = "Print the token endpoint's whole answer (JSON) instead of the bare token.") boolean json;
-    @Option(names = "--root", paramLabel = "DIR") Path root;
-    @Option(names = "--state-dir", paramLabel = "DIR") Path stateDirOption;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Parameters(arity = "0..1", paramLabel = "AGENT", description = "alice, bob (or an agent's oid)")
+    String agent;
+
+    @Option(names = "--app", description = "The telephony app's token (client credentials) instead of an agent's.")
+    boolean app;
+
+    @Option(names = "--json", description = "Print the token endpoint's whole answer (JSON) instead of the bare token.")
+    boolean json;
+
+    @Option(names = "--root", paramLabel = "DIR")
+    Path root;
+
+    @Option(names = "--state-dir", paramLabel = "DIR")
+    Path stateDirOption;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -44,7 +63,8 @@ final class TokenCommand implements Callable<Integer> {
         if (Files.exists(status)) {
             try {
                 JsonNode s = new ObjectMapper().readTree(status.toFile());
-                if (s.path("stack").path("entra").hasNonNull("issuer")) issuer = s.path("stack").path("entra").get("issuer").asText();
+                if (s.path("stack").path("entra").hasNonNull("issuer"))
+                    issuer = s.path("stack").path("entra").get("issuer").asText();
                 if (s.hasNonNull("webUrl")) web = s.get("webUrl").asText();
             } catch (IOException e) {
                 err.println("warning: cannot read " + status + " (" + e.getMessage() + "); trying the default ports");
@@ -53,7 +73,8 @@ final class TokenCommand implements Callable<Integer> {
         TokenClient client = new TokenClient(issuer, web + "/agent.html");
         try {
             JsonNode answer = app ? client.appToken() : client.agentToken(agent);
-            out.println(json ? answer.toPrettyString() : answer.get("access_token").asText());
+            out.println(
+                    json ? answer.toPrettyString() : answer.get("access_token").asText());
             return 0;
         } catch (TokenClient.TokenException e) {
             err.println("error: " + e.getMessage());

@@ -12,15 +12,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AppSettingsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void everyAppGetsEverySettingItReadsExceptTelemetry() {
         StackConfig config = TestStacks.config(tmp, tmp.resolve(".devstack"));
         for (App app : App.values()) {
-            Map<String, String> values = AppSettings.forApp(app, config, "Endpoint=sb://localhost:1;X=y", "Endpoint=http://localhost:2;AccessKey=k;Version=1.0;");
+            Map<String, String> values = AppSettings.forApp(
+                    app,
+                    config,
+                    "Endpoint=sb://localhost:1;X=y",
+                    "Endpoint=http://localhost:2;AccessKey=k;Version=1.0;");
             for (Setting s : Setting.forApp(app)) {
-                if (s == Setting.APPLICATION_INSIGHTS || s.defaultValue().map(String::isEmpty).orElse(false) && s != Setting.ALLOWED_ORIGINS) {
+                if (s == Setting.APPLICATION_INSIGHTS
+                        || s.defaultValue().map(String::isEmpty).orElse(false) && s != Setting.ALLOWED_ORIGINS) {
                     continue;
                 }
                 assertThat(values).as("%s for %s", s.key(), app).containsKey(s.key());
@@ -34,15 +40,21 @@ class AppSettingsTest {
         StackConfig config = TestStacks.config(tmp, tmp.resolve(".devstack"));
         Map<String, String> presence = AppSettings.forApp(App.PRESENCE, config, "sb", "signalr");
         assertThat(presence)
-                .containsEntry(Setting.AUTHORITY.key(), "http://localhost:" + config.ports().entra() + "/entra")
-                .containsEntry(Setting.ALLOWED_ORIGINS.key(), "http://localhost:" + config.ports().web())
+                .containsEntry(
+                        Setting.AUTHORITY.key(),
+                        "http://localhost:" + config.ports().entra() + "/entra")
+                .containsEntry(
+                        Setting.ALLOWED_ORIGINS.key(),
+                        "http://localhost:" + config.ports().web())
                 .containsEntry(Setting.AUDIENCE.key(), "api://cifpipe-local")
                 .containsEntry(Setting.CLIENT_ID.key(), "cifpipe-local")
                 .containsEntry(Setting.SERVICE_BUS_CONNECTION.key(), "sb")
                 .containsEntry(Setting.SIGNALR_CONNECTION.key(), "signalr")
                 .containsEntry(Setting.HUB_NAME.key(), "cifhub");
-        assertThat(presence.get(Setting.TABLES_CONNECTION.key())).contains("TableEndpoint=http://127.0.0.1:" + config.ports().azurite());
-        assertThat(AppSettings.forApp(App.INGRESS, config, "sb", "signalr")).doesNotContainKey(Setting.SIGNALR_CONNECTION.key());
+        assertThat(presence.get(Setting.TABLES_CONNECTION.key()))
+                .contains("TableEndpoint=http://127.0.0.1:" + config.ports().azurite());
+        assertThat(AppSettings.forApp(App.INGRESS, config, "sb", "signalr"))
+                .doesNotContainKey(Setting.SIGNALR_CONNECTION.key());
     }
 
     @Test
@@ -54,6 +66,8 @@ class AppSettingsTest {
         assertThat(json.get("IsEncrypted").asBoolean()).isFalse();
         assertThat(json.at("/Values/A").asText()).isEqualTo("b");
         assertThat(json.at("/Host/LocalHttpPort").asInt()).isEqualTo(7072);
-        assertThat(json.at("/Host/CORS").isMissingNode()).as("CORS is the presence app's job").isTrue();
+        assertThat(json.at("/Host/CORS").isMissingNode())
+                .as("CORS is the presence app's job")
+                .isTrue();
     }
 }

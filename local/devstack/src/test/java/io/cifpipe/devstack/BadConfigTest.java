@@ -15,16 +15,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Bad configuration ends in one message naming the problem and the fix, before anything half-starts. */
 class BadConfigTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void portInUseNamesThePortThePartAndTheFix() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Ports p = Ports.ephemeral();
-            Ports ports = new Ports(p.web(), p.entra(), p.azurite(), p.serviceBus(), p.serviceBusAdmin(), busy.getLocalPort(),
-                    p.ingress(), p.dispatch(), p.presence());
+            Ports ports = new Ports(
+                    p.web(),
+                    p.entra(),
+                    p.azurite(),
+                    p.serviceBus(),
+                    p.serviceBusAdmin(),
+                    busy.getLocalPort(),
+                    p.ingress(),
+                    p.dispatch(),
+                    p.presence());
             StackConfig config = new StackConfig(TestStacks.repoRoot(), tmp, Optional.empty(), ports, Keys.generate());
-            StackException e = catchThrowableOfType(StackException.class, () -> LocalStack.start(config, Progress.silent()));
+            StackException e =
+                    catchThrowableOfType(StackException.class, () -> LocalStack.start(config, Progress.silent()));
             assertThat(e.getMessage()).contains("Port " + busy.getLocalPort()).contains("SignalR emulator");
             assertThat(e.fix()).contains("./dev down");
         }
@@ -61,7 +71,8 @@ class BadConfigTest {
         PidFile pid = new PidFile(tmp);
         assertThat(pid.running()).isEmpty();
         pid.claim();
-        assertThat(Files.readString(tmp.resolve("devstack.pid"))).isEqualTo(Long.toString(ProcessHandle.current().pid()));
+        assertThat(Files.readString(tmp.resolve("devstack.pid")))
+                .isEqualTo(Long.toString(ProcessHandle.current().pid()));
         pid.release();
         assertThat(tmp.resolve("devstack.pid")).doesNotExist();
     }

@@ -30,13 +30,18 @@ class CifHostConfigTest {
         for (Object o : templates) {
             JsonObject t = (JsonObject) o;
             names.add(t.getString("msdyn_name"));
-            assertThat(t.getInteger("msdyn_timeout")).as(t.getString("msdyn_name")).isBetween(0, 500);
+            assertThat(t.getInteger("msdyn_timeout"))
+                    .as(t.getString("msdyn_name"))
+                    .isBetween(0, 500);
             assertThat(t.getJsonArray("fields")).isNotEmpty();
         }
         // the client's default template name (client/src/glue/config.js) and the short one the e2e uses
         assertThat(names).contains("cifpipe_incoming_call", "cifpipe_incoming_call_short");
-        JsonObject main = templates.stream().map(JsonObject.class::cast)
-                .filter(t -> t.getString("msdyn_name").equals("cifpipe_incoming_call")).findFirst().orElseThrow();
+        JsonObject main = templates.stream()
+                .map(JsonObject.class::cast)
+                .filter(t -> t.getString("msdyn_name").equals("cifpipe_incoming_call"))
+                .findFirst()
+                .orElseThrow();
         // README rule: msdyn_timeout ≥ the longest ring window (call.offered ringSeconds ≤ 300)
         assertThat(main.getInteger("msdyn_timeout")).isGreaterThanOrEqualTo(300);
     }
@@ -44,13 +49,20 @@ class CifHostConfigTest {
     @Test
     void presencesCoverTheClientsDefaultMapAndSessionTabsResolve() {
         JsonObject c = CifHostConfig.load();
-        List<String> texts = c.getJsonArray("cifPresences").stream().map(o -> ((JsonObject) o).getString("presenceText")).toList();
+        List<String> texts = c.getJsonArray("cifPresences").stream()
+                .map(o -> ((JsonObject) o).getString("presenceText"))
+                .toList();
         // client/src/glue/presence-sync.js DEFAULT_TO_PRESENCE
         assertThat(texts).contains("Available", "Busy", "Do not disturb", "Away");
         List<String> tabs = c.getJsonArray("cifApplicationTabTemplates").stream()
-                .map(o -> ((JsonObject) o).getString("msdyn_name")).toList();
+                .map(o -> ((JsonObject) o).getString("msdyn_name"))
+                .toList();
         for (Object o : c.getJsonArray("cifSessionTemplates")) {
-            assertThat(tabs).containsAll(((JsonObject) o).getJsonArray("applicationTabs").stream().map(String::valueOf).toList());
+            assertThat(tabs)
+                    .containsAll(((JsonObject) o)
+                            .getJsonArray("applicationTabs").stream()
+                                    .map(String::valueOf)
+                                    .toList());
         }
     }
 
@@ -60,11 +72,16 @@ class CifHostConfigTest {
         try (InputStream in = CifHostConfig.class.getResourceAsStream("/web/telephony.html")) {
             page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"callerNumber\" value=\"([^\"]+)\"").matcher(page);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"callerNumber\" value=\"([^\"]+)\"")
+                .matcher(page);
         assertThat(m.find()).isTrue();
         String number = m.group(1);
-        long matches = CifHostConfig.load().getJsonArray("cifDemoRecords").stream().map(JsonObject.class::cast)
-                .filter(r -> "contact".equals(r.getString("entity")) && number.equals(r.getString("telephone1"))).count();
-        assertThat(matches).as("exactly one contact with the simulator's default number " + number).isEqualTo(1);
+        long matches = CifHostConfig.load().getJsonArray("cifDemoRecords").stream()
+                .map(JsonObject.class::cast)
+                .filter(r -> "contact".equals(r.getString("entity")) && number.equals(r.getString("telephone1")))
+                .count();
+        assertThat(matches)
+                .as("exactly one contact with the simulator's default number " + number)
+                .isEqualTo(1);
     }
 }

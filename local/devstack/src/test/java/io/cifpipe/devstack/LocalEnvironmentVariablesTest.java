@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class LocalEnvironmentVariablesTest {
     @Test
     void everyVariableOfTheSolutionHasALocalValue() {
-        JsonObject v = LocalEnvironmentVariables.values("http://localhost:7073", "http://localhost:8091/entra", "panel",
-                "api://local/user_impersonation");
+        JsonObject v = LocalEnvironmentVariables.values(
+                "http://localhost:7073", "http://localhost:8091/entra", "panel", "api://local/user_impersonation");
         for (EnvironmentVariable e : EnvironmentVariable.values()) {
             assertThat(v.getString(e.schemaName())).as(e.schemaName()).isNotBlank();
         }

@@ -25,7 +25,9 @@ import picocli.CommandLine;
  * role Calls.Send; negotiate = validation + the agent's oid). LocalStackTest also negotiates with one for real.
  */
 class TokenClientTest {
-    @TempDir static Path tmp;
+    @TempDir
+    static Path tmp;
+
     static StackConfig config;
     static EntraPart entra;
     static JwtValidator validator;
@@ -40,9 +42,13 @@ class TokenClientTest {
     }
 
     @AfterAll
-    static void stop() { entra.close(); }
+    static void stop() {
+        entra.close();
+    }
 
-    TokenClient client() { return new TokenClient(config.entraIssuer(), config.webOrigin() + "/agent.html"); }
+    TokenClient client() {
+        return new TokenClient(config.entraIssuer(), config.webOrigin() + "/agent.html");
+    }
 
     @Test
     void appTokenPassesIngressAppTokenCheck() {
@@ -65,29 +71,53 @@ class TokenClientTest {
         Path state = tmp.resolve("cli-state");
         Files.createDirectories(state);
         // An ephemeral-port stack's status.json names its issuer; the CLI must use it, not the default port.
-        Files.writeString(state.resolve("status.json"), "{\"state\":\"READY\",\"webUrl\":\"" + config.webOrigin()
-                + "\",\"stack\":{\"entra\":{\"issuer\":\"" + config.entraIssuer() + "\"}}}");
+        Files.writeString(
+                state.resolve("status.json"),
+                "{\"state\":\"READY\",\"webUrl\":\"" + config.webOrigin() + "\",\"stack\":{\"entra\":{\"issuer\":\""
+                        + config.entraIssuer() + "\"}}}");
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = new CommandLine(new DevStack()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        int code = new CommandLine(new DevStack())
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
                 .execute("token", "alice", "--root", TestStacks.repoRoot().toString(), "--state-dir", state.toString());
         assertThat(code).as(err.toString()).isZero();
         String token = out.toString().trim();
         assertThat(token).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
-        assertThat(validator.validate(token).objectId()).isEqualTo(DemoIdentities.agent("alice").oid());
+        assertThat(validator.validate(token).objectId())
+                .isEqualTo(DemoIdentities.agent("alice").oid());
 
         StringWriter err2 = new StringWriter();
-        int unknown = new CommandLine(new DevStack()).setErr(new PrintWriter(err2, true)).setOut(new PrintWriter(new StringWriter()))
-                .execute("token", "mallory", "--root", TestStacks.repoRoot().toString(), "--state-dir", state.toString());
+        int unknown = new CommandLine(new DevStack())
+                .setErr(new PrintWriter(err2, true))
+                .setOut(new PrintWriter(new StringWriter()))
+                .execute(
+                        "token",
+                        "mallory",
+                        "--root",
+                        TestStacks.repoRoot().toString(),
+                        "--state-dir",
+                        state.toString());
         assertThat(unknown).isEqualTo(2);
         assertThat(err2.toString()).contains("unknown agent 'mallory'");
-        int both = new CommandLine(new DevStack()).setErr(new PrintWriter(new StringWriter())).setOut(new PrintWriter(new StringWriter()))
-                .execute("token", "alice", "--app", "--root", TestStacks.repoRoot().toString(), "--state-dir", state.toString());
+        int both = new CommandLine(new DevStack())
+                .setErr(new PrintWriter(new StringWriter()))
+                .setOut(new PrintWriter(new StringWriter()))
+                .execute(
+                        "token",
+                        "alice",
+                        "--app",
+                        "--root",
+                        TestStacks.repoRoot().toString(),
+                        "--state-dir",
+                        state.toString());
         assertThat(both).isEqualTo(2);
     }
 
     @Test
     void noStackMeansExitCode3() {
         TokenClient nowhere = new TokenClient("http://127.0.0.1:1/entra", "http://localhost:1/agent.html");
-        assertThatThrownBy(nowhere::appToken).isInstanceOf(TokenClient.TokenException.class).hasMessageContaining("not answering");
+        assertThatThrownBy(nowhere::appToken)
+                .isInstanceOf(TokenClient.TokenException.class)
+                .hasMessageContaining("not answering");
     }
 }

@@ -15,8 +15,13 @@ final class AppClassLoader extends URLClassLoader {
      * OpenTelemetry's API and context are shared as well: on Azure the Application Insights agent bridges the app's
      * API calls to its SDK; here the host's SDK ({@link LocalTelemetry}) receives them.
      */
-    private static final List<String> SHARED = List.of("com.microsoft.azure.functions.", "org.slf4j.",
-            "io.opentelemetry.api.", "io.opentelemetry.context.", "io.opentelemetry.common.");
+    private static final List<String> SHARED = List.of(
+            "com.microsoft.azure.functions.",
+            "org.slf4j.",
+            "io.opentelemetry.api.",
+            "io.opentelemetry.context.",
+            "io.opentelemetry.common.");
+
     private final ClassLoader host;
 
     AppClassLoader(String appName, List<URL> urls, ClassLoader host) {

@@ -40,9 +40,13 @@ public final class AppDirectory {
         return new AppDirectory(root, read(host));
     }
 
-    public Path root() { return root; }
+    public Path root() {
+        return root;
+    }
 
-    public JsonNode hostJson() { return hostJson; }
+    public JsonNode hostJson() {
+        return hostJson;
+    }
 
     /** host.json {@code extensions.http.routePrefix}; default {@code api}; empty removes the prefix. */
     public String routePrefix() {
@@ -60,12 +64,15 @@ public final class AppDirectory {
         Path file = root.resolve("local.settings.json");
         Map<String, String> out = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) return out;
-        read(file).path("Values").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        read(file)
+                .path("Values")
+                .fields()
+                .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
     }
 
     /** local.settings.json {@code Host} section: CORS origins (comma-separated) and CORSCredentials. */
-    public record LocalHost(List<String> corsOrigins, boolean corsCredentials) { }
+    public record LocalHost(List<String> corsOrigins, boolean corsCredentials) {}
 
     public LocalHost localSettingsHost() {
         Path file = root.resolve("local.settings.json");
@@ -94,7 +101,8 @@ public final class AppDirectory {
             try (Stream<Path> jars = Files.list(lib)) {
                 jars.filter(p -> p.toString().endsWith(".jar"))
                         .filter(p -> !isWorkerProvided(p.getFileName().toString()))
-                        .sorted().forEach(p -> urls.add(url(p)));
+                        .sorted()
+                        .forEach(p -> urls.add(url(p)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -103,7 +111,8 @@ public final class AppDirectory {
     }
 
     static boolean isWorkerProvided(String jarName) {
-        return jarName.startsWith("azure-functions-java-library") || jarName.startsWith("azure-functions-java-core-library")
+        return jarName.startsWith("azure-functions-java-library")
+                || jarName.startsWith("azure-functions-java-core-library")
                 || jarName.startsWith("azure-functions-java-spi");
     }
 
@@ -140,11 +149,19 @@ public final class AppDirectory {
         for (JsonNode b : fj.path("bindings")) {
             ObjectNode attrs = ((ObjectNode) b).deepCopy();
             resolveSettings(attrs, settings);
-            bindings.add(new Binding(attrs.path("type").asText(), attrs.path("direction").asText("in"),
-                    attrs.path("name").asText(), attrs));
+            bindings.add(new Binding(
+                    attrs.path("type").asText(),
+                    attrs.path("direction").asText("in"),
+                    attrs.path("name").asText(),
+                    attrs));
         }
-        return new FunctionDefinition(name, dir.resolve(script).normalize(), entry, List.copyOf(bindings),
-                fj.get("retry"), fj.path("disabled").asBoolean(false));
+        return new FunctionDefinition(
+                name,
+                dir.resolve(script).normalize(),
+                entry,
+                List.copyOf(bindings),
+                fj.get("retry"),
+                fj.path("disabled").asBoolean(false));
     }
 
     private static void resolveSettings(ObjectNode node, Settings settings) {
@@ -154,8 +171,9 @@ public final class AppDirectory {
                 e.setValue(node.textNode(settings.resolve(v.asText())));
             } else if (v.isArray()) {
                 for (int i = 0; i < v.size(); i++) {
-                    if (v.get(i).isTextual()) ((com.fasterxml.jackson.databind.node.ArrayNode) v)
-                            .set(i, node.textNode(settings.resolve(v.get(i).asText())));
+                    if (v.get(i).isTextual())
+                        ((com.fasterxml.jackson.databind.node.ArrayNode) v)
+                                .set(i, node.textNode(settings.resolve(v.get(i).asText())));
                 }
             }
         });

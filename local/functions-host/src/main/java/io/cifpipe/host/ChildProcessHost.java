@@ -51,7 +51,8 @@ final class ChildProcessHost implements AutoCloseable {
         }
         // The SDK's processor runs each concurrent call on Reactor's bounded-elastic pool (10 x cores by default):
         // size it so host.json's maxConcurrentCalls is honoured, as on Azure (see ServiceBusConcurrency).
-        if (config.jvmOptions().stream().noneMatch(o -> o.startsWith("-D" + ServiceBusConcurrency.POOL_PROPERTY + "="))) {
+        if (config.jvmOptions().stream()
+                .noneMatch(o -> o.startsWith("-D" + ServiceBusConcurrency.POOL_PROPERTY + "="))) {
             command.add("-D" + ServiceBusConcurrency.POOL_PROPERTY + "="
                     + ServiceBusConcurrency.requiredPool(AppDirectory.open(config.appDirectory())));
         }
@@ -59,8 +60,12 @@ final class ChildProcessHost implements AutoCloseable {
         command.add(childClassPath());
         command.add(FunctionsHostCli.class.getName());
         command.add("--child");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(config.childLog() == null
-                ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.appendTo(config.childLog().toFile()));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectError(
+                        config.childLog() == null
+                                ? ProcessBuilder.Redirect.INHERIT
+                                : ProcessBuilder.Redirect.appendTo(
+                                        config.childLog().toFile()));
         pb.environment().clear();
         pb.environment().putAll(environment);
         CompletableFuture<JsonNode> readiness = new CompletableFuture<>();
@@ -71,7 +76,8 @@ final class ChildProcessHost implements AutoCloseable {
             stdin.write((configJson().toString() + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
         } catch (IOException e) {
-            throw new FunctionsHostException("cannot start the child JVM for app '" + config.appName() + "': " + e.getMessage(), e);
+            throw new FunctionsHostException(
+                    "cannot start the child JVM for app '" + config.appName() + "': " + e.getMessage(), e);
         }
         shutdownHook = new Thread(this::destroy, "functions-host-" + config.appName() + "-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -86,7 +92,8 @@ final class ChildProcessHost implements AutoCloseable {
             throw new FunctionsHostException(e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             close();
-            throw new FunctionsHostException("app '" + config.appName() + "' did not start within " + START_TIMEOUT_SECONDS + " s");
+            throw new FunctionsHostException(
+                    "app '" + config.appName() + "' did not start within " + START_TIMEOUT_SECONDS + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
@@ -119,7 +126,8 @@ final class ChildProcessHost implements AutoCloseable {
     }
 
     private void pumpStdout(CompletableFuture<JsonNode> readiness, Deque<String> tail) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith(READY)) {
@@ -135,8 +143,9 @@ final class ChildProcessHost implements AutoCloseable {
         } catch (IOException e) {
             // the child went away; handled below
         }
-        readiness.completeExceptionally(new FunctionsHostException("the child JVM of app '" + config.appName()
-                + "' exited before it was ready" + (tail.isEmpty() ? "" : "; last output:\n" + String.join("\n", tail))));
+        readiness.completeExceptionally(
+                new FunctionsHostException("the child JVM of app '" + config.appName() + "' exited before it was ready"
+                        + (tail.isEmpty() ? "" : "; last output:\n" + String.join("\n", tail))));
     }
 
     private void forward(String line) {
@@ -145,8 +154,12 @@ final class ChildProcessHost implements AutoCloseable {
             return;
         }
         try {
-            java.nio.file.Files.writeString(config.childLog(), line + System.lineSeparator(), StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            java.nio.file.Files.writeString(
+                    config.childLog(),
+                    line + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             // the log file became unwritable: keep the line on the console rather than lose it
             System.out.println("[" + config.appName() + "] " + line);
@@ -159,11 +172,13 @@ final class ChildProcessHost implements AutoCloseable {
         c.put("appDirectory", config.appDirectory().toString());
         c.put("bindHost", config.bindHost());
         c.put("port", config.port());
-        c.set("keys", HostJson.MAPPER.valueToTree(Map.of(
-                "masterKey", config.keys().masterKey(),
-                "hostKeys", config.keys().hostKeys(),
-                "functionKeys", config.keys().functionKeys(),
-                "systemKeys", config.keys().systemKeys())));
+        c.set(
+                "keys",
+                HostJson.MAPPER.valueToTree(Map.of(
+                        "masterKey", config.keys().masterKey(),
+                        "hostKeys", config.keys().hostKeys(),
+                        "functionKeys", config.keys().functionKeys(),
+                        "systemKeys", config.keys().systemKeys())));
         c.set("corsOrigins", HostJson.MAPPER.valueToTree(config.corsOrigins()));
         c.put("corsCredentials", config.corsCredentials());
         return c;
@@ -173,18 +188,30 @@ final class ChildProcessHost implements AutoCloseable {
     static FunctionsHost.Config readConfig(String line) throws IOException {
         JsonNode c = HostJson.MAPPER.readTree(line);
         JsonNode k = c.path("keys");
-        TypeReference<Map<String, String>> map = new TypeReference<>() { };
-        HostKeys keys = new HostKeys(k.path("masterKey").asText(), HostJson.MAPPER.convertValue(k.path("hostKeys"), map),
-                HostJson.MAPPER.convertValue(k.path("functionKeys"), map), HostJson.MAPPER.convertValue(k.path("systemKeys"), map));
+        TypeReference<Map<String, String>> map = new TypeReference<>() {};
+        HostKeys keys = new HostKeys(
+                k.path("masterKey").asText(),
+                HostJson.MAPPER.convertValue(k.path("hostKeys"), map),
+                HostJson.MAPPER.convertValue(k.path("functionKeys"), map),
+                HostJson.MAPPER.convertValue(k.path("systemKeys"), map));
         List<String> origins = new ArrayList<>();
         c.path("corsOrigins").forEach(o -> origins.add(o.asText()));
-        return new FunctionsHost.Config(c.path("appName").asText(), Path.of(c.path("appDirectory").asText()),
-                c.path("bindHost").asText("127.0.0.1"), c.path("port").asInt(0), Map.of(), keys, origins,
-                c.path("corsCredentials").asBoolean(false), true, List.of(), null);
+        return new FunctionsHost.Config(
+                c.path("appName").asText(),
+                Path.of(c.path("appDirectory").asText()),
+                c.path("bindHost").asText("127.0.0.1"),
+                c.path("port").asInt(0),
+                Map.of(),
+                keys,
+                origins,
+                c.path("corsCredentials").asBoolean(false),
+                true,
+                List.of(),
+                null);
     }
 
     Map<String, String> errors() {
-        return HostJson.MAPPER.convertValue(ready.path("errors"), new TypeReference<Map<String, String>>() { });
+        return HostJson.MAPPER.convertValue(ready.path("errors"), new TypeReference<Map<String, String>>() {});
     }
 
     List<String> functions() {

@@ -22,7 +22,10 @@ public final class ExpectedTableStatusFilter extends TurboFilter {
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-        if (logger == null || !logger.getName().startsWith(TABLES_LOGGER_PREFIX) || level == null || !level.isGreaterOrEqual(Level.WARN)) {
+        if (logger == null
+                || !logger.getName().startsWith(TABLES_LOGGER_PREFIX)
+                || level == null
+                || !level.isGreaterOrEqual(Level.WARN)) {
             return FilterReply.NEUTRAL;
         }
         if (matches(format) || (t != null && matches(t.getMessage()))) {

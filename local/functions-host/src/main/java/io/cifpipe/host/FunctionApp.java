@@ -48,7 +48,10 @@ final class FunctionApp implements AutoCloseable {
         this.settings = settings;
         this.loader = new AppClassLoader(name, directory.classPath(), FunctionApp.class.getClassLoader());
         for (FunctionDefinition def : directory.functions(settings, errors)) {
-            if (def.disabled() || settings.get("AzureWebJobs." + def.name() + ".Disabled").map(Boolean::parseBoolean).orElse(false)) {
+            if (def.disabled()
+                    || settings.get("AzureWebJobs." + def.name() + ".Disabled")
+                            .map(Boolean::parseBoolean)
+                            .orElse(false)) {
                 LOG.info("app '{}': function '{}' is disabled", name, def.name());
                 continue;
             }
@@ -65,10 +68,13 @@ final class FunctionApp implements AutoCloseable {
     private void index(FunctionDefinition def) {
         Binding trigger = def.trigger();
         String type = trigger.type().toLowerCase(Locale.ROOT);
-        if (!SUPPORTED_TRIGGERS.contains(type)) throw new IllegalStateException("trigger type '" + trigger.type() + "' is not supported");
+        if (!SUPPORTED_TRIGGERS.contains(type))
+            throw new IllegalStateException("trigger type '" + trigger.type() + "' is not supported");
         for (Binding b : def.bindings()) {
-            if (b != trigger && !(b.type().equalsIgnoreCase("http") && b.direction().equalsIgnoreCase("out"))) {
-                throw new IllegalStateException("binding '" + b.name() + "' of type '" + b.type() + "' is not supported by this host");
+            if (b != trigger
+                    && !(b.type().equalsIgnoreCase("http") && b.direction().equalsIgnoreCase("out"))) {
+                throw new IllegalStateException(
+                        "binding '" + b.name() + "' of type '" + b.type() + "' is not supported by this host");
             }
         }
         FunctionInvoker invoker = new FunctionInvoker(name, def, loader);
@@ -88,9 +94,13 @@ final class FunctionApp implements AutoCloseable {
         String full = "/" + (prefix.isEmpty() ? "" : prefix + "/") + route.replaceAll("^/+", "");
         Set<HttpMethod> methods = new LinkedHashSet<>();
         for (String m : trigger.list("methods")) methods.add(HttpMethod.value(m.toUpperCase(Locale.ROOT)));
-        AuthorizationLevel level = AuthorizationLevel.valueOf(trigger.attr("authLevel", "function").toUpperCase(Locale.ROOT));
-        String response = def.bindings().stream().filter(b -> b.type().equalsIgnoreCase("http") && b.direction().equalsIgnoreCase("out"))
-                .map(Binding::name).findFirst().orElse("$return");
+        AuthorizationLevel level =
+                AuthorizationLevel.valueOf(trigger.attr("authLevel", "function").toUpperCase(Locale.ROOT));
+        String response = def.bindings().stream()
+                .filter(b -> b.type().equalsIgnoreCase("http") && b.direction().equalsIgnoreCase("out"))
+                .map(Binding::name)
+                .findFirst()
+                .orElse("$return");
         return new HttpRoute(def.name(), new RouteTemplate(full), methods, level, response);
     }
 
@@ -123,11 +133,25 @@ final class FunctionApp implements AutoCloseable {
         LOG.error("app '{}': function '{}' is in error: {}", name, function, e.getMessage());
     }
 
-    String name() { return name; }
-    List<HttpRoute> routes() { return routes; }
-    FunctionInvoker function(String fn) { return functions.get(fn); }
-    Map<String, String> errors() { return Map.copyOf(errors); }
-    List<String> functionNames() { return List.copyOf(functions.keySet()); }
+    String name() {
+        return name;
+    }
+
+    List<HttpRoute> routes() {
+        return routes;
+    }
+
+    FunctionInvoker function(String fn) {
+        return functions.get(fn);
+    }
+
+    Map<String, String> errors() {
+        return Map.copyOf(errors);
+    }
+
+    List<String> functionNames() {
+        return List.copyOf(functions.keySet());
+    }
 
     /** Runs a timer function now (admin endpoint); false when {@code fn} is not a timer. */
     boolean runTimerNow(String fn) {
@@ -149,7 +173,9 @@ final class FunctionApp implements AutoCloseable {
 
     @Override
     public void close() {
-        timers.values().forEach(t -> { if (t != null) t.close(); });
+        timers.values().forEach(t -> {
+            if (t != null) t.close();
+        });
         for (ServiceBusRunner q : queues) {
             try {
                 q.close();

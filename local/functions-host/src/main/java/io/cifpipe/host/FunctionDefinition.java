@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** One function as described by its generated {@code <app>/<function>/function.json}. */
-public record FunctionDefinition(String name, Path scriptFile, String entryPoint, List<Binding> bindings,
-                                 JsonNode retry, boolean disabled) {
+public record FunctionDefinition(
+        String name, Path scriptFile, String entryPoint, List<Binding> bindings, JsonNode retry, boolean disabled) {
 
     public Binding trigger() {
-        return bindings.stream().filter(Binding::isTrigger).findFirst()
+        return bindings.stream()
+                .filter(Binding::isTrigger)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("function '" + name + "' has no trigger binding"));
     }
 
@@ -20,7 +22,9 @@ public record FunctionDefinition(String name, Path scriptFile, String entryPoint
 
     public String className() {
         int dot = entryPoint.lastIndexOf('.');
-        if (dot <= 0) throw new IllegalStateException("function '" + name + "': entryPoint '" + entryPoint + "' is not Class.method");
+        if (dot <= 0)
+            throw new IllegalStateException(
+                    "function '" + name + "': entryPoint '" + entryPoint + "' is not Class.method");
         return entryPoint.substring(0, dot);
     }
 

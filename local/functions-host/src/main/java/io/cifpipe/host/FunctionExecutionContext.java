@@ -28,16 +28,36 @@ final class FunctionExecutionContext implements ExecutionContext {
         this.functionName = functionName;
         this.logger = julLogger(appName, functionName, invocationId);
         String tp = traceparent != null && traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
-                ? traceparent : newTraceparent();
+                ? traceparent
+                : newTraceparent();
         this.trace = new Trace(tp);
         this.retry = retry;
     }
 
-    @Override public Logger getLogger() { return logger; }
-    @Override public String getInvocationId() { return invocationId; }
-    @Override public String getFunctionName() { return functionName; }
-    @Override public TraceContext getTraceContext() { return trace; }
-    @Override public RetryContext getRetryContext() { return retry; }
+    @Override
+    public Logger getLogger() {
+        return logger;
+    }
+
+    @Override
+    public String getInvocationId() {
+        return invocationId;
+    }
+
+    @Override
+    public String getFunctionName() {
+        return functionName;
+    }
+
+    @Override
+    public TraceContext getTraceContext() {
+        return trace;
+    }
+
+    @Override
+    public RetryContext getRetryContext() {
+        return retry;
+    }
 
     static String newTraceparent() {
         byte[] t = new byte[16];
@@ -53,7 +73,8 @@ final class FunctionExecutionContext implements ExecutionContext {
         jul.setLevel(Level.ALL);
         org.slf4j.Logger target = LoggerFactory.getLogger("function." + app + "." + function);
         jul.addHandler(new Handler() {
-            @Override public void publish(LogRecord r) {
+            @Override
+            public void publish(LogRecord r) {
                 String msg = "[" + invocationId + "] " + (r.getMessage() == null ? "" : r.getMessage());
                 int level = r.getLevel().intValue();
                 if (level >= Level.SEVERE.intValue()) target.error(msg, r.getThrown());
@@ -61,15 +82,26 @@ final class FunctionExecutionContext implements ExecutionContext {
                 else if (level >= Level.INFO.intValue()) target.info(msg, r.getThrown());
                 else target.debug(msg, r.getThrown());
             }
-            @Override public void flush() { }
-            @Override public void close() { }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
         });
         return jul;
     }
 
     private record Trace(String getTraceparent) implements TraceContext {
-        @Override public String getTracestate() { return ""; }
-        @Override public Map<String, String> getAttributes() { return Map.of(); }
+        @Override
+        public String getTracestate() {
+            return "";
+        }
+
+        @Override
+        public Map<String, String> getAttributes() {
+            return Map.of();
+        }
     }
 
     /** Retry state of a timer invocation with a retry policy. */
@@ -80,12 +112,21 @@ final class FunctionExecutionContext implements ExecutionContext {
     }
 
     private record Failure(Throwable t) implements RpcException {
-        @Override public String getSource() { return t.getClass().getName(); }
-        @Override public String getStacktrace() {
+        @Override
+        public String getSource() {
+            return t.getClass().getName();
+        }
+
+        @Override
+        public String getStacktrace() {
             var sw = new java.io.StringWriter();
             t.printStackTrace(new java.io.PrintWriter(sw));
             return sw.toString();
         }
-        @Override public String getMessage() { return t.getMessage(); }
+
+        @Override
+        public String getMessage() {
+            return t.getMessage();
+        }
     }
 }

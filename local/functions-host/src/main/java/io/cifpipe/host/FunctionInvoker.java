@@ -32,21 +32,26 @@ public final class FunctionInvoker {
     private final Method method;
     private final List<Source> sources;
 
-    private sealed interface Source permits Context, Trigger, Metadata, Output { }
-    private record Context() implements Source { }
-    private record Trigger(Type type) implements Source { }
-    private record Metadata(String key, Type type) implements Source { }
-    private record Output(String binding) implements Source { }
+    private sealed interface Source permits Context, Trigger, Metadata, Output {}
+
+    private record Context() implements Source {}
+
+    private record Trigger(Type type) implements Source {}
+
+    private record Metadata(String key, Type type) implements Source {}
+
+    private record Output(String binding) implements Source {}
 
     /** Input for one invocation: the trigger's value plus its metadata (for {@code @BindingName}). */
-    public record Invocation(Object triggerValue, Map<String, Object> metadata, String traceparent, RetryContext retry) {
+    public record Invocation(
+            Object triggerValue, Map<String, Object> metadata, String traceparent, RetryContext retry) {
         public Invocation(Object triggerValue, Map<String, Object> metadata, String traceparent) {
             this(triggerValue, metadata, traceparent, null);
         }
     }
 
     /** What the function produced: its return value and values set on {@link OutputBinding} parameters. */
-    public record Result(String invocationId, Object returnValue, Map<String, Object> outputs) { }
+    public record Result(String invocationId, Object returnValue, Map<String, Object> outputs) {}
 
     FunctionInvoker(String appName, FunctionDefinition definition, ClassLoader loader) {
         this.appName = appName;
@@ -55,17 +60,22 @@ public final class FunctionInvoker {
         try {
             this.type = Class.forName(definition.className(), false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new IllegalStateException("class " + definition.className() + " not found in " + definition.scriptFile()
-                    + " or lib/ (" + e + ")", e);
+            throw new IllegalStateException(
+                    "class " + definition.className() + " not found in " + definition.scriptFile() + " or lib/ (" + e
+                            + ")",
+                    e);
         }
         this.method = findMethod();
         this.sources = Arrays.stream(method.getParameters()).map(this::sourceOf).toList();
     }
 
-    public FunctionDefinition definition() { return definition; }
+    public FunctionDefinition definition() {
+        return definition;
+    }
 
     public Result invoke(Invocation invocation) throws FunctionException {
-        FunctionExecutionContext context = new FunctionExecutionContext(appName, definition.name(), invocation.traceparent(), invocation.retry());
+        FunctionExecutionContext context =
+                new FunctionExecutionContext(appName, definition.name(), invocation.traceparent(), invocation.retry());
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
@@ -75,10 +85,15 @@ public final class FunctionInvoker {
             for (int i = 0; i < args.length; i++) {
                 args[i] = argument(sources.get(i), context, invocation, outputs);
             }
-            Object target = Modifier.isStatic(method.getModifiers()) ? null : type.getDeclaredConstructor().newInstance();
+            Object target = Modifier.isStatic(method.getModifiers())
+                    ? null
+                    : type.getDeclaredConstructor().newInstance();
             long started = System.nanoTime();
             Object returned = method.invoke(target, args);
-            LOG.debug("Executed '{}' (Succeeded, Id={}, Duration={}ms)", definition.name(), context.getInvocationId(),
+            LOG.debug(
+                    "Executed '{}' (Succeeded, Id={}, Duration={}ms)",
+                    definition.name(),
+                    context.getInvocationId(),
                     (System.nanoTime() - started) / 1_000_000);
             Map<String, Object> out = new HashMap<>();
             outputs.forEach((k, v) -> out.put(k, v.getValue()));
@@ -92,8 +107,8 @@ public final class FunctionInvoker {
         }
     }
 
-    private static Object argument(Source source, FunctionExecutionContext context, Invocation invocation,
-                                   Map<String, Holder> outputs) {
+    private static Object argument(
+            Source source, FunctionExecutionContext context, Invocation invocation, Map<String, Holder> outputs) {
         if (source instanceof Trigger t) return Values.convert(invocation.triggerValue(), t.type());
         if (source instanceof Metadata m) return Values.convert(lookup(invocation.metadata(), m.key()), m.type());
         if (source instanceof Output o) return outputs.computeIfAbsent(o.binding(), k -> new Holder());
@@ -103,8 +118,11 @@ public final class FunctionInvoker {
     private static Object lookup(Map<String, Object> metadata, String key) {
         if (metadata.containsKey(key)) return metadata.get(key);
         // Binding expressions are case-insensitive in the Functions host.
-        return metadata.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(key))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
+        return metadata.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(key))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     private Method findMethod() {
@@ -119,8 +137,8 @@ public final class FunctionInvoker {
             });
         }
         if (candidates.size() != 1) {
-            throw new IllegalStateException("entryPoint " + definition.entryPoint() + ": expected one public method, found "
-                    + candidates.size());
+            throw new IllegalStateException("entryPoint " + definition.entryPoint()
+                    + ": expected one public method, found " + candidates.size());
         }
         return candidates.get(0);
     }
@@ -131,16 +149,19 @@ public final class FunctionInvoker {
         if (bn != null) return new Metadata(bn.value(), p.getParameterizedType());
         String name = bindingNameOf(p);
         if (name == null) {
-            throw new IllegalStateException("parameter '" + p.getName() + "' of " + definition.entryPoint()
-                    + " has no binding annotation");
+            throw new IllegalStateException(
+                    "parameter '" + p.getName() + "' of " + definition.entryPoint() + " has no binding annotation");
         }
-        Binding binding = definition.binding(name).orElseThrow(() -> new IllegalStateException(
-                "parameter '" + p.getName() + "' names binding '" + name + "' which function.json lacks"));
+        Binding binding = definition
+                .binding(name)
+                .orElseThrow(() -> new IllegalStateException(
+                        "parameter '" + p.getName() + "' names binding '" + name + "' which function.json lacks"));
         if (OutputBinding.class.isAssignableFrom(p.getType()) || "out".equalsIgnoreCase(binding.direction())) {
             return new Output(name);
         }
         if (binding.isTrigger()) return new Trigger(p.getParameterizedType());
-        throw new IllegalStateException("input binding type '" + binding.type() + "' (" + name + ") is not supported by this host");
+        throw new IllegalStateException(
+                "input binding type '" + binding.type() + "' (" + name + ") is not supported by this host");
     }
 
     /** The {@code name()} of the parameter's binding annotation (library, SignalR library or custom). */
@@ -161,8 +182,16 @@ public final class FunctionInvoker {
 
     private static final class Holder implements OutputBinding<Object> {
         private Object value;
-        @Override public Object getValue() { return value; }
-        @Override public void setValue(Object v) { this.value = v; }
+
+        @Override
+        public Object getValue() {
+            return value;
+        }
+
+        @Override
+        public void setValue(Object v) {
+            this.value = v;
+        }
     }
 
     /** A function threw (or its parameters could not be bound); carries the ids the host logs. */
@@ -176,7 +205,12 @@ public final class FunctionInvoker {
             this.invocationId = invocationId;
         }
 
-        public String functionName() { return functionName; }
-        public String invocationId() { return invocationId; }
+        public String functionName() {
+            return functionName;
+        }
+
+        public String invocationId() {
+            return invocationId;
+        }
     }
 }

@@ -35,8 +35,18 @@ public final class FunctionsHost implements AutoCloseable {
     private int port = -1;
 
     /** Everything one host instance needs; also what the parent hands a child JVM. */
-    record Config(String appName, Path appDirectory, String bindHost, int port, Map<String, String> settings, HostKeys keys,
-                  List<String> corsOrigins, boolean corsCredentials, boolean inProcess, List<String> jvmOptions, Path childLog) { }
+    record Config(
+            String appName,
+            Path appDirectory,
+            String bindHost,
+            int port,
+            Map<String, String> settings,
+            HostKeys keys,
+            List<String> corsOrigins,
+            boolean corsCredentials,
+            boolean inProcess,
+            List<String> jvmOptions,
+            Path childLog) {}
 
     private FunctionsHost(Config config) {
         this.config = config;
@@ -88,10 +98,14 @@ public final class FunctionsHost implements AutoCloseable {
         return "http://" + config.bindHost() + ":" + port();
     }
 
-    public String appName() { return config.appName(); }
+    public String appName() {
+        return config.appName();
+    }
 
     /** The keys callers must present (function/admin levels). */
-    public HostKeys keys() { return config.keys(); }
+    public HostKeys keys() {
+        return config.keys();
+    }
 
     /** Functions that could not be indexed or started, with the reason (empty when all run). */
     public Map<String, String> functionErrors() {
@@ -130,32 +144,62 @@ public final class FunctionsHost implements AutoCloseable {
         private Path childLog;
 
         /** Name used in logs; defaults to the app folder's name. */
-        public Builder appName(String name) { this.appName = name; return this; }
+        public Builder appName(String name) {
+            this.appName = name;
+            return this;
+        }
 
         /** The generated app folder, e.g. {@code functions-ingress/target/azure-functions/cifpipe-ingress}. */
-        public Builder appDirectory(Path dir) { this.appDirectory = dir; return this; }
+        public Builder appDirectory(Path dir) {
+            this.appDirectory = dir;
+            return this;
+        }
 
-        public Builder bindHost(String host) { this.bindHost = Objects.requireNonNull(host); return this; }
+        public Builder bindHost(String host) {
+            this.bindHost = Objects.requireNonNull(host);
+            return this;
+        }
 
         /** HTTP port; 0 picks a free one (read it back with {@link FunctionsHost#port()}). */
-        public Builder port(int port) { this.port = port; return this; }
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
 
         /** App settings (highest precedence, above the environment and local.settings.json). */
-        public Builder settings(Map<String, String> values) { settings.putAll(values); return this; }
+        public Builder settings(Map<String, String> values) {
+            settings.putAll(values);
+            return this;
+        }
 
-        public Builder setting(String key, String value) { settings.put(key, value); return this; }
+        public Builder setting(String key, String value) {
+            settings.put(key, value);
+            return this;
+        }
 
         /** The admin ({@code _master}) key; generated when not set. */
-        public Builder masterKey(String key) { this.masterKey = key; return this; }
+        public Builder masterKey(String key) {
+            this.masterKey = key;
+            return this;
+        }
 
         /** Host keys by name (valid for every function); default: one generated key "default". */
-        public Builder hostKeys(Map<String, String> keys) { hostKeys.putAll(keys); return this; }
+        public Builder hostKeys(Map<String, String> keys) {
+            hostKeys.putAll(keys);
+            return this;
+        }
 
         /** Function keys by function name. */
-        public Builder functionKeys(Map<String, String> keys) { functionKeys.putAll(keys); return this; }
+        public Builder functionKeys(Map<String, String> keys) {
+            functionKeys.putAll(keys);
+            return this;
+        }
 
         /** System keys by name (extension webhooks; none of the supported triggers has one). */
-        public Builder systemKeys(Map<String, String> keys) { systemKeys.putAll(keys); return this; }
+        public Builder systemKeys(Map<String, String> keys) {
+            systemKeys.putAll(keys);
+            return this;
+        }
 
         /** CORS allow-list handled by the host (like App Service CORS / local.settings.json Host.CORS). */
         public Builder cors(List<String> origins, boolean allowCredentials) {
@@ -165,13 +209,22 @@ public final class FunctionsHost implements AutoCloseable {
         }
 
         /** true: run in this JVM (tests); default false: own child JVM with the settings as environment. */
-        public Builder inProcess(boolean value) { this.inProcess = value; return this; }
+        public Builder inProcess(boolean value) {
+            this.inProcess = value;
+            return this;
+        }
 
         /** Extra JVM options for the child JVM (e.g. -Xmx256m). */
-        public Builder jvmOptions(List<String> options) { jvmOptions.addAll(options); return this; }
+        public Builder jvmOptions(List<String> options) {
+            jvmOptions.addAll(options);
+            return this;
+        }
 
         /** Child JVM: append its log (stderr) and stdout to this file instead of this process's console. */
-        public Builder childLog(Path file) { this.childLog = file; return this; }
+        public Builder childLog(Path file) {
+            this.childLog = file;
+            return this;
+        }
 
         public FunctionsHost build() {
             Objects.requireNonNull(appDirectory, "appDirectory");
@@ -188,8 +241,18 @@ public final class FunctionsHost implements AutoCloseable {
                 origins = hostSection.corsOrigins();
                 credentials = hostSection.corsCredentials();
             }
-            return new FunctionsHost(new Config(name, dir, bindHost, port, Map.copyOf(settings), keys, List.copyOf(origins),
-                    credentials, inProcess, List.copyOf(jvmOptions), childLog));
+            return new FunctionsHost(new Config(
+                    name,
+                    dir,
+                    bindHost,
+                    port,
+                    Map.copyOf(settings),
+                    keys,
+                    List.copyOf(origins),
+                    credentials,
+                    inProcess,
+                    List.copyOf(jvmOptions),
+                    childLog));
         }
     }
 }

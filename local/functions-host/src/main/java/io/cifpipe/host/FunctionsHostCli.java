@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
  * Functions app folders, each on its own port and (by default) in its own child JVM, until Ctrl-C.
  * No static logger here: the logback configuration property must be set before logging starts.
  */
-@Command(name = "functions-host", mixinStandardHelpOptions = true,
+@Command(
+        name = "functions-host",
+        mixinStandardHelpOptions = true,
         description = "Runs Azure Functions Java apps (generated target/azure-functions/<app>/ folders) locally.")
 public final class FunctionsHostCli implements Callable<Integer> {
 
@@ -35,7 +37,9 @@ public final class FunctionsHostCli implements Callable<Integer> {
     @Option(names = "--name", description = "Name per app, in --app order (default: folder name).")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--settings", description = "JSON file of app settings (flat map or local.settings.json); repeatable.")
+    @Option(
+            names = "--settings",
+            description = "JSON file of app settings (flat map or local.settings.json); repeatable.")
     List<Path> settingsFiles = new ArrayList<>();
 
     @Option(names = "--set", description = "App setting KEY=VALUE for every app; repeatable.")
@@ -62,7 +66,9 @@ public final class FunctionsHostCli implements Callable<Integer> {
     @Option(names = "--bind", description = "Bind address (default ${DEFAULT-VALUE}).")
     String bind = "127.0.0.1";
 
-    @Option(names = "--in-process", description = "Run apps inside this JVM (System.getenv then does not see the settings).")
+    @Option(
+            names = "--in-process",
+            description = "Run apps inside this JVM (System.getenv then does not see the settings).")
     boolean inProcess;
 
     @Option(names = "--show-keys", description = "Print the keys (local development only).")
@@ -86,7 +92,8 @@ public final class FunctionsHostCli implements Callable<Integer> {
 
     private int runApps() throws Exception {
         if (apps.isEmpty()) {
-            System.err.println("functions-host: give at least one --app <folder> (e.g. functions-ingress/target/azure-functions/cifpipe-ingress)");
+            System.err.println(
+                    "functions-host: give at least one --app <folder> (e.g. functions-ingress/target/azure-functions/cifpipe-ingress)");
             return 2;
         }
         Map<String, String> all = new LinkedHashMap<>();
@@ -94,7 +101,8 @@ public final class FunctionsHostCli implements Callable<Integer> {
         for (Path f : settingsFiles) {
             JsonNode root = json.readTree(f.toFile());
             JsonNode values = root.has("Values") ? root.get("Values") : root;
-            values.fields().forEachRemaining(e -> all.put(e.getKey(), e.getValue().asText()));
+            values.fields()
+                    .forEachRemaining(e -> all.put(e.getKey(), e.getValue().asText()));
         }
         all.putAll(settings);
         List<FunctionsHost> hosts = new ArrayList<>();
@@ -104,9 +112,16 @@ public final class FunctionsHostCli implements Callable<Integer> {
             stop.countDown();
         }));
         for (int i = 0; i < apps.size(); i++) {
-            FunctionsHost.Builder b = FunctionsHost.builder().appDirectory(apps.get(i)).bindHost(bind)
-                    .port(i < ports.size() ? ports.get(i) : 7071 + i).settings(all).masterKey(masterKey)
-                    .hostKeys(hostKeys).functionKeys(functionKeys).systemKeys(systemKeys).inProcess(inProcess)
+            FunctionsHost.Builder b = FunctionsHost.builder()
+                    .appDirectory(apps.get(i))
+                    .bindHost(bind)
+                    .port(i < ports.size() ? ports.get(i) : 7071 + i)
+                    .settings(all)
+                    .masterKey(masterKey)
+                    .hostKeys(hostKeys)
+                    .functionKeys(functionKeys)
+                    .systemKeys(systemKeys)
+                    .inProcess(inProcess)
                     .cors(cors, corsCredentials);
             if (i < names.size()) b.appName(names.get(i));
             FunctionsHost host;
@@ -120,10 +135,16 @@ public final class FunctionsHostCli implements Callable<Integer> {
                 System.err.println("functions-host: " + e.getMessage());
                 return 1;
             }
-            System.out.printf("%-20s %s  functions=%s%s%n", host.appName(), host.url(), host.functions(),
+            System.out.printf(
+                    "%-20s %s  functions=%s%s%n",
+                    host.appName(),
+                    host.url(),
+                    host.functions(),
                     host.functionErrors().isEmpty() ? "" : "  IN ERROR: " + host.functionErrors());
             if (showKeys) {
-                System.out.printf("%-20s master=%s host=%s%n", "", host.keys().masterKey(), host.keys().hostKeys());
+                System.out.printf(
+                        "%-20s master=%s host=%s%n",
+                        "", host.keys().masterKey(), host.keys().hostKeys());
             }
         }
         System.out.println("Ctrl-C to stop.");

@@ -20,5 +20,5 @@ final class HostJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
 
-    private HostJson() { }
+    private HostJson() {}
 }

@@ -12,8 +12,11 @@ import java.util.TreeMap;
  * Keys of one Functions app, as in Azure: the master key ({@code _master}, admin level), host keys (valid
  * for every function), function keys (per function name) and system keys (extension webhooks). Values are secrets: {@link #toString()} never prints them.
  */
-public record HostKeys(String masterKey, Map<String, String> hostKeys, Map<String, String> functionKeys,
-                       Map<String, String> systemKeys) {
+public record HostKeys(
+        String masterKey,
+        Map<String, String> hostKeys,
+        Map<String, String> functionKeys,
+        Map<String, String> systemKeys) {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public HostKeys {

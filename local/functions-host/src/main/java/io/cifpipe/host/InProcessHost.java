@@ -57,7 +57,8 @@ final class InProcessHost implements AutoCloseable {
 
         Router router = Router.router(vertx);
         if (!config.corsOrigins().isEmpty()) {
-            CorsHandler cors = CorsHandler.create().addOrigins(config.corsOrigins()).allowCredentials(config.corsCredentials());
+            CorsHandler cors =
+                    CorsHandler.create().addOrigins(config.corsOrigins()).allowCredentials(config.corsCredentials());
             for (io.vertx.core.http.HttpMethod m : io.vertx.core.http.HttpMethod.values()) cors.allowedMethod(m);
             router.route().handler(cors);
         }
@@ -69,21 +70,34 @@ final class InProcessHost implements AutoCloseable {
         try {
             server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
                             // SignalR upstream headers (claims, bearer tokens) can exceed Vert.x's 8 KB default.
-                            .setMaxHeaderSize(64 * 1024).setMaxInitialLineLength(16 * 1024))
+                            .setMaxHeaderSize(64 * 1024)
+                            .setMaxInitialLineLength(16 * 1024))
                     .requestHandler(router)
-                    .listen(config.port(), config.bindHost()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    .listen(config.port(), config.bindHost())
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             close();
-            throw new FunctionsHostException("app '" + config.appName() + "' cannot listen on " + config.bindHost() + ":"
-                    + config.port() + " (" + rootMessage(e) + ")", e);
+            throw new FunctionsHostException(
+                    "app '" + config.appName() + "' cannot listen on " + config.bindHost() + ":" + config.port() + " ("
+                            + rootMessage(e) + ")",
+                    e);
         }
         app.startTriggers(scheduler, workers, Clock.systemUTC());
-        LOG.info("app '{}' listening on http://{}:{} with functions {}{}", config.appName(), config.bindHost(),
-                server.actualPort(), app.functionNames(), app.errors().isEmpty() ? "" : ", in error: " + app.errors().keySet());
+        LOG.info(
+                "app '{}' listening on http://{}:{} with functions {}{}",
+                config.appName(),
+                config.bindHost(),
+                server.actualPort(),
+                app.functionNames(),
+                app.errors().isEmpty() ? "" : ", in error: " + app.errors().keySet());
         return server.actualPort();
     }
 
-    FunctionApp app() { return app; }
+    FunctionApp app() {
+        return app;
+    }
 
     private void httpTrigger(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
@@ -107,7 +121,8 @@ final class InProcessHost implements AutoCloseable {
         }
         if (chosen == null) {
             if (path.equals("/")) {
-                ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
+                ctx.response()
+                        .putHeader("Content-Type", "text/plain; charset=utf-8")
                         .end("Functions app '" + config.appName() + "' is up and running\n");
             } else {
                 ctx.response().setStatusCode(404).end();
@@ -119,38 +134,58 @@ final class InProcessHost implements AutoCloseable {
             return;
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        for (String name : req.headers().names()) headers.put(name.toLowerCase(Locale.ROOT), String.join(", ", req.headers().getAll(name)));
+        for (String name : req.headers().names())
+            headers.put(
+                    name.toLowerCase(Locale.ROOT),
+                    String.join(", ", req.headers().getAll(name)));
         Map<String, String> query = new LinkedHashMap<>();
-        ctx.queryParams().forEach(e -> { if (!e.getValue().isEmpty()) query.putIfAbsent(e.getKey(), e.getValue()); });
+        ctx.queryParams().forEach(e -> {
+            if (!e.getValue().isEmpty()) query.putIfAbsent(e.getKey(), e.getValue());
+        });
         URI uri = requestUri(req);
         if (uri == null) {
             ctx.response().setStatusCode(400).end();
             return;
         }
         Buffer body = ctx.body().buffer();
-        HttpRequestData data = new HttpRequestData(method, uri, Collections.unmodifiableMap(headers),
-                Collections.unmodifiableMap(query), body == null ? new byte[0] : body.getBytes());
+        HttpRequestData data = new HttpRequestData(
+                method,
+                uri,
+                Collections.unmodifiableMap(headers),
+                Collections.unmodifiableMap(query),
+                body == null ? new byte[0] : body.getBytes());
         Map<String, Object> metadata = new LinkedHashMap<>(routeValues);
         FunctionInvoker invoker = app.function(chosen.functionName());
         HttpRoute route = chosen;
-        http.<Object>executeBlocking(() -> {
-            FunctionInvoker.Result r = invoker.invoke(new FunctionInvoker.Invocation(data, metadata, headers.get("traceparent")));
-            return route.responseBinding().equals("$return") ? r.returnValue() : r.outputs().get(route.responseBinding());
-        }, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                try {
-                    HttpResponses.write(ctx.response(), ar.result(), HostJson.MAPPER);
-                    return;
-                } catch (Exception e) {
-                    LOG.error("function '{}': writing the response failed", route.functionName(), e);
-                }
-            } else if (ar.cause() instanceof FunctionInvoker.FunctionException fe) {
-                LOG.error("function '{}' invocation {} failed", fe.functionName(), fe.invocationId(), fe.getCause());
-            } else {
-                LOG.error("function '{}' failed", route.functionName(), ar.cause());
-            }
-            if (!ctx.response().headWritten()) ctx.response().setStatusCode(500).end();
-        });
+        http.<Object>executeBlocking(
+                        () -> {
+                            FunctionInvoker.Result r = invoker.invoke(
+                                    new FunctionInvoker.Invocation(data, metadata, headers.get("traceparent")));
+                            return route.responseBinding().equals("$return")
+                                    ? r.returnValue()
+                                    : r.outputs().get(route.responseBinding());
+                        },
+                        false)
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        try {
+                            HttpResponses.write(ctx.response(), ar.result(), HostJson.MAPPER);
+                            return;
+                        } catch (Exception e) {
+                            LOG.error("function '{}': writing the response failed", route.functionName(), e);
+                        }
+                    } else if (ar.cause() instanceof FunctionInvoker.FunctionException fe) {
+                        LOG.error(
+                                "function '{}' invocation {} failed",
+                                fe.functionName(),
+                                fe.invocationId(),
+                                fe.getCause());
+                    } else {
+                        LOG.error("function '{}' failed", route.functionName(), ar.cause());
+                    }
+                    if (!ctx.response().headWritten())
+                        ctx.response().setStatusCode(500).end();
+                });
     }
 
     /** {@code POST /admin/functions/<name>} {"input": "..."}: runs a non-HTTP function now, as in Azure (202). */
@@ -185,7 +220,11 @@ final class InProcessHost implements AutoCloseable {
     }
 
     private void admin(RoutingContext ctx, Runnable action) {
-        if (!config.keys().allows(com.microsoft.azure.functions.annotation.AuthorizationLevel.ADMIN, "", presentedKey(ctx.request()))) {
+        if (!config.keys()
+                .allows(
+                        com.microsoft.azure.functions.annotation.AuthorizationLevel.ADMIN,
+                        "",
+                        presentedKey(ctx.request()))) {
             ctx.response().setStatusCode(401).end();
             return;
         }
@@ -193,7 +232,9 @@ final class InProcessHost implements AutoCloseable {
     }
 
     private static void json(RoutingContext ctx, int status, Object body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json; charset=utf-8")
                 .end(Values.json(body));
     }
 
@@ -201,7 +242,9 @@ final class InProcessHost implements AutoCloseable {
     private URI requestUri(HttpServerRequest req) {
         try {
             String absolute = req.absoluteURI();
-            String text = absolute != null ? absolute : "http://" + config.bindHost() + ":" + req.localAddress().port() + req.uri();
+            String text = absolute != null
+                    ? absolute
+                    : "http://" + config.bindHost() + ":" + req.localAddress().port() + req.uri();
             return URI.create(escapeIllegal(text));
         } catch (IllegalArgumentException e) {
             return null;

@@ -64,7 +64,8 @@ public final class LocalTelemetry {
         }
         installed = install(Path.of(dir), appName, Duration.ofSeconds(5));
         GlobalOpenTelemetry.set(installed);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> installed.shutdown().join(5, TimeUnit.SECONDS), "telemetry-flush"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> installed.shutdown().join(5, TimeUnit.SECONDS), "telemetry-flush"));
         LOG.info("telemetry of app '{}' written to {}", appName, dir);
     }
 
@@ -75,14 +76,25 @@ public final class LocalTelemetry {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), app)));
-        SdkTracerProvider tracer = SdkTracerProvider.builder().setResource(resource)
+        Resource resource = Resource.getDefault()
+                .merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), app)));
+        SdkTracerProvider tracer = SdkTracerProvider.builder()
+                .setResource(resource)
                 .addSpanProcessor(BatchSpanProcessor.builder(new SpanFile(dir.resolve("spans-" + app + ".jsonl"), app))
-                        .setScheduleDelay(Duration.ofMillis(500)).build()).build();
-        SdkMeterProvider meter = SdkMeterProvider.builder().setResource(resource)
-                .registerMetricReader(PeriodicMetricReader.builder(new MetricFile(dir.resolve("metrics-" + app + ".json"), app))
-                        .setInterval(metricInterval).build()).build();
-        return OpenTelemetrySdk.builder().setTracerProvider(tracer).setMeterProvider(meter).build();
+                        .setScheduleDelay(Duration.ofMillis(500))
+                        .build())
+                .build();
+        SdkMeterProvider meter = SdkMeterProvider.builder()
+                .setResource(resource)
+                .registerMetricReader(
+                        PeriodicMetricReader.builder(new MetricFile(dir.resolve("metrics-" + app + ".json"), app))
+                                .setInterval(metricInterval)
+                                .build())
+                .build();
+        return OpenTelemetrySdk.builder()
+                .setTracerProvider(tracer)
+                .setMeterProvider(meter)
+                .build();
     }
 
     private static ObjectNode attributes(Attributes attributes) {
@@ -120,17 +132,26 @@ public final class LocalTelemetry {
             }
             try {
                 if (Files.exists(file) && Files.size(file) > MAX_SPAN_FILE_BYTES) {
-                    Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(
+                            file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
                 }
-                Files.writeString(file, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(
+                        file, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 return CompletableResultCode.ofSuccess();
             } catch (IOException e) {
                 return CompletableResultCode.ofFailure();
             }
         }
 
-        @Override public CompletableResultCode flush() { return CompletableResultCode.ofSuccess(); }
-        @Override public CompletableResultCode shutdown() { return CompletableResultCode.ofSuccess(); }
+        @Override
+        public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+        }
     }
 
     /** Rewrites one JSON document with every instrument's cumulative points (atomic replace). */
@@ -189,7 +210,14 @@ public final class LocalTelemetry {
             }
         }
 
-        @Override public CompletableResultCode flush() { return CompletableResultCode.ofSuccess(); }
-        @Override public CompletableResultCode shutdown() { return CompletableResultCode.ofSuccess(); }
+        @Override
+        public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+        }
     }
 }

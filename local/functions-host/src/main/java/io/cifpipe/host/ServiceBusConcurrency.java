@@ -21,12 +21,16 @@ import java.util.stream.Stream;
 final class ServiceBusConcurrency {
     static final String POOL_PROPERTY = "reactor.schedulers.defaultBoundedElasticSize";
 
-    private ServiceBusConcurrency() { }
+    private ServiceBusConcurrency() {}
 
     /** maxConcurrentCalls as Azure reads it: extensions.serviceBus, then the v2-style messageHandlerOptions, then 16 × cores. */
     static int maxConcurrentCalls(JsonNode serviceBusOptions) {
-        if (serviceBusOptions.has("maxConcurrentCalls")) return serviceBusOptions.get("maxConcurrentCalls").asInt(defaultCalls());
-        return serviceBusOptions.path("messageHandlerOptions").path("maxConcurrentCalls").asInt(defaultCalls());
+        if (serviceBusOptions.has("maxConcurrentCalls"))
+            return serviceBusOptions.get("maxConcurrentCalls").asInt(defaultCalls());
+        return serviceBusOptions
+                .path("messageHandlerOptions")
+                .path("maxConcurrentCalls")
+                .asInt(defaultCalls());
     }
 
     /** prefetchCount as Azure reads it (default 0). */

@@ -12,7 +12,7 @@ import java.util.Map;
  * strings and ApplicationProperties/UserProperties a map (bind as String to get JSON).
  */
 public final class ServiceBusMetadata {
-    private ServiceBusMetadata() { }
+    private ServiceBusMetadata() {}
 
     public static Map<String, Object> of(ServiceBusReceivedMessage m) {
         Map<String, Object> out = new LinkedHashMap<>();

@@ -43,21 +43,31 @@ final class ServiceBusRunner implements AutoCloseable {
         if ("many".equalsIgnoreCase(trigger.attr("cardinality", "one"))) {
             throw new IllegalStateException("cardinality MANY (batches) is not supported by this host");
         }
-        this.queue = trigger.attr("queueName").filter(q -> !q.isEmpty()).orElseThrow(() ->
-                new IllegalStateException("serviceBusTrigger needs queueName (topic subscriptions are not supported)"));
+        this.queue = trigger.attr("queueName")
+                .filter(q -> !q.isEmpty())
+                .orElseThrow(() -> new IllegalStateException(
+                        "serviceBusTrigger needs queueName (topic subscriptions are not supported)"));
         String connectionSetting = trigger.attr("connection", "AzureWebJobsServiceBus");
-        String connectionString = settings.get(connectionSetting).filter(s -> !s.isBlank()).orElseThrow(() ->
-                new IllegalStateException("Service Bus connection setting '" + connectionSetting + "' is not set"));
+        String connectionString = settings.get(connectionSetting)
+                .filter(s -> !s.isBlank())
+                .orElseThrow(() -> new IllegalStateException(
+                        "Service Bus connection setting '" + connectionSetting + "' is not set"));
         JsonNode handler = options.path("messageHandlerOptions");
         this.concurrency = ServiceBusConcurrency.maxConcurrentCalls(options);
         this.prefetch = ServiceBusConcurrency.prefetchCount(options);
         this.pool = ServiceBusConcurrency.effectivePool();
         if (pool < concurrency) {
-            LOG.warn("function '{}': Reactor's bounded-elastic pool has {} threads, fewer than maxConcurrentCalls {}: at most {}"
-                    + " messages run at once (an in-process host cannot resize it; the child JVM sets -D{})",
-                    invoker.definition().name(), pool, concurrency, pool, ServiceBusConcurrency.POOL_PROPERTY);
+            LOG.warn(
+                    "function '{}': Reactor's bounded-elastic pool has {} threads, fewer than maxConcurrentCalls {}: at most {}"
+                            + " messages run at once (an in-process host cannot resize it; the child JVM sets -D{})",
+                    invoker.definition().name(),
+                    pool,
+                    concurrency,
+                    pool,
+                    ServiceBusConcurrency.POOL_PROPERTY);
         }
-        Duration lockRenewal = TimerRunner.timeSpan(textOption(options, handler, "maxAutoLockRenewalDuration", "00:05:00"));
+        Duration lockRenewal =
+                TimerRunner.timeSpan(textOption(options, handler, "maxAutoLockRenewalDuration", "00:05:00"));
         this.autoComplete = boolOption(options, handler, "autoCompleteMessages", "autoComplete", true);
         this.processor = new ServiceBusClientBuilder()
                 .connectionString(connectionString)
@@ -75,7 +85,10 @@ final class ServiceBusRunner implements AutoCloseable {
 
     void start() {
         processor.start();
-        LOG.info("function '{}' listening on Service Bus queue '{}'", invoker.definition().name(), queue);
+        LOG.info(
+                "function '{}' listening on Service Bus queue '{}'",
+                invoker.definition().name(),
+                queue);
     }
 
     /** What host.json asked for and what actually ran: for the admin status and the bench. */
@@ -106,19 +119,27 @@ final class ServiceBusRunner implements AutoCloseable {
     private void handle(ServiceBusReceivedMessageContext context) {
         ServiceBusReceivedMessage message = context.getMessage();
         Map<String, Object> metadata = ServiceBusMetadata.of(message);
-        Object traceparent = message.getApplicationProperties().getOrDefault("traceparent",
-                message.getApplicationProperties().get("Diagnostic-Id"));
+        Object traceparent = message.getApplicationProperties()
+                .getOrDefault("traceparent", message.getApplicationProperties().get("Diagnostic-Id"));
         try {
-            invoker.invoke(new FunctionInvoker.Invocation(message.getBody().toBytes(), metadata,
-                    traceparent == null ? null : traceparent.toString()));
+            invoker.invoke(new FunctionInvoker.Invocation(
+                    message.getBody().toBytes(), metadata, traceparent == null ? null : traceparent.toString()));
             if (autoComplete) context.complete();
         } catch (FunctionInvoker.FunctionException e) {
-            LOG.error("function '{}' invocation {} failed for message {} (delivery {}); abandoning", e.functionName(),
-                    e.invocationId(), message.getMessageId(), ServiceBusMetadata.deliveryCount(message), e.getCause());
+            LOG.error(
+                    "function '{}' invocation {} failed for message {} (delivery {}); abandoning",
+                    e.functionName(),
+                    e.invocationId(),
+                    message.getMessageId(),
+                    ServiceBusMetadata.deliveryCount(message),
+                    e.getCause());
             if (autoComplete) abandon(context);
         } catch (RuntimeException e) {
-            LOG.warn("function '{}': settling message {} failed: {}", invoker.definition().name(),
-                    message.getMessageId(), e.toString());
+            LOG.warn(
+                    "function '{}': settling message {} failed: {}",
+                    invoker.definition().name(),
+                    message.getMessageId(),
+                    e.toString());
         }
     }
 
@@ -131,7 +152,10 @@ final class ServiceBusRunner implements AutoCloseable {
     }
 
     private void onError(ServiceBusErrorContext error) {
-        LOG.warn("Service Bus processor for function '{}' ({}): {}", invoker.definition().name(), error.getErrorSource(),
+        LOG.warn(
+                "Service Bus processor for function '{}' ({}): {}",
+                invoker.definition().name(),
+                error.getErrorSource(),
                 error.getException().toString());
     }
 
@@ -140,7 +164,8 @@ final class ServiceBusRunner implements AutoCloseable {
         return legacy.path(name).asText(fallback);
     }
 
-    private static boolean boolOption(JsonNode options, JsonNode legacy, String name, String legacyName, boolean fallback) {
+    private static boolean boolOption(
+            JsonNode options, JsonNode legacy, String name, String legacyName, boolean fallback) {
         if (options.has(name)) return options.get(name).asBoolean(fallback);
         return legacy.path(legacyName).asBoolean(fallback);
     }

@@ -22,8 +22,8 @@ public final class Settings {
         this.values = m;
     }
 
-    public static Settings layered(Map<String, String> localSettingsValues, Map<String, String> environment,
-                                   Map<String, String> explicit) {
+    public static Settings layered(
+            Map<String, String> localSettingsValues, Map<String, String> environment, Map<String, String> explicit) {
         TreeMap<String, String> m = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         m.putAll(localSettingsValues);
         m.putAll(environment);

@@ -64,16 +64,22 @@ final class TimerRunner implements AutoCloseable {
         if (closed) return;
         Optional<LocalDateTime> next = schedule.next(now());
         if (next.isEmpty()) {
-            LOG.warn("timer function '{}': schedule '{}' has no future occurrence", invoker.definition().name(), schedule);
+            LOG.warn(
+                    "timer function '{}': schedule '{}' has no future occurrence",
+                    invoker.definition().name(),
+                    schedule);
             return;
         }
         long delayMs = Math.max(0, Duration.between(now(), next.get()).toMillis());
-        scheduler.schedule(() -> workers.execute(() -> {
-            LocalDateTime due = next.get();
-            boolean pastDue = Duration.between(due, now()).toSeconds() > 5;
-            runWithRetry(due, pastDue);
-            scheduleNext();
-        }), delayMs, TimeUnit.MILLISECONDS);
+        scheduler.schedule(
+                () -> workers.execute(() -> {
+                    LocalDateTime due = next.get();
+                    boolean pastDue = Duration.between(due, now()).toSeconds() > 5;
+                    runWithRetry(due, pastDue);
+                    scheduleNext();
+                }),
+                delayMs,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Also used for admin-triggered runs ({@code POST /admin/functions/<name>}). */
@@ -82,13 +88,18 @@ final class TimerRunner implements AutoCloseable {
         Throwable previous = null;
         for (int attempt = 0; !closed; attempt++) {
             String info = timerInfo(due, pastDue);
-            FunctionExecutionContext.Retry retryContext = retry == null ? null : FunctionExecutionContext.Retry.of(attempt, max, previous);
+            FunctionExecutionContext.Retry retryContext =
+                    retry == null ? null : FunctionExecutionContext.Retry.of(attempt, max, previous);
             try {
                 invoker.invoke(new FunctionInvoker.Invocation(info, Map.of(), null, retryContext));
                 break;
             } catch (FunctionInvoker.FunctionException e) {
-                LOG.error("timer function '{}' invocation {} failed (attempt {})", e.functionName(), e.invocationId(),
-                        attempt + 1, e.getCause());
+                LOG.error(
+                        "timer function '{}' invocation {} failed (attempt {})",
+                        e.functionName(),
+                        e.invocationId(),
+                        attempt + 1,
+                        e.getCause());
                 previous = e.getCause();
                 if (retry == null || (max >= 0 && attempt >= max)) break;
                 if (!sleep(retryDelay(attempt))) break;
@@ -110,7 +121,8 @@ final class TimerRunner implements AutoCloseable {
     static Duration timeSpan(String hhmmss) {
         String[] p = hhmmss.split(":");
         if (p.length != 3) throw new IllegalArgumentException("retry interval '" + hhmmss + "' is not HH:MM:SS");
-        return Duration.ofHours(Long.parseLong(p[0])).plusMinutes(Long.parseLong(p[1]))
+        return Duration.ofHours(Long.parseLong(p[0]))
+                .plusMinutes(Long.parseLong(p[1]))
                 .plusMillis((long) (Double.parseDouble(p[2]) * 1000));
     }
 

@@ -1,9 +1,9 @@
 package io.cifpipe.host;
 
 import com.fasterxml.jackson.databind.JavaType;
+import com.microsoft.azure.functions.HttpRequestMessage;
 import io.cifpipe.host.http.HttpRequestData;
 import io.cifpipe.host.http.HttpRequestMessageImpl;
-import com.microsoft.azure.functions.HttpRequestMessage;
 import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * Java worker: String and byte[] as-is, Optional wrapping, anything else bound from JSON.
  */
 final class Values {
-    private Values() { }
+    private Values() {}
 
     static Object convert(Object raw, Type target) {
         Class<?> rawClass = rawClass(target);
@@ -59,7 +59,8 @@ final class Values {
         try {
             return HostJson.MAPPER.writeValueAsString(value);
         } catch (IOException e) {
-            throw new BindingException("cannot serialise " + value.getClass().getName() + " as JSON: " + e.getMessage(), e);
+            throw new BindingException(
+                    "cannot serialise " + value.getClass().getName() + " as JSON: " + e.getMessage(), e);
         }
     }
 
@@ -89,6 +90,8 @@ final class Values {
 
     /** A value could not be bound to a parameter (bad JSON for a POJO, wrong type for a route value). */
     static final class BindingException extends RuntimeException {
-        BindingException(String message, Throwable cause) { super(message, cause); }
+        BindingException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -40,18 +40,22 @@ class ExpectedTableStatusFilterTest {
         ctx.getLogger("io.cifpipe.dispatch.CallEventDispatcher").error("Status code 412 in our own log");
         ctx.getLogger("com.azure.messaging.servicebus.X").error("Status code 404, not a table");
 
-        assertThat(out.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
-                "Status code 500, \"{\"odata.error\":{\"code\":\"InternalError\"}}\"",
-                "Status code 403, \"AuthorizationFailure\"",
-                "Status code 404 at INFO level is left to the level settings",
-                "Status code 412 in our own log",
-                "Status code 404, not a table");
+        assertThat(out.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly(
+                        "Status code 500, \"{\"odata.error\":{\"code\":\"InternalError\"}}\"",
+                        "Status code 403, \"AuthorizationFailure\"",
+                        "Status code 404 at INFO level is left to the level settings",
+                        "Status code 412 in our own log",
+                        "Status code 404, not a table");
     }
 
     @Test
     void theHostConfigurationsRegisterIt() throws Exception {
-        try (var in = ExpectedTableStatusFilter.class.getResourceAsStream("/io/cifpipe/host/functions-host-logback.xml")) {
-            assertThat(new String(in.readAllBytes())).contains("<turboFilter class=\"io.cifpipe.host.ExpectedTableStatusFilter\"/>");
+        try (var in =
+                ExpectedTableStatusFilter.class.getResourceAsStream("/io/cifpipe/host/functions-host-logback.xml")) {
+            assertThat(new String(in.readAllBytes()))
+                    .contains("<turboFilter class=\"io.cifpipe.host.ExpectedTableStatusFilter\"/>");
         }
     }
 }

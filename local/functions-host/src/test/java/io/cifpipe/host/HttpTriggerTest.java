@@ -16,14 +16,21 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpTriggerTest {
     @TempDir
     static Path dir;
+
     static FunctionsHost host;
     static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        host = FunctionsHost.builder().appDirectory(TestApp.create(dir)).appName("testapp").inProcess(true)
-                .masterKey("master-secret").hostKeys(Map.of("default", "host-secret"))
-                .functionKeys(Map.of("item", "item-secret")).build().start();
+        host = FunctionsHost.builder()
+                .appDirectory(TestApp.create(dir))
+                .appName("testapp")
+                .inProcess(true)
+                .masterKey("master-secret")
+                .hostKeys(Map.of("default", "host-secret"))
+                .functionKeys(Map.of("item", "item-secret"))
+                .build()
+                .start();
         base = host.url();
     }
 
@@ -38,22 +45,28 @@ class HttpTriggerTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("hello World");
         assertThat(r.headers().firstValue("content-type")).hasValue("text/plain");
-        assertThat(r.headers().firstValue("x-invocation")).hasValueSatisfying(id -> assertThat(id).hasSize(36));
+        assertThat(r.headers().firstValue("x-invocation"))
+                .hasValueSatisfying(id -> assertThat(id).hasSize(36));
     }
 
     @Test
     void routeLiteralsAreCaseInsensitiveAndUnknownRoutesAre404() {
         assertThat(TestApp.get(base + "/API/Hello/x").statusCode()).isEqualTo(200);
         assertThat(TestApp.get(base + "/api/nothing-here").statusCode()).isEqualTo(404);
-        assertThat(TestApp.get(base + "/hello/x").statusCode()).as("route prefix is required").isEqualTo(404);
+        assertThat(TestApp.get(base + "/hello/x").statusCode())
+                .as("route prefix is required")
+                .isEqualTo(404);
     }
 
     @Test
     void functionAuthLevelNeedsAFunctionHostOrMasterKey() throws Exception {
         assertThat(TestApp.get(base + "/api/items/7").statusCode()).isEqualTo(401);
         assertThat(TestApp.get(base + "/api/items/7?code=wrong").statusCode()).isEqualTo(401);
-        assertThat(TestApp.get(base + "/api/items/7", "x-functions-key", "item-secret").statusCode()).isEqualTo(200);
-        assertThat(TestApp.get(base + "/api/items/7?code=host-secret").statusCode()).isEqualTo(200);
+        assertThat(TestApp.get(base + "/api/items/7", "x-functions-key", "item-secret")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(TestApp.get(base + "/api/items/7?code=host-secret").statusCode())
+                .isEqualTo(200);
         HttpResponse<String> r = TestApp.get(base + "/api/items/7", "x-functions-key", "master-secret");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
@@ -64,12 +77,14 @@ class HttpTriggerTest {
 
     @Test
     void routeConstraintsFilter() {
-        assertThat(TestApp.get(base + "/api/items/abc?code=master-secret").statusCode()).isEqualTo(404);
+        assertThat(TestApp.get(base + "/api/items/abc?code=master-secret").statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void adminLevelNeedsTheMasterKey() {
-        assertThat(TestApp.get(base + "/api/admin-only?code=host-secret").statusCode()).isEqualTo(401);
+        assertThat(TestApp.get(base + "/api/admin-only?code=host-secret").statusCode())
+                .isEqualTo(401);
         HttpResponse<String> r = TestApp.get(base + "/api/admin-only?code=master-secret");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("admin ok");
@@ -77,8 +92,13 @@ class HttpTriggerTest {
 
     @Test
     void requestSeesLowerCasedHeadersQueryBodyAndUri() throws Exception {
-        HttpResponse<String> r = TestApp.post(base + "/api/echo?q=1&empty=&Q2=two", "{\"a\":1}",
-                "X-Custom-Header", "Value", "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        HttpResponse<String> r = TestApp.post(
+                base + "/api/echo?q=1&empty=&Q2=two",
+                "{\"a\":1}",
+                "X-Custom-Header",
+                "Value",
+                "traceparent",
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode echo = HostJson.MAPPER.readTree(r.body());
         assertThat(echo.get("method").asText()).isEqualTo("POST");
@@ -87,17 +107,20 @@ class HttpTriggerTest {
         assertThat(echo.get("headers").has("X-Custom-Header")).isFalse();
         assertThat(echo.get("query").get("q").asText()).isEqualTo("1");
         assertThat(echo.get("query").get("Q2").asText()).isEqualTo("two");
-        assertThat(echo.get("query").has("empty")).as("empty query values are dropped").isFalse();
+        assertThat(echo.get("query").has("empty"))
+                .as("empty query values are dropped")
+                .isFalse();
         assertThat(echo.get("uri").asText()).startsWith(base + "/api/echo?");
         assertThat(echo.get("function").asText()).isEqualTo("echo");
-        assertThat(echo.get("traceparent").asText()).isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        assertThat(echo.get("traceparent").asText())
+                .isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     }
 
     @Test
     void formBodiesReachTheFunctionUndecodedLikeAzure() throws Exception {
         // undecodable form encoding must not be answered by the host: the function sees the raw bytes
-        HttpResponse<String> r = TestApp.post(base + "/api/echo", "a=%zz&{\"x\":1}",
-                "Content-Type", "application/x-www-form-urlencoded");
+        HttpResponse<String> r = TestApp.post(
+                base + "/api/echo", "a=%zz&{\"x\":1}", "Content-Type", "application/x-www-form-urlencoded");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(HostJson.MAPPER.readTree(r.body()).get("body").asText()).isEqualTo("a=%zz&{\"x\":1}");
     }
@@ -105,8 +128,8 @@ class HttpTriggerTest {
     @Test
     void methodsOutsideTheListAreNotRouted() {
         assertThat(TestApp.get(base + "/api/echo").statusCode()).isEqualTo(404);
-        HttpResponse<String> put = TestApp.send(HttpRequest.newBuilder(URI.create(base + "/api/echo"))
-                .PUT(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> put = TestApp.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/echo")).PUT(HttpRequest.BodyPublishers.noBody()));
         assertThat(put.statusCode()).isEqualTo(200);
         assertThat(put.body()).contains("\"body\":\"<empty>\"");
     }
@@ -119,8 +142,10 @@ class HttpTriggerTest {
 
     @Test
     void binaryBodiesPassThroughUnchanged() throws Exception {
-        HttpResponse<byte[]> r = TestApp.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/binary"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, (byte) 0xff})).build(),
+        HttpResponse<byte[]> r = TestApp.HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/binary"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, (byte) 0xff}))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.body()).containsExactly((byte) 0xff, 2, 1);
         assertThat(r.headers().firstValue("content-type")).hasValue("application/octet-stream");
@@ -143,7 +168,8 @@ class HttpTriggerTest {
         // No SbConn setting in this test, and signalRTrigger is not a trigger Azure runs for Java: both are
         // reported in error, the rest run.
         assertThat(status.get("errors").get("consume").asText()).contains("%InQueue%");
-        assertThat(status.get("errors").get("onConnected").asText()).contains("trigger type 'signalRTrigger' is not supported");
+        assertThat(status.get("errors").get("onConnected").asText())
+                .contains("trigger type 'signalRTrigger' is not supported");
         assertThat(host.functionErrors()).containsOnlyKeys("consume", "onConnected");
     }
 
@@ -158,10 +184,16 @@ class HttpTriggerTest {
     void rawCharactersInTheRequestLineStillReachTheFunction() throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", host.port())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("PUT /api/echo?q=a|b HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(response).startsWith("HTTP/1.1 200").contains("\"q\":\"a|b\"").contains("q=a%7Cb");
+            socket.getOutputStream()
+                    .write(("PUT /api/echo?q=a|b HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
+                                    + "Connection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response =
+                    new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(response)
+                    .startsWith("HTTP/1.1 200")
+                    .contains("\"q\":\"a|b\"")
+                    .contains("q=a%7Cb");
         }
     }
 

@@ -22,15 +22,23 @@ class LocalTelemetryTest {
     @Test
     void spansAndMetricsLandInTheDocumentedFiles(@TempDir Path dir) throws Exception {
         OpenTelemetrySdk sdk = LocalTelemetry.install(dir, "cifpipe-test", Duration.ofHours(1));
-        Span parent = sdk.getTracer("io.cifpipe").spanBuilder("cifpipe.ingress.accept").startSpan();
+        Span parent = sdk.getTracer("io.cifpipe")
+                .spanBuilder("cifpipe.ingress.accept")
+                .startSpan();
         parent.setAttribute("cifpipe.call.id", "c1");
-        Span child = sdk.getTracer("io.cifpipe").spanBuilder("cifpipe.dispatch.process")
-                .setParent(io.opentelemetry.context.Context.root().with(parent)).startSpan();
+        Span child = sdk.getTracer("io.cifpipe")
+                .spanBuilder("cifpipe.dispatch.process")
+                .setParent(io.opentelemetry.context.Context.root().with(parent))
+                .startSpan();
         child.end();
         parent.end();
-        var counter = sdk.getMeter("io.cifpipe").counterBuilder("cifpipe.outcomes").build();
+        var counter =
+                sdk.getMeter("io.cifpipe").counterBuilder("cifpipe.outcomes").build();
         counter.add(2, Attributes.of(AttributeKey.stringKey("cifpipe.outcome"), "Accepted"));
-        var histogram = sdk.getMeter("io.cifpipe").histogramBuilder("cifpipe.notification.stage.duration").setUnit("s").build();
+        var histogram = sdk.getMeter("io.cifpipe")
+                .histogramBuilder("cifpipe.notification.stage.duration")
+                .setUnit("s")
+                .build();
         histogram.record(0.02, Attributes.of(AttributeKey.stringKey("cifpipe.stage"), "delivered"));
         sdk.shutdown().join(10, TimeUnit.SECONDS); // flushes both exporters
 
@@ -46,7 +54,8 @@ class LocalTelemetryTest {
         assertThat(p.at("/attributes/cifpipe.call.id").asText()).isEqualTo("c1");
         assertThat(p.get("status").asText()).isEqualTo("UNSET");
 
-        JsonNode metrics = JSON.readTree(dir.resolve("metrics-cifpipe-test.json").toFile());
+        JsonNode metrics =
+                JSON.readTree(dir.resolve("metrics-cifpipe-test.json").toFile());
         assertThat(metrics.get("service").asText()).isEqualTo("cifpipe-test");
         JsonNode outcomes = find(metrics, "cifpipe.outcomes");
         assertThat(outcomes.at("/points/0/value").asLong()).isEqualTo(2);
@@ -54,7 +63,8 @@ class LocalTelemetryTest {
         JsonNode stage = find(metrics, "cifpipe.notification.stage.duration");
         assertThat(stage.get("type").asText()).isEqualTo("HISTOGRAM");
         assertThat(stage.at("/points/0/count").asLong()).isEqualTo(1);
-        assertThat(stage.at("/points/0/boundaries").size() + 1).isEqualTo(stage.at("/points/0/counts").size());
+        assertThat(stage.at("/points/0/boundaries").size() + 1)
+                .isEqualTo(stage.at("/points/0/counts").size());
     }
 
     private static JsonNode find(JsonNode doc, String name) {

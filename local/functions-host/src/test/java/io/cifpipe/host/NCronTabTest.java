@@ -18,7 +18,8 @@ class NCronTabTest {
     void everyFiveMinutesAtSecondZero() {
         assertThat(next("0 */5 * * * *", T0)).isEqualTo(LocalDateTime.of(2026, 11, 26, 10, 10, 0));
         assertThat(next("0 */5 * * * *", LocalDateTime.of(2026, 11, 26, 10, 10, 0)))
-                .as("strictly after").isEqualTo(LocalDateTime.of(2026, 11, 26, 10, 15, 0));
+                .as("strictly after")
+                .isEqualTo(LocalDateTime.of(2026, 11, 26, 10, 15, 0));
     }
 
     @Test
@@ -41,13 +42,15 @@ class NCronTabTest {
         assertThat(next("0 0 0 * * 0", T0)).isEqualTo(LocalDateTime.of(2026, 11, 29, 0, 0, 0));
         assertThat(next("0 0 0 * * 7", T0)).as("7 is Sunday too").isEqualTo(LocalDateTime.of(2026, 11, 29, 0, 0, 0));
         assertThat(next("0 0 0 1 jan *", T0)).isEqualTo(LocalDateTime.of(2027, 1, 1, 0, 0, 0));
-        assertThat(next("0 0 12 * * 1-5", LocalDateTime.of(2026, 11, 28, 13, 0))).isEqualTo(LocalDateTime.of(2026, 11, 30, 12, 0));
+        assertThat(next("0 0 12 * * 1-5", LocalDateTime.of(2026, 11, 28, 13, 0)))
+                .isEqualTo(LocalDateTime.of(2026, 11, 30, 12, 0));
     }
 
     @Test
     void dayAndWeekdayMustBothMatch() {
         // The 13th that is a Friday: November 2026 has Friday 13th.
-        assertThat(next("0 0 0 13 * 5", LocalDateTime.of(2026, 1, 1, 0, 0))).isEqualTo(LocalDateTime.of(2026, 2, 13, 0, 0));
+        assertThat(next("0 0 0 13 * 5", LocalDateTime.of(2026, 1, 1, 0, 0)))
+                .isEqualTo(LocalDateTime.of(2026, 2, 13, 0, 0));
     }
 
     @Test

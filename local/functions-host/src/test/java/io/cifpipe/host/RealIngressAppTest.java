@@ -1,11 +1,11 @@
 package io.cifpipe.host;
 
-import io.cifpipe.runtime.testing.Azurite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cifpipe.emulator.servicebus.QueueOptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
+import io.cifpipe.runtime.testing.Azurite;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,14 +30,26 @@ class RealIngressAppTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isRegularFile(APP.resolve("host.json")), "ingress app not built: mvn -pl functions-ingress package");
-        broker = ServiceBusEmulator.builder().host("127.0.0.1").port(0).adminPort(0).queue(QueueOptions.of("call-events")).build();
+        assumeTrue(
+                Files.isRegularFile(APP.resolve("host.json")),
+                "ingress app not built: mvn -pl functions-ingress package");
+        broker = ServiceBusEmulator.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .adminPort(0)
+                .queue(QueueOptions.of("call-events"))
+                .build();
         broker.start();
         azurite = Azurite.start();
         String tables = azurite.connectionString();
-        host = FunctionsHost.builder().appDirectory(APP).appName("ingress")
+        host = FunctionsHost.builder()
+                .appDirectory(APP)
+                .appName("ingress")
                 .settings(Map.of("ServiceBusConnection", broker.connectionString(), "TablesConnection", tables))
-                .functionKeys(Map.of("postCalls", "post-key")).jvmOptions(java.util.List.of("-Xmx256m")).build().start();
+                .functionKeys(Map.of("postCalls", "post-key"))
+                .jvmOptions(java.util.List.of("-Xmx256m"))
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -57,15 +69,21 @@ class RealIngressAppTest {
     @Test
     void postCallsNeedsTheFunctionKey() throws Exception {
         String event = Files.readString(ROOT.resolve("shared-model/examples/call-offered.json"));
-        assertThat(TestApp.post(host.url() + "/api/calls", event, "Content-Type", "application/cloudevents+json").statusCode())
+        assertThat(TestApp.post(host.url() + "/api/calls", event, "Content-Type", "application/cloudevents+json")
+                        .statusCode())
                 .isEqualTo(401);
     }
 
     @Test
     void anAcceptedEventLandsOnTheQueue() throws Exception {
         String event = Files.readString(ROOT.resolve("shared-model/examples/call-offered.json"));
-        HttpResponse<String> r = TestApp.post(host.url() + "/api/calls", event, "Content-Type", "application/cloudevents+json",
-                "x-functions-key", "post-key");
+        HttpResponse<String> r = TestApp.post(
+                host.url() + "/api/calls",
+                event,
+                "Content-Type",
+                "application/cloudevents+json",
+                "x-functions-key",
+                "post-key");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (broker.queueStats("call-events").active() < 1 && System.nanoTime() < deadline) Thread.sleep(50);
@@ -74,9 +92,10 @@ class RealIngressAppTest {
 
     @Test
     void badInputGetsProblemJsonNot500() {
-        HttpResponse<String> r = TestApp.post(host.url() + "/api/calls?code=post-key", "{not json", "Content-Type",
-                "application/cloudevents+json");
+        HttpResponse<String> r = TestApp.post(
+                host.url() + "/api/calls?code=post-key", "{not json", "Content-Type", "application/cloudevents+json");
         assertThat(r.statusCode()).isBetween(400, 499);
-        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(ct -> assertThat(ct).contains("problem+json"));
+        assertThat(r.headers().firstValue("content-type"))
+                .hasValueSatisfying(ct -> assertThat(ct).contains("problem+json"));
     }
 }

@@ -27,7 +27,8 @@ class RouteTemplateTest {
         assertThat(t.match("/api/items/42")).hasValue(Map.of("id", "42"));
         assertThat(t.match("/api/items/x")).isEmpty();
         assertThat(t.match("/api/items/99999999999")).as("beyond int").isEmpty();
-        assertThat(new RouteTemplate("/g/{id:guid}").match("/g/3f2504e0-4f89-11d3-9a0c-0305e82c3301")).isPresent();
+        assertThat(new RouteTemplate("/g/{id:guid}").match("/g/3f2504e0-4f89-11d3-9a0c-0305e82c3301"))
+                .isPresent();
         assertThat(new RouteTemplate("/g/{id:guid}").match("/g/nope")).isEmpty();
         assertThat(new RouteTemplate("/a/{n:alpha}").match("/a/abc")).isPresent();
         assertThat(new RouteTemplate("/a/{n:alpha}").match("/a/ab1")).isEmpty();

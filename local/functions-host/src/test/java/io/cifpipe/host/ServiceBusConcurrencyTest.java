@@ -41,14 +41,27 @@ class ServiceBusConcurrencyTest {
         Files.writeString(app.resolve("host.json"), """
                 {"version": "2.0", "extensions": {"serviceBus": {"maxConcurrentCalls": %d, "prefetchCount": 7}}}
                 """.formatted(calls));
-        try (ServiceBusEmulator broker = ServiceBusEmulator.builder().host("127.0.0.1").port(0).adminPort(0)
-                .queue(QueueOptions.of(QUEUE).withLockDuration(Duration.ofSeconds(60))).build()) {
+        try (ServiceBusEmulator broker = ServiceBusEmulator.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .adminPort(0)
+                .queue(QueueOptions.of(QUEUE).withLockDuration(Duration.ofSeconds(60)))
+                .build()) {
             broker.start();
-            try (FunctionsHost host = FunctionsHost.builder().appDirectory(app).appName("concurrency")
-                    .settings(Map.of("SbConn", broker.connectionString(), "SlowQueue", QUEUE, "InQueue", "unused"))
-                    .jvmOptions(List.of("-Xmx192m")).childLog(dir.resolve("child.log")).build().start();
-                 ServiceBusSenderClient sender = new ServiceBusClientBuilder().connectionString(broker.connectionString())
-                         .sender().queueName(QUEUE).buildClient()) {
+            try (FunctionsHost host = FunctionsHost.builder()
+                            .appDirectory(app)
+                            .appName("concurrency")
+                            .settings(Map.of(
+                                    "SbConn", broker.connectionString(), "SlowQueue", QUEUE, "InQueue", "unused"))
+                            .jvmOptions(List.of("-Xmx192m"))
+                            .childLog(dir.resolve("child.log"))
+                            .build()
+                            .start();
+                    ServiceBusSenderClient sender = new ServiceBusClientBuilder()
+                            .connectionString(broker.connectionString())
+                            .sender()
+                            .queueName(QUEUE)
+                            .buildClient()) {
                 List<ServiceBusMessage> batch = new ArrayList<>();
                 for (int i = 0; i < calls + 10; i++) batch.add(new ServiceBusMessage("4000"));
                 sender.sendMessages(batch);
@@ -56,9 +69,13 @@ class ServiceBusConcurrencyTest {
                 JsonNode slow = awaitPeak(host, calls, Duration.ofSeconds(30));
                 assertThat(slow.path("maxConcurrentCalls").asInt()).isEqualTo(calls);
                 assertThat(slow.path("prefetchCount").asInt()).isEqualTo(7);
-                assertThat(slow.path("workerPool").asInt()).as("pool sized for host.json").isGreaterThanOrEqualTo(calls);
+                assertThat(slow.path("workerPool").asInt())
+                        .as("pool sized for host.json")
+                        .isGreaterThanOrEqualTo(calls);
                 assertThat(slow.path("concurrencyLimit").asInt()).isEqualTo(calls);
-                assertThat(slow.path("peakConcurrentCalls").asInt()).as("never more than maxConcurrentCalls").isEqualTo(calls);
+                assertThat(slow.path("peakConcurrentCalls").asInt())
+                        .as("never more than maxConcurrentCalls")
+                        .isEqualTo(calls);
             }
         }
     }
@@ -67,8 +84,11 @@ class ServiceBusConcurrencyTest {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode slow = null;
         while (System.nanoTime() < deadline) {
-            JsonNode status = HostJson.MAPPER.readTree(TestApp.get(host.url() + "/admin/host/status",
-                    "x-functions-key", host.keys().masterKey()).body());
+            JsonNode status = HostJson.MAPPER.readTree(TestApp.get(
+                            host.url() + "/admin/host/status",
+                            "x-functions-key",
+                            host.keys().masterKey())
+                    .body());
             for (JsonNode t : status.path("serviceBus")) {
                 if (t.path("function").asText().equals("slowConsume")) slow = t;
             }

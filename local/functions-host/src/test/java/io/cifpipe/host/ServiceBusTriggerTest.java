@@ -24,18 +24,31 @@ class ServiceBusTriggerTest {
 
     @TempDir
     static Path dir;
+
     static ServiceBusEmulator broker;
     static FunctionsHost host;
     static ServiceBusSenderClient sender;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = ServiceBusEmulator.builder().host("127.0.0.1").port(0).adminPort(0)
-                .queue(QueueOptions.of(QUEUE).withMaxDeliveryCount(3).withLockDuration(Duration.ofSeconds(30))).build();
+        broker = ServiceBusEmulator.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .adminPort(0)
+                .queue(QueueOptions.of(QUEUE).withMaxDeliveryCount(3).withLockDuration(Duration.ofSeconds(30)))
+                .build();
         broker.start();
-        host = FunctionsHost.builder().appDirectory(TestApp.create(dir)).inProcess(true)
-                .settings(Map.of("SbConn", broker.connectionString(), "InQueue", QUEUE)).build().start();
-        sender = new ServiceBusClientBuilder().connectionString(broker.connectionString()).sender().queueName(QUEUE).buildClient();
+        host = FunctionsHost.builder()
+                .appDirectory(TestApp.create(dir))
+                .inProcess(true)
+                .settings(Map.of("SbConn", broker.connectionString(), "InQueue", QUEUE))
+                .build()
+                .start();
+        sender = new ServiceBusClientBuilder()
+                .connectionString(broker.connectionString())
+                .sender()
+                .queueName(QUEUE)
+                .buildClient();
     }
 
     @AfterAll
@@ -47,14 +60,18 @@ class ServiceBusTriggerTest {
 
     @Test
     void messageBodyAndMetadataAreBoundAndTheMessageIsCompleted() throws Exception {
-        ServiceBusMessage m = new ServiceBusMessage("{\"hello\":\"bus\"}").setMessageId("m-ok-1").setCorrelationId("corr-1")
-                .setContentType("application/json").setSubject("call.offered");
+        ServiceBusMessage m = new ServiceBusMessage("{\"hello\":\"bus\"}")
+                .setMessageId("m-ok-1")
+                .setCorrelationId("corr-1")
+                .setContentType("application/json")
+                .setSubject("call.offered");
         m.getApplicationProperties().put("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         m.getApplicationProperties().put("n", 5);
         OffsetDateTime before = OffsetDateTime.now().minusSeconds(5);
         sender.sendMessage(m);
 
-        JsonNode e = TestApp.awaitRecorded(host.url(), r -> "m-ok-1".equals(r.path("MessageId").asText()));
+        JsonNode e = TestApp.awaitRecorded(
+                host.url(), r -> "m-ok-1".equals(r.path("MessageId").asText()));
         assertThat(e.get("body").asText()).isEqualTo("{\"hello\":\"bus\"}");
         assertThat(e.get("DeliveryCount").asInt()).isEqualTo(1);
         assertThat(e.get("SequenceNumber").asLong()).isPositive();
@@ -75,11 +92,13 @@ class ServiceBusTriggerTest {
         awaitQueue(s -> s.deadLetter() == 1 && s.active() == 0 && s.locked() == 0, "poison message dead-lettered");
         List<Integer> deliveries = TestApp.recorded(host.url()).stream()
                 .filter(r -> "m-poison-1".equals(r.path("MessageId").asText()))
-                .map(r -> r.get("DeliveryCount").asInt()).toList();
+                .map(r -> r.get("DeliveryCount").asInt())
+                .toList();
         assertThat(deliveries).containsExactly(1, 2, 3);
     }
 
-    private static void awaitQueue(java.util.function.Predicate<io.cifpipe.emulator.servicebus.QueueStats> done, String what)
+    private static void awaitQueue(
+            java.util.function.Predicate<io.cifpipe.emulator.servicebus.QueueStats> done, String what)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {

@@ -10,7 +10,9 @@ class SettingsTest {
 
     @Test
     void builderBeatsEnvironmentBeatsLocalSettings() {
-        Settings s = Settings.layered(Map.of("A", "local", "B", "local", "C", "local"), Map.of("A", "env", "B", "env"),
+        Settings s = Settings.layered(
+                Map.of("A", "local", "B", "local", "C", "local"),
+                Map.of("A", "env", "B", "env"),
                 Map.of("B", "explicit"));
         assertThat(s.get("A")).hasValue("env");
         assertThat(s.get("B")).hasValue("explicit");

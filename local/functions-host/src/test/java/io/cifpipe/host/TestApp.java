@@ -27,9 +27,10 @@ import java.util.stream.Stream;
  * which the host must exclude.
  */
 final class TestApp {
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestApp() { }
+    private TestApp() {}
 
     static Path create(Path dir) throws Exception {
         Path fixtures = Path.of(resource("testapp"));
@@ -40,9 +41,14 @@ final class TestApp {
                 else Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        Path classes = Path.of(resource("io/cifpipe/host/testapp")).getParent().getParent().getParent().getParent();
-        try (OutputStream out = Files.newOutputStream(dir.resolve("testapp.jar")); JarOutputStream jar = new JarOutputStream(out);
-             Stream<Path> files = Files.walk(classes.resolve("io/cifpipe/host/testapp"))) {
+        Path classes = Path.of(resource("io/cifpipe/host/testapp"))
+                .getParent()
+                .getParent()
+                .getParent()
+                .getParent();
+        try (OutputStream out = Files.newOutputStream(dir.resolve("testapp.jar"));
+                JarOutputStream jar = new JarOutputStream(out);
+                Stream<Path> files = Files.walk(classes.resolve("io/cifpipe/host/testapp"))) {
             for (Path p : files.filter(Files::isRegularFile).toList()) {
                 jar.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
                 Files.copy(p, jar);
@@ -50,7 +56,11 @@ final class TestApp {
             }
         }
         Path lib = Files.createDirectories(dir.resolve("lib"));
-        Path library = Path.of(HttpTrigger.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path library = Path.of(HttpTrigger.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         Files.copy(library, lib.resolve("azure-functions-java-library-3.1.0.jar"));
         return dir;
     }

@@ -13,11 +13,17 @@ import org.junit.jupiter.api.io.TempDir;
 class TimerTriggerTest {
     @TempDir
     static Path dir;
+
     static FunctionsHost host;
 
     @BeforeAll
     static void start() throws Exception {
-        host = FunctionsHost.builder().appDirectory(TestApp.create(dir)).inProcess(true).masterKey("m").build().start();
+        host = FunctionsHost.builder()
+                .appDirectory(TestApp.create(dir))
+                .inProcess(true)
+                .masterKey("m")
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -27,7 +33,8 @@ class TimerTriggerTest {
 
     @Test
     void runOnStartupInvokesOnceWithTimerInfoJson() throws Exception {
-        JsonNode event = TestApp.awaitRecorded(host.url(), e -> e.path("kind").asText().equals("timer"));
+        JsonNode event =
+                TestApp.awaitRecorded(host.url(), e -> e.path("kind").asText().equals("timer"));
         JsonNode info = HostJson.MAPPER.readTree(event.get("info").asText());
         assertThat(info.path("Schedule").path("AdjustForDST").asBoolean()).isTrue();
         assertThat(info.path("IsPastDue").asBoolean()).isFalse();
@@ -38,8 +45,12 @@ class TimerTriggerTest {
 
     @Test
     void retryPolicyRetriesATimerWithRetryContext() throws Exception {
-        TestApp.awaitRecorded(host.url(), e -> e.path("kind").asText().equals("flaky") && e.path("retry").asInt() == 2);
-        List<JsonNode> attempts = TestApp.recorded(host.url()).stream().filter(e -> e.path("kind").asText().equals("flaky")).toList();
+        TestApp.awaitRecorded(
+                host.url(),
+                e -> e.path("kind").asText().equals("flaky") && e.path("retry").asInt() == 2);
+        List<JsonNode> attempts = TestApp.recorded(host.url()).stream()
+                .filter(e -> e.path("kind").asText().equals("flaky"))
+                .toList();
         assertThat(attempts).extracting(e -> e.get("retry").asInt()).containsExactly(0, 1, 2);
         assertThat(attempts).allSatisfy(e -> assertThat(e.get("max").asInt()).isEqualTo(2));
         assertThat(attempts.get(1).get("previous").asText()).isEqualTo("attempt 0 fails");
@@ -48,16 +59,26 @@ class TimerTriggerTest {
     @Test
     void adminEndpointRunsATimerNow() throws Exception {
         TestApp.awaitRecorded(host.url(), e -> e.path("kind").asText().equals("timer"));
-        assertThat(TestApp.post(host.url() + "/admin/functions/startupTimer", "{}").statusCode()).isEqualTo(401);
-        assertThat(TestApp.post(host.url() + "/admin/functions/startupTimer?code=m", "{}").statusCode()).isEqualTo(202);
+        assertThat(TestApp.post(host.url() + "/admin/functions/startupTimer", "{}")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(TestApp.post(host.url() + "/admin/functions/startupTimer?code=m", "{}")
+                        .statusCode())
+                .isEqualTo(202);
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (timerRuns() < 2 && System.nanoTime() < deadline) Thread.sleep(50);
         assertThat(timerRuns()).isEqualTo(2);
-        assertThat(TestApp.post(host.url() + "/admin/functions/hello?code=m", "{}").statusCode()).isEqualTo(400);
-        assertThat(TestApp.post(host.url() + "/admin/functions/nope?code=m", "{}").statusCode()).isEqualTo(404);
+        assertThat(TestApp.post(host.url() + "/admin/functions/hello?code=m", "{}")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(TestApp.post(host.url() + "/admin/functions/nope?code=m", "{}")
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     private static long timerRuns() throws Exception {
-        return TestApp.recorded(host.url()).stream().filter(e -> e.path("kind").asText().equals("timer")).count();
+        return TestApp.recorded(host.url()).stream()
+                .filter(e -> e.path("kind").asText().equals("timer"))
+                .count();
     }
 }

@@ -17,7 +17,9 @@ public interface Part extends AutoCloseable {
     void stop();
 
     /** Abrupt end, like a crashed node: SIGKILL for a child process. In-process parts have only {@link #stop()}. */
-    default void kill() { stop(); }
+    default void kill() {
+        stop();
+    }
 
     /** Stop, then start again at the same address with the same data. */
     default void restart() throws Exception {
@@ -29,5 +31,7 @@ public interface Part extends AutoCloseable {
     boolean answers();
 
     @Override
-    default void close() { stop(); }
+    default void close() {
+        stop();
+    }
 }

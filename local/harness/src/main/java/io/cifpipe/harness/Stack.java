@@ -7,6 +7,8 @@ import io.cifpipe.harness.parts.EntraPart;
 import io.cifpipe.harness.parts.FunctionsAppPart;
 import io.cifpipe.harness.parts.ServiceBusPart;
 import io.cifpipe.harness.parts.SignalRPart;
+import io.cifpipe.harness.proxy.CountingProxy;
+import io.cifpipe.harness.proxy.RequestClass;
 import io.cifpipe.host.FunctionsHost;
 import io.cifpipe.model.Names;
 import io.cifpipe.model.Setting;
@@ -26,8 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import io.cifpipe.harness.proxy.CountingProxy;
-import io.cifpipe.harness.proxy.RequestClass;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 
 /**
@@ -44,24 +44,62 @@ public final class Stack implements AutoCloseable {
     public static final String HUB = "cifhub";
 
     /** Which parts to run and how. Short lock duration and ring windows keep fault tests fast. */
-    public record Options(boolean ingress, boolean dispatch, boolean presence, boolean requireAppToken,
-                          Duration lockDuration, int maxDeliveryCount, boolean upstreamProxy, boolean countingProxies,
-                          Map<String, String> appSettings) {
+    public record Options(
+            boolean ingress,
+            boolean dispatch,
+            boolean presence,
+            boolean requireAppToken,
+            Duration lockDuration,
+            int maxDeliveryCount,
+            boolean upstreamProxy,
+            boolean countingProxies,
+            Map<String, String> appSettings) {
         public Options {
             appSettings = Map.copyOf(appSettings);
         }
-        public Options(boolean ingress, boolean dispatch, boolean presence, boolean requireAppToken,
-                       Duration lockDuration, int maxDeliveryCount) {
+
+        public Options(
+                boolean ingress,
+                boolean dispatch,
+                boolean presence,
+                boolean requireAppToken,
+                Duration lockDuration,
+                int maxDeliveryCount) {
             this(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, false, false, Map.of());
         }
-        public static Options all() { return new Options(true, true, true, false, Duration.ofSeconds(5), 10); }
-        public static Options ingressOnly() { return new Options(true, false, false, false, Duration.ofSeconds(5), 10); }
+
+        public static Options all() {
+            return new Options(true, true, true, false, Duration.ofSeconds(5), 10);
+        }
+
+        public static Options ingressOnly() {
+            return new Options(true, false, false, false, Duration.ofSeconds(5), 10);
+        }
+
         public Options withAppToken() {
-            return new Options(ingress, dispatch, presence, true, lockDuration, maxDeliveryCount, upstreamProxy, countingProxies, appSettings);
+            return new Options(
+                    ingress,
+                    dispatch,
+                    presence,
+                    true,
+                    lockDuration,
+                    maxDeliveryCount,
+                    upstreamProxy,
+                    countingProxies,
+                    appSettings);
         }
         /** The SignalR upstream goes through an {@link UpstreamProxy} that tests can make slow or failing. */
         public Options withUpstreamProxy() {
-            return new Options(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, true, countingProxies, appSettings);
+            return new Options(
+                    ingress,
+                    dispatch,
+                    presence,
+                    requireAppToken,
+                    lockDuration,
+                    maxDeliveryCount,
+                    true,
+                    countingProxies,
+                    appSettings);
         }
         /**
          * Each app reaches Table Storage and the SignalR REST API through its own {@link CountingProxy}
@@ -69,14 +107,31 @@ public final class Stack implements AutoCloseable {
          * added latency. Clients' WebSockets and negotiate URLs still go straight to the SignalR emulator.
          */
         public Options withCountingProxies() {
-            return new Options(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, upstreamProxy, true, appSettings);
+            return new Options(
+                    ingress,
+                    dispatch,
+                    presence,
+                    requireAppToken,
+                    lockDuration,
+                    maxDeliveryCount,
+                    upstreamProxy,
+                    true,
+                    appSettings);
         }
         /** Every app gets these settings on top of the stack's own (e.g. a timer schedule that stays quiet). */
         public Options withAppSettings(Map<String, String> settings) {
             Map<String, String> all = new LinkedHashMap<>(appSettings);
             all.putAll(settings);
-            return new Options(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, upstreamProxy,
-                    countingProxies, all);
+            return new Options(
+                    ingress,
+                    dispatch,
+                    presence,
+                    requireAppToken,
+                    lockDuration,
+                    maxDeliveryCount,
+                    upstreamProxy,
+                    countingProxies,
+                    all);
         }
     }
 
@@ -161,21 +216,32 @@ public final class Stack implements AutoCloseable {
             entra.start();
         }
         // On disk, so that a restart keeps the tables as the Azure service would; its log is scanned for secrets.
-        azurite = new AzuritePart(Azurite.builder().binary(Azurite.binaryUnder(root)).location(work.resolve("azurite"))
-                .log(logs.resolve("azurite.log")).build());
+        azurite = new AzuritePart(Azurite.builder()
+                .binary(Azurite.binaryUnder(root))
+                .location(work.resolve("azurite"))
+                .log(logs.resolve("azurite.log"))
+                .build());
         azurite.start();
         secrets.put("Tables connection string", azurite.connectionString());
         // Entities as infra/ Bicep creates them (Topology), with the shorter locks of the options.
-        serviceBus = new ServiceBusPart(sbPort, work.resolve("sb-journal"), "RootManageSharedAccessKey", sbKey,
-                Topology.bicep().withCallEvents(options.lockDuration(), options.maxDeliveryCount())
+        serviceBus = new ServiceBusPart(
+                sbPort,
+                work.resolve("sb-journal"),
+                "RootManageSharedAccessKey",
+                sbKey,
+                Topology.bicep()
+                        .withCallEvents(options.lockDuration(), options.maxDeliveryCount())
                         .withSubscriptionLock(options.lockDuration()));
         serviceBus.start();
         secrets.put("Service Bus connection string", serviceBus.emulator().connectionString());
         if (options.upstreamProxy()) upstreamProxy = new UpstreamProxy(FreePorts.free(), presencePort);
         if (options.dispatch() || options.presence()) {
             int upstreamPort = upstreamProxy != null ? upstreamProxy.port() : presencePort;
-            signalR = new SignalRPart(signalRPort, signalRKey,
-                    "http://127.0.0.1:" + upstreamPort + "/api/" + Names.SIGNALR_UPSTREAM_ROUTE, ALLOWED_ORIGIN);
+            signalR = new SignalRPart(
+                    signalRPort,
+                    signalRKey,
+                    "http://127.0.0.1:" + upstreamPort + "/api/" + Names.SIGNALR_UPSTREAM_ROUTE,
+                    ALLOWED_ORIGIN);
             signalR.start();
             secrets.put("SignalR connection string", signalR.emulator().connectionString());
         }
@@ -183,7 +249,8 @@ public final class Stack implements AutoCloseable {
             for (String app : List.of("ingress", "dispatch", "presence")) {
                 tableProxies.put(app, CountingProxy.start(app + " tables", RequestClass.Service.TABLE, azurite.port()));
                 if (signalR != null) {
-                    signalRProxies.put(app, CountingProxy.start(app + " signalr", RequestClass.Service.SIGNALR, signalRPort));
+                    signalRProxies.put(
+                            app, CountingProxy.start(app + " signalr", RequestClass.Service.SIGNALR, signalRPort));
                 }
             }
         }
@@ -197,9 +264,13 @@ public final class Stack implements AutoCloseable {
 
     // ---------------------------------------------------------------- Service Bus
 
-    public ServiceBusEmulator serviceBus() { return serviceBus.emulator(); }
+    public ServiceBusEmulator serviceBus() {
+        return serviceBus.emulator();
+    }
 
-    public Options options() { return options; }
+    public Options options() {
+        return options;
+    }
 
     public synchronized void stopServiceBus() {
         serviceBus.stop();
@@ -220,9 +291,13 @@ public final class Stack implements AutoCloseable {
 
     // ---------------------------------------------------------------- SignalR
 
-    public synchronized void startSignalR() { signalR.start(); }
+    public synchronized void startSignalR() {
+        signalR.start();
+    }
 
-    public SignalREmulator signalR() { return signalR == null ? null : signalR.emulator(); }
+    public SignalREmulator signalR() {
+        return signalR == null ? null : signalR.emulator();
+    }
 
     /** The fault-injecting proxy in front of presence's SignalR webhook ({@link Options#withUpstreamProxy()}). */
     public UpstreamProxy upstreamProxy() {
@@ -235,8 +310,9 @@ public final class Stack implements AutoCloseable {
         signalR.start();
     }
 
-    public synchronized void stopSignalR() { signalR.stop(); }
-
+    public synchronized void stopSignalR() {
+        signalR.stop();
+    }
 
     // ---------------------------------------------------------------- counting proxies
 
@@ -250,7 +326,8 @@ public final class Stack implements AutoCloseable {
     /** The proxy between {@code app} and the SignalR REST API ({@link Options#withCountingProxies()}). */
     public CountingProxy signalRProxy(String app) {
         CountingProxy p = signalRProxies.get(app);
-        if (p == null) throw new IllegalStateException("stack started without Options.withCountingProxies() or SignalR");
+        if (p == null)
+            throw new IllegalStateException("stack started without Options.withCountingProxies() or SignalR");
         return p;
     }
 
@@ -263,26 +340,39 @@ public final class Stack implements AutoCloseable {
 
     // ---------------------------------------------------------------- Azurite
 
-    public String tablesConnectionString() { return azurite.connectionString(); }
+    public String tablesConnectionString() {
+        return azurite.connectionString();
+    }
 
-    public synchronized void killAzurite() { azurite.kill(); }
+    public synchronized void killAzurite() {
+        azurite.kill();
+    }
 
     /** SIGTERM: Azurite saves its on-disk data before exiting (kill -9 loses its last unsaved writes). */
-    public synchronized void stopAzurite() { azurite.stop(); }
+    public synchronized void stopAzurite() {
+        azurite.stop();
+    }
 
-    public synchronized void startAzurite() { azurite.start(); }
+    public synchronized void startAzurite() {
+        azurite.start();
+    }
 
     // ---------------------------------------------------------------- Entra
 
-    public Optional<MockOAuth2Server> entra() { return Optional.ofNullable(entra).map(EntraPart::server); }
+    public Optional<MockOAuth2Server> entra() {
+        return Optional.ofNullable(entra).map(EntraPart::server);
+    }
 
-    public String issuer() { return entra.issuer(ISSUER_ID); }
+    public String issuer() {
+        return entra.issuer(ISSUER_ID);
+    }
 
     // ---------------------------------------------------------------- Functions apps
 
     /** A Functions app part; its settings are computed at each start from the stack's current addresses. */
     private FunctionsAppPart appPart(String app) {
-        return new FunctionsAppPart(app, () -> hostBuilder(app), work.resolve(app + "-logback.xml").toString());
+        return new FunctionsAppPart(
+                app, () -> hostBuilder(app), work.resolve(app + "-logback.xml").toString());
     }
 
     private FunctionsHost.Builder hostBuilder(String app) {
@@ -290,16 +380,26 @@ public final class Stack implements AutoCloseable {
         settings.put("FUNCTIONS_WORKER_RUNTIME", "java");
         // Binding expressions (%CallEventsQueue%) need every setting present, defaults included, as devstack does.
         for (Setting s : Setting.values()) s.defaultValue().ifPresent(v -> settings.put(s.key(), v));
-        settings.put(Setting.SERVICE_BUS_CONNECTION.key(), routed(app, "servicebus", serviceBus.emulator().connectionString(), sbPort));
+        settings.put(
+                Setting.SERVICE_BUS_CONNECTION.key(),
+                routed(app, "servicebus", serviceBus.emulator().connectionString(), sbPort));
         CountingProxy tables = tableProxies.get(app);
-        settings.put(Setting.TABLES_CONNECTION.key(), tables == null ? routed(app, "tables", azurite.connectionString(), azurite.port())
-                : azurite.connectionString().replace("127.0.0.1:" + azurite.port() + "/", "127.0.0.1:" + tables.port() + "/"));
+        settings.put(
+                Setting.TABLES_CONNECTION.key(),
+                tables == null
+                        ? routed(app, "tables", azurite.connectionString(), azurite.port())
+                        : azurite.connectionString()
+                                .replace("127.0.0.1:" + azurite.port() + "/", "127.0.0.1:" + tables.port() + "/"));
         if (signalR != null) {
             CountingProxy rest = signalRProxies.get(app);
-            // ServerEndpoint redirects only the REST calls (as in Azure's connection string); clients still connect directly.
+            // ServerEndpoint redirects only the REST calls (as in Azure's connection string); clients still connect
+            // directly.
             String signalRConnection = signalR.emulator().connectionString();
-            settings.put(Setting.SIGNALR_CONNECTION.key(), rest == null ? routed(app, "signalr", signalRConnection, signalRPort)
-                    : signalRConnection + "ServerEndpoint=" + rest.url() + ";");
+            settings.put(
+                    Setting.SIGNALR_CONNECTION.key(),
+                    rest == null
+                            ? routed(app, "signalr", signalRConnection, signalRPort)
+                            : signalRConnection + "ServerEndpoint=" + rest.url() + ";");
         }
         if (entra != null) {
             settings.put(Setting.AUTHORITY.key(), issuer());
@@ -309,13 +409,32 @@ public final class Stack implements AutoCloseable {
         settings.put(Setting.INGRESS_REQUIRE_APP_TOKEN.key(), Boolean.toString(options.requireAppToken()));
         settings.put(Setting.OFFLINE_RETRY_SECONDS.key(), "1");
         settings.put(Setting.EXPIRY_SWEEP_SCHEDULE.key(), "*/1 * * * * *");
-        settings.put(Setting.OUTCOME_REPUBLISH_SCHEDULE.key(), "*/30 * * * * *"); // faster than the Azure default, as above
+        settings.put(
+                Setting.OUTCOME_REPUBLISH_SCHEDULE.key(), "*/30 * * * * *"); // faster than the Azure default, as above
         settings.putAll(options.appSettings()); // a test's own overrides last
-        int port = switch (app) { case "ingress" -> ingressPort; case "dispatch" -> dispatchPort; default -> presencePort; };
-        String key = switch (app) { case "ingress" -> ingressKey; case "dispatch" -> dispatchKey; default -> presenceKey; };
-        FunctionsHost.Builder b = FunctionsHost.builder().appName(app).appDirectory(appDirectory(app)).port(port)
-                .settings(settings).masterKey(masterKey).hostKeys(Map.of("default", key))
-                .jvmOptions(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        int port =
+                switch (app) {
+                    case "ingress" -> ingressPort;
+                    case "dispatch" -> dispatchPort;
+                    default -> presencePort;
+                };
+        String key =
+                switch (app) {
+                    case "ingress" -> ingressKey;
+                    case "dispatch" -> dispatchKey;
+                    default -> presenceKey;
+                };
+        FunctionsHost.Builder b = FunctionsHost.builder()
+                .appName(app)
+                .appDirectory(appDirectory(app))
+                .port(port)
+                .settings(settings)
+                .masterKey(masterKey)
+                .hostKeys(Map.of("default", key))
+                .jvmOptions(List.of(
+                        "-Xmx256m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Xshare:auto",
                         "-Dlogback.configurationFile=" + logbackFor(app)));
         if (app.equals("ingress")) b.functionKeys(Map.of("postCalls", ingressKey, "getCall", ingressKey));
         return b;
@@ -324,14 +443,18 @@ public final class Stack implements AutoCloseable {
     /** The connection string with its loopback port replaced by the one {@link #route} gives this app. */
     private String routed(String app, String service, String connectionString, int port) {
         int to = route.port(app, service, port);
-        return to == port ? connectionString : connectionString.replace("127.0.0.1:" + port, "127.0.0.1:" + to)
-                .replace("Port=" + port + ";", "Port=" + to + ";");
+        return to == port
+                ? connectionString
+                : connectionString
+                        .replace("127.0.0.1:" + port, "127.0.0.1:" + to)
+                        .replace("Port=" + port + ";", "Port=" + to + ";");
     }
 
     private Path appDirectory(String app) {
         Path dir = root.resolve("functions-" + app + "/target/azure-functions/cifpipe-" + app);
         if (!Files.isRegularFile(dir.resolve("host.json"))) {
-            throw new IllegalStateException("Functions app not built: " + dir + " (mvn -pl functions-" + app + " package)");
+            throw new IllegalStateException(
+                    "Functions app not built: " + dir + " (mvn -pl functions-" + app + " package)");
         }
         return dir;
     }
@@ -361,7 +484,9 @@ public final class Stack implements AutoCloseable {
         return xml;
     }
 
-    public FunctionsHost host(String app) { return app(app).host(); }
+    public FunctionsHost host(String app) {
+        return app(app).host();
+    }
 
     private FunctionsAppPart app(String app) {
         FunctionsAppPart part = apps.get(app);
@@ -370,17 +495,34 @@ public final class Stack implements AutoCloseable {
     }
 
     public String url(String app) {
-        return "http://127.0.0.1:" + switch (app) { case "ingress" -> ingressPort; case "dispatch" -> dispatchPort; default -> presencePort; };
+        return "http://127.0.0.1:"
+                + switch (app) {
+                    case "ingress" -> ingressPort;
+                    case "dispatch" -> dispatchPort;
+                    default -> presencePort;
+                };
     }
 
     /** kill -9 of the app's child JVM (found among this JVM's own child processes by its logback file). */
-    public void killHost(String app) throws InterruptedException { app(app).kill(); }
+    public void killHost(String app) throws InterruptedException {
+        app(app).kill();
+    }
 
-    public void restartHost(String app) { app(app).start(); }
+    public void restartHost(String app) {
+        app(app).start();
+    }
 
-    public String ingressKey() { return ingressKey; }
-    public String presenceKey() { return presenceKey; }
-    public String signalRAccessKey() { return signalRKey; }
+    public String ingressKey() {
+        return ingressKey;
+    }
+
+    public String presenceKey() {
+        return presenceKey;
+    }
+
+    public String signalRAccessKey() {
+        return signalRKey;
+    }
 
     /** Every secret this stack invented (name → value), plus those a test adds (tokens it used). */
     public Map<String, String> secrets() {
@@ -395,7 +537,9 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    public Path logDirectory() { return logs; }
+    public Path logDirectory() {
+        return logs;
+    }
 
     @Override
     public void close() {
@@ -412,7 +556,8 @@ public final class Stack implements AutoCloseable {
         String prop = System.getProperty("reliability.root");
         if (prop != null) return Path.of(prop).toAbsolutePath().normalize();
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("functions-ingress")) && Files.isDirectory(dir.resolve("local"))) return dir;
+            if (Files.isDirectory(dir.resolve("functions-ingress")) && Files.isDirectory(dir.resolve("local")))
+                return dir;
         }
         throw new IllegalStateException("repository root not found (set -Dreliability.root)");
     }

@@ -29,38 +29,67 @@ public final class Tokens {
 
     /** A telephony app token (client credentials) with the given app roles. */
     public String app(List<String> roles) {
-        return idp.issueToken(Stack.ISSUER_ID, "telephony", audience,
-                Map.of("oid", "11111111-aaaa-4bbb-8ccc-000000000001", "roles", roles, "idtyp", "app"), 600).serialize();
+        return idp.issueToken(
+                        Stack.ISSUER_ID,
+                        "telephony",
+                        audience,
+                        Map.of("oid", "11111111-aaaa-4bbb-8ccc-000000000001", "roles", roles, "idtyp", "app"),
+                        600)
+                .serialize();
     }
 
     /** An agent's delegated token: oid = the SignalR user id. */
     public String agent(String oid) {
-        return idp.issueToken(Stack.ISSUER_ID, oid, audience,
-                Map.of("oid", oid, "scp", "user_impersonation", "name", "Agent " + oid), 600).serialize();
+        return idp.issueToken(
+                        Stack.ISSUER_ID,
+                        oid,
+                        audience,
+                        Map.of("oid", oid, "scp", "user_impersonation", "name", "Agent " + oid),
+                        600)
+                .serialize();
     }
 
     public String expired(String oid) {
-        return idp.issueToken(Stack.ISSUER_ID, oid, audience,
-                Map.of("oid", oid, "scp", "user_impersonation", "roles", List.of("Calls.Send")), -600).serialize();
+        return idp.issueToken(
+                        Stack.ISSUER_ID,
+                        oid,
+                        audience,
+                        Map.of("oid", oid, "scp", "user_impersonation", "roles", List.of("Calls.Send")),
+                        -600)
+                .serialize();
     }
 
     public String wrongAudience(String oid) {
-        return idp.issueToken(Stack.ISSUER_ID, oid, "api://someone-else",
-                Map.of("oid", oid, "scp", "user_impersonation", "roles", List.of("Calls.Send")), 600).serialize();
+        return idp.issueToken(
+                        Stack.ISSUER_ID,
+                        oid,
+                        "api://someone-else",
+                        Map.of("oid", oid, "scp", "user_impersonation", "roles", List.of("Calls.Send")),
+                        600)
+                .serialize();
     }
 
     /** Signed by the same server but under another issuer id: a valid signature, a foreign {@code iss}. */
     public String wrongIssuer(String oid) {
-        return idp.issueToken("other-tenant", oid, audience,
-                Map.of("oid", oid, "scp", "user_impersonation", "roles", List.of("Calls.Send")), 600).serialize();
+        return idp.issueToken(
+                        "other-tenant",
+                        oid,
+                        audience,
+                        Map.of("oid", oid, "scp", "user_impersonation", "roles", List.of("Calls.Send")),
+                        600)
+                .serialize();
     }
 
     /** The claims of a good token re-signed with an attacker's RSA key under the real key's kid. */
     public String forged(String goodToken) {
         try {
             SignedJWT good = SignedJWT.parse(goodToken);
-            RSAKey attacker = new RSAKeyGenerator(2048).keyID(good.getHeader().getKeyID()).generate();
-            SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(attacker.getKeyID()).build(),
+            RSAKey attacker =
+                    new RSAKeyGenerator(2048).keyID(good.getHeader().getKeyID()).generate();
+            SignedJWT forged = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .keyID(attacker.getKeyID())
+                            .build(),
                     good.getJWTClaimsSet());
             forged.sign(new RSASSASigner(attacker));
             return forged.serialize();
@@ -73,9 +102,14 @@ public final class Tokens {
     public String tampered(String goodToken, String otherOid) {
         try {
             SignedJWT good = SignedJWT.parse(goodToken);
-            JWTClaimsSet changed = new JWTClaimsSet.Builder(good.getJWTClaimsSet()).claim("oid", otherOid).subject(otherOid).build();
+            JWTClaimsSet changed = new JWTClaimsSet.Builder(good.getJWTClaimsSet())
+                    .claim("oid", otherOid)
+                    .subject(otherOid)
+                    .build();
             String[] parts = goodToken.split("\\.");
-            String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(changed.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String payload = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(changed.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return parts[0] + "." + payload + "." + parts[2];
         } catch (ParseException e) {
             throw new IllegalStateException(e);
@@ -94,7 +128,9 @@ public final class Tokens {
     /** HS256 with a guessable secret: the key-confusion attack on validators that accept HMAC. */
     public String hs256(String goodToken) {
         try {
-            SignedJWT t = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), SignedJWT.parse(goodToken).getJWTClaimsSet());
+            SignedJWT t = new SignedJWT(
+                    new JWSHeader(JWSAlgorithm.HS256),
+                    SignedJWT.parse(goodToken).getJWTClaimsSet());
             t.sign(new MACSigner("0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             return t.serialize();
         } catch (ParseException | JOSEException e) {
@@ -119,21 +155,32 @@ public final class Tokens {
         claims.put("exp", Date.from(now.plusSeconds(expFromNow)));
         claims.put("nbf", Date.from(now.plusSeconds(nbfFromNow)));
         claims.put("iat", Date.from(now.plusSeconds(iatFromNow)));
-        return idp.getConfig().getTokenProvider().jwt(claims, java.time.Duration.ofHours(1), Stack.ISSUER_ID).serialize();
+        return idp.getConfig()
+                .getTokenProvider()
+                .jwt(claims, java.time.Duration.ofHours(1), Stack.ISSUER_ID)
+                .serialize();
     }
 
     /**
      * A SignalR client access token signed with the service's AccessKey (what presence's negotiate mints) for
      * {@code <endpoint>/client/?hub=<hub>}, with exp and nbf at the given offsets from now.
      */
-    public static String signalRClientToken(String accessKey, String endpoint, String hub, String userId, long expFromNow,
-                                            long nbfFromNow) {
+    public static String signalRClientToken(
+            String accessKey, String endpoint, String hub, String userId, long expFromNow, long nbfFromNow) {
         java.time.Instant now = java.time.Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().audience(endpoint.replaceAll("/$", "") + "/client/?hub=" + hub)
-                .claim("nameid", userId).issueTime(Date.from(now.plusSeconds(nbfFromNow)))
-                .notBeforeTime(Date.from(now.plusSeconds(nbfFromNow))).expirationTime(Date.from(now.plusSeconds(expFromNow))).build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .audience(endpoint.replaceAll("/$", "") + "/client/?hub=" + hub)
+                .claim("nameid", userId)
+                .issueTime(Date.from(now.plusSeconds(nbfFromNow)))
+                .notBeforeTime(Date.from(now.plusSeconds(nbfFromNow)))
+                .expirationTime(Date.from(now.plusSeconds(expFromNow)))
+                .build();
         try {
-            SignedJWT t = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(com.nimbusds.jose.JOSEObjectType.JWT).build(), claims);
+            SignedJWT t = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256)
+                            .type(com.nimbusds.jose.JOSEObjectType.JWT)
+                            .build(),
+                    claims);
             t.sign(new MACSigner(accessKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             return t.serialize();
         } catch (JOSEException e) {
@@ -141,5 +188,7 @@ public final class Tokens {
         }
     }
 
-    public static Date inSeconds(long s) { return new Date(System.currentTimeMillis() + s * 1000); }
+    public static Date inSeconds(long s) {
+        return new Date(System.currentTimeMillis() + s * 1000);
+    }
 }

@@ -27,8 +27,10 @@ import java.util.Map;
  */
 public record Topology(Duration callEventsLock, int callEventsMaxDeliveries, Duration subscriptionLock) {
 
-    public static final String CALL_EVENTS = Setting.CALL_EVENTS_QUEUE.defaultValue().orElseThrow();
-    public static final String CALL_OUTCOMES = Setting.CALL_OUTCOMES_TOPIC.defaultValue().orElseThrow();
+    public static final String CALL_EVENTS =
+            Setting.CALL_EVENTS_QUEUE.defaultValue().orElseThrow();
+    public static final String CALL_OUTCOMES =
+            Setting.CALL_OUTCOMES_TOPIC.defaultValue().orElseThrow();
 
     /** infra/modules/servicebus.bicep {@code callEventsLockDuration} default. */
     public static final Duration CALL_EVENTS_LOCK = Duration.ofMinutes(1);
@@ -81,7 +83,9 @@ public record Topology(Duration callEventsLock, int callEventsMaxDeliveries, Dur
 
     /** call-outcomes: a topic so every consumer gets every outcome its filter selects. */
     public TopicOptions callOutcomes() {
-        return TopicOptions.of(CALL_OUTCOMES).withDuplicateDetectionWindow(DUPLICATE_DETECTION).withDefaultTtl(OUTCOMES_TTL);
+        return TopicOptions.of(CALL_OUTCOMES)
+                .withDuplicateDetectionWindow(DUPLICATE_DETECTION)
+                .withDefaultTtl(OUTCOMES_TTL);
     }
 
     /** One subscription per consumer, with the filter infra gives it. */
@@ -100,7 +104,8 @@ public record Topology(Duration callEventsLock, int callEventsMaxDeliveries, Dur
 
     /** Declares every entity on an emulator builder. */
     public ServiceBusEmulator.Builder applyTo(ServiceBusEmulator.Builder builder) {
-        return builder.queue(callEvents()).topic(callOutcomes())
+        return builder.queue(callEvents())
+                .topic(callOutcomes())
                 .subscription(outcomeSubscriptions().toArray(SubscriptionOptions[]::new));
     }
 }

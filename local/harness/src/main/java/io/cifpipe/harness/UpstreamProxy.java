@@ -23,7 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * outage hit. A proxy (not a switch in presence or the emulator) keeps both real and unchanged.
  */
 public final class UpstreamProxy implements AutoCloseable {
-    private enum Mode { PASS, SLOW, FAIL, REFUSE }
+    private enum Mode {
+        PASS,
+        SLOW,
+        FAIL,
+        REFUSE
+    }
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpClient client;
@@ -38,12 +43,16 @@ public final class UpstreamProxy implements AutoCloseable {
     public UpstreamProxy(int port, int targetPort) {
         this.port = port;
         this.targetPort = targetPort;
-        this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000).setIdleTimeout(60)
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout(5000)
+                .setIdleTimeout(60)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS));
         listen();
     }
 
-    public int port() { return port; }
+    public int port() {
+        return port;
+    }
 
     /** Every request waits {@code delay} before it is forwarded (presence runs it late; the answer is late too). */
     public synchronized void slow(Duration delay) {
@@ -86,15 +95,20 @@ public final class UpstreamProxy implements AutoCloseable {
 
     private synchronized void listen() {
         if (server != null) return;
-        server = vertx.createHttpServer().requestHandler(this::handle).listen(port, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().join();
+        server = vertx.createHttpServer()
+                .requestHandler(this::handle)
+                .listen(port, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
     }
 
     private void handle(HttpServerRequest req) {
         String event = req.getHeader("X-ASRS-Category") + "/" + req.getHeader("X-ASRS-Event");
         req.body().onSuccess(body -> {
             Mode m = mode;
-            counts.computeIfAbsent(m.name().toLowerCase() + " " + event, k -> new AtomicInteger()).incrementAndGet();
+            counts.computeIfAbsent(m.name().toLowerCase() + " " + event, k -> new AtomicInteger())
+                    .incrementAndGet();
             switch (m) {
                 case FAIL -> req.response().setStatusCode(500).end();
                 case SLOW -> vertx.setTimer(Math.max(1, delayMillis), t -> forward(req, body));
@@ -111,6 +125,10 @@ public final class UpstreamProxy implements AutoCloseable {
     @Override
     public void close() {
         Future<Void> f = vertx.close();
-        f.toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        f.toCompletionStage()
+                .toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .exceptionally(e -> null)
+                .join();
     }
 }

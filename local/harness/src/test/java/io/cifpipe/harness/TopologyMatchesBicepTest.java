@@ -34,10 +34,12 @@ class TopologyMatchesBicepTest {
         assertThat(local.name()).isEqualTo(Topology.CALL_EVENTS);
         assertThat(local.lockDuration()).isEqualTo(duration(value(queue, "lockDuration")));
         assertThat(local.maxDeliveryCount()).isEqualTo(Integer.parseInt(value(queue, "maxDeliveryCount")));
-        assertThat(local.deadLetterOnExpiration()).isEqualTo(Boolean.parseBoolean(value(queue, "deadLetteringOnMessageExpiration")));
+        assertThat(local.deadLetterOnExpiration())
+                .isEqualTo(Boolean.parseBoolean(value(queue, "deadLetteringOnMessageExpiration")));
         assertThat(local.defaultTtl()).isEqualTo(duration(value(queue, "defaultMessageTimeToLive")));
         assertThat(value(queue, "requiresDuplicateDetection")).isEqualTo("true");
-        assertThat(local.duplicateDetectionWindow()).isEqualTo(duration(value(queue, "duplicateDetectionHistoryTimeWindow")));
+        assertThat(local.duplicateDetectionWindow())
+                .isEqualTo(duration(value(queue, "duplicateDetectionHistoryTimeWindow")));
         // The figures the issue names: today 10 deliveries and a 1 minute lock.
         assertThat(local.maxDeliveryCount()).isEqualTo(10);
         assertThat(local.lockDuration()).isEqualTo(Duration.ofMinutes(1));
@@ -51,7 +53,8 @@ class TopologyMatchesBicepTest {
         assertThat(local.name()).isEqualTo(Topology.CALL_OUTCOMES);
         assertThat(local.defaultTtl()).isEqualTo(duration(value(topic, "defaultMessageTimeToLive")));
         assertThat(value(topic, "requiresDuplicateDetection")).isEqualTo("true");
-        assertThat(local.duplicateDetectionWindow()).isEqualTo(duration(value(topic, "duplicateDetectionHistoryTimeWindow")));
+        assertThat(local.duplicateDetectionWindow())
+                .isEqualTo(duration(value(topic, "duplicateDetectionHistoryTimeWindow")));
     }
 
     @Test
@@ -59,26 +62,36 @@ class TopologyMatchesBicepTest {
         String sub = resource("callOutcomesSubscription");
         Map<String, String> bicepFilters = subscriptionFilters();
         assertThat(Topology.SUBSCRIPTION_FILTERS).containsExactlyEntriesOf(bicepFilters);
-        assertThat(Topology.bicep().outcomeSubscriptions()).extracting(SubscriptionOptions::name)
+        assertThat(Topology.bicep().outcomeSubscriptions())
+                .extracting(SubscriptionOptions::name)
                 .containsExactlyElementsOf(bicepFilters.keySet());
         for (SubscriptionOptions local : Topology.bicep().outcomeSubscriptions()) {
             assertThat(local.topic()).isEqualTo(Topology.CALL_OUTCOMES);
             assertThat(local.lockDuration()).as(local.name()).isEqualTo(duration(value(sub, "lockDuration")));
-            assertThat(local.maxDeliveryCount()).as(local.name()).isEqualTo(Integer.parseInt(value(sub, "maxDeliveryCount")));
-            assertThat(local.deadLetterOnExpiration()).as(local.name())
+            assertThat(local.maxDeliveryCount())
+                    .as(local.name())
+                    .isEqualTo(Integer.parseInt(value(sub, "maxDeliveryCount")));
+            assertThat(local.deadLetterOnExpiration())
+                    .as(local.name())
                     .isEqualTo(Boolean.parseBoolean(value(sub, "deadLetteringOnMessageExpiration")));
             assertThat(local.defaultTtl()).as(local.name()).isEqualTo(duration(value(sub, "defaultMessageTimeToLive")));
         }
         // Bicep replaces $Default with a SqlFilter only where a filter is given.
-        assertThat(resource("callOutcomesFilter")).contains("filterType: 'SqlFilter'").contains("sqlExpression: s.sqlFilter")
+        assertThat(resource("callOutcomesFilter"))
+                .contains("filterType: 'SqlFilter'")
+                .contains("sqlExpression: s.sqlFilter")
                 .contains("if (!empty(s.sqlFilter))");
     }
 
     @Test
     void shorterLocksForFaultTestsKeepEverythingElse() {
-        Topology fast = Topology.bicep().withCallEvents(Duration.ofSeconds(5), 3).withSubscriptionLock(Duration.ofSeconds(5));
-        assertThat(fast.callEvents()).isEqualTo(Topology.bicep().callEvents().withLockDuration(Duration.ofSeconds(5))
-                .withMaxDeliveryCount(3));
+        Topology fast =
+                Topology.bicep().withCallEvents(Duration.ofSeconds(5), 3).withSubscriptionLock(Duration.ofSeconds(5));
+        assertThat(fast.callEvents())
+                .isEqualTo(Topology.bicep()
+                        .callEvents()
+                        .withLockDuration(Duration.ofSeconds(5))
+                        .withMaxDeliveryCount(3));
         assertThat(fast.callOutcomes()).isEqualTo(Topology.bicep().callOutcomes());
     }
 
@@ -116,15 +129,20 @@ class TopologyMatchesBicepTest {
         assertThat(start).isNotNegative();
         String block = RESOURCES.substring(start, RESOURCES.indexOf("\n]", start));
         Map<String, String> filters = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("name: '([^']+)'\\s+sqlFilter: '((?:[^'\\\\]|\\\\')*)'").matcher(block);
+        Matcher m = Pattern.compile("name: '([^']+)'\\s+sqlFilter: '((?:[^'\\\\]|\\\\')*)'")
+                .matcher(block);
         while (m.find()) filters.put(m.group(1), m.group(2).replace("\\'", "'"));
         assertThat(filters).isNotEmpty();
         return filters;
     }
 
-    static String unquote(String s) { return s.startsWith("'") ? s.substring(1, s.length() - 1) : s; }
+    static String unquote(String s) {
+        return s.startsWith("'") ? s.substring(1, s.length() - 1) : s;
+    }
 
-    static Duration duration(String iso) { return Duration.parse(iso); }
+    static Duration duration(String iso) {
+        return Duration.parse(iso);
+    }
 
     static String read(Path p) {
         try {

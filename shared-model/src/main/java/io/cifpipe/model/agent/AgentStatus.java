@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param since start of the current availability value (ISO-8601 UTC); null only before the first sign-in
  */
 @JsonPropertyOrder({"availability", "reason", "since", "activeCalls", "capacity"})
-public record AgentStatus(Availability availability, AvailabilityReason reason, Instant since, int activeCalls, int capacity) {
+public record AgentStatus(
+        Availability availability, AvailabilityReason reason, Instant since, int activeCalls, int capacity) {
     public AgentStatus {
         Objects.requireNonNull(availability, "availability");
         Objects.requireNonNull(reason, "reason");

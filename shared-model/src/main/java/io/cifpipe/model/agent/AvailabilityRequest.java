@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 
 /** The argument of hub method {@code setAvailability}: {@code {"availability": "Available"|"Busy"|"DoNotDisturb"|"Away"}}. */
 public record AvailabilityRequest(Availability availability) {
-    static final String ALLOWED = Arrays.stream(Availability.values()).map(a -> "\"" + a.wireName() + "\"")
+    static final String ALLOWED = Arrays.stream(Availability.values())
+            .map(a -> "\"" + a.wireName() + "\"")
             .collect(Collectors.joining(", "));
 
     public AvailabilityRequest {

@@ -13,8 +13,8 @@ import java.util.Objects;
  */
 @JsonPropertyOrder({"notificationId", "callId", "caller", "queue", "missedAt", "callerNumber"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record MissedCall(String notificationId, String callId, String caller, String queue, Instant missedAt,
-                         String callerNumber) {
+public record MissedCall(
+        String notificationId, String callId, String caller, String queue, Instant missedAt, String callerNumber) {
     /** Newest first, at most this many are kept and returned. */
     public static final int MAX_KEPT = 50;
 

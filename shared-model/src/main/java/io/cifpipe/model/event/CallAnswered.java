@@ -1,7 +1,6 @@
 package io.cifpipe.model.event;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-
 import java.util.Objects;
 
 /**
@@ -17,5 +16,7 @@ public record CallAnswered(String callId, String agentId) implements CallEventDa
     }
 
     @Override
-    public CallEventType type() { return CallEventType.ANSWERED; }
+    public CallEventType type() {
+        return CallEventType.ANSWERED;
+    }
 }

@@ -1,7 +1,6 @@
 package io.cifpipe.model.event;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-
 import java.util.Objects;
 
 /**
@@ -18,5 +17,7 @@ public record CallEnded(String callId, String agentId, String reason) implements
     }
 
     @Override
-    public CallEventType type() { return CallEventType.ENDED; }
+    public CallEventType type() {
+        return CallEventType.ENDED;
+    }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cifpipe.model.validation.ValidationException;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,9 +28,18 @@ import java.util.Objects;
  * @param extensions      other CloudEvents extension attributes (String, Boolean or Integer values)
  * @param data            typed payload
  */
-public record CallEvent(String id, String source, String specversion, CallEventType type, Instant time,
-                        String subject, String datacontenttype, String dataschema, String traceparent,
-                        Map<String, Object> extensions, CallEventData data) {
+public record CallEvent(
+        String id,
+        String source,
+        String specversion,
+        CallEventType type,
+        Instant time,
+        String subject,
+        String datacontenttype,
+        String dataschema,
+        String traceparent,
+        Map<String, Object> extensions,
+        CallEventData data) {
     public static final String SPEC_VERSION = "1.0";
     public static final String DATA_CONTENT_TYPE = "application/json";
     private static final CallEventCodec DEFAULT_CODEC = new CallEventCodec();
@@ -50,13 +58,33 @@ public record CallEvent(String id, String source, String specversion, CallEventT
 
     /** A new event with spec defaults (specversion 1.0, datacontenttype application/json, subject = callId). */
     public static CallEvent of(String id, String source, Instant time, CallEventData data) {
-        return new CallEvent(id, source, SPEC_VERSION, data.type(), time, data.callId(), DATA_CONTENT_TYPE, null,
-                null, Map.of(), data);
+        return new CallEvent(
+                id,
+                source,
+                SPEC_VERSION,
+                data.type(),
+                time,
+                data.callId(),
+                DATA_CONTENT_TYPE,
+                null,
+                null,
+                Map.of(),
+                data);
     }
 
     public CallEvent withTraceparent(String newTraceparent) {
-        return new CallEvent(id, source, specversion, type, time, subject, datacontenttype, dataschema,
-                newTraceparent, extensions, data);
+        return new CallEvent(
+                id,
+                source,
+                specversion,
+                type,
+                time,
+                subject,
+                datacontenttype,
+                dataschema,
+                newTraceparent,
+                extensions,
+                data);
     }
 
     /**
@@ -64,7 +92,9 @@ public record CallEvent(String id, String source, String specversion, CallEventT
      * {@link CallEventCodec#encode} (without its validation and size check; prefer the codec).
      */
     @JsonValue
-    public ObjectNode toJsonNode() { return DEFAULT_CODEC.toJsonNode(this); }
+    public ObjectNode toJsonNode() {
+        return DEFAULT_CODEC.toJsonNode(this);
+    }
 
     /** Lets plain Jackson read an event; validates like the codec (Jackson wraps the {@link ValidationException}). */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -76,10 +106,14 @@ public record CallEvent(String id, String source, String specversion, CallEventT
         return e;
     }
 
-    public String callId() { return data.callId(); }
+    public String callId() {
+        return data.callId();
+    }
 
     /** Null for answered/ended events that concern every agent offered the call. */
-    public String agentId() { return data.agentId(); }
+    public String agentId() {
+        return data.agentId();
+    }
 
     /** The offered data, or an exception if this is not a {@code call.offered} event. */
     public CallOffered offered() {

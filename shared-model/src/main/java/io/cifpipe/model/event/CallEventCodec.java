@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,7 +16,6 @@ import io.cifpipe.model.validation.ValidationException;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
 import io.cloudevents.core.builder.CloudEventBuilder;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -60,14 +59,18 @@ public final class CallEventCodec {
     private final CallEventLimits limits;
     private final CallEventReader reader;
 
-    public CallEventCodec() { this(CallEventLimits.DEFAULT); }
+    public CallEventCodec() {
+        this(CallEventLimits.DEFAULT);
+    }
 
     public CallEventCodec(CallEventLimits limits) {
         this.limits = limits;
         this.reader = new CallEventReader(limits);
     }
 
-    public CallEventLimits limits() { return limits; }
+    public CallEventLimits limits() {
+        return limits;
+    }
 
     /** Parses a request body by its Content-Type: one event or a batch. Never returns an empty list. */
     public List<CallEvent> parse(byte[] body, String contentType) {
@@ -88,19 +91,21 @@ public final class CallEventCodec {
             if (kv[0].trim().equalsIgnoreCase("charset")) {
                 String cs = kv.length > 1 ? kv[1].trim().replace("\"", "") : "";
                 if (!cs.equalsIgnoreCase("utf-8")) {
-                    throw ValidationException.unsupportedMediaType("only charset=utf-8 is supported, got '"
-                            + printable(cs) + "'");
+                    throw ValidationException.unsupportedMediaType(
+                            "only charset=utf-8 is supported, got '" + printable(cs) + "'");
                 }
             }
         }
         return switch (type) {
             case MEDIA_TYPE -> false;
             case BATCH_MEDIA_TYPE -> true;
-            case "application/json" -> throw ValidationException.unsupportedMediaType(
-                    "CloudEvents binary content mode is not supported; send the structured event with Content-Type "
-                    + MEDIA_TYPE + ", or a batch with " + BATCH_MEDIA_TYPE);
-            default -> throw ValidationException.unsupportedMediaType(
-                    "unsupported Content-Type '" + printable(contentType) + "'; " + supported);
+            case "application/json" ->
+                throw ValidationException.unsupportedMediaType(
+                        "CloudEvents binary content mode is not supported; send the structured event with Content-Type "
+                                + MEDIA_TYPE + ", or a batch with " + BATCH_MEDIA_TYPE);
+            default ->
+                throw ValidationException.unsupportedMediaType(
+                        "unsupported Content-Type '" + printable(contentType) + "'; " + supported);
         };
     }
 
@@ -109,8 +114,9 @@ public final class CallEventCodec {
         String text = decode(body, limits.maxEventBytes(), "an event");
         JsonNode node = readSingle(text);
         if (!node.isObject()) {
-            throw ValidationException.malformed("a structured CloudEvent must be a JSON object"
-                    + (node.isArray() ? "; send arrays with Content-Type " + BATCH_MEDIA_TYPE : ""),
+            throw ValidationException.malformed(
+                    "a structured CloudEvent must be a JSON object"
+                            + (node.isArray() ? "; send arrays with Content-Type " + BATCH_MEDIA_TYPE : ""),
                     List.of(new FieldError("", "must be a JSON object")));
         }
         List<FieldError> errors = new ArrayList<>();
@@ -127,8 +133,11 @@ public final class CallEventCodec {
             JsonToken t = p.nextToken();
             if (t == null) throw ValidationException.malformed("the body is empty");
             if (t != JsonToken.START_ARRAY) {
-                throw ValidationException.malformed("a batch must be a JSON array of CloudEvents"
-                        + (t == JsonToken.START_OBJECT ? "; send a single event with Content-Type " + MEDIA_TYPE : ""),
+                throw ValidationException.malformed(
+                        "a batch must be a JSON array of CloudEvents"
+                                + (t == JsonToken.START_OBJECT
+                                        ? "; send a single event with Content-Type " + MEDIA_TYPE
+                                        : ""),
                         List.of(new FieldError("", "must be a JSON array")));
             }
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -140,8 +149,8 @@ public final class CallEventCodec {
                 JsonNode n = ELEMENT_READER.readTree(p);
                 long end = p.currentLocation().getCharOffset();
                 if (utf8Length(text, (int) start, (int) end) > limits.maxEventBytes()) {
-                    throw ValidationException.tooLarge("event /" + nodes.size() + " is larger than "
-                            + limits.maxEventBytes() + " bytes");
+                    throw ValidationException.tooLarge(
+                            "event /" + nodes.size() + " is larger than " + limits.maxEventBytes() + " bytes");
                 }
                 nodes.add(n);
             }
@@ -244,9 +253,12 @@ public final class CallEventCodec {
         if (body.length > maxBytes) {
             throw ValidationException.tooLarge(what + " may be at most " + maxBytes + " bytes; got " + body.length);
         }
-        int offset = body.length >= 3 && (body[0] & 0xff) == 0xEF && (body[1] & 0xff) == 0xBB
-                && (body[2] & 0xff) == 0xBF ? 3 : 0; // RFC 8259 §8.1: a parser MAY ignore a BOM
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        int offset =
+                body.length >= 3 && (body[0] & 0xff) == 0xEF && (body[1] & 0xff) == 0xBB && (body[2] & 0xff) == 0xBF
+                        ? 3
+                        : 0; // RFC 8259 §8.1: a parser MAY ignore a BOM
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body, offset, body.length - offset);
@@ -287,7 +299,8 @@ public final class CallEventCodec {
         if (errors.isEmpty()) return;
         List<FieldError> shown = errors.size() > MAX_REPORTED_ERRORS ? errors.subList(0, MAX_REPORTED_ERRORS) : errors;
         String suffix = errors.size() > MAX_REPORTED_ERRORS
-                ? " (" + errors.size() + " errors, first " + MAX_REPORTED_ERRORS + " listed)" : "";
+                ? " (" + errors.size() + " errors, first " + MAX_REPORTED_ERRORS + " listed)"
+                : "";
         throw ValidationException.invalid(detail + suffix, shown);
     }
 
@@ -313,8 +326,10 @@ public final class CallEventCodec {
             char c = s.charAt(i);
             if (c < 0x80) n += 1;
             else if (c < 0x800) n += 2;
-            else if (Character.isHighSurrogate(c)) { n += 4; i++; }
-            else n += 3;
+            else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else n += 3;
         }
         return n;
     }
@@ -330,5 +345,7 @@ public final class CallEventCodec {
         return s.length() > 200 ? sb.append('…').toString() : sb.toString();
     }
 
-    static String specVersion() { return SPEC; }
+    static String specVersion() {
+        return SPEC;
+    }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cifpipe.model.validation.FieldError;
 import io.cifpipe.model.validation.Rules;
 import io.cloudevents.SpecVersion;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -28,16 +27,26 @@ final class CallEventReader {
 
     /** Context attributes as the CloudEvents SDK defines them for 1.0 (id, source, specversion, type, …). */
     private static final Set<String> CONTEXT_ATTRIBUTES = SpecVersion.V1.getAllAttributes();
+
     private static final Set<String> MANDATORY = SpecVersion.V1.getMandatoryAttributes();
 
-    private static final List<String> OFFERED_FIELDS = List.of("callId", "agentId", "callerNumber", "callerName",
-            "calledNumber", "queue", "customerContext", "ringSeconds");
+    private static final List<String> OFFERED_FIELDS = List.of(
+            "callId",
+            "agentId",
+            "callerNumber",
+            "callerName",
+            "calledNumber",
+            "queue",
+            "customerContext",
+            "ringSeconds");
     private static final List<String> ANSWERED_FIELDS = List.of("callId", "agentId");
     private static final List<String> ENDED_FIELDS = List.of("callId", "agentId", "reason");
 
     private final CallEventLimits limits;
 
-    CallEventReader(CallEventLimits limits) { this.limits = limits; }
+    CallEventReader(CallEventLimits limits) {
+        this.limits = limits;
+    }
 
     /** Returns the event, or null when any error was added for it. */
     CallEvent read(ObjectNode n, String at, List<FieldError> errors) {
@@ -49,8 +58,11 @@ final class CallEventReader {
 
         String specversion = string(n, at, "specversion", errors);
         if (specversion != null && !specversion.equals(CallEventCodec.specVersion())) {
-            errors.add(err(at, "specversion", "unsupported specversion '" + CallEventCodec.printable(specversion)
-                    + "'; only " + CallEventCodec.specVersion() + " is supported"));
+            errors.add(err(
+                    at,
+                    "specversion",
+                    "unsupported specversion '" + CallEventCodec.printable(specversion) + "'; only "
+                            + CallEventCodec.specVersion() + " is supported"));
         }
         String id = string(n, at, "id", errors);
         check(id, Rules.checkId(id), at, "id", errors);
@@ -63,8 +75,11 @@ final class CallEventReader {
         if (typeName != null) {
             type = CallEventType.fromWireName(typeName).orElse(null);
             if (type == null) {
-                errors.add(err(at, "type", "unknown event type '" + CallEventCodec.printable(typeName)
-                        + "'; known types: " + CallEventType.knownNames()));
+                errors.add(err(
+                        at,
+                        "type",
+                        "unknown event type '" + CallEventCodec.printable(typeName) + "'; known types: "
+                                + CallEventType.knownNames()));
             }
         }
 
@@ -95,8 +110,11 @@ final class CallEventReader {
             String name = f.getKey();
             if (CONTEXT_ATTRIBUTES.contains(name) || name.equals("data") || name.equals("data_base64")) continue;
             if (!Rules.EXTENSION_NAME.matcher(name).matches()) {
-                errors.add(err(at, name, "unknown attribute; CloudEvents extension attribute names are 1 to 20 "
-                        + "lower-case letters or digits"));
+                errors.add(err(
+                        at,
+                        name,
+                        "unknown attribute; CloudEvents extension attribute names are 1 to 20 "
+                                + "lower-case letters or digits"));
                 continue;
             }
             if (name.equals("traceparent")) {
@@ -106,8 +124,11 @@ final class CallEventReader {
             }
             Object value = extensionValue(f.getValue());
             if (value == null && !f.getValue().isNull()) {
-                errors.add(err(at, name, "extension attribute values must be a string (at most "
-                        + MAX_EXTENSION_VALUE_LENGTH + " characters, no control characters), a boolean or a 32-bit integer"));
+                errors.add(err(
+                        at,
+                        name,
+                        "extension attribute values must be a string (at most " + MAX_EXTENSION_VALUE_LENGTH
+                                + " characters, no control characters), a boolean or a 32-bit integer"));
             } else if (value != null) {
                 extensions.put(name, value);
             }
@@ -130,51 +151,56 @@ final class CallEventReader {
         }
 
         if (errors.size() > before || data == null) return null;
-        return new CallEvent(id, source, specversion, type, time, subject, dct, dataschema, traceparent, extensions,
-                data);
+        return new CallEvent(
+                id, source, specversion, type, time, subject, dct, dataschema, traceparent, extensions, data);
     }
 
     private CallEventData readData(CallEventType type, ObjectNode d, String at, List<FieldError> errors) {
         int before = errors.size();
-        List<String> allowed = switch (type) {
-            case OFFERED -> OFFERED_FIELDS;
-            case ANSWERED -> ANSWERED_FIELDS;
-            case ENDED -> ENDED_FIELDS;
-        };
+        List<String> allowed =
+                switch (type) {
+                    case OFFERED -> OFFERED_FIELDS;
+                    case ANSWERED -> ANSWERED_FIELDS;
+                    case ENDED -> ENDED_FIELDS;
+                };
         for (Iterator<String> it = d.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                errors.add(err(at, f, "unknown field for " + type.wireName() + "; allowed: " + String.join(", ", allowed)));
+                errors.add(err(
+                        at, f, "unknown field for " + type.wireName() + "; allowed: " + String.join(", ", allowed)));
             }
         }
         String callId = requiredId(d, at, "callId", errors);
         // agentId is required when a call is offered; for answered/ended it is optional (null = every agent).
-        String agentId = type == CallEventType.OFFERED ? requiredId(d, at, "agentId", errors)
-                : string(d, at, "agentId", errors);
+        String agentId =
+                type == CallEventType.OFFERED ? requiredId(d, at, "agentId", errors) : string(d, at, "agentId", errors);
         if (type != CallEventType.OFFERED) check(agentId, Rules.checkId(agentId), at, "agentId", errors);
 
-        CallEventData result = switch (type) {
-            case OFFERED -> {
-                String callerNumber = string(d, at, "callerNumber", errors);
-                check(callerNumber, Rules.checkPhoneNumber(callerNumber), at, "callerNumber", errors);
-                String callerName = string(d, at, "callerName", errors);
-                check(callerName, Rules.checkText(callerName, MAX_TEXT_LENGTH), at, "callerName", errors);
-                String calledNumber = string(d, at, "calledNumber", errors);
-                check(calledNumber, Rules.checkPhoneNumber(calledNumber), at, "calledNumber", errors);
-                String queue = string(d, at, "queue", errors);
-                check(queue, Rules.checkText(queue, MAX_QUEUE_LENGTH), at, "queue", errors);
-                Map<String, String> ctx = context(d.get("customerContext"), at + "/customerContext", errors);
-                Integer ring = ringSeconds(d.get("ringSeconds"), at + "/ringSeconds", errors);
-                yield errors.size() > before ? null
-                        : new CallOffered(callId, agentId, callerNumber, callerName, calledNumber, queue, ctx, ring);
-            }
-            case ANSWERED -> errors.size() > before ? null : new CallAnswered(callId, agentId);
-            case ENDED -> {
-                String reason = string(d, at, "reason", errors);
-                check(reason, Rules.checkText(reason, MAX_REASON_LENGTH), at, "reason", errors);
-                yield errors.size() > before ? null : new CallEnded(callId, agentId, reason);
-            }
-        };
+        CallEventData result =
+                switch (type) {
+                    case OFFERED -> {
+                        String callerNumber = string(d, at, "callerNumber", errors);
+                        check(callerNumber, Rules.checkPhoneNumber(callerNumber), at, "callerNumber", errors);
+                        String callerName = string(d, at, "callerName", errors);
+                        check(callerName, Rules.checkText(callerName, MAX_TEXT_LENGTH), at, "callerName", errors);
+                        String calledNumber = string(d, at, "calledNumber", errors);
+                        check(calledNumber, Rules.checkPhoneNumber(calledNumber), at, "calledNumber", errors);
+                        String queue = string(d, at, "queue", errors);
+                        check(queue, Rules.checkText(queue, MAX_QUEUE_LENGTH), at, "queue", errors);
+                        Map<String, String> ctx = context(d.get("customerContext"), at + "/customerContext", errors);
+                        Integer ring = ringSeconds(d.get("ringSeconds"), at + "/ringSeconds", errors);
+                        yield errors.size() > before
+                                ? null
+                                : new CallOffered(
+                                        callId, agentId, callerNumber, callerName, calledNumber, queue, ctx, ring);
+                    }
+                    case ANSWERED -> errors.size() > before ? null : new CallAnswered(callId, agentId);
+                    case ENDED -> {
+                        String reason = string(d, at, "reason", errors);
+                        check(reason, Rules.checkText(reason, MAX_REASON_LENGTH), at, "reason", errors);
+                        yield errors.size() > before ? null : new CallEnded(callId, agentId, reason);
+                    }
+                };
         return result;
     }
 
@@ -194,8 +220,10 @@ final class CallEventReader {
             String key = e.getKey();
             String p = at + "/" + escape(key);
             if (key.isEmpty() || key.length() > limits.maxContextKeyLength() || Rules.hasControlChar(key)) {
-                errors.add(new FieldError(p, "keys must be 1 to " + limits.maxContextKeyLength()
-                        + " characters without control characters"));
+                errors.add(new FieldError(
+                        p,
+                        "keys must be 1 to " + limits.maxContextKeyLength()
+                                + " characters without control characters"));
                 continue;
             }
             JsonNode v = e.getValue();
@@ -264,7 +292,8 @@ final class CallEventReader {
     private static String checkUriReference(String v, int max, boolean absolute) {
         if (v.isEmpty()) return "must not be empty";
         if (v.length() > max) return "must be at most " + max + " characters";
-        if (Rules.hasControlChar(v) || v.indexOf(' ') >= 0) return "must be a URI reference without spaces or control characters";
+        if (Rules.hasControlChar(v) || v.indexOf(' ') >= 0)
+            return "must be a URI reference without spaces or control characters";
         try {
             URI uri = new URI(v);
             if (absolute && !uri.isAbsolute()) return "must be an absolute URI";

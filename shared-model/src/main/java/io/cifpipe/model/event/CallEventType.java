@@ -1,7 +1,6 @@
 package io.cifpipe.model.event;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -14,11 +13,15 @@ public enum CallEventType {
 
     private final String wireName;
 
-    CallEventType(String wireName) { this.wireName = wireName; }
+    CallEventType(String wireName) {
+        this.wireName = wireName;
+    }
 
     /** The CloudEvents {@code type} string, e.g. {@code call.offered}. */
     @JsonValue
-    public String wireName() { return wireName; }
+    public String wireName() {
+        return wireName;
+    }
 
     public static Optional<CallEventType> fromWireName(String name) {
         return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
@@ -30,5 +33,7 @@ public enum CallEventType {
     }
 
     @Override
-    public String toString() { return wireName; }
+    public String toString() {
+        return wireName;
+    }
 }

@@ -2,7 +2,6 @@ package io.cifpipe.model.event;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,17 +19,31 @@ import java.util.Objects;
  * @param customerContext free key/value context shown to the agent (never null; bounded in size)
  * @param ringSeconds     how long the offer stays open; null = the app's DefaultRingSeconds
  */
-@JsonPropertyOrder({"callId", "agentId", "callerNumber", "callerName", "calledNumber", "queue", "customerContext",
-        "ringSeconds"})
-public record CallOffered(String callId, String agentId, String callerNumber, String callerName, String calledNumber,
-                          String queue,
-                          @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> customerContext,
-                          Integer ringSeconds) implements CallEventData {
+@JsonPropertyOrder({
+    "callId",
+    "agentId",
+    "callerNumber",
+    "callerName",
+    "calledNumber",
+    "queue",
+    "customerContext",
+    "ringSeconds"
+})
+public record CallOffered(
+        String callId,
+        String agentId,
+        String callerNumber,
+        String callerName,
+        String calledNumber,
+        String queue,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> customerContext,
+        Integer ringSeconds)
+        implements CallEventData {
     public CallOffered {
         Objects.requireNonNull(callId, "callId");
         Objects.requireNonNull(agentId, "agentId");
-        customerContext = customerContext == null ? Map.of()
-                : Collections.unmodifiableMap(new LinkedHashMap<>(customerContext));
+        customerContext =
+                customerContext == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(customerContext));
     }
 
     public static CallOffered of(String callId, String agentId) {
@@ -38,5 +51,7 @@ public record CallOffered(String callId, String agentId, String callerNumber, St
     }
 
     @Override
-    public CallEventType type() { return CallEventType.OFFERED; }
+    public CallEventType type() {
+        return CallEventType.OFFERED;
+    }
 }

@@ -21,8 +21,8 @@ public final class Json {
     /** No single string in our contracts comes close; bounds memory per token. */
     public static final int MAX_STRING_LENGTH = 1024 * 1024;
 
-    private static final ObjectMapper MAPPER = configure(JsonMapper.builder(new JsonFactory()))
-            .build();
+    private static final ObjectMapper MAPPER =
+            configure(JsonMapper.builder(new JsonFactory())).build();
 
     private static final ObjectMapper STRICT = configure(JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
@@ -38,10 +38,14 @@ public final class Json {
     private Json() {}
 
     /** Mapper for our own, trusted payloads (outcomes, notifications, problem details). */
-    public static ObjectMapper mapper() { return MAPPER; }
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
 
     /** Mapper for untrusted input: nesting/size bounds, duplicate keys and trailing garbage rejected. */
-    public static ObjectMapper strictMapper() { return STRICT; }
+    public static ObjectMapper strictMapper() {
+        return STRICT;
+    }
 
     private static JsonMapper.Builder configure(JsonMapper.Builder b) {
         return b.addModule(new JavaTimeModule())

@@ -6,7 +6,6 @@ import io.cifpipe.model.agent.AgentStatus;
 import io.cifpipe.model.json.Json;
 import io.cifpipe.model.outcome.UnavailableReason;
 import io.cifpipe.model.validation.Rules;
-
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,9 +40,16 @@ import java.util.TreeMap;
  * @param lastConnectedAt    last SignalR connect presence saw, or null
  * @param lastDisconnectedAt last SignalR disconnect presence saw, or null
  */
-public record AgentState(String agentId, Availability availability, AvailabilityReason availabilityReason,
-                         Instant availabilitySince, Map<String, Instant> activeCalls, Integer capacity, int missedInARow,
-                         Instant lastConnectedAt, Instant lastDisconnectedAt) {
+public record AgentState(
+        String agentId,
+        Availability availability,
+        AvailabilityReason availabilityReason,
+        Instant availabilitySince,
+        Map<String, Instant> activeCalls,
+        Integer capacity,
+        int missedInARow,
+        Instant lastConnectedAt,
+        Instant lastDisconnectedAt) {
     public static final String ROW_KEY = "state";
     public static final int DEFAULT_CAPACITY = 1;
     public static final String PROP_AVAILABILITY = "Availability";
@@ -55,6 +61,7 @@ public record AgentState(String agentId, Availability availability, Availability
     public static final String PROP_ACTIVE_CALL_IDS = "ActiveCallIds";
     /** Start of the oldest active call; absent without calls. The max-call-duration sweep filters on it. */
     public static final String PROP_OLDEST_CALL_STARTED_AT = "OldestCallStartedAt";
+
     public static final String PROP_MAX_CONCURRENT_CALLS = "MaxConcurrentCalls";
     public static final String PROP_MISSED_IN_A_ROW = "MissedInARow";
     public static final String PROP_LAST_CONNECTED_AT = "LastConnectedAt";
@@ -73,10 +80,14 @@ public record AgentState(String agentId, Availability availability, Availability
         return new AgentState(agentId, Availability.AVAILABLE, null, null, Map.of(), null, 0, null, null);
     }
 
-    public int activeCallCount() { return activeCalls.size(); }
+    public int activeCallCount() {
+        return activeCalls.size();
+    }
 
     /** The capacity that applies: the row's override, else {@code defaultCapacity} (setting {@code AgentCapacity}). */
-    public int capacity(int defaultCapacity) { return capacity != null ? capacity : defaultCapacity; }
+    public int capacity(int defaultCapacity) {
+        return capacity != null ? capacity : defaultCapacity;
+    }
 
     /**
      * Why a new offer cannot go to this agent, or empty when she can take it: her availability first (busy,
@@ -87,35 +98,59 @@ public record AgentState(String agentId, Availability availability, Availability
         if (byAvailability.isPresent()) {
             return byAvailability;
         }
-        return activeCallCount() >= capacity(defaultCapacity) ? Optional.of(UnavailableReason.AT_CAPACITY) : Optional.empty();
+        return activeCallCount() >= capacity(defaultCapacity)
+                ? Optional.of(UnavailableReason.AT_CAPACITY)
+                : Optional.empty();
     }
 
     /** What the client is told ({@code availability} push, {@code getAgentState}). */
     public AgentStatus status(int defaultCapacity) {
-        return new AgentStatus(availability, availabilityReason == null ? AvailabilityReason.AGENT : availabilityReason,
-                availabilitySince, activeCallCount(), capacity(defaultCapacity));
+        return new AgentStatus(
+                availability,
+                availabilityReason == null ? AvailabilityReason.AGENT : availabilityReason,
+                availabilitySince,
+                activeCallCount(),
+                capacity(defaultCapacity));
     }
 
     /** The availability set to {@code next}; {@code since} moves only when the value changes. Resets missed calls if by the agent. */
     public AgentState withAvailability(Availability next, AvailabilityReason reason, Instant at) {
         Instant since = next == availability && availabilitySince != null ? availabilitySince : at;
         int missed = reason == AvailabilityReason.AGENT ? 0 : missedInARow;
-        return new AgentState(agentId, next, reason, since, activeCalls, capacity, missed, lastConnectedAt, lastDisconnectedAt);
+        return new AgentState(
+                agentId, next, reason, since, activeCalls, capacity, missed, lastConnectedAt, lastDisconnectedAt);
     }
 
     /** First sign-in: availability {@code Available} (or what is stored) gets its start time and reason. */
     public AgentState withSinceIfUnset(Instant at) {
-        return availabilitySince != null ? this : new AgentState(agentId, availability,
-                availabilityReason == null ? AvailabilityReason.AGENT : availabilityReason, at, activeCalls, capacity,
-                missedInARow, lastConnectedAt, lastDisconnectedAt);
+        return availabilitySince != null
+                ? this
+                : new AgentState(
+                        agentId,
+                        availability,
+                        availabilityReason == null ? AvailabilityReason.AGENT : availabilityReason,
+                        at,
+                        activeCalls,
+                        capacity,
+                        missedInARow,
+                        lastConnectedAt,
+                        lastDisconnectedAt);
     }
 
     /** An Accept: the call counts toward capacity until it ends (idempotent per callId); the missed counter resets. */
     public AgentState withCallStarted(String callId, Instant at) {
         Map<String, Instant> calls = new TreeMap<>(activeCalls);
         calls.putIfAbsent(Objects.requireNonNull(callId), at);
-        return new AgentState(agentId, availability, calls.size() != activeCalls.size() ? AvailabilityReason.CALL_STARTED
-                : availabilityReason, availabilitySince, calls, capacity, 0, lastConnectedAt, lastDisconnectedAt);
+        return new AgentState(
+                agentId,
+                availability,
+                calls.size() != activeCalls.size() ? AvailabilityReason.CALL_STARTED : availabilityReason,
+                availabilitySince,
+                calls,
+                capacity,
+                0,
+                lastConnectedAt,
+                lastDisconnectedAt);
     }
 
     /** The call no longer counts (call.ended or the max-call-duration timeout); unchanged if it was not active. */
@@ -125,13 +160,24 @@ public record AgentState(String agentId, Availability availability, Availability
         }
         Map<String, Instant> calls = new TreeMap<>(activeCalls);
         calls.remove(callId);
-        return new AgentState(agentId, availability, reason, availabilitySince, calls, capacity, missedInARow,
-                lastConnectedAt, lastDisconnectedAt);
+        return new AgentState(
+                agentId,
+                availability,
+                reason,
+                availabilitySince,
+                calls,
+                capacity,
+                missedInARow,
+                lastConnectedAt,
+                lastDisconnectedAt);
     }
 
     /** Calls accepted before {@code cutoff} (candidates for the max-call-duration release). */
     public List<String> callsStartedBefore(Instant cutoff) {
-        return activeCalls.entrySet().stream().filter(e -> e.getValue().isBefore(cutoff)).map(Map.Entry::getKey).toList();
+        return activeCalls.entrySet().stream()
+                .filter(e -> e.getValue().isBefore(cutoff))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     public Optional<Instant> oldestCallStartedAt() {
@@ -144,8 +190,16 @@ public record AgentState(String agentId, Availability availability, Availability
      */
     public AgentState withMissedCall(int threshold, Instant at) {
         int missed = missedInARow + 1;
-        AgentState counted = new AgentState(agentId, availability, availabilityReason, availabilitySince, activeCalls,
-                capacity, missed, lastConnectedAt, lastDisconnectedAt);
+        AgentState counted = new AgentState(
+                agentId,
+                availability,
+                availabilityReason,
+                availabilitySince,
+                activeCalls,
+                capacity,
+                missed,
+                lastConnectedAt,
+                lastDisconnectedAt);
         if (missed >= threshold && availability == Availability.AVAILABLE) {
             return counted.withAvailability(Availability.AWAY, AvailabilityReason.MISSED_CALLS, at);
         }
@@ -154,13 +208,27 @@ public record AgentState(String agentId, Availability availability, Availability
 
     /** Accept or Reject: the consecutive-miss counter starts again. */
     public AgentState withMissedReset() {
-        return missedInARow == 0 ? this : new AgentState(agentId, availability, availabilityReason, availabilitySince,
-                activeCalls, capacity, 0, lastConnectedAt, lastDisconnectedAt);
+        return missedInARow == 0
+                ? this
+                : new AgentState(
+                        agentId,
+                        availability,
+                        availabilityReason,
+                        availabilitySince,
+                        activeCalls,
+                        capacity,
+                        0,
+                        lastConnectedAt,
+                        lastDisconnectedAt);
     }
 
-    public String partitionKey() { return agentId; }
+    public String partitionKey() {
+        return agentId;
+    }
 
-    public String rowKey() { return ROW_KEY; }
+    public String rowKey() {
+        return ROW_KEY;
+    }
 
     /** The merge presence writes when a connection opens (only its own property). */
     public static Map<String, Object> connectedProperties(Instant at) {
@@ -176,7 +244,8 @@ public record AgentState(String agentId, Availability availability, Availability
     public Map<String, Object> toProperties() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(PROP_AVAILABILITY, availability.name());
-        TableValues.putIfNotNull(p, PROP_AVAILABILITY_REASON, availabilityReason == null ? null : availabilityReason.wireName());
+        TableValues.putIfNotNull(
+                p, PROP_AVAILABILITY_REASON, availabilityReason == null ? null : availabilityReason.wireName());
         TableValues.putIfNotNull(p, PROP_AVAILABILITY_SINCE, TableValues.toTable(availabilitySince));
         p.put(PROP_ACTIVE_CALLS, activeCalls.size());
         if (!activeCalls.isEmpty()) {
@@ -184,7 +253,10 @@ public record AgentState(String agentId, Availability availability, Availability
             activeCalls.forEach((k, v) -> ids.put(k, v.toString()));
             p.put(PROP_ACTIVE_CALL_IDS, writeJson(ids));
         }
-        TableValues.putIfNotNull(p, PROP_OLDEST_CALL_STARTED_AT, TableValues.toTable(oldestCallStartedAt().orElse(null)));
+        TableValues.putIfNotNull(
+                p,
+                PROP_OLDEST_CALL_STARTED_AT,
+                TableValues.toTable(oldestCallStartedAt().orElse(null)));
         TableValues.putIfNotNull(p, PROP_MAX_CONCURRENT_CALLS, capacity);
         p.put(PROP_MISSED_IN_A_ROW, missedInARow);
         TableValues.putIfNotNull(p, PROP_LAST_CONNECTED_AT, TableValues.toTable(lastConnectedAt));
@@ -201,13 +273,21 @@ public record AgentState(String agentId, Availability availability, Availability
         try {
             availability = Availability.parse(TableValues.string(p, PROP_AVAILABILITY));
         } catch (IllegalArgumentException e) {
-            availability = Availability.AVAILABLE; // a value a newer writer knows: read as the default, never fail the call
+            availability =
+                    Availability.AVAILABLE; // a value a newer writer knows: read as the default, never fail the call
         }
-        AvailabilityReason reason = AvailabilityReason.fromWireName(TableValues.string(p, PROP_AVAILABILITY_REASON)).orElse(null);
-        return new AgentState(agentId, availability, reason, TableValues.instant(p, PROP_AVAILABILITY_SINCE),
-                readCalls(TableValues.string(p, PROP_ACTIVE_CALL_IDS)), max == null || max < 1 ? null : max,
+        AvailabilityReason reason = AvailabilityReason.fromWireName(TableValues.string(p, PROP_AVAILABILITY_REASON))
+                .orElse(null);
+        return new AgentState(
+                agentId,
+                availability,
+                reason,
+                TableValues.instant(p, PROP_AVAILABILITY_SINCE),
+                readCalls(TableValues.string(p, PROP_ACTIVE_CALL_IDS)),
+                max == null || max < 1 ? null : max,
                 missed == null ? 0 : Math.max(0, missed),
-                TableValues.instant(p, PROP_LAST_CONNECTED_AT), TableValues.instant(p, PROP_LAST_DISCONNECTED_AT));
+                TableValues.instant(p, PROP_LAST_CONNECTED_AT),
+                TableValues.instant(p, PROP_LAST_DISCONNECTED_AT));
     }
 
     private static String writeJson(Map<String, String> m) {
@@ -223,12 +303,14 @@ public record AgentState(String agentId, Availability availability, Availability
             return Map.of();
         }
         try {
-            Map<String, String> raw = Json.mapper().readValue(json, new TypeReference<LinkedHashMap<String, String>>() {});
+            Map<String, String> raw =
+                    Json.mapper().readValue(json, new TypeReference<LinkedHashMap<String, String>>() {});
             Map<String, Instant> out = new TreeMap<>();
             raw.forEach((k, v) -> out.put(k, Instant.parse(v)));
             return out;
         } catch (JsonProcessingException | RuntimeException e) {
-            throw new IllegalArgumentException("property " + PROP_ACTIVE_CALL_IDS + " is not a JSON object of callId → time", e);
+            throw new IllegalArgumentException(
+                    "property " + PROP_ACTIVE_CALL_IDS + " is not a JSON object of callId → time", e);
         }
     }
 }

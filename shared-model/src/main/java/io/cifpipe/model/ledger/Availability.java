@@ -12,14 +12,21 @@ import java.util.Optional;
  * Capacity is separate: an agent on a call keeps her availability (see {@link AgentState#activeCalls()}).
  */
 public enum Availability {
-    AVAILABLE("Available"), BUSY("Busy"), DO_NOT_DISTURB("DoNotDisturb"), AWAY("Away");
+    AVAILABLE("Available"),
+    BUSY("Busy"),
+    DO_NOT_DISTURB("DoNotDisturb"),
+    AWAY("Away");
 
     private final String wireName;
 
-    Availability(String wireName) { this.wireName = wireName; }
+    Availability(String wireName) {
+        this.wireName = wireName;
+    }
 
     @JsonValue
-    public String wireName() { return wireName; }
+    public String wireName() {
+        return wireName;
+    }
 
     public static Optional<Availability> fromWireName(String s) {
         return Arrays.stream(values()).filter(a -> a.wireName.equals(s)).findFirst();

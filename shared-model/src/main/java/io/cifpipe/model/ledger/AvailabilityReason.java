@@ -19,10 +19,14 @@ public enum AvailabilityReason {
 
     private final String wireName;
 
-    AvailabilityReason(String wireName) { this.wireName = wireName; }
+    AvailabilityReason(String wireName) {
+        this.wireName = wireName;
+    }
 
     @JsonValue
-    public String wireName() { return wireName; }
+    public String wireName() {
+        return wireName;
+    }
 
     public static Optional<AvailabilityReason> fromWireName(String s) {
         return Arrays.stream(values()).filter(r -> r.wireName.equals(s)).findFirst();

@@ -1,7 +1,6 @@
 package io.cifpipe.model.ledger;
 
 import io.cifpipe.model.validation.Rules;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,8 +11,8 @@ import java.util.Objects;
  * user id), RowKey = SignalR connectionId. "All live connections of an agent" is one partition query.
  * Property types: String and OffsetDateTime (UTC).
  */
-public record ConnectionRecord(String userId, String connectionId, String hub, Instant connectedAt,
-                               Instant lastSeenAt, String userAgent) {
+public record ConnectionRecord(
+        String userId, String connectionId, String hub, Instant connectedAt, Instant lastSeenAt, String userAgent) {
     public static final int MAX_USER_AGENT_LENGTH = 256;
     public static final String PROP_PARTITION_KEY = "PartitionKey";
     public static final String PROP_ROW_KEY = "RowKey";
@@ -32,8 +31,8 @@ public record ConnectionRecord(String userId, String connectionId, String hub, I
     }
 
     /** A fresh connection (lastSeenAt = connectedAt). */
-    public static ConnectionRecord connected(String userId, String connectionId, String hub, Instant at,
-                                             String userAgent) {
+    public static ConnectionRecord connected(
+            String userId, String connectionId, String hub, Instant at, String userAgent) {
         return new ConnectionRecord(userId, connectionId, hub, at, at, userAgent);
     }
 
@@ -45,9 +44,13 @@ public record ConnectionRecord(String userId, String connectionId, String hub, I
         return lastSeenAt.plus(maxIdle).isBefore(now);
     }
 
-    public String partitionKey() { return userId; }
+    public String partitionKey() {
+        return userId;
+    }
 
-    public String rowKey() { return connectionId; }
+    public String rowKey() {
+        return connectionId;
+    }
 
     /** Entity properties without PartitionKey/RowKey. */
     public Map<String, Object> toProperties() {
@@ -61,13 +64,17 @@ public record ConnectionRecord(String userId, String connectionId, String hub, I
 
     /** From properties that include PartitionKey and RowKey (as the Tables SDK returns them). */
     public static ConnectionRecord fromProperties(Map<String, Object> p) {
-        return fromProperties(TableValues.requiredString(p, PROP_PARTITION_KEY),
-                TableValues.requiredString(p, PROP_ROW_KEY), p);
+        return fromProperties(
+                TableValues.requiredString(p, PROP_PARTITION_KEY), TableValues.requiredString(p, PROP_ROW_KEY), p);
     }
 
     public static ConnectionRecord fromProperties(String partitionKey, String rowKey, Map<String, Object> p) {
-        return new ConnectionRecord(partitionKey, rowKey, TableValues.requiredString(p, PROP_HUB),
-                TableValues.instant(p, PROP_CONNECTED_AT), TableValues.instant(p, PROP_LAST_SEEN_AT),
+        return new ConnectionRecord(
+                partitionKey,
+                rowKey,
+                TableValues.requiredString(p, PROP_HUB),
+                TableValues.instant(p, PROP_CONNECTED_AT),
+                TableValues.instant(p, PROP_LAST_SEEN_AT),
                 TableValues.string(p, PROP_USER_AGENT));
     }
 

@@ -12,7 +12,11 @@ public final class IllegalTransitionException extends IllegalStateException {
         this.to = to;
     }
 
-    public NotificationState from() { return from; }
+    public NotificationState from() {
+        return from;
+    }
 
-    public NotificationState to() { return to; }
+    public NotificationState to() {
+        return to;
+    }
 }

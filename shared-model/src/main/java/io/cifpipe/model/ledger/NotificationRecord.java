@@ -7,7 +7,6 @@ import io.cifpipe.model.notification.Notification;
 import io.cifpipe.model.notification.NotificationId;
 import io.cifpipe.model.outcome.Outcome;
 import io.cifpipe.model.validation.Rules;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -34,11 +33,23 @@ import java.util.Objects;
  * <p>Property types are those Azure Tables stores natively: String, Integer, OffsetDateTime (UTC).
  * The customer context map is stored as a JSON string (Tables has no map type).
  */
-public record NotificationRecord(String callId, String agentId, NotificationState state, String eventId,
-                                 String callerNumber, String callerName, String calledNumber, String queue,
-                                 Map<String, String> customerContext, String traceparent, Instant offeredAt,
-                                 Instant expiresAt, Map<NotificationState, Instant> stateTimes, int attempts,
-                                 String connectionId, String reason) {
+public record NotificationRecord(
+        String callId,
+        String agentId,
+        NotificationState state,
+        String eventId,
+        String callerNumber,
+        String callerName,
+        String calledNumber,
+        String queue,
+        Map<String, String> customerContext,
+        String traceparent,
+        Instant offeredAt,
+        Instant expiresAt,
+        Map<NotificationState, Instant> stateTimes,
+        int attempts,
+        String connectionId,
+        String reason) {
     public static final String PROP_PARTITION_KEY = "PartitionKey";
     public static final String PROP_ROW_KEY = "RowKey";
     public static final String PROP_NOTIFICATION_ID = "NotificationId";
@@ -61,8 +72,8 @@ public record NotificationRecord(String callId, String agentId, NotificationStat
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(offeredAt, "offeredAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        customerContext = customerContext == null ? Map.of()
-                : Collections.unmodifiableMap(new LinkedHashMap<>(customerContext));
+        customerContext =
+                customerContext == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(customerContext));
         EnumMap<NotificationState, Instant> times = new EnumMap<>(NotificationState.class);
         if (stateTimes != null) times.putAll(stateTimes);
         times.putIfAbsent(NotificationState.OFFERED, offeredAt);
@@ -71,21 +82,45 @@ public record NotificationRecord(String callId, String agentId, NotificationStat
 
     /** The new ledger row for a notification (state OFFERED). */
     public static NotificationRecord offered(Notification n, String eventId) {
-        return new NotificationRecord(n.callId(), n.agentId(), NotificationState.OFFERED, eventId, n.callerNumber(),
-                n.callerName(), n.calledNumber(), n.queue(), n.customerContext(), n.traceparent(), n.offeredAt(),
-                n.expiresAt(), Map.of(NotificationState.OFFERED, n.offeredAt()), 0, null, null);
+        return new NotificationRecord(
+                n.callId(),
+                n.agentId(),
+                NotificationState.OFFERED,
+                eventId,
+                n.callerNumber(),
+                n.callerName(),
+                n.calledNumber(),
+                n.queue(),
+                n.customerContext(),
+                n.traceparent(),
+                n.offeredAt(),
+                n.expiresAt(),
+                Map.of(NotificationState.OFFERED, n.offeredAt()),
+                0,
+                null,
+                null);
     }
 
-    public String partitionKey() { return callId; }
+    public String partitionKey() {
+        return callId;
+    }
 
-    public String rowKey() { return agentId; }
+    public String rowKey() {
+        return agentId;
+    }
 
-    public String notificationId() { return NotificationId.of(callId, agentId); }
+    public String notificationId() {
+        return NotificationId.of(callId, agentId);
+    }
 
-    public boolean isOpen() { return !state.isTerminal(); }
+    public boolean isOpen() {
+        return !state.isTerminal();
+    }
 
     /** When {@code s} was entered, or null. */
-    public Instant enteredAt(NotificationState s) { return stateTimes.get(s); }
+    public Instant enteredAt(NotificationState s) {
+        return stateTimes.get(s);
+    }
 
     /**
      * The record after a legal transition, stamped with the time; {@code connectionId}/{@code reason} replace the
@@ -96,22 +131,63 @@ public record NotificationRecord(String callId, String agentId, NotificationStat
         Objects.requireNonNull(at, "at");
         EnumMap<NotificationState, Instant> times = new EnumMap<>(stateTimes);
         times.put(next, at);
-        return new NotificationRecord(callId, agentId, next, eventId, callerNumber, callerName, calledNumber, queue,
-                customerContext, traceparent, offeredAt, expiresAt, times, attempts,
-                newConnectionId != null ? newConnectionId : connectionId, newReason != null ? newReason : reason);
+        return new NotificationRecord(
+                callId,
+                agentId,
+                next,
+                eventId,
+                callerNumber,
+                callerName,
+                calledNumber,
+                queue,
+                customerContext,
+                traceparent,
+                offeredAt,
+                expiresAt,
+                times,
+                attempts,
+                newConnectionId != null ? newConnectionId : connectionId,
+                newReason != null ? newReason : reason);
     }
 
     public NotificationRecord withAttempts(int newAttempts) {
-        return new NotificationRecord(callId, agentId, state, eventId, callerNumber, callerName, calledNumber, queue,
-                customerContext, traceparent, offeredAt, expiresAt, stateTimes, newAttempts, connectionId, reason);
+        return new NotificationRecord(
+                callId,
+                agentId,
+                state,
+                eventId,
+                callerNumber,
+                callerName,
+                calledNumber,
+                queue,
+                customerContext,
+                traceparent,
+                offeredAt,
+                expiresAt,
+                stateTimes,
+                newAttempts,
+                connectionId,
+                reason);
     }
 
-    public boolean isPastExpiry(Instant now) { return !now.isBefore(expiresAt); }
+    public boolean isPastExpiry(Instant now) {
+        return !now.isBefore(expiresAt);
+    }
 
     /** The message to (re)send to the agent. */
     public Notification toNotification() {
-        return new Notification(notificationId(), callId, agentId, callerNumber, callerName, calledNumber, queue,
-                customerContext, offeredAt, expiresAt, traceparent);
+        return new Notification(
+                notificationId(),
+                callId,
+                agentId,
+                callerNumber,
+                callerName,
+                calledNumber,
+                queue,
+                customerContext,
+                offeredAt,
+                expiresAt,
+                traceparent);
     }
 
     /** The outcome message for the current state; throws if the state has none (OFFERED). */
@@ -135,8 +211,15 @@ public record NotificationRecord(String callId, String agentId, NotificationStat
         // republisher may each publish it; duplicate detection and consumers rely on identical repeats). It goes to
         // the agent — SignalR fans it out to every tab — so it names no connection.
         boolean current = passed == state;
-        return new Outcome(notificationId(), callId, agentId, type, at,
-                current && passed != NotificationState.DELIVERED ? connectionId : null, current ? reason : null, latency);
+        return new Outcome(
+                notificationId(),
+                callId,
+                agentId,
+                type,
+                at,
+                current && passed != NotificationState.DELIVERED ? connectionId : null,
+                current ? reason : null,
+                latency);
     }
 
     /** Entity properties without PartitionKey/RowKey (use {@link #partitionKey()} / {@link #rowKey()}). */
@@ -161,8 +244,8 @@ public record NotificationRecord(String callId, String agentId, NotificationStat
 
     /** From an entity's properties that include PartitionKey and RowKey (as the Tables SDK returns them). */
     public static NotificationRecord fromProperties(Map<String, Object> p) {
-        return fromProperties(TableValues.requiredString(p, PROP_PARTITION_KEY),
-                TableValues.requiredString(p, PROP_ROW_KEY), p);
+        return fromProperties(
+                TableValues.requiredString(p, PROP_PARTITION_KEY), TableValues.requiredString(p, PROP_ROW_KEY), p);
     }
 
     /** From keys plus properties; unknown properties (Timestamp, odata.etag …) are ignored. */
@@ -175,13 +258,22 @@ public record NotificationRecord(String callId, String agentId, NotificationStat
         Instant offeredAt = times.get(NotificationState.OFFERED);
         if (offeredAt == null) throw new IllegalArgumentException("property OfferedAt is missing");
         Integer attempts = TableValues.integer(p, PROP_ATTEMPTS);
-        return new NotificationRecord(partitionKey, rowKey,
+        return new NotificationRecord(
+                partitionKey,
+                rowKey,
                 NotificationState.valueOf(TableValues.requiredString(p, PROP_STATE)),
-                TableValues.string(p, PROP_EVENT_ID), TableValues.string(p, PROP_CALLER_NUMBER),
-                TableValues.string(p, PROP_CALLER_NAME), TableValues.string(p, PROP_CALLED_NUMBER),
-                TableValues.string(p, PROP_QUEUE), readContext(TableValues.string(p, PROP_CUSTOMER_CONTEXT)),
-                TableValues.string(p, PROP_TRACEPARENT), offeredAt, TableValues.instant(p, PROP_EXPIRES_AT), times,
-                attempts == null ? 0 : attempts, TableValues.string(p, PROP_CONNECTION_ID),
+                TableValues.string(p, PROP_EVENT_ID),
+                TableValues.string(p, PROP_CALLER_NUMBER),
+                TableValues.string(p, PROP_CALLER_NAME),
+                TableValues.string(p, PROP_CALLED_NUMBER),
+                TableValues.string(p, PROP_QUEUE),
+                readContext(TableValues.string(p, PROP_CUSTOMER_CONTEXT)),
+                TableValues.string(p, PROP_TRACEPARENT),
+                offeredAt,
+                TableValues.instant(p, PROP_EXPIRES_AT),
+                times,
+                attempts == null ? 0 : attempts,
+                TableValues.string(p, PROP_CONNECTION_ID),
                 TableValues.string(p, PROP_REASON));
     }
 

@@ -1,7 +1,6 @@
 package io.cifpipe.model.ledger;
 
 import io.cifpipe.model.outcome.OutcomeType;
-
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -29,19 +28,26 @@ public enum NotificationState {
 
     private final OutcomeType outcome;
 
-    NotificationState(OutcomeType outcome) { this.outcome = outcome; }
+    NotificationState(OutcomeType outcome) {
+        this.outcome = outcome;
+    }
 
     public Set<NotificationState> allowedNext() {
         return switch (this) {
             case OFFERED -> EnumSet.of(DELIVERED, UNDELIVERABLE, WITHDRAWN, EXPIRED, UNAVAILABLE);
             case DELIVERED -> EnumSet.of(ACCEPTED, REJECTED, EXPIRED, WITHDRAWN, UNAVAILABLE);
-            case ACCEPTED, REJECTED, EXPIRED, WITHDRAWN, UNDELIVERABLE, UNAVAILABLE -> EnumSet.noneOf(NotificationState.class);
+            case ACCEPTED, REJECTED, EXPIRED, WITHDRAWN, UNDELIVERABLE, UNAVAILABLE ->
+                EnumSet.noneOf(NotificationState.class);
         };
     }
 
-    public boolean canMoveTo(NotificationState next) { return allowedNext().contains(next); }
+    public boolean canMoveTo(NotificationState next) {
+        return allowedNext().contains(next);
+    }
 
-    public boolean isTerminal() { return allowedNext().isEmpty(); }
+    public boolean isTerminal() {
+        return allowedNext().isEmpty();
+    }
 
     /** Returns {@code next} if the transition is legal, else throws {@link IllegalTransitionException}. */
     public NotificationState moveTo(NotificationState next) {
@@ -50,7 +56,9 @@ public enum NotificationState {
     }
 
     /** The outcome message published on entering this state (none for OFFERED). */
-    public Optional<OutcomeType> outcome() { return Optional.ofNullable(outcome); }
+    public Optional<OutcomeType> outcome() {
+        return Optional.ofNullable(outcome);
+    }
 
     /** Table property holding the time this state was entered, e.g. {@code DeliveredAt}. */
     public String timestampProperty() {

@@ -10,7 +10,9 @@ import java.util.Map;
 final class TableValues {
     private TableValues() {}
 
-    static OffsetDateTime toTable(Instant i) { return i == null ? null : i.atOffset(ZoneOffset.UTC); }
+    static OffsetDateTime toTable(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
 
     static Instant instant(Map<String, Object> p, String key) {
         Object v = p.get(key);
@@ -20,7 +22,8 @@ final class TableValues {
         if (v instanceof Date d) return d.toInstant();
         if (v instanceof java.time.ZonedDateTime z) return z.toInstant();
         if (v instanceof String s) return OffsetDateTime.parse(s).toInstant();
-        throw new IllegalArgumentException("property " + key + " is not a date-time: " + v.getClass().getName());
+        throw new IllegalArgumentException(
+                "property " + key + " is not a date-time: " + v.getClass().getName());
     }
 
     static String string(Map<String, Object> p, String key) {

@@ -5,7 +5,6 @@ import io.cifpipe.model.json.Json;
 import io.cifpipe.model.validation.FieldError;
 import io.cifpipe.model.validation.Rules;
 import io.cifpipe.model.validation.ValidationException;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,7 +23,9 @@ public record Decision(String notificationId, DecisionType decision, String reas
      * {@code busy-with-customer}, or CIF's {@code DeclinedByAgent}); it becomes the {@code Rejected} outcome's
      * {@code reason}, which telephony may switch on, so it is a code, not free text.
      */
-    public static final java.util.regex.Pattern REJECT_REASON = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    public static final java.util.regex.Pattern REJECT_REASON =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
     private static final Set<String> FIELDS = Set.of("notificationId", "decision", "reason", "traceparent");
 
     public Decision {
@@ -37,7 +38,9 @@ public record Decision(String notificationId, DecisionType decision, String reas
     }
 
     /** (callId, agentId) of the notification this decision is about. */
-    public NotificationId.Key key() { return NotificationId.parse(notificationId); }
+    public NotificationId.Key key() {
+        return NotificationId.parse(notificationId);
+    }
 
     public static Decision fromJson(byte[] body) {
         if (body == null) throw ValidationException.malformed("empty body");
@@ -59,7 +62,9 @@ public record Decision(String notificationId, DecisionType decision, String reas
         List<FieldError> errors = new ArrayList<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!FIELDS.contains(f)) errors.add(new FieldError("/" + f, "unknown field; allowed: notificationId, decision, reason, traceparent"));
+            if (!FIELDS.contains(f))
+                errors.add(new FieldError(
+                        "/" + f, "unknown field; allowed: notificationId, decision, reason, traceparent"));
         }
         JsonNode id = node.get("notificationId");
         if (id == null || id.isNull()) errors.add(new FieldError("/notificationId", "is required"));
@@ -70,7 +75,8 @@ public record Decision(String notificationId, DecisionType decision, String reas
         JsonNode d = node.get("decision");
         DecisionType type = null;
         if (d == null || d.isNull()) errors.add(new FieldError("/decision", "is required"));
-        else if (!d.isTextual() || (type = DecisionType.fromWireName(d.textValue()).orElse(null)) == null) {
+        else if (!d.isTextual()
+                || (type = DecisionType.fromWireName(d.textValue()).orElse(null)) == null) {
             errors.add(new FieldError("/decision", "must be \"accept\", \"reject\" or \"overflow\""));
         }
         JsonNode r = node.get("reason");
@@ -83,8 +89,13 @@ public record Decision(String notificationId, DecisionType decision, String reas
                 else reason = r.textValue();
             }
         }
-        if (type == DecisionType.REJECT && reason != null && !REJECT_REASON.matcher(reason).matches()) {
-            errors.add(new FieldError("/reason", "a reject reason must be a code: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"));
+        if (type == DecisionType.REJECT
+                && reason != null
+                && !REJECT_REASON.matcher(reason).matches()) {
+            errors.add(
+                    new FieldError(
+                            "/reason",
+                            "a reject reason must be a code: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"));
         }
         JsonNode t = node.get("traceparent");
         String traceparent = null;

@@ -1,7 +1,6 @@
 package io.cifpipe.model.notification;
 
 import io.cifpipe.model.outcome.OutcomeType;
-
 import java.util.Objects;
 
 /**

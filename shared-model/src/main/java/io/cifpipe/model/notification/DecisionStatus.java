@@ -19,8 +19,12 @@ public enum DecisionStatus {
 
     private final String wireName;
 
-    DecisionStatus(String wireName) { this.wireName = wireName; }
+    DecisionStatus(String wireName) {
+        this.wireName = wireName;
+    }
 
     @JsonValue
-    public String wireName() { return wireName; }
+    public String wireName() {
+        return wireName;
+    }
 }

@@ -1,7 +1,6 @@
 package io.cifpipe.model.notification;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -17,10 +16,14 @@ public enum DecisionType {
 
     private final String wireName;
 
-    DecisionType(String wireName) { this.wireName = wireName; }
+    DecisionType(String wireName) {
+        this.wireName = wireName;
+    }
 
     @JsonValue
-    public String wireName() { return wireName; }
+    public String wireName() {
+        return wireName;
+    }
 
     public static Optional<DecisionType> fromWireName(String s) {
         return Arrays.stream(values()).filter(d -> d.wireName.equals(s)).findFirst();

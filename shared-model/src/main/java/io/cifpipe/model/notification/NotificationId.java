@@ -21,7 +21,9 @@ public final class NotificationId {
 
     /** The two ids a notification id encodes. */
     public record Key(String callId, String agentId) {
-        public String notificationId() { return of(callId, agentId); }
+        public String notificationId() {
+            return of(callId, agentId);
+        }
     }
 
     /** Stable id for (callId, agentId); throws IllegalArgumentException for ids outside {@link Rules#ID}. */
@@ -35,13 +37,15 @@ public final class NotificationId {
     public static Key parse(String notificationId) {
         Key key = tryParse(notificationId);
         if (key == null) {
-            throw ValidationException.invalid("/notificationId",
-                    "is not a notification id (expected n1~<callId>~<agentId>)");
+            throw ValidationException.invalid(
+                    "/notificationId", "is not a notification id (expected n1~<callId>~<agentId>)");
         }
         return key;
     }
 
-    public static boolean isValid(String notificationId) { return tryParse(notificationId) != null; }
+    public static boolean isValid(String notificationId) {
+        return tryParse(notificationId) != null;
+    }
 
     private static Key tryParse(String id) {
         if (id == null || !id.startsWith(PREFIX) || id.length() > PREFIX.length() + 2 * Rules.MAX_ID_LENGTH + 1) {

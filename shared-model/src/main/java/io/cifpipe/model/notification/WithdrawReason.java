@@ -15,11 +15,17 @@ public enum WithdrawReason {
 
     private final String wireName;
 
-    WithdrawReason(String wireName) { this.wireName = wireName; }
+    WithdrawReason(String wireName) {
+        this.wireName = wireName;
+    }
 
     @JsonValue
-    public String wireName() { return wireName; }
+    public String wireName() {
+        return wireName;
+    }
 
     @Override
-    public String toString() { return wireName; }
+    public String toString() {
+        return wireName;
+    }
 }

@@ -8,7 +8,6 @@ import io.cifpipe.model.notification.NotificationId;
 import io.cifpipe.model.validation.FieldError;
 import io.cifpipe.model.validation.Rules;
 import io.cifpipe.model.validation.ValidationException;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,8 +22,15 @@ import java.util.Objects;
  * @param latencyMs    offer time → this outcome, in milliseconds (null when unknown)
  */
 @JsonPropertyOrder({"notificationId", "callId", "agentId", "outcome", "at", "connectionId", "reason", "latencyMs"})
-public record Outcome(String notificationId, String callId, String agentId, OutcomeType outcome, Instant at,
-                      String connectionId, String reason, Long latencyMs) {
+public record Outcome(
+        String notificationId,
+        String callId,
+        String agentId,
+        OutcomeType outcome,
+        Instant at,
+        String connectionId,
+        String reason,
+        Long latencyMs) {
     public Outcome {
         Objects.requireNonNull(notificationId, "notificationId");
         Objects.requireNonNull(callId, "callId");
@@ -33,10 +39,16 @@ public record Outcome(String notificationId, String callId, String agentId, Outc
         Objects.requireNonNull(at, "at");
     }
 
-    public static Outcome of(String callId, String agentId, OutcomeType outcome, Instant at, String connectionId,
-                             String reason, Long latencyMs) {
-        return new Outcome(NotificationId.of(callId, agentId), callId, agentId, outcome, at, connectionId, reason,
-                latencyMs);
+    public static Outcome of(
+            String callId,
+            String agentId,
+            OutcomeType outcome,
+            Instant at,
+            String connectionId,
+            String reason,
+            Long latencyMs) {
+        return new Outcome(
+                NotificationId.of(callId, agentId), callId, agentId, outcome, at, connectionId, reason, latencyMs);
     }
 
     public byte[] toJson() {
@@ -63,15 +75,21 @@ public record Outcome(String notificationId, String callId, String agentId, Outc
         if (notificationId != null) {
             if (!NotificationId.isValid(notificationId)) {
                 errors.add(new FieldError("/notificationId", "is not a notification id"));
-            } else if (callId != null && agentId != null && !notificationId.equals(NotificationId.of(callId, agentId))) {
+            } else if (callId != null
+                    && agentId != null
+                    && !notificationId.equals(NotificationId.of(callId, agentId))) {
                 errors.add(new FieldError("/notificationId", "does not match callId and agentId"));
             }
         }
         String o = text(n, "outcome", true, errors);
         OutcomeType type = o == null ? null : OutcomeType.fromWireName(o).orElse(null);
         if (o != null && type == null) {
-            errors.add(new FieldError("/outcome", "must be one of " + java.util.Arrays.stream(OutcomeType.values())
-                    .map(OutcomeType::wireName).collect(java.util.stream.Collectors.joining(", "))));
+            errors.add(new FieldError(
+                    "/outcome",
+                    "must be one of "
+                            + java.util.Arrays.stream(OutcomeType.values())
+                                    .map(OutcomeType::wireName)
+                                    .collect(java.util.stream.Collectors.joining(", "))));
         }
         String atText = text(n, "at", true, errors);
         Instant at = atText == null ? null : Rules.parseRfc3339(atText);

@@ -1,7 +1,6 @@
 package io.cifpipe.model.outcome;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -26,10 +25,14 @@ public enum OutcomeType {
 
     private final String wireName;
 
-    OutcomeType(String wireName) { this.wireName = wireName; }
+    OutcomeType(String wireName) {
+        this.wireName = wireName;
+    }
 
     @JsonValue
-    public String wireName() { return wireName; }
+    public String wireName() {
+        return wireName;
+    }
 
     public boolean isTerminal() {
         return switch (this) {
@@ -43,5 +46,7 @@ public enum OutcomeType {
     }
 
     @Override
-    public String toString() { return wireName; }
+    public String toString() {
+        return wireName;
+    }
 }

@@ -17,10 +17,14 @@ public enum UnavailableReason {
 
     private final String wireName;
 
-    UnavailableReason(String wireName) { this.wireName = wireName; }
+    UnavailableReason(String wireName) {
+        this.wireName = wireName;
+    }
 
     @JsonValue
-    public String wireName() { return wireName; }
+    public String wireName() {
+        return wireName;
+    }
 
     /** The reason for an availability other than {@link Availability#AVAILABLE}; empty for AVAILABLE. */
     public static Optional<UnavailableReason> of(Availability availability) {
@@ -37,5 +41,7 @@ public enum UnavailableReason {
     }
 
     @Override
-    public String toString() { return wireName; }
+    public String toString() {
+        return wireName;
+    }
 }

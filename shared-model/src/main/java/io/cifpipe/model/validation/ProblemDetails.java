@@ -3,7 +3,6 @@ package io.cifpipe.model.validation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cifpipe.model.json.Json;
-
 import java.util.List;
 
 /**
@@ -12,8 +11,8 @@ import java.util.List;
  * list of type URIs clients switch on.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ProblemDetails(String type, String title, int status, String detail, String instance,
-                             List<FieldError> errors) {
+public record ProblemDetails(
+        String type, String title, int status, String detail, String instance, List<FieldError> errors) {
     public static final String MEDIA_TYPE = "application/problem+json";
 
     public ProblemDetails {

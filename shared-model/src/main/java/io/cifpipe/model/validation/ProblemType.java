@@ -65,13 +65,21 @@ public enum ProblemType {
     }
 
     /** The stable type URI clients switch on, e.g. {@code urn:cifpipe:problem:unavailable}. */
-    public String uri() { return URI_PREFIX + slug; }
+    public String uri() {
+        return URI_PREFIX + slug;
+    }
 
-    public String slug() { return slug; }
+    public String slug() {
+        return slug;
+    }
 
-    public String title() { return title; }
+    public String title() {
+        return title;
+    }
 
-    public int status() { return status; }
+    public int status() {
+        return status;
+    }
 
     /** A problem of this type; {@code detail} explains this occurrence (never a secret). */
     public ProblemDetails details(String detail) {

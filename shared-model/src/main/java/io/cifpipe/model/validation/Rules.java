@@ -27,8 +27,8 @@ public final class Rules {
     public static final Pattern TRACEPARENT =
             Pattern.compile("(?!ff)[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
     /** RFC 3339 date-time (what JSON Schema's "date-time" format means). */
-    private static final Pattern RFC3339 = Pattern.compile(
-            "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
+    private static final Pattern RFC3339 =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
     /** CloudEvents 1.0: extension attribute names are lower-case letters/digits; 20 chars is the SHOULD limit. */
     public static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
 
@@ -47,7 +47,8 @@ public final class Rules {
         if (v == null) return null;
         if (v.isEmpty()) return "must not be empty (omit the field instead)";
         if (v.startsWith("+")) {
-            return E164.matcher(v).matches() ? null
+            return E164.matcher(v).matches()
+                    ? null
                     : "starts with '+' so must be E.164: '+' then 2 to 15 digits, first digit not 0";
         }
         return checkText(v, 64);
@@ -71,9 +72,10 @@ public final class Rules {
 
     public static String checkTraceparent(String v) {
         if (v == null) return null;
-        return TRACEPARENT.matcher(v).matches() ? null
+        return TRACEPARENT.matcher(v).matches()
+                ? null
                 : "must be a W3C traceparent: 2 hex version (not ff), 32 hex trace id, 16 hex parent id, 2 hex flags, "
-                  + "lower case, separated by '-', ids not all zero";
+                        + "lower case, separated by '-', ids not all zero";
     }
 
     /** Parses RFC 3339 strictly; returns null when invalid. */

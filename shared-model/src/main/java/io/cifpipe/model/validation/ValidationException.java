@@ -15,11 +15,17 @@ public final class ValidationException extends RuntimeException {
         this.problem = problem;
     }
 
-    public ProblemDetails problem() { return problem; }
+    public ProblemDetails problem() {
+        return problem;
+    }
 
-    public int status() { return problem.status(); }
+    public int status() {
+        return problem.status();
+    }
 
-    public List<FieldError> errors() { return problem.errors(); }
+    public List<FieldError> errors() {
+        return problem.errors();
+    }
 
     public static ValidationException malformed(String detail, List<FieldError> errors) {
         return new ValidationException(ProblemType.MALFORMED_JSON.details(detail, errors));
@@ -48,7 +54,9 @@ public final class ValidationException extends RuntimeException {
     private static String summary(ProblemDetails p) {
         StringBuilder sb = new StringBuilder().append(p.status()).append(' ').append(p.title());
         if (p.detail() != null) sb.append(": ").append(p.detail());
-        p.errors().stream().limit(5).forEach(e -> sb.append("; ").append(e.pointer()).append(' ').append(e.message()));
+        p.errors().stream()
+                .limit(5)
+                .forEach(e -> sb.append("; ").append(e.pointer()).append(' ').append(e.message()));
         return sb.toString();
     }
 }

@@ -1,5 +1,9 @@
 package io.cifpipe.model.event;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import io.cifpipe.model.Examples;
 import io.cifpipe.model.validation.FieldError;
 import io.cifpipe.model.validation.ProblemType;
@@ -7,25 +11,20 @@ import io.cifpipe.model.validation.ValidationException;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.jackson.JsonFormat;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CallEventCodecTest {
     private final CallEventCodec codec = new CallEventCodec();
 
     private ValidationException fail(String body, String contentType) {
-        return catchThrowableOfType(ValidationException.class,
-                () -> codec.parse(body.getBytes(StandardCharsets.UTF_8), contentType));
+        return catchThrowableOfType(
+                ValidationException.class, () -> codec.parse(body.getBytes(StandardCharsets.UTF_8), contentType));
     }
 
     private static String event(String dataJson) {
@@ -53,8 +52,8 @@ class CallEventCodecTest {
     @Test
     void parsesAnsweredEndedAndBatchExamples() {
         CallEvent answered = codec.parseEvent(Examples.bytes("call-answered.json"));
-        assertThat(answered.data()).isEqualTo(new CallAnswered("call-20250131-0001",
-                "6f1c2d3e-4b5a-4c7d-9e8f-0a1b2c3d4e5f"));
+        assertThat(answered.data())
+                .isEqualTo(new CallAnswered("call-20250131-0001", "6f1c2d3e-4b5a-4c7d-9e8f-0a1b2c3d4e5f"));
         assertThat(answered.time()).isEqualTo(Instant.parse("2025-01-31T08:30:07Z"));
 
         CallEvent ended = codec.parseEvent(Examples.bytes("call-ended.json"));
@@ -62,10 +61,11 @@ class CallEventCodecTest {
         assertThat(ended.agentId()).isNull();
         assertThat(ended.extensions()).containsEntry("siteid", "berlin-1");
 
-        List<CallEvent> batch = codec.parse(Examples.bytes("call-batch.json"),
-                "Application/CloudEvents-Batch+JSON; charset=UTF-8");
+        List<CallEvent> batch =
+                codec.parse(Examples.bytes("call-batch.json"), "Application/CloudEvents-Batch+JSON; charset=UTF-8");
         assertThat(batch).extracting(CallEvent::id).containsExactly("evt-b-1", "evt-b-2", "evt-b-3");
-        assertThat(batch).extracting(CallEvent::type)
+        assertThat(batch)
+                .extracting(CallEvent::type)
                 .containsExactly(CallEventType.OFFERED, CallEventType.OFFERED, CallEventType.ENDED);
     }
 
@@ -75,12 +75,17 @@ class CallEventCodecTest {
         int checked = 0;
         for (var it = expected.fields(); it.hasNext(); ) {
             var entry = it.next();
-            if (entry.getKey().startsWith("_") || !entry.getValue().get("schema").asText().equals("call-event")) continue;
-            ValidationException ex = catchThrowableOfType(ValidationException.class,
-                    () -> codec.parseEvent(Examples.bytes("invalid/" + entry.getKey())));
+            if (entry.getKey().startsWith("_")
+                    || !entry.getValue().get("schema").asText().equals("call-event")) continue;
+            ValidationException ex = catchThrowableOfType(
+                    ValidationException.class, () -> codec.parseEvent(Examples.bytes("invalid/" + entry.getKey())));
             assertThat(ex).as(entry.getKey()).isNotNull();
-            assertThat(ex.status()).as(entry.getKey()).isEqualTo(entry.getValue().get("status").asInt());
-            assertThat(ex.errors()).as(entry.getKey()).extracting(FieldError::pointer)
+            assertThat(ex.status())
+                    .as(entry.getKey())
+                    .isEqualTo(entry.getValue().get("status").asInt());
+            assertThat(ex.errors())
+                    .as(entry.getKey())
+                    .extracting(FieldError::pointer)
                     .contains(entry.getValue().get("pointer").asText());
             checked++;
         }
@@ -89,8 +94,8 @@ class CallEventCodecTest {
 
     @Test
     void unknownTypeMessageListsTheKnownTypes() {
-        ValidationException ex = catchThrowableOfType(ValidationException.class,
-                () -> codec.parseEvent(Examples.bytes("invalid/unknown-type.json")));
+        ValidationException ex = catchThrowableOfType(
+                ValidationException.class, () -> codec.parseEvent(Examples.bytes("invalid/unknown-type.json")));
         assertThat(ex.errors()).singleElement().satisfies(e -> {
             assertThat(e.pointer()).isEqualTo("/type");
             assertThat(e.message()).contains("'call.ringing'", "call.offered, call.answered, call.ended");
@@ -101,19 +106,30 @@ class CallEventCodecTest {
 
     @Test
     void reportsEveryFieldErrorAtOnce() {
-        ValidationException ex = fail("{\"specversion\":\"1.0\",\"id\":\"\",\"source\":\"\",\"type\":\"call.offered\","
-                + "\"time\":\"2025-13-45T99:00:00Z\",\"data\":{\"callId\":\"a/b\",\"agentId\":7,"
-                + "\"callerNumber\":\"+123456789012345678\",\"ringSeconds\":0,\"customerContext\":{\"k\":1}}}",
+        ValidationException ex = fail(
+                "{\"specversion\":\"1.0\",\"id\":\"\",\"source\":\"\",\"type\":\"call.offered\","
+                        + "\"time\":\"2025-13-45T99:00:00Z\",\"data\":{\"callId\":\"a/b\",\"agentId\":7,"
+                        + "\"callerNumber\":\"+123456789012345678\",\"ringSeconds\":0,\"customerContext\":{\"k\":1}}}",
                 CallEventCodec.MEDIA_TYPE);
         assertThat(ex.status()).isEqualTo(422);
-        assertThat(ex.errors()).extracting(FieldError::pointer).contains("/id", "/source", "/time", "/data/callId",
-                "/data/agentId", "/data/callerNumber", "/data/ringSeconds", "/data/customerContext/k");
+        assertThat(ex.errors())
+                .extracting(FieldError::pointer)
+                .contains(
+                        "/id",
+                        "/source",
+                        "/time",
+                        "/data/callId",
+                        "/data/agentId",
+                        "/data/callerNumber",
+                        "/data/ringSeconds",
+                        "/data/customerContext/k");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"+", "+0123", "+49 30 123", "+4930123456789012", "+49-30-12"})
     void numbersClaimingE164MustBeE164(String number) {
-        ValidationException ex = fail(event("{\"callId\":\"c\",\"agentId\":\"a\",\"calledNumber\":\"" + number + "\"}"),
+        ValidationException ex = fail(
+                event("{\"callId\":\"c\",\"agentId\":\"a\",\"calledNumber\":\"" + number + "\"}"),
                 CallEventCodec.MEDIA_TYPE);
         assertThat(ex.errors()).extracting(FieldError::pointer).containsExactly("/data/calledNumber");
     }
@@ -129,16 +145,21 @@ class CallEventCodecTest {
     @ParameterizedTest
     @ValueSource(strings = {"a b", "a/b", "a#b", "a?b", "a~b", "-a", "a\\u0000", "a\\r\\nX-Injected: 1", "ä"})
     void idsOutsideTheSafeCharsetAreRejected(String id) {
-        ValidationException ex = fail(event("{\"callId\":\"" + id + "\",\"agentId\":\"a\"}"), CallEventCodec.MEDIA_TYPE);
+        ValidationException ex =
+                fail(event("{\"callId\":\"" + id + "\",\"agentId\":\"a\"}"), CallEventCodec.MEDIA_TYPE);
         assertThat(ex.errors()).extracting(FieldError::pointer).containsExactly("/data/callId");
     }
 
     @Test
     void idsLongerThan128AreRejected() {
         assertThat(fail(event("{\"callId\":\"" + "x".repeat(129) + "\",\"agentId\":\"a\"}"), CallEventCodec.MEDIA_TYPE)
-                .errors()).extracting(FieldError::message).containsExactly("must be at most 128 characters");
+                        .errors())
+                .extracting(FieldError::message)
+                .containsExactly("must be at most 128 characters");
         assertThat(codec.parseEvent(event("{\"callId\":\"" + "x".repeat(128) + "\",\"agentId\":\"a\"}")
-                .getBytes(StandardCharsets.UTF_8)).callId()).hasSize(128);
+                                .getBytes(StandardCharsets.UTF_8))
+                        .callId())
+                .hasSize(128);
     }
 
     @Test
@@ -146,7 +167,9 @@ class CallEventCodecTest {
         String body = Examples.text("call-offered.json");
         assertThat(fail(body, null).status()).isEqualTo(415);
         assertThat(fail(body, "text/plain").status()).isEqualTo(415);
-        assertThat(fail(body, "application/cloudevents+json; charset=iso-8859-1").status()).isEqualTo(415);
+        assertThat(fail(body, "application/cloudevents+json; charset=iso-8859-1")
+                        .status())
+                .isEqualTo(415);
         assertThat(fail(body, ";").status()).isEqualTo(415); // split(";") of only separators is empty
         assertThat(fail(body, ";;").status()).isEqualTo(415);
         ValidationException binary = fail(body, "application/json");
@@ -158,9 +181,14 @@ class CallEventCodecTest {
 
     @Test
     void shapeErrorsAre400() {
-        assertThat(fail("[" + Examples.text("call-offered.json") + "]", CallEventCodec.MEDIA_TYPE).status()).isEqualTo(400);
-        assertThat(fail(Examples.text("call-offered.json"), CallEventCodec.BATCH_MEDIA_TYPE).status()).isEqualTo(400);
-        assertThat(fail("[1]", CallEventCodec.BATCH_MEDIA_TYPE).errors()).extracting(FieldError::pointer)
+        assertThat(fail("[" + Examples.text("call-offered.json") + "]", CallEventCodec.MEDIA_TYPE)
+                        .status())
+                .isEqualTo(400);
+        assertThat(fail(Examples.text("call-offered.json"), CallEventCodec.BATCH_MEDIA_TYPE)
+                        .status())
+                .isEqualTo(400);
+        assertThat(fail("[1]", CallEventCodec.BATCH_MEDIA_TYPE).errors())
+                .extracting(FieldError::pointer)
                 .containsExactly("/0");
         assertThat(fail("\"x\"", CallEventCodec.MEDIA_TYPE).status()).isEqualTo(400);
         assertThat(fail("", CallEventCodec.MEDIA_TYPE).status()).isEqualTo(400);
@@ -173,8 +201,12 @@ class CallEventCodecTest {
         assertThat(ex.status()).isEqualTo(400);
         assertThat(ex.problem().type()).isEqualTo(ProblemType.MALFORMED_JSON.uri());
         assertThat(ex.problem().detail()).contains("line 1");
-        assertThat(fail(Examples.text("call-offered.json") + " {}", CallEventCodec.MEDIA_TYPE).status()).isEqualTo(400);
-        assertThat(fail("{\"id\":\"a\",\"id\":\"b\"}", CallEventCodec.MEDIA_TYPE).problem().detail())
+        assertThat(fail(Examples.text("call-offered.json") + " {}", CallEventCodec.MEDIA_TYPE)
+                        .status())
+                .isEqualTo(400);
+        assertThat(fail("{\"id\":\"a\",\"id\":\"b\"}", CallEventCodec.MEDIA_TYPE)
+                        .problem()
+                        .detail())
                 .contains("Duplicate field 'id'");
     }
 
@@ -195,20 +227,23 @@ class CallEventCodecTest {
         byte[] broken = body.clone();
         int i = new String(body, StandardCharsets.UTF_8).indexOf("Erika");
         broken[i] = (byte) 0xC3; // start of a 2-byte sequence followed by ASCII
-        ValidationException ex = catchThrowableOfType(ValidationException.class,
-                () -> codec.parse(broken, CallEventCodec.MEDIA_TYPE));
+        ValidationException ex =
+                catchThrowableOfType(ValidationException.class, () -> codec.parse(broken, CallEventCodec.MEDIA_TYPE));
         assertThat(ex.status()).isEqualTo(400);
         assertThat(ex.problem().detail()).contains("UTF-8", "byte offset " + i);
         byte[] utf16 = Examples.text("call-offered.json").getBytes(StandardCharsets.UTF_16);
         assertThat(catchThrowableOfType(ValidationException.class, () -> codec.parse(utf16, CallEventCodec.MEDIA_TYPE))
-                .status()).isEqualTo(400);
+                        .status())
+                .isEqualTo(400);
     }
 
     @Test
     void utf8ByteOrderMarkIsIgnored() {
         byte[] body = Examples.bytes("call-offered.json");
         byte[] withBom = new byte[body.length + 3];
-        withBom[0] = (byte) 0xEF; withBom[1] = (byte) 0xBB; withBom[2] = (byte) 0xBF;
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
         System.arraycopy(body, 0, withBom, 3, body.length);
         assertThat(codec.parseEvent(withBom)).isEqualTo(codec.parseEvent(body));
     }
@@ -217,7 +252,8 @@ class CallEventCodecTest {
     void sizeLimitsAre413() {
         String big = event("{\"callId\":\"c\",\"agentId\":\"a\",\"callerName\":\"" + "x".repeat(70_000) + "\"}");
         assertThat(fail(big, CallEventCodec.MEDIA_TYPE).status()).isEqualTo(413);
-        assertThat(fail("[" + big + "]", CallEventCodec.BATCH_MEDIA_TYPE).status()).isEqualTo(413);
+        assertThat(fail("[" + big + "]", CallEventCodec.BATCH_MEDIA_TYPE).status())
+                .isEqualTo(413);
 
         String one = event("{\"callId\":\"c\",\"agentId\":\"a\"}");
         String hundredAndOne = "[" + String.join(",", java.util.Collections.nCopies(101, one)) + "]";
@@ -231,14 +267,26 @@ class CallEventCodecTest {
 
     @Test
     void customerContextLimits() {
-        assertThat(fail(event("{\"callId\":\"c\",\"agentId\":\"a\",\"customerContext\":{\"" + "k".repeat(65)
-                + "\":\"v\"}}"), CallEventCodec.MEDIA_TYPE).errors()).extracting(FieldError::pointer)
+        assertThat(fail(
+                                event("{\"callId\":\"c\",\"agentId\":\"a\",\"customerContext\":{\"" + "k".repeat(65)
+                                        + "\":\"v\"}}"),
+                                CallEventCodec.MEDIA_TYPE)
+                        .errors())
+                .extracting(FieldError::pointer)
                 .containsExactly("/data/customerContext/" + "k".repeat(65));
-        assertThat(fail(event("{\"callId\":\"c\",\"agentId\":\"a\",\"customerContext\":{\"k\":\"" + "v".repeat(1025)
-                + "\"}}"), CallEventCodec.MEDIA_TYPE).errors()).extracting(FieldError::pointer)
+        assertThat(fail(
+                                event("{\"callId\":\"c\",\"agentId\":\"a\",\"customerContext\":{\"k\":\""
+                                        + "v".repeat(1025) + "\"}}"),
+                                CallEventCodec.MEDIA_TYPE)
+                        .errors())
+                .extracting(FieldError::pointer)
                 .containsExactly("/data/customerContext/k");
-        assertThat(fail(event("{\"callId\":\"c\",\"agentId\":\"a\",\"customerContext\":{\"a/b~c\":\"x\\u0007\"}}"),
-                CallEventCodec.MEDIA_TYPE).errors()).extracting(FieldError::pointer)
+        assertThat(fail(
+                                event(
+                                        "{\"callId\":\"c\",\"agentId\":\"a\",\"customerContext\":{\"a/b~c\":\"x\\u0007\"}}"),
+                                CallEventCodec.MEDIA_TYPE)
+                        .errors())
+                .extracting(FieldError::pointer)
                 .containsExactly("/data/customerContext/a~1b~0c");
     }
 
@@ -255,27 +303,57 @@ class CallEventCodecTest {
 
     @Test
     void agentIdIsRequiredOnlyWhenOffered() {
-        assertThat(fail(event("{\"callId\":\"c\"}"), CallEventCodec.MEDIA_TYPE).errors()).extracting(FieldError::pointer)
+        assertThat(fail(event("{\"callId\":\"c\"}"), CallEventCodec.MEDIA_TYPE).errors())
+                .extracting(FieldError::pointer)
                 .containsExactly("/data/agentId");
         String answered = event("{\"callId\":\"c\"}").replace("call.offered", "call.answered");
-        assertThat(codec.parseEvent(answered.getBytes(StandardCharsets.UTF_8)).agentId()).isNull();
-        assertThat(fail(answered.replace("\"c\"}", "\"c\",\"queue\":\"q\"}"), CallEventCodec.MEDIA_TYPE).errors())
-                .extracting(FieldError::pointer).containsExactly("/data/queue");
+        assertThat(codec.parseEvent(answered.getBytes(StandardCharsets.UTF_8)).agentId())
+                .isNull();
+        assertThat(fail(answered.replace("\"c\"}", "\"c\",\"queue\":\"q\"}"), CallEventCodec.MEDIA_TYPE)
+                        .errors())
+                .extracting(FieldError::pointer)
+                .containsExactly("/data/queue");
     }
 
     @Test
     void cloudEventsAttributeRules() {
-        assertThat(fail(event("{\"callId\":\"c\",\"agentId\":\"a\"}").replace("\"data\":", "\"data_base64\":\"eA==\",\"data\":"),
-                CallEventCodec.MEDIA_TYPE).errors()).extracting(FieldError::pointer).containsExactly("/data_base64");
-        assertThat(fail(event("{\"callId\":\"c\",\"agentId\":\"a\"}").replace("\"data\":", "\"datacontenttype\":\"text/xml\",\"data\":"),
-                CallEventCodec.MEDIA_TYPE).errors()).extracting(FieldError::pointer).containsExactly("/datacontenttype");
-        assertThat(fail(event("{\"callId\":\"c\",\"agentId\":\"a\"}").replace("\"data\":", "\"ext\":{\"x\":1},\"data\":"),
-                CallEventCodec.MEDIA_TYPE).errors()).extracting(FieldError::pointer).containsExactly("/ext");
-        assertThat(fail(event("{\"callId\":\"c\",\"agentId\":\"a\"}").replace("\"source\":\"/pbx\"", "\"source\":\"a b\""),
-                CallEventCodec.MEDIA_TYPE).errors()).extracting(FieldError::pointer).containsExactly("/source");
-        assertThat(fail(event("{\"callId\":\"c\",\"agentId\":\"a\"}").replace("\"data\":", "\"dataschema\":\"rel/x\",\"data\":"),
-                CallEventCodec.MEDIA_TYPE).errors()).extracting(FieldError::pointer).containsExactly("/dataschema");
-        assertThat(fail("{\"data\":{}}", CallEventCodec.MEDIA_TYPE).errors()).extracting(FieldError::pointer)
+        assertThat(fail(
+                                event("{\"callId\":\"c\",\"agentId\":\"a\"}")
+                                        .replace("\"data\":", "\"data_base64\":\"eA==\",\"data\":"),
+                                CallEventCodec.MEDIA_TYPE)
+                        .errors())
+                .extracting(FieldError::pointer)
+                .containsExactly("/data_base64");
+        assertThat(fail(
+                                event("{\"callId\":\"c\",\"agentId\":\"a\"}")
+                                        .replace("\"data\":", "\"datacontenttype\":\"text/xml\",\"data\":"),
+                                CallEventCodec.MEDIA_TYPE)
+                        .errors())
+                .extracting(FieldError::pointer)
+                .containsExactly("/datacontenttype");
+        assertThat(fail(
+                                event("{\"callId\":\"c\",\"agentId\":\"a\"}")
+                                        .replace("\"data\":", "\"ext\":{\"x\":1},\"data\":"),
+                                CallEventCodec.MEDIA_TYPE)
+                        .errors())
+                .extracting(FieldError::pointer)
+                .containsExactly("/ext");
+        assertThat(fail(
+                                event("{\"callId\":\"c\",\"agentId\":\"a\"}")
+                                        .replace("\"source\":\"/pbx\"", "\"source\":\"a b\""),
+                                CallEventCodec.MEDIA_TYPE)
+                        .errors())
+                .extracting(FieldError::pointer)
+                .containsExactly("/source");
+        assertThat(fail(
+                                event("{\"callId\":\"c\",\"agentId\":\"a\"}")
+                                        .replace("\"data\":", "\"dataschema\":\"rel/x\",\"data\":"),
+                                CallEventCodec.MEDIA_TYPE)
+                        .errors())
+                .extracting(FieldError::pointer)
+                .containsExactly("/dataschema");
+        assertThat(fail("{\"data\":{}}", CallEventCodec.MEDIA_TYPE).errors())
+                .extracting(FieldError::pointer)
                 .contains("/id", "/source", "/specversion", "/type");
     }
 
@@ -287,7 +365,8 @@ class CallEventCodecTest {
         assertThat(codec.parseBatch(codec.encodeBatch(batch))).isEqualTo(batch);
 
         CallEvent invalid = CallEvent.of("bad id", "/pbx", Instant.now(), CallOffered.of("c", "a"));
-        assertThatThrownBy(() -> codec.encode(invalid)).isInstanceOf(ValidationException.class)
+        assertThatThrownBy(() -> codec.encode(invalid))
+                .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("/id");
     }
 
@@ -306,10 +385,22 @@ class CallEventCodecTest {
         CallEvent ended = codec.parseEvent(Examples.bytes("call-ended.json"));
         for (CallEvent x : List.of(e, ended)) {
             byte[] written = sdk.serialize(codec.toCloudEvent(x));
-            assertThat(codec.parseEvent(written)).isEqualTo(x.datacontenttype() == null
-                    ? new CallEvent(x.id(), x.source(), x.specversion(), x.type(), x.time(), x.subject(),
-                    CallEvent.DATA_CONTENT_TYPE, x.dataschema(), x.traceparent(), x.extensions(), x.data())
-                    : x);
+            assertThat(codec.parseEvent(written))
+                    .isEqualTo(
+                            x.datacontenttype() == null
+                                    ? new CallEvent(
+                                            x.id(),
+                                            x.source(),
+                                            x.specversion(),
+                                            x.type(),
+                                            x.time(),
+                                            x.subject(),
+                                            CallEvent.DATA_CONTENT_TYPE,
+                                            x.dataschema(),
+                                            x.traceparent(),
+                                            x.extensions(),
+                                            x.data())
+                                    : x);
         }
     }
 
@@ -325,7 +416,18 @@ class CallEventCodecTest {
 
     @Test
     void recordConstructorRejectsTypeDataMismatch() {
-        assertThatThrownBy(() -> new CallEvent("e", "/s", "1.0", CallEventType.ENDED, null, null, null, null, null,
-                Map.of(), CallOffered.of("c", "a"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CallEvent(
+                        "e",
+                        "/s",
+                        "1.0",
+                        CallEventType.ENDED,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        Map.of(),
+                        CallOffered.of("c", "a")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

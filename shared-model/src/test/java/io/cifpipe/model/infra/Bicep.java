@@ -43,7 +43,8 @@ record Bicep(Path path, List<String> lines) {
     Optional<String> varExpression(String name) {
         for (String l : lines) {
             Matcher m = VAR.matcher(l);
-            if (m.matches() && m.group(1).equals(name)) return Optional.of(m.group(2).trim());
+            if (m.matches() && m.group(1).equals(name))
+                return Optional.of(m.group(2).trim());
         }
         return Optional.empty();
     }
@@ -90,8 +91,10 @@ record Bicep(Path path, List<String> lines) {
     /** Resolves a literal, a {@code string(x)} wrapper, or a var/param with a literal value to its string value. */
     Optional<String> resolve(String expression) {
         String e = expression.trim();
-        if (e.startsWith("string(") && e.endsWith(")")) e = e.substring(7, e.length() - 1).trim();
-        if (e.startsWith("'") && e.endsWith("'") && !e.contains("${")) return Optional.of(e.substring(1, e.length() - 1));
+        if (e.startsWith("string(") && e.endsWith(")"))
+            e = e.substring(7, e.length() - 1).trim();
+        if (e.startsWith("'") && e.endsWith("'") && !e.contains("${"))
+            return Optional.of(e.substring(1, e.length() - 1));
         if (e.matches("-?\\d+|true|false")) return Optional.of(e);
         if (e.matches("\\w+")) {
             String name = e;
@@ -103,7 +106,9 @@ record Bicep(Path path, List<String> lines) {
         return Optional.empty();
     }
 
-    String text() { return String.join("\n", lines); }
+    String text() {
+        return String.join("\n", lines);
+    }
 
     private Map<String, String> members(int openLine, int indent) {
         Map<String, String> out = new LinkedHashMap<>();

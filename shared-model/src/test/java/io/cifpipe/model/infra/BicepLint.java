@@ -27,13 +27,22 @@ final class BicepLint {
 
     record Finding(String file, int line, String rule, String message) {
         @Override
-        public String toString() { return file + ":" + line + " [" + rule + "] " + message; }
+        public String toString() {
+            return file + ":" + line + " [" + rule + "] " + message;
+        }
     }
 
     /** Host names that exist only in the public cloud. */
-    static final List<String> PUBLIC_CLOUD_HOSTS = List.of("login.microsoftonline.com", "servicebus.windows.net",
-            "core.windows.net", "azurewebsites.net", "management.azure.com", "vault.azure.net", "database.windows.net",
-            "graph.microsoft.com", "service.signalr.net");
+    static final List<String> PUBLIC_CLOUD_HOSTS = List.of(
+            "login.microsoftonline.com",
+            "servicebus.windows.net",
+            "core.windows.net",
+            "azurewebsites.net",
+            "management.azure.com",
+            "vault.azure.net",
+            "database.windows.net",
+            "graph.microsoft.com",
+            "service.signalr.net");
 
     /**
      * A resource property and the first GA API version that has it. Source: bicep-types-az generated types (e.g.
@@ -47,15 +56,18 @@ final class BicepLint {
             new MinimumApi("Microsoft.Web/sites", "functionAppConfig", "2023-12-01"),
             new MinimumApi("Microsoft.Authorization/roleAssignments", "principalType", "2020-03-01-preview"));
 
-    private static final Pattern RESOURCE = Pattern.compile("^resource (\\w+) '([^@']+)@([^']+)'( existing)? = .*\\{\\s*$");
+    private static final Pattern RESOURCE =
+            Pattern.compile("^resource (\\w+) '([^@']+)@([^']+)'( existing)? = .*\\{\\s*$");
     private static final Pattern PARAM = Pattern.compile("^param (\\w+) (\\w+)(?: = (.+))?$");
     private static final Pattern OUTPUT = Pattern.compile("^output (\\w+) (\\w+) = (.+)$");
     private static final Pattern MODULE = Pattern.compile("^module (\\w+) '([^']+)' = .*\\{\\s*$");
     private static final Pattern VAR = Pattern.compile("^var (\\w+) = (.+)$");
     /** list*() functions return keys/connection strings; ConnectionString properties carry keys too. */
     private static final Pattern SECRET_VALUE = Pattern.compile("\\blist\\w*\\(|\\.listKeys\\(|ConnectionString\\b");
+
     private static final Pattern MODULE_OUTPUT = Pattern.compile("\\.outputs\\.(\\w+)");
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i)(password|secret|connectionstring|key|keys|sastoken|accesstoken)$");
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i)(password|secret|connectionstring|key|keys|sastoken|accesstoken)$");
 
     // ---------------------------------------------------------------- rules
 
@@ -66,8 +78,11 @@ final class BicepLint {
             String code = stripComment(lines[i], file.endsWith(".bicep") ? "//" : "#");
             for (String host : PUBLIC_CLOUD_HOSTS) {
                 if (code.contains(host) && !allowedLines.contains(lines[i].trim())) {
-                    out.add(new Finding(file, i + 1, "cloud-host", "hard-coded '" + host
-                            + "': use environment() or the endpoint the resource reports"));
+                    out.add(new Finding(
+                            file,
+                            i + 1,
+                            "cloud-host",
+                            "hard-coded '" + host + "': use environment() or the endpoint the resource reports"));
                 }
             }
         }
@@ -82,13 +97,23 @@ final class BicepLint {
         Parsed p = parse(text);
         p.params.forEach((name, param) -> {
             if (!param.secure && SECRET_NAME.matcher(name).find() && param.type.equals("string")) {
-                out.add(new Finding(file, param.line, "secure-param", "param " + name + " looks like a secret but is not @secure()"));
+                out.add(new Finding(
+                        file,
+                        param.line,
+                        "secure-param",
+                        "param " + name + " looks like a secret but is not @secure()"));
             }
         });
         for (Output o : p.outputs) {
-            if (!o.secure && (carriesSecret(o.expression, p) || SECRET_NAME.matcher(o.name).find())) {
-                out.add(new Finding(file, o.line, "secret-output", "output " + o.name
-                        + " returns a key or connection string; outputs stay in deployment history"));
+            if (!o.secure
+                    && (carriesSecret(o.expression, p)
+                            || SECRET_NAME.matcher(o.name).find())) {
+                out.add(new Finding(
+                        file,
+                        o.line,
+                        "secret-output",
+                        "output " + o.name
+                                + " returns a key or connection string; outputs stay in deployment history"));
             }
         }
         for (ModuleCall m : p.modules) {
@@ -98,8 +123,12 @@ final class BicepLint {
             m.params.forEach((name, expression) -> {
                 Param declared = target.params.get(name);
                 if (declared != null && !declared.secure && carriesSecret(expression, p)) {
-                    out.add(new Finding(file, m.line, "secure-param", "module " + m.symbol + " passes a key or connection string to "
-                            + m.path + " param " + name + ", which is not @secure() (deployment history keeps it)"));
+                    out.add(new Finding(
+                            file,
+                            m.line,
+                            "secure-param",
+                            "module " + m.symbol + " passes a key or connection string to " + m.path + " param " + name
+                                    + ", which is not @secure() (deployment history keeps it)"));
                 }
             });
         }
@@ -119,22 +148,35 @@ final class BicepLint {
             if (r.group(4) != null) continue; // existing: nothing is set
             String body = block(lines, i);
             for (MinimumApi min : MINIMUM_API) {
-                if (min.type.equalsIgnoreCase(type) && Pattern.compile("(?m)^\\s*" + min.property + ":").matcher(body).find()
+                if (min.type.equalsIgnoreCase(type)
+                        && Pattern.compile("(?m)^\\s*" + min.property + ":")
+                                .matcher(body)
+                                .find()
                         && version.compareTo(min.minimum) < 0) {
-                    out.add(new Finding(file, i + 1, "api-version", type + "@" + version + " sets " + min.property
-                            + ", which that API version lacks (first GA: " + min.minimum + "); Bicep only warns and ARM ignores it"));
+                    out.add(new Finding(
+                            file,
+                            i + 1,
+                            "api-version",
+                            type + "@" + version + " sets " + min.property
+                                    + ", which that API version lacks (first GA: " + min.minimum
+                                    + "); Bicep only warns and ARM ignores it"));
                 }
             }
         }
         return out;
     }
 
-    static List<Finding> principalTypeFixed(String file, String text, java.util.function.Function<String, String> callee) {
+    static List<Finding> principalTypeFixed(
+            String file, String text, java.util.function.Function<String, String> callee) {
         List<Finding> out = new ArrayList<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             if (stripComment(lines[i], "//").matches("\\s*principalType: '(User|Group)'\\s*")) {
-                out.add(new Finding(file, i + 1, "principal-type", "principalType fixed to a user/group type; pass it as a parameter"));
+                out.add(new Finding(
+                        file,
+                        i + 1,
+                        "principal-type",
+                        "principalType fixed to a user/group type; pass it as a parameter"));
             }
         }
         Parsed p = parse(text);
@@ -146,8 +188,12 @@ final class BicepLint {
                 if (!passed.endsWith("PrincipalId")) continue;
                 String typeParam = passed.substring(0, passed.length() - "Id".length()) + "Type";
                 if (target.params.containsKey(typeParam) && !m.params.containsKey(typeParam)) {
-                    out.add(new Finding(file, m.line, "principal-type", "module " + m.symbol + " passes " + passed
-                            + " but leaves " + typeParam + " at its default"));
+                    out.add(new Finding(
+                            file,
+                            m.line,
+                            "principal-type",
+                            "module " + m.symbol + " passes " + passed + " but leaves " + typeParam
+                                    + " at its default"));
                 }
             }
         }
@@ -157,10 +203,17 @@ final class BicepLint {
     // ---------------------------------------------------------------- a small reader (house style of infra/)
 
     record Param(String type, boolean secure, int line) {}
+
     record Output(String name, String expression, boolean secure, int line) {}
+
     record ModuleCall(String symbol, String path, Map<String, String> params, int line) {}
-    record Parsed(Map<String, Param> params, List<Output> outputs, List<ModuleCall> modules, Map<String, String> vars,
-                  Set<String> secureParams) {}
+
+    record Parsed(
+            Map<String, Param> params,
+            List<Output> outputs,
+            List<ModuleCall> modules,
+            Map<String, String> vars,
+            Set<String> secureParams) {}
 
     static Parsed parse(String text) {
         String[] lines = text.split("\n", -1);
@@ -189,7 +242,9 @@ final class BicepLint {
             secureDecorator = false;
         }
         Set<String> secure = new java.util.HashSet<>();
-        params.forEach((n, p) -> { if (p.secure) secure.add(n); });
+        params.forEach((n, p) -> {
+            if (p.secure) secure.add(n);
+        });
         return new Parsed(params, outputs, modules, vars, secure);
     }
 
@@ -244,7 +299,10 @@ final class BicepLint {
         int depth = 0;
         for (int i = start; i < lines.length; i++) {
             sb.append(lines[i]).append('\n');
-            depth += Bicep.count(lines[i], '{') + Bicep.count(lines[i], '[') - Bicep.count(lines[i], '}') - Bicep.count(lines[i], ']');
+            depth += Bicep.count(lines[i], '{')
+                    + Bicep.count(lines[i], '[')
+                    - Bicep.count(lines[i], '}')
+                    - Bicep.count(lines[i], ']');
             if (depth <= 0) break;
         }
         return sb.toString();

@@ -1,6 +1,6 @@
 package io.cifpipe.model.infra;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +13,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Known-bad deployment patterns ({@link BicepLint}) are absent from infra/ and azure.yaml; each rule is shown to fire
@@ -28,8 +27,8 @@ class InfraLintTest {
      * Lines allowed to name a public-cloud host, with the reason. The presence host name is known before the app
      * exists only by its default form, because SignalR's upstream must be set before presence is created.
      */
-    private static final Set<String> ALLOWED_HOST_LINES = Set.of(
-            "var presenceHostName = '${presenceAppName}.azurewebsites.net'");
+    private static final Set<String> ALLOWED_HOST_LINES =
+            Set.of("var presenceHostName = '${presenceAppName}.azurewebsites.net'");
 
     // ---------------------------------------------------------------- our files
 
@@ -64,30 +63,43 @@ class InfraLintTest {
         int resources = 0, modules = 0;
         for (Path f : files) {
             String text = Files.readString(f);
-            resources += (int) text.lines().filter(l -> l.startsWith("resource ")).count();
+            resources +=
+                    (int) text.lines().filter(l -> l.startsWith("resource ")).count();
             modules += BicepLint.parse(text).modules().size();
         }
         assertThat(resources).isGreaterThan(20);
         assertThat(modules).isGreaterThanOrEqualTo(10);
         // Secrets do reach module params: the rule has something to check, and those params are @secure().
         var p = BicepLint.parse(read(INFRA.resolve("resources.bicep")));
-        var ingress = p.modules().stream().filter(m -> m.symbol().equals("ingressApp")).findFirst().orElseThrow();
-        assertThat(BicepLint.carriesSecret(ingress.params().get("appSettings"), p)).isTrue();
-        assertThat(BicepLint.parse(read(INFRA.resolve("modules/functionapp.bicep"))).params().get("appSettings").secure()).isTrue();
+        var ingress = p.modules().stream()
+                .filter(m -> m.symbol().equals("ingressApp"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(BicepLint.carriesSecret(ingress.params().get("appSettings"), p))
+                .isTrue();
+        assertThat(BicepLint.parse(read(INFRA.resolve("modules/functionapp.bicep")))
+                        .params()
+                        .get("appSettings")
+                        .secure())
+                .isTrue();
     }
 
     @Test
     void azureYamlNamesTheMinimumAzdVersionForJavaOnFlex() {
         String yaml = read(REPO.resolve("azure.yaml"));
-        Matcher m = Pattern.compile("(?m)^requiredVersions:\\n  azd: \"?>= ?(\\d+)\\.(\\d+)\\.(\\d+)\"?$").matcher(yaml);
+        Matcher m = Pattern.compile("(?m)^requiredVersions:\\n  azd: \"?>= ?(\\d+)\\.(\\d+)\\.(\\d+)\"?$")
+                .matcher(yaml);
         assertThat(m.find()).as("requiredVersions.azd in azure.yaml").isTrue();
         int[] v = {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
         // 1.9.4: Flex Consumption deploy; 1.10.0: Java Azure Functions (azd CHANGELOG).
         assertThat(v[0] * 1_000_000 + v[1] * 1_000 + v[2]).isGreaterThanOrEqualTo(1_010_000);
         // The role-propagation wait runs before every deploy, on both platforms.
-        assertThat(yaml).contains("  predeploy:\n    posix:\n      shell: sh\n      run: java infra/hooks/WaitForRolePropagation.java\n"
-                + "    windows:\n      shell: pwsh\n      run: java infra/hooks/WaitForRolePropagation.java\n");
-        assertThat(Files.exists(INFRA.resolve("hooks/WaitForRolePropagation.java"))).isTrue();
+        assertThat(yaml)
+                .contains(
+                        "  predeploy:\n    posix:\n      shell: sh\n      run: java infra/hooks/WaitForRolePropagation.java\n"
+                                + "    windows:\n      shell: pwsh\n      run: java infra/hooks/WaitForRolePropagation.java\n");
+        assertThat(Files.exists(INFRA.resolve("hooks/WaitForRolePropagation.java")))
+                .isTrue();
         String main = read(INFRA.resolve("main.bicep"));
         for (String output : List.of("AZURE_RESOURCE_GROUP", "STORAGE_ACCOUNT_NAME", "APP_PRINCIPAL_IDS")) {
             assertThat(main).containsPattern("(?m)^output " + output + " string = ");
@@ -108,10 +120,15 @@ class InfraLintTest {
         var findings = BicepLint.hardCodedCloudHosts("bad.bicep", bad, Set.of());
         assertThat(findings).extracting(BicepLint.Finding::line).containsExactly(2, 3, 4);
         assertThat(findings.get(0).message()).contains("servicebus.windows.net");
-        assertThat(BicepLint.hardCodedCloudHosts("bad.bicep", bad, Set.of(
-                "output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'"))).hasSize(2);
-        assertThat(BicepLint.hardCodedCloudHosts("azure.yaml", "# see https://management.azure.com\nx: 1\n", Set.of())).isEmpty();
-        assertThat(BicepLint.hardCodedCloudHosts("azure.yaml", "endpoint: https://management.azure.com\n", Set.of())).hasSize(1);
+        assertThat(BicepLint.hardCodedCloudHosts(
+                        "bad.bicep",
+                        bad,
+                        Set.of("output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'")))
+                .hasSize(2);
+        assertThat(BicepLint.hardCodedCloudHosts("azure.yaml", "# see https://management.azure.com\nx: 1\n", Set.of()))
+                .isEmpty();
+        assertThat(BicepLint.hardCodedCloudHosts("azure.yaml", "endpoint: https://management.azure.com\n", Set.of()))
+                .hasSize(1);
     }
 
     @Test
@@ -156,12 +173,15 @@ class InfraLintTest {
         var findings = BicepLint.insecureSecrets("resources.bicep", caller, path -> notSecure);
         assertThat(findings).hasSize(1);
         assertThat(findings.get(0).message()).contains("module dispatchApp").contains("param appSettings");
-        assertThat(BicepLint.insecureSecrets("resources.bicep", caller, path -> secure)).isEmpty();
+        assertThat(BicepLint.insecureSecrets("resources.bicep", caller, path -> secure))
+                .isEmpty();
         // A module output named like a secret counts as one (the old monitoring.outputs.connectionString).
-        String viaOutput = caller.replace("  HubName: hubName\n}\nmodule dispatchApp",
+        String viaOutput = caller.replace(
+                "  HubName: hubName\n}\nmodule dispatchApp",
                 "  HubName: hubName\n  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString\n}\nmodule dispatchApp");
         assertThat(viaOutput).isNotEqualTo(caller);
-        assertThat(BicepLint.insecureSecrets("resources.bicep", viaOutput, path -> notSecure)).hasSize(2);
+        assertThat(BicepLint.insecureSecrets("resources.bicep", viaOutput, path -> notSecure))
+                .hasSize(2);
     }
 
     @Test
@@ -174,7 +194,8 @@ class InfraLintTest {
                 output connectionString string = appInsights.properties.ConnectionString
                 """;
         assertThat(BicepLint.insecureSecrets("monitoring.bicep", monitoring, null))
-                .singleElement().satisfies(f -> assertThat(f.message()).contains("output connectionString"));
+                .singleElement()
+                .satisfies(f -> assertThat(f.message()).contains("output connectionString"));
         String params = """
                 param signalRUpstreamKey string = ''
                 @secure()
@@ -182,7 +203,8 @@ class InfraLintTest {
                 param hubName string
                 """;
         assertThat(BicepLint.insecureSecrets("main.bicep", params, null))
-                .singleElement().satisfies(f -> assertThat(f.message()).contains("signalRUpstreamKey"));
+                .singleElement()
+                .satisfies(f -> assertThat(f.message()).contains("signalRUpstreamKey"));
         // A value built from a secure param is a secret too.
         String derived = """
                 @secure()
@@ -194,8 +216,11 @@ class InfraLintTest {
                   }
                 }
                 """;
-        assertThat(BicepLint.insecureSecrets("resources.bicep", derived, path -> "param upstreamUrl string = ''\n")).hasSize(1);
-        assertThat(BicepLint.insecureSecrets("resources.bicep", derived, path -> "@secure()\nparam upstreamUrl string = ''\n")).isEmpty();
+        assertThat(BicepLint.insecureSecrets("resources.bicep", derived, path -> "param upstreamUrl string = ''\n"))
+                .hasSize(1);
+        assertThat(BicepLint.insecureSecrets(
+                        "resources.bicep", derived, path -> "@secure()\nparam upstreamUrl string = ''\n"))
+                .isEmpty();
     }
 
     @Test
@@ -214,11 +239,13 @@ class InfraLintTest {
                 }
                 """;
         assertThat(BicepLint.outdatedApiVersions("servicebus.bicep", old))
-                .singleElement().satisfies(f -> {
+                .singleElement()
+                .satisfies(f -> {
                     assertThat(f.line()).isEqualTo(1);
                     assertThat(f.message()).contains("minimumTlsVersion").contains("2024-01-01");
                 });
-        assertThat(BicepLint.outdatedApiVersions("servicebus.bicep", old.replace("2021-11-01", "2024-01-01"))).isEmpty();
+        assertThat(BicepLint.outdatedApiVersions("servicebus.bicep", old.replace("2021-11-01", "2024-01-01")))
+                .isEmpty();
         String site = """
                 resource app 'Microsoft.Web/sites@2023-01-01' = {
                   properties: {
@@ -231,7 +258,9 @@ class InfraLintTest {
                   name: sbName
                 }
                 """;
-        assertThat(BicepLint.outdatedApiVersions("app.bicep", site)).extracting(BicepLint.Finding::line).containsExactly(1, 8);
+        assertThat(BicepLint.outdatedApiVersions("app.bicep", site))
+                .extracting(BicepLint.Finding::line)
+                .containsExactly(1, 8);
     }
 
     @Test
@@ -251,10 +280,13 @@ class InfraLintTest {
                 }
                 """;
         assertThat(BicepLint.principalTypeFixed("resources.bicep", callerWithout, path -> module))
-                .singleElement().satisfies(f -> assertThat(f.message()).contains("operatorPrincipalType"));
-        String callerWith = callerWithout.replace("    operatorPrincipalId: operatorPrincipalId\n",
+                .singleElement()
+                .satisfies(f -> assertThat(f.message()).contains("operatorPrincipalType"));
+        String callerWith = callerWithout.replace(
+                "    operatorPrincipalId: operatorPrincipalId\n",
                 "    operatorPrincipalId: operatorPrincipalId\n    operatorPrincipalType: operatorPrincipalType\n");
-        assertThat(BicepLint.principalTypeFixed("resources.bicep", callerWith, path -> module)).isEmpty();
+        assertThat(BicepLint.principalTypeFixed("resources.bicep", callerWith, path -> module))
+                .isEmpty();
         String literal = """
                 resource a 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
                   properties: {
@@ -263,8 +295,12 @@ class InfraLintTest {
                   }
                 }
                 """;
-        assertThat(BicepLint.principalTypeFixed("servicebus.bicep", literal, null)).extracting(BicepLint.Finding::line).containsExactly(4);
-        assertThat(BicepLint.principalTypeFixed("servicebus.bicep", literal.replace("'User'", "'ServicePrincipal'"), null)).isEmpty();
+        assertThat(BicepLint.principalTypeFixed("servicebus.bicep", literal, null))
+                .extracting(BicepLint.Finding::line)
+                .containsExactly(4);
+        assertThat(BicepLint.principalTypeFixed(
+                        "servicebus.bicep", literal.replace("'User'", "'ServicePrincipal'"), null))
+                .isEmpty();
     }
 
     // ---------------------------------------------------------------- helpers

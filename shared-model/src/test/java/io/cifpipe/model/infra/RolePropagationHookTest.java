@@ -1,12 +1,7 @@
 package io.cifpipe.model.infra;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledOnOs;
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
-import javax.tools.ToolProvider;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -25,21 +20,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * infra/hooks/WaitForRolePropagation.java, the azd predeploy hook: its decision with a fixed clock (compiled here),
  * and the real file run the way azd runs it ({@code java <file>}) against a stand-in {@code az} on PATH.
  */
 class RolePropagationHookTest {
-    private static final Path HOOK = Path.of("..").toAbsolutePath().normalize().resolve("infra/hooks/WaitForRolePropagation.java");
-    private static final String OWNER = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
-    private static final String READER = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/76199698-9eea-4c19-bc75-cec21354c6b6";
+    private static final Path HOOK =
+            Path.of("..").toAbsolutePath().normalize().resolve("infra/hooks/WaitForRolePropagation.java");
+    private static final String OWNER =
+            "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    private static final String READER =
+            "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/76199698-9eea-4c19-bc75-cec21354c6b6";
     private static final Instant NOW = Instant.parse("2026-12-07T02:00:00Z");
 
     @TempDir
     static Path tmp;
+
     private static Class<?> hook;
 
     @BeforeAll
@@ -47,42 +50,48 @@ class RolePropagationHookTest {
         Path classes = Files.createDirectories(tmp.resolve("classes"));
         int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), HOOK.toString());
         assertThat(rc).isZero();
-        hook = new URLClassLoader(new java.net.URL[]{classes.toUri().toURL()}, null).loadClass("WaitForRolePropagation");
+        hook = new URLClassLoader(new java.net.URL[] {classes.toUri().toURL()}, null)
+                .loadClass("WaitForRolePropagation");
     }
 
     // ---------------------------------------------------------------- decision (fixed clock)
 
     @Test
     void waitsOnlyForWhatIsLeftOfTheWindowAfterTheNewestAssignment() throws Exception {
-        String rows = row("p1", OWNER, "2026-12-07T01:58:20+00:00")          // 100 s old
+        String rows = row("p1", OWNER, "2026-12-07T01:58:20+00:00") // 100 s old
                 + row("p2", OWNER, "2026-12-07T01:50:00+00:00")
-                + row("p2", READER, "2026-12-07T01:59:59+00:00");           // another role: ignored
+                + row("p2", READER, "2026-12-07T01:59:59+00:00"); // another role: ignored
         assertThat(plan(env("p1,p2", null), rows)).contains(Duration.ofSeconds(500));
         assertThat(plan(env("p1,p2", "120"), rows)).contains(Duration.ofSeconds(20));
-        assertThat(plan(env("p2", "120"), rows)).contains(Duration.ZERO);         // 600 s old
+        assertThat(plan(env("p2", "120"), rows)).contains(Duration.ZERO); // 600 s old
         Map<String, String> withSubscription = env("p1,p2", null);
-        withSubscription.put("AZURE_SUBSCRIPTION_ID", "sub-1");                  // az is pointed at azd's subscription
+        withSubscription.put("AZURE_SUBSCRIPTION_ID", "sub-1"); // az is pointed at azd's subscription
         assertThat(plan(withSubscription, rows)).contains(Duration.ofSeconds(500));
-        assertThat(plan(env("p1", "0"), rows)).isEmpty();                        // switched off, az not even asked
+        assertThat(plan(env("p1", "0"), rows)).isEmpty(); // switched off, az not even asked
         // Fractions of a second are dropped from the age, so the wait errs on the long side.
-        assertThat(plan(env("p1", null), row("p1", OWNER, "2026-12-07T01:58:20.900+00:00"))).contains(Duration.ofSeconds(501));
+        assertThat(plan(env("p1", null), row("p1", OWNER, "2026-12-07T01:58:20.900+00:00")))
+                .contains(Duration.ofSeconds(501));
         // No offset: ARM times are UTC.
-        assertThat(plan(env("p1", null), row("p1", OWNER, "2026-12-07T01:58:20"))).contains(Duration.ofSeconds(500));
+        assertThat(plan(env("p1", null), row("p1", OWNER, "2026-12-07T01:58:20")))
+                .contains(Duration.ofSeconds(500));
         // A createdOn in the future (clock skew) counts as brand new, never as a negative wait.
-        assertThat(plan(env("p1", "60"), row("p1", OWNER, "2026-12-07T02:05:00Z"))).contains(Duration.ofSeconds(60));
+        assertThat(plan(env("p1", "60"), row("p1", OWNER, "2026-12-07T02:05:00Z")))
+                .contains(Duration.ofSeconds(60));
     }
 
     @Test
     void aMissingAssignmentOrBadSettingIsAnErrorWithItsExitCode() throws Exception {
         String rows = row("p1", OWNER, "2026-12-07T01:58:20Z") + row("p2", READER, "2026-12-07T01:58:20Z");
-        assertThat(planError(env("p1,p2", null), rows)).isEqualTo("1: identity p2 has no Storage Blob Data Owner assignment"
-                + " on st1; run azd provision first");
+        assertThat(planError(env("p1,p2", null), rows))
+                .isEqualTo("1: identity p2 has no Storage Blob Data Owner assignment"
+                        + " on st1; run azd provision first");
         assertThat(planError(env("p1", "soon"), rows)).startsWith("2: RBAC_PROPAGATION_SECONDS must be a whole number");
         assertThat(planError(env("p1", "-5"), rows)).startsWith("2: RBAC_PROPAGATION_SECONDS");
         Map<String, String> noGroup = env("p1", null);
         noGroup.remove("AZURE_RESOURCE_GROUP");
         assertThat(planError(noGroup, rows)).startsWith("2: AZURE_RESOURCE_GROUP is not set");
-        assertThat(planError(env("p1", null), row("p1", OWNER, "yesterday"))).startsWith("1: unexpected createdOn 'yesterday'");
+        assertThat(planError(env("p1", null), row("p1", OWNER, "yesterday")))
+                .startsWith("1: unexpected createdOn 'yesterday'");
     }
 
     // ---------------------------------------------------------------- the file as azd runs it
@@ -113,8 +122,8 @@ class RolePropagationHookTest {
     }
 
     private static Map<String, String> env(String principals, String window) {
-        Map<String, String> env = new HashMap<>(Map.of("AZURE_RESOURCE_GROUP", "rg", "STORAGE_ACCOUNT_NAME", "st1",
-                "APP_PRINCIPAL_IDS", principals));
+        Map<String, String> env = new HashMap<>(
+                Map.of("AZURE_RESOURCE_GROUP", "rg", "STORAGE_ACCOUNT_NAME", "st1", "APP_PRINCIPAL_IDS", principals));
         if (window != null) env.put("RBAC_PROPAGATION_SECONDS", window);
         return env;
     }
@@ -123,14 +132,16 @@ class RolePropagationHookTest {
     @SuppressWarnings("unchecked")
     private static Optional<Duration> plan(Map<String, String> env, String rows) throws Exception {
         Class<?> az = Class.forName("WaitForRolePropagation$Az", true, hook.getClassLoader());
-        Object fake = Proxy.newProxyInstance(hook.getClassLoader(), new Class<?>[]{az}, (proxy, m, args) -> {
+        Object fake = Proxy.newProxyInstance(hook.getClassLoader(), new Class<?>[] {az}, (proxy, m, args) -> {
             if (m.getDeclaringClass() == Object.class) throw new UnsupportedOperationException(m.getName());
             String[] a = (String[]) args[0];
             assertThat(a[0]).isIn("storage", "role");
             String subscription = env.get("AZURE_SUBSCRIPTION_ID");
             if (subscription != null) assertThat(List.of(a)).endsWith("--subscription", subscription);
             else assertThat(List.of(a)).doesNotContain("--subscription");
-            return a[0].equals("storage") ? "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1\n" : rows;
+            return a[0].equals("storage")
+                    ? "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1\n"
+                    : rows;
         });
         Method plan = hook.getDeclaredMethod("plan", Map.class, az, Clock.class);
         plan.setAccessible(true);

@@ -27,27 +27,39 @@ class AgentStateTest {
 
     @Test
     void roundTripsThroughTableProperties() {
-        AgentState busy = AgentState.unknown("agent-2").withAvailability(Availability.BUSY, AvailabilityReason.AGENT, T)
+        AgentState busy = AgentState.unknown("agent-2")
+                .withAvailability(Availability.BUSY, AvailabilityReason.AGENT, T)
                 .withCallStarted("call-1", T.plusSeconds(5));
         Map<String, Object> p = new HashMap<>(busy.toProperties());
         p.put("PartitionKey", "agent-2");
         assertThat(AgentState.fromProperties(p)).isEqualTo(busy);
-        assertThat(p).containsEntry("ActiveCalls", 1).containsEntry("Availability", "BUSY")
+        assertThat(p)
+                .containsEntry("ActiveCalls", 1)
+                .containsEntry("Availability", "BUSY")
                 .containsEntry("OldestCallStartedAt", OffsetDateTime.ofInstant(T.plusSeconds(5), ZoneOffset.UTC));
-        assertThat(AgentState.connectedProperties(T)).containsExactly(Map.entry("LastConnectedAt", OffsetDateTime.ofInstant(T, ZoneOffset.UTC)));
+        assertThat(AgentState.connectedProperties(T))
+                .containsExactly(Map.entry("LastConnectedAt", OffsetDateTime.ofInstant(T, ZoneOffset.UTC)));
     }
 
     @Test
     void availabilityComesBeforeCapacityAndAnUndecidedPopupDoesNotCount() {
         AgentState a = AgentState.unknown("a");
-        assertThat(a.withAvailability(Availability.BUSY, AvailabilityReason.AGENT, T).unavailableReason(1)).contains(UnavailableReason.BUSY);
-        assertThat(a.withAvailability(Availability.DO_NOT_DISTURB, AvailabilityReason.AGENT, T).unavailableReason(1)).contains(UnavailableReason.DO_NOT_DISTURB);
-        assertThat(a.withAvailability(Availability.AWAY, AvailabilityReason.AGENT, T).withCallStarted("c", T).unavailableReason(1))
+        assertThat(a.withAvailability(Availability.BUSY, AvailabilityReason.AGENT, T)
+                        .unavailableReason(1))
+                .contains(UnavailableReason.BUSY);
+        assertThat(a.withAvailability(Availability.DO_NOT_DISTURB, AvailabilityReason.AGENT, T)
+                        .unavailableReason(1))
+                .contains(UnavailableReason.DO_NOT_DISTURB);
+        assertThat(a.withAvailability(Availability.AWAY, AvailabilityReason.AGENT, T)
+                        .withCallStarted("c", T)
+                        .unavailableReason(1))
                 .contains(UnavailableReason.AWAY);
         AgentState onACall = a.withCallStarted("c1", T);
         assertThat(onACall.unavailableReason(1)).contains(UnavailableReason.AT_CAPACITY);
         assertThat(onACall.unavailableReason(2)).isEmpty();
-        assertThat(onACall.availability()).as("capacity is separate from availability").isEqualTo(Availability.AVAILABLE);
+        assertThat(onACall.availability())
+                .as("capacity is separate from availability")
+                .isEqualTo(Availability.AVAILABLE);
         assertThat(onACall.status(1).reason()).isEqualTo(AvailabilityReason.CALL_STARTED);
     }
 
@@ -77,16 +89,23 @@ class AgentStateTest {
         assertThat(twice.availabilitySince()).isEqualTo(T.plusSeconds(60));
         assertThat(once.withMissedReset().withMissedCall(2, T).availability()).isEqualTo(Availability.AVAILABLE);
         assertThat(once.withCallStarted("c", T).missedInARow()).isZero();
-        assertThat(once.withAvailability(Availability.AVAILABLE, AvailabilityReason.AGENT, T.plusSeconds(90)).missedInARow()).isZero();
-        assertThat(once.withAvailability(Availability.AVAILABLE, AvailabilityReason.AGENT, T.plusSeconds(90)).availabilitySince())
-                .as("same value: since unchanged").isEqualTo(T);
+        assertThat(once.withAvailability(Availability.AVAILABLE, AvailabilityReason.AGENT, T.plusSeconds(90))
+                        .missedInARow())
+                .isZero();
+        assertThat(once.withAvailability(Availability.AVAILABLE, AvailabilityReason.AGENT, T.plusSeconds(90))
+                        .availabilitySince())
+                .as("same value: since unchanged")
+                .isEqualTo(T);
         AgentState busy = s.withAvailability(Availability.BUSY, AvailabilityReason.AGENT, T);
-        assertThat(busy.withMissedCall(1, T).availability()).as("only Available is set Away").isEqualTo(Availability.BUSY);
+        assertThat(busy.withMissedCall(1, T).availability())
+                .as("only Available is set Away")
+                .isEqualTo(Availability.BUSY);
     }
 
     @Test
     void unknownValuesFromNewerWritersReadAsDefaultsAndBadValuesAreRefused() {
-        assertThat(AgentState.fromProperties(Map.of("PartitionKey", "a", "Availability", "IN_A_MEETING")).availability())
+        assertThat(AgentState.fromProperties(Map.of("PartitionKey", "a", "Availability", "IN_A_MEETING"))
+                        .availability())
                 .isEqualTo(Availability.AVAILABLE);
         assertThat(Availability.parse("do_not_disturb")).isEqualTo(Availability.DO_NOT_DISTURB);
         assertThat(Availability.fromWireName("DoNotDisturb")).contains(Availability.DO_NOT_DISTURB);

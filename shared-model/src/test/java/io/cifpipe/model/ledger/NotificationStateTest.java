@@ -1,20 +1,27 @@
 package io.cifpipe.model.ledger;
 
-import io.cifpipe.model.outcome.OutcomeType;
-import org.junit.jupiter.api.Test;
-
-import java.util.EnumSet;
-import java.util.Set;
-
 import static io.cifpipe.model.ledger.NotificationState.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cifpipe.model.outcome.OutcomeType;
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
 class NotificationStateTest {
     @Test
     void exactlyTheDesignedTransitionsAreLegal() {
-        Set<String> legal = Set.of("OFFERED>DELIVERED", "OFFERED>UNDELIVERABLE", "OFFERED>WITHDRAWN", "OFFERED>EXPIRED",
-                "OFFERED>UNAVAILABLE", "DELIVERED>ACCEPTED", "DELIVERED>REJECTED", "DELIVERED>EXPIRED", "DELIVERED>WITHDRAWN",
+        Set<String> legal = Set.of(
+                "OFFERED>DELIVERED",
+                "OFFERED>UNDELIVERABLE",
+                "OFFERED>WITHDRAWN",
+                "OFFERED>EXPIRED",
+                "OFFERED>UNAVAILABLE",
+                "DELIVERED>ACCEPTED",
+                "DELIVERED>REJECTED",
+                "DELIVERED>EXPIRED",
+                "DELIVERED>WITHDRAWN",
                 "DELIVERED>UNAVAILABLE");
         for (NotificationState from : values()) {
             for (NotificationState to : values()) {
@@ -23,9 +30,11 @@ class NotificationStateTest {
                 if (expected) {
                     assertThat(from.moveTo(to)).isEqualTo(to);
                 } else {
-                    assertThatThrownBy(() -> from.moveTo(to)).isInstanceOf(IllegalTransitionException.class)
+                    assertThatThrownBy(() -> from.moveTo(to))
+                            .isInstanceOf(IllegalTransitionException.class)
                             .hasMessageContaining(from + " -> " + to)
-                            .satisfies(e -> assertThat(((IllegalTransitionException) e).from()).isEqualTo(from));
+                            .satisfies(e -> assertThat(((IllegalTransitionException) e).from())
+                                    .isEqualTo(from));
                 }
             }
         }

@@ -24,7 +24,10 @@ public abstract sealed class BearerAuthException extends RuntimeException
         if (errorCode() != null) {
             sb.append(sep).append("error=\"").append(errorCode()).append('"');
             sep = ", ";
-            sb.append(sep).append("error_description=\"").append(headerSafe(getMessage())).append('"');
+            sb.append(sep)
+                    .append("error_description=\"")
+                    .append(headerSafe(getMessage()))
+                    .append('"');
         }
         String extra = extraChallengeParams();
         if (extra != null) {

@@ -24,9 +24,6 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import io.cifpipe.model.Setting;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -44,6 +41,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates Entra ID (or any OIDC provider's) JWT bearer tokens: signature against the provider's JWKS
@@ -106,11 +105,12 @@ public final class JwtValidator {
     /** {@link Setting#AUTHORITY}, else the Entra v2.0 authority of {@link Setting#TENANT_ID}. */
     public static String authorityFromSettings(Function<String, String> env) {
         String tenant = Setting.TENANT_ID.read(env).orElse(null);
-        return Setting.AUTHORITY.read(env)
+        return Setting.AUTHORITY
+                .read(env)
                 .or(() -> java.util.Optional.ofNullable(tenant)
                         .map(t -> "https://login.microsoftonline.com/" + t + "/v2.0"))
-                .orElseThrow(() -> new IllegalStateException("App setting '" + Setting.AUTHORITY.key()
-                        + "' (or '" + Setting.TENANT_ID.key() + "') is required to validate tokens"));
+                .orElseThrow(() -> new IllegalStateException("App setting '" + Setting.AUTHORITY.key() + "' (or '"
+                        + Setting.TENANT_ID.key() + "') is required to validate tokens"));
     }
 
     /** Expected {@code iss}. */
@@ -157,8 +157,8 @@ public final class JwtValidator {
             throw new TokenRejectedException("signature invalid", e);
         } catch (BadJOSEException e) {
             String msg = String.valueOf(e.getMessage());
-            throw new TokenRejectedException(msg.contains("typ") ? "token type not accepted"
-                    : "no matching signing key", e);
+            throw new TokenRejectedException(
+                    msg.contains("typ") ? "token type not accepted" : "no matching signing key", e);
         } catch (RateLimitReachedException e) {
             // An unknown kid while the JWKS was just refreshed: the key is not the provider's.
             throw new TokenRejectedException("no matching signing key", e);
@@ -193,7 +193,8 @@ public final class JwtValidator {
     private Principal toPrincipal(JWTClaimsSet c) {
         try {
             String scp = c.getStringClaim("scp");
-            Set<String> scopes = scp == null || scp.isBlank() ? Set.of()
+            Set<String> scopes = scp == null || scp.isBlank()
+                    ? Set.of()
                     : new LinkedHashSet<>(Arrays.asList(scp.trim().split("\\s+")));
             List<String> roles = c.getStringListClaim("roles");
             String appId = c.getStringClaim("azp") != null ? c.getStringClaim("azp") : c.getStringClaim("appid");

@@ -1,7 +1,6 @@
 package io.cifpipe.runtime.http;
 
 import io.cifpipe.model.Setting;
-
 import io.cifpipe.model.validation.ProblemType;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,8 +21,8 @@ import java.util.stream.Collectors;
 public final class CorsPolicy {
     static final String ALLOWED_METHODS = "GET, POST, OPTIONS";
     private static final Set<String> METHODS = Set.of("GET", "POST", "OPTIONS");
-    static final Set<String> ALLOWED_HEADERS = Set.of(
-            "authorization", "content-type", "x-requested-with", "x-signalr-user-agent");
+    static final Set<String> ALLOWED_HEADERS =
+            Set.of("authorization", "content-type", "x-requested-with", "x-signalr-user-agent");
     static final String MAX_AGE_SECONDS = "600";
 
     private final Set<String> origins;
@@ -31,7 +30,8 @@ public final class CorsPolicy {
     public CorsPolicy(Set<String> allowedOrigins) {
         for (String o : allowedOrigins) {
             if (o.equals("*")) {
-                throw new IllegalArgumentException("'*' is not allowed as a CORS origin with credentials; list origins");
+                throw new IllegalArgumentException(
+                        "'*' is not allowed as a CORS origin with credentials; list origins");
             }
         }
         this.origins = allowedOrigins.stream().map(CorsPolicy::normalise).collect(Collectors.toUnmodifiableSet());
@@ -40,7 +40,9 @@ public final class CorsPolicy {
     public static CorsPolicy fromSettings(Function<String, String> env) {
         String raw = Setting.ALLOWED_ORIGINS.read(env).orElse("");
         return new CorsPolicy(Arrays.stream(raw.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()));
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet()));
     }
 
     public boolean allows(String origin) {
@@ -64,14 +66,18 @@ public final class CorsPolicy {
      * allow header, so the browser blocks the real request.
      */
     public HttpReply preflight(String origin, String requestMethod, String requestHeaders) {
-        boolean methodOk = requestMethod != null && METHODS.contains(requestMethod.trim().toUpperCase(Locale.ROOT));
+        boolean methodOk =
+                requestMethod != null && METHODS.contains(requestMethod.trim().toUpperCase(Locale.ROOT));
         if (!allows(origin) || !methodOk) {
-            return HttpReply.problem(ProblemType.CORS, "origin or method not allowed").withHeader("Vary", "Origin");
+            return HttpReply.problem(ProblemType.CORS, "origin or method not allowed")
+                    .withHeader("Vary", "Origin");
         }
-        String headers = requestHeaders == null ? "" : Arrays.stream(requestHeaders.split(","))
-                .map(s -> s.trim().toLowerCase(Locale.ROOT))
-                .filter(ALLOWED_HEADERS::contains)
-                .collect(Collectors.joining(", "));
+        String headers = requestHeaders == null
+                ? ""
+                : Arrays.stream(requestHeaders.split(","))
+                        .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                        .filter(ALLOWED_HEADERS::contains)
+                        .collect(Collectors.joining(", "));
         Map<String, String> h = new LinkedHashMap<>(responseHeaders(origin));
         h.put("Access-Control-Allow-Methods", ALLOWED_METHODS);
         if (!headers.isEmpty()) {

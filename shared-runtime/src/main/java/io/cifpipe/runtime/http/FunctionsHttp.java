@@ -11,8 +11,13 @@ public final class FunctionsHttp {
     private FunctionsHttp() {}
 
     public static HttpCall toCall(HttpRequestMessage<Optional<String>> request) {
-        return new HttpCall(request.getHttpMethod() == null ? "GET" : request.getHttpMethod().name(),
-                request.getHeaders(), request.getQueryParameters(), request.getBody().orElse(null));
+        return new HttpCall(
+                request.getHttpMethod() == null
+                        ? "GET"
+                        : request.getHttpMethod().name(),
+                request.getHeaders(),
+                request.getQueryParameters(),
+                request.getBody().orElse(null));
     }
 
     public static HttpResponseMessage toResponse(HttpRequestMessage<?> request, HttpReply reply) {
@@ -33,7 +38,10 @@ public final class FunctionsHttp {
         if (v != null) {
             return v;
         }
-        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
-                .findFirst().orElse(null);
+        return headers.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -15,7 +15,9 @@ public record HttpCall(String method, Map<String, String> headers, Map<String, S
         method = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
         TreeMap<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         if (headers != null) {
-            headers.forEach((k, v) -> { if (k != null && v != null) h.put(k, v); });
+            headers.forEach((k, v) -> {
+                if (k != null && v != null) h.put(k, v);
+            });
         }
         headers = Collections.unmodifiableMap(h);
         query = query == null ? Map.of() : Map.copyOf(query);

@@ -21,7 +21,9 @@ public record HttpReply(int status, Map<String, String> headers, String body) {
 
     public static HttpReply json(int status, Object value) {
         try {
-            return new HttpReply(status, Map.of("Content-Type", "application/json", "Cache-Control", "no-store"),
+            return new HttpReply(
+                    status,
+                    Map.of("Content-Type", "application/json", "Cache-Control", "no-store"),
                     Json.mapper().writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("reply body is not serialisable", e);
@@ -30,8 +32,10 @@ public record HttpReply(int status, Map<String, String> headers, String body) {
 
     /** RFC 9457 problem+json with the status of {@code problem}. */
     public static HttpReply problem(ProblemDetails problem) {
-        return new HttpReply(problem.status(),
-                Map.of("Content-Type", ProblemDetails.MEDIA_TYPE, "Cache-Control", "no-store"), problem.toJson());
+        return new HttpReply(
+                problem.status(),
+                Map.of("Content-Type", ProblemDetails.MEDIA_TYPE, "Cache-Control", "no-store"),
+                problem.toJson());
     }
 
     /** RFC 9457 problem+json of {@code type} (its title and status); {@code detail} explains this occurrence. */

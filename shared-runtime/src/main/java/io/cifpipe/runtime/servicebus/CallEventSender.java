@@ -4,7 +4,6 @@ import com.azure.messaging.servicebus.ServiceBusMessage;
 import io.cifpipe.model.Names;
 import io.cifpipe.model.event.CallEvent;
 import io.cifpipe.model.event.CallOffered;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -29,7 +28,8 @@ public final class CallEventSender {
     private final int defaultRingSeconds;
     private final int maxRingSeconds;
 
-    public CallEventSender(QueueSender sender, Function<CallEvent, byte[]> encoder, int defaultRingSeconds, int maxRingSeconds) {
+    public CallEventSender(
+            QueueSender sender, Function<CallEvent, byte[]> encoder, int defaultRingSeconds, int maxRingSeconds) {
         this.sender = Objects.requireNonNull(sender);
         this.encoder = Objects.requireNonNull(encoder);
         this.defaultRingSeconds = defaultRingSeconds;

@@ -6,12 +6,17 @@ public final class MessageBatchTooLargeException extends RuntimeException {
     private final long maxBatchBytes;
 
     public MessageBatchTooLargeException(int messageCount, long maxBatchBytes) {
-        super(messageCount + " message(s) do not fit into one Service Bus batch of at most " + maxBatchBytes + " bytes");
+        super(messageCount + " message(s) do not fit into one Service Bus batch of at most " + maxBatchBytes
+                + " bytes");
         this.messageCount = messageCount;
         this.maxBatchBytes = maxBatchBytes;
     }
 
-    public int messageCount() { return messageCount; }
+    public int messageCount() {
+        return messageCount;
+    }
 
-    public long maxBatchBytes() { return maxBatchBytes; }
+    public long maxBatchBytes() {
+        return maxBatchBytes;
+    }
 }

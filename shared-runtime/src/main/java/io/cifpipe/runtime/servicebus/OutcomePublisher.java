@@ -30,8 +30,12 @@ public final class OutcomePublisher {
     public void publish(Outcome outcome, String traceparent) {
         sender.send(List.of(toMessage(outcome, traceparent)));
         count(outcome);
-        LOG.info("outcome {} published notificationId={} callId={} agentId={}", outcome.outcome(),
-                outcome.notificationId(), outcome.callId(), outcome.agentId());
+        LOG.info(
+                "outcome {} published notificationId={} callId={} agentId={}",
+                outcome.outcome(),
+                outcome.notificationId(),
+                outcome.callId(),
+                outcome.agentId());
     }
 
     /** Sends several outcomes of one notification in one send (one Service Bus operation), in order. */
@@ -41,8 +45,12 @@ public final class OutcomePublisher {
         }
         sender.send(outcomes.stream().map(o -> toMessage(o, traceparent)).toList());
         outcomes.forEach(OutcomePublisher::count);
-        outcomes.forEach(o -> LOG.info("outcome {} published notificationId={} callId={} agentId={}", o.outcome(),
-                o.notificationId(), o.callId(), o.agentId()));
+        outcomes.forEach(o -> LOG.info(
+                "outcome {} published notificationId={} callId={} agentId={}",
+                o.outcome(),
+                o.notificationId(),
+                o.callId(),
+                o.agentId()));
     }
 
     /** Counted at publish: a publish repeated after a crash (same MessageId, dropped by the topic) counts again. */
@@ -52,7 +60,8 @@ public final class OutcomePublisher {
 
     public static ServiceBusMessage toMessage(Outcome outcome, String traceparent) {
         ServiceBusMessage m = new ServiceBusMessage(outcome.toJson());
-        m.setMessageId(MessageIds.outcome(outcome.notificationId(), outcome.outcome().wireName()));
+        m.setMessageId(
+                MessageIds.outcome(outcome.notificationId(), outcome.outcome().wireName()));
         m.setContentType("application/json");
         m.setSubject(outcome.outcome().wireName());
         m.setCorrelationId(outcome.callId());

@@ -27,7 +27,9 @@ public final class AppSettings {
     }
 
     /** The raw source, for code that reads derived keys (e.g. {@code ServiceBusConnection__fullyQualifiedNamespace}). */
-    public Function<String, String> source() { return source; }
+    public Function<String, String> source() {
+        return source;
+    }
 
     /** The value or default; fails when neither exists. */
     public String string(Setting s) {

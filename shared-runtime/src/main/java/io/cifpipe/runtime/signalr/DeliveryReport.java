@@ -11,5 +11,7 @@ public record DeliveryReport(List<String> sent, List<String> gone, Map<String, S
         failed = Map.copyOf(failed);
     }
 
-    public boolean anySent() { return !sent.isEmpty(); }
+    public boolean anySent() {
+        return !sent.isEmpty();
+    }
 }

@@ -43,8 +43,14 @@ public final class EntraAuth implements SignalRAuth {
     private final Clock clock;
     private volatile AccessToken cached;
 
-    public EntraAuth(TokenCredential credential, URI serverEndpoint, String hub, HttpClient http, ObjectMapper mapper,
-                     Duration timeout, Clock clock) {
+    public EntraAuth(
+            TokenCredential credential,
+            URI serverEndpoint,
+            String hub,
+            HttpClient http,
+            ObjectMapper mapper,
+            Duration timeout,
+            Clock clock) {
         this.credential = Objects.requireNonNull(credential, "credential");
         this.serverEndpoint = Objects.requireNonNull(serverEndpoint);
         this.hub = hub.toLowerCase(Locale.ROOT);
@@ -61,15 +67,18 @@ public final class EntraAuth implements SignalRAuth {
         if (t == null || !OffsetDateTime.now(clock).isBefore(t.getExpiresAt().minus(REFRESH_MARGIN))) {
             synchronized (this) {
                 t = cached;
-                if (t == null || !OffsetDateTime.now(clock).isBefore(t.getExpiresAt().minus(REFRESH_MARGIN))) {
+                if (t == null
+                        || !OffsetDateTime.now(clock).isBefore(t.getExpiresAt().minus(REFRESH_MARGIN))) {
                     try {
                         t = credential.getTokenSync(new TokenRequestContext().addScopes(SCOPE));
                     } catch (RuntimeException e) {
                         // The credential's own message names what failed (no identity, refused, unreachable).
-                        throw new SignalRException("Entra token for SignalR could not be obtained: " + e.getMessage(), 0, e);
+                        throw new SignalRException(
+                                "Entra token for SignalR could not be obtained: " + e.getMessage(), 0, e);
                     }
                     if (t == null || t.getToken() == null) {
-                        throw new SignalRException("Entra token for SignalR could not be obtained: credential returned none", 0, null);
+                        throw new SignalRException(
+                                "Entra token for SignalR could not be obtained: credential returned none", 0, null);
                     }
                     cached = t;
                 }
@@ -81,14 +90,17 @@ public final class EntraAuth implements SignalRAuth {
     @Override
     public String clientToken(URI clientUrl, String userId, Duration lifetime) {
         long minutes = Math.max(1, (lifetime.toSeconds() + 59) / 60);
-        StringBuilder query = new StringBuilder("api-version=" + GENERATE_TOKEN_API_VERSION + "&minutesToExpire=" + minutes);
+        StringBuilder query =
+                new StringBuilder("api-version=" + GENERATE_TOKEN_API_VERSION + "&minutesToExpire=" + minutes);
         if (userId != null && !userId.isEmpty()) {
             query.append("&userId=").append(enc(userId));
         }
         URI url = URI.create(serverEndpoint + "/api/hubs/" + enc(hub) + "/:generateToken?" + query);
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
                 .header("Authorization", "Bearer " + serverToken(url))
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -99,8 +111,10 @@ public final class EntraAuth implements SignalRAuth {
             throw new SignalRException("SignalR generate client token interrupted", 0, e);
         }
         if (response.statusCode() != 200) {
-            throw new SignalRException("SignalR generate client token answered HTTP " + response.statusCode(),
-                    response.statusCode(), null);
+            throw new SignalRException(
+                    "SignalR generate client token answered HTTP " + response.statusCode(),
+                    response.statusCode(),
+                    null);
         }
         try {
             JsonNode token = mapper.readTree(response.body()).path("token");

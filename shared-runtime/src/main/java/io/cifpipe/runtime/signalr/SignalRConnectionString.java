@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public final class SignalRConnectionString {
     /** Microsoft's SDKs' value for managed identity / Entra auth ({@code DefaultAzureCredential} here). */
     public static final String AUTH_TYPE_MSI = "azure.msi";
+
     private static final Pattern VERSION = Pattern.compile("^1\\.\\d+(?:[\\w-.]+)?$");
 
     private final URI endpoint;
@@ -27,8 +28,8 @@ public final class SignalRConnectionString {
     private final String authType;
     private final String clientId;
 
-    private SignalRConnectionString(URI endpoint, URI clientEndpoint, URI serverEndpoint, String accessKey,
-                                    String authType, String clientId) {
+    private SignalRConnectionString(
+            URI endpoint, URI clientEndpoint, URI serverEndpoint, String accessKey, String authType, String clientId) {
         this.endpoint = endpoint;
         this.clientEndpoint = clientEndpoint;
         this.serverEndpoint = serverEndpoint;
@@ -65,7 +66,8 @@ public final class SignalRConnectionString {
         if (authType.equals(AUTH_TYPE_MSI)) {
             // Keyless (Entra): the service may have local auth disabled, so a key here would be a mistake.
             if (accessKey != null) {
-                throw new IllegalArgumentException("SignalR connection string has both AccessKey and AuthType=azure.msi");
+                throw new IllegalArgumentException(
+                        "SignalR connection string has both AccessKey and AuthType=azure.msi");
             }
         } else if (!authType.isEmpty()) {
             throw new IllegalArgumentException("SignalR connection string AuthType=" + authType
@@ -89,8 +91,12 @@ public final class SignalRConnectionString {
             }
         }
         URI main = endpointUri("Endpoint", endpoint, port);
-        URI client = values.containsKey("ClientEndpoint") ? endpointUri("ClientEndpoint", values.get("ClientEndpoint"), null) : main;
-        URI server = values.containsKey("ServerEndpoint") ? endpointUri("ServerEndpoint", values.get("ServerEndpoint"), null) : main;
+        URI client = values.containsKey("ClientEndpoint")
+                ? endpointUri("ClientEndpoint", values.get("ClientEndpoint"), null)
+                : main;
+        URI server = values.containsKey("ServerEndpoint")
+                ? endpointUri("ServerEndpoint", values.get("ServerEndpoint"), null)
+                : main;
         return new SignalRConnectionString(main, client, server, accessKey, authType, clientId);
     }
 
@@ -102,7 +108,9 @@ public final class SignalRConnectionString {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("SignalR connection string " + name + " is not a URL");
         }
-        String scheme = Optional.ofNullable(uri.getScheme()).map(s -> s.toLowerCase(Locale.ROOT)).orElse("");
+        String scheme = Optional.ofNullable(uri.getScheme())
+                .map(s -> s.toLowerCase(Locale.ROOT))
+                .orElse("");
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
             throw new IllegalArgumentException("SignalR connection string " + name + " must be an http(s) URL");
         }
@@ -111,25 +119,38 @@ public final class SignalRConnectionString {
     }
 
     /** Base URL (scheme://host[:port]) of the service, from Endpoint + Port. */
-    public URI endpoint() { return endpoint; }
+    public URI endpoint() {
+        return endpoint;
+    }
 
     /** Base URL clients are sent to (ClientEndpoint, else Endpoint). */
-    public URI clientEndpoint() { return clientEndpoint; }
+    public URI clientEndpoint() {
+        return clientEndpoint;
+    }
 
     /** Base URL of the data-plane REST API (ServerEndpoint, else Endpoint). */
-    public URI serverEndpoint() { return serverEndpoint; }
+    public URI serverEndpoint() {
+        return serverEndpoint;
+    }
 
     /** The HMAC key text; its UTF-8 bytes sign tokens. Never log it. Null when {@link #isKeyless()}. */
-    public String accessKey() { return accessKey; }
+    public String accessKey() {
+        return accessKey;
+    }
 
     /** {@code AuthType=azure.msi}: REST calls carry Entra tokens, client tokens come from {@code :generateToken}. */
-    public boolean isKeyless() { return AUTH_TYPE_MSI.equals(authType); }
+    public boolean isKeyless() {
+        return AUTH_TYPE_MSI.equals(authType);
+    }
 
     /** {@code ClientId=} of a user-assigned managed identity (keyless mode), or null for the default identity. */
-    public String clientId() { return clientId; }
+    public String clientId() {
+        return clientId;
+    }
 
     @Override
     public String toString() {
-        return "SignalRConnectionString[endpoint=" + endpoint + (isKeyless() ? ", authType=azure.msi]" : ", accessKey=***]");
+        return "SignalRConnectionString[endpoint=" + endpoint
+                + (isKeyless() ? ", authType=azure.msi]" : ", accessKey=***]");
     }
 }

@@ -9,7 +9,9 @@ public final class SignalRException extends RuntimeException {
         this.status = status;
     }
 
-    public int status() { return status; }
+    public int status() {
+        return status;
+    }
 
     /** True when retrying later may help (I/O error, timeout, 408, 429, 5xx). */
     public boolean isTransient() {

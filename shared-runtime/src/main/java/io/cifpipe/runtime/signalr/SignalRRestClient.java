@@ -58,15 +58,25 @@ public final class SignalRRestClient {
         }
         this.hub = b.hub.toLowerCase(Locale.ROOT);
         this.requestTimeout = b.requestTimeout;
-        this.http = b.http != null ? b.http : HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
+        this.http = b.http != null
+                ? b.http
+                : HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build();
         this.mapper = b.mapper != null ? b.mapper : defaultMapper();
-        this.auth = b.auth != null ? b.auth : connection.isKeyless()
-                ? new EntraAuth(b.credential != null ? b.credential : defaultCredential(connection), connection.serverEndpoint(),
-                        hub, http, mapper, requestTimeout, b.clock)
-                : new AccessKeyAuth(connection.accessKey(), b.clock);
+        this.auth = b.auth != null
+                ? b.auth
+                : connection.isKeyless()
+                        ? new EntraAuth(
+                                b.credential != null ? b.credential : defaultCredential(connection),
+                                connection.serverEndpoint(),
+                                hub,
+                                http,
+                                mapper,
+                                requestTimeout,
+                                b.clock)
+                        : new AccessKeyAuth(connection.accessKey(), b.clock);
     }
 
     /** {@code DefaultAzureCredential}; with {@code ClientId=} in the connection string, that user-assigned identity. */
@@ -79,15 +89,23 @@ public final class SignalRRestClient {
     }
 
     /** How this client authenticates (shared with other data-plane callers of the same app). */
-    public SignalRAuth auth() { return auth; }
+    public SignalRAuth auth() {
+        return auth;
+    }
 
     /** The parsed connection string (never prints a key). */
-    public SignalRConnectionString connection() { return connection; }
+    public SignalRConnectionString connection() {
+        return connection;
+    }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
     /** The hub (lower-cased, as the service names it). */
-    public String hub() { return hub; }
+    public String hub() {
+        return hub;
+    }
 
     /**
      * Sends {@code target(arguments…)} to one connection: SENT, GONE (prune it), otherwise a failed future.
@@ -97,13 +115,14 @@ public final class SignalRRestClient {
     public CompletableFuture<SendResult> sendToConnectionAsync(String connectionId, String target, List<?> arguments) {
         byte[] body = payload(target, arguments);
         URI url = url("/connections/" + enc(connectionId) + "/:send", null);
-        return connectionExistsAsync(connectionId).thenCompose(exists -> !exists
-                ? CompletableFuture.completedFuture(SendResult.GONE)
-                : call(post(url, body), "send to connection").thenApply(status -> switch (status) {
-                    case 200, 202 -> SendResult.SENT;
-                    case 404 -> SendResult.GONE;
-                    default -> throw unexpected("send to connection", status);
-                }));
+        return connectionExistsAsync(connectionId)
+                .thenCompose(exists -> !exists
+                        ? CompletableFuture.completedFuture(SendResult.GONE)
+                        : call(post(url, body), "send to connection").thenApply(status -> switch (status) {
+                            case 200, 202 -> SendResult.SENT;
+                            case 404 -> SendResult.GONE;
+                            default -> throw unexpected("send to connection", status);
+                        }));
     }
 
     public SendResult sendToConnection(String connectionId, String target, List<?> arguments) {
@@ -184,7 +203,9 @@ public final class SignalRRestClient {
     }
 
     private HttpRequest head(String path) {
-        return authorized(url(path, null)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        return authorized(url(path, null))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build();
     }
 
     private static boolean existence(String what, int status) {
@@ -218,13 +239,16 @@ public final class SignalRRestClient {
     private HttpRequest.Builder authorized(URI url) {
         // The token's audience excludes extra query parts such as reason=, like the official SDK.
         URI audienceUrl = URI.create(url.toString().replaceFirst("&reason=.*$", ""));
-        return HttpRequest.newBuilder(url).timeout(requestTimeout)
+        return HttpRequest.newBuilder(url)
+                .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + auth.serverToken(audienceUrl));
     }
 
     private HttpRequest post(URI url, byte[] body) {
-        return authorized(url).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return authorized(url)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
     }
 
     private byte[] payload(String target, List<?> arguments) {
@@ -234,7 +258,8 @@ public final class SignalRRestClient {
         try {
             return mapper.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("SignalR message arguments are not serialisable: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "SignalR message arguments are not serialisable: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -275,22 +300,25 @@ public final class SignalRRestClient {
     }
 
     private static String enc(String s) {
-        return URLEncoder.encode(Objects.requireNonNull(s), StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(Objects.requireNonNull(s), StandardCharsets.UTF_8)
+                .replace("+", "%20");
     }
 
     private static ExecutorService asyncSendPool() {
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(64, 64, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "signalr-rest-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(64, 64, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "signalr-rest-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
 
     private static ObjectMapper defaultMapper() {
-        return new ObjectMapper().registerModule(new JavaTimeModule())
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 
@@ -304,17 +332,52 @@ public final class SignalRRestClient {
         private TokenCredential credential;
         private SignalRAuth auth;
 
-        public Builder connectionString(SignalRConnectionString connection) { this.connection = connection; return this; }
-        public Builder connectionString(String connection) { return connectionString(SignalRConnectionString.parse(connection)); }
-        public Builder hub(String hub) { this.hub = hub; return this; }
-        public Builder httpClient(HttpClient http) { this.http = http; return this; }
-        public Builder objectMapper(ObjectMapper mapper) { this.mapper = mapper; return this; }
-        public Builder clock(Clock clock) { this.clock = clock; return this; }
-        public Builder requestTimeout(Duration timeout) { this.requestTimeout = timeout; return this; }
+        public Builder connectionString(SignalRConnectionString connection) {
+            this.connection = connection;
+            return this;
+        }
+
+        public Builder connectionString(String connection) {
+            return connectionString(SignalRConnectionString.parse(connection));
+        }
+
+        public Builder hub(String hub) {
+            this.hub = hub;
+            return this;
+        }
+
+        public Builder httpClient(HttpClient http) {
+            this.http = http;
+            return this;
+        }
+
+        public Builder objectMapper(ObjectMapper mapper) {
+            this.mapper = mapper;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = timeout;
+            return this;
+        }
         /** Keyless mode only: the credential for Entra tokens (default {@code DefaultAzureCredential}). */
-        public Builder credential(TokenCredential credential) { this.credential = credential; return this; }
+        public Builder credential(TokenCredential credential) {
+            this.credential = credential;
+            return this;
+        }
         /** Overrides the mode the connection string implies (tests). */
-        public Builder auth(SignalRAuth auth) { this.auth = auth; return this; }
-        public SignalRRestClient build() { return new SignalRRestClient(this); }
+        public Builder auth(SignalRAuth auth) {
+            this.auth = auth;
+            return this;
+        }
+
+        public SignalRRestClient build() {
+            return new SignalRRestClient(this);
+        }
     }
 }

@@ -63,8 +63,10 @@ public final class SignalRTokens {
         if (serverTokens.size() >= MAX_CACHED) {
             serverTokens.clear();
         }
-        String token = sign(new JWTClaimsSet.Builder().audience(audience).claim("nameid", serverName), now, SERVER_TOKEN_LIFETIME);
-        serverTokens.put(audience, new CachedToken(token, now.plus(SERVER_TOKEN_LIFETIME).minus(REFRESH_MARGIN)));
+        String token = sign(
+                new JWTClaimsSet.Builder().audience(audience).claim("nameid", serverName), now, SERVER_TOKEN_LIFETIME);
+        serverTokens.put(
+                audience, new CachedToken(token, now.plus(SERVER_TOKEN_LIFETIME).minus(REFRESH_MARGIN)));
         return token;
     }
 
@@ -79,7 +81,11 @@ public final class SignalRTokens {
 
     private String sign(JWTClaimsSet.Builder claims, Instant now, Duration lifetime) {
         claims.issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)));
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims.build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims.build());
         try {
             jwt.sign(signer);
         } catch (JOSEException e) {

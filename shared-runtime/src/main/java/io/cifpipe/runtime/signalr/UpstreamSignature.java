@@ -23,7 +23,10 @@ public final class UpstreamSignature {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(accessKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "sha256=" + HexFormat.of().withUpperCase().formatHex(mac.doFinal(connectionId.getBytes(StandardCharsets.UTF_8)));
+            return "sha256="
+                    + HexFormat.of()
+                            .withUpperCase()
+                            .formatHex(mac.doFinal(connectionId.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
@@ -38,7 +41,8 @@ public final class UpstreamSignature {
         for (String key : accessKeys) {
             byte[] expected = sign(key, connectionId).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
             for (String presented : header.split(",")) {
-                ok |= MessageDigest.isEqual(expected, presented.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+                ok |= MessageDigest.isEqual(
+                        expected, presented.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
             }
         }
         return ok;

@@ -39,7 +39,9 @@ public final class AgentDirectory {
 
     /** The agent's state; the defaults ({@link AgentState#unknown}) when there is no row. */
     public AgentState read(String agentId) {
-        return readEntity(agentId).map(e -> AgentState.fromProperties(Entities.properties(e))).orElseGet(() -> AgentState.unknown(agentId));
+        return readEntity(agentId)
+                .map(e -> AgentState.fromProperties(Entities.properties(e)))
+                .orElseGet(() -> AgentState.unknown(agentId));
     }
 
     private Optional<TableEntity> readEntity(String agentId) {
@@ -64,7 +66,9 @@ public final class AgentDirectory {
                 .setSelect(java.util.List.of(AgentState.PROP_AVAILABILITY));
         for (TableEntity e : table.listEntities(options, null, null)) {
             Object v = e.getProperty(AgentState.PROP_AVAILABILITY);
-            String availability = v == null ? AgentState.unknown(e.getPartitionKey()).availability().name() : v.toString();
+            String availability = v == null
+                    ? AgentState.unknown(e.getPartitionKey()).availability().name()
+                    : v.toString();
             counts.merge(availability, 1L, Long::sum);
         }
         return counts;
@@ -77,7 +81,8 @@ public final class AgentDirectory {
     public Change update(String agentId, UnaryOperator<AgentState> change) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Optional<TableEntity> stored = readEntity(agentId);
-            AgentState before = stored.map(e -> AgentState.fromProperties(Entities.properties(e))).orElseGet(() -> AgentState.unknown(agentId));
+            AgentState before = stored.map(e -> AgentState.fromProperties(Entities.properties(e)))
+                    .orElseGet(() -> AgentState.unknown(agentId));
             AgentState after = change.apply(before);
             if (after.equals(before) && stored.isPresent()) {
                 return new Change(before, before, false);
@@ -85,7 +90,9 @@ public final class AgentDirectory {
             TableEntity e = Entities.toEntity(agentId, AgentState.ROW_KEY, after.toProperties());
             try {
                 if (stored.isPresent()) {
-                    e.addProperty("odata.etag", NotificationLedger.fixEtag(stored.get().getETag()));
+                    e.addProperty(
+                            "odata.etag",
+                            NotificationLedger.fixEtag(stored.get().getETag()));
                     table.updateEntityWithResponse(e, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
                 } else {
                     table.createEntityWithResponse(e, null, Context.NONE);
@@ -98,15 +105,17 @@ public final class AgentDirectory {
                 }
             }
         }
-        throw new LedgerConflictException("agent row " + agentId + " kept changing; giving up after " + MAX_ATTEMPTS + " attempts");
+        throw new LedgerConflictException(
+                "agent row " + agentId + " kept changing; giving up after " + MAX_ATTEMPTS + " attempts");
     }
 
     /** Agents with an active call accepted before {@code cutoff} (the max-call-duration sweep; a filtered scan). */
     public List<AgentState> findWithCallsStartedBefore(Instant cutoff) {
-        String filter = "RowKey eq " + Entities.quote(AgentState.ROW_KEY) + " and " + AgentState.PROP_OLDEST_CALL_STARTED_AT
-                + " lt " + Entities.dateTime(cutoff);
+        String filter = "RowKey eq " + Entities.quote(AgentState.ROW_KEY) + " and "
+                + AgentState.PROP_OLDEST_CALL_STARTED_AT + " lt " + Entities.dateTime(cutoff);
         return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE).stream()
-                .map(e -> AgentState.fromProperties(Entities.properties(e))).toList();
+                .map(e -> AgentState.fromProperties(Entities.properties(e)))
+                .toList();
     }
 
     /** Presence: a connection of the agent opened. */
@@ -152,16 +161,21 @@ public final class AgentDirectory {
         List<MissedCall> out = new ArrayList<>();
         for (TableEntity e : missedEntities(agentId, max, null)) {
             Map<String, Object> p = e.getProperties();
-            out.add(new MissedCall(String.valueOf(p.get("NotificationId")), String.valueOf(p.get("CallId")),
-                    (String) p.get("Caller"), (String) p.get("Queue"),
-                    ((java.time.OffsetDateTime) p.get("MissedAt")).toInstant(), (String) p.get("CallerNumber")));
+            out.add(new MissedCall(
+                    String.valueOf(p.get("NotificationId")),
+                    String.valueOf(p.get("CallId")),
+                    (String) p.get("Caller"),
+                    (String) p.get("Queue"),
+                    ((java.time.OffsetDateTime) p.get("MissedAt")).toInstant(),
+                    (String) p.get("CallerNumber")));
         }
         return out;
     }
 
     private List<TableEntity> missedEntities(String agentId, int max, List<String> select) {
-        ListEntitiesOptions o = new ListEntitiesOptions().setFilter("PartitionKey eq " + Entities.quote(agentId)
-                + " and RowKey gt " + Entities.quote(MISSED_PREFIX) + " and RowKey lt " + Entities.quote(MISSED_PREFIX + "~"));
+        ListEntitiesOptions o = new ListEntitiesOptions()
+                .setFilter("PartitionKey eq " + Entities.quote(agentId) + " and RowKey gt "
+                        + Entities.quote(MISSED_PREFIX) + " and RowKey lt " + Entities.quote(MISSED_PREFIX + "~"));
         if (select != null) o.setSelect(select);
         return table.listEntities(o, null, Context.NONE).stream().limit(max).toList();
     }

@@ -4,12 +4,9 @@ import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
-import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
 import io.cifpipe.model.ledger.ConnectionRecord;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
@@ -41,13 +38,17 @@ public final class ConnectionRegistry {
 
     public List<ConnectionRecord> listForUser(String userId) {
         var options = new ListEntitiesOptions().setFilter("PartitionKey eq " + Entities.quote(userId));
-        return table.listEntities(options, null, Context.NONE).stream().map(ConnectionRegistry::fromEntity).toList();
+        return table.listEntities(options, null, Context.NONE).stream()
+                .map(ConnectionRegistry::fromEntity)
+                .toList();
     }
 
     /** Rows whose lastSeenAt is older than {@code cutoff} (candidates for the stale sweep; a cross-partition scan). */
     public List<ConnectionRecord> listStale(Instant cutoff) {
         var options = new ListEntitiesOptions().setFilter("LastSeenAt lt " + Entities.dateTime(cutoff));
-        return table.listEntities(options, null, Context.NONE).stream().map(ConnectionRegistry::fromEntity).toList();
+        return table.listEntities(options, null, Context.NONE).stream()
+                .map(ConnectionRegistry::fromEntity)
+                .toList();
     }
 
     private static ConnectionRecord fromEntity(TableEntity e) {

@@ -2,7 +2,6 @@ package io.cifpipe.runtime.tables;
 
 import com.azure.data.tables.models.TableEntity;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param published   last state whose outcome was sent to call-outcomes, or null
  * @param etag        the Table ETag this entry was read or written with (null for a not-yet-stored entry)
  */
-public record LedgerEntry(NotificationRecord record, List<String> deliveredTo, NotificationState published, String etag) {
+public record LedgerEntry(
+        NotificationRecord record, List<String> deliveredTo, NotificationState published, String etag) {
     public LedgerEntry {
         Objects.requireNonNull(record, "record");
         deliveredTo = deliveredTo == null ? List.of() : List.copyOf(new LinkedHashSet<>(deliveredTo));
@@ -27,11 +28,17 @@ public record LedgerEntry(NotificationRecord record, List<String> deliveredTo, N
         return new LedgerEntry(record, List.of(), null, null);
     }
 
-    public NotificationState state() { return record.state(); }
+    public NotificationState state() {
+        return record.state();
+    }
 
-    public String notificationId() { return record.notificationId(); }
+    public String notificationId() {
+        return record.notificationId();
+    }
 
-    public LedgerEntry withRecord(NotificationRecord r) { return new LedgerEntry(r, deliveredTo, published, etag); }
+    public LedgerEntry withRecord(NotificationRecord r) {
+        return new LedgerEntry(r, deliveredTo, published, etag);
+    }
 
     public LedgerEntry withDeliveredTo(List<String> connectionIds) {
         List<String> all = new ArrayList<>(deliveredTo);
@@ -39,9 +46,13 @@ public record LedgerEntry(NotificationRecord record, List<String> deliveredTo, N
         return new LedgerEntry(record, all, published, etag);
     }
 
-    public LedgerEntry withPublished(NotificationState state) { return new LedgerEntry(record, deliveredTo, state, etag); }
+    public LedgerEntry withPublished(NotificationState state) {
+        return new LedgerEntry(record, deliveredTo, state, etag);
+    }
 
-    LedgerEntry withEtag(String newEtag) { return new LedgerEntry(record, deliveredTo, published, newEtag); }
+    LedgerEntry withEtag(String newEtag) {
+        return new LedgerEntry(record, deliveredTo, published, newEtag);
+    }
 
     /**
      * The outcome messages this row still owes, in publishing order: {@code Delivered} when the row passed DELIVERED

@@ -100,14 +100,16 @@ public final class NotificationLedger {
         NotificationRecord r = entry.record();
         List<TableTransactionAction> actions = List.of(
                 new TableTransactionAction(TableTransactionActionType.CREATE, toEntity(entry)),
-                new TableTransactionAction(TableTransactionActionType.CREATE, guardEntity(r.callId(), clock.instant())));
+                new TableTransactionAction(
+                        TableTransactionActionType.CREATE, guardEntity(r.callId(), clock.instant())));
         try {
             Response<TableTransactionResult> result = table.submitTransactionWithResponse(actions, null, Context.NONE);
             var rowResponse = result.getValue().getTransactionActionResponses().get(0);
             return Optional.of(entry.withEtag(etagOf(rowResponse)));
         } catch (TableTransactionFailedException e) {
             // The batch answers 202 around a failed sub-request; its error code says which kind of failure.
-            if (e.getValue() != null && TableErrorCode.ENTITY_ALREADY_EXISTS.equals(e.getValue().getErrorCode())) {
+            if (e.getValue() != null
+                    && TableErrorCode.ENTITY_ALREADY_EXISTS.equals(e.getValue().getErrorCode())) {
                 return Optional.empty();
             }
             throw e;
@@ -115,7 +117,8 @@ public final class NotificationLedger {
     }
 
     private static TableEntity guardEntity(String callId, Instant at) {
-        return new TableEntity(callId, CALL_GUARD_ROW).addProperty(PROP_GUARDED_AT, at.atOffset(java.time.ZoneOffset.UTC));
+        return new TableEntity(callId, CALL_GUARD_ROW)
+                .addProperty(PROP_GUARDED_AT, at.atOffset(java.time.ZoneOffset.UTC));
     }
 
     public Optional<LedgerEntry> get(String callId, String agentId) {
@@ -156,8 +159,12 @@ public final class NotificationLedger {
                 return Optional.of(new LedgerTransition(before, before, false));
             }
             try {
-                Response<Void> r = table.updateEntityWithResponse(toEntity(after).addProperty("odata.etag", before.etag()),
-                        TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+                Response<Void> r = table.updateEntityWithResponse(
+                        toEntity(after).addProperty("odata.etag", before.etag()),
+                        TableEntityUpdateMode.REPLACE,
+                        true,
+                        null,
+                        Context.NONE);
                 return Optional.of(new LedgerTransition(before, after.withEtag(etagOf(r)), true));
             } catch (TableServiceException e) {
                 if (status(e) != 412) {
@@ -182,8 +189,12 @@ public final class NotificationLedger {
             LedgerEntry after = change.apply(known);
             if (!after.withEtag(known.etag()).equals(known)) {
                 try {
-                    Response<Void> r = table.updateEntityWithResponse(toEntity(after).addProperty("odata.etag", known.etag()),
-                            TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+                    Response<Void> r = table.updateEntityWithResponse(
+                            toEntity(after).addProperty("odata.etag", known.etag()),
+                            TableEntityUpdateMode.REPLACE,
+                            true,
+                            null,
+                            Context.NONE);
                     return Optional.of(new LedgerTransition(known, after.withEtag(etagOf(r)), true));
                 } catch (TableServiceException e) {
                     if (status(e) != 412 && status(e) != 404) {
@@ -199,10 +210,12 @@ public final class NotificationLedger {
      * Moves the notification to {@code next} if the state machine allows it from the current state; otherwise
      * leaves it alone ({@code changed == false}: someone else decided first).
      */
-    public Optional<LedgerTransition> moveTo(String callId, String agentId, NotificationState next, Instant at,
-                                             String connectionId, String reason) {
-        return update(callId, agentId, e -> e.state().canMoveTo(next)
-                ? e.withRecord(e.record().moveTo(next, at, connectionId, reason)) : e);
+    public Optional<LedgerTransition> moveTo(
+            String callId, String agentId, NotificationState next, Instant at, String connectionId, String reason) {
+        return update(
+                callId,
+                agentId,
+                e -> e.state().canMoveTo(next) ? e.withRecord(e.record().moveTo(next, at, connectionId, reason)) : e);
     }
 
     /** Records that the outcome of {@code state} was published (no-op if the row moved on meanwhile). */
@@ -223,8 +236,8 @@ public final class NotificationLedger {
 
     /** Open (OFFERED or DELIVERED) notifications of an agent whose ring window is still running. */
     public List<LedgerEntry> findPendingForAgent(String agentId) {
-        return query("RowKey eq " + Entities.quote(agentId) + " and " + openFilter()
-                + " and ExpiresAt gt " + Entities.dateTime(clock.instant()));
+        return query("RowKey eq " + Entities.quote(agentId) + " and " + openFilter() + " and ExpiresAt gt "
+                + Entities.dateTime(clock.instant()));
     }
 
     /** Open notifications whose ring window closed before {@code now} (the expiry sweep). */
@@ -279,14 +292,28 @@ public final class NotificationLedger {
     public record CallState(Optional<String> closedReason, Optional<String> acceptedBy) {}
 
     public CallState closedOrTaken(String callId, String agentId) {
-        List<TableEntity> rows = table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq "
-                        + Entities.quote(callId) + " and (RowKey eq " + Entities.quote(TOMBSTONE_ROW) + " or RowKey eq "
-                        + Entities.quote(tombstoneRow(agentId)) + " or RowKey eq " + Entities.quote(CALL_GUARD_ROW) + ")"), null, Context.NONE)
-                .stream().toList();
-        Optional<String> closed = rows.stream().filter(e -> !e.getRowKey().equals(CALL_GUARD_ROW)).findFirst()
+        List<TableEntity> rows = table
+                .listEntities(
+                        new ListEntitiesOptions()
+                                .setFilter("PartitionKey eq "
+                                        + Entities.quote(callId) + " and (RowKey eq " + Entities.quote(TOMBSTONE_ROW)
+                                        + " or RowKey eq "
+                                        + Entities.quote(tombstoneRow(agentId)) + " or RowKey eq "
+                                        + Entities.quote(CALL_GUARD_ROW) + ")"),
+                        null,
+                        Context.NONE)
+                .stream()
+                .toList();
+        Optional<String> closed = rows.stream()
+                .filter(e -> !e.getRowKey().equals(CALL_GUARD_ROW))
+                .findFirst()
                 .map(e -> String.valueOf(e.getProperty(PROP_CLOSED_REASON)));
-        Optional<String> acceptedBy = rows.stream().filter(e -> e.getRowKey().equals(CALL_GUARD_ROW))
-                .map(e -> e.getProperty(RingGroupClaim.PROP_ACCEPTED_BY)).filter(java.util.Objects::nonNull).map(Object::toString).findFirst();
+        Optional<String> acceptedBy = rows.stream()
+                .filter(e -> e.getRowKey().equals(CALL_GUARD_ROW))
+                .map(e -> e.getProperty(RingGroupClaim.PROP_ACCEPTED_BY))
+                .filter(java.util.Objects::nonNull)
+                .map(Object::toString)
+                .findFirst();
         return new CallState(closed, acceptedBy);
     }
 
@@ -303,9 +330,18 @@ public final class NotificationLedger {
 
     /** True when {@code call.ended} covering (callId, agentId) was recorded ({@link #recordEnded}). */
     public boolean hasEnded(String callId, String agentId) {
-        return table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq " + Entities.quote(callId)
-                + " and (RowKey eq " + Entities.quote(ENDED_ROW) + " or RowKey eq " + Entities.quote(ENDED_ROW + "~" + agentId) + ")")
-                .setSelect(List.of("RowKey")), null, Context.NONE).stream().findAny().isPresent();
+        return table
+                .listEntities(
+                        new ListEntitiesOptions()
+                                .setFilter("PartitionKey eq " + Entities.quote(callId) + " and (RowKey eq "
+                                        + Entities.quote(ENDED_ROW) + " or RowKey eq "
+                                        + Entities.quote(ENDED_ROW + "~" + agentId) + ")")
+                                .setSelect(List.of("RowKey")),
+                        null,
+                        Context.NONE)
+                .stream()
+                .findAny()
+                .isPresent();
     }
 
     static String tombstoneRow(String agentId) {
@@ -317,8 +353,9 @@ public final class NotificationLedger {
     }
 
     private List<LedgerEntry> query(String filter) {
-        return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE)
-                .stream().map(NotificationLedger::fromEntity).toList();
+        return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE).stream()
+                .map(NotificationLedger::fromEntity)
+                .toList();
     }
 
     static TableEntity toEntity(LedgerEntry entry) {
@@ -338,10 +375,14 @@ public final class NotificationLedger {
         NotificationRecord record = NotificationRecord.fromProperties(p);
         Object delivered = p.get(PROP_DELIVERED_TO);
         List<String> deliveredTo = delivered == null || delivered.toString().isEmpty()
-                ? List.of() : Arrays.asList(delivered.toString().split(","));
+                ? List.of()
+                : Arrays.asList(delivered.toString().split(","));
         Object published = p.get(PROP_PUBLISHED);
-        return new LedgerEntry(record, deliveredTo,
-                published == null ? null : NotificationState.valueOf(published.toString()), e.getETag());
+        return new LedgerEntry(
+                record,
+                deliveredTo,
+                published == null ? null : NotificationState.valueOf(published.toString()),
+                e.getETag());
     }
 
     static String etagOf(Response<?> r) {

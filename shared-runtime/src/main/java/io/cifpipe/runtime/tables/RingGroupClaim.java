@@ -77,7 +77,9 @@ public final class RingGroupClaim {
             if (row == null) {
                 return new Unknown();
             }
-            Optional<String> winner = guard == null ? Optional.empty() : Optional.ofNullable(guard.getProperty(PROP_ACCEPTED_BY)).map(Object::toString);
+            Optional<String> winner = guard == null
+                    ? Optional.empty()
+                    : Optional.ofNullable(guard.getProperty(PROP_ACCEPTED_BY)).map(Object::toString);
             if (winner.isPresent() && !winner.get().equals(agentId)) {
                 return new Taken(winner.get(), row);
             }
@@ -91,19 +93,28 @@ public final class RingGroupClaim {
             TableEntity rowEntity = NotificationLedger.toEntity(after).addProperty("odata.etag", row.etag());
             TableTransactionAction claim;
             if (guard == null) {
-                claim = new TableTransactionAction(TableTransactionActionType.CREATE, new TableEntity(callId, NotificationLedger.CALL_GUARD_ROW)
-                        .addProperty(NotificationLedger.PROP_GUARDED_AT, at.atOffset(ZoneOffset.UTC))
-                        .addProperty(PROP_ACCEPTED_BY, agentId).addProperty(PROP_ACCEPTED_AT, at.atOffset(ZoneOffset.UTC)));
+                claim = new TableTransactionAction(
+                        TableTransactionActionType.CREATE,
+                        new TableEntity(callId, NotificationLedger.CALL_GUARD_ROW)
+                                .addProperty(NotificationLedger.PROP_GUARDED_AT, at.atOffset(ZoneOffset.UTC))
+                                .addProperty(PROP_ACCEPTED_BY, agentId)
+                                .addProperty(PROP_ACCEPTED_AT, at.atOffset(ZoneOffset.UTC)));
             } else {
                 TableEntity g = new TableEntity(callId, NotificationLedger.CALL_GUARD_ROW)
-                        .addProperty(PROP_ACCEPTED_BY, agentId).addProperty(PROP_ACCEPTED_AT, at.atOffset(ZoneOffset.UTC))
+                        .addProperty(PROP_ACCEPTED_BY, agentId)
+                        .addProperty(PROP_ACCEPTED_AT, at.atOffset(ZoneOffset.UTC))
                         .addProperty("odata.etag", NotificationLedger.fixEtag(guard.getETag()));
                 claim = new TableTransactionAction(TableTransactionActionType.UPDATE_MERGE, g, true);
             }
             try {
-                Response<TableTransactionResult> result = table.submitTransactionWithResponse(List.of(
-                        new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, rowEntity, true), claim), null, Context.NONE);
-                String etag = NotificationLedger.etagOf(result.getValue().getTransactionActionResponses().get(0));
+                Response<TableTransactionResult> result = table.submitTransactionWithResponse(
+                        List.of(
+                                new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, rowEntity, true),
+                                claim),
+                        null,
+                        Context.NONE);
+                String etag = NotificationLedger.etagOf(
+                        result.getValue().getTransactionActionResponses().get(0));
                 return new Won(new LedgerTransition(row, after.withEtag(etag), true));
             } catch (TableTransactionFailedException e) {
                 if (!retryable(e)) {
@@ -117,8 +128,11 @@ public final class RingGroupClaim {
     private static boolean retryable(TableTransactionFailedException e) {
         TableErrorCode code = e.getValue() == null ? null : e.getValue().getErrorCode();
         int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-        return TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED.equals(code) || TableErrorCode.ENTITY_ALREADY_EXISTS.equals(code)
-                || TableErrorCode.ENTITY_NOT_FOUND.equals(code) || TableErrorCode.RESOURCE_NOT_FOUND.equals(code)
-                || status == 412 || status == 409;
+        return TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED.equals(code)
+                || TableErrorCode.ENTITY_ALREADY_EXISTS.equals(code)
+                || TableErrorCode.ENTITY_NOT_FOUND.equals(code)
+                || TableErrorCode.RESOURCE_NOT_FOUND.equals(code)
+                || status == 412
+                || status == 409;
     }
 }

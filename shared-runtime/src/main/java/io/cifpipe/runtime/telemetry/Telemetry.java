@@ -13,13 +13,13 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,11 +45,19 @@ public final class Telemetry {
     /** Reason codes become metric attributes only when they look like codes: free text would explode cardinality. */
     private static final Pattern REASON_CODE = Pattern.compile("[a-z][a-z0-9.-]{0,39}");
     /** Stage histogram buckets (s): popups matter in the 10 ms – 1 s range, answer times in seconds. */
-    private static final List<Double> BUCKETS = List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-            20.0, 30.0, 60.0, 120.0);
+    private static final List<Double> BUCKETS =
+            List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0);
+
     private static final TextMapGetter<String> TRACEPARENT_ONLY = new TextMapGetter<>() {
-        @Override public Iterable<String> keys(String carrier) { return List.of("traceparent"); }
-        @Override public String get(String carrier, String key) { return "traceparent".equals(key) ? carrier : null; }
+        @Override
+        public Iterable<String> keys(String carrier) {
+            return List.of("traceparent");
+        }
+
+        @Override
+        public String get(String carrier, String key) {
+            return "traceparent".equals(key) ? carrier : null;
+        }
     };
 
     private static final ContextKey<Instant> ACCEPTED_AT = ContextKey.named("cifpipe.accepted-at");
@@ -70,21 +78,39 @@ public final class Telemetry {
         this.otel = Objects.requireNonNull(otel);
         this.tracer = otel.getTracer(SCOPE);
         Meter meter = otel.getMeter(SCOPE);
-        ingressEvents = meter.counterBuilder(METRIC_INGRESS_EVENTS).setUnit("{event}")
-                .setDescription("call events accepted by ingress").build();
-        stageDuration = meter.histogramBuilder(METRIC_STAGE_DURATION).setUnit("s")
-                .setDescription("time from ingress acceptance to a notification stage").setExplicitBucketBoundariesAdvice(BUCKETS).build();
-        outcomes = meter.counterBuilder(METRIC_OUTCOMES).setUnit("{outcome}").setDescription("outcomes published").build();
-        retries = meter.counterBuilder(METRIC_DISPATCH_RETRIES).setUnit("{retry}")
-                .setDescription("offers re-enqueued because the agent was offline").build();
-        failures = meter.counterBuilder(METRIC_DISPATCH_FAILURES).setUnit("{delivery}")
-                .setDescription("call-events deliveries that failed (Service Bus retries them)").build();
-        dlqMoves = meter.counterBuilder(METRIC_DLQ_MOVES).setUnit("{message}")
-                .setDescription("call-events messages that failed their last allowed delivery (dead-lettered)").build();
-        connectionEvents = meter.counterBuilder(METRIC_CONNECTION_EVENTS).setUnit("{connection}")
-                .setDescription("SignalR connections opened and closed").build();
-        connections = meter.upDownCounterBuilder(METRIC_CONNECTIONS).setUnit("{connection}")
-                .setDescription("open SignalR connections seen by this presence instance").build();
+        ingressEvents = meter.counterBuilder(METRIC_INGRESS_EVENTS)
+                .setUnit("{event}")
+                .setDescription("call events accepted by ingress")
+                .build();
+        stageDuration = meter.histogramBuilder(METRIC_STAGE_DURATION)
+                .setUnit("s")
+                .setDescription("time from ingress acceptance to a notification stage")
+                .setExplicitBucketBoundariesAdvice(BUCKETS)
+                .build();
+        outcomes = meter.counterBuilder(METRIC_OUTCOMES)
+                .setUnit("{outcome}")
+                .setDescription("outcomes published")
+                .build();
+        retries = meter.counterBuilder(METRIC_DISPATCH_RETRIES)
+                .setUnit("{retry}")
+                .setDescription("offers re-enqueued because the agent was offline")
+                .build();
+        failures = meter.counterBuilder(METRIC_DISPATCH_FAILURES)
+                .setUnit("{delivery}")
+                .setDescription("call-events deliveries that failed (Service Bus retries them)")
+                .build();
+        dlqMoves = meter.counterBuilder(METRIC_DLQ_MOVES)
+                .setUnit("{message}")
+                .setDescription("call-events messages that failed their last allowed delivery (dead-lettered)")
+                .build();
+        connectionEvents = meter.counterBuilder(METRIC_CONNECTION_EVENTS)
+                .setUnit("{connection}")
+                .setDescription("SignalR connections opened and closed")
+                .build();
+        connections = meter.upDownCounterBuilder(METRIC_CONNECTIONS)
+                .setUnit("{connection}")
+                .setDescription("open SignalR connections seen by this presence instance")
+                .build();
     }
 
     /** The instance over {@link GlobalOpenTelemetry} (rebuilt if a test or host replaced the global one). */
@@ -102,14 +128,19 @@ public final class Telemetry {
 
     /** Starts a span whose parent is the W3C {@code traceparent} given (a new trace when null or invalid). */
     public Span startSpan(String name, SpanKind kind, String parentTraceparent) {
-        Context parent = parentTraceparent == null ? Context.root()
-                : W3CTraceContextPropagator.getInstance().extract(Context.root(), parentTraceparent.trim(), TRACEPARENT_ONLY);
+        Context parent = parentTraceparent == null
+                ? Context.root()
+                : W3CTraceContextPropagator.getInstance()
+                        .extract(Context.root(), parentTraceparent.trim(), TRACEPARENT_ONLY);
         return tracer.spanBuilder(name).setSpanKind(kind).setParent(parent).startSpan();
     }
 
     /** Starts a child of the current span (e.g. the SignalR send inside dispatch's span). */
     public Span startChild(String name, SpanKind kind) {
-        return tracer.spanBuilder(name).setSpanKind(kind).setParent(Context.current()).startSpan();
+        return tracer.spanBuilder(name)
+                .setSpanKind(kind)
+                .setParent(Context.current())
+                .startSpan();
     }
 
     /**
@@ -143,7 +174,8 @@ public final class Telemetry {
         if (!c.isValid()) {
             return null;
         }
-        return "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex();
+        return "00-" + c.getTraceId() + "-" + c.getSpanId() + "-"
+                + c.getTraceFlags().asHex();
     }
 
     // ---- metrics ----------------------------------------------------------------------------------------------
@@ -190,8 +222,12 @@ public final class Telemetry {
             long readAtNanos;
             Map<String, Long> last;
         };
-        return otel.getMeter(SCOPE).gaugeBuilder(METRIC_AGENTS).ofLongs().setUnit("{agent}")
-                .setDescription("agents per availability value").buildWithCallback(m -> {
+        return otel.getMeter(SCOPE)
+                .gaugeBuilder(METRIC_AGENTS)
+                .ofLongs()
+                .setUnit("{agent}")
+                .setDescription("agents per availability value")
+                .buildWithCallback(m -> {
                     Map<String, Long> now;
                     synchronized (cache) {
                         if (cache.last == null || System.nanoTime() - cache.readAtNanos >= refresh.toNanos()) {

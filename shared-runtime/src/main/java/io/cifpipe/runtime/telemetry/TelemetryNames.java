@@ -22,8 +22,8 @@ public final class TelemetryNames {
     /** SERVER, the {@code decide} hub method; parent: the decision's {@code traceparent} (from the popup). */
     public static final String SPAN_PRESENCE_DECIDE = "cifpipe.presence.decide";
 
-    public static final List<String> SPANS = List.of(SPAN_INGRESS_ACCEPT, SPAN_DISPATCH_PROCESS, SPAN_DISPATCH_NOTIFY,
-            SPAN_PRESENCE_DECIDE);
+    public static final List<String> SPANS =
+            List.of(SPAN_INGRESS_ACCEPT, SPAN_DISPATCH_PROCESS, SPAN_DISPATCH_NOTIFY, SPAN_PRESENCE_DECIDE);
 
     // ---- metrics ----------------------------------------------------------------------------------------------
     /** Counter: call events accepted by ingress (attribute {@link #ATTR_EVENT_TYPE}). */
@@ -48,9 +48,16 @@ public final class TelemetryNames {
     /** Gauge: agents per availability value in the Agents table (attribute {@link #ATTR_AVAILABILITY}). */
     public static final String METRIC_AGENTS = "cifpipe.agents";
 
-    public static final List<String> METRICS = List.of(METRIC_INGRESS_EVENTS, METRIC_STAGE_DURATION, METRIC_OUTCOMES,
-            METRIC_DISPATCH_RETRIES, METRIC_DISPATCH_FAILURES, METRIC_DLQ_MOVES, METRIC_CONNECTION_EVENTS,
-            METRIC_CONNECTIONS, METRIC_AGENTS);
+    public static final List<String> METRICS = List.of(
+            METRIC_INGRESS_EVENTS,
+            METRIC_STAGE_DURATION,
+            METRIC_OUTCOMES,
+            METRIC_DISPATCH_RETRIES,
+            METRIC_DISPATCH_FAILURES,
+            METRIC_DLQ_MOVES,
+            METRIC_CONNECTION_EVENTS,
+            METRIC_CONNECTIONS,
+            METRIC_AGENTS);
 
     // ---- attributes -------------------------------------------------------------------------------------------
     public static final String ATTR_EVENT_TYPE = "cifpipe.event.type";
@@ -64,16 +71,29 @@ public final class TelemetryNames {
     public static final String ATTR_STATUS = "cifpipe.status";
     /** On the decide span: delivered → decided in ms (the workbook's answer-time percentiles). */
     public static final String ATTR_ANSWER_MS = "cifpipe.answer.ms";
+
     public static final String ATTR_POISON = "cifpipe.poison";
     public static final String ATTR_CONNECTION_EVENT = "cifpipe.connection.event";
     public static final String ATTR_AVAILABILITY = "cifpipe.availability";
 
-    public static final List<String> ATTRIBUTES = List.of(ATTR_EVENT_TYPE, ATTR_CALL_ID, ATTR_NOTIFICATION_ID,
-            ATTR_ATTEMPT, ATTR_STAGE, ATTR_OUTCOME, ATTR_REASON, ATTR_DECISION, ATTR_STATUS, ATTR_ANSWER_MS, ATTR_POISON,
-            ATTR_CONNECTION_EVENT, ATTR_AVAILABILITY);
+    public static final List<String> ATTRIBUTES = List.of(
+            ATTR_EVENT_TYPE,
+            ATTR_CALL_ID,
+            ATTR_NOTIFICATION_ID,
+            ATTR_ATTEMPT,
+            ATTR_STAGE,
+            ATTR_OUTCOME,
+            ATTR_REASON,
+            ATTR_DECISION,
+            ATTR_STATUS,
+            ATTR_ANSWER_MS,
+            ATTR_POISON,
+            ATTR_CONNECTION_EVENT,
+            ATTR_AVAILABILITY);
 
     /** Values of {@link #ATTR_STAGE}. */
     public static final String STAGE_DISPATCHED = "dispatched";
+
     public static final String STAGE_DELIVERED = "delivered";
     public static final String STAGE_DECIDED = "decided";
 }

@@ -1,6 +1,8 @@
 package io.cifpipe.runtime.auth;
 
-import io.cifpipe.runtime.testing.FreePorts;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -10,14 +12,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.OAuth2Config;
-import no.nav.security.mock.oauth2.token.KeyProvider;
-import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
+import io.cifpipe.runtime.testing.FreePorts;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,9 +23,13 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.token.KeyProvider;
+import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Against a real OIDC provider (mock-oauth2-server) on an ephemeral port: discovery, JWKS, signatures. */
 class JwtValidatorTest {
@@ -79,16 +78,30 @@ class JwtValidatorTest {
 
     static JwtValidator.Builder validatorBuilder() {
         // generous HTTP timeout: on a loaded CI machine the provider's first answers can take seconds
-        return JwtValidator.builder().authority(authority).audience(CLIENT_ID).audience("api://" + CLIENT_ID)
+        return JwtValidator.builder()
+                .authority(authority)
+                .audience(CLIENT_ID)
+                .audience("api://" + CLIENT_ID)
                 .httpTimeout(Duration.ofSeconds(30));
     }
 
     static String token(String issuerId, String audience, Map<String, Object> extra, long lifetimeSeconds) {
         Map<String, Object> claims = new java.util.HashMap<>(Map.of(
-                "oid", OID, "tid", "tenant-1", "scp", "user_impersonation Other.Read",
-                "roles", List.of("Calls.Send"), "name", "Ada Agent", "preferred_username", "ada@contoso.test"));
+                "oid",
+                OID,
+                "tid",
+                "tenant-1",
+                "scp",
+                "user_impersonation Other.Read",
+                "roles",
+                List.of("Calls.Send"),
+                "name",
+                "Ada Agent",
+                "preferred_username",
+                "ada@contoso.test"));
         claims.putAll(extra);
-        return idp.issueToken(issuerId, "subject-1", audience, claims, lifetimeSeconds).serialize();
+        return idp.issueToken(issuerId, "subject-1", audience, claims, lifetimeSeconds)
+                .serialize();
     }
 
     static String goodToken() {
@@ -112,15 +125,18 @@ class JwtValidatorTest {
 
     @Test
     void es256SignedTokensAreAccepted() throws Exception {
-        MockOAuth2Server ec = new MockOAuth2Server(new OAuth2Config(false, null, null, false,
-                new OAuth2TokenProvider(new KeyProvider(List.of(), "ES256"))));
+        MockOAuth2Server ec = new MockOAuth2Server(new OAuth2Config(
+                false, null, null, false, new OAuth2TokenProvider(new KeyProvider(List.of(), "ES256"))));
         ec.start(InetAddress.getByName("127.0.0.1"), 0);
         try {
             String issuer = ec.issuerUrl("entra").toString();
             SignedJWT t = ec.issueToken("entra", "s", "api://" + CLIENT_ID, Map.of("oid", OID), 600);
             assertThat(t.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
-            JwtValidator v = JwtValidator.builder().authority(issuer).audience("api://" + CLIENT_ID)
-                    .httpTimeout(Duration.ofSeconds(30)).build();
+            JwtValidator v = JwtValidator.builder()
+                    .authority(issuer)
+                    .audience("api://" + CLIENT_ID)
+                    .httpTimeout(Duration.ofSeconds(30))
+                    .build();
             assertThat(v.validate(t.serialize()).objectId()).isEqualTo(OID);
         } finally {
             ec.shutdown();
@@ -138,17 +154,21 @@ class JwtValidatorTest {
         String t = goodToken();
         Instant exp = Instant.now().plusSeconds(3600);
         JwtValidator withinSkew = validatorBuilder()
-                .clock(Clock.fixed(exp.plusSeconds(30), ZoneOffset.UTC)).build();
+                .clock(Clock.fixed(exp.plusSeconds(30), ZoneOffset.UTC))
+                .build();
         assertThat(withinSkew.validate(t).objectId()).isEqualTo(OID);
 
         JwtValidator pastSkew = validatorBuilder()
-                .clock(Clock.fixed(exp.plusSeconds(120), ZoneOffset.UTC)).build();
+                .clock(Clock.fixed(exp.plusSeconds(120), ZoneOffset.UTC))
+                .build();
         assertRejected(() -> pastSkew.validate(t), "token expired");
     }
 
     @Test
     void notYetValidTokenIsRejected() {
-        JwtValidator v = validatorBuilder().clock(Clock.fixed(Instant.now().minusSeconds(600), ZoneOffset.UTC)).build();
+        JwtValidator v = validatorBuilder()
+                .clock(Clock.fixed(Instant.now().minusSeconds(600), ZoneOffset.UTC))
+                .build();
         assertRejected(() -> v.validate(goodToken()), "token not yet valid");
     }
 
@@ -168,18 +188,31 @@ class JwtValidatorTest {
     @Test
     void tokenWithoutOidIsRejected() throws Exception {
         // mock-oauth2-server always keeps our claims; build the no-oid token with its signing key directly.
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(authority).audience(CLIENT_ID).subject("s")
-                .expirationTime(Date.from(Instant.now().plusSeconds(600))).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keys.signingKey("entra").getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims);
-        jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(keys.signingKey("entra").toRSAKey()));
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(authority)
+                .audience(CLIENT_ID)
+                .subject("s")
+                .expirationTime(Date.from(Instant.now().plusSeconds(600)))
+                .build();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(keys.signingKey("entra").getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
+        jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(
+                keys.signingKey("entra").toRSAKey()));
         assertRejected(() -> validatorBuilder().build().validate(jwt.serialize()), "token has no oid claim");
     }
 
     @Test
     void unsignedAlgNoneIsRejected() {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(authority).audience(CLIENT_ID).claim("oid", OID)
-                .expirationTime(Date.from(Instant.now().plusSeconds(600))).build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(authority)
+                .audience(CLIENT_ID)
+                .claim("oid", OID)
+                .expirationTime(Date.from(Instant.now().plusSeconds(600)))
+                .build();
         String none = new PlainJWT(claims).serialize();
         assertThat(none).endsWith(".");
         assertRejected(() -> validatorBuilder().build().validate(none), "unsigned tokens (alg none) are not accepted");
@@ -187,9 +220,14 @@ class JwtValidatorTest {
 
     @Test
     void symmetricHs256IsRejected() throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(authority).audience(CLIENT_ID).claim("oid", OID)
-                .expirationTime(Date.from(Instant.now().plusSeconds(600))).build();
-        SignedJWT hs = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").build(), claims);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(authority)
+                .audience(CLIENT_ID)
+                .claim("oid", OID)
+                .expirationTime(Date.from(Instant.now().plusSeconds(600)))
+                .build();
+        SignedJWT hs = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").build(), claims);
         hs.sign(new MACSigner("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
         assertRejected(() -> validatorBuilder().build().validate(hs.serialize()), "algorithm HS256 is not accepted");
     }
@@ -200,8 +238,9 @@ class JwtValidatorTest {
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
         String forged = payload.replace(OID, "bbbbbbbb-0000-0000-0000-000000000002");
         assertThat(forged).isNotEqualTo(payload);
-        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(forged.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        String tampered = parts[0] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(forged.getBytes(StandardCharsets.UTF_8)) + "."
+                + parts[2];
         assertRejected(() -> validatorBuilder().build().validate(tampered), "signature invalid");
     }
 
@@ -209,8 +248,10 @@ class JwtValidatorTest {
     void malformedInputIsRejectedNot500() {
         JwtValidator v = validatorBuilder().build();
         assertRejected(() -> v.validate("not-a-jwt"), "malformed token");
-        assertThatThrownBy(() -> v.validate("")).isInstanceOf(TokenRejectedException.class)
-                .satisfies(e -> assertThat(((TokenRejectedException) e).errorCode()).isNull());
+        assertThatThrownBy(() -> v.validate(""))
+                .isInstanceOf(TokenRejectedException.class)
+                .satisfies(e ->
+                        assertThat(((TokenRejectedException) e).errorCode()).isNull());
     }
 
     @Test
@@ -239,11 +280,13 @@ class JwtValidatorTest {
         assertThatThrownBy(() -> p.requireScope("Admin.All"))
                 .isInstanceOfSatisfying(InsufficientScopeException.class, e -> {
                     assertThat(e.httpStatus()).isEqualTo(403);
-                    assertThat(e.wwwAuthenticate()).isEqualTo(
-                            "Bearer error=\"insufficient_scope\", error_description=\"token lacks required scope Admin.All\", scope=\"Admin.All\"");
+                    assertThat(e.wwwAuthenticate())
+                            .isEqualTo(
+                                    "Bearer error=\"insufficient_scope\", error_description=\"token lacks required scope Admin.All\", scope=\"Admin.All\"");
                 });
         assertThatThrownBy(() -> p.requireRole("Ops.Admin"))
-                .isInstanceOfSatisfying(InsufficientScopeException.class, e -> assertThat(e.isRole()).isTrue());
+                .isInstanceOfSatisfying(InsufficientScopeException.class, e -> assertThat(e.isRole())
+                        .isTrue());
     }
 
     @Test
@@ -251,18 +294,22 @@ class JwtValidatorTest {
         assertThat(JwtValidator.bearerToken("Bearer abc.def.ghi")).isEqualTo("abc.def.ghi");
         assertThat(JwtValidator.bearerToken("bearer   abc.def.ghi ")).isEqualTo("abc.def.ghi");
         assertThatThrownBy(() -> JwtValidator.bearerToken(null))
-                .isInstanceOfSatisfying(TokenRejectedException.class,
-                        e -> assertThat(e.wwwAuthenticate()).isEqualTo("Bearer"));
+                .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.wwwAuthenticate())
+                        .isEqualTo("Bearer"));
         assertThatThrownBy(() -> JwtValidator.bearerToken("Basic dXNlcjpwYXNz"))
-                .isInstanceOfSatisfying(TokenRejectedException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo("invalid_request"));
+                .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.errorCode())
+                        .isEqualTo("invalid_request"));
     }
 
     @Test
     void unreachableProviderIsUnavailableNotUnauthorized() throws Exception {
         int closedPort = FreePorts.free();
-        JwtValidator v = JwtValidator.builder().authority("http://127.0.0.1:" + closedPort + "/entra")
-                .issuer(authority).audience(CLIENT_ID).httpTimeout(Duration.ofSeconds(1)).build();
+        JwtValidator v = JwtValidator.builder()
+                .authority("http://127.0.0.1:" + closedPort + "/entra")
+                .issuer(authority)
+                .audience(CLIENT_ID)
+                .httpTimeout(Duration.ofSeconds(1))
+                .build();
         assertThatThrownBy(() -> v.validate(goodToken())).isInstanceOf(IdentityProviderUnavailableException.class);
     }
 

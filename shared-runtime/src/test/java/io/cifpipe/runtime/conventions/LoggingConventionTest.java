@@ -24,19 +24,23 @@ class LoggingConventionTest {
     void appsLogThroughSlf4jOnly() throws IOException {
         Path root = ReadmeSnippetsTest.repoRoot();
         List<String> offenders = new ArrayList<>();
-        for (String module : List.of("functions-ingress", "functions-dispatch", "functions-presence", "shared-runtime")) {
+        for (String module :
+                List.of("functions-ingress", "functions-dispatch", "functions-presence", "shared-runtime")) {
             Path src = root.resolve(module).resolve("src/main/java");
             try (Stream<Path> files = Files.walk(src)) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                     List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
                     for (int i = 0; i < lines.size(); i++) {
                         if (SECOND_PATH.matcher(lines.get(i)).find()) {
-                            offenders.add(root.relativize(f) + ":" + (i + 1) + ": " + lines.get(i).trim());
+                            offenders.add(root.relativize(f) + ":" + (i + 1) + ": "
+                                    + lines.get(i).trim());
                         }
                     }
                 }
             }
         }
-        assertThat(offenders).as("use an SLF4J Logger (LoggerFactory.getLogger(X.class))").isEmpty();
+        assertThat(offenders)
+                .as("use an SLF4J Logger (LoggerFactory.getLogger(X.class))")
+                .isEmpty();
     }
 }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * {@code mvn -pl shared-runtime test -Dtest=ReadmeSnippetsTest -Dsnippets.update=true} (or {@code ./dev snippets}).
  */
 class ReadmeSnippetsTest {
-    private static final Pattern BLOCK = Pattern.compile(
-            "<!-- snippet: (\\w+) -->\\n(.*?)<!-- /snippet -->", Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("<!-- snippet: (\\w+) -->\\n(.*?)<!-- /snippet -->", Pattern.DOTALL);
     private static final Pattern REGION = Pattern.compile(
             "\\n([ \\t]*)// snippet:start (\\w+)[ \\t]*\\n(.*?)\\n[ \\t]*// snippet:end", Pattern.DOTALL);
 
@@ -44,7 +44,8 @@ class ReadmeSnippetsTest {
                 String name = m.group(1);
                 String code = regions.get(name);
                 if (code == null) {
-                    problems.add(rel + ": snippet '" + name + "' has no '// snippet:start " + name + "' region in any Java source");
+                    problems.add(rel + ": snippet '" + name + "' has no '// snippet:start " + name
+                            + "' region in any Java source");
                     m.appendReplacement(rewritten, Matcher.quoteReplacement(m.group()));
                     continue;
                 }
@@ -52,12 +53,16 @@ class ReadmeSnippetsTest {
                 if (!m.group(2).equals(expected)) {
                     problems.add(rel + ": snippet '" + name + "' differs from its compiled source");
                 }
-                m.appendReplacement(rewritten, Matcher.quoteReplacement("<!-- snippet: " + name + " -->\n" + expected + "<!-- /snippet -->"));
+                m.appendReplacement(
+                        rewritten,
+                        Matcher.quoteReplacement("<!-- snippet: " + name + " -->\n" + expected + "<!-- /snippet -->"));
             }
             m.appendTail(rewritten);
             String outside = BLOCK.matcher(text).replaceAll("");
             if (outside.contains("```java")) {
-                problems.add(rel + ": a ```java block outside <!-- snippet: … --> markers is not compiled; move it into an example source");
+                problems.add(
+                        rel
+                                + ": a ```java block outside <!-- snippet: … --> markers is not compiled; move it into an example source");
             }
             if (update && !rewritten.toString().equals(text)) {
                 Files.writeString(readme, rewritten.toString(), StandardCharsets.UTF_8);
@@ -66,12 +71,15 @@ class ReadmeSnippetsTest {
         if (update) {
             problems.removeIf(p -> p.endsWith("differs from its compiled source"));
         }
-        assertThat(problems).as("README snippets (refresh with -Dsnippets.update=true)").isEmpty();
+        assertThat(problems)
+                .as("README snippets (refresh with -Dsnippets.update=true)")
+                .isEmpty();
     }
 
     private static Map<String, String> regions(Path root) throws IOException {
         Map<String, String> out = new HashMap<>();
-        for (Path src : files(root, p -> p.toString().endsWith(".java") && p.toString().contains("/src/"))) {
+        for (Path src :
+                files(root, p -> p.toString().endsWith(".java") && p.toString().contains("/src/"))) {
             String text = Files.readString(src, StandardCharsets.UTF_8);
             if (!text.contains("// snippet:start")) {
                 continue;
@@ -79,11 +87,14 @@ class ReadmeSnippetsTest {
             Matcher m = REGION.matcher(text);
             while (m.find()) {
                 String indent = m.group(1);
-                String body = m.group(3).lines()
+                String body = m.group(3)
+                        .lines()
                         .map(l -> l.startsWith(indent) ? l.substring(indent.length()) : l.strip())
-                        .reduce((a, b) -> a + "\n" + b).orElse("");
+                        .reduce((a, b) -> a + "\n" + b)
+                        .orElse("");
                 if (out.put(m.group(2), body) != null) {
-                    throw new IllegalStateException("snippet '" + m.group(2) + "' is defined twice (second in " + src + ")");
+                    throw new IllegalStateException(
+                            "snippet '" + m.group(2) + "' is defined twice (second in " + src + ")");
                 }
             }
         }
@@ -94,10 +105,16 @@ class ReadmeSnippetsTest {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(p -> {
                         String r = root.relativize(p).toString();
-                        return !r.contains("node_modules") && !r.contains("/target/") && !r.startsWith("target/")
-                                && !r.startsWith(".") && !r.contains("/.");
+                        return !r.contains("node_modules")
+                                && !r.contains("/target/")
+                                && !r.startsWith("target/")
+                                && !r.startsWith(".")
+                                && !r.contains("/.");
                     })
-                    .filter(Files::isRegularFile).filter(wanted).sorted().toList();
+                    .filter(Files::isRegularFile)
+                    .filter(wanted)
+                    .sorted()
+                    .toList();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -110,7 +127,8 @@ class ReadmeSnippetsTest {
             p = p.getParent();
         }
         if (p == null) {
-            throw new IllegalStateException("repository root (with ./dev and pom.xml) not found above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException("repository root (with ./dev and pom.xml) not found above "
+                    + Path.of("").toAbsolutePath());
         }
         return p;
     }

@@ -21,7 +21,7 @@ class ExamplesTest {
         assertThat(runtime.greeter().tokenLifetime()).isEqualTo(Duration.ofMinutes(15));
 
         RuntimeClients bad = new RuntimeClients(Map.of("ClientTokenMinutes", "soon")::get, Clock.systemUTC());
-        ExampleRuntime broken = new ExampleRuntime(bad);   // nothing read yet: no failure
+        ExampleRuntime broken = new ExampleRuntime(bad); // nothing read yet: no failure
         assertThatThrownBy(broken::greeter).hasMessageContaining("'ClientTokenMinutes'");
     }
 

@@ -20,9 +20,11 @@ class HttpRepliesTest {
 
     @Test
     void problemCarriesTypeTitleStatusAndNoStore() throws Exception {
-        HttpReply r = HttpReply.problem(ProblemType.INVALID_FIELDS.details("bad").withInstance("/api/calls"));
+        HttpReply r =
+                HttpReply.problem(ProblemType.INVALID_FIELDS.details("bad").withInstance("/api/calls"));
         assertThat(r.status()).isEqualTo(422);
-        assertThat(r.headers()).containsEntry("Content-Type", "application/problem+json")
+        assertThat(r.headers())
+                .containsEntry("Content-Type", "application/problem+json")
                 .containsEntry("Cache-Control", "no-store");
         JsonNode p = json(r);
         assertThat(p.get("type").asText()).isEqualTo("urn:cifpipe:problem:invalid-fields");
@@ -35,10 +37,13 @@ class HttpRepliesTest {
     @Test
     void jsonAnswer() throws Exception {
         HttpReply r = HttpReply.json(202, Map.of("a", 1)).withHeader("Location", "/x");
-        assertThat(r.headers()).containsEntry("Content-Type", "application/json").containsEntry("Location", "/x")
+        assertThat(r.headers())
+                .containsEntry("Content-Type", "application/json")
+                .containsEntry("Location", "/x")
                 .containsEntry("Cache-Control", "no-store");
         assertThat(json(r).get("a").asInt()).isEqualTo(1);
-        assertThat(new String(r.bodyBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(r.body());
+        assertThat(new String(r.bodyBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(r.body());
     }
 
     @Test

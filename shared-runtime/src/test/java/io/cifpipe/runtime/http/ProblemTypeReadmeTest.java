@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** The client-facing table in shared-runtime/README.md and the {@link ProblemType} enum list the same types. */
 class ProblemTypeReadmeTest {
-    private static final Pattern ROW = Pattern.compile("^\\| `(urn:cifpipe:problem:[a-z-]+)` \\| (\\d{3}) \\| ([^|]+) \\|");
+    private static final Pattern ROW =
+            Pattern.compile("^\\| `(urn:cifpipe:problem:[a-z-]+)` \\| (\\d{3}) \\| ([^|]+) \\|");
 
     @Test
     void readmeTableMatchesTheEnum() throws Exception {
@@ -38,7 +39,8 @@ class ProblemTypeReadmeTest {
             assertThat(ProblemType.fromUri(t.uri())).contains(t);
             assertThat(t.slug()).matches("[a-z]+(-[a-z]+)*");
         }
-        assertThat(Arrays.stream(ProblemType.values()).map(ProblemType::slug).distinct()).hasSize(ProblemType.values().length);
+        assertThat(Arrays.stream(ProblemType.values()).map(ProblemType::slug).distinct())
+                .hasSize(ProblemType.values().length);
         assertThat(ProblemType.fromUri("urn:cifpipe:problem:forbidden")).isEmpty();
         assertThat(ProblemType.fromUri("about:blank")).isEmpty();
     }

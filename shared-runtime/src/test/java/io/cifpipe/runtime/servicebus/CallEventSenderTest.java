@@ -21,7 +21,10 @@ class CallEventSenderTest {
 
     @Test
     void oneAtomicBatchPerRequestWithIdTtlAndProperties() {
-        var offered = CallEvent.of("evt-1", "/pbx/1", Instant.parse("2026-01-01T00:00:00Z"),
+        var offered = CallEvent.of(
+                        "evt-1",
+                        "/pbx/1",
+                        Instant.parse("2026-01-01T00:00:00Z"),
                         new CallOffered("call-1", "agent-1", "+4930123", "Ada", null, "sales", Map.of(), 45))
                 .withTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         var ended = CallEvent.of("evt-2", "/pbx/1", null, new CallEnded("call-1", null, "abandoned"));
@@ -33,7 +36,9 @@ class CallEventSenderTest {
         assertThat(m.getMessageId()).isEqualTo("evt-1");
         assertThat(m.getTimeToLive()).isEqualTo(Duration.ofSeconds(45).plus(CallEventSender.TTL_GRACE));
         assertThat(m.getContentType()).isEqualTo("application/cloudevents+json");
-        assertThat(m.getApplicationProperties()).containsEntry("type", "call.offered").containsEntry("callId", "call-1")
+        assertThat(m.getApplicationProperties())
+                .containsEntry("type", "call.offered")
+                .containsEntry("callId", "call-1")
                 .containsEntry("agentId", "agent-1")
                 .containsEntry("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         assertThat(codec.parseEvent(m.getBody().toBytes())).isEqualTo(offered);
@@ -46,6 +51,7 @@ class CallEventSenderTest {
     @Test
     void defaultRingWindowWhenTheEventHasNone() {
         var offered = CallEvent.of("evt-3", "/pbx/1", null, CallOffered.of("call-2", "agent-2"));
-        assertThat(sender.toMessage(offered).getTimeToLive()).isEqualTo(Duration.ofSeconds(30).plus(CallEventSender.TTL_GRACE));
+        assertThat(sender.toMessage(offered).getTimeToLive())
+                .isEqualTo(Duration.ofSeconds(30).plus(CallEventSender.TTL_GRACE));
     }
 }

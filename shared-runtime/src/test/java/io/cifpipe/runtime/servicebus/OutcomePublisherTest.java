@@ -16,15 +16,18 @@ class OutcomePublisherTest {
 
     @Test
     void outcomeMessageCarriesBodyPropertiesAndADeterministicId() {
-        Outcome o = Outcome.of("call-1", "agent-1", OutcomeType.ACCEPTED, Instant.parse("2026-01-01T00:00:00Z"), "c1", "ok", 120L);
+        Outcome o = Outcome.of(
+                "call-1", "agent-1", OutcomeType.ACCEPTED, Instant.parse("2026-01-01T00:00:00Z"), "c1", "ok", 120L);
         publisher.publish(o, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         publisher.publish(o);
 
         ServiceBusMessage m = sent.get(0);
         assertThat(Outcome.fromJson(m.getBody().toBytes())).isEqualTo(o);
         assertThat(m.getContentType()).isEqualTo("application/json");
-        assertThat(m.getApplicationProperties()).containsEntry("outcome", "Accepted")
-                .containsEntry("notificationId", o.notificationId()).containsEntry("callId", "call-1")
+        assertThat(m.getApplicationProperties())
+                .containsEntry("outcome", "Accepted")
+                .containsEntry("notificationId", o.notificationId())
+                .containsEntry("callId", "call-1")
                 .containsEntry("agentId", "agent-1")
                 .containsEntry("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         assertThat(m.getMessageId()).isEqualTo(sent.get(1).getMessageId()).hasSizeLessThanOrEqualTo(128);
@@ -37,7 +40,9 @@ class OutcomePublisherTest {
     @Test
     void retryIdsDifferPerAttemptAndFitServiceBusLimits() {
         String longId = "e".repeat(128);
-        assertThat(MessageIds.retry(longId, 1)).isNotEqualTo(MessageIds.retry(longId, 2)).hasSizeLessThanOrEqualTo(128);
+        assertThat(MessageIds.retry(longId, 1))
+                .isNotEqualTo(MessageIds.retry(longId, 2))
+                .hasSizeLessThanOrEqualTo(128);
         assertThat(MessageIds.retry(longId, 1)).isEqualTo(MessageIds.retry(longId, 1));
     }
 }

@@ -17,8 +17,15 @@ class AppSettingsTest {
 
     @Test
     void typedValuesAndDefaults() {
-        AppSettings s = of(Map.of("OfflineRetrySeconds", " 3 ", "ClientTokenMinutes", "45",
-                "IngressRequireAppToken", "TRUE", "Authority", "https://login.example/tenant/v2.0"));
+        AppSettings s = of(Map.of(
+                "OfflineRetrySeconds",
+                " 3 ",
+                "ClientTokenMinutes",
+                "45",
+                "IngressRequireAppToken",
+                "TRUE",
+                "Authority",
+                "https://login.example/tenant/v2.0"));
         assertThat(s.integer(Setting.OFFLINE_RETRY_SECONDS)).isEqualTo(3);
         assertThat(s.seconds(Setting.OFFLINE_RETRY_SECONDS)).isEqualTo(Duration.ofSeconds(3));
         assertThat(s.minutes(Setting.CLIENT_TOKEN_MINUTES)).isEqualTo(Duration.ofMinutes(45));
@@ -34,8 +41,15 @@ class AppSettingsTest {
 
     @Test
     void badValuesFailNamingTheKeyAndTheExpectedForm() {
-        AppSettings s = of(Map.of("OfflineRetrySeconds", "2s", "ClientTokenMinutes", "0",
-                "IngressRequireAppToken", "yes", "Authority", "login.example/tenant"));
+        AppSettings s = of(Map.of(
+                "OfflineRetrySeconds",
+                "2s",
+                "ClientTokenMinutes",
+                "0",
+                "IngressRequireAppToken",
+                "yes",
+                "Authority",
+                "login.example/tenant"));
         assertThatThrownBy(() -> s.integer(Setting.OFFLINE_RETRY_SECONDS))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("App setting 'OfflineRetrySeconds' must be an integer (was '2s')");
@@ -58,6 +72,7 @@ class AppSettingsTest {
         AppSettings s = of(Map.of("ServiceBusConnection", "Endpoint=sb://x;SharedAccessKey=s3cr3t"));
         assertThatThrownBy(() -> s.integer(Setting.SERVICE_BUS_CONNECTION))
                 .hasMessage("App setting 'ServiceBusConnection' must be an integer")
-                .message().doesNotContain("s3cr3t");
+                .message()
+                .doesNotContain("s3cr3t");
     }
 }

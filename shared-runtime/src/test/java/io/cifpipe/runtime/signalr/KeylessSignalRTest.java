@@ -37,11 +37,13 @@ class KeylessSignalRTest {
     static MockOAuth2Server idp;
     static SignalREmulator emulator;
     static LocalEntraCredential credential;
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
-        // Tokens for SignalR's data-plane scope carry its audience and the app identity's oid; other scopes another aud.
+        // Tokens for SignalR's data-plane scope carry its audience and the app identity's oid; other scopes another
+        // aud.
         String config = """
                 {"interactiveLogin": false, "tokenCallbacks": [{"issuerId": "entra", "tokenExpiry": 3600,
                   "requestMappings": [
@@ -52,8 +54,13 @@ class KeylessSignalRTest {
                 """.formatted(APP_OID, APP_OID, APP_OID, APP_OID);
         idp = new MockOAuth2Server(OAuth2Config.Companion.fromJson(config));
         idp.start(InetAddress.getByName("127.0.0.1"), 0);
-        emulator = SignalREmulator.builder().port(0).entraIssuer(idp.issuerUrl("entra").toString())
-                .entraAllowedPrincipal(APP_OID).disableLocalAuth(true).build().start();
+        emulator = SignalREmulator.builder()
+                .port(0)
+                .entraIssuer(idp.issuerUrl("entra").toString())
+                .entraAllowedPrincipal(APP_OID)
+                .disableLocalAuth(true)
+                .build()
+                .start();
         credential = new LocalEntraCredential(idp.tokenEndpointUrl("entra").uri(), "presence-app");
     }
 
@@ -64,8 +71,11 @@ class KeylessSignalRTest {
     }
 
     static SignalRRestClient keyless() {
-        return SignalRRestClient.builder().connectionString("Endpoint=" + emulator.endpoint() + ";AuthType=azure.msi;Version=1.0;")
-                .hub("cifhub").credential(credential).build();
+        return SignalRRestClient.builder()
+                .connectionString("Endpoint=" + emulator.endpoint() + ";AuthType=azure.msi;Version=1.0;")
+                .hub("cifhub")
+                .credential(credential)
+                .build();
     }
 
     @Test
@@ -77,23 +87,30 @@ class KeylessSignalRTest {
         assertThat(n.url()).isEqualTo(emulator.endpoint() + "/client/?hub=cifhub");
 
         // negotiate with the generated token, then the WebSocket and the JSON hub protocol handshake
-        HttpResponse<String> negotiate = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(emulator.endpoint() + "/client/negotiate?hub=cifhub&negotiateVersion=1"))
-                .header("Authorization", "Bearer " + n.accessToken()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> negotiate = HTTP.send(
+                HttpRequest.newBuilder(
+                                URI.create(emulator.endpoint() + "/client/negotiate?hub=cifhub&negotiateVersion=1"))
+                        .header("Authorization", "Bearer " + n.accessToken())
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(negotiate.statusCode()).isEqualTo(200);
         JsonNode nr = Json.mapper().readTree(negotiate.body());
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        WebSocket ws = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + n.accessToken())
-                .buildAsync(URI.create(emulator.endpoint().replace("http", "ws") + "/client/?hub=cifhub&id="
-                        + URLEncoder.encode(nr.get("connectionToken").asText(), StandardCharsets.UTF_8)), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        received.add(data.toString());
-                        webSocket.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        WebSocket ws = HTTP.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + n.accessToken())
+                .buildAsync(
+                        URI.create(emulator.endpoint().replace("http", "ws") + "/client/?hub=cifhub&id="
+                                + URLEncoder.encode(nr.get("connectionToken").asText(), StandardCharsets.UTF_8)),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                                received.add(data.toString());
+                                webSocket.request(1);
+                                return null;
+                            }
+                        })
+                .get(10, TimeUnit.SECONDS);
         try {
             ws.sendText("{\"protocol\":\"json\",\"version\":1}\u001e", true).get(5, TimeUnit.SECONDS);
             assertThat(received.poll(10, TimeUnit.SECONDS)).startsWith("{}");
@@ -115,19 +132,27 @@ class KeylessSignalRTest {
     @Test
     void accessKeyTokensAreRefusedWhenLocalAuthIsDisabled() {
         SignalRRestClient withKey = SignalRRestClient.builder()
-                .connectionString("Endpoint=" + emulator.endpoint() + ";AccessKey=" + SignalREmulator.DEFAULT_ACCESS_KEY + ";Version=1.0;")
-                .hub("cifhub").build();
+                .connectionString("Endpoint=" + emulator.endpoint() + ";AccessKey=" + SignalREmulator.DEFAULT_ACCESS_KEY
+                        + ";Version=1.0;")
+                .hub("cifhub")
+                .build();
         assertThatThrownBy(() -> withKey.sendToUser("agent-7", "notify", List.of()))
-                .isInstanceOfSatisfying(SignalRException.class, e -> assertThat(e.getMessage()).contains("401"));
+                .isInstanceOfSatisfying(
+                        SignalRException.class, e -> assertThat(e.getMessage()).contains("401"));
     }
 
     @Test
     void entraTokensForAnotherAudienceAreRefused() throws Exception {
-        String other = credential.getTokenSync(new com.azure.core.credential.TokenRequestContext()
-                .addScopes("api://another-resource/.default")).getToken();
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(emulator.endpoint()
-                        + "/api/hubs/cifhub/:generateToken?api-version=2023-07-01&userId=x"))
-                .header("Authorization", "Bearer " + other).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        String other = credential
+                .getTokenSync(new com.azure.core.credential.TokenRequestContext()
+                        .addScopes("api://another-resource/.default"))
+                .getToken();
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(emulator.endpoint()
+                                + "/api/hubs/cifhub/:generateToken?api-version=2023-07-01&userId=x"))
+                        .header("Authorization", "Bearer " + other)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).contains("audience");
@@ -141,8 +166,9 @@ class KeylessSignalRTest {
         assertThat(cs.clientId()).isEqualTo("1234");
         assertThat(cs.accessKey()).isNull();
         assertThat(cs.toString()).contains("azure.msi");
-        assertThatThrownBy(() -> SignalRConnectionString.parse("Endpoint=https://x;AuthType=azure.msi;AccessKey="
-                + SignalREmulator.DEFAULT_ACCESS_KEY)).hasMessageContaining("both AccessKey and AuthType=azure.msi");
+        assertThatThrownBy(() -> SignalRConnectionString.parse(
+                        "Endpoint=https://x;AuthType=azure.msi;AccessKey=" + SignalREmulator.DEFAULT_ACCESS_KEY))
+                .hasMessageContaining("both AccessKey and AuthType=azure.msi");
         assertThatThrownBy(() -> SignalRConnectionString.parse("Endpoint=https://x;AuthType=aad"))
                 .hasMessageContaining("not supported");
     }

@@ -44,14 +44,19 @@ final class LocalEntraCredential implements TokenCredential {
                 + URLEncoder.encode(String.join(" ", request.getScopes()), StandardCharsets.UTF_8);
         String basic = Base64.getEncoder().encodeToString((clientId + ":secret").getBytes(StandardCharsets.UTF_8));
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(tokenEndpoint)
-                    .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(tokenEndpoint)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("Authorization", "Basic " + basic)
+                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("token endpoint answered " + r.statusCode());
             }
             JsonNode body = Json.mapper().readTree(r.body());
-            return new AccessToken(body.get("access_token").asText(),
+            return new AccessToken(
+                    body.get("access_token").asText(),
                     OffsetDateTime.now().plusSeconds(body.path("expires_in").asLong(3600)));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);

@@ -10,7 +10,8 @@ class SignalRConnectionStringTest {
 
     @Test
     void parsesEmulatorStyleStringWithPortOverride() {
-        var cs = SignalRConnectionString.parse("Endpoint=http://localhost;Port=8888;AccessKey=" + KEY + ";Version=1.0;");
+        var cs =
+                SignalRConnectionString.parse("Endpoint=http://localhost;Port=8888;AccessKey=" + KEY + ";Version=1.0;");
         assertThat(cs.endpoint()).hasToString("http://localhost:8888");
         assertThat(cs.clientEndpoint()).isEqualTo(cs.endpoint());
         assertThat(cs.serverEndpoint()).isEqualTo(cs.endpoint());
@@ -29,7 +30,8 @@ class SignalRConnectionStringTest {
     void rejectsDuplicatesMissingPartsAndBadVersion() {
         assertThatThrownBy(() -> SignalRConnectionString.parse("Endpoint=http://a;Endpoint=http://b;AccessKey=" + KEY))
                 .hasMessageContaining("duplicate key 'Endpoint'");
-        assertThatThrownBy(() -> SignalRConnectionString.parse("AccessKey=" + KEY)).hasMessageContaining("lacks Endpoint");
+        assertThatThrownBy(() -> SignalRConnectionString.parse("AccessKey=" + KEY))
+                .hasMessageContaining("lacks Endpoint");
         assertThatThrownBy(() -> SignalRConnectionString.parse("Endpoint=http://a;Version=1.0"))
                 .hasMessageContaining("lacks AccessKey");
         assertThatThrownBy(() -> SignalRConnectionString.parse("Endpoint=http://a;AccessKey=" + KEY + ";Version=2.0"))

@@ -43,8 +43,11 @@ class SignalRRestClientTest {
         server.createContext("/", this::handle);
         server.start();
         client = SignalRRestClient.builder()
-                .connectionString("Endpoint=http://127.0.0.1;Port=" + server.getAddress().getPort() + ";AccessKey=" + KEY + ";Version=1.0;")
-                .hub("CifHub").requestTimeout(Duration.ofSeconds(5)).build();
+                .connectionString("Endpoint=http://127.0.0.1;Port="
+                        + server.getAddress().getPort() + ";AccessKey=" + KEY + ";Version=1.0;")
+                .hub("CifHub")
+                .requestTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @AfterEach
@@ -55,8 +58,11 @@ class SignalRRestClientTest {
     private void handle(HttpExchange ex) throws IOException {
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String path = ex.getRequestURI().getRawPath();
-        requests.add(new Recorded(ex.getRequestMethod(), path + "?" + ex.getRequestURI().getRawQuery(),
-                ex.getRequestHeaders().getFirst("Authorization"), body));
+        requests.add(new Recorded(
+                ex.getRequestMethod(),
+                path + "?" + ex.getRequestURI().getRawQuery(),
+                ex.getRequestHeaders().getFirst("Authorization"),
+                body));
         CountDownLatch gate = parallelGate;
         if (gate != null) {
             gate.countDown();
@@ -66,7 +72,8 @@ class SignalRRestClientTest {
                 Thread.currentThread().interrupt();
             }
         }
-        String id = path.contains("/users/") ? path.replaceAll(".*/users/([^/]+).*", "$1")
+        String id = path.contains("/users/")
+                ? path.replaceAll(".*/users/([^/]+).*", "$1")
                 : path.replaceAll(".*/connections/([^/]+).*", "$1");
         int status = statusByConnection.getOrDefault(id, path.endsWith(":send") ? 202 : 200);
         ex.sendResponseHeaders(status, -1);
@@ -87,7 +94,8 @@ class SignalRRestClientTest {
         assertThat(body.get("arguments").get(0).get("callId").asText()).isEqualTo("call-1");
 
         SignedJWT jwt = SignedJWT.parse(r.authorization().substring("Bearer ".length()));
-        assertThat(jwt.verify(new MACVerifier(KEY.getBytes(StandardCharsets.UTF_8)))).isTrue();
+        assertThat(jwt.verify(new MACVerifier(KEY.getBytes(StandardCharsets.UTF_8))))
+                .isTrue();
         assertThat(jwt.getJWTClaimsSet().getAudience())
                 .containsExactly("http://127.0.0.1/api/hubs/cifhub/connections/c%201/:send?api-version=2022-06-01");
         assertThat(jwt.getJWTClaimsSet().getExpirationTime()).isAfter(new java.util.Date());
@@ -98,7 +106,8 @@ class SignalRRestClientTest {
         client.sendToConnection("a", "notify", List.of());
         client.sendToConnection("a", "notify", List.of());
         client.sendToConnection("b", "notify", List.of());
-        List<Recorded> sends = requests.stream().filter(r -> r.method().equals("POST")).toList();
+        List<Recorded> sends =
+                requests.stream().filter(r -> r.method().equals("POST")).toList();
         assertThat(sends.get(0).authorization()).isEqualTo(sends.get(1).authorization());
         assertThat(sends.get(2).authorization()).isNotEqualTo(sends.get(0).authorization());
     }
@@ -118,7 +127,9 @@ class SignalRRestClientTest {
         assertThat(report.failed().get("broken").status()).isEqualTo(503);
         assertThat(report.failed().get("broken").isTransient()).isTrue();
         // Azure answers 202 to a send for a gone connection, so gone is decided by HEAD before sending
-        assertThat(requests).filteredOn(r -> r.method().equals("POST")).extracting(Recorded::pathAndQuery)
+        assertThat(requests)
+                .filteredOn(r -> r.method().equals("POST"))
+                .extracting(Recorded::pathAndQuery)
                 .allMatch(path -> path.contains("/connections/ok/"));
     }
 
@@ -129,7 +140,8 @@ class SignalRRestClientTest {
         assertThat(client.connectionExists("dead")).isFalse();
         client.closeConnection("dead", "stale");
         assertThat(requests).extracting(Recorded::method).containsExactly("HEAD", "HEAD", "DELETE");
-        assertThat(requests.get(2).pathAndQuery()).isEqualTo("/api/hubs/cifhub/connections/dead?api-version=2022-06-01&reason=stale");
+        assertThat(requests.get(2).pathAndQuery())
+                .isEqualTo("/api/hubs/cifhub/connections/dead?api-version=2022-06-01&reason=stale");
     }
 
     @Test
@@ -146,7 +158,8 @@ class SignalRRestClientTest {
     void unreachableServiceIsTransient() {
         server.stop(0);
         assertThatThrownBy(() -> client.sendToConnection("c", "notify", List.of()))
-                .isInstanceOfSatisfying(SignalRException.class, e -> assertThat(e.isTransient()).isTrue());
+                .isInstanceOfSatisfying(
+                        SignalRException.class, e -> assertThat(e.isTransient()).isTrue());
     }
 
     @Test
@@ -166,11 +179,15 @@ class SignalRRestClientTest {
         assertThat(client.userExists("agent 1")).isTrue();
         assertThat(client.userExists("gone-user")).isFalse();
         client.sendToUser("agent 1", "notify", List.of(Map.of("callId", "call-1")));
-        assertThat(requests).extracting(r -> r.method() + " " + r.pathAndQuery()).containsExactly(
-                "HEAD /api/hubs/cifhub/users/agent%201?api-version=2022-06-01",
-                "HEAD /api/hubs/cifhub/users/gone-user?api-version=2022-06-01",
-                "POST /api/hubs/cifhub/users/agent%201/:send?api-version=2022-06-01");
+        assertThat(requests)
+                .extracting(r -> r.method() + " " + r.pathAndQuery())
+                .containsExactly(
+                        "HEAD /api/hubs/cifhub/users/agent%201?api-version=2022-06-01",
+                        "HEAD /api/hubs/cifhub/users/gone-user?api-version=2022-06-01",
+                        "POST /api/hubs/cifhub/users/agent%201/:send?api-version=2022-06-01");
         statusByConnection.put("broken", 500);
-        assertThatThrownBy(() -> client.userExists("broken")).isInstanceOf(SignalRException.class).hasMessageContaining("500");
+        assertThatThrownBy(() -> client.userExists("broken"))
+                .isInstanceOf(SignalRException.class)
+                .hasMessageContaining("500");
     }
 }

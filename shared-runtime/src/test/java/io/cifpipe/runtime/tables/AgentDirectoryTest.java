@@ -37,21 +37,28 @@ class AgentDirectoryTest {
         assertThat(agents.read("a").lastConnectedAt()).isEqualTo(t);
         var change = agents.update("a", s -> s.withCallEnded("call-3", AvailabilityReason.CALL_ENDED));
         assertThat(change.changed()).isTrue();
-        assertThat(agents.update("a", s -> s.withCallEnded("call-3", AvailabilityReason.CALL_ENDED)).changed()).isFalse();
-        assertThat(agents.findWithCallsStartedBefore(t.plusSeconds(1))).extracting(s -> s.agentId()).containsExactly("a");
+        assertThat(agents.update("a", s -> s.withCallEnded("call-3", AvailabilityReason.CALL_ENDED))
+                        .changed())
+                .isFalse();
+        assertThat(agents.findWithCallsStartedBefore(t.plusSeconds(1)))
+                .extracting(s -> s.agentId())
+                .containsExactly("a");
         assertThat(agents.findWithCallsStartedBefore(t)).isEmpty();
     }
 
     @Test
     void missedCallsAreNewestFirstIdempotentAndCappedAtFifty() {
         for (int i = 0; i < 53; i++) {
-            agents.recordMissedCall("m", new MissedCall("n1~c" + i + "~m", "c" + i, "Caller " + i, "q", t.plusSeconds(i), null));
+            agents.recordMissedCall(
+                    "m", new MissedCall("n1~c" + i + "~m", "c" + i, "Caller " + i, "q", t.plusSeconds(i), null));
         }
         agents.recordMissedCall("m", new MissedCall("n1~c52~m", "c52", "Caller 52", "q", t.plusSeconds(52), null));
         List<MissedCall> list = agents.missedCalls("m", 100);
         assertThat(list).hasSize(MissedCall.MAX_KEPT);
         assertThat(list.get(0).callId()).isEqualTo("c52");
         assertThat(list.get(49).callId()).isEqualTo("c3");
-        assertThat(agents.read("m").activeCallCount()).as("missed rows are not the state row").isZero();
+        assertThat(agents.read("m").activeCallCount())
+                .as("missed rows are not the state row")
+                .isZero();
     }
 }

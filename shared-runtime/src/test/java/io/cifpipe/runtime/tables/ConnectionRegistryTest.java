@@ -25,8 +25,12 @@ class ConnectionRegistryTest {
         registry.upsert(ConnectionRecord.connected("agent-1", "c2", "cifhub", t0, null));
         registry.upsert(ConnectionRecord.connected("agent-2", "c3", "cifhub", t0, null));
 
-        assertThat(registry.listForUser("agent-1")).extracting(ConnectionRecord::connectionId).containsExactlyInAnyOrder("c1", "c2");
-        assertThat(registry.listForUser("agent-1")).filteredOn(c -> c.connectionId().equals("c1")).singleElement()
+        assertThat(registry.listForUser("agent-1"))
+                .extracting(ConnectionRecord::connectionId)
+                .containsExactlyInAnyOrder("c1", "c2");
+        assertThat(registry.listForUser("agent-1"))
+                .filteredOn(c -> c.connectionId().equals("c1"))
+                .singleElement()
                 .satisfies(c -> {
                     assertThat(c.userAgent()).isEqualTo("Mozilla/5.0");
                     assertThat(c.connectedAt()).isEqualTo(t0);
@@ -34,7 +38,9 @@ class ConnectionRegistryTest {
 
         registry.remove("agent-1", "c1");
         registry.remove("agent-1", "c1"); // already gone: fine
-        assertThat(registry.listForUser("agent-1")).extracting(ConnectionRecord::connectionId).containsExactly("c2");
+        assertThat(registry.listForUser("agent-1"))
+                .extracting(ConnectionRecord::connectionId)
+                .containsExactly("c2");
         assertThat(registry.listForUser("nobody")).isEmpty();
     }
 
@@ -43,7 +49,9 @@ class ConnectionRegistryTest {
         var c = ConnectionRecord.connected("agent-1", "old", "cifhub", t0.minusSeconds(3600), null);
         registry.upsert(c);
         registry.upsert(ConnectionRecord.connected("agent-1", "fresh", "cifhub", t0, null));
-        assertThat(registry.listStale(t0.minusSeconds(60))).extracting(ConnectionRecord::connectionId).containsExactly("old");
+        assertThat(registry.listStale(t0.minusSeconds(60)))
+                .extracting(ConnectionRecord::connectionId)
+                .containsExactly("old");
 
         registry.upsert(c.seenAt(t0));
         assertThat(registry.listStale(t0.minusSeconds(60))).isEmpty();
@@ -53,6 +61,8 @@ class ConnectionRegistryTest {
     void userIdsWithQuotesAreQueriedSafely() {
         registry.upsert(ConnectionRecord.connected("o'brien", "c1", "cifhub", t0, null));
         registry.upsert(ConnectionRecord.connected("o", "c2", "cifhub", t0, null));
-        assertThat(registry.listForUser("o'brien")).extracting(ConnectionRecord::connectionId).containsExactly("c1");
+        assertThat(registry.listForUser("o'brien"))
+                .extracting(ConnectionRecord::connectionId)
+                .containsExactly("c1");
     }
 }

@@ -33,8 +33,18 @@ class NotificationLedgerTest {
     }
 
     private NotificationRecord offer(String callId, String agentId, Instant offeredAt, int ringSeconds) {
-        var n = new Notification(NotificationId.of(callId, agentId), callId, agentId, "+4930123456", "Ada", "+4930999",
-                "sales", Map.of("crm", "42"), offeredAt, offeredAt.plusSeconds(ringSeconds), null);
+        var n = new Notification(
+                NotificationId.of(callId, agentId),
+                callId,
+                agentId,
+                "+4930123456",
+                "Ada",
+                "+4930999",
+                "sales",
+                Map.of("crm", "42"),
+                offeredAt,
+                offeredAt.plusSeconds(ringSeconds),
+                null);
         return NotificationRecord.offered(n, "evt-" + callId + "-" + agentId);
     }
 
@@ -53,13 +63,17 @@ class NotificationLedgerTest {
     @Test
     void transitionsFollowTheStateMachineAndRecordConnections() {
         ledger.createIfAbsent(offer("call-1", "agent-1", now, 30));
-        var delivered = ledger.update("call-1", "agent-1", e -> e.withRecord(e.record()
-                .moveTo(NotificationState.DELIVERED, now, "c1", null)).withDeliveredTo(List.of("c1", "c2"))).orElseThrow();
+        var delivered = ledger.update("call-1", "agent-1", e -> e.withRecord(
+                                e.record().moveTo(NotificationState.DELIVERED, now, "c1", null))
+                        .withDeliveredTo(List.of("c1", "c2")))
+                .orElseThrow();
         assertThat(delivered.changed()).isTrue();
 
-        var accepted = ledger.moveTo("call-1", "agent-1", NotificationState.ACCEPTED, now.plusSeconds(2), "c2", "ok").orElseThrow();
+        var accepted = ledger.moveTo("call-1", "agent-1", NotificationState.ACCEPTED, now.plusSeconds(2), "c2", "ok")
+                .orElseThrow();
         assertThat(accepted.changed()).isTrue();
-        var late = ledger.moveTo("call-1", "agent-1", NotificationState.WITHDRAWN, now.plusSeconds(3), null, "ended").orElseThrow();
+        var late = ledger.moveTo("call-1", "agent-1", NotificationState.WITHDRAWN, now.plusSeconds(3), null, "ended")
+                .orElseThrow();
         assertThat(late.changed()).isFalse();
 
         LedgerEntry stored = ledger.get(NotificationId.of("call-1", "agent-1")).orElseThrow();
@@ -70,17 +84,22 @@ class NotificationLedgerTest {
         assertThat(stored.outcomePending()).isTrue();
 
         ledger.markPublished("call-1", "agent-1", NotificationState.ACCEPTED);
-        assertThat(ledger.get("call-1", "agent-1").orElseThrow().outcomePending()).isFalse();
-        assertThat(ledger.moveTo("nope", "agent-1", NotificationState.EXPIRED, now, null, null)).isEmpty();
+        assertThat(ledger.get("call-1", "agent-1").orElseThrow().outcomePending())
+                .isFalse();
+        assertThat(ledger.moveTo("nope", "agent-1", NotificationState.EXPIRED, now, null, null))
+                .isEmpty();
     }
 
     @Test
     void updateFromAKnownEntryWritesWithItsEtagAndFallsBackWhenTheRowMovedOn() {
         var created = ledger.createIfAbsent(offer("call-4", "agent-1", now, 30)).entry();
-        assertThat(created.etag()).isEqualTo(ledger.get("call-4", "agent-1").orElseThrow().etag());
+        assertThat(created.etag())
+                .isEqualTo(ledger.get("call-4", "agent-1").orElseThrow().etag());
         // fresh ETag: written directly, and the result carries the new ETag for the next step
-        var delivered = ledger.update(created, e -> e.withRecord(e.record().moveTo(NotificationState.DELIVERED, now, "c1", null))
-                .withDeliveredTo(List.of("c1"))).orElseThrow();
+        var delivered = ledger.update(
+                        created, e -> e.withRecord(e.record().moveTo(NotificationState.DELIVERED, now, "c1", null))
+                                .withDeliveredTo(List.of("c1")))
+                .orElseThrow();
         assertThat(delivered.changed()).isTrue();
         assertThat(delivered.before().state()).isEqualTo(NotificationState.OFFERED);
         assertThat(delivered.after().etag()).isNotBlank().isNotEqualTo(created.etag());
@@ -88,7 +107,8 @@ class NotificationLedgerTest {
         assertThat(ledger.get("call-4", "agent-1").orElseThrow().published()).isEqualTo(NotificationState.DELIVERED);
 
         // stale ETag (created): the 412 makes it re-read and apply the change to the current row, not the stale one
-        var stale = ledger.update(created, e -> e.withDeliveredTo(List.of("c2"))).orElseThrow();
+        var stale =
+                ledger.update(created, e -> e.withDeliveredTo(List.of("c2"))).orElseThrow();
         assertThat(stale.changed()).isTrue();
         LedgerEntry stored = ledger.get("call-4", "agent-1").orElseThrow();
         assertThat(stored.state()).isEqualTo(NotificationState.DELIVERED);
@@ -97,16 +117,23 @@ class NotificationLedgerTest {
 
         // a stale entry whose change is a no-op still gets the current row's verdict; a vanished row is empty
         assertThat(ledger.update(created, e -> e).orElseThrow().changed()).isFalse();
-        assertThat(ledger.update(LedgerEntry.of(offer("nope", "agent-1", now, 30)).withEtag(created.etag()), e -> e.withPublished(
-                NotificationState.OFFERED))).isEmpty();
+        assertThat(ledger.update(
+                        LedgerEntry.of(offer("nope", "agent-1", now, 30)).withEtag(created.etag()),
+                        e -> e.withPublished(NotificationState.OFFERED)))
+                .isEmpty();
     }
 
     @Test
     void concurrentDecisionsHaveExactlyOneWinner() throws Exception {
         ledger.createIfAbsent(offer("call-2", "agent-1", now, 30));
         ledger.moveTo("call-2", "agent-1", NotificationState.DELIVERED, now, "c1", null);
-        List<NotificationState> contenders = List.of(NotificationState.ACCEPTED, NotificationState.REJECTED,
-                NotificationState.WITHDRAWN, NotificationState.EXPIRED, NotificationState.ACCEPTED, NotificationState.REJECTED);
+        List<NotificationState> contenders = List.of(
+                NotificationState.ACCEPTED,
+                NotificationState.REJECTED,
+                NotificationState.WITHDRAWN,
+                NotificationState.EXPIRED,
+                NotificationState.ACCEPTED,
+                NotificationState.REJECTED);
         var pool = Executors.newFixedThreadPool(contenders.size());
         try {
             CountDownLatch start = new CountDownLatch(1);
@@ -114,7 +141,9 @@ class NotificationLedgerTest {
             for (NotificationState s : contenders) {
                 Callable<Boolean> task = () -> {
                     start.await(5, TimeUnit.SECONDS);
-                    return ledger.moveTo("call-2", "agent-1", s, now.plusSeconds(1), null, s.name()).orElseThrow().changed();
+                    return ledger.moveTo("call-2", "agent-1", s, now.plusSeconds(1), null, s.name())
+                            .orElseThrow()
+                            .changed();
                 };
                 results.add(pool.submit(task));
             }
@@ -124,7 +153,8 @@ class NotificationLedgerTest {
                 winners += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
             }
             assertThat(winners).isEqualTo(1);
-            assertThat(ledger.get("call-2", "agent-1").orElseThrow().state().isTerminal()).isTrue();
+            assertThat(ledger.get("call-2", "agent-1").orElseThrow().state().isTerminal())
+                    .isTrue();
         } finally {
             pool.shutdownNow();
         }
@@ -132,16 +162,21 @@ class NotificationLedgerTest {
 
     @Test
     void queriesByCallPendingAgentAndExpiry() {
-        ledger.createIfAbsent(offer("call-3", "agent-1", now.minusSeconds(10), 30));          // open, running
-        ledger.createIfAbsent(offer("call-3", "agent-2", now.minusSeconds(60), 30));          // open, past expiry
-        ledger.createIfAbsent(offer("call-4", "agent-1", now.minusSeconds(5), 30));           // open, running
+        ledger.createIfAbsent(offer("call-3", "agent-1", now.minusSeconds(10), 30)); // open, running
+        ledger.createIfAbsent(offer("call-3", "agent-2", now.minusSeconds(60), 30)); // open, past expiry
+        ledger.createIfAbsent(offer("call-4", "agent-1", now.minusSeconds(5), 30)); // open, running
         ledger.createIfAbsent(offer("call-5", "agent-1", now.minusSeconds(5), 30));
         ledger.moveTo("call-5", "agent-1", NotificationState.WITHDRAWN, now, null, "ended"); // closed
-        ledger.recordClosed("call-3", null, "call.ended", "evt-x", now);                     // tombstone is not a notification
+        ledger.recordClosed("call-3", null, "call.ended", "evt-x", now); // tombstone is not a notification
 
-        assertThat(ledger.findByCall("call-3")).extracting(e -> e.record().agentId()).containsExactlyInAnyOrder("agent-1", "agent-2");
-        assertThat(ledger.findPendingForAgent("agent-1")).extracting(e -> e.record().callId()).containsExactlyInAnyOrder("call-3", "call-4");
-        assertThat(ledger.findOpenPastExpiry(now)).extracting(LedgerEntry::notificationId)
+        assertThat(ledger.findByCall("call-3"))
+                .extracting(e -> e.record().agentId())
+                .containsExactlyInAnyOrder("agent-1", "agent-2");
+        assertThat(ledger.findPendingForAgent("agent-1"))
+                .extracting(e -> e.record().callId())
+                .containsExactlyInAnyOrder("call-3", "call-4");
+        assertThat(ledger.findOpenPastExpiry(now))
+                .extracting(LedgerEntry::notificationId)
                 .containsExactly(NotificationId.of("call-3", "agent-2"));
     }
 
@@ -158,7 +193,8 @@ class NotificationLedgerTest {
 
     @Test
     void firstOfferOfACallIsOneTransactionThatEveryLaterOfferAndACloseMakeFail() {
-        var delivered = LedgerEntry.of(offer("call-7", "agent-1", now, 30).moveTo(NotificationState.DELIVERED, now, null, null));
+        var delivered = LedgerEntry.of(
+                offer("call-7", "agent-1", now, 30).moveTo(NotificationState.DELIVERED, now, null, null));
         var created = ledger.createFirstOfCall(delivered);
         assertThat(created).isPresent(); // (Azurite's batch answers carry no ETag; update(known, ...) then reads first)
         assertThat(ledger.get("call-7", "agent-1").orElseThrow().state()).isEqualTo(NotificationState.DELIVERED);
@@ -168,12 +204,15 @@ class NotificationLedgerTest {
         // redelivery (row exists) and a ring group's second agent (guard exists): both take the general path,
         // and a failed transaction writes nothing
         assertThat(ledger.createFirstOfCall(delivered)).isEmpty();
-        assertThat(ledger.createFirstOfCall(LedgerEntry.of(offer("call-7", "agent-2", now, 30)))).isEmpty();
+        assertThat(ledger.createFirstOfCall(LedgerEntry.of(offer("call-7", "agent-2", now, 30))))
+                .isEmpty();
         assertThat(ledger.get("call-7", "agent-2")).isEmpty();
 
-        // ended before the first offer: its tombstone comes with the guard, so the offer cannot skip the tombstone query
+        // ended before the first offer: its tombstone comes with the guard, so the offer cannot skip the tombstone
+        // query
         ledger.recordClosed("call-8", "agent-1", "ended", "evt-e", now);
-        assertThat(ledger.createFirstOfCall(LedgerEntry.of(offer("call-8", "agent-1", now, 30)))).isEmpty();
+        assertThat(ledger.createFirstOfCall(LedgerEntry.of(offer("call-8", "agent-1", now, 30))))
+                .isEmpty();
         assertThat(ledger.get("call-8", "agent-1")).isEmpty();
     }
 
@@ -183,14 +222,26 @@ class NotificationLedgerTest {
         var delivered = offered.moveTo(NotificationState.DELIVERED, now.plusMillis(5), null, null);
         var withdrawn = delivered.moveTo(NotificationState.WITHDRAWN, now.plusSeconds(1), null, "ended");
         assertThat(LedgerEntry.of(offered).owedOutcomes()).isEmpty();
-        assertThat(LedgerEntry.of(delivered).owedOutcomes()).extracting(o -> o.outcome().wireName()).containsExactly("Delivered");
-        assertThat(LedgerEntry.of(withdrawn).owedOutcomes()).extracting(o -> o.outcome().wireName())
+        assertThat(LedgerEntry.of(delivered).owedOutcomes())
+                .extracting(o -> o.outcome().wireName())
+                .containsExactly("Delivered");
+        assertThat(LedgerEntry.of(withdrawn).owedOutcomes())
+                .extracting(o -> o.outcome().wireName())
                 .containsExactly("Delivered", "Withdrawn");
-        assertThat(LedgerEntry.of(withdrawn).owedOutcomes().get(0)).isEqualTo(delivered.toOutcome()); // identical repeat
-        assertThat(LedgerEntry.of(withdrawn).withPublished(NotificationState.DELIVERED).owedOutcomes())
-                .extracting(o -> o.outcome().wireName()).containsExactly("Withdrawn");
-        assertThat(LedgerEntry.of(withdrawn).withPublished(NotificationState.WITHDRAWN).owedOutcomes()).isEmpty();
-        assertThat(LedgerEntry.of(offered.moveTo(NotificationState.UNDELIVERABLE, now, null, "gone")).owedOutcomes())
-                .extracting(o -> o.outcome().wireName()).containsExactly("Undeliverable");
+        assertThat(LedgerEntry.of(withdrawn).owedOutcomes().get(0))
+                .isEqualTo(delivered.toOutcome()); // identical repeat
+        assertThat(LedgerEntry.of(withdrawn)
+                        .withPublished(NotificationState.DELIVERED)
+                        .owedOutcomes())
+                .extracting(o -> o.outcome().wireName())
+                .containsExactly("Withdrawn");
+        assertThat(LedgerEntry.of(withdrawn)
+                        .withPublished(NotificationState.WITHDRAWN)
+                        .owedOutcomes())
+                .isEmpty();
+        assertThat(LedgerEntry.of(offered.moveTo(NotificationState.UNDELIVERABLE, now, null, "gone"))
+                        .owedOutcomes())
+                .extracting(o -> o.outcome().wireName())
+                .containsExactly("Undeliverable");
     }
 }

@@ -23,16 +23,33 @@ class AlertRulesTest {
     @Test
     void everyRuleExistsWithItsSignalAndThreshold() throws IOException {
         Map<String, String> rules = resources(Files.readString(INFRA.resolve("modules/alerts.bicep")));
-        assertThat(rules.get("dlqDepth")).contains("Microsoft.Insights/metricAlerts@", "metricName: 'DeadletteredMessages'",
-                "operator: 'GreaterThan'", "threshold: 0\n", "timeAggregation: 'Maximum'");
-        assertThat(rules.get("functionFailures")).contains("metricName: 'requests/failed'", "operator: 'GreaterThan'",
-                "threshold: functionFailureThreshold");
-        assertThat(rules.get("signalRDrops")).contains("metricName: 'ConnectionCloseCount'",
-                "operator: 'Exclude'", "values: ['Normal']", "threshold: signalRConnectionDropThreshold");
-        assertThat(rules.get("undeliverableRate")).contains("Microsoft.Insights/scheduledQueryRules@",
-                "format(outcomeRateQuery, 'Undeliverable')", "metricMeasureColumn: 'ratePercent'",
-                "operator: 'GreaterThan'", "threshold: undeliverableRatePercent");
-        assertThat(rules.get("missedRate")).contains("format(outcomeRateQuery, 'Expired')", "threshold: missedRatePercent");
+        assertThat(rules.get("dlqDepth"))
+                .contains(
+                        "Microsoft.Insights/metricAlerts@",
+                        "metricName: 'DeadletteredMessages'",
+                        "operator: 'GreaterThan'",
+                        "threshold: 0\n",
+                        "timeAggregation: 'Maximum'");
+        assertThat(rules.get("functionFailures"))
+                .contains(
+                        "metricName: 'requests/failed'",
+                        "operator: 'GreaterThan'",
+                        "threshold: functionFailureThreshold");
+        assertThat(rules.get("signalRDrops"))
+                .contains(
+                        "metricName: 'ConnectionCloseCount'",
+                        "operator: 'Exclude'",
+                        "values: ['Normal']",
+                        "threshold: signalRConnectionDropThreshold");
+        assertThat(rules.get("undeliverableRate"))
+                .contains(
+                        "Microsoft.Insights/scheduledQueryRules@",
+                        "format(outcomeRateQuery, 'Undeliverable')",
+                        "metricMeasureColumn: 'ratePercent'",
+                        "operator: 'GreaterThan'",
+                        "threshold: undeliverableRatePercent");
+        assertThat(rules.get("missedRate"))
+                .contains("format(outcomeRateQuery, 'Expired')", "threshold: missedRatePercent");
         assertThat(rules.get("workbook")).contains("Microsoft.Insights/workbooks@", "sourceId: appInsights.id");
         for (String rule : new String[] {"dlqDepth", "functionFailures", "signalRDrops"}) {
             assertThat(rules.get(rule)).as(rule).contains("actions: actions");
@@ -45,17 +62,29 @@ class AlertRulesTest {
     @Test
     void thresholdsAreMainParametersWithTheDocumentedDefaultsAndReachTheModule() throws IOException {
         String main = Files.readString(INFRA.resolve("main.bicep"));
-        assertThat(main).contains("param alertActionGroupId string = ''", "param undeliverableRatePercent int = 5",
-                "param missedRatePercent int = 20", "param functionFailureThreshold int = 5",
-                "param signalRConnectionDropThreshold int = 20");
+        assertThat(main)
+                .contains(
+                        "param alertActionGroupId string = ''",
+                        "param undeliverableRatePercent int = 5",
+                        "param missedRatePercent int = 20",
+                        "param functionFailureThreshold int = 5",
+                        "param signalRConnectionDropThreshold int = 20");
         String resources = Files.readString(INFRA.resolve("resources.bicep"));
-        assertThat(resources).contains("module alerts 'modules/alerts.bicep'", "actionGroupId: alertActionGroupId",
-                "undeliverableRatePercent: undeliverableRatePercent", "missedRatePercent: missedRatePercent",
-                "functionFailureThreshold: functionFailureThreshold",
-                "signalRConnectionDropThreshold: signalRConnectionDropThreshold");
+        assertThat(resources)
+                .contains(
+                        "module alerts 'modules/alerts.bicep'",
+                        "actionGroupId: alertActionGroupId",
+                        "undeliverableRatePercent: undeliverableRatePercent",
+                        "missedRatePercent: missedRatePercent",
+                        "functionFailureThreshold: functionFailureThreshold",
+                        "signalRConnectionDropThreshold: signalRConnectionDropThreshold");
         String doc = Files.readString(Path.of("..", "docs", "telemetry.md"));
-        assertThat(doc).contains("`undeliverableRatePercent` (5)", "`missedRatePercent` (20)",
-                "`functionFailureThreshold` (5)", "`signalRConnectionDropThreshold` (20)");
+        assertThat(doc)
+                .contains(
+                        "`undeliverableRatePercent` (5)",
+                        "`missedRatePercent` (20)",
+                        "`functionFailureThreshold` (5)",
+                        "`signalRConnectionDropThreshold` (20)");
     }
 
     @Test
@@ -64,10 +93,14 @@ class AlertRulesTest {
         Matcher names = Pattern.compile("\"(cifpipe\\.[a-z0-9._]+)\"").matcher(alerts);
         java.util.Set<String> used = new java.util.TreeSet<>();
         while (names.find()) used.add(names.group(1));
-        assertThat(used).isNotEmpty().allSatisfy(n -> assertThat(n).isIn(
-                concat(TelemetryNames.METRICS, TelemetryNames.SPANS, TelemetryNames.ATTRIBUTES)));
-        assertThat(used).contains(TelemetryNames.METRIC_OUTCOMES, TelemetryNames.ATTR_OUTCOME,
-                TelemetryNames.SPAN_PRESENCE_DECIDE, TelemetryNames.ATTR_ANSWER_MS);
+        assertThat(used).isNotEmpty().allSatisfy(n -> assertThat(n)
+                .isIn(concat(TelemetryNames.METRICS, TelemetryNames.SPANS, TelemetryNames.ATTRIBUTES)));
+        assertThat(used)
+                .contains(
+                        TelemetryNames.METRIC_OUTCOMES,
+                        TelemetryNames.ATTR_OUTCOME,
+                        TelemetryNames.SPAN_PRESENCE_DECIDE,
+                        TelemetryNames.ATTR_ANSWER_MS);
     }
 
     @SafeVarargs

@@ -43,8 +43,11 @@ class TelemetryTest {
         Telemetry t = fresh();
         t.startSpan("a", SpanKind.INTERNAL, "not-a-traceparent").end();
         t.startSpan("b", SpanKind.INTERNAL, null).end();
-        assertThat(OTEL.getSpans()).hasSize(2).allSatisfy(s -> assertThat(s.getParentSpanContext().isValid()).isFalse());
-        assertThat(OTEL.getSpans().get(0).getTraceId()).isNotEqualTo(OTEL.getSpans().get(1).getTraceId());
+        assertThat(OTEL.getSpans())
+                .hasSize(2)
+                .allSatisfy(s -> assertThat(s.getParentSpanContext().isValid()).isFalse());
+        assertThat(OTEL.getSpans().get(0).getTraceId())
+                .isNotEqualTo(OTEL.getSpans().get(1).getTraceId());
     }
 
     @Test
@@ -59,12 +62,16 @@ class TelemetryTest {
         t.stageReached(TelemetryNames.STAGE_DELIVERED, accepted.plusSeconds(1)); // no acceptance current: not recorded
         parent.end();
 
-        SpanData child = OTEL.getSpans().stream().filter(x -> x.getName().equals("cifpipe.dispatch.notify")).findFirst().orElseThrow();
+        SpanData child = OTEL.getSpans().stream()
+                .filter(x -> x.getName().equals("cifpipe.dispatch.notify"))
+                .findFirst()
+                .orElseThrow();
         assertThat(child.getParentSpanId()).isEqualTo(parent.getSpanContext().getSpanId());
         assertThat(child.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         MetricData stage = metric(TelemetryNames.METRIC_STAGE_DURATION);
         assertThat(stage.getHistogramData().getPoints()).singleElement().satisfies(p -> {
-            assertThat(p.getAttributes().get(AttributeKey.stringKey("cifpipe.stage"))).isEqualTo("dispatched");
+            assertThat(p.getAttributes().get(AttributeKey.stringKey("cifpipe.stage")))
+                    .isEqualTo("dispatched");
             assertThat(p.getCount()).isEqualTo(1);
             assertThat(p.getSum()).isEqualTo(0.25);
         });
@@ -85,11 +92,16 @@ class TelemetryTest {
         t.connection(false);
 
         Map<String, Long> reasons = new java.util.TreeMap<>();
-        metric(TelemetryNames.METRIC_OUTCOMES).getLongSumData().getPoints().forEach(p ->
-                reasons.put(p.getAttributes().get(AttributeKey.stringKey("cifpipe.outcome")) + "/"
-                        + p.getAttributes().get(AttributeKey.stringKey("cifpipe.reason")), p.getValue()));
-        assertThat(reasons).containsExactlyInAnyOrderEntriesOf(
-                Map.of("Rejected/wrong-skill", 1L, "Withdrawn/other", 1L, "Delivered/none", 1L));
+        metric(TelemetryNames.METRIC_OUTCOMES)
+                .getLongSumData()
+                .getPoints()
+                .forEach(p -> reasons.put(
+                        p.getAttributes().get(AttributeKey.stringKey("cifpipe.outcome")) + "/"
+                                + p.getAttributes().get(AttributeKey.stringKey("cifpipe.reason")),
+                        p.getValue()));
+        assertThat(reasons)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("Rejected/wrong-skill", 1L, "Withdrawn/other", 1L, "Delivered/none", 1L));
         assertThat(sum(TelemetryNames.METRIC_INGRESS_EVENTS)).isEqualTo(1);
         assertThat(sum(TelemetryNames.METRIC_DISPATCH_RETRIES)).isEqualTo(1);
         assertThat(sum(TelemetryNames.METRIC_DISPATCH_FAILURES)).isEqualTo(2);
@@ -101,21 +113,31 @@ class TelemetryTest {
     @Test
     void theAvailabilityGaugeReadsAtMostOncePerRefreshAndSkipsFailures() throws Exception {
         AtomicInteger reads = new AtomicInteger();
-        try (AutoCloseable g = fresh().availabilityGauge(() -> {
-            reads.incrementAndGet();
-            return Map.of("AVAILABLE", 3L, "AWAY", 1L);
-        }, Duration.ofHours(1))) {
+        try (AutoCloseable g = fresh().availabilityGauge(
+                        () -> {
+                            reads.incrementAndGet();
+                            return Map.of("AVAILABLE", 3L, "AWAY", 1L);
+                        },
+                        Duration.ofHours(1))) {
             Map<String, Long> seen = new java.util.TreeMap<>();
-            metric(TelemetryNames.METRIC_AGENTS).getLongGaugeData().getPoints().forEach(p ->
-                    seen.put(p.getAttributes().get(AttributeKey.stringKey("cifpipe.availability")), p.getValue()));
+            metric(TelemetryNames.METRIC_AGENTS)
+                    .getLongGaugeData()
+                    .getPoints()
+                    .forEach(p -> seen.put(
+                            p.getAttributes().get(AttributeKey.stringKey("cifpipe.availability")), p.getValue()));
             OTEL.getMetrics();
             assertThat(seen).isEqualTo(Map.of("AVAILABLE", 3L, "AWAY", 1L));
             assertThat(reads).hasValue(1);
         }
-        try (AutoCloseable g = fresh().availabilityGauge(() -> { throw new IllegalStateException("tables down"); },
-                Duration.ZERO)) {
-            assertThat(OTEL.getMetrics().stream().filter(m -> m.getName().equals(TelemetryNames.METRIC_AGENTS))
-                    .flatMap(m -> m.getLongGaugeData().getPoints().stream())).isEmpty();
+        try (AutoCloseable g = fresh().availabilityGauge(
+                        () -> {
+                            throw new IllegalStateException("tables down");
+                        },
+                        Duration.ZERO)) {
+            assertThat(OTEL.getMetrics().stream()
+                            .filter(m -> m.getName().equals(TelemetryNames.METRIC_AGENTS))
+                            .flatMap(m -> m.getLongGaugeData().getPoints().stream()))
+                    .isEmpty();
         }
     }
 
@@ -131,7 +153,8 @@ class TelemetryTest {
     void reasonCodesPassAndFreeTextDoesNot() {
         assertThat(Telemetry.reasonCode("at-capacity")).isEqualTo("at-capacity");
         assertThat(Telemetry.reasonCode("call.answered")).isEqualTo("call.answered");
-        assertThat(Telemetry.reasonCode("ring window closed before the agent could be reached")).isEqualTo("other");
+        assertThat(Telemetry.reasonCode("ring window closed before the agent could be reached"))
+                .isEqualTo("other");
         assertThat(Telemetry.reasonCode(" ")).isEqualTo("none");
     }
 
@@ -150,12 +173,16 @@ class TelemetryTest {
     }
 
     private static MetricData metric(String name) {
-        return OTEL.getMetrics().stream().filter(m -> m.getName().equals(name)).findFirst()
+        return OTEL.getMetrics().stream()
+                .filter(m -> m.getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no metric " + name));
     }
 
     private static long sum(String name) {
         MetricData m = metric(name);
-        return m.getLongSumData().getPoints().stream().mapToLong(p -> p.getValue()).sum();
+        return m.getLongSumData().getPoints().stream()
+                .mapToLong(p -> p.getValue())
+                .sum();
     }
 }

@@ -26,8 +26,11 @@ public final class GeneratedFunctions {
         }
         Map<String, JsonNode> functions = new TreeMap<>();
         try (Stream<Path> entries = Files.list(dir)) {
-            for (Path json : entries.map(d -> d.resolve("function.json")).filter(Files::exists).toList()) {
-                functions.put(json.getParent().getFileName().toString(), Json.mapper().readTree(json.toFile()));
+            for (Path json : entries.map(d -> d.resolve("function.json"))
+                    .filter(Files::exists)
+                    .toList()) {
+                functions.put(
+                        json.getParent().getFileName().toString(), Json.mapper().readTree(json.toFile()));
             }
         }
         return functions;
@@ -39,8 +42,8 @@ public final class GeneratedFunctions {
      * {@code signalRTrigger} ("isn't currently supported for Java", SignalR trigger reference; Flex Consumption also
      * listed SignalR triggers as unsupported) and every other input/output binding (the apps call the SDKs).
      */
-    public static final Set<String> SUPPORTED_BINDING_TYPES = Set.of(
-            "httpTrigger", "http", "serviceBusTrigger", "serviceBus", "timerTrigger");
+    public static final Set<String> SUPPORTED_BINDING_TYPES =
+            Set.of("httpTrigger", "http", "serviceBusTrigger", "serviceBus", "timerTrigger");
 
     /** Every binding of every function, {@code function: type} for those outside {@link #SUPPORTED_BINDING_TYPES}. */
     public static List<String> unsupportedBindings(Map<String, JsonNode> functions) {

@@ -19,24 +19,32 @@ public final class AzuritePart implements StackPart {
     private final StackConfig config;
     private Azurite azurite;
 
-    public AzuritePart(StackConfig config) { this.config = config; }
+    public AzuritePart(StackConfig config) {
+        this.config = config;
+    }
 
-    @Override public String name() { return "Azurite tables"; }
+    @Override
+    public String name() {
+        return "Azurite tables";
+    }
 
     @Override
     public void start() throws Exception {
         Path bin = config.azuriteBin();
         if (!NodeCheck.nodeAvailable()) {
-            throw new StackException("Node.js is not installed (Azurite runs on Node).",
+            throw new StackException(
+                    "Node.js is not installed (Azurite runs on Node).",
                     "Install Node 20, then run './dev up' (it installs Azurite with npm).");
         }
         if (!Files.isExecutable(bin)) {
-            throw new StackException("Azurite is not installed (" + config.root().relativize(bin) + " is missing).",
+            throw new StackException(
+                    "Azurite is not installed (" + config.root().relativize(bin) + " is missing).",
                     "Run './dev up', which installs it (or: cd local/azurite && npm ci).");
         }
         Files.createDirectories(config.stateDir());
         Path log = config.stateDir().resolve("azurite.log");
-        Azurite.Builder builder = Azurite.builder().binary(bin).port(config.ports().azurite()).log(log);
+        Azurite.Builder builder =
+                Azurite.builder().binary(bin).port(config.ports().azurite()).log(log);
         config.dataDir().ifPresent(d -> builder.location(d.resolve("azurite")));
         azurite = builder.build();
         try {
@@ -44,7 +52,8 @@ public final class AzuritePart implements StackPart {
         } catch (IllegalStateException e) {
             String tail = azurite.outputTail();
             close();
-            throw new StackException("Azurite did not start on port " + config.ports().azurite() + ". Its log says:\n" + tail,
+            throw new StackException(
+                    "Azurite did not start on port " + config.ports().azurite() + ". Its log says:\n" + tail,
                     "See " + log + "; if the port is taken, stop the other process.");
         }
         createTables();
@@ -52,19 +61,24 @@ public final class AzuritePart implements StackPart {
 
     private void createTables() {
         TableServiceClient tables = new TableServiceClientBuilder()
-                .connectionString(config.tablesConnectionString()).buildClient();
+                .connectionString(config.tablesConnectionString())
+                .buildClient();
         tables.createTableIfNotExists(Setting.CONNECTIONS_TABLE.defaultValue().orElseThrow());
         tables.createTableIfNotExists(Setting.NOTIFICATIONS_TABLE.defaultValue().orElseThrow());
         tables.createTableIfNotExists(Setting.AGENTS_TABLE.defaultValue().orElseThrow());
     }
 
     @Override
-    public boolean answers() { return isAlive() && Readiness.tcpOpen(config.ports().azurite()); }
+    public boolean answers() {
+        return isAlive() && Readiness.tcpOpen(config.ports().azurite());
+    }
 
     @Override
     public List<Row> rows() {
-        return List.of(new Row("Tables endpoint", "http://127.0.0.1:" + config.ports().azurite()
-                + "/devstoreaccount1  tables Connections, Notifications"));
+        return List.of(new Row(
+                "Tables endpoint",
+                "http://127.0.0.1:" + config.ports().azurite()
+                        + "/devstoreaccount1  tables Connections, Notifications"));
     }
 
     /** SIGKILL, like a crashed storage node (the launcher's kill). */
@@ -82,7 +96,11 @@ public final class AzuritePart implements StackPart {
     }
 
     /** Used by tests: is the child still running? */
-    public boolean isAlive() { return azurite != null && azurite.isAlive(); }
+    public boolean isAlive() {
+        return azurite != null && azurite.isAlive();
+    }
 
-    public long pid() { return azurite == null ? -1 : azurite.pid(); }
+    public long pid() {
+        return azurite == null ? -1 : azurite.pid();
+    }
 }

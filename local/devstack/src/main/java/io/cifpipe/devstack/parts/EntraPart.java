@@ -29,9 +29,14 @@ public final class EntraPart implements StackPart {
     private final StackConfig config;
     private MockOAuth2Server server;
 
-    public EntraPart(StackConfig config) { this.config = config; }
+    public EntraPart(StackConfig config) {
+        this.config = config;
+    }
 
-    @Override public String name() { return "Entra (mock-oauth2-server)"; }
+    @Override
+    public String name() {
+        return "Entra (mock-oauth2-server)";
+    }
 
     @Override
     public void start() throws Exception {
@@ -92,12 +97,22 @@ public final class EntraPart implements StackPart {
         }
         List<Map<String, Object>> agents = new ArrayList<>();
         for (Agent a : DemoIdentities.AGENTS) {
-            Map<String, Object> claims = Map.of("oid", a.oid(), "name", a.name(),
-                    "preferred_username", a.preferredUsername());
-            agents.add(Map.of("key", a.key(), "oid", a.oid(), "name", a.name(),
-                    "preferred_username", a.preferredUsername(), "claims", JSON.writeValueAsString(claims)));
+            Map<String, Object> claims =
+                    Map.of("oid", a.oid(), "name", a.name(), "preferred_username", a.preferredUsername());
+            agents.add(Map.of(
+                    "key",
+                    a.key(),
+                    "oid",
+                    a.oid(),
+                    "name",
+                    a.name(),
+                    "preferred_username",
+                    a.preferredUsername(),
+                    "claims",
+                    JSON.writeValueAsString(claims)));
         }
-        String html = template.replace("__AGENTS__", JSON.writeValueAsString(agents).replace("</", "<\\/"));
+        String html =
+                template.replace("__AGENTS__", JSON.writeValueAsString(agents).replace("</", "<\\/"));
         Files.createDirectories(config.stateDir());
         Path page = config.stateDir().resolve("entra-login.html");
         Files.writeString(page, html);
@@ -107,10 +122,27 @@ public final class EntraPart implements StackPart {
     /** Mints a token for a demo agent without the browser flow (tests, CLI). */
     public String agentToken(String agentKey) {
         Agent a = DemoIdentities.agent(agentKey);
-        return server.issueToken(StackConfig.ENTRA_ISSUER_ID, a.oid(), DemoIdentities.API_AUDIENCE,
-                Map.of("oid", a.oid(), "name", a.name(), "preferred_username", a.preferredUsername(),
-                        "scp", DemoIdentities.AGENT_SCOPE, "tid", DemoIdentities.TENANT_ID, "ver", "2.0",
-                        "roles", List.of()), 3600).serialize();
+        return server.issueToken(
+                        StackConfig.ENTRA_ISSUER_ID,
+                        a.oid(),
+                        DemoIdentities.API_AUDIENCE,
+                        Map.of(
+                                "oid",
+                                a.oid(),
+                                "name",
+                                a.name(),
+                                "preferred_username",
+                                a.preferredUsername(),
+                                "scp",
+                                DemoIdentities.AGENT_SCOPE,
+                                "tid",
+                                DemoIdentities.TENANT_ID,
+                                "ver",
+                                "2.0",
+                                "roles",
+                                List.of()),
+                        3600)
+                .serialize();
     }
 
     @Override
@@ -120,7 +152,8 @@ public final class EntraPart implements StackPart {
 
     @Override
     public List<Row> rows() {
-        return List.of(new Row("Entra issuer", config.entraIssuer()),
+        return List.of(
+                new Row("Entra issuer", config.entraIssuer()),
                 new Row("Entra discovery", config.entraIssuer() + "/.well-known/openid-configuration"));
     }
 

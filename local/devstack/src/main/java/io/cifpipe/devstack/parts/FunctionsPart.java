@@ -30,7 +30,8 @@ public final class FunctionsPart implements StackPart {
     /** One Functions app: Maven module, app name (target/azure-functions/&lt;name&gt;), port, settings scope, key. */
     public record AppSpec(App app, String module, String appName, int port, String functionKey) {}
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final StackConfig config;
     private final String serviceBusConnection;
     private final String signalRConnection;
@@ -52,13 +53,20 @@ public final class FunctionsPart implements StackPart {
         var p = config.ports();
         this.apps = List.of(
                 new AppSpec(App.INGRESS, "functions-ingress", "cifpipe-ingress", p.ingress(), k.ingressFunctionKey()),
-                new AppSpec(App.DISPATCH, "functions-dispatch", "cifpipe-dispatch", p.dispatch(), k.dispatchFunctionKey()),
-                new AppSpec(App.PRESENCE, "functions-presence", "cifpipe-presence", p.presence(), k.presenceFunctionKey()));
+                new AppSpec(
+                        App.DISPATCH, "functions-dispatch", "cifpipe-dispatch", p.dispatch(), k.dispatchFunctionKey()),
+                new AppSpec(
+                        App.PRESENCE, "functions-presence", "cifpipe-presence", p.presence(), k.presenceFunctionKey()));
     }
 
-    @Override public String name() { return "Functions host (3 apps)"; }
+    @Override
+    public String name() {
+        return "Functions host (3 apps)";
+    }
 
-    public List<AppSpec> apps() { return apps; }
+    public List<AppSpec> apps() {
+        return apps;
+    }
 
     @Override
     public void start() throws Exception {
@@ -69,7 +77,8 @@ public final class FunctionsPart implements StackPart {
             }
         }
         if (!missing.isEmpty()) {
-            throw new StackException("Functions app build output missing: " + String.join(", ", missing) + ".",
+            throw new StackException(
+                    "Functions app build output missing: " + String.join(", ", missing) + ".",
                     "Run 'mvn -B install -DskipTests' at the repository root (or './dev up', which builds when needed).");
         }
         for (AppSpec a : apps) {
@@ -107,7 +116,9 @@ public final class FunctionsPart implements StackPart {
         return m;
     }
 
-    private Path dir(AppSpec a) { return config.appDir(a.module(), a.appName()); }
+    private Path dir(AppSpec a) {
+        return config.appDir(a.module(), a.appName());
+    }
 
     /** Each host answers its admin status endpoint (master key), like Azure's /admin/host/status. */
     @Override
@@ -117,8 +128,12 @@ public final class FunctionsPart implements StackPart {
         }
         for (AppSpec a : apps) {
             try {
-                HttpRequest req = HttpRequest.newBuilder(URI.create(config.functionsBaseUrl(a.port()) + "/admin/host/status"))
-                        .header(Names.FUNCTION_KEY_HEADER, config.keys().masterKey()).timeout(Duration.ofSeconds(3)).GET().build();
+                HttpRequest req = HttpRequest.newBuilder(
+                                URI.create(config.functionsBaseUrl(a.port()) + "/admin/host/status"))
+                        .header(Names.FUNCTION_KEY_HEADER, config.keys().masterKey())
+                        .timeout(Duration.ofSeconds(3))
+                        .GET()
+                        .build();
                 if (HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
                     return false;
                 }

@@ -24,7 +24,8 @@ public final class ProcessTree {
         if (root == null || !root.isAlive()) {
             return;
         }
-        List<ProcessHandle> tree = Stream.concat(root.descendants(), Stream.of(root)).toList();
+        List<ProcessHandle> tree =
+                Stream.concat(root.descendants(), Stream.of(root)).toList();
         tree.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + grace.toNanos();
         for (ProcessHandle p : tree) {

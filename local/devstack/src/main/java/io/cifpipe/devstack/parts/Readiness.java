@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
 
 /** Bounded polling helpers: "does it answer yet?" with a deadline, never an open-ended sleep. */
 public final class Readiness {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private Readiness() {}
 
@@ -28,7 +29,10 @@ public final class Readiness {
     /** HTTP status of a GET, or -1 when nothing answers. */
     public static int httpStatus(String url) {
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build();
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(3))
+                    .GET()
+                    .build();
             return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

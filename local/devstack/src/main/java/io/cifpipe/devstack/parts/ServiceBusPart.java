@@ -20,9 +20,14 @@ public final class ServiceBusPart implements StackPart {
     private final StackConfig config;
     private ServiceBusEmulator emulator;
 
-    public ServiceBusPart(StackConfig config) { this.config = config; }
+    public ServiceBusPart(StackConfig config) {
+        this.config = config;
+    }
 
-    @Override public String name() { return "Service Bus emulator"; }
+    @Override
+    public String name() {
+        return "Service Bus emulator";
+    }
 
     /**
      * Local only (not in infra): the telephony simulator page reads its own copy of every outcome, so an integrator's
@@ -33,7 +38,9 @@ public final class ServiceBusPart implements StackPart {
     /** The simulator's subscription: like {@code telephony} (every outcome), under its own name. */
     static SubscriptionOptions simulatorSubscription(Topology topology) {
         SubscriptionOptions telephony = topology.outcomeSubscriptions().stream()
-                .filter(s -> s.name().equals(OutcomeSubscriptions.TELEPHONY)).findFirst().orElseThrow();
+                .filter(s -> s.name().equals(OutcomeSubscriptions.TELEPHONY))
+                .findFirst()
+                .orElseThrow();
         return SubscriptionOptions.of(Topology.CALL_OUTCOMES, SIMULATOR_SUBSCRIPTION)
                 .withLockDuration(telephony.lockDuration())
                 .withMaxDeliveryCount(telephony.maxDeliveryCount())
@@ -47,7 +54,9 @@ public final class ServiceBusPart implements StackPart {
                 .host("127.0.0.1")
                 .port(config.ports().serviceBus())
                 .adminPort(config.ports().serviceBusAdmin())
-                .sharedAccessKey(new SharedAccessKey(config.keys().serviceBusKeyName(), config.keys().serviceBusKey(),
+                .sharedAccessKey(new SharedAccessKey(
+                        config.keys().serviceBusKeyName(),
+                        config.keys().serviceBusKey(),
                         EnumSet.of(AccessRight.MANAGE)));
         if (config.dataDir().isPresent()) {
             var dir = config.dataDir().get().resolve("servicebus");
@@ -55,21 +64,32 @@ public final class ServiceBusPart implements StackPart {
             builder.journal(dir);
         }
         Topology topology = Topology.bicep();
-        emulator = topology.applyTo(builder).subscription(simulatorSubscription(topology)).build();
+        emulator = topology.applyTo(builder)
+                .subscription(simulatorSubscription(topology))
+                .build();
         emulator.start();
     }
 
-    public String connectionString() { return emulator.connectionString(); }
+    public String connectionString() {
+        return emulator.connectionString();
+    }
 
-    public String adminUrl() { return emulator.adminUrl(); }
+    public String adminUrl() {
+        return emulator.adminUrl();
+    }
 
     @Override
-    public boolean answers() { return emulator != null && Readiness.httpStatus(adminUrl() + "/queues") == 200; }
+    public boolean answers() {
+        return emulator != null && Readiness.httpStatus(adminUrl() + "/queues") == 200;
+    }
 
     @Override
     public List<Row> rows() {
-        return List.of(new Row("Service Bus AMQP", "amqp://localhost:" + config.ports().serviceBus()
-                        + "  queue call-events, topic call-outcomes (subscriptions telephony, operations; telephony-simulator for the page)"),
+        return List.of(
+                new Row(
+                        "Service Bus AMQP",
+                        "amqp://localhost:" + config.ports().serviceBus()
+                                + "  queue call-events, topic call-outcomes (subscriptions telephony, operations; telephony-simulator for the page)"),
                 new Row("Service Bus admin", adminUrl() + "/queues  " + adminUrl() + "/topics"));
     }
 

@@ -15,9 +15,14 @@ public final class SignalRPart implements StackPart {
     private final StackConfig config;
     private SignalREmulator emulator;
 
-    public SignalRPart(StackConfig config) { this.config = config; }
+    public SignalRPart(StackConfig config) {
+        this.config = config;
+    }
 
-    @Override public String name() { return "SignalR emulator"; }
+    @Override
+    public String name() {
+        return "SignalR emulator";
+    }
 
     @Override
     public void start() throws Exception {
@@ -31,21 +36,24 @@ public final class SignalRPart implements StackPart {
      */
     public synchronized void restart(Duration down) {
         close();
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(down.toMillis()); // the outage itself, not synchronisation
-                synchronized (this) {
-                    if (emulator == null) {
-                        emulator = newEmulator();
-                        emulator.start();
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(down.toMillis()); // the outage itself, not synchronisation
+                        synchronized (this) {
+                            if (emulator == null) {
+                                emulator = newEmulator();
+                                emulator.start();
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        LoggerFactory.getLogger(SignalRPart.class)
+                                .warn("SignalR emulator restart failed: {}", e.toString());
                     }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LoggerFactory.getLogger(SignalRPart.class).warn("SignalR emulator restart failed: {}", e.toString());
-            }
-        }, "signalr-restart");
+                },
+                "signalr-restart");
         t.setDaemon(true);
         t.start();
     }
@@ -61,16 +69,23 @@ public final class SignalRPart implements StackPart {
     }
 
     /** Same value across restarts (fixed port and key), so the apps' settings stay valid. */
-    public String connectionString() { return emulator.connectionString(); }
+    public String connectionString() {
+        return emulator.connectionString();
+    }
 
-    public String statusUrl() { return "http://localhost:" + config.ports().signalR() + "/_emulator/status"; }
+    public String statusUrl() {
+        return "http://localhost:" + config.ports().signalR() + "/_emulator/status";
+    }
 
     @Override
-    public boolean answers() { return emulator != null && Readiness.httpStatus(statusUrl()) == 200; }
+    public boolean answers() {
+        return emulator != null && Readiness.httpStatus(statusUrl()) == 200;
+    }
 
     @Override
     public List<Row> rows() {
-        return List.of(new Row("SignalR endpoint", "http://localhost:" + config.ports().signalR() + "  (hub cifhub)"),
+        return List.of(
+                new Row("SignalR endpoint", "http://localhost:" + config.ports().signalR() + "  (hub cifhub)"),
                 new Row("SignalR upstream", config.signalRUpstreamUrl()));
     }
 

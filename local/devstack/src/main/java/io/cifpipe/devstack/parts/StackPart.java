@@ -14,7 +14,9 @@ public interface StackPart extends Part {
 
     /** devstack parts stop by closing. */
     @Override
-    default void stop() { close(); }
+    default void stop() {
+        close();
+    }
 
     /** Stops the part; never throws. */
     @Override

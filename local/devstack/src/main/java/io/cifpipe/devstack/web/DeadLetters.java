@@ -21,12 +21,15 @@ import java.util.Map;
 public final class DeadLetters {
     /** A replayed offer gets a fresh ring window instead of the expired one it died with. */
     static final Duration REFRESH_TTL = Duration.ofSeconds(60);
+
     static final int MAX_REPLAYS = 3;
     private static final int MAX_BODY_CHARS = 2000;
 
     private final String connectionString;
 
-    public DeadLetters(String connectionString) { this.connectionString = connectionString; }
+    public DeadLetters(String connectionString) {
+        this.connectionString = connectionString;
+    }
 
     private DeadLetterOperations ops(String queue) {
         return new DeadLetterOperations(new ServiceBusClientBuilder().connectionString(connectionString), queue);
@@ -48,8 +51,14 @@ public final class DeadLetters {
                 // fail the same way: the same ops-library answers as './dev ops dlq show'.
                 m.put("causeReason", e.causeReason());
                 m.put("cause", e.cause());
-                m.put("wouldFail", DeadLetterOperations.isSubscription(queue) ? null : ReplayCheck.wouldFail(e).orElse(null));
-                m.put("enqueuedTime", e.enqueuedAt() == null ? null : e.enqueuedAt().toString());
+                m.put(
+                        "wouldFail",
+                        DeadLetterOperations.isSubscription(queue)
+                                ? null
+                                : ReplayCheck.wouldFail(e).orElse(null));
+                m.put(
+                        "enqueuedTime",
+                        e.enqueuedAt() == null ? null : e.enqueuedAt().toString());
                 m.put("deliveryCount", e.deliveryCount());
                 m.put("replayCount", e.replayCount());
                 String body = e.body();
@@ -66,17 +75,22 @@ public final class DeadLetters {
      * would fail validation again are skipped unless {@code force}. {@code progress} sees each message as it is done.
      * (The ops library selects by filter; it has no per-sequence-number selection.)
      */
-    public Map<String, Object> replay(String queue, String callId, boolean dryRun, boolean force,
-                                      java.util.function.Consumer<ReplaySummary.Item> progress) {
+    public Map<String, Object> replay(
+            String queue,
+            String callId,
+            boolean dryRun,
+            boolean force,
+            java.util.function.Consumer<ReplaySummary.Item> progress) {
         try (DeadLetterOperations ops = ops(queue)) {
-            DeadLetterFilter filter = new DeadLetterFilter(null, callId, null, null, null, DeadLetterFilter.DEFAULT_LIMIT);
+            DeadLetterFilter filter =
+                    new DeadLetterFilter(null, callId, null, null, null, DeadLetterFilter.DEFAULT_LIMIT);
             ReplaySummary s = ops.replay(filter, new ReplayOptions(dryRun, REFRESH_TTL, MAX_REPLAYS, force), progress);
             return summary(queue, callId, dryRun, s);
         }
     }
 
     public Map<String, Object> replay(String queue, String callId) {
-        return replay(queue, callId, false, false, item -> { });
+        return replay(queue, callId, false, false, item -> {});
     }
 
     static Map<String, Object> summary(String queue, String callId, boolean dryRun, ReplaySummary s) {
@@ -85,9 +99,18 @@ public final class DeadLetters {
         out.put("callId", callId);
         out.put("dryRun", dryRun);
         out.put("replayed", s.replayed().size());
-        out.put("skipped", s.skipped().stream().map(i -> i.messageId() + ": " + i.detail()).toList());
-        out.put("failed", s.failed().stream().map(i -> i.messageId() + ": " + i.detail()).toList());
-        out.put("warnings", s.replayed().stream().filter(i -> i.detail() != null).map(i -> i.messageId() + ": " + i.detail()).toList());
+        out.put(
+                "skipped",
+                s.skipped().stream().map(i -> i.messageId() + ": " + i.detail()).toList());
+        out.put(
+                "failed",
+                s.failed().stream().map(i -> i.messageId() + ": " + i.detail()).toList());
+        out.put(
+                "warnings",
+                s.replayed().stream()
+                        .filter(i -> i.detail() != null)
+                        .map(i -> i.messageId() + ": " + i.detail())
+                        .toList());
         return out;
     }
 }

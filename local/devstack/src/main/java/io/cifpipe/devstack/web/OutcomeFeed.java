@@ -17,7 +17,9 @@ public final class OutcomeFeed {
     private final Deque<Map<String, Object>> recent = new ArrayDeque<>();
     private final List<Consumer<Map<String, Object>>> listeners = new CopyOnWriteArrayList<>();
 
-    public OutcomeFeed(int capacity) { this.capacity = capacity; }
+    public OutcomeFeed(int capacity) {
+        this.capacity = capacity;
+    }
 
     public void publish(Map<String, Object> outcome) {
         synchronized (recent) {

@@ -29,12 +29,17 @@ public final class OutcomeSubscriber implements AutoCloseable {
                 .subscriptionName(subscription)
                 .maxConcurrentCalls(1)
                 .processMessage(ctx -> feed.publish(toMap(ctx.getMessage())))
-                .processError(err -> LOG.warn("{}/subscriptions/{} subscriber: {}", topic, subscription,
+                .processError(err -> LOG.warn(
+                        "{}/subscriptions/{} subscriber: {}",
+                        topic,
+                        subscription,
                         err.getException().toString()))
                 .buildProcessorClient();
     }
 
-    public void start() { processor.start(); }
+    public void start() {
+        processor.start();
+    }
 
     static Map<String, Object> toMap(ServiceBusReceivedMessage m) {
         Map<String, Object> out = new LinkedHashMap<>();

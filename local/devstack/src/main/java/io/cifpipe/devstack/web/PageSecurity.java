@@ -13,7 +13,8 @@ import java.util.Set;
 final class PageSecurity {
     private PageSecurity() {}
 
-    static final String TOOL_PAGE_CSP = String.join("; ",
+    static final String TOOL_PAGE_CSP = String.join(
+            "; ",
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self' 'unsafe-inline'", // style="" attributes in the pages' markup
@@ -25,19 +26,24 @@ final class PageSecurity {
             "base-uri 'none'",
             "object-src 'none'");
 
-    static final String AGENT_PAGE_CSP = String.join("; ",
-            "frame-ancestors 'self'",
-            "frame-src 'self'",
-            "base-uri 'self'",
-            "object-src 'none'");
+    static final String AGENT_PAGE_CSP =
+            String.join("; ", "frame-ancestors 'self'", "frame-src 'self'", "base-uri 'self'", "object-src 'none'");
 
     /**
      * The tool pages and their assets, and the whole JSON API: never framed. Everything else is the CIF host side
      * (agent.html, cif-host.js, the client script, whatever panel/relay page issue 25 embeds in its iframe): framing
      * by the same origin allowed, so a new page of that side works without a change here.
      */
-    private static final Set<String> TOOL_PATHS = Set.of("/", "/index.html", "/index.js", "/ops.html", "/ops.js",
-            "/telephony.html", "/telephony.js", "/common.js", "/style.css");
+    private static final Set<String> TOOL_PATHS = Set.of(
+            "/",
+            "/index.html",
+            "/index.js",
+            "/ops.html",
+            "/ops.js",
+            "/telephony.html",
+            "/telephony.js",
+            "/common.js",
+            "/style.css");
 
     static String policyFor(String path) {
         if (TOOL_PATHS.contains(path) || path.startsWith("/api/")) {

@@ -14,6 +14,9 @@ final class Problem {
                 .put("status", status)
                 .put("detail", detail)
                 .put("instance", ctx.request().path());
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/problem+json").end(body.encode());
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/problem+json")
+                .end(body.encode());
     }
 }

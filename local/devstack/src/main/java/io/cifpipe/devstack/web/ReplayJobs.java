@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ReplayJobs implements AutoCloseable {
     /** What runs the replay: the ops library through {@link DeadLetters}. */
     interface Runner {
-        Map<String, Object> run(String queue, String callId, boolean force, java.util.function.Consumer<ReplaySummary.Item> progress);
+        Map<String, Object> run(
+                String queue, String callId, boolean force, java.util.function.Consumer<ReplaySummary.Item> progress);
     }
 
     private static final int KEEP = 20;
@@ -88,14 +89,20 @@ final class ReplayJobs implements AutoCloseable {
         return job;
     }
 
-    Optional<Job> get(String id) { return Optional.ofNullable(jobs.get(id)); }
+    Optional<Job> get(String id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
 
     private void prune() {
         if (jobs.size() < KEEP) return;
-        jobs.values().stream().filter(j -> j.state.equals("finished") || j.state.equals("failed"))
-                .min(java.util.Comparator.comparing(j -> j.started)).ifPresent(j -> jobs.remove(j.id));
+        jobs.values().stream()
+                .filter(j -> j.state.equals("finished") || j.state.equals("failed"))
+                .min(java.util.Comparator.comparing(j -> j.started))
+                .ifPresent(j -> jobs.remove(j.id));
     }
 
     @Override
-    public void close() { worker.shutdownNow(); }
+    public void close() {
+        worker.shutdownNow();
+    }
 }

@@ -45,8 +45,11 @@ public final class RequestGuard {
         for (String name : LOOPBACK_HOSTS) {
             if (h.equals(name + ":" + port) || (port == 80 && h.equals(name))) return Optional.empty();
         }
-        return Optional.of(new Refusal(403, "Host not allowed",
-                "the devstack answers only to localhost:" + port + " / 127.0.0.1:" + port + "; Host was '" + host + "'"));
+        return Optional.of(new Refusal(
+                403,
+                "Host not allowed",
+                "the devstack answers only to localhost:" + port + " / 127.0.0.1:" + port + "; Host was '" + host
+                        + "'"));
     }
 
     /** Checks a state-changing request; empty when it may proceed. */
@@ -54,17 +57,27 @@ public final class RequestGuard {
         Optional<Refusal> hostRefusal = checkHost(host);
         if (hostRefusal.isPresent()) return hostRefusal;
         if (origin != null && !isOwnOrigin(origin)) {
-            return Optional.of(new Refusal(403, "Cross-origin request refused",
-                    "Origin '" + origin + "' is not this devstack (http://localhost:" + port
-                            + "); state-changing requests are accepted only from its own pages or from scripts without an Origin"));
+            return Optional.of(
+                    new Refusal(
+                            403,
+                            "Cross-origin request refused",
+                            "Origin '" + origin + "' is not this devstack (http://localhost:" + port
+                                    + "); state-changing requests are accepted only from its own pages or from scripts without an Origin"));
         }
-        if (secFetchSite != null && !secFetchSite.equalsIgnoreCase("same-origin") && !secFetchSite.equalsIgnoreCase("none")) {
-            return Optional.of(new Refusal(403, "Cross-site request refused",
+        if (secFetchSite != null
+                && !secFetchSite.equalsIgnoreCase("same-origin")
+                && !secFetchSite.equalsIgnoreCase("none")) {
+            return Optional.of(new Refusal(
+                    403,
+                    "Cross-site request refused",
                     "Sec-Fetch-Site is '" + secFetchSite + "'; only same-origin requests may change state"));
         }
         if (!isJson(contentType)) {
-            return Optional.of(new Refusal(415, "JSON required",
-                    "Content-Type must be application/json (or application/*+json); got '" + (contentType == null ? "" : contentType) + "'"));
+            return Optional.of(new Refusal(
+                    415,
+                    "JSON required",
+                    "Content-Type must be application/json (or application/*+json); got '"
+                            + (contentType == null ? "" : contentType) + "'"));
         }
         return Optional.empty();
     }
@@ -73,6 +86,7 @@ public final class RequestGuard {
     static boolean isJson(String contentType) {
         if (contentType == null) return false;
         String mt = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return mt.equals("application/json") || (mt.startsWith("application/") && mt.endsWith("+json") && !mt.contains(" "));
+        return mt.equals("application/json")
+                || (mt.startsWith("application/") && mt.endsWith("+json") && !mt.contains(" "));
     }
 }

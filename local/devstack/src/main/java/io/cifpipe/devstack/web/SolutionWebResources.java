@@ -39,8 +39,12 @@ public final class SolutionWebResources implements Handler<RoutingContext> {
 
     /** The solution module's output folder next to client/ (repo root/dataverse-solution/target). */
     public static SolutionWebResources forClientDist(Path clientDist) {
-        return new SolutionWebResources(clientDist.toAbsolutePath().getParent().getParent()
-                .resolve("dataverse-solution").resolve("target"));
+        return new SolutionWebResources(clientDist
+                .toAbsolutePath()
+                .getParent()
+                .getParent()
+                .resolve("dataverse-solution")
+                .resolve("target"));
     }
 
     @Override
@@ -56,8 +60,10 @@ public final class SolutionWebResources implements Handler<RoutingContext> {
         if (current == null) {
             if (!warned) {
                 warned = true;
-                LOG.warn("No CifPipe_*.zip in {}: /WebResources/ serves nothing from the solution; run "
-                        + "'mvn -q -pl dataverse-solution -am package -DskipTests' (./dev up builds it)", solutionDir);
+                LOG.warn(
+                        "No CifPipe_*.zip in {}: /WebResources/ serves nothing from the solution; run "
+                                + "'mvn -q -pl dataverse-solution -am package -DskipTests' (./dev up builds it)",
+                        solutionDir);
             }
             ctx.next();
             return;

@@ -25,6 +25,7 @@ public final class SupervisorView {
     static final Duration RECENT = Duration.ofMinutes(15);
     /** An accepted call counts as "current" until its call is closed or this long has passed (MaxCallDuration default). */
     static final Duration MAX_CALL = Duration.ofHours(4);
+
     private static final Set<String> OPEN = Set.of("OFFERED", "DELIVERED");
 
     /**
@@ -34,9 +35,14 @@ public final class SupervisorView {
      * @param closedCalls     call ids with a {@code ~closed} tombstone (call ended/answered)
      * @param names           display names by agent id
      */
-    public static Map<String, Object> compute(List<Map<String, Object>> agentRows, Map<String, List<Map<String, Object>>> connections,
-                                              List<Map<String, Object>> ledger, Set<String> closedCalls, Map<String, String> names,
-                                              Instant now, ZoneId zone) {
+    public static Map<String, Object> compute(
+            List<Map<String, Object>> agentRows,
+            Map<String, List<Map<String, Object>>> connections,
+            List<Map<String, Object>> ledger,
+            Set<String> closedCalls,
+            Map<String, String> names,
+            Instant now,
+            ZoneId zone) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("at", now.toString());
         out.put("agents", agents(agentRows, connections, ledger, closedCalls, names, now));
@@ -48,9 +54,13 @@ public final class SupervisorView {
         return out;
     }
 
-    private static List<Map<String, Object>> agents(List<Map<String, Object>> agentRows, Map<String, List<Map<String, Object>>> connections,
-                                                    List<Map<String, Object>> ledger, Set<String> closedCalls, Map<String, String> names,
-                                                    Instant now) {
+    private static List<Map<String, Object>> agents(
+            List<Map<String, Object>> agentRows,
+            Map<String, List<Map<String, Object>>> connections,
+            List<Map<String, Object>> ledger,
+            Set<String> closedCalls,
+            Map<String, String> names,
+            Instant now) {
         Map<String, Map<String, Object>> rowByAgent = new TreeMap<>();
         for (Map<String, Object> r : agentRows) rowByAgent.put(String.valueOf(r.get("PartitionKey")), r);
         Set<String> ids = new java.util.TreeSet<>(rowByAgent.keySet());
@@ -71,13 +81,18 @@ public final class SupervisorView {
             a.put("activeCalls", number(row.get("ActiveCalls")));
             a.put("capacity", number(firstNonNull(row.get("Capacity"), row.get("MaxConcurrentCalls"))));
             a.put("currentCall", currentCall(id, ledger, closedCalls, now));
-            a.put("ringingNow", ledger.stream().filter(r -> id.equals(r.get("RowKey")) && isRinging(r, now)).count());
+            a.put(
+                    "ringingNow",
+                    ledger.stream()
+                            .filter(r -> id.equals(r.get("RowKey")) && isRinging(r, now))
+                            .count());
             out.add(a);
         }
         return out;
     }
 
-    private static Map<String, Object> currentCall(String agentId, List<Map<String, Object>> ledger, Set<String> closedCalls, Instant now) {
+    private static Map<String, Object> currentCall(
+            String agentId, List<Map<String, Object>> ledger, Set<String> closedCalls, Instant now) {
         return ledger.stream()
                 .filter(r -> agentId.equals(r.get("RowKey")) && "ACCEPTED".equals(r.get("State")))
                 .filter(r -> !closedCalls.contains(String.valueOf(r.get("PartitionKey"))))
@@ -93,7 +108,8 @@ public final class SupervisorView {
                     c.put("queue", text(r.get("Queue"), ""));
                     c.put("acceptedAt", instant(r.get("AcceptedAt")).toString());
                     return c;
-                }).orElse(null);
+                })
+                .orElse(null);
     }
 
     private static boolean isRinging(Map<String, Object> r, Instant now) {
@@ -102,7 +118,8 @@ public final class SupervisorView {
         return expires == null || expires.isAfter(now);
     }
 
-    private static List<Map<String, Object>> ringing(List<Map<String, Object>> ledger, Map<String, String> names, Instant now) {
+    private static List<Map<String, Object>> ringing(
+            List<Map<String, Object>> ledger, Map<String, String> names, Instant now) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> r : ledger) {
             if (!isRinging(r, now)) continue;
@@ -115,7 +132,11 @@ public final class SupervisorView {
             m.put("queue", text(r.get("Queue"), ""));
             m.put("state", r.get("State"));
             m.put("offeredAt", offered == null ? null : offered.toString());
-            m.put("ringingMs", offered == null ? null : Math.max(0, Duration.between(offered, now).toMillis()));
+            m.put(
+                    "ringingMs",
+                    offered == null
+                            ? null
+                            : Math.max(0, Duration.between(offered, now).toMillis()));
             m.put("expiresAt", text(r.get("ExpiresAt"), null));
             out.add(m);
         }
@@ -140,12 +161,18 @@ public final class SupervisorView {
                     Instant o = instant(r.get("OfferedAt"));
                     if (o != null) answer.add(Duration.between(o, at).toMillis());
                 }
-                case "REJECTED" -> { rejected++; rejectedBy.merge(reason, 1L, Long::sum); }
+                case "REJECTED" -> {
+                    rejected++;
+                    rejectedBy.merge(reason, 1L, Long::sum);
+                }
                 case "EXPIRED" -> expired++;
-                case "UNAVAILABLE" -> { unavailable++; unavailableBy.merge(reason, 1L, Long::sum); }
+                case "UNAVAILABLE" -> {
+                    unavailable++;
+                    unavailableBy.merge(reason, 1L, Long::sum);
+                }
                 case "UNDELIVERABLE" -> undeliverable++;
                 case "WITHDRAWN" -> withdrawn++;
-                default -> { }
+                default -> {}
             }
         }
         Map<String, Object> w = new LinkedHashMap<>();
@@ -211,13 +238,21 @@ public final class SupervisorView {
         }
     }
 
-    private static Object firstNonNull(Object a, Object b) { return a != null ? a : b; }
+    private static Object firstNonNull(Object a, Object b) {
+        return a != null ? a : b;
+    }
 
-    private static String text(Object v, String dflt) { return v == null ? dflt : v.toString(); }
+    private static String text(Object v, String dflt) {
+        return v == null ? dflt : v.toString();
+    }
 
     private static Integer number(Object v) {
         if (v instanceof Number n) return n.intValue();
         if (v == null) return null;
-        try { return Integer.parseInt(v.toString().trim()); } catch (NumberFormatException e) { return null; }
+        try {
+            return Integer.parseInt(v.toString().trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

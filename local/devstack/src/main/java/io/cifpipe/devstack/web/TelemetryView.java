@@ -50,7 +50,8 @@ public final class TelemetryView {
             }
         }
         out.set("summary", summary(apps));
-        spans.sort(Comparator.comparing((JsonNode s) -> s.path("start").asText()).reversed());
+        spans.sort(
+                Comparator.comparing((JsonNode s) -> s.path("start").asText()).reversed());
         ArrayNode recent = out.putArray("recentSpans");
         spans.stream().limit(RECENT_SPANS).forEach(recent::add);
         return out;
@@ -116,7 +117,10 @@ public final class TelemetryView {
             for (JsonNode m : app.path("metrics")) {
                 if (m.path("name").asText().equals(metric)) {
                     for (JsonNode p : m.path("points")) {
-                        out.merge(p.path("attributes").path(attribute).asText("none"), p.path("value").asLong(), Long::sum);
+                        out.merge(
+                                p.path("attributes").path(attribute).asText("none"),
+                                p.path("value").asLong(),
+                                Long::sum);
                     }
                 }
             }
@@ -138,7 +142,9 @@ public final class TelemetryView {
         for (int i = 0; i < counts.size(); i++) {
             seen += counts.get(i).asLong();
             if (seen >= rank) {
-                double upper = i < bounds.size() ? bounds.get(i).asDouble() : point.path("max").asDouble();
+                double upper = i < bounds.size()
+                        ? bounds.get(i).asDouble()
+                        : point.path("max").asDouble();
                 return Math.min(upper, point.path("max").asDouble(upper));
             }
         }

@@ -22,29 +22,39 @@ class DeadLettersTest {
 
     @BeforeAll
     static void start() {
-        sb = ServiceBusEmulator.builder().host("127.0.0.1").port(0).adminPort(0)
-                .queue(QueueOptions.of("call-events")).build();
+        sb = ServiceBusEmulator.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .adminPort(0)
+                .queue(QueueOptions.of("call-events"))
+                .build();
         sb.start();
     }
 
     @AfterAll
-    static void stop() { sb.close(); }
+    static void stop() {
+        sb.close();
+    }
 
     @Test
     void listsDeadLettersAndReplaysOneCallBackToItsQueue() {
         ServiceBusClientBuilder clients = new ServiceBusClientBuilder().connectionString(sb.connectionString());
         try (var sender = clients.sender().queueName("call-events").buildClient();
-             var receiver = clients.receiver().queueName("call-events").buildClient()) {
+                var receiver = clients.receiver().queueName("call-events").buildClient()) {
             for (String call : List.of("c-1", "c-2")) {
-                // c-1 is a valid event dead-lettered by an outage; c-2 is poison (no agentId) with dispatch's cause on it.
-                ServiceBusMessage m = new ServiceBusMessage("{\"specversion\":\"1.0\",\"id\":\"e-" + call + "\",\"source\":\"/pbx\","
-                        + "\"type\":\"call.offered\",\"data\":{\"callId\":\"" + call + "\""
-                        + (call.equals("c-1") ? ",\"agentId\":\"a-1\",\"ringSeconds\":30" : "") + "}}");
+                // c-1 is a valid event dead-lettered by an outage; c-2 is poison (no agentId) with dispatch's cause on
+                // it.
+                ServiceBusMessage m =
+                        new ServiceBusMessage("{\"specversion\":\"1.0\",\"id\":\"e-" + call + "\",\"source\":\"/pbx\","
+                                + "\"type\":\"call.offered\",\"data\":{\"callId\":\"" + call + "\""
+                                + (call.equals("c-1") ? ",\"agentId\":\"a-1\",\"ringSeconds\":30" : "") + "}}");
                 m.getApplicationProperties().put(Names.PROP_CALL_ID, call);
                 if (call.equals("c-2")) {
                     m.getApplicationProperties().put(io.cifpipe.model.PoisonCause.PROP_REASON, "InvalidCallEvent");
-                    m.getApplicationProperties().put(io.cifpipe.model.PoisonCause.PROP_DESCRIPTION,
-                            "invalid call event: /data/agentId is required");
+                    m.getApplicationProperties()
+                            .put(
+                                    io.cifpipe.model.PoisonCause.PROP_DESCRIPTION,
+                                    "invalid call event: /data/agentId is required");
                 }
                 sender.sendMessage(m);
             }
@@ -61,12 +71,16 @@ class DeadLettersTest {
         List<Map<String, Object>> listed = dlq.list("call-events", 50);
         assertThat(listed).extracting(m -> m.get("callId")).containsExactlyInAnyOrder("c-1", "c-2");
         assertThat(listed).extracting(m -> m.get("deadLetterReason")).containsOnly("PoisonMessage");
-        Map<String, Object> poison = listed.stream().filter(m -> "c-2".equals(m.get("callId"))).findFirst().orElseThrow();
-        assertThat(poison).containsEntry("cause", "invalid call event: /data/agentId is required")
+        Map<String, Object> poison = listed.stream()
+                .filter(m -> "c-2".equals(m.get("callId")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(poison)
+                .containsEntry("cause", "invalid call event: /data/agentId is required")
                 .containsEntry("causeReason", "InvalidCallEvent");
         assertThat((String) poison.get("wouldFail")).contains("/data/agentId");
 
-        Map<String, Object> dry = dlq.replay("call-events", null, true, false, i -> { });
+        Map<String, Object> dry = dlq.replay("call-events", null, true, false, i -> {});
         assertThat(dry.get("replayed")).isEqualTo(1);
         assertThat(dry.get("skipped").toString()).contains("would fail again");
         assertThat(dlq.list("call-events", 50)).hasSize(2); // the dry run changed nothing

@@ -9,10 +9,15 @@ class RequestGuardTest {
 
     @Test
     void sameOriginJsonFromThePagesPasses() {
-        assertThat(guard.checkStateChange("localhost:8080", "http://localhost:8080", "same-origin", "application/json")).isEmpty();
-        assertThat(guard.checkStateChange("127.0.0.1:8080", "http://127.0.0.1:8080", null, "application/json; charset=utf-8")).isEmpty();
-        assertThat(guard.checkStateChange("localhost:8080", null, null, "application/cloudevents+json")).isEmpty();
-        assertThat(guard.checkStateChange("localhost:8080", null, null, "application/cloudevents-batch+json")).isEmpty();
+        assertThat(guard.checkStateChange("localhost:8080", "http://localhost:8080", "same-origin", "application/json"))
+                .isEmpty();
+        assertThat(guard.checkStateChange(
+                        "127.0.0.1:8080", "http://127.0.0.1:8080", null, "application/json; charset=utf-8"))
+                .isEmpty();
+        assertThat(guard.checkStateChange("localhost:8080", null, null, "application/cloudevents+json"))
+                .isEmpty();
+        assertThat(guard.checkStateChange("localhost:8080", null, null, "application/cloudevents-batch+json"))
+                .isEmpty();
     }
 
     @Test
@@ -21,23 +26,37 @@ class RequestGuardTest {
         assertThat(r).get().extracting(RequestGuard.Refusal::status).isEqualTo(403);
         assertThat(r.get().detail()).contains("http://evil.example");
         // another local port is another origin
-        assertThat(guard.checkStateChange("localhost:8080", "http://localhost:9999", null, "application/json")).isPresent();
-        assertThat(guard.checkStateChange("localhost:8080", "null", null, "application/json")).isPresent();
+        assertThat(guard.checkStateChange("localhost:8080", "http://localhost:9999", null, "application/json"))
+                .isPresent();
+        assertThat(guard.checkStateChange("localhost:8080", "null", null, "application/json"))
+                .isPresent();
     }
 
     @Test
     void secFetchSiteCrossSiteIsRefusedEvenWithoutOrigin() {
-        assertThat(guard.checkStateChange("localhost:8080", null, "cross-site", "application/json")).get()
-                .extracting(RequestGuard.Refusal::status).isEqualTo(403);
-        assertThat(guard.checkStateChange("localhost:8080", null, "same-site", "application/json")).isPresent();
+        assertThat(guard.checkStateChange("localhost:8080", null, "cross-site", "application/json"))
+                .get()
+                .extracting(RequestGuard.Refusal::status)
+                .isEqualTo(403);
+        assertThat(guard.checkStateChange("localhost:8080", null, "same-site", "application/json"))
+                .isPresent();
     }
 
     @Test
     void nonJsonBodiesAreRefusedWith415() {
-        for (String ct : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", null,
-                "application/jsonp", "text/json"}) {
-            assertThat(guard.checkStateChange("localhost:8080", "http://localhost:8080", "same-origin", ct)).as(ct).get()
-                    .extracting(RequestGuard.Refusal::status).isEqualTo(415);
+        for (String ct : new String[] {
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            null,
+            "application/jsonp",
+            "text/json"
+        }) {
+            assertThat(guard.checkStateChange("localhost:8080", "http://localhost:8080", "same-origin", ct))
+                    .as(ct)
+                    .get()
+                    .extracting(RequestGuard.Refusal::status)
+                    .isEqualTo(415);
         }
     }
 
@@ -52,9 +71,13 @@ class RequestGuardTest {
 
     @Test
     void toolPagesMayNotBeFramedTheAgentPageOnlyByItsOwnOrigin() {
-        assertThat(PageSecurity.policyFor("/ops.html")).contains("frame-ancestors 'none'").contains("script-src 'self'");
+        assertThat(PageSecurity.policyFor("/ops.html"))
+                .contains("frame-ancestors 'none'")
+                .contains("script-src 'self'");
         assertThat(PageSecurity.policyFor("/telephony.html")).contains("frame-ancestors 'none'");
         assertThat(PageSecurity.policyFor("/api/state/dlq")).contains("frame-ancestors 'none'");
-        assertThat(PageSecurity.policyFor("/agent.html")).contains("frame-ancestors 'self'").contains("frame-src 'self'");
+        assertThat(PageSecurity.policyFor("/agent.html"))
+                .contains("frame-ancestors 'self'")
+                .contains("frame-src 'self'");
     }
 }

@@ -27,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** /WebResources/* answers with the bytes inside the solution zip; anything else falls through to later routes. */
 class SolutionWebResourcesTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     @TempDir
     Path dir;
+
     private Vertx vertx;
     private HttpServer server;
 
@@ -39,8 +41,12 @@ class SolutionWebResourcesTest {
         r.get(SolutionWebResources.PREFIX + "*").blockingHandler(new SolutionWebResources(dir));
         // What comes after it in the devstack (other /WebResources/ routes, the static pages, their 404).
         r.route().handler(ctx -> ctx.response().setStatusCode(404).end("not from the solution"));
-        server = vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1").toCompletionStage()
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(r)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -49,15 +55,30 @@ class SolutionWebResourcesTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private void build(String panel) throws Exception {
-        SolutionWriter.writeTo(new SolutionModel("1.2.3.4", false, List.of(
-                new WebResource(SolutionModel.PANEL_PAGE, WebResourceType.HTML, panel.getBytes(StandardCharsets.UTF_8), "t"),
-                new WebResource(SolutionModel.SETTINGS_SCRIPT, WebResourceType.SCRIPT, "var s;".getBytes(StandardCharsets.UTF_8), "t")),
-                Optional.empty()), dir);
+        SolutionWriter.writeTo(
+                new SolutionModel(
+                        "1.2.3.4",
+                        false,
+                        List.of(
+                                new WebResource(
+                                        SolutionModel.PANEL_PAGE,
+                                        WebResourceType.HTML,
+                                        panel.getBytes(StandardCharsets.UTF_8),
+                                        "t"),
+                                new WebResource(
+                                        SolutionModel.SETTINGS_SCRIPT,
+                                        WebResourceType.SCRIPT,
+                                        "var s;".getBytes(StandardCharsets.UTF_8),
+                                        "t")),
+                        Optional.empty()),
+                dir);
     }
 
     @Test

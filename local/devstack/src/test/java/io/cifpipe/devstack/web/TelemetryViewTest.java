@@ -53,12 +53,15 @@ class TelemetryViewTest {
         assertThat(s.at("/stages/delivered/p50").asDouble()).isEqualTo(0.05);
         assertThat(s.at("/stages/delivered/p90").asDouble()).isEqualTo(0.25);
         assertThat(s.at("/stages/delivered/max").asDouble()).isEqualTo(0.4);
-        assertThat(view.get("recentSpans")).extracting(n -> n.get("spanId").asText()).containsExactly("b", "d", "a");
+        assertThat(view.get("recentSpans"))
+                .extracting(n -> n.get("spanId").asText())
+                .containsExactly("b", "d", "a");
     }
 
     @Test
     void aMissingDirectoryIsAnEmptyView(@TempDir Path dir) throws Exception {
-        JsonNode view = JSON.readTree(new TelemetryView(dir.resolve("absent")).read().toString());
+        JsonNode view =
+                JSON.readTree(new TelemetryView(dir.resolve("absent")).read().toString());
         assertThat(view.get("apps")).isEmpty();
         assertThat(view.get("recentSpans")).isEmpty();
         assertThat(view.at("/summary/ingressEvents").asLong()).isZero();

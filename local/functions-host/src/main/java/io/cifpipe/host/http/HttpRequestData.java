@@ -5,6 +5,5 @@ import java.net.URI;
 import java.util.Map;
 
 /** An HTTP request as the host hands it to a function: header names lower-cased, empty query values dropped. */
-public record HttpRequestData(HttpMethod method, URI uri, Map<String, String> headers, Map<String, String> query,
-                              byte[] body) {
-}
+public record HttpRequestData(
+        HttpMethod method, URI uri, Map<String, String> headers, Map<String, String> query, byte[] body) {}

@@ -18,11 +18,30 @@ public final class HttpRequestMessageImpl<T> implements HttpRequestMessage<T> {
         this.body = body;
     }
 
-    @Override public URI getUri() { return data.uri(); }
-    @Override public HttpMethod getHttpMethod() { return data.method(); }
-    @Override public Map<String, String> getHeaders() { return data.headers(); }
-    @Override public Map<String, String> getQueryParameters() { return data.query(); }
-    @Override public T getBody() { return body; }
+    @Override
+    public URI getUri() {
+        return data.uri();
+    }
+
+    @Override
+    public HttpMethod getHttpMethod() {
+        return data.method();
+    }
+
+    @Override
+    public Map<String, String> getHeaders() {
+        return data.headers();
+    }
+
+    @Override
+    public Map<String, String> getQueryParameters() {
+        return data.query();
+    }
+
+    @Override
+    public T getBody() {
+        return body;
+    }
 
     @Override
     public HttpResponseMessage.Builder createResponseBuilder(HttpStatus status) {

@@ -19,18 +19,34 @@ public final class HttpResponseMessageImpl implements HttpResponseMessage {
         this.body = body;
     }
 
-    @Override public HttpStatusType getStatus() { return status; }
-    @Override public int getStatusCode() { return status.value(); }
-    @Override public Object getBody() { return body; }
+    @Override
+    public HttpStatusType getStatus() {
+        return status;
+    }
+
+    @Override
+    public int getStatusCode() {
+        return status.value();
+    }
+
+    @Override
+    public Object getBody() {
+        return body;
+    }
 
     @Override
     public String getHeader(String name) {
-        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
+        return headers.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     /** All headers as the function set them (the library interface only exposes single lookups). */
-    public Map<String, String> headers() { return headers; }
+    public Map<String, String> headers() {
+        return headers;
+    }
 
     static final class Builder implements HttpResponseMessage.Builder {
         private HttpStatusType status;
@@ -41,23 +57,27 @@ public final class HttpResponseMessageImpl implements HttpResponseMessage {
             this.status = Objects.requireNonNull(status, "status");
         }
 
-        @Override public HttpResponseMessage.Builder status(HttpStatusType s) {
+        @Override
+        public HttpResponseMessage.Builder status(HttpStatusType s) {
             this.status = Objects.requireNonNull(s, "status");
             return this;
         }
 
-        @Override public HttpResponseMessage.Builder header(String name, String value) {
+        @Override
+        public HttpResponseMessage.Builder header(String name, String value) {
             headers.keySet().removeIf(k -> k.equalsIgnoreCase(name));
             headers.put(name, value);
             return this;
         }
 
-        @Override public HttpResponseMessage.Builder body(Object b) {
+        @Override
+        public HttpResponseMessage.Builder body(Object b) {
             this.body = b;
             return this;
         }
 
-        @Override public HttpResponseMessage build() {
+        @Override
+        public HttpResponseMessage build() {
             return new HttpResponseMessageImpl(status, headers, body);
         }
     }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** Writes what an HTTP function produced: String/byte[] bodies as-is, anything else as JSON. */
 public final class HttpResponses {
-    private HttpResponses() { }
+    private HttpResponses() {}
 
     public static void write(HttpServerResponse response, Object produced, ObjectMapper mapper) throws IOException {
         if (produced instanceof HttpResponseMessage message) {

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * no Java library implements the ASP.NET template syntax; Vert.x paths lack constraints and optionals.
  */
 public final class RouteTemplate implements Comparable<RouteTemplate> {
-    private static final Pattern PARAM = Pattern.compile("\\{(\\*)?([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z]+)(?:\\([^)]*\\))?)?(\\?)?(?:=[^}]*)?}");
+    private static final Pattern PARAM =
+            Pattern.compile("\\{(\\*)?([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z]+)(?:\\([^)]*\\))?)?(\\?)?(?:=[^}]*)?}");
 
     private final String template;
     private final Pattern regex;
@@ -102,7 +103,9 @@ public final class RouteTemplate implements Comparable<RouteTemplate> {
                 case "alpha" -> {
                     if (!v.chars().allMatch(Character::isLetter)) return false;
                 }
-                default -> { /* unknown constraints are not enforced; documented in README */ }
+                default -> {
+                    /* unknown constraints are not enforced; documented in README */
+                }
             }
             return true;
         } catch (IllegalArgumentException e) {
@@ -110,7 +113,9 @@ public final class RouteTemplate implements Comparable<RouteTemplate> {
         }
     }
 
-    public String template() { return template; }
+    public String template() {
+        return template;
+    }
 
     /** Literal segments before parameters, constrained before free, optional and catch-all last. */
     @Override
@@ -123,5 +128,7 @@ public final class RouteTemplate implements Comparable<RouteTemplate> {
     }
 
     @Override
-    public String toString() { return template; }
+    public String toString() {
+        return template;
+    }
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
  * (Quartz, cron-utils) use different syntax and '?' rules, and the host needs exactly NCrontab's.
  */
 public final class NCronTab {
-    private static final List<String> MONTHS = List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC");
+    private static final List<String> MONTHS =
+            List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC");
     private static final List<String> DAYS = List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT");
     /** Bound on the search: a schedule with no occurrence in this many steps (e.g. "0 0 0 30 2 *") has none. */
     private static final int MAX_STEPS = 200_000;
@@ -123,7 +124,9 @@ public final class NCronTab {
         return new IllegalArgumentException("timer schedule '" + expr + "': " + field + " field: " + why);
     }
 
-    public String expression() { return expression; }
+    public String expression() {
+        return expression;
+    }
 
     /** The first occurrence strictly after {@code after} (UTC wall-clock), or empty if there is none. */
     public Optional<LocalDateTime> next(LocalDateTime after) {
@@ -132,7 +135,8 @@ public final class NCronTab {
         for (int step = 0; step < MAX_STEPS; step++) {
             if (!months.get(t.getMonthValue())) {
                 t = t.withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS).plusMonths(1);
-            } else if (!days.get(t.getDayOfMonth()) || !weekdays.get(t.getDayOfWeek().getValue() % 7)) {
+            } else if (!days.get(t.getDayOfMonth())
+                    || !weekdays.get(t.getDayOfWeek().getValue() % 7)) {
                 t = t.truncatedTo(ChronoUnit.DAYS).plusDays(1);
             } else if (!hours.get(t.getHour())) {
                 t = t.truncatedTo(ChronoUnit.HOURS).plusHours(1);
@@ -148,5 +152,7 @@ public final class NCronTab {
     }
 
     @Override
-    public String toString() { return expression; }
+    public String toString() {
+        return expression;
+    }
 }

@@ -30,27 +30,43 @@ public final class HttpFunctions {
 
     @FunctionName("hello")
     public HttpResponseMessage hello(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS, route = "hello/{name}")
-            HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            authLevel = AuthorizationLevel.ANONYMOUS,
+                            route = "hello/{name}")
+                    HttpRequestMessage<Optional<String>> request,
             @BindingName("name") String name,
             ExecutionContext context) {
         context.getLogger().info("hello " + name);
-        return request.createResponseBuilder(HttpStatus.OK).header("X-Invocation", context.getInvocationId())
-                .header("Content-Type", "text/plain").body("hello " + name).build();
+        return request.createResponseBuilder(HttpStatus.OK)
+                .header("X-Invocation", context.getInvocationId())
+                .header("Content-Type", "text/plain")
+                .body("hello " + name)
+                .build();
     }
 
     @FunctionName("item")
     public HttpResponseMessage item(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION, route = "items/{id:int}")
-            HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            authLevel = AuthorizationLevel.FUNCTION,
+                            route = "items/{id:int}")
+                    HttpRequestMessage<Optional<String>> request,
             @BindingName("id") int id) {
-        return request.createResponseBuilder(HttpStatus.OK).body(new Item(id, "item-" + id)).build();
+        return request.createResponseBuilder(HttpStatus.OK)
+                .body(new Item(id, "item-" + id))
+                .build();
     }
 
     @FunctionName("echo")
     public Map<String, Object> echo(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST, HttpMethod.PUT}, authLevel = AuthorizationLevel.ANONYMOUS)
-            HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST, HttpMethod.PUT},
+                            authLevel = AuthorizationLevel.ANONYMOUS)
+                    HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("method", request.getHttpMethod().name());
@@ -65,30 +81,47 @@ public final class HttpFunctions {
 
     @FunctionName("boom")
     public HttpResponseMessage boom(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS, route = "boom")
-            HttpRequestMessage<Optional<String>> request) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            authLevel = AuthorizationLevel.ANONYMOUS,
+                            route = "boom")
+                    HttpRequestMessage<Optional<String>> request) {
         throw new IllegalStateException("deliberate failure");
     }
 
     @FunctionName("adminOnly")
     public String adminOnly(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ADMIN, route = "admin-only")
-            HttpRequestMessage<Optional<String>> request) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            authLevel = AuthorizationLevel.ADMIN,
+                            route = "admin-only")
+                    HttpRequestMessage<Optional<String>> request) {
         return "admin ok";
     }
 
     @FunctionName("optional")
     public String optional(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS, route = "opt/{x?}")
-            HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            authLevel = AuthorizationLevel.ANONYMOUS,
+                            route = "opt/{x?}")
+                    HttpRequestMessage<Optional<String>> request,
             @BindingName("x") String x) {
         return "x=" + x;
     }
 
     @FunctionName("binary")
     public HttpResponseMessage binary(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS, route = "binary",
-                    dataType = "binary") HttpRequestMessage<Optional<byte[]>> request) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            authLevel = AuthorizationLevel.ANONYMOUS,
+                            route = "binary",
+                            dataType = "binary")
+                    HttpRequestMessage<Optional<byte[]>> request) {
         byte[] in = request.getBody().orElse(new byte[0]);
         byte[] out = new byte[in.length];
         for (int i = 0; i < in.length; i++) out[i] = in[in.length - 1 - i];
@@ -98,8 +131,12 @@ public final class HttpFunctions {
     /** Reads an app setting the way shared-runtime does: System.getenv. */
     @FunctionName("env")
     public String env(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS, route = "env/{key}")
-            HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            authLevel = AuthorizationLevel.ANONYMOUS,
+                            route = "env/{key}")
+                    HttpRequestMessage<Optional<String>> request,
             @BindingName("key") String key) {
         return String.valueOf(System.getenv(key));
     }
@@ -107,17 +144,27 @@ public final class HttpFunctions {
     /** Response through a named http output binding instead of the return value. */
     @FunctionName("outBinding")
     public void outBinding(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS, route = "out")
-            HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            authLevel = AuthorizationLevel.ANONYMOUS,
+                            route = "out")
+                    HttpRequestMessage<Optional<String>> request,
             @com.microsoft.azure.functions.annotation.HttpOutput(name = "response")
-            com.microsoft.azure.functions.OutputBinding<HttpResponseMessage> response) {
-        response.setValue(request.createResponseBuilder(HttpStatus.CREATED).body("via output binding").build());
+                    com.microsoft.azure.functions.OutputBinding<HttpResponseMessage> response) {
+        response.setValue(request.createResponseBuilder(HttpStatus.CREATED)
+                .body("via output binding")
+                .build());
     }
 
     @FunctionName("recorded")
     public List<Map<String, Object>> recorded(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS, route = "recorded")
-            HttpRequestMessage<Optional<String>> request) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            authLevel = AuthorizationLevel.ANONYMOUS,
+                            route = "recorded")
+                    HttpRequestMessage<Optional<String>> request) {
         return List.copyOf(Recorder.EVENTS);
     }
 }

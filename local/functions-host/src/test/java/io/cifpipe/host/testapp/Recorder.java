@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Recorder {
     static final List<Map<String, Object>> EVENTS = new CopyOnWriteArrayList<>();
 
-    private Recorder() { }
+    private Recorder() {}
 
     static void record(Map<String, Object> event) {
         EVENTS.add(event);

@@ -12,9 +12,14 @@ import java.lang.annotation.Target;
 @CustomBinding(direction = "in", name = "", type = "signalRTrigger")
 public @interface SignalRTrigger {
     String name();
+
     String hubName();
+
     String category();
+
     String event();
+
     String[] parameterNames() default {};
+
     String connectionStringSetting() default "";
 }

@@ -13,7 +13,8 @@ import java.util.Map;
 public final class TriggerFunctions {
 
     @FunctionName("startupTimer")
-    public void startupTimer(@TimerTrigger(name = "timer", schedule = "0 0 0 1 1 *") String timerInfo, ExecutionContext context) {
+    public void startupTimer(
+            @TimerTrigger(name = "timer", schedule = "0 0 0 1 1 *") String timerInfo, ExecutionContext context) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("kind", "timer");
         e.put("info", timerInfo);
@@ -22,13 +23,18 @@ public final class TriggerFunctions {
 
     @FunctionName("flakyTimer")
     @FixedDelayRetry(maxRetryCount = 2, delayInterval = "00:00:00")
-    public void flakyTimer(@TimerTrigger(name = "timer", schedule = "0 0 0 1 1 *") String timerInfo, ExecutionContext context) {
+    public void flakyTimer(
+            @TimerTrigger(name = "timer", schedule = "0 0 0 1 1 *") String timerInfo, ExecutionContext context) {
         int attempt = context.getRetryContext().getRetrycount();
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("kind", "flaky");
         e.put("retry", attempt);
         e.put("max", context.getRetryContext().getMaxretrycount());
-        e.put("previous", context.getRetryContext().getException() == null ? null : context.getRetryContext().getException().getMessage());
+        e.put(
+                "previous",
+                context.getRetryContext().getException() == null
+                        ? null
+                        : context.getRetryContext().getException().getMessage());
         Recorder.record(e);
         if (attempt < 2) throw new IllegalStateException("attempt " + attempt + " fails");
     }
@@ -65,7 +71,8 @@ public final class TriggerFunctions {
     /** Azure runs no SignalR trigger for Java: the host must report this function in error, not serve it. */
     @FunctionName("onConnected")
     public void onConnected(
-            @SignalRTrigger(name = "invocation", hubName = "%HubName%", category = "connections", event = "connected") String invocation,
+            @SignalRTrigger(name = "invocation", hubName = "%HubName%", category = "connections", event = "connected")
+                    String invocation,
             ExecutionContext context) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("kind", "connected");

@@ -7,21 +7,45 @@ import io.cifpipe.runtime.testing.Azurite;
 public final class AzuritePart implements Part {
     private final Azurite azurite;
 
-    public AzuritePart(Azurite azurite) { this.azurite = azurite; }
+    public AzuritePart(Azurite azurite) {
+        this.azurite = azurite;
+    }
 
-    @Override public String name() { return "Azurite tables"; }
+    @Override
+    public String name() {
+        return "Azurite tables";
+    }
 
-    @Override public void start() { azurite.startProcess(); }
+    @Override
+    public void start() {
+        azurite.startProcess();
+    }
 
-    @Override public void stop() { azurite.stop(); }
+    @Override
+    public void stop() {
+        azurite.stop();
+    }
 
-    @Override public void kill() { azurite.kill(); }
+    @Override
+    public void kill() {
+        azurite.kill();
+    }
 
-    @Override public boolean answers() { return azurite.isAlive() && azurite.accepts(); }
+    @Override
+    public boolean answers() {
+        return azurite.isAlive() && azurite.accepts();
+    }
 
-    @Override public void close() { azurite.close(); }
+    @Override
+    public void close() {
+        azurite.close();
+    }
 
-    public int port() { return azurite.port(); }
+    public int port() {
+        return azurite.port();
+    }
 
-    public String connectionString() { return azurite.connectionString(); }
+    public String connectionString() {
+        return azurite.connectionString();
+    }
 }

@@ -9,9 +9,14 @@ public final class EntraPart implements Part {
     private final int port;
     private MockOAuth2Server server;
 
-    public EntraPart(int port) { this.port = port; }
+    public EntraPart(int port) {
+        this.port = port;
+    }
 
-    @Override public String name() { return "Entra (mock-oauth2-server)"; }
+    @Override
+    public String name() {
+        return "Entra (mock-oauth2-server)";
+    }
 
     @Override
     public synchronized void start() throws Exception {
@@ -28,10 +33,15 @@ public final class EntraPart implements Part {
         server = null;
     }
 
-    @Override public synchronized boolean answers() { return server != null; }
+    @Override
+    public synchronized boolean answers() {
+        return server != null;
+    }
 
     /** The running server (null while stopped). */
-    public synchronized MockOAuth2Server server() { return server; }
+    public synchronized MockOAuth2Server server() {
+        return server;
+    }
 
     /** Issuer URL of {@code issuerId}, without a trailing slash. */
     public String issuer(String issuerId) {

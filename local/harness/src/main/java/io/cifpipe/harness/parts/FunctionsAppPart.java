@@ -25,7 +25,10 @@ public final class FunctionsAppPart implements Part {
         this.marker = marker;
     }
 
-    @Override public String name() { return "functions-" + app; }
+    @Override
+    public String name() {
+        return "functions-" + app;
+    }
 
     @Override
     public synchronized void start() {
@@ -52,12 +55,16 @@ public final class FunctionsAppPart implements Part {
     /** kill -9 of the app's child JVM: no shutdown hooks, in-flight work lost, as a crashed worker. */
     @Override
     public void kill() {
-        List<ProcessHandle> victims = ProcessHandle.current().children()
+        List<ProcessHandle> victims = ProcessHandle.current()
+                .children()
                 .filter(p -> commandLine(p).contains(marker))
                 .toList();
         if (victims.isEmpty()) {
             throw new IllegalStateException("no child JVM found for " + app + " among "
-                    + ProcessHandle.current().children().map(p -> p.pid() + ":" + commandLine(p)).toList());
+                    + ProcessHandle.current()
+                            .children()
+                            .map(p -> p.pid() + ":" + commandLine(p))
+                            .toList());
         }
         for (ProcessHandle p : victims) {
             p.destroyForcibly();
@@ -66,7 +73,10 @@ public final class FunctionsAppPart implements Part {
         stop();
     }
 
-    @Override public boolean answers() { return host != null; }
+    @Override
+    public boolean answers() {
+        return host != null;
+    }
 
     /** The running host; throws when the app is not running. */
     public FunctionsHost host() {

@@ -32,8 +32,12 @@ abstract class InProcessPart<T extends AutoCloseable> implements Part {
     }
 
     @Override
-    public final synchronized boolean answers() { return running; }
+    public final synchronized boolean answers() {
+        return running;
+    }
 
     /** The last server started (closed while the part is stopped). */
-    protected final T server() { return server; }
+    protected final T server() {
+        return server;
+    }
 }

@@ -24,11 +24,17 @@ public final class ServiceBusPart extends InProcessPart<ServiceBusEmulator> {
         this.topology = topology;
     }
 
-    @Override public String name() { return "Service Bus emulator"; }
+    @Override
+    public String name() {
+        return "Service Bus emulator";
+    }
 
     @Override
     protected ServiceBusEmulator startServer() {
-        return topology.applyTo(ServiceBusEmulator.builder().host("127.0.0.1").port(port).adminPort(0))
+        return topology.applyTo(ServiceBusEmulator.builder()
+                        .host("127.0.0.1")
+                        .port(port)
+                        .adminPort(0))
                 .journal(journal)
                 .sharedAccessKey(keyName, key, AccessRight.MANAGE)
                 .build()
@@ -43,9 +49,15 @@ public final class ServiceBusPart extends InProcessPart<ServiceBusEmulator> {
     }
 
     /** The emulator (the last one started; closed while stopped). */
-    public ServiceBusEmulator emulator() { return server(); }
+    public ServiceBusEmulator emulator() {
+        return server();
+    }
 
-    public int port() { return port; }
+    public int port() {
+        return port;
+    }
 
-    public Topology topology() { return topology; }
+    public Topology topology() {
+        return topology;
+    }
 }

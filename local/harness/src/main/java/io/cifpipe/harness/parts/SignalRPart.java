@@ -16,16 +16,29 @@ public final class SignalRPart extends InProcessPart<SignalREmulator> {
         this.allowedOrigin = allowedOrigin;
     }
 
-    @Override public String name() { return "SignalR emulator"; }
+    @Override
+    public String name() {
+        return "SignalR emulator";
+    }
 
     @Override
     protected SignalREmulator startServer() {
-        return SignalREmulator.builder().host("127.0.0.1").port(port).accessKey(accessKey)
-                .upstreamTemplate(upstreamTemplate).allowOrigin(allowedOrigin).build().start();
+        return SignalREmulator.builder()
+                .host("127.0.0.1")
+                .port(port)
+                .accessKey(accessKey)
+                .upstreamTemplate(upstreamTemplate)
+                .allowOrigin(allowedOrigin)
+                .build()
+                .start();
     }
 
     /** The emulator (the last one started; closed while stopped). */
-    public SignalREmulator emulator() { return server(); }
+    public SignalREmulator emulator() {
+        return server();
+    }
 
-    public int port() { return port; }
+    public int port() {
+        return port;
+    }
 }

@@ -42,10 +42,19 @@ public final class CountingProxy implements AutoCloseable {
         this.targetPort = targetPort;
         this.vertx = Vertx.vertx();
         // Many parallel requests (the apps' pools are larger than Vert.x's default of 5 per host).
-        this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000).setIdleTimeout(60)
-                .setIdleTimeoutUnit(TimeUnit.SECONDS).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(256));
-        this.server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().join();
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setConnectTimeout(5000)
+                        .setIdleTimeout(60)
+                        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                        .setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(256));
+        this.server = vertx.createHttpServer()
+                .requestHandler(this::handle)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
     }
 
     /** Starts a proxy to {@code 127.0.0.1:targetPort}; {@code name} only labels reports. */
@@ -53,14 +62,22 @@ public final class CountingProxy implements AutoCloseable {
         return new CountingProxy(name, service, targetPort);
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public RequestClass.Service service() { return service; }
+    public RequestClass.Service service() {
+        return service;
+    }
 
-    public int port() { return server.actualPort(); }
+    public int port() {
+        return server.actualPort();
+    }
 
     /** {@code http://127.0.0.1:<port>} */
-    public String url() { return "http://127.0.0.1:" + port(); }
+    public String url() {
+        return "http://127.0.0.1:" + port();
+    }
 
     /** Adds {@code delay} to every request from now on (zero: none). */
     public void delay(Duration delay) {
@@ -68,7 +85,9 @@ public final class CountingProxy implements AutoCloseable {
         delayNanos = delay.toNanos();
     }
 
-    public Duration delay() { return Duration.ofNanos(delayNanos); }
+    public Duration delay() {
+        return Duration.ofNanos(delayNanos);
+    }
 
     /** Requests so far by class (a copy, sorted by class name). */
     public Map<String, Long> counts() {
@@ -84,8 +103,10 @@ public final class CountingProxy implements AutoCloseable {
 
     /** Every request so far except table create/list (start-up housekeeping, not per-call work). */
     public long operations() {
-        return counts.entrySet().stream().filter(e -> !e.getKey().equals(RequestClass.TABLE_ADMIN))
-                .mapToLong(e -> e.getValue().get()).sum();
+        return counts.entrySet().stream()
+                .filter(e -> !e.getKey().equals(RequestClass.TABLE_ADMIN))
+                .mapToLong(e -> e.getValue().get())
+                .sum();
     }
 
     /** The counts now minus {@code before} (classes with a zero difference left out). */
@@ -121,8 +142,12 @@ public final class CountingProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
-                .exceptionally(e -> null).join();
+        vertx.close()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .exceptionally(e -> null)
+                .join();
     }
 
     @Override

@@ -17,15 +17,22 @@ public final class HttpForwarding {
      */
     public static void forward(HttpClient client, int targetPort, HttpServerRequest req, Buffer body) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
-        headers.remove(HttpHeaders.HOST).remove(HttpHeaders.CONTENT_LENGTH).remove(HttpHeaders.CONNECTION)
+        headers.remove(HttpHeaders.HOST)
+                .remove(HttpHeaders.CONTENT_LENGTH)
+                .remove(HttpHeaders.CONNECTION)
                 .remove(HttpHeaders.TRANSFER_ENCODING);
-        client.request(new RequestOptions().setMethod(req.method()).setHost("127.0.0.1").setPort(targetPort)
-                        .setURI(req.uri()).setHeaders(headers))
+        client.request(new RequestOptions()
+                        .setMethod(req.method())
+                        .setHost("127.0.0.1")
+                        .setPort(targetPort)
+                        .setURI(req.uri())
+                        .setHeaders(headers))
                 .compose(r -> r.send(body))
                 .compose(resp -> resp.body().map(b -> {
                     req.response().setStatusCode(resp.statusCode());
                     resp.headers().forEach((k, v) -> {
-                        if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("transfer-encoding")
+                        if (!k.equalsIgnoreCase("content-length")
+                                && !k.equalsIgnoreCase("transfer-encoding")
                                 && !k.equalsIgnoreCase("connection")) {
                             req.response().headers().add(k, v);
                         }
@@ -34,7 +41,8 @@ public final class HttpForwarding {
                 }))
                 .onSuccess(b -> req.response().end(b))
                 .onFailure(e -> {
-                    if (!req.response().ended()) req.response().setStatusCode(502).end();
+                    if (!req.response().ended())
+                        req.response().setStatusCode(502).end();
                 });
     }
 }

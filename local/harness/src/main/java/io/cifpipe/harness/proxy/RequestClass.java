@@ -10,7 +10,10 @@ import java.util.regex.Pattern;
  */
 public final class RequestClass {
     /** Which service a {@link CountingProxy} stands in front of. */
-    public enum Service { TABLE, SIGNALR }
+    public enum Service {
+        TABLE,
+        SIGNALR
+    }
 
     public static final String TABLE_READ = "table entity read";
     public static final String TABLE_QUERY = "table query";

@@ -26,18 +26,24 @@ public record RoundTrips(Map<String, Long> table, Map<String, Long> signalR, Map
 
     /** Marks {@code app}'s counters now (the stack must run with {@code Options.withCountingProxies()}). */
     public static Mark mark(Stack stack, String app) {
-        return new Mark(app, stack.tableProxy(app).counts(), stack.signalRProxy(app).counts(), serviceBus(stack));
+        return new Mark(
+                app, stack.tableProxy(app).counts(), stack.signalRProxy(app).counts(), serviceBus(stack));
     }
 
     /** What happened since {@code before}. */
     public static RoundTrips since(Stack stack, Mark before) {
-        return new RoundTrips(stack.tableProxy(before.app()).since(before.table()),
-                stack.signalRProxy(before.app()).since(before.signalR()), diff(serviceBus(stack), before.serviceBus()));
+        return new RoundTrips(
+                stack.tableProxy(before.app()).since(before.table()),
+                stack.signalRProxy(before.app()).since(before.signalR()),
+                diff(serviceBus(stack), before.serviceBus()));
     }
 
     /** Table operations (table create/list housekeeping excluded). */
     public long tableOperations() {
-        return table.entrySet().stream().filter(e -> !e.getKey().equals(RequestClass.TABLE_ADMIN)).mapToLong(Map.Entry::getValue).sum();
+        return table.entrySet().stream()
+                .filter(e -> !e.getKey().equals(RequestClass.TABLE_ADMIN))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     public long signalRRequests() {
@@ -56,7 +62,9 @@ public record RoundTrips(Map<String, Long> table, Map<String, Long> signalR, Map
 
     private static Map<String, Long> serviceBus(Stack stack) {
         Map<String, Long> flat = new TreeMap<>();
-        stack.serviceBus().operationCounts().forEach((queue, ops) -> ops.forEach((op, n) -> flat.put(queue + " " + op, n)));
+        stack.serviceBus()
+                .operationCounts()
+                .forEach((queue, ops) -> ops.forEach((op, n) -> flat.put(queue + " " + op, n)));
         return flat;
     }
 

@@ -46,7 +46,9 @@ public final class InvariantChecker {
 
     public record Violation(String notificationId, String problem) {
         @Override
-        public String toString() { return notificationId + ": " + problem; }
+        public String toString() {
+            return notificationId + ": " + problem;
+        }
     }
 
     /**
@@ -60,41 +62,61 @@ public final class InvariantChecker {
             violations = List.copyOf(violations);
         }
 
-        public boolean ok() { return violations.isEmpty(); }
+        public boolean ok() {
+            return violations.isEmpty();
+        }
 
         /** Accepted notifications with at least one violation. */
         public Set<String> violating() {
-            return violations.stream().map(Violation::notificationId).collect(Collectors.toCollection(LinkedHashSet::new));
+            return violations.stream()
+                    .map(Violation::notificationId)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
         }
 
         /** Accepted notifications that reached no terminal outcome at all (lost events). */
         public List<String> lost() {
-            return violations.stream().filter(v -> v.problem().equals(NO_TERMINAL_OUTCOME)).map(Violation::notificationId).toList();
+            return violations.stream()
+                    .filter(v -> v.problem().equals(NO_TERMINAL_OUTCOME))
+                    .map(Violation::notificationId)
+                    .toList();
         }
 
         /** This report without the violations {@code excused} accepts (each one named by the caller's reason). */
         public Report without(java.util.function.Predicate<Violation> excused) {
-            return new Report(checked, duplicates, byOutcome, violations.stream().filter(excused.negate()).toList());
+            return new Report(
+                    checked,
+                    duplicates,
+                    byOutcome,
+                    violations.stream().filter(excused.negate()).toList());
         }
 
         /** Accepted notifications with no violation: exactly one terminal outcome, agreeing with the ledger. */
-        public int passed() { return checked - violating().size(); }
+        public int passed() {
+            return checked - violating().size();
+        }
 
         public String summary() {
-            String head = "checked " + checked + " notification(s): " + byOutcome + ", " + duplicates + " duplicate message(s), "
-                    + violations.size() + " violation(s)";
-            return violations.isEmpty() ? head
+            String head = "checked " + checked + " notification(s): " + byOutcome + ", " + duplicates
+                    + " duplicate message(s), " + violations.size() + " violation(s)";
+            return violations.isEmpty()
+                    ? head
                     : head + violations.stream().limit(20).map(v -> "\n  " + v).collect(Collectors.joining());
         }
     }
 
-    public static Report check(Collection<String> acceptedNotificationIds, NotificationLedger ledger, List<Outcome> observed,
-                               boolean strict) {
+    public static Report check(
+            Collection<String> acceptedNotificationIds,
+            NotificationLedger ledger,
+            List<Outcome> observed,
+            boolean strict) {
         return check(acceptedNotificationIds, ledger::get, observed, strict);
     }
 
-    public static Report check(Collection<String> acceptedNotificationIds, Function<String, Optional<LedgerEntry>> ledger,
-                               List<Outcome> observed, boolean strict) {
+    public static Report check(
+            Collection<String> acceptedNotificationIds,
+            Function<String, Optional<LedgerEntry>> ledger,
+            List<Outcome> observed,
+            boolean strict) {
         Set<String> accepted = new LinkedHashSet<>(acceptedNotificationIds);
         Map<String, List<Outcome>> byId = new HashMap<>();
         int duplicates = 0;
@@ -110,10 +132,15 @@ public final class InvariantChecker {
         Map<OutcomeType, Integer> counts = new EnumMap<>(OutcomeType.class);
         for (String id : accepted) {
             List<Outcome> outcomes = byId.getOrDefault(id, List.of());
-            Set<OutcomeType> terminal = outcomes.stream().map(Outcome::outcome).filter(OutcomeType::isTerminal)
+            Set<OutcomeType> terminal = outcomes.stream()
+                    .map(Outcome::outcome)
+                    .filter(OutcomeType::isTerminal)
                     .collect(Collectors.toCollection(LinkedHashSet::new));
-            long terminalMessages = outcomes.stream().filter(o -> o.outcome().isTerminal()).count();
-            long deliveredMessages = outcomes.stream().filter(o -> o.outcome() == OutcomeType.DELIVERED).count();
+            long terminalMessages =
+                    outcomes.stream().filter(o -> o.outcome().isTerminal()).count();
+            long deliveredMessages = outcomes.stream()
+                    .filter(o -> o.outcome() == OutcomeType.DELIVERED)
+                    .count();
             Optional<LedgerEntry> entry = ledger.apply(id);
             if (entry.isEmpty()) {
                 violations.add(new Violation(id, NO_LEDGER_ROW));
@@ -121,31 +148,44 @@ public final class InvariantChecker {
                 NotificationState state = entry.get().state();
                 if (!state.isTerminal()) {
                     violations.add(new Violation(id, "ledger state " + state + " is not terminal"));
-                } else if (entry.get().outcomePending() && !(state == NotificationState.UNAVAILABLE
-                        && entry.get().record().enteredAt(NotificationState.DELIVERED) == null
-                        && terminal.contains(OutcomeType.UNAVAILABLE))) {
+                } else if (entry.get().outcomePending()
+                        && !(state == NotificationState.UNAVAILABLE
+                                && entry.get().record().enteredAt(NotificationState.DELIVERED) == null
+                                && terminal.contains(OutcomeType.UNAVAILABLE))) {
                     violations.add(new Violation(id, "ledger outcome " + state + " was never marked published"));
                 }
                 if (state.isTerminal() && terminal.size() == 1) {
                     OutcomeType expected = state.outcome().orElseThrow();
                     if (terminal.iterator().next() != expected) {
-                        violations.add(new Violation(id, "ledger says " + expected + " but call-outcomes says " + terminal.iterator().next()));
+                        violations.add(new Violation(
+                                id,
+                                "ledger says " + expected + " but call-outcomes says "
+                                        + terminal.iterator().next()));
                     }
                 }
                 boolean passedDelivered = entry.get().record().enteredAt(NotificationState.DELIVERED) != null;
                 if (passedDelivered != (deliveredMessages > 0)) {
-                    violations.add(new Violation(id, passedDelivered ? "ledger was DELIVERED but no Delivered outcome was published"
-                            : "Delivered published but the ledger never was DELIVERED"));
+                    violations.add(new Violation(
+                            id,
+                            passedDelivered
+                                    ? "ledger was DELIVERED but no Delivered outcome was published"
+                                    : "Delivered published but the ledger never was DELIVERED"));
                 }
             }
             if (terminal.isEmpty()) {
                 violations.add(new Violation(id, NO_TERMINAL_OUTCOME));
             } else if (terminal.size() > 1 || terminalMessages > 1) {
-                violations.add(new Violation(id, "more than one terminal outcome on call-outcomes: " + outcomes.stream()
-                        .filter(o -> o.outcome().isTerminal()).map(o -> o.outcome() + "@" + o.at()).toList()));
+                violations.add(new Violation(
+                        id,
+                        "more than one terminal outcome on call-outcomes: "
+                                + outcomes.stream()
+                                        .filter(o -> o.outcome().isTerminal())
+                                        .map(o -> o.outcome() + "@" + o.at())
+                                        .toList()));
             }
             if (deliveredMessages > 1) {
-                violations.add(new Violation(id, "Delivered published " + deliveredMessages + " times with different content"));
+                violations.add(new Violation(
+                        id, "Delivered published " + deliveredMessages + " times with different content"));
             }
             if (terminal.size() == 1) {
                 counts.merge(terminal.iterator().next(), 1, Integer::sum);
@@ -153,10 +193,15 @@ public final class InvariantChecker {
         }
         Map<String, Set<String>> acceptedByCall = new HashMap<>();
         for (String id : accepted) {
-            boolean acceptedHere = byId.getOrDefault(id, List.of()).stream().anyMatch(o -> o.outcome() == OutcomeType.ACCEPTED)
-                    || ledger.apply(id).map(e -> e.state() == NotificationState.ACCEPTED).orElse(false);
+            boolean acceptedHere =
+                    byId.getOrDefault(id, List.of()).stream().anyMatch(o -> o.outcome() == OutcomeType.ACCEPTED)
+                            || ledger.apply(id)
+                                    .map(e -> e.state() == NotificationState.ACCEPTED)
+                                    .orElse(false);
             if (acceptedHere && NotificationId.isValid(id)) {
-                acceptedByCall.computeIfAbsent(NotificationId.parse(id).callId(), k -> new java.util.TreeSet<>()).add(id);
+                acceptedByCall
+                        .computeIfAbsent(NotificationId.parse(id).callId(), k -> new java.util.TreeSet<>())
+                        .add(id);
             }
         }
         acceptedByCall.forEach((callId, ids) -> {
@@ -165,8 +210,11 @@ public final class InvariantChecker {
             }
         });
         if (strict) {
-            byId.keySet().stream().filter(id -> !accepted.contains(id)).sorted()
-                    .forEach(id -> violations.add(new Violation(id, "outcome for a notification that was never accepted")));
+            byId.keySet().stream()
+                    .filter(id -> !accepted.contains(id))
+                    .sorted()
+                    .forEach(id ->
+                            violations.add(new Violation(id, "outcome for a notification that was never accepted")));
         }
         return new Report(accepted.size(), duplicates, counts, violations);
     }

@@ -33,6 +33,7 @@ public final class OutcomeCollector implements AutoCloseable {
     private final Set<String> terminal = ConcurrentHashMap.newKeySet();
     /** MessageIds of messages that are not outcomes: a redelivery (complete lost in a broker restart) counts once. */
     private final Set<String> undecodable = ConcurrentHashMap.newKeySet();
+
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread drainer;
 
@@ -54,8 +55,13 @@ public final class OutcomeCollector implements AutoCloseable {
         while (running.get()) {
             ServiceBusReceiverClient receiver = null;
             try {
-                receiver = new ServiceBusClientBuilder().connectionString(connectionString.get()).receiver()
-                        .topicName(topic).subscriptionName(subscription).disableAutoComplete().buildClient();
+                receiver = new ServiceBusClientBuilder()
+                        .connectionString(connectionString.get())
+                        .receiver()
+                        .topicName(topic)
+                        .subscriptionName(subscription)
+                        .disableAutoComplete()
+                        .buildClient();
                 while (running.get()) {
                     for (ServiceBusReceivedMessage m : receiver.receiveMessages(50, Duration.ofSeconds(1))) {
                         record(m);
@@ -64,7 +70,9 @@ public final class OutcomeCollector implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 if (running.get()) {
-                    LOG.info("outcome receiver failed ({}); reconnecting", e.getClass().getSimpleName());
+                    LOG.info(
+                            "outcome receiver failed ({}); reconnecting",
+                            e.getClass().getSimpleName());
                     sleep(500);
                 }
             } finally {
@@ -85,7 +93,11 @@ public final class OutcomeCollector implements AutoCloseable {
             o = Outcome.fromJson(m.getBody().toBytes());
         } catch (RuntimeException e) {
             undecodable.add(m.getMessageId() != null ? m.getMessageId() : "seq:" + m.getSequenceNumber());
-            LOG.warn("message {} on {}/subscriptions/{} is not an outcome: {}", m.getMessageId(), topic, subscription,
+            LOG.warn(
+                    "message {} on {}/subscriptions/{} is not an outcome: {}",
+                    m.getMessageId(),
+                    topic,
+                    subscription,
                     e.getMessage());
             return;
         }
@@ -105,7 +117,9 @@ public final class OutcomeCollector implements AutoCloseable {
     }
 
     /** How many distinct messages (by MessageId) were not outcomes. */
-    public int undecodable() { return undecodable.size(); }
+    public int undecodable() {
+        return undecodable.size();
+    }
 
     /** How many of {@code notificationIds} have had a terminal outcome so far. */
     public long settled(Collection<String> notificationIds) {

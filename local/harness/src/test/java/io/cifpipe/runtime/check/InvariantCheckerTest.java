@@ -24,8 +24,18 @@ class InvariantCheckerTest {
 
     /** Builds a ledger row that went through {@code path} and the outcomes it published. */
     String notification(String callId, String agentId, boolean publishOutcomes, NotificationState... path) {
-        var n = new Notification(NotificationId.of(callId, agentId), callId, agentId, null, null, null, null, Map.of(),
-                t0, t0.plusSeconds(30), null);
+        var n = new Notification(
+                NotificationId.of(callId, agentId),
+                callId,
+                agentId,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                t0,
+                t0.plusSeconds(30),
+                null);
         NotificationRecord r = NotificationRecord.offered(n, "e-" + callId);
         NotificationState published = null;
         int s = 1;
@@ -53,7 +63,9 @@ class InvariantCheckerTest {
         var report = check(List.of(a, b));
         assertThat(report.ok()).as(report.summary()).isTrue();
         assertThat(report.duplicates()).isEqualTo(1);
-        assertThat(report.byOutcome()).containsEntry(OutcomeType.ACCEPTED, 1).containsEntry(OutcomeType.UNDELIVERABLE, 1);
+        assertThat(report.byOutcome())
+                .containsEntry(OutcomeType.ACCEPTED, 1)
+                .containsEntry(OutcomeType.UNDELIVERABLE, 1);
     }
 
     @Test
@@ -67,7 +79,9 @@ class InvariantCheckerTest {
         var report = check(List.of(open, unpublished, conflicting, NotificationId.of("c6", "a1")));
 
         assertThat(report.ok()).isFalse();
-        assertThat(report.violations()).extracting(InvariantChecker.Violation::toString).anySatisfy(v -> assertThat(v).contains("c3").contains("not terminal"))
+        assertThat(report.violations())
+                .extracting(InvariantChecker.Violation::toString)
+                .anySatisfy(v -> assertThat(v).contains("c3").contains("not terminal"))
                 .anySatisfy(v -> assertThat(v).contains("c4").contains("never marked published"))
                 .anySatisfy(v -> assertThat(v).contains("c4").contains("no terminal outcome"))
                 .anySatisfy(v -> assertThat(v).contains("c5").contains("more than one terminal outcome"))
@@ -82,7 +96,8 @@ class InvariantCheckerTest {
         outcomes.add(Outcome.of("c7", "a1", OutcomeType.ACCEPTED, t0, null, null, 1L));
 
         var report = check(List.of(id));
-        assertThat(report.violations()).extracting(InvariantChecker.Violation::problem)
+        assertThat(report.violations())
+                .extracting(InvariantChecker.Violation::problem)
                 .anySatisfy(p -> assertThat(p).contains("ledger says Rejected but call-outcomes says Accepted"))
                 .anySatisfy(p -> assertThat(p).contains("no Delivered outcome"));
     }
@@ -94,7 +109,9 @@ class InvariantCheckerTest {
         String open = notification("c12", "a1", true, NotificationState.DELIVERED);
 
         var report = check(List.of(fine, lost, open));
-        assertThat(report.lost()).as("an open row has no terminal outcome either").containsExactly(lost, open);
+        assertThat(report.lost())
+                .as("an open row has no terminal outcome either")
+                .containsExactly(lost, open);
         assertThat(report.violating()).containsExactlyInAnyOrder(lost, open);
         assertThat(report.passed()).isEqualTo(1);
         var excused = report.without(v -> v.notificationId().equals(open));

@@ -1,16 +1,16 @@
 package io.cifpipe.runtime.check;
 
-import io.cifpipe.runtime.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
-import io.cifpipe.emulator.servicebus.TopicStats;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
+import io.cifpipe.emulator.servicebus.TopicStats;
 import io.cifpipe.model.notification.NotificationId;
 import io.cifpipe.model.outcome.Outcome;
 import io.cifpipe.model.outcome.OutcomeType;
+import io.cifpipe.runtime.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,13 +22,22 @@ import org.junit.jupiter.api.Test;
 class OutcomeCollectorTest {
 
     static ServiceBusEmulator broker(int port, Path journal) {
-        return ServiceBusEmulator.builder().host("127.0.0.1").port(port).journal(journal)
-                .topic("call-outcomes").subscription("call-outcomes", "telephony").build().start();
+        return ServiceBusEmulator.builder()
+                .host("127.0.0.1")
+                .port(port)
+                .journal(journal)
+                .topic("call-outcomes")
+                .subscription("call-outcomes", "telephony")
+                .build()
+                .start();
     }
 
     static void send(ServiceBusEmulator sb, byte[] body) {
-        try (ServiceBusSenderClient s = new ServiceBusClientBuilder().connectionString(sb.connectionString()).sender()
-                .topicName("call-outcomes").buildClient()) {
+        try (ServiceBusSenderClient s = new ServiceBusClientBuilder()
+                .connectionString(sb.connectionString())
+                .sender()
+                .topicName("call-outcomes")
+                .buildClient()) {
             s.sendMessage(new ServiceBusMessage(body));
         }
     }
@@ -54,17 +63,21 @@ class OutcomeCollectorTest {
         Outcome first = Outcome.of("c1", "a1", OutcomeType.UNDELIVERABLE, t, null, null, 0L);
         Outcome second = Outcome.of("c2", "a1", OutcomeType.ACCEPTED, t, null, null, 1L);
         List<String> ids = List.of(NotificationId.of("c1", "a1"), NotificationId.of("c2", "a1"));
-        try (OutcomeCollector collector = new OutcomeCollector(() -> sb[0].connectionString(), "call-outcomes", "telephony")) {
+        try (OutcomeCollector collector =
+                new OutcomeCollector(() -> sb[0].connectionString(), "call-outcomes", "telephony")) {
             send(sb[0], first.toJson());
             send(sb[0], "{\"not\":\"an outcome\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            assertThat(collector.awaitTerminal(ids.subList(0, 1), Duration.ofSeconds(20), Duration.ZERO)).isTrue();
+            assertThat(collector.awaitTerminal(ids.subList(0, 1), Duration.ofSeconds(20), Duration.ZERO))
+                    .isTrue();
             awaitSettled(sb[0]); // both completes journaled: a complete lost in the restart would redeliver
 
             sb[0].close();
             sb[0] = broker(port, journal);
             send(sb[0], second.toJson());
 
-            assertThat(collector.awaitTerminal(ids, Duration.ofSeconds(30), Duration.ZERO)).as("second outcome after the restart").isTrue();
+            assertThat(collector.awaitTerminal(ids, Duration.ofSeconds(30), Duration.ZERO))
+                    .as("second outcome after the restart")
+                    .isTrue();
             assertThat(collector.outcomes()).containsExactly(first, second);
             assertThat(collector.undecodable()).isEqualTo(1);
             assertThat(collector.settled(List.of("n1~other~a1"))).isZero();

@@ -36,14 +36,16 @@ class ServiceBusEmulatorTest {
 
     @BeforeAll
     static void start() {
-        sb = ServiceBusEmulator.builder().port(0)
+        sb = ServiceBusEmulator.builder()
+                .port(0)
                 .queue(QueueOptions.of("call-events").withDuplicateDetectionWindow(Duration.ofMinutes(10)))
                 .topic(TopicOptions.of("call-outcomes").withDuplicateDetectionWindow(Duration.ofMinutes(10)))
                 .subscription(SubscriptionOptions.of("call-outcomes", OutcomeSubscriptions.TELEPHONY))
                 .subscription(SubscriptionOptions.of("call-outcomes", OutcomeSubscriptions.OPERATIONS)
                         .withRule(SubscriptionOptions.Rule.sql(OutcomeSubscriptions.OPERATIONS_FILTER)))
                 .subscription(SubscriptionOptions.of("call-outcomes", "audit")) // an integrator's own consumer
-                .build().start();
+                .build()
+                .start();
         Map<String, String> env = Map.of("ServiceBusConnection", sb.connectionString());
         clients = new RuntimeClients(env::get, Clock.systemUTC());
     }
@@ -55,13 +57,22 @@ class ServiceBusEmulatorTest {
     }
 
     static ServiceBusReceiverClient receiver(String queue) {
-        return new ServiceBusClientBuilder().connectionString(sb.connectionString()).receiver().queueName(queue)
-                .receiveMode(ServiceBusReceiveMode.PEEK_LOCK).buildClient();
+        return new ServiceBusClientBuilder()
+                .connectionString(sb.connectionString())
+                .receiver()
+                .queueName(queue)
+                .receiveMode(ServiceBusReceiveMode.PEEK_LOCK)
+                .buildClient();
     }
 
     static ServiceBusReceiverClient subscriptionReceiver(String subscription) {
-        return new ServiceBusClientBuilder().connectionString(sb.connectionString()).receiver().topicName("call-outcomes")
-                .subscriptionName(subscription).receiveMode(ServiceBusReceiveMode.PEEK_LOCK).buildClient();
+        return new ServiceBusClientBuilder()
+                .connectionString(sb.connectionString())
+                .receiver()
+                .topicName("call-outcomes")
+                .subscriptionName(subscription)
+                .receiveMode(ServiceBusReceiveMode.PEEK_LOCK)
+                .buildClient();
     }
 
     static List<ServiceBusReceivedMessage> receiveAll(ServiceBusReceiverClient r, int expected) {
@@ -78,18 +89,23 @@ class ServiceBusEmulatorTest {
 
     @Test
     void callEventsArriveWithIdTtlAndPropertiesAndDuplicatesAreDropped() {
-        var offered = CallEvent.of("sb-evt-1", "/pbx/1", null, new CallOffered("call-1", "agent-1", null, null, null, null, Map.of(), 20));
+        var offered = CallEvent.of(
+                "sb-evt-1", "/pbx/1", null, new CallOffered("call-1", "agent-1", null, null, null, null, Map.of(), 20));
         var ended = CallEvent.of("sb-evt-2", "/pbx/1", null, new CallEnded("call-1", null, null));
         clients.callEvents().send(List.of(offered, ended));
         clients.callEvents().send(List.of(offered)); // caller retry: duplicate detection drops it
 
         try (ServiceBusReceiverClient r = receiver("call-events")) {
             List<ServiceBusReceivedMessage> got = receiveAll(r, 2);
-            assertThat(r.receiveMessages(1, Duration.ofSeconds(2)).stream().toList()).as("duplicate dropped").isEmpty();
+            assertThat(r.receiveMessages(1, Duration.ofSeconds(2)).stream().toList())
+                    .as("duplicate dropped")
+                    .isEmpty();
             assertThat(got).extracting(ServiceBusReceivedMessage::getMessageId).containsExactly("sb-evt-1", "sb-evt-2");
             ServiceBusReceivedMessage first = got.get(0);
             assertThat(first.getTimeToLive()).isEqualTo(Duration.ofSeconds(20).plus(CallEventSender.TTL_GRACE));
-            assertThat(first.getApplicationProperties()).containsEntry("type", "call.offered").containsEntry("callId", "call-1")
+            assertThat(first.getApplicationProperties())
+                    .containsEntry("type", "call.offered")
+                    .containsEntry("callId", "call-1")
                     .containsEntry("agentId", "agent-1");
             assertThat(clients.codec().parseEvent(first.getBody().toBytes())).isEqualTo(offered);
         }
@@ -108,19 +124,21 @@ class ServiceBusEmulatorTest {
         // Two independent consumers (telephony and an integrator's audit store) each get every outcome: no competing.
         for (String consumer : List.of(OutcomeSubscriptions.TELEPHONY, "audit")) {
             try (ServiceBusReceiverClient r = subscriptionReceiver(consumer)) {
-                assertThat(OutcomeDrain.drain(r, Duration.ofSeconds(1), Duration.ofSeconds(20))).as(consumer)
+                assertThat(OutcomeDrain.drain(r, Duration.ofSeconds(1), Duration.ofSeconds(20)))
+                        .as(consumer)
                         .containsExactly(delivered, rejected, expired);
             }
         }
         try (ServiceBusReceiverClient r = subscriptionReceiver(OutcomeSubscriptions.OPERATIONS)) {
-            assertThat(OutcomeDrain.drain(r, Duration.ofSeconds(1), Duration.ofSeconds(20))).containsExactly(rejected, expired);
+            assertThat(OutcomeDrain.drain(r, Duration.ofSeconds(1), Duration.ofSeconds(20)))
+                    .containsExactly(rejected, expired);
         }
     }
 
     @Test
     void scheduledRetryArrivesOnlyAtItsTime() {
         var offered = CallEvent.of("sb-evt-3", "/pbx/1", null, CallOffered.of("call-3", "agent-3"));
-        var copy = new CallEventSender(m -> { }, clients.codec()::encode, 30, 300).toMessage(offered);
+        var copy = new CallEventSender(m -> {}, clients.codec()::encode, 30, 300).toMessage(offered);
         copy.setMessageId(MessageIds.retry("sb-evt-3", 1));
         Instant at = Instant.now().plusSeconds(3);
         clients.scheduler("call-events").schedule(copy, OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));

@@ -9,45 +9,45 @@ import java.util.LinkedHashMap;
  * (every id gets the same window from "now"), so pruning stops at the first live entry. Broker thread only.
  */
 final class DuplicateHistory {
-  private final Duration window;
-  private final LinkedHashMap<String, Long> until = new LinkedHashMap<>();
+    private final Duration window;
+    private final LinkedHashMap<String, Long> until = new LinkedHashMap<>();
 
-  /** {@code window} null: duplicate detection is off and nothing is remembered. */
-  DuplicateHistory(Duration window) {
-    this.window = window;
-  }
-
-  /** True when {@code messageId} was seen within the window (the message is dropped, as Service Bus does). */
-  boolean isDuplicate(String messageId, long now) {
-    if (window == null || messageId == null) {
-      return false;
+    /** {@code window} null: duplicate detection is off and nothing is remembered. */
+    DuplicateHistory(Duration window) {
+        this.window = window;
     }
-    Long expires = until.get(messageId);
-    return expires != null && expires > now;
-  }
 
-  /** Remembers an accepted message's id for the window from {@code now}. */
-  void remember(String messageId, long now) {
-    if (window != null && messageId != null) {
-      until.remove(messageId);
-      until.put(messageId, now + window.toMillis());
+    /** True when {@code messageId} was seen within the window (the message is dropped, as Service Bus does). */
+    boolean isDuplicate(String messageId, long now) {
+        if (window == null || messageId == null) {
+            return false;
+        }
+        Long expires = until.get(messageId);
+        return expires != null && expires > now;
     }
-  }
 
-  /** Rebuilds the history from a stored message at start-up (its window counts from its enqueue time). */
-  void recover(String messageId, long enqueuedAtMillis, long now) {
-    if (window != null && messageId != null) {
-      long expires = enqueuedAtMillis + window.toMillis();
-      if (expires > now) {
-        until.merge(messageId, expires, Math::max);
-      }
+    /** Remembers an accepted message's id for the window from {@code now}. */
+    void remember(String messageId, long now) {
+        if (window != null && messageId != null) {
+            until.remove(messageId);
+            until.put(messageId, now + window.toMillis());
+        }
     }
-  }
 
-  void prune(long now) {
-    Iterator<Long> it = until.values().iterator();
-    while (it.hasNext() && it.next() <= now) {
-      it.remove();
+    /** Rebuilds the history from a stored message at start-up (its window counts from its enqueue time). */
+    void recover(String messageId, long enqueuedAtMillis, long now) {
+        if (window != null && messageId != null) {
+            long expires = enqueuedAtMillis + window.toMillis();
+            if (expires > now) {
+                until.merge(messageId, expires, Math::max);
+            }
+        }
     }
-  }
+
+    void prune(long now) {
+        Iterator<Long> it = until.values().iterator();
+        while (it.hasNext() && it.next() <= now) {
+            it.remove();
+        }
+    }
 }

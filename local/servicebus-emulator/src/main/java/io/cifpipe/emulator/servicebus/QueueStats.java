@@ -12,5 +12,12 @@ package io.cifpipe.emulator.servicebus;
  * @param total all messages in the queue (not counting the dead-letter queue)
  * @param sizeBytes stored bytes in the queue (not counting the dead-letter queue)
  */
-public record QueueStats(String name, long active, long locked, long scheduled, long deferred, long deadLetter,
-    long total, long sizeBytes) {}
+public record QueueStats(
+        String name,
+        long active,
+        long locked,
+        long scheduled,
+        long deferred,
+        long deadLetter,
+        long total,
+        long sizeBytes) {}

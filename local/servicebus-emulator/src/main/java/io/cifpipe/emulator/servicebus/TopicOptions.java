@@ -17,66 +17,78 @@ import java.util.Objects;
  *     {@code amqp:resource-limit-exceeded}
  * @param maxMessageSizeBytes largest accepted message (advertised as the link's max-message-size)
  */
-public record TopicOptions(String name, Duration defaultTtl, Duration duplicateDetectionWindow, long maxSizeBytes,
-    long maxMessageSizeBytes) {
+public record TopicOptions(
+        String name,
+        Duration defaultTtl,
+        Duration duplicateDetectionWindow,
+        long maxSizeBytes,
+        long maxMessageSizeBytes) {
 
-  public TopicOptions {
-    // The queue record holds the shared validation rules (name, durations, sizes).
-    new QueueOptions(name, QueueOptions.DEFAULT_LOCK_DURATION, 1, defaultTtl, false, duplicateDetectionWindow,
-        maxSizeBytes, maxMessageSizeBytes);
-    if (name.contains("/")) {
-      throw new IllegalArgumentException("invalid topic name '" + name + "' (no '/')");
+    public TopicOptions {
+        // The queue record holds the shared validation rules (name, durations, sizes).
+        new QueueOptions(
+                name,
+                QueueOptions.DEFAULT_LOCK_DURATION,
+                1,
+                defaultTtl,
+                false,
+                duplicateDetectionWindow,
+                maxSizeBytes,
+                maxMessageSizeBytes);
+        if (name.contains("/")) {
+            throw new IllegalArgumentException("invalid topic name '" + name + "' (no '/')");
+        }
     }
-  }
 
-  public static TopicOptions of(String name) {
-    return new TopicOptions(name, null, null, QueueOptions.DEFAULT_MAX_SIZE_BYTES,
-        QueueOptions.DEFAULT_MAX_MESSAGE_SIZE_BYTES);
-  }
-
-  public TopicOptions withDefaultTtl(Duration value) {
-    return new TopicOptions(name, value, duplicateDetectionWindow, maxSizeBytes, maxMessageSizeBytes);
-  }
-
-  public TopicOptions withDuplicateDetectionWindow(Duration value) {
-    return new TopicOptions(name, defaultTtl, value, maxSizeBytes, maxMessageSizeBytes);
-  }
-
-  public TopicOptions withMaxSizeBytes(long value) {
-    return new TopicOptions(name, defaultTtl, duplicateDetectionWindow, value, maxMessageSizeBytes);
-  }
-
-  public TopicOptions withMaxMessageSizeBytes(long value) {
-    return new TopicOptions(name, defaultTtl, duplicateDetectionWindow, maxSizeBytes, value);
-  }
-
-  /**
-   * Parses the CLI form {@code name[,defaultTtl=PT1H,duplicateDetectionWindow=PT10M,maxSizeBytes=N,
-   * maxMessageSizeBytes=N]} (the queue option names; lock and delivery options belong to subscriptions).
-   */
-  public static TopicOptions parse(String spec) {
-    String[] parts = spec.split(",");
-    TopicOptions options = of(parts[0].trim());
-    for (int i = 1; i < parts.length; i++) {
-      String part = parts[i].trim();
-      int eq = part.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("expected option=value in topic spec, got '" + part + "'");
-      }
-      String key = part.substring(0, eq).trim();
-      String value = part.substring(eq + 1).trim();
-      options = switch (key.toLowerCase(Locale.ROOT)) {
-        case "defaultttl", "defaultmessagetimetolive" -> options.withDefaultTtl(QueueOptions.parseDuration(key, value));
-        case "duplicatedetectionwindow", "duplicatedetectionhistorytimewindow" ->
-            options.withDuplicateDetectionWindow(QueueOptions.parseDuration(key, value));
-        case "maxsizebytes" -> options.withMaxSizeBytes(QueueOptions.parseLong(key, value));
-        case "maxmessagesizebytes" -> options.withMaxMessageSizeBytes(QueueOptions.parseLong(key, value));
-        case "lockduration", "maxdeliverycount", "deadletteronexpiration", "deadletteringonmessageexpiration" ->
-            throw new IllegalArgumentException("'" + key + "' is a subscription option, not a topic option "
-                + "(use --subscription TOPIC/NAME," + key + "=...)");
-        default -> throw new IllegalArgumentException("unknown topic option '" + key + "'");
-      };
+    public static TopicOptions of(String name) {
+        return new TopicOptions(
+                name, null, null, QueueOptions.DEFAULT_MAX_SIZE_BYTES, QueueOptions.DEFAULT_MAX_MESSAGE_SIZE_BYTES);
     }
-    return Objects.requireNonNull(options);
-  }
+
+    public TopicOptions withDefaultTtl(Duration value) {
+        return new TopicOptions(name, value, duplicateDetectionWindow, maxSizeBytes, maxMessageSizeBytes);
+    }
+
+    public TopicOptions withDuplicateDetectionWindow(Duration value) {
+        return new TopicOptions(name, defaultTtl, value, maxSizeBytes, maxMessageSizeBytes);
+    }
+
+    public TopicOptions withMaxSizeBytes(long value) {
+        return new TopicOptions(name, defaultTtl, duplicateDetectionWindow, value, maxMessageSizeBytes);
+    }
+
+    public TopicOptions withMaxMessageSizeBytes(long value) {
+        return new TopicOptions(name, defaultTtl, duplicateDetectionWindow, maxSizeBytes, value);
+    }
+
+    /**
+     * Parses the CLI form {@code name[,defaultTtl=PT1H,duplicateDetectionWindow=PT10M,maxSizeBytes=N,
+     * maxMessageSizeBytes=N]} (the queue option names; lock and delivery options belong to subscriptions).
+     */
+    public static TopicOptions parse(String spec) {
+        String[] parts = spec.split(",");
+        TopicOptions options = of(parts[0].trim());
+        for (int i = 1; i < parts.length; i++) {
+            String part = parts[i].trim();
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("expected option=value in topic spec, got '" + part + "'");
+            }
+            String key = part.substring(0, eq).trim();
+            String value = part.substring(eq + 1).trim();
+            options = switch (key.toLowerCase(Locale.ROOT)) {
+                case "defaultttl", "defaultmessagetimetolive" ->
+                    options.withDefaultTtl(QueueOptions.parseDuration(key, value));
+                case "duplicatedetectionwindow", "duplicatedetectionhistorytimewindow" ->
+                    options.withDuplicateDetectionWindow(QueueOptions.parseDuration(key, value));
+                case "maxsizebytes" -> options.withMaxSizeBytes(QueueOptions.parseLong(key, value));
+                case "maxmessagesizebytes" -> options.withMaxMessageSizeBytes(QueueOptions.parseLong(key, value));
+                case "lockduration", "maxdeliverycount", "deadletteronexpiration", "deadletteringonmessageexpiration" ->
+                    throw new IllegalArgumentException("'" + key + "' is a subscription option, not a topic option "
+                            + "(use --subscription TOPIC/NAME," + key + "=...)");
+                default -> throw new IllegalArgumentException("unknown topic option '" + key + "'");
+            };
+        }
+        return Objects.requireNonNull(options);
+    }
 }

@@ -27,100 +27,100 @@ import org.apache.qpid.proton.engine.Sender;
  * public hook for this, so, like {@link RawMessageReceiver}, this lives in its package. Event-loop thread only.
  */
 public final class FlushCoalescer {
-  private final Vertx vertx;
-  private final Set<ProtonConnectionImpl> pending = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final Handler<Void> flushTask = v -> flushPending();
-  private boolean scheduled;
+    private final Vertx vertx;
+    private final Set<ProtonConnectionImpl> pending = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Handler<Void> flushTask = v -> flushPending();
+    private boolean scheduled;
 
-  public FlushCoalescer(Vertx vertx) {
-    this.vertx = vertx;
-  }
-
-  /**
-   * Like {@code ProtonSender.send(tag, message, onUpdated)} for an already encoded message: no encoding, and the
-   * connection is flushed at the end of this event-loop turn. {@code encoded} must not be changed afterwards.
-   */
-  public ProtonDelivery send(ProtonSender link, byte[] tag, byte[] encoded, Handler<ProtonDelivery> onUpdated) {
-    ProtonSenderImpl impl = (ProtonSenderImpl) link;
-    Sender sender = (Sender) impl.link;
-    Delivery delivery = sender.delivery(tag);
-    sender.sendNoCopy(ReadableBuffer.ByteBufferReader.wrap(encoded));
-    if (sender.getSenderSettleMode() == SenderSettleMode.SETTLED) {
-      delivery.settle();
-    }
-    sender.advance();
-    CoalescingDelivery result = new CoalescingDelivery(delivery, this);
-    if (onUpdated != null) {
-      result.setAutoSettle(impl.isAutoSettle());
-      result.handler(onUpdated);
-    } else {
-      result.setAutoSettle(true);
-    }
-    request(impl.getSession().getConnectionImpl());
-    return result;
-  }
-
-  /** Wraps a delivery received on a link so that its disposition/settle use deferred flushing. */
-  ProtonDeliveryImpl wrap(Delivery delivery) {
-    return new CoalescingDelivery(delivery, this);
-  }
-
-  void request(ProtonConnectionImpl connection) {
-    pending.add(connection);
-    if (!scheduled) {
-      scheduled = true;
-      vertx.runOnContext(flushTask);
-    }
-  }
-
-  private void flushPending() {
-    scheduled = false;
-    List<ProtonConnectionImpl> connections = new ArrayList<>(pending);
-    pending.clear();
-    for (ProtonConnectionImpl connection : connections) {
-      try {
-        connection.flush();
-      } catch (IllegalStateException e) {
-        // The socket closed in the meantime; vertx-proton's own handlers clean the connection up.
-      }
-    }
-  }
-
-  /** A delivery whose disposition/settle leave the flush to the coalescer. */
-  private static final class CoalescingDelivery extends ProtonDeliveryImpl {
-    private final Delivery delivery;
-    private final FlushCoalescer flusher;
-
-    CoalescingDelivery(Delivery delivery, FlushCoalescer flusher) {
-      super(delivery);
-      this.delivery = delivery;
-      this.flusher = flusher;
+    public FlushCoalescer(Vertx vertx) {
+        this.vertx = vertx;
     }
 
-    @Override
-    public ProtonDelivery disposition(org.apache.qpid.proton.amqp.transport.DeliveryState state, boolean settle) {
-      if (delivery.isSettled()) {
-        return this;
-      }
-      ProtonConnectionImpl connection = connection();
-      delivery.disposition(state);
-      if (settle) {
-        delivery.settle();
-      }
-      flusher.request(connection);
-      return this;
+    /**
+     * Like {@code ProtonSender.send(tag, message, onUpdated)} for an already encoded message: no encoding, and the
+     * connection is flushed at the end of this event-loop turn. {@code encoded} must not be changed afterwards.
+     */
+    public ProtonDelivery send(ProtonSender link, byte[] tag, byte[] encoded, Handler<ProtonDelivery> onUpdated) {
+        ProtonSenderImpl impl = (ProtonSenderImpl) link;
+        Sender sender = (Sender) impl.link;
+        Delivery delivery = sender.delivery(tag);
+        sender.sendNoCopy(ReadableBuffer.ByteBufferReader.wrap(encoded));
+        if (sender.getSenderSettleMode() == SenderSettleMode.SETTLED) {
+            delivery.settle();
+        }
+        sender.advance();
+        CoalescingDelivery result = new CoalescingDelivery(delivery, this);
+        if (onUpdated != null) {
+            result.setAutoSettle(impl.isAutoSettle());
+            result.handler(onUpdated);
+        } else {
+            result.setAutoSettle(true);
+        }
+        request(impl.getSession().getConnectionImpl());
+        return result;
     }
 
-    @Override
-    public ProtonDelivery settle() {
-      ProtonConnectionImpl connection = connection();
-      delivery.settle();
-      flusher.request(connection);
-      return this;
+    /** Wraps a delivery received on a link so that its disposition/settle use deferred flushing. */
+    ProtonDeliveryImpl wrap(Delivery delivery) {
+        return new CoalescingDelivery(delivery, this);
     }
 
-    private ProtonConnectionImpl connection() {
-      return getLinkImpl().getSession().getConnectionImpl();
+    void request(ProtonConnectionImpl connection) {
+        pending.add(connection);
+        if (!scheduled) {
+            scheduled = true;
+            vertx.runOnContext(flushTask);
+        }
     }
-  }
+
+    private void flushPending() {
+        scheduled = false;
+        List<ProtonConnectionImpl> connections = new ArrayList<>(pending);
+        pending.clear();
+        for (ProtonConnectionImpl connection : connections) {
+            try {
+                connection.flush();
+            } catch (IllegalStateException e) {
+                // The socket closed in the meantime; vertx-proton's own handlers clean the connection up.
+            }
+        }
+    }
+
+    /** A delivery whose disposition/settle leave the flush to the coalescer. */
+    private static final class CoalescingDelivery extends ProtonDeliveryImpl {
+        private final Delivery delivery;
+        private final FlushCoalescer flusher;
+
+        CoalescingDelivery(Delivery delivery, FlushCoalescer flusher) {
+            super(delivery);
+            this.delivery = delivery;
+            this.flusher = flusher;
+        }
+
+        @Override
+        public ProtonDelivery disposition(org.apache.qpid.proton.amqp.transport.DeliveryState state, boolean settle) {
+            if (delivery.isSettled()) {
+                return this;
+            }
+            ProtonConnectionImpl connection = connection();
+            delivery.disposition(state);
+            if (settle) {
+                delivery.settle();
+            }
+            flusher.request(connection);
+            return this;
+        }
+
+        @Override
+        public ProtonDelivery settle() {
+            ProtonConnectionImpl connection = connection();
+            delivery.settle();
+            flusher.request(connection);
+            return this;
+        }
+
+        private ProtonConnectionImpl connection() {
+            return getLinkImpl().getSession().getConnectionImpl();
+        }
+    }
 }

@@ -19,94 +19,94 @@ import org.apache.qpid.proton.engine.Receiver;
  */
 public final class RawMessageReceiver extends ProtonReceiverImpl {
 
-  /** Receives one complete transfer. */
-  @FunctionalInterface
-  public interface RawHandler {
-    void handle(ProtonDelivery delivery, int messageFormat, byte[] payload);
-  }
-
-  /** Called when a transfer grows beyond the link's max-message-size; the link is closed by the handler. */
-  @FunctionalInterface
-  public interface OversizeHandler {
-    void handle(RawMessageReceiver receiver);
-  }
-
-  private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-  private final byte[] chunk = new byte[16 * 1024];
-  private RawHandler rawHandler;
-  private OversizeHandler oversizeHandler;
-  private long maxBytes = Long.MAX_VALUE;
-  private boolean discarding;
-
-  private final FlushCoalescer flusher;
-
-  public RawMessageReceiver(ProtonReceiver created, FlushCoalescer flusher) {
-    super((Receiver) ((ProtonLinkImpl<?>) created).link);
-    this.flusher = flusher;
-    setPrefetch(0);
-    setAutoAccept(false);
-  }
-
-  public RawMessageReceiver rawHandler(RawHandler handler) {
-    this.rawHandler = handler;
-    return this;
-  }
-
-  public RawMessageReceiver oversizeHandler(OversizeHandler handler) {
-    this.oversizeHandler = handler;
-    return this;
-  }
-
-  /** Largest payload accepted; also advertised as the link's max-message-size. */
-  public RawMessageReceiver maxPayloadBytes(long bytes) {
-    this.maxBytes = bytes;
-    return this;
-  }
-
-  /** Credit still granted to the remote sender. */
-  public int creditLeft() {
-    return link.getCredit();
-  }
-
-  @Override
-  void onDelivery() {
-    Receiver receiver = (Receiver) link;
-    Delivery delivery = receiver.current();
-    if (delivery == null || rawHandler == null) {
-      return;
+    /** Receives one complete transfer. */
+    @FunctionalInterface
+    public interface RawHandler {
+        void handle(ProtonDelivery delivery, int messageFormat, byte[] payload);
     }
-    if (delivery.isAborted()) {
-      partial.reset();
-      receiver.advance();
-      delivery.settle();
-      flow(1);
-      return;
+
+    /** Called when a transfer grows beyond the link's max-message-size; the link is closed by the handler. */
+    @FunctionalInterface
+    public interface OversizeHandler {
+        void handle(RawMessageReceiver receiver);
     }
-    int count;
-    while ((count = receiver.recv(chunk, 0, chunk.length)) > 0) {
-      if (!discarding) {
-        partial.write(chunk, 0, count);
-      }
+
+    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private final byte[] chunk = new byte[16 * 1024];
+    private RawHandler rawHandler;
+    private OversizeHandler oversizeHandler;
+    private long maxBytes = Long.MAX_VALUE;
+    private boolean discarding;
+
+    private final FlushCoalescer flusher;
+
+    public RawMessageReceiver(ProtonReceiver created, FlushCoalescer flusher) {
+        super((Receiver) ((ProtonLinkImpl<?>) created).link);
+        this.flusher = flusher;
+        setPrefetch(0);
+        setAutoAccept(false);
     }
-    if (!discarding && partial.size() > maxBytes) {
-      discarding = true;
-      partial.reset();
-      if (oversizeHandler != null) {
-        oversizeHandler.handle(this);
-      }
+
+    public RawMessageReceiver rawHandler(RawHandler handler) {
+        this.rawHandler = handler;
+        return this;
     }
-    if (delivery.isPartial()) {
-      return;
+
+    public RawMessageReceiver oversizeHandler(OversizeHandler handler) {
+        this.oversizeHandler = handler;
+        return this;
     }
-    byte[] payload = partial.toByteArray();
-    partial.reset();
-    receiver.advance();
-    if (discarding) {
-      discarding = false;
-      delivery.settle();
-      return;
+
+    /** Largest payload accepted; also advertised as the link's max-message-size. */
+    public RawMessageReceiver maxPayloadBytes(long bytes) {
+        this.maxBytes = bytes;
+        return this;
     }
-    ProtonDeliveryImpl protonDelivery = flusher.wrap(delivery);
-    rawHandler.handle(protonDelivery, delivery.getMessageFormat(), payload);
-  }
+
+    /** Credit still granted to the remote sender. */
+    public int creditLeft() {
+        return link.getCredit();
+    }
+
+    @Override
+    void onDelivery() {
+        Receiver receiver = (Receiver) link;
+        Delivery delivery = receiver.current();
+        if (delivery == null || rawHandler == null) {
+            return;
+        }
+        if (delivery.isAborted()) {
+            partial.reset();
+            receiver.advance();
+            delivery.settle();
+            flow(1);
+            return;
+        }
+        int count;
+        while ((count = receiver.recv(chunk, 0, chunk.length)) > 0) {
+            if (!discarding) {
+                partial.write(chunk, 0, count);
+            }
+        }
+        if (!discarding && partial.size() > maxBytes) {
+            discarding = true;
+            partial.reset();
+            if (oversizeHandler != null) {
+                oversizeHandler.handle(this);
+            }
+        }
+        if (delivery.isPartial()) {
+            return;
+        }
+        byte[] payload = partial.toByteArray();
+        partial.reset();
+        receiver.advance();
+        if (discarding) {
+            discarding = false;
+            delivery.settle();
+            return;
+        }
+        ProtonDeliveryImpl protonDelivery = flusher.wrap(delivery);
+        rawHandler.handle(protonDelivery, delivery.getMessageFormat(), payload);
+    }
 }

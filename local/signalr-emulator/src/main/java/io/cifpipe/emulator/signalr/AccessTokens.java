@@ -1,14 +1,13 @@
 package io.cifpipe.emulator.signalr;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +33,8 @@ public final class AccessTokens {
     static final List<String> USER_ID_CLAIMS = List.of(
             "asrs.s.uid", "nameid", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier", "sub");
 
-    private static final Set<JWSAlgorithm> ACCEPTED_ALGORITHMS = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512);
+    private static final Set<JWSAlgorithm> ACCEPTED_ALGORITHMS =
+            Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512);
 
     /** Default bound of the verified-token cache (a connect storm of a few thousand agents fits). */
     static final int DEFAULT_CACHE_SIZE = 4096;
@@ -96,10 +96,14 @@ public final class AccessTokens {
     /** Signs arbitrary claims; iat/nbf/exp are set from the lifetime (negative lifetimes make expired tokens). */
     public String mint(JWTClaimsSet.Builder claims, Duration lifetime) {
         Instant now = clock.instant();
-        claims.issueTime(Date.from(now)).notBeforeTime(Date.from(now.minusSeconds(1)))
+        claims.issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now.minusSeconds(1)))
                 .expirationTime(Date.from(now.plus(lifetime)));
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256)
+                            .type(JOSEObjectType.JWT)
+                            .build(),
                     claims.build());
             jwt.sign(new MACSigner(key));
             return jwt.serialize();
@@ -113,19 +117,22 @@ public final class AccessTokens {
         JWTClaimsSet claims = verify(token);
         for (String aud : audiences(claims)) {
             URI uri = parse(aud);
-            if (uri != null && "/client".equals(normalisePath(uri.getRawPath()))
+            if (uri != null
+                    && "/client".equals(normalisePath(uri.getRawPath()))
                     && hub.equalsIgnoreCase(queryParam(uri.getRawQuery(), "hub"))) {
                 return remember(token, claims);
             }
         }
-        throw new InvalidTokenException("audience " + audiences(claims) + " does not match the client URL of hub '" + hub + "'");
+        throw new InvalidTokenException(
+                "audience " + audiences(claims) + " does not match the client URL of hub '" + hub + "'");
     }
 
     /**
      * Validates a server token for a REST request. {@code aud} must name the same hub and its path must be the
      * request path or a prefix of it (the v1 docs show the hub URL as audience; the SDKs use the full request URL).
      */
-    public JWTClaimsSet validateServer(String token, String requestPath, int hubSegmentIndex) throws InvalidTokenException {
+    public JWTClaimsSet validateServer(String token, String requestPath, int hubSegmentIndex)
+            throws InvalidTokenException {
         JWTClaimsSet claims = verify(token);
         String request = normalisePath(requestPath);
         String[] requestSegments = request.split("/");
@@ -136,7 +143,8 @@ public final class AccessTokens {
             }
             String audPath = normalisePath(uri.getRawPath());
             boolean prefix = request.equals(audPath) || request.startsWith(audPath + "/");
-            if (prefix && audPath.split("/").length > hubSegmentIndex
+            if (prefix
+                    && audPath.split("/").length > hubSegmentIndex
                     && audPath.split("/")[hubSegmentIndex].equals(requestSegments[hubSegmentIndex])) {
                 return remember(token, claims);
             }
@@ -198,7 +206,8 @@ public final class AccessTokens {
             throw new InvalidTokenException("malformed access token");
         }
         if (!ACCEPTED_ALGORITHMS.contains(jwt.getHeader().getAlgorithm())) {
-            throw new InvalidTokenException("unsupported token algorithm " + jwt.getHeader().getAlgorithm());
+            throw new InvalidTokenException(
+                    "unsupported token algorithm " + jwt.getHeader().getAlgorithm());
         }
         try {
             if (!jwt.verify(verifier)) {
@@ -211,10 +220,13 @@ public final class AccessTokens {
             throw new InvalidTokenException("token has no exp claim");
         }
         if (now.isAfter(claims.getExpirationTime().toInstant().plus(clockSkew))) {
-            throw new InvalidTokenException("token expired at " + claims.getExpirationTime().toInstant());
+            throw new InvalidTokenException(
+                    "token expired at " + claims.getExpirationTime().toInstant());
         }
-        if (claims.getNotBeforeTime() != null && now.isBefore(claims.getNotBeforeTime().toInstant().minus(clockSkew))) {
-            throw new InvalidTokenException("token not valid before " + claims.getNotBeforeTime().toInstant());
+        if (claims.getNotBeforeTime() != null
+                && now.isBefore(claims.getNotBeforeTime().toInstant().minus(clockSkew))) {
+            throw new InvalidTokenException(
+                    "token not valid before " + claims.getNotBeforeTime().toInstant());
         }
         if (audiences(claims).isEmpty()) {
             throw new InvalidTokenException("token has no aud claim");

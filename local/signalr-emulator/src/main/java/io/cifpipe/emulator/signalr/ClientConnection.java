@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.HashSet;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client WebSocket speaking the JSON hub protocol: handshake, record-separated messages, keep-alive pings, client
@@ -21,7 +20,11 @@ final class ClientConnection {
     private static final String PING = Json.record(Json.object().put("type", 6));
     private static final int MAX_UPSTREAM_REPLY_BYTES = 16 * 1024 * 1024;
 
-    private enum State { HANDSHAKE, OPEN, CLOSED }
+    private enum State {
+        HANDSHAKE,
+        OPEN,
+        CLOSED
+    }
 
     private final ServerWebSocket ws;
     private final ConnectionInfo info;
@@ -42,7 +45,8 @@ final class ClientConnection {
     /** The connected event failed: the app never knew this connection, so no disconnected event either. */
     private boolean connectedRefused;
 
-    ClientConnection(ServerWebSocket ws, ConnectionInfo info, HubRegistry registry, Upstream upstream, Limits limits, long now) {
+    ClientConnection(
+            ServerWebSocket ws, ConnectionInfo info, HubRegistry registry, Upstream upstream, Limits limits, long now) {
         this.ws = ws;
         this.info = info;
         this.registry = registry;
@@ -116,8 +120,10 @@ final class ClientConnection {
 
     /** Called periodically: handshake timeout, client timeout, keep-alive pings. */
     void tick(long now) {
-        if (state == State.HANDSHAKE && now - createdAt >= limits.handshakeTimeout().toMillis()) {
-            failHandshake("Handshake was not received within " + limits.handshakeTimeout().toSeconds() + " seconds.");
+        if (state == State.HANDSHAKE
+                && now - createdAt >= limits.handshakeTimeout().toMillis()) {
+            failHandshake("Handshake was not received within "
+                    + limits.handshakeTimeout().toSeconds() + " seconds.");
         } else if (state == State.OPEN) {
             if (now - lastReceived >= limits.clientTimeout().toMillis()) {
                 LOG.info("connection {} timed out: no message for {} ms", info.connectionId(), now - lastReceived);
@@ -171,7 +177,9 @@ final class ClientConnection {
             failHandshake("Handshake request is not valid JSON.");
             return;
         }
-        if (request == null || !request.isObject() || !request.path("protocol").isTextual()
+        if (request == null
+                || !request.isObject()
+                || !request.path("protocol").isTextual()
                 || !request.path("version").canConvertToInt()) {
             failHandshake("Handshake request must be an object with 'protocol' and 'version'.");
             return;
@@ -190,19 +198,20 @@ final class ClientConnection {
         ws.writeTextMessage(Json.record(Json.object()));
         lastSent = registry.now();
         registry.opened(this);
-        connected = upstream.urlFor(info.hub(), Upstream.CONNECTIONS, "connected").isEmpty()
-                ? Future.succeededFuture()
-                : upstream.post(info, Upstream.CONNECTIONS, "connected", Buffer.buffer("{\"type\":10}"))
-                        .<Void>map(reply -> {
-                            if (refusesConnection(reply.status())) {
-                                dropUnannounced("status code " + reply.status());
-                            }
-                            return null;
-                        })
-                        .recover(e -> {
-                            dropUnannounced(e.getMessage());
-                            return Future.succeededFuture();
-                        });
+        connected =
+                upstream.urlFor(info.hub(), Upstream.CONNECTIONS, "connected").isEmpty()
+                        ? Future.succeededFuture()
+                        : upstream.post(info, Upstream.CONNECTIONS, "connected", Buffer.buffer("{\"type\":10}"))
+                                .<Void>map(reply -> {
+                                    if (refusesConnection(reply.status())) {
+                                        dropUnannounced("status code " + reply.status());
+                                    }
+                                    return null;
+                                })
+                                .recover(e -> {
+                                    dropUnannounced(e.getMessage());
+                                    return Future.succeededFuture();
+                                });
     }
 
     /**
@@ -220,8 +229,10 @@ final class ClientConnection {
         if (state != State.OPEN) {
             return;
         }
-        LOG.warn("connection {}: the upstream did not take its connected event ({}); closing it so the client reconnects",
-                info.connectionId(), why);
+        LOG.warn(
+                "connection {}: the upstream did not take its connected event ({}); closing it so the client reconnects",
+                info.connectionId(),
+                why);
         connectedRefused = true;
         close("The app server could not register the connection; reconnect.", true);
     }
@@ -241,7 +252,9 @@ final class ClientConnection {
             protocolError("Invalid message: not valid JSON.");
             return;
         }
-        if (message == null || !message.isObject() || !message.path("type").canConvertToInt()
+        if (message == null
+                || !message.isObject()
+                || !message.path("type").canConvertToInt()
                 || !message.path("type").isIntegralNumber()) {
             protocolError("Invalid message: an object with an integer 'type' is required.");
             return;
@@ -249,11 +262,16 @@ final class ClientConnection {
         int type = message.get("type").asInt();
         switch (type) {
             case 1 -> onInvocation((ObjectNode) message);
-            case 4 -> completeWithError(message.path("invocationId"), "Stream invocations are not supported in serverless mode.");
+            case 4 ->
+                completeWithError(
+                        message.path("invocationId"), "Stream invocations are not supported in serverless mode.");
             case 2 -> protocolError("Client-to-server streaming is not supported in serverless mode.");
-            case 3, 5, 6 -> { /* no server-to-client invocations or streams in serverless mode; pings only refresh liveness */ }
+            case 3, 5, 6 -> {
+                /* no server-to-client invocations or streams in serverless mode; pings only refresh liveness */
+            }
             case 7 -> {
-                closeError = message.path("error").isTextual() ? message.get("error").asText() : null;
+                closeError =
+                        message.path("error").isTextual() ? message.get("error").asText() : null;
                 closeSocket();
             }
             default -> protocolError("Unknown message type " + type + ".");
@@ -275,7 +293,8 @@ final class ClientConnection {
             protocolError("Invalid invocation: 'invocationId' must be a string.");
             return;
         }
-        if (invocation.path("streamIds").isArray() && !invocation.get("streamIds").isEmpty()) {
+        if (invocation.path("streamIds").isArray()
+                && !invocation.get("streamIds").isEmpty()) {
             completeWithError(invocationId, "Client-to-server streaming is not supported in serverless mode.");
             return;
         }
@@ -286,7 +305,8 @@ final class ClientConnection {
         pendingInvocations++;
         Buffer body = Buffer.buffer(Json.record(invocation));
         String id = invocationId.isTextual() ? invocationId.asText() : null;
-        connected.transform(ignored -> upstream.post(info, Upstream.MESSAGES, target.asText(), body))
+        connected
+                .transform(ignored -> upstream.post(info, Upstream.MESSAGES, target.asText(), body))
                 .onComplete(ar -> {
                     pendingInvocations--;
                     if (id == null) {
@@ -378,8 +398,10 @@ final class ClientConnection {
         }
         finished = true;
         registry.closed(this, previous == State.OPEN);
-        if (previous == State.OPEN && !connectedRefused
-                && upstream.urlFor(info.hub(), Upstream.CONNECTIONS, "disconnected").isPresent()) {
+        if (previous == State.OPEN
+                && !connectedRefused
+                && upstream.urlFor(info.hub(), Upstream.CONNECTIONS, "disconnected")
+                        .isPresent()) {
             ObjectNode event = Json.object().put("type", 11);
             if (closeError != null) {
                 event.put("error", closeError);

@@ -22,10 +22,11 @@ public final class ClientCredentialsTokenSource implements UpstreamTokenSource {
     private final URI tokenEndpoint;
     private final String clientId;
     private final String clientSecret;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(String token, Instant refreshAfter) { }
+    private record Cached(String token, Instant refreshAfter) {}
 
     public ClientCredentialsTokenSource(URI tokenEndpoint, String clientId, String clientSecret) {
         this.tokenEndpoint = tokenEndpoint;
@@ -41,10 +42,14 @@ public final class ClientCredentialsTokenSource implements UpstreamTokenSource {
         }
         String scope = resource.endsWith("/.default") ? resource : resource + "/.default";
         String form = "grant_type=client_credentials&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8);
-        String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(tokenEndpoint).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        String basic =
+                Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(tokenEndpoint)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + basic)
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("token endpoint answered HTTP " + response.statusCode());

@@ -6,9 +6,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The client-facing side: {@code POST /client/negotiate} and the WebSocket upgrade on {@code /client/}. */
 final class ClientEndpoints {
@@ -53,8 +52,9 @@ final class ClientEndpoints {
         int version = parseVersion(request.getParam("negotiateVersion"));
         String connectionId = randomId();
         String connectionToken = version >= 1 ? randomId() : connectionId;
-        registry.negotiated(connectionToken, new ConnectionInfo(hub, connectionId, AccessTokens.userIdOf(claims),
-                claimStrings(claims), ""));
+        registry.negotiated(
+                connectionToken,
+                new ConnectionInfo(hub, connectionId, AccessTokens.userIdOf(claims), claimStrings(claims), ""));
         ObjectNode body = Json.object();
         if (version >= 1) {
             body.put("negotiateVersion", 1).put("connectionId", connectionId).put("connectionToken", connectionToken);
@@ -94,16 +94,21 @@ final class ClientEndpoints {
         }
         ConnectionInfo negotiated = pending.info();
         if (!Objects.equals(negotiated.userId(), AccessTokens.userIdOf(claims))) {
-            Http.problem(request, 401, "Unauthorized", "the access token's user differs from the negotiated user", null);
+            Http.problem(
+                    request, 401, "Unauthorized", "the access token's user differs from the negotiated user", null);
             return;
         }
-        ConnectionInfo info = new ConnectionInfo(hub, negotiated.connectionId(), negotiated.userId(),
-                negotiated.claims(), clientQuery(request.query()));
-        request.toWebSocket().onSuccess(socket -> {
-            ClientConnection connection = new ClientConnection(socket, info, registry, upstream, limits, registry.now());
-            registry.socketAccepted(connection);
-            connection.attach();
-        }).onFailure(e -> LOG.info("WebSocket upgrade for connection {} failed: {}", info.connectionId(), e.toString()));
+        ConnectionInfo info = new ConnectionInfo(
+                hub, negotiated.connectionId(), negotiated.userId(), negotiated.claims(), clientQuery(request.query()));
+        request.toWebSocket()
+                .onSuccess(socket -> {
+                    ClientConnection connection =
+                            new ClientConnection(socket, info, registry, upstream, limits, registry.now());
+                    registry.socketAccepted(connection);
+                    connection.attach();
+                })
+                .onFailure(e ->
+                        LOG.info("WebSocket upgrade for connection {} failed: {}", info.connectionId(), e.toString()));
     }
 
     private String hubOf(HttpServerRequest request) {

@@ -7,5 +7,4 @@ import java.util.List;
  * connection id, the user id (null if anonymous), the token's claims as {@code type: value} strings and the raw
  * client query (with a leading {@code ?}, the access token removed).
  */
-record ConnectionInfo(String hub, String connectionId, String userId, List<String> claims, String clientQuery) {
-}
+record ConnectionInfo(String hub, String connectionId, String userId, List<String> claims, String clientQuery) {}

@@ -35,6 +35,7 @@ import java.util.Set;
 final class EntraTokens {
     /** The resource Azure SignalR's data plane accepts tokens for (scope {@code https://signalr.azure.com/.default}). */
     static final String SIGNALR_AUDIENCE = "https://signalr.azure.com";
+
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
 
     private final String issuer;
@@ -85,10 +86,12 @@ final class EntraTokens {
         if (aud == null || aud.stream().map(EntraTokens::trimSlash).noneMatch(audiences::contains)) {
             throw new InvalidTokenException("Entra token audience " + aud + " is not SignalR's");
         }
-        if (claims.getExpirationTime() == null || now.isAfter(claims.getExpirationTime().toInstant().plus(clockSkew))) {
+        if (claims.getExpirationTime() == null
+                || now.isAfter(claims.getExpirationTime().toInstant().plus(clockSkew))) {
             throw new InvalidTokenException("Entra token expired or without exp");
         }
-        if (claims.getNotBeforeTime() != null && now.isBefore(claims.getNotBeforeTime().toInstant().minus(clockSkew))) {
+        if (claims.getNotBeforeTime() != null
+                && now.isBefore(claims.getNotBeforeTime().toInstant().minus(clockSkew))) {
             throw new InvalidTokenException("Entra token not yet valid");
         }
         Object oid = claims.getClaim("oid");
@@ -102,11 +105,12 @@ final class EntraTokens {
     private synchronized DefaultJWTProcessor<SecurityContext> processor() throws JOSEException {
         if (processor == null) {
             DefaultResourceRetriever retriever = new DefaultResourceRetriever(10_000, 10_000, 512 * 1024);
-            JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwksUri(retriever), retriever).build();
+            JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwksUri(retriever), retriever)
+                    .build();
             DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
             p.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
             // claims are checked above with the emulator's own messages
-            p.setJWTClaimsSetVerifier((claims, ctx) -> { });
+            p.setJWTClaimsSetVerifier((claims, ctx) -> {});
             processor = p;
         }
         return processor;
@@ -115,7 +119,8 @@ final class EntraTokens {
     private URL jwksUri(DefaultResourceRetriever retriever) throws JOSEException {
         String discovery = issuer + "/.well-known/openid-configuration";
         try {
-            Map<String, Object> doc = JSONObjectUtils.parse(retriever.retrieveResource(new URL(discovery)).getContent());
+            Map<String, Object> doc = JSONObjectUtils.parse(
+                    retriever.retrieveResource(new URL(discovery)).getContent());
             String jwks = JSONObjectUtils.getString(doc, "jwks_uri");
             if (jwks == null) {
                 throw new JOSEException("no jwks_uri in " + discovery);

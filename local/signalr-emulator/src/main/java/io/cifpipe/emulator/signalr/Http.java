@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -12,8 +11,7 @@ import java.util.regex.Pattern;
 final class Http {
     static final Pattern HUB_NAME = Pattern.compile("^[A-Za-z][A-Za-z0-9_`,.\\[\\]]{0,127}$");
 
-    private Http() {
-    }
+    private Http() {}
 
     static void problem(HttpServerRequest request, int status, String title, String detail, String errorCode) {
         HttpServerResponse response = request.response().setStatusCode(status);
@@ -52,7 +50,9 @@ final class Http {
         if (header == null) {
             return null;
         }
-        return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+        return header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).trim()
+                : "";
     }
 
     /** Internal hub name: case-insensitive, {@code <application>_<hub>} when an application is given. */
@@ -65,7 +65,9 @@ final class Http {
         if (hub == null || hub.isEmpty()) {
             return "the 'hub' parameter is required";
         }
-        return HUB_NAME.matcher(hub).matches() ? null
-                : "invalid hub name '" + hub + "': it must start with a letter and use at most 128 of A-Z a-z 0-9 _ ` , . [ ]";
+        return HUB_NAME.matcher(hub).matches()
+                ? null
+                : "invalid hub name '" + hub
+                        + "': it must start with a letter and use at most 128 of A-Z a-z 0-9 _ ` , . [ ]";
     }
 }

@@ -70,7 +70,9 @@ final class Hub {
 
     boolean addToGroup(String group, ClientConnection c) {
         c.groups().add(group);
-        return connectionGroups.computeIfAbsent(group, k -> new LinkedHashSet<>()).add(c);
+        return connectionGroups
+                .computeIfAbsent(group, k -> new LinkedHashSet<>())
+                .add(c);
     }
 
     boolean removeFromGroup(String group, ClientConnection c) {

@@ -2,7 +2,6 @@ package io.cifpipe.emulator.signalr;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +17,7 @@ import java.util.TreeMap;
  */
 final class HubRegistry {
     /** A negotiate that is waiting for its WebSocket (keyed by connection token). */
-    record Pending(ConnectionInfo info, long expiresAt) {
-    }
+    record Pending(ConnectionInfo info, long expiresAt) {}
 
     private final Clock clock;
     private final Duration pendingLifetime;
@@ -96,14 +94,17 @@ final class HubRegistry {
             h.put("name", hub.name);
             h.put("connections", hub.connections().size());
             total += hub.connections().size();
-            long anonymous = hub.connections().stream().filter(c -> c.userId() == null).count();
+            long anonymous =
+                    hub.connections().stream().filter(c -> c.userId() == null).count();
             h.put("anonymousConnections", anonymous);
             ArrayNode users = h.putArray("users");
-            new TreeMap<>(hub.usersView()).forEach((user, conns) ->
-                    users.addObject().put("userId", user).put("connections", conns.size()));
+            new TreeMap<>(hub.usersView())
+                    .forEach((user, conns) ->
+                            users.addObject().put("userId", user).put("connections", conns.size()));
             ArrayNode groups = h.putArray("groups");
-            hub.groupNames(now).stream().sorted().forEach(g ->
-                    groups.addObject().put("name", g).put("connections", hub.groupConnections(g, now).size()));
+            hub.groupNames(now).stream().sorted().forEach(g -> groups.addObject()
+                    .put("name", g)
+                    .put("connections", hub.groupConnections(g, now).size()));
         }
         root.put("connections", total);
         root.put("pendingNegotiations", pending.size());

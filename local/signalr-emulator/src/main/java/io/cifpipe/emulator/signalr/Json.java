@@ -10,8 +10,7 @@ final class Json {
     /** The SignalR text-format record separator. */
     static final char RS = '\u001e';
 
-    private Json() {
-    }
+    private Json() {}
 
     static ObjectNode object() {
         return MAPPER.createObjectNode();

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /** Percent-decoding of path segments and query strings ('+' is literal in paths). */
 final class PathCodec {
-    private PathCodec() {
-    }
+    private PathCodec() {}
 
     static String decode(String raw) {
         try {

@@ -6,9 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Data-plane REST API: {@code /api/hubs/{hub}/...} (2022-06-01) and {@code /api/v1/hubs/{hub}...}, with the
@@ -46,7 +45,12 @@ final class RestApi {
      * {@code entra} non-null: Microsoft Entra bearer tokens are accepted as well (keyless apps); {@code localAuthDisabled}:
      * only those (Azure's {@code disableLocalAuth}). {@code endpoint} is the client endpoint for :generateToken.
      */
-    RestApi(AccessTokens tokens, HubRegistry registry, EntraTokens entra, boolean localAuthDisabled, Supplier<String> endpoint) {
+    RestApi(
+            AccessTokens tokens,
+            HubRegistry registry,
+            EntraTokens entra,
+            boolean localAuthDisabled,
+            Supplier<String> endpoint) {
         this.tokens = tokens;
         this.registry = registry;
         this.entra = entra;
@@ -83,17 +87,25 @@ final class RestApi {
         String bearer = Http.bearer(request);
         if (Boolean.TRUE.equals(EntraTokens.isEntra(bearer))) {
             if (entra == null) {
-                unauthorized(request, "Microsoft Entra tokens are not accepted: the emulator has no Entra issuer configured");
+                unauthorized(
+                        request,
+                        "Microsoft Entra tokens are not accepted: the emulator has no Entra issuer configured");
                 return;
             }
             // Discovery/JWKS are HTTP calls on first use: validate off the event loop, then serve on it.
-            ctx.vertx().<Object>executeBlocking(() -> entra.validate(bearer), false).onComplete(ar -> {
-                if (ar.failed()) {
-                    unauthorized(request, ar.cause() instanceof InvalidTokenException ? ar.cause().getMessage() : "Entra token not accepted");
-                } else {
-                    serve(ctx, segments, hubIndex, v1);
-                }
-            });
+            ctx.vertx()
+                    .<Object>executeBlocking(() -> entra.validate(bearer), false)
+                    .onComplete(ar -> {
+                        if (ar.failed()) {
+                            unauthorized(
+                                    request,
+                                    ar.cause() instanceof InvalidTokenException
+                                            ? ar.cause().getMessage()
+                                            : "Entra token not accepted");
+                        } else {
+                            serve(ctx, segments, hubIndex, v1);
+                        }
+                    });
             return;
         }
         if (localAuthDisabled) {
@@ -120,7 +132,8 @@ final class RestApi {
         List<String> rest = new ArrayList<>(segments.subList(hubIndex + 1, segments.size()));
         try {
             // Only PUT (group membership by user) creates state; reads and sends to an unknown hub see an empty one.
-            Hub hub = request.method() == HttpMethod.PUT ? registry.hubOrCreate(hubName)
+            Hub hub = request.method() == HttpMethod.PUT
+                    ? registry.hubOrCreate(hubName)
                     : java.util.Objects.requireNonNullElseGet(registry.hub(hubName), () -> new Hub(hubName));
             new Call(ctx, hub, rest, v1).dispatch();
         } catch (BadInput e) {
@@ -179,28 +192,36 @@ final class RestApi {
                 if (post) {
                     sendTo(hub.userConnections(user));
                 } else if (exists) {
-                    existence(!hub.userConnections(user).isEmpty(), "Warning.User.NotExisted", "user " + user + " has no connection");
+                    existence(
+                            !hub.userConnections(user).isEmpty(),
+                            "Warning.User.NotExisted",
+                            "user " + user + " has no connection");
                 } else {
                     notAllowed();
                 }
             } else if (n == 3 && kind.equals("users") && rest.get(2).equals("groups") && method == HttpMethod.DELETE) {
                 hub.removeUserFromAllGroups(user(rest.get(1)));
                 Http.status(request, v1 ? 200 : 204);
-            } else if (n == 4 && (kind.equals("users") && rest.get(2).equals("groups")
-                    || kind.equals("groups") && rest.get(2).equals("users"))) {
+            } else if (n == 4
+                    && (kind.equals("users") && rest.get(2).equals("groups")
+                            || kind.equals("groups") && rest.get(2).equals("users"))) {
                 String user = user(kind.equals("users") ? rest.get(1) : rest.get(3));
                 String group = group(kind.equals("users") ? rest.get(3) : rest.get(1));
                 userGroup(user, group);
             } else if (n == 2 && kind.equals("connections")) {
                 connection(rest.get(1));
-            } else if (n == 3 && kind.equals("connections") && rest.get(2).equals("groups") && method == HttpMethod.DELETE) {
+            } else if (n == 3
+                    && kind.equals("connections")
+                    && rest.get(2).equals("groups")
+                    && method == HttpMethod.DELETE) {
                 ClientConnection c = existingConnection(rest.get(1), "Error.Connection.NotExisted");
                 if (c != null) {
                     hub.removeFromAllGroups(c);
                     Http.status(request, 200);
                 }
-            } else if (n == 4 && (kind.equals("connections") && rest.get(2).equals("groups")
-                    || kind.equals("groups") && rest.get(2).equals("connections"))) {
+            } else if (n == 4
+                    && (kind.equals("connections") && rest.get(2).equals("groups")
+                            || kind.equals("groups") && rest.get(2).equals("connections"))) {
                 String connectionId = kind.equals("connections") ? rest.get(1) : rest.get(3);
                 String group = group(kind.equals("connections") ? rest.get(3) : rest.get(1));
                 connectionGroup(connectionId, group);
@@ -209,12 +230,16 @@ final class RestApi {
                 if (post) {
                     sendTo(hub.groupConnections(group, now));
                 } else if (exists) {
-                    existence(!hub.groupConnections(group, now).isEmpty(), "Warning.Group.NotExisted", "group " + group + " has no connection");
+                    existence(
+                            !hub.groupConnections(group, now).isEmpty(),
+                            "Warning.Group.NotExisted",
+                            "group " + group + " has no connection");
                 } else {
                     notAllowed();
                 }
             } else {
-                Http.problem(request, 404, "Not Found", "unknown REST operation " + method + " " + request.path(), null);
+                Http.problem(
+                        request, 404, "Not Found", "unknown REST operation " + method + " " + request.path(), null);
             }
         }
 
@@ -224,7 +249,10 @@ final class RestApi {
                 ClientConnection c = hub.connection(connectionId);
                 sendTo(c == null ? List.of() : List.of(c));
             } else if (method == HttpMethod.HEAD || method == HttpMethod.GET) {
-                existence(hub.connection(connectionId) != null, "Warning.Connection.NotExisted", "connection " + connectionId + " does not exist");
+                existence(
+                        hub.connection(connectionId) != null,
+                        "Warning.Connection.NotExisted",
+                        "connection " + connectionId + " does not exist");
             } else if (method == HttpMethod.DELETE) {
                 ClientConnection c = existingConnection(connectionId, "Warning.Connection.NotExisted");
                 if (c != null) {
@@ -274,7 +302,10 @@ final class RestApi {
                 hub.removeUserFromGroup(group, user);
                 Http.status(request, v1 ? 202 : 204);
             } else if (method == HttpMethod.HEAD || method == HttpMethod.GET) {
-                existence(hub.isUserInGroup(group, user, now), "Info.User.NotInGroup", "user " + user + " is not in group " + group);
+                existence(
+                        hub.isUserInGroup(group, user, now),
+                        "Info.User.NotInGroup",
+                        "user " + user + " is not in group " + group);
             } else {
                 notAllowed();
             }
@@ -294,7 +325,9 @@ final class RestApi {
             }
             Set<String> excluded = excluded();
             String reason = reason();
-            List.copyOf(targets).stream().filter(c -> !excluded.contains(c.id())).forEach(c -> c.close(reason, true));
+            List.copyOf(targets).stream()
+                    .filter(c -> !excluded.contains(c.id()))
+                    .forEach(c -> c.close(reason, true));
             Http.status(request, 204);
         }
 
@@ -336,7 +369,8 @@ final class RestApi {
                 throw new BadInput("'arguments' must be an array");
             }
             ObjectNode invocation = Json.object().put("type", 1).put("target", target.asText());
-            invocation.set("arguments", arguments == null || arguments.isNull() ? Json.MAPPER.createArrayNode() : arguments);
+            invocation.set(
+                    "arguments", arguments == null || arguments.isNull() ? Json.MAPPER.createArrayNode() : arguments);
             return Json.record(invocation);
         }
 
@@ -355,9 +389,14 @@ final class RestApi {
                 }
             }
             String userId = request.getParam("userId");
-            String token = tokens.mintClientToken(endpoint.get(), hub.name, userId == null || userId.isEmpty() ? null : userId,
+            String token = tokens.mintClientToken(
+                    endpoint.get(),
+                    hub.name,
+                    userId == null || userId.isEmpty() ? null : userId,
                     java.time.Duration.ofMinutes(minutes));
-            request.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+            request.response()
+                    .setStatusCode(200)
+                    .putHeader("Content-Type", "application/json")
                     .end(Json.write(Json.object().put("token", token)));
         }
 

@@ -12,9 +12,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +19,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Local stand-in for Azure SignalR Service in Serverless mode: client negotiate with access-token validation, the
@@ -38,7 +37,8 @@ public final class SignalREmulator implements AutoCloseable {
     /** The key the official local emulator uses; fine for local stacks, never for anything reachable. */
     public static final String DEFAULT_ACCESS_KEY = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
     /** Origins of the local stack's web pages. */
-    public static final List<String> DEFAULT_ALLOWED_ORIGINS = List.of("http://localhost:8080", "http://127.0.0.1:8080");
+    public static final List<String> DEFAULT_ALLOWED_ORIGINS =
+            List.of("http://localhost:8080", "http://127.0.0.1:8080");
 
     private static final Logger LOG = LoggerFactory.getLogger(SignalREmulator.class);
 
@@ -61,13 +61,19 @@ public final class SignalREmulator implements AutoCloseable {
         if (vertx != null) {
             throw new IllegalStateException("already started");
         }
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+        vertx = Vertx.vertx(
+                new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
         try {
-            vertx.deployVerticle(new EmulatorVerticle()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            vertx.deployVerticle(new EmulatorVerticle())
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             close();
-            throw new IllegalStateException("SignalR emulator failed to start on " + config.host + ":" + config.port
-                    + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            throw new IllegalStateException(
+                    "SignalR emulator failed to start on " + config.host + ":" + config.port + ": "
+                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+                    e);
         }
         LOG.info("SignalR emulator listening on {} (upstream templates: {})", endpoint(), config.upstreams.size());
         return this;
@@ -124,16 +130,33 @@ public final class SignalREmulator implements AutoCloseable {
         public void start(Promise<Void> startPromise) {
             HubRegistry registry = new HubRegistry(Clock.systemUTC(), Duration.ofMinutes(5));
             // Vert.x's default of 5 pooled connections per host would serialise concurrent invocations.
-            WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("signalr-emulator")
-                    .setMaxPoolSize(64)
-                    .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.upstreamTimeout.toMillis())));
-            Upstream upstream = new Upstream(vertx, client, config.upstreams, config.accessKey, config.upstreamTokenSource,
-                    config.upstreamAttempts, config.upstreamBackoff, config.upstreamTimeout);
+            WebClient client = WebClient.create(
+                    vertx,
+                    new WebClientOptions()
+                            .setUserAgent("signalr-emulator")
+                            .setMaxPoolSize(64)
+                            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.upstreamTimeout.toMillis())));
+            Upstream upstream = new Upstream(
+                    vertx,
+                    client,
+                    config.upstreams,
+                    config.accessKey,
+                    config.upstreamTokenSource,
+                    config.upstreamAttempts,
+                    config.upstreamBackoff,
+                    config.upstreamTimeout);
             Limits limits = config.limits();
             ClientEndpoints clients = new ClientEndpoints(tokens, registry, upstream, limits);
-            EntraTokens entra = config.entraIssuer == null ? null : new EntraTokens(config.entraIssuer,
-                    config.entraAudiences, config.entraPrincipals, Duration.ofSeconds(30), Clock.systemUTC());
-            RestApi rest = new RestApi(tokens, registry, entra, config.localAuthDisabled, SignalREmulator.this::endpoint);
+            EntraTokens entra = config.entraIssuer == null
+                    ? null
+                    : new EntraTokens(
+                            config.entraIssuer,
+                            config.entraAudiences,
+                            config.entraPrincipals,
+                            Duration.ofSeconds(30),
+                            Clock.systemUTC());
+            RestApi rest =
+                    new RestApi(tokens, registry, entra, config.localAuthDisabled, SignalREmulator.this::endpoint);
 
             Router router = Router.router(vertx);
             CorsHandler cors = CorsHandler.create()
@@ -150,12 +173,22 @@ public final class SignalREmulator implements AutoCloseable {
             router.route("/client").handler(clients::connect);
             router.route("/client/").handler(clients::connect);
             router.get("/_emulator/status").handler(cors).handler(ctx -> ctx.response()
-                    .putHeader("Content-Type", "application/json").end(Json.write(registry.status())));
-            router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxRestBodyBytes))
+                    .putHeader("Content-Type", "application/json")
+                    .end(Json.write(registry.status())));
+            router.route("/api/*")
+                    .handler(BodyHandler.create(false).setBodyLimit(config.maxRestBodyBytes))
                     .handler(rest::handle);
 
-            long sweepMillis = Math.max(20, Math.min(1000, Math.min(config.keepAlive.toMillis(),
-                    Math.min(config.clientTimeout.toMillis(), config.handshakeTimeout.toMillis())) / 4));
+            long sweepMillis = Math.max(
+                    20,
+                    Math.min(
+                            1000,
+                            Math.min(
+                                            config.keepAlive.toMillis(),
+                                            Math.min(
+                                                    config.clientTimeout.toMillis(),
+                                                    config.handshakeTimeout.toMillis()))
+                                    / 4));
             vertx.setPeriodic(sweepMillis, id -> registry.sweep());
 
             int frameLimit = (int) Math.min(Integer.MAX_VALUE - 1024L, 4L * config.maxMessageChars + 1024);
@@ -164,10 +197,13 @@ public final class SignalREmulator implements AutoCloseable {
                     .setMaxWebSocketMessageSize(frameLimit)
                     .setMaxHeaderSize(16 * 1024)
                     .setMaxInitialLineLength(12 * 1024));
-            server.requestHandler(router).listen(config.port, config.host).onSuccess(s -> {
-                port = s.actualPort();
-                startPromise.complete();
-            }).onFailure(startPromise::fail);
+            server.requestHandler(router)
+                    .listen(config.port, config.host)
+                    .onSuccess(s -> {
+                        port = s.actualPort();
+                        startPromise.complete();
+                    })
+                    .onFailure(startPromise::fail);
         }
     }
 
@@ -190,12 +226,12 @@ public final class SignalREmulator implements AutoCloseable {
         private Duration upstreamTimeout = Duration.ofSeconds(30);
         private UpstreamTokenSource upstreamTokenSource;
         private String entraIssuer;
-        private final java.util.Set<String> entraAudiences = new java.util.LinkedHashSet<>(List.of(EntraTokens.SIGNALR_AUDIENCE));
+        private final java.util.Set<String> entraAudiences =
+                new java.util.LinkedHashSet<>(List.of(EntraTokens.SIGNALR_AUDIENCE));
         private final java.util.Set<String> entraPrincipals = new java.util.LinkedHashSet<>();
         private boolean localAuthDisabled;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Accepts Microsoft Entra bearer tokens on the REST API (incl. {@code :generateToken}) from this issuer (OIDC
@@ -319,7 +355,8 @@ public final class SignalREmulator implements AutoCloseable {
 
         public SignalREmulator build() {
             if (localAuthDisabled && entraIssuer == null) {
-                throw new IllegalStateException("disableLocalAuth needs an Entra issuer, otherwise nothing can call the REST API");
+                throw new IllegalStateException(
+                        "disableLocalAuth needs an Entra issuer, otherwise nothing can call the REST API");
             }
             return new SignalREmulator(this);
         }
@@ -329,7 +366,12 @@ public final class SignalREmulator implements AutoCloseable {
         }
 
         Limits limits() {
-            return new Limits(keepAlive, clientTimeout, handshakeTimeout, maxMessageChars, maxMessagesPerSecond,
+            return new Limits(
+                    keepAlive,
+                    clientTimeout,
+                    handshakeTimeout,
+                    maxMessageChars,
+                    maxMessagesPerSecond,
                     maxPendingInvocations);
         }
 

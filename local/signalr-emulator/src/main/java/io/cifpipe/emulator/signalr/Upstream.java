@@ -6,13 +6,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Posts connection events and client invocations to the configured upstream (the Functions SignalR webhook) with the
@@ -30,8 +29,7 @@ final class Upstream {
     private static final Set<Integer> RETRYABLE = Set.of(408, 429, 502, 503, 504);
 
     /** An HTTP answer from the upstream. */
-    record Reply(int status, Buffer body) {
-    }
+    record Reply(int status, Buffer body) {}
 
     /** No template matches, or the upstream could not be reached after the retries. */
     static final class UpstreamException extends Exception {
@@ -49,8 +47,15 @@ final class Upstream {
     private final Duration initialBackoff;
     private final Duration timeout;
 
-    Upstream(Vertx vertx, WebClient client, List<UpstreamTemplate> templates, String accessKey,
-             UpstreamTokenSource tokenSource, int maxAttempts, Duration initialBackoff, Duration timeout) {
+    Upstream(
+            Vertx vertx,
+            WebClient client,
+            List<UpstreamTemplate> templates,
+            String accessKey,
+            UpstreamTokenSource tokenSource,
+            int maxAttempts,
+            Duration initialBackoff,
+            Duration timeout) {
         this.vertx = vertx;
         this.client = client;
         this.templates = List.copyOf(templates);
@@ -62,13 +67,16 @@ final class Upstream {
     }
 
     Optional<String> urlFor(String hub, String category, String event) {
-        return templates.stream().filter(t -> t.matches(hub, category, event)).findFirst()
+        return templates.stream()
+                .filter(t -> t.matches(hub, category, event))
+                .findFirst()
                 .map(t -> t.expand(hub, category, event));
     }
 
     Future<Reply> post(ConnectionInfo connection, String category, String event, Buffer body) {
         Optional<UpstreamTemplate> template = templates.stream()
-                .filter(t -> t.matches(connection.hub(), category, event)).findFirst();
+                .filter(t -> t.matches(connection.hub(), category, event))
+                .findFirst();
         if (template.isEmpty()) {
             return Future.failedFuture(new UpstreamException("No upstream is configured for hub '" + connection.hub()
                     + "', category '" + category + "', event '" + event + "'"));
@@ -81,13 +89,15 @@ final class Upstream {
             return promise.future();
         }
         if (tokenSource == null) {
-            return Future.failedFuture(new UpstreamException("Invocation failed, no managed identity token source configured"));
+            return Future.failedFuture(
+                    new UpstreamException("Invocation failed, no managed identity token source configured"));
         }
         // Token endpoints are blocking HTTP calls: off the event loop.
         return vertx.<String>executeBlocking(() -> tokenSource.token(resource), false)
                 .recover(e -> {
                     LOG.warn("upstream token for resource {} could not be obtained: {}", resource, e.toString());
-                    return Future.failedFuture(new UpstreamException("Invocation failed, managed identity token unavailable"));
+                    return Future.failedFuture(
+                            new UpstreamException("Invocation failed, managed identity token unavailable"));
                 })
                 .compose(token -> {
                     Promise<Reply> promise = Promise.promise();
@@ -96,8 +106,15 @@ final class Upstream {
                 });
     }
 
-    private void attempt(String url, String bearer, ConnectionInfo c, String category, String event, Buffer body,
-                         int attempt, Promise<Reply> promise) {
+    private void attempt(
+            String url,
+            String bearer,
+            ConnectionInfo c,
+            String category,
+            String event,
+            Buffer body,
+            int attempt,
+            Promise<Reply> promise) {
         HttpRequest<Buffer> request;
         try {
             request = client.postAbs(url).timeout(timeout.toMillis());
@@ -122,19 +139,35 @@ final class Upstream {
             request.putHeader("X-ASRS-User-Claims", String.join(", ", c.claims()));
         }
         request.sendBuffer(body).onComplete(ar -> {
-            boolean connectFailure = ar.failed() && !(ar.cause() instanceof java.util.concurrent.TimeoutException)
+            boolean connectFailure = ar.failed()
+                    && !(ar.cause() instanceof java.util.concurrent.TimeoutException)
                     && !String.valueOf(ar.cause().getMessage()).contains("timeout");
-            boolean retryableStatus = ar.succeeded() && RETRYABLE.contains(ar.result().statusCode());
+            boolean retryableStatus =
+                    ar.succeeded() && RETRYABLE.contains(ar.result().statusCode());
             if ((connectFailure || retryableStatus) && attempt < maxAttempts) {
                 long delay = initialBackoff.toMillis() << (attempt - 1);
-                LOG.warn("upstream {}/{} for connection {} failed ({}), retry {} of {} in {} ms", category, event,
-                        c.connectionId(), ar.failed() ? ar.cause().toString() : "status " + ar.result().statusCode(),
-                        attempt, maxAttempts - 1, delay);
-                vertx.setTimer(Math.max(1, delay), t -> attempt(url, bearer, c, category, event, body, attempt + 1, promise));
+                LOG.warn(
+                        "upstream {}/{} for connection {} failed ({}), retry {} of {} in {} ms",
+                        category,
+                        event,
+                        c.connectionId(),
+                        ar.failed()
+                                ? ar.cause().toString()
+                                : "status " + ar.result().statusCode(),
+                        attempt,
+                        maxAttempts - 1,
+                        delay);
+                vertx.setTimer(
+                        Math.max(1, delay), t -> attempt(url, bearer, c, category, event, body, attempt + 1, promise));
                 return;
             }
             if (ar.failed()) {
-                LOG.warn("upstream {}/{} for connection {} failed: {}", category, event, c.connectionId(), ar.cause().toString());
+                LOG.warn(
+                        "upstream {}/{} for connection {} failed: {}",
+                        category,
+                        event,
+                        c.connectionId(),
+                        ar.cause().toString());
                 promise.fail(new UpstreamException("Invocation failed, upstream unreachable"));
             } else {
                 int status = ar.result().statusCode();

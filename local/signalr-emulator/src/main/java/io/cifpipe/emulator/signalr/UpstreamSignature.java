@@ -1,17 +1,16 @@
 package io.cifpipe.emulator.signalr;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Locale;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** {@code X-ASRS-Signature}: {@code sha256=} + hex(HMAC-SHA256(UTF-8 AccessKey, UTF-8 connectionId)). */
 public final class UpstreamSignature {
-    private UpstreamSignature() {
-    }
+    private UpstreamSignature() {}
 
     /** Header value as Azure emits it (upper-case hex). */
     public static String of(String accessKey, String connectionId) {

@@ -11,8 +11,8 @@ import java.util.Objects;
  * Azure's {@code auth: {type: ManagedIdentity, managedIdentity: {resource}}}: each request carries
  * {@code Authorization: Bearer <token for that resource>} from the emulator's {@link UpstreamTokenSource}.
  */
-public record UpstreamTemplate(String urlTemplate, String hubRule, String categoryRule, String eventRule,
-                               String authResource) {
+public record UpstreamTemplate(
+        String urlTemplate, String hubRule, String categoryRule, String eventRule, String authResource) {
 
     public UpstreamTemplate(String urlTemplate, String hubRule, String categoryRule, String eventRule) {
         this(urlTemplate, hubRule, categoryRule, eventRule, null);
@@ -43,7 +43,8 @@ public record UpstreamTemplate(String urlTemplate, String hubRule, String catego
     }
 
     public String expand(String hub, String category, String event) {
-        return urlTemplate.replace("{hub}", PathCodec.encode(hub))
+        return urlTemplate
+                .replace("{hub}", PathCodec.encode(hub))
                 .replace("{category}", PathCodec.encode(category))
                 .replace("{event}", PathCodec.encode(event));
     }

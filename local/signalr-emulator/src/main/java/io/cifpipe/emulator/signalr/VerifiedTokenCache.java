@@ -1,7 +1,6 @@
 package io.cifpipe.emulator.signalr;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,8 +12,7 @@ import java.util.Map;
  * Thread-safe; the emulator calls it from its event loop, so the lock is uncontended.
  */
 final class VerifiedTokenCache {
-    private record Entry(JWTClaimsSet claims, Instant expiresAt) {
-    }
+    private record Entry(JWTClaimsSet claims, Instant expiresAt) {}
 
     private final int maxEntries;
     private final LinkedHashMap<String, Entry> entries;

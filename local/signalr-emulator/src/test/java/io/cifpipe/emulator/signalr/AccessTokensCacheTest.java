@@ -1,14 +1,13 @@
 package io.cifpipe.emulator.signalr;
 
-import io.cifpipe.runtime.testing.MutableClock;
-import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.cifpipe.runtime.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
 
 /** The verified-token cache: expiry is still enforced, failures are never remembered, the size is bounded. */
 class AccessTokensCacheTest {
@@ -37,7 +36,8 @@ class AccessTokensCacheTest {
 
         clock.advance(SKEW.plusSeconds(1));
         assertThatThrownBy(() -> tokens.validateClient(token, "chat"))
-                .isInstanceOf(InvalidTokenException.class).hasMessageContaining("token expired");
+                .isInstanceOf(InvalidTokenException.class)
+                .hasMessageContaining("token expired");
         assertThat(tokens.cachedTokenCount()).isZero();
     }
 
@@ -48,7 +48,8 @@ class AccessTokensCacheTest {
         assertThat(tokens.cachedTokenCount()).isEqualTo(1);
         clock.advance(Duration.ofMinutes(5).plus(SKEW).plusSeconds(1));
         assertThatThrownBy(() -> tokens.validateServer(token, "/api/v1/hubs/chat/users/u1", 3))
-                .isInstanceOf(InvalidTokenException.class).hasMessageContaining("token expired");
+                .isInstanceOf(InvalidTokenException.class)
+                .hasMessageContaining("token expired");
     }
 
     @Test
@@ -70,7 +71,8 @@ class AccessTokensCacheTest {
         String token = tokens.mintClientToken(ENDPOINT, "chat", "u1", Duration.ofMinutes(5));
         tokens.validateClient(token, "chat");
         assertThatThrownBy(() -> tokens.validateClient(token, "other"))
-                .isInstanceOf(InvalidTokenException.class).hasMessageContaining("does not match");
+                .isInstanceOf(InvalidTokenException.class)
+                .hasMessageContaining("does not match");
         String server = tokens.mintServerToken("http://127.0.0.1/api/v1/hubs/chat", Duration.ofMinutes(5));
         tokens.validateServer(server, "/api/v1/hubs/chat", 3);
         assertThatThrownBy(() -> tokens.validateServer(server, "/api/v1/hubs/other", 3))

@@ -1,6 +1,7 @@
 package io.cifpipe.emulator.signalr;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@code node --test} in src/test/node (the real {@code @microsoft/signalr} npm client) against an emulator and
@@ -27,8 +26,12 @@ class NodeClientTest {
             fail("node_modules missing: run `npm ci` in " + NODE_DIR + " (./dev test does this)");
         }
         try (TestFunctionsApp app = new TestFunctionsApp(KEY);
-             SignalREmulator emulator = SignalREmulator.builder().port(0).accessKey(KEY)
-                     .upstreamTemplate(app.webhookTemplate()).build().start()) {
+                SignalREmulator emulator = SignalREmulator.builder()
+                        .port(0)
+                        .accessKey(KEY)
+                        .upstreamTemplate(app.webhookTemplate())
+                        .build()
+                        .start()) {
             app.emulator = emulator;
             Path log = Files.createTempFile("signalr-node-test", ".log");
             ProcessBuilder pb = new ProcessBuilder(List.of("node", "--test", "--test-reporter=spec"))

@@ -1,22 +1,21 @@
 package io.cifpipe.emulator.signalr;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Hub protocol details and bad input: every violation closes only the offending connection, with a reason. */
 class ProtocolTest {
@@ -27,10 +26,12 @@ class ProtocolTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        emulator = SignalREmulator.builder().port(0)
+        emulator = SignalREmulator.builder()
+                .port(0)
                 .maxMessageSize(4000)
                 .maxMessagesPerSecond(50)
-                .build().start();
+                .build()
+                .start();
         rest = new Rest(emulator);
     }
 
@@ -42,11 +43,13 @@ class ProtocolTest {
 
     /** An emulator with short timers, for the timing tests only (so slow CI cannot trip the other tests). */
     private static SignalREmulator fastTimers() {
-        return SignalREmulator.builder().port(0)
+        return SignalREmulator.builder()
+                .port(0)
                 .keepAliveInterval(Duration.ofMillis(300))
                 .clientTimeout(Duration.ofSeconds(2))
                 .handshakeTimeout(Duration.ofMillis(600))
-                .build().start();
+                .build()
+                .start();
     }
 
     private static JsonNode json(String s) throws Exception {
@@ -55,7 +58,8 @@ class ProtocolTest {
 
     @Test
     void handshakeThenKeepAlivePingsAndClientPingsKeepTheConnectionAlive() throws Exception {
-        try (SignalREmulator emulator = fastTimers(); RawClient c = RawClient.connected(vertx, emulator, "chat", "pinger")) {
+        try (SignalREmulator emulator = fastTimers();
+                RawClient c = RawClient.connected(vertx, emulator, "chat", "pinger")) {
             assertThat(json(c.next()).get("type").asInt()).isEqualTo(6);
             // keep pinging for longer than the 2 s client timeout: the connection stays open
             for (int i = 0; i < 10; i++) {
@@ -63,13 +67,17 @@ class ProtocolTest {
                 Thread.sleep(300); // the client's own ping cadence, not synchronisation
             }
             assertThat(c.closed).isNotDone();
-            assertThat(new Rest(emulator).call("HEAD", "/api/hubs/chat/connections/" + c.connectionId, null).statusCode()).isEqualTo(200);
+            assertThat(new Rest(emulator)
+                            .call("HEAD", "/api/hubs/chat/connections/" + c.connectionId, null)
+                            .statusCode())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void silentClientIsClosedAfterTheClientTimeout() throws Exception {
-        try (SignalREmulator emulator = fastTimers(); RawClient c = RawClient.connected(vertx, emulator, "chat", "silent")) {
+        try (SignalREmulator emulator = fastTimers();
+                RawClient c = RawClient.connected(vertx, emulator, "chat", "silent")) {
             JsonNode close = c.nextNonPing();
             assertThat(close.get("type").asInt()).isEqualTo(7);
             assertThat(close.get("error").asText()).contains("Server timeout");
@@ -89,7 +97,8 @@ class ProtocolTest {
             assertThat(json(c.next()).get("error").asText()).contains("'messagepack' is not supported");
             c.awaitClosed();
         }
-        try (SignalREmulator emulator = fastTimers(); RawClient c = RawClient.open(vertx, emulator, "chat", "u")) {
+        try (SignalREmulator emulator = fastTimers();
+                RawClient c = RawClient.open(vertx, emulator, "chat", "u")) {
             assertThat(json(c.next()).get("error").asText()).contains("Handshake was not received");
             c.awaitClosed();
         }
@@ -104,14 +113,14 @@ class ProtocolTest {
     void badMessagesCloseOnlyThatConnection() throws Exception {
         try (RawClient bystander = RawClient.connected(vertx, emulator, "chat", "bystander")) {
             String[][] cases = {
-                    {"{\"type\":42}\u001e", "Unknown message type 42"},
-                    {"not json\u001e", "not valid JSON"},
-                    {"[1,2]\u001e", "integer 'type'"},
-                    {"{\"type\":1,\"arguments\":[]}\u001e", "'target'"},
-                    {"{\"type\":1,\"target\":\"x\",\"arguments\":[],\"invocationId\":5}\u001e", "'invocationId'"},
-                    {"{\"type\":2,\"invocationId\":\"1\",\"item\":1}\u001e", "streaming is not supported"},
-                    {"{\"type\":1,\"target\":\"x\",\"arguments\":[\"" + "y".repeat(5000) + "\"]}\u001e", "maximum size"},
-                    {"{\"type\":6}\u001e".repeat(60), "Too many messages"},
+                {"{\"type\":42}\u001e", "Unknown message type 42"},
+                {"not json\u001e", "not valid JSON"},
+                {"[1,2]\u001e", "integer 'type'"},
+                {"{\"type\":1,\"arguments\":[]}\u001e", "'target'"},
+                {"{\"type\":1,\"target\":\"x\",\"arguments\":[],\"invocationId\":5}\u001e", "'invocationId'"},
+                {"{\"type\":2,\"invocationId\":\"1\",\"item\":1}\u001e", "streaming is not supported"},
+                {"{\"type\":1,\"target\":\"x\",\"arguments\":[\"" + "y".repeat(5000) + "\"]}\u001e", "maximum size"},
+                {"{\"type\":6}\u001e".repeat(60), "Too many messages"},
             };
             for (String[] c : cases) {
                 try (RawClient offender = RawClient.connected(vertx, emulator, "chat", "offender")) {
@@ -124,7 +133,12 @@ class ProtocolTest {
                 }
             }
             bystander.sendText("{\"type\":6}\u001e");
-            assertThat(rest.call("POST", "/api/hubs/chat/users/bystander/:send", "{\"target\":\"notify\",\"arguments\":[1]}").statusCode()).isEqualTo(202);
+            assertThat(rest.call(
+                                    "POST",
+                                    "/api/hubs/chat/users/bystander/:send",
+                                    "{\"target\":\"notify\",\"arguments\":[1]}")
+                            .statusCode())
+                    .isEqualTo(202);
             JsonNode message = bystander.nextNonPing();
             assertThat(message.get("type").asInt()).isEqualTo(1);
             assertThat(message.get("target").asText()).isEqualTo("notify");
@@ -156,23 +170,37 @@ class ProtocolTest {
     void webSocketUpgradeNeedsANegotiatedIdAndAToken() throws Exception {
         String token = emulator.accessTokens().mintClientToken("http://127.0.0.1", "chat", "u", Duration.ofMinutes(5));
         assertThatThrownBy(() -> connect("/client/?hub=chat&id=unknown", token))
-                .cause().isInstanceOf(UpgradeRejectedException.class).hasMessageContaining("404");
+                .cause()
+                .isInstanceOf(UpgradeRejectedException.class)
+                .hasMessageContaining("404");
         assertThatThrownBy(() -> connect("/client/?hub=chat&id=whatever", null))
-                .cause().isInstanceOf(UpgradeRejectedException.class).hasMessageContaining("401");
-        HttpResponse<String> longPolling = RawClient.HTTP.send(HttpRequest.newBuilder(
-                URI.create(emulator.endpoint() + "/client/?hub=chat&id=x")).header("Authorization", "Bearer " + token).GET().build(),
+                .cause()
+                .isInstanceOf(UpgradeRejectedException.class)
+                .hasMessageContaining("401");
+        HttpResponse<String> longPolling = RawClient.HTTP.send(
+                HttpRequest.newBuilder(URI.create(emulator.endpoint() + "/client/?hub=chat&id=x"))
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(longPolling.statusCode()).isEqualTo(400);
         assertThat(longPolling.body()).contains("only the WebSockets transport");
     }
 
     private void connect(String uri, String token) throws Exception {
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(emulator.port()).setURI(uri);
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(emulator.port())
+                .setURI(uri);
         if (token != null) {
             options.addHeader("Authorization", "Bearer " + token);
         }
         try {
-            vertx.createHttpClient().webSocket(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx.createHttpClient()
+                    .webSocket(options)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new RuntimeException(e.getCause());
         }
@@ -180,22 +208,35 @@ class ProtocolTest {
 
     @Test
     void browserStyleAccessTokenQueryAndStatusEndpoint() throws Exception {
-        String token = emulator.accessTokens().mintClientToken("http://127.0.0.1", "dash", "viewer", Duration.ofMinutes(5));
-        HttpResponse<String> negotiate = RawClient.HTTP.send(HttpRequest.newBuilder(
-                        URI.create(emulator.endpoint() + "/client/negotiate?hub=dash&negotiateVersion=1"))
-                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        String token =
+                emulator.accessTokens().mintClientToken("http://127.0.0.1", "dash", "viewer", Duration.ofMinutes(5));
+        HttpResponse<String> negotiate = RawClient.HTTP.send(
+                HttpRequest.newBuilder(
+                                URI.create(emulator.endpoint() + "/client/negotiate?hub=dash&negotiateVersion=1"))
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         String id = json(negotiate.body()).get("connectionToken").asText();
-        var ws = vertx.createHttpClient().webSocket(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(emulator.port())
+        var ws = vertx.createHttpClient()
+                .webSocket(new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(emulator.port())
                         .setURI("/client/?hub=dash&id=" + id + "&access_token=" + token))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         try (RawClient a = RawClient.connected(vertx, emulator, "dash", "viewer");
-             RawClient b = RawClient.connected(vertx, emulator, "dash", "other")) {
+                RawClient b = RawClient.connected(vertx, emulator, "dash", "other")) {
             ws.writeTextMessage("{\"protocol\":\"json\",\"version\":1}\u001e");
-            assertThat(rest.call("PUT", "/api/hubs/dash/groups/g/connections/" + b.connectionId, null).statusCode()).isEqualTo(200);
+            assertThat(rest.call("PUT", "/api/hubs/dash/groups/g/connections/" + b.connectionId, null)
+                            .statusCode())
+                    .isEqualTo(200);
             JsonNode hub = null;
             for (int i = 0; i < 50 && (hub == null || hub.get("connections").asInt() < 3); i++) {
-                HttpResponse<String> status = RawClient.HTTP.send(HttpRequest.newBuilder(URI.create(emulator.endpoint() + "/_emulator/status")).build(),
+                HttpResponse<String> status = RawClient.HTTP.send(
+                        HttpRequest.newBuilder(URI.create(emulator.endpoint() + "/_emulator/status"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 for (JsonNode h : json(status.body()).get("hubs")) {
                     if (h.get("name").asText().equals("dash")) {
@@ -206,7 +247,9 @@ class ProtocolTest {
             }
             assertThat(hub).isNotNull();
             assertThat(hub.get("connections").asInt()).isEqualTo(3);
-            assertThat(hub.get("users").toString()).contains("{\"userId\":\"viewer\",\"connections\":2}").contains("{\"userId\":\"other\",\"connections\":1}");
+            assertThat(hub.get("users").toString())
+                    .contains("{\"userId\":\"viewer\",\"connections\":2}")
+                    .contains("{\"userId\":\"other\",\"connections\":1}");
             assertThat(hub.get("groups").toString()).contains("{\"name\":\"g\",\"connections\":1}");
         } finally {
             ws.close();
@@ -216,11 +259,26 @@ class ProtocolTest {
     @Test
     void hubsAreIsolatedAndApplicationPrefixesTheHub() throws Exception {
         try (RawClient alpha = RawClient.connected(vertx, emulator, "alpha", "same-user");
-             RawClient beta = RawClient.connected(vertx, emulator, "beta", "same-user");
-             RawClient app = RawClient.connected(vertx, emulator, "app1_alpha", "same-user")) {
-            assertThat(rest.call("POST", "/api/hubs/alpha/users/same-user/:send", "{\"target\":\"notify\",\"arguments\":[\"a\"]}").statusCode()).isEqualTo(202);
-            assertThat(rest.call("POST", "/api/hubs/alpha/users/same-user/:send?application=app1", "{\"target\":\"notify\",\"arguments\":[\"app\"]}").statusCode()).isEqualTo(202);
-            assertThat(rest.call("POST", "/api/hubs/beta/users/same-user/:send", "{\"target\":\"notify\",\"arguments\":[\"b\"]}").statusCode()).isEqualTo(202);
+                RawClient beta = RawClient.connected(vertx, emulator, "beta", "same-user");
+                RawClient app = RawClient.connected(vertx, emulator, "app1_alpha", "same-user")) {
+            assertThat(rest.call(
+                                    "POST",
+                                    "/api/hubs/alpha/users/same-user/:send",
+                                    "{\"target\":\"notify\",\"arguments\":[\"a\"]}")
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(rest.call(
+                                    "POST",
+                                    "/api/hubs/alpha/users/same-user/:send?application=app1",
+                                    "{\"target\":\"notify\",\"arguments\":[\"app\"]}")
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(rest.call(
+                                    "POST",
+                                    "/api/hubs/beta/users/same-user/:send",
+                                    "{\"target\":\"notify\",\"arguments\":[\"b\"]}")
+                            .statusCode())
+                    .isEqualTo(202);
             assertThat(alpha.nextNonPing().get("arguments").get(0).asText()).isEqualTo("a");
             assertThat(app.nextNonPing().get("arguments").get(0).asText()).isEqualTo("app");
             assertThat(beta.nextNonPing().get("arguments").get(0).asText()).isEqualTo("b");

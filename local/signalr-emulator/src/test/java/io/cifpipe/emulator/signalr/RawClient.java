@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,18 +39,27 @@ final class RawClient implements AutoCloseable {
     /** Negotiates as the user and opens the WebSocket (no handshake sent yet). */
     static RawClient open(Vertx vertx, SignalREmulator emulator, String hub, String user) throws Exception {
         String token = emulator.accessTokens().mintClientToken("http://127.0.0.1", hub, user, Duration.ofMinutes(5));
-        HttpResponse<String> negotiate = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(emulator.endpoint() + "/client/negotiate?hub=" + hub + "&negotiateVersion=1"))
-                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> negotiate = HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                emulator.endpoint() + "/client/negotiate?hub=" + hub + "&negotiateVersion=1"))
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (negotiate.statusCode() != 200) {
             throw new AssertionError("negotiate " + negotiate.statusCode() + " " + negotiate.body());
         }
         JsonNode body = Json.MAPPER.readTree(negotiate.body());
-        WebSocket ws = vertx.createHttpClient().webSocket(new WebSocketConnectOptions().setHost("127.0.0.1")
-                        .setPort(emulator.port()).setURI("/client/?hub=" + hub + "&id=" + body.get("connectionToken").asText())
+        WebSocket ws = vertx.createHttpClient()
+                .webSocket(new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(emulator.port())
+                        .setURI("/client/?hub=" + hub + "&id="
+                                + body.get("connectionToken").asText())
                         .addHeader("Authorization", "Bearer " + token))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         return new RawClient(ws, body.get("connectionId").asText());
     }
 

@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /** Data-plane REST calls the way the SDKs make them: server token with aud = URL without port, with api-version. */
 final class Rest {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final SignalREmulator emulator;
 
     Rest(SignalREmulator emulator) {
@@ -17,7 +18,8 @@ final class Rest {
 
     /** SDK-style audience: scheme://host/path?api-version=2022-06-01 (no port). */
     String sdkToken(String path) {
-        return emulator.accessTokens().mintServerToken("http://127.0.0.1" + path + "?api-version=2022-06-01", Duration.ofHours(1));
+        return emulator.accessTokens()
+                .mintServerToken("http://127.0.0.1" + path + "?api-version=2022-06-01", Duration.ofHours(1));
     }
 
     HttpResponse<String> call(String method, String pathAndQuery, String body) throws Exception {
@@ -28,7 +30,9 @@ final class Rest {
     HttpResponse<String> call(String method, String pathAndQuery, String body, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(emulator.endpoint() + pathAndQuery))
                 .timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (authorization != null) {
             request.header("Authorization", authorization);

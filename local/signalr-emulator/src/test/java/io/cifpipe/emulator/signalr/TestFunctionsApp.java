@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -20,9 +19,15 @@ import java.util.concurrent.TimeUnit;
  * answers invocations: {@code echo} returns its first argument, {@code fail} answers 500, anything else 200 empty.
  */
 final class TestFunctionsApp implements AutoCloseable {
-    record Received(String category, String event, String connectionId, String userId, String hub,
-                    Map<String, String> headers, String body, boolean signatureValid) {
-    }
+    record Received(
+            String category,
+            String event,
+            String connectionId,
+            String userId,
+            String hub,
+            Map<String, String> headers,
+            String body,
+            boolean signatureValid) {}
 
     static final String WEBHOOK_CODE = "test-extension-key";
     private final Vertx vertx = Vertx.vertx();
@@ -34,8 +39,12 @@ final class TestFunctionsApp implements AutoCloseable {
 
     TestFunctionsApp(String accessKey) throws Exception {
         this.accessKey = accessKey;
-        server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(this::handle)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     String baseUrl() {
@@ -74,9 +83,14 @@ final class TestFunctionsApp implements AutoCloseable {
             String path = request.path();
             if (path.equals("/api/negotiate")) {
                 String user = request.getHeader("x-test-user");
-                String token = emulator.accessTokens().mintClientToken("http://127.0.0.1", hub, user, Duration.ofHours(1));
-                request.response().putHeader("Content-Type", "application/json")
-                        .end(new JsonObject().put("url", emulator.clientUrl(hub)).put("accessToken", token).encode());
+                String token =
+                        emulator.accessTokens().mintClientToken("http://127.0.0.1", hub, user, Duration.ofHours(1));
+                request.response()
+                        .putHeader("Content-Type", "application/json")
+                        .end(new JsonObject()
+                                .put("url", emulator.clientUrl(hub))
+                                .put("accessToken", token)
+                                .encode());
                 return;
             }
             if (!path.equals("/runtime/webhooks/signalr") || !WEBHOOK_CODE.equals(request.getParam("code"))) {
@@ -89,8 +103,15 @@ final class TestFunctionsApp implements AutoCloseable {
             boolean valid = UpstreamSignature.verify(request.getHeader("X-ASRS-Signature"), accessKey, connectionId);
             String body = buffer.toString(StandardCharsets.UTF_8);
             String event = request.getHeader("X-ASRS-Event");
-            received.add(new Received(request.getHeader("X-ASRS-Category"), event, connectionId,
-                    request.getHeader("X-ASRS-User-Id"), request.getHeader("X-ASRS-Hub"), headers, body, valid));
+            received.add(new Received(
+                    request.getHeader("X-ASRS-Category"),
+                    event,
+                    connectionId,
+                    request.getHeader("X-ASRS-User-Id"),
+                    request.getHeader("X-ASRS-Hub"),
+                    headers,
+                    body,
+                    valid));
             if (!valid) {
                 request.response().setStatusCode(401).end();
                 return;
@@ -105,9 +126,13 @@ final class TestFunctionsApp implements AutoCloseable {
                 if ("fail".equals(event)) {
                     request.response().setStatusCode(500).end();
                 } else if ("echo".equals(event) && id != null) {
-                    String completion = Json.record(Json.object().put("type", 3).put("invocationId", id.asText())
+                    String completion = Json.record(Json.object()
+                            .put("type", 3)
+                            .put("invocationId", id.asText())
                             .set("result", invocation.get("arguments").get(0)));
-                    request.response().putHeader("Content-Type", "application/json").end(completion);
+                    request.response()
+                            .putHeader("Content-Type", "application/json")
+                            .end(completion);
                 } else {
                     request.response().end();
                 }

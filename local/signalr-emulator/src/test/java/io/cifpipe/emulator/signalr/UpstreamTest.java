@@ -1,13 +1,11 @@
 package io.cifpipe.emulator.signalr;
 
-import io.cifpipe.runtime.testing.FreePorts;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cifpipe.runtime.testing.FreePorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -17,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Upstream routing by template rules, retry policy, and mapping of upstream replies to completions. */
 class UpstreamTest {
@@ -31,33 +30,50 @@ class UpstreamTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        upstream = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-            req.headers().forEach(h -> lastHeaders.put(h.getKey().toLowerCase(), h.getValue()));
-            paths.add(req.path());
-            String event = req.getHeader("X-ASRS-Event");
-            int attempt = attempts.computeIfAbsent(event, k -> new AtomicInteger()).incrementAndGet();
-            String text = body.toString(StandardCharsets.UTF_8);
-            String id = null;
-            try {
-                JsonNode node = Json.MAPPER.readTree(text.replace("\u001e", ""));
-                id = node.path("invocationId").isTextual() ? node.get("invocationId").asText() : null;
-            } catch (Exception ignored) {
-                // connection events
-            }
-            switch (event) {
-                case "flaky" -> {
-                    if (attempt == 1) {
-                        req.response().setStatusCode(503).end();
-                    } else {
-                        req.response().end(Json.record(Json.object().put("type", 3).put("invocationId", id).put("result", "second try")));
+        upstream = vertx.createHttpServer()
+                .requestHandler(req -> req.body().onSuccess(body -> {
+                    req.headers().forEach(h -> lastHeaders.put(h.getKey().toLowerCase(), h.getValue()));
+                    paths.add(req.path());
+                    String event = req.getHeader("X-ASRS-Event");
+                    int attempt = attempts.computeIfAbsent(event, k -> new AtomicInteger())
+                            .incrementAndGet();
+                    String text = body.toString(StandardCharsets.UTF_8);
+                    String id = null;
+                    try {
+                        JsonNode node = Json.MAPPER.readTree(text.replace("\u001e", ""));
+                        id = node.path("invocationId").isTextual()
+                                ? node.get("invocationId").asText()
+                                : null;
+                    } catch (Exception ignored) {
+                        // connection events
                     }
-                }
-                case "boom" -> req.response().setStatusCode(500).end();
-                case "garbage" -> req.response().end("hello");
-                case "errors" -> req.response().end(Json.record(Json.object().put("type", 3).put("invocationId", id).put("error", "not yours")));
-                default -> req.response().end();
-            }
-        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    switch (event) {
+                        case "flaky" -> {
+                            if (attempt == 1) {
+                                req.response().setStatusCode(503).end();
+                            } else {
+                                req.response()
+                                        .end(Json.record(Json.object()
+                                                .put("type", 3)
+                                                .put("invocationId", id)
+                                                .put("result", "second try")));
+                            }
+                        }
+                        case "boom" -> req.response().setStatusCode(500).end();
+                        case "garbage" -> req.response().end("hello");
+                        case "errors" ->
+                            req.response()
+                                    .end(Json.record(Json.object()
+                                            .put("type", 3)
+                                            .put("invocationId", id)
+                                            .put("error", "not yours")));
+                        default -> req.response().end();
+                    }
+                }))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -66,7 +82,8 @@ class UpstreamTest {
     }
 
     private static JsonNode invoke(RawClient c, String id, String target) throws Exception {
-        c.sendText("{\"type\":1,\"invocationId\":\"" + id + "\",\"target\":\"" + target + "\",\"arguments\":[\"a\"]}\u001e");
+        c.sendText("{\"type\":1,\"invocationId\":\"" + id + "\",\"target\":\"" + target
+                + "\",\"arguments\":[\"a\"]}\u001e");
         JsonNode completion = c.nextNonPing();
         assertThat(completion.get("type").asInt()).isEqualTo(3);
         assertThat(completion.get("invocationId").asText()).isEqualTo(id);
@@ -76,16 +93,23 @@ class UpstreamTest {
     @Test
     void templatesRouteByRuleAndRepliesBecomeCompletions() throws Exception {
         String base = "http://127.0.0.1:" + upstream.actualPort();
-        try (SignalREmulator emulator = SignalREmulator.builder().port(0)
-                .upstream(new UpstreamTemplate(base + "/hub/{hub}/{category}/{event}", "*", "messages", "flaky,boom,garbage,errors,Plain Target"))
-                .upstreamTemplate(base + "/events/{category}/{event}")
-                .upstreamRetry(3, Duration.ofMillis(50))
-                .build().start();
-             RawClient c = RawClient.connected(vertx, emulator, "Chat", "u1")) {
+        try (SignalREmulator emulator = SignalREmulator.builder()
+                        .port(0)
+                        .upstream(new UpstreamTemplate(
+                                base + "/hub/{hub}/{category}/{event}",
+                                "*",
+                                "messages",
+                                "flaky,boom,garbage,errors,Plain Target"))
+                        .upstreamTemplate(base + "/events/{category}/{event}")
+                        .upstreamRetry(3, Duration.ofMillis(50))
+                        .build()
+                        .start();
+                RawClient c = RawClient.connected(vertx, emulator, "Chat", "u1")) {
             assertThat(poll()).isEqualTo("/events/connections/connected");
             assertThat(lastHeaders.get("x-asrs-hub")).isEqualTo("chat");
             assertThat(lastHeaders.get("x-asrs-user-id")).isEqualTo("u1");
-            assertThat(lastHeaders.get("x-asrs-signature")).isEqualTo(UpstreamSignature.of(SignalREmulator.DEFAULT_ACCESS_KEY, c.connectionId));
+            assertThat(lastHeaders.get("x-asrs-signature"))
+                    .isEqualTo(UpstreamSignature.of(SignalREmulator.DEFAULT_ACCESS_KEY, c.connectionId));
 
             // 503 is retried; the second answer is forwarded
             assertThat(invoke(c, "1", "flaky").get("result").asText()).isEqualTo("second try");
@@ -116,18 +140,22 @@ class UpstreamTest {
     void managedIdentityTemplatesSendABearerTokenForTheirResource() throws Exception {
         String base = "http://127.0.0.1:" + upstream.actualPort();
         List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (SignalREmulator emulator = SignalREmulator.builder().port(0)
-                .upstream(UpstreamTemplate.of(base + "/mi/{category}/{event}").withManagedIdentity("api://presence-api"))
-                .upstreamTokenSource(resource -> {
-                    asked.add(resource);
-                    return "token-for-" + resource;
-                })
-                .build().start();
-             RawClient c = RawClient.connected(vertx, emulator, "Chat", "u2")) {
+        try (SignalREmulator emulator = SignalREmulator.builder()
+                        .port(0)
+                        .upstream(UpstreamTemplate.of(base + "/mi/{category}/{event}")
+                                .withManagedIdentity("api://presence-api"))
+                        .upstreamTokenSource(resource -> {
+                            asked.add(resource);
+                            return "token-for-" + resource;
+                        })
+                        .build()
+                        .start();
+                RawClient c = RawClient.connected(vertx, emulator, "Chat", "u2")) {
             assertThat(poll()).isEqualTo("/mi/connections/connected");
             assertThat(lastHeaders.get("authorization")).isEqualTo("Bearer token-for-api://presence-api");
             // the signature is sent as well, as Azure does
-            assertThat(lastHeaders.get("x-asrs-signature")).isEqualTo(UpstreamSignature.of(SignalREmulator.DEFAULT_ACCESS_KEY, c.connectionId));
+            assertThat(lastHeaders.get("x-asrs-signature"))
+                    .isEqualTo(UpstreamSignature.of(SignalREmulator.DEFAULT_ACCESS_KEY, c.connectionId));
             assertThat(invoke(c, "1", "errors").get("error").asText()).isEqualTo("not yours");
             assertThat(poll()).isEqualTo("/mi/messages/errors");
             assertThat(asked).containsOnly("api://presence-api");
@@ -135,11 +163,16 @@ class UpstreamTest {
             assertThat(poll()).isEqualTo("/mi/connections/disconnected");
         }
         // no token, no call: the invocation fails instead of reaching the upstream unauthenticated
-        try (SignalREmulator emulator = SignalREmulator.builder().port(0)
-                .upstream(new UpstreamTemplate(base + "/mi/{category}/{event}", "*", "messages", "*").withManagedIdentity("api://x"))
-                .upstreamTokenSource(resource -> { throw new IllegalStateException("identity endpoint down"); })
-                .build().start();
-             RawClient c = RawClient.connected(vertx, emulator, "Chat", "u3")) {
+        try (SignalREmulator emulator = SignalREmulator.builder()
+                        .port(0)
+                        .upstream(new UpstreamTemplate(base + "/mi/{category}/{event}", "*", "messages", "*")
+                                .withManagedIdentity("api://x"))
+                        .upstreamTokenSource(resource -> {
+                            throw new IllegalStateException("identity endpoint down");
+                        })
+                        .build()
+                        .start();
+                RawClient c = RawClient.connected(vertx, emulator, "Chat", "u3")) {
             assertThat(invoke(c, "2", "errors").get("error").asText()).contains("managed identity token unavailable");
         }
     }
@@ -153,23 +186,35 @@ class UpstreamTest {
     void unreachableUpstreamIsRetriedThenReportedWithoutHurtingTheConnection() throws Exception {
         int closedPort = closedPort();
         // only invocations are routed upstream here, so the connection itself needs no connected event
-        try (SignalREmulator emulator = SignalREmulator.builder().port(0)
-                .upstream(new UpstreamTemplate("http://127.0.0.1:" + closedPort + "/runtime/webhooks/signalr", "*", "messages", "*"))
-                .upstreamRetry(2, Duration.ofMillis(20)).build().start();
-             RawClient c = RawClient.connected(vertx, emulator, "chat", "u1")) {
-            assertThat(invoke(c, "1", "decide").get("error").asText()).isEqualTo("Invocation failed, upstream unreachable");
-            assertThat(invoke(c, "2", "decide").get("error").asText()).isEqualTo("Invocation failed, upstream unreachable");
-            assertThat(new Rest(emulator).call("HEAD", "/api/hubs/chat/connections/" + c.connectionId, null).statusCode()).isEqualTo(200);
+        try (SignalREmulator emulator = SignalREmulator.builder()
+                        .port(0)
+                        .upstream(new UpstreamTemplate(
+                                "http://127.0.0.1:" + closedPort + "/runtime/webhooks/signalr", "*", "messages", "*"))
+                        .upstreamRetry(2, Duration.ofMillis(20))
+                        .build()
+                        .start();
+                RawClient c = RawClient.connected(vertx, emulator, "chat", "u1")) {
+            assertThat(invoke(c, "1", "decide").get("error").asText())
+                    .isEqualTo("Invocation failed, upstream unreachable");
+            assertThat(invoke(c, "2", "decide").get("error").asText())
+                    .isEqualTo("Invocation failed, upstream unreachable");
+            assertThat(new Rest(emulator)
+                            .call("HEAD", "/api/hubs/chat/connections/" + c.connectionId, null)
+                            .statusCode())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void aConnectionWhoseConnectedEventCouldNotBeDeliveredIsClosedForAReconnect() throws Exception {
         int closedPort = closedPort();
-        try (SignalREmulator emulator = SignalREmulator.builder().port(0)
-                .upstreamTemplate("http://127.0.0.1:" + closedPort + "/runtime/webhooks/signalr")
-                .upstreamRetry(2, Duration.ofMillis(20)).build().start();
-             RawClient c = RawClient.connected(vertx, emulator, "chat", "u1")) {
+        try (SignalREmulator emulator = SignalREmulator.builder()
+                        .port(0)
+                        .upstreamTemplate("http://127.0.0.1:" + closedPort + "/runtime/webhooks/signalr")
+                        .upstreamRetry(2, Duration.ofMillis(20))
+                        .build()
+                        .start();
+                RawClient c = RawClient.connected(vertx, emulator, "chat", "u1")) {
             JsonNode close = c.nextNonPing();
             assertThat(close.get("type").asInt()).isEqualTo(7);
             assertThat(close.path("allowReconnect").asBoolean()).isTrue();
@@ -189,8 +234,11 @@ class UpstreamTest {
         assertThat(t.matches("CHAT", "messages", "x")).isTrue();
         assertThat(t.matches("other", "messages", "x")).isFalse();
         assertThat(t.expand("chat", "messages", "a/b c")).isEqualTo("http://h/chat/api/messages/a%2Fb%20c?x=1");
-        assertThat(UpstreamTemplate.of("http://h/w").matches("any", "connections", "connected")).isTrue();
-        assertThat(List.of("connected", "disconnected")).allMatch(e -> new UpstreamTemplate("http://h", "*", "connections", "connected,disconnected").matches("h", "connections", e));
+        assertThat(UpstreamTemplate.of("http://h/w").matches("any", "connections", "connected"))
+                .isTrue();
+        assertThat(List.of("connected", "disconnected"))
+                .allMatch(e -> new UpstreamTemplate("http://h", "*", "connections", "connected,disconnected")
+                        .matches("h", "connections", e));
     }
 
     private static String poll() throws InterruptedException {

@@ -56,7 +56,9 @@ public final class Azurite implements AutoCloseable {
         }
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
     private static Azurite shared;
 
@@ -72,9 +74,12 @@ public final class Azurite implements AutoCloseable {
 
     /** A table client on a fresh, uniquely named table of the shared Azurite. */
     public static com.azure.data.tables.TableClient freshTable(String prefix) {
-        String name = prefix + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        return new com.azure.data.tables.TableServiceClientBuilder().connectionString(shared().connectionString())
-                .buildClient().createTableIfNotExists(name);
+        String name =
+                prefix + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        return new com.azure.data.tables.TableServiceClientBuilder()
+                .connectionString(shared().connectionString())
+                .buildClient()
+                .createTableIfNotExists(name);
     }
 
     /** In memory on a free port, started; a few attempts in case another process takes the port first. */
@@ -93,15 +98,25 @@ public final class Azurite implements AutoCloseable {
         throw last;
     }
 
-    public int port() { return port; }
+    public int port() {
+        return port;
+    }
 
-    public String connectionString() { return AzuriteAccount.connectionString(port); }
+    public String connectionString() {
+        return AzuriteAccount.connectionString(port);
+    }
 
     /** Starts (or starts again, same port and location) and returns once Azurite listens. */
     public synchronized Azurite startProcess() {
         if (isAlive()) return this;
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--disableTelemetry", "--skipApiVersionCheck",
-                "--tableHost", "127.0.0.1", "--tablePort", Integer.toString(port)));
+        List<String> cmd = new ArrayList<>(List.of(
+                binary.toString(),
+                "--disableTelemetry",
+                "--skipApiVersionCheck",
+                "--tableHost",
+                "127.0.0.1",
+                "--tablePort",
+                Integer.toString(port)));
         if (location.isPresent()) {
             cmd.add("--location");
             cmd.add(location.get().toString());
@@ -114,7 +129,10 @@ public final class Azurite implements AutoCloseable {
             synchronized (output) {
                 output.clear();
             }
-            p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
+            p = new ProcessBuilder(cmd)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start Azurite at " + binary + ": " + e.getMessage(), e);
         }
@@ -139,8 +157,8 @@ public final class Azurite implements AutoCloseable {
             }
         }
         kill();
-        throw new IllegalStateException("Azurite did not start on port " + port + " within " + START_TIMEOUT + ": "
-                + outputTail());
+        throw new IllegalStateException(
+                "Azurite did not start on port " + port + " within " + START_TIMEOUT + ": " + outputTail());
     }
 
     private void pump(Process p) {
@@ -148,8 +166,13 @@ public final class Azurite implements AutoCloseable {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             if (log.isPresent()) {
                 Files.createDirectories(log.get().toAbsolutePath().getParent());
-                file = new PrintWriter(Files.newBufferedWriter(log.get(), StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND), true);
+                file = new PrintWriter(
+                        Files.newBufferedWriter(
+                                log.get(),
+                                StandardCharsets.UTF_8,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND),
+                        true);
             }
             for (String line; (line = r.readLine()) != null; ) {
                 if (file != null) file.println(line);
@@ -188,9 +211,13 @@ public final class Azurite implements AutoCloseable {
         }
     }
 
-    public synchronized boolean isAlive() { return process != null && process.isAlive(); }
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
 
-    public synchronized long pid() { return process == null ? -1 : process.pid(); }
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
 
     /** SIGKILL of Azurite and its children: no graceful shutdown, like a crashed storage node. */
     public synchronized void kill() {
@@ -264,21 +291,34 @@ public final class Azurite implements AutoCloseable {
         private Builder() {}
 
         /** The azurite-table executable (default: {@link #findBinary()}). */
-        public Builder binary(Path value) { this.binary = value; return this; }
+        public Builder binary(Path value) {
+            this.binary = value;
+            return this;
+        }
 
         /** A fixed loopback port (default: {@link FreePorts#free()}). */
-        public Builder port(int value) { this.port = value; return this; }
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
 
         /** On disk in this folder instead of in memory. */
-        public Builder location(Path value) { this.location = value; return this; }
+        public Builder location(Path value) {
+            this.location = value;
+            return this;
+        }
 
         /** Azurite's output is appended to this file (as well as kept for error messages). */
-        public Builder log(Path value) { this.log = value; return this; }
+        public Builder log(Path value) {
+            this.log = value;
+            return this;
+        }
 
         /** Not started yet: call {@link Azurite#startProcess()}. */
         public Azurite build() {
             if (binary != null && !Files.isExecutable(binary)) {
-                throw new IllegalStateException("Azurite not installed (" + binary + " is missing): run 'npm ci' in local/azurite");
+                throw new IllegalStateException(
+                        "Azurite not installed (" + binary + " is missing): run 'npm ci' in local/azurite");
             }
             return new Azurite(this);
         }

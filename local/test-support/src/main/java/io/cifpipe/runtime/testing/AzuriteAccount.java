@@ -14,9 +14,11 @@ public final class AzuriteAccount {
 
     /** Table endpoint connection string for Azurite on {@code host:port} (path-style URL, as Azurite serves it). */
     public static String connectionString(String host, int port) {
-        return "DefaultEndpointsProtocol=http;AccountName=" + NAME + ";AccountKey=" + KEY
-                + ";TableEndpoint=http://" + host + ":" + port + "/" + NAME + ";";
+        return "DefaultEndpointsProtocol=http;AccountName=" + NAME + ";AccountKey=" + KEY + ";TableEndpoint=http://"
+                + host + ":" + port + "/" + NAME + ";";
     }
 
-    public static String connectionString(int port) { return connectionString("127.0.0.1", port); }
+    public static String connectionString(int port) {
+        return connectionString("127.0.0.1", port);
+    }
 }

@@ -10,13 +10,30 @@ import java.time.ZoneOffset;
 public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    public MutableClock(Instant start) { this.now = start; }
+    public MutableClock(Instant start) {
+        this.now = start;
+    }
 
-    public void advance(Duration d) { now = now.plus(d); }
+    public void advance(Duration d) {
+        now = now.plus(d);
+    }
 
-    public void set(Instant instant) { now = instant; }
+    public void set(Instant instant) {
+        now = instant;
+    }
 
-    @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(ZoneId zone) { return this; }
-    @Override public Instant instant() { return now; }
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+
+    @Override
+    public Instant instant() {
+        return now;
+    }
 }
