@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { ensureStack } from "./support/devstack.js";
 import { join } from "node:path";
 import { ARTIFACTS, launchBrowser, recordConsole, screenshot, waitForIndicator } from "./support/browser.js";
-import { panelFrame, placeCalls, signInWithPopup } from "./support/host.js";
+import { endCall, panelFrame, placeCalls, signInWithPopup } from "./support/host.js";
 
 describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }, () => {
   let stack;
@@ -93,6 +93,7 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     assert.match(search.args[1], /telephone1 eq '%2B442079460018'/);
     assert.equal(search.args[2], false);
     await screenshot(agent, "host-04-screen-pop");
+    await endCall(telephony, agent, caller);
   });
 
   test("missing notification template → clear message in the panel, the call stays answerable → Accept → Accepted (no auto-reject)", async () => {
@@ -127,6 +128,7 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
       (c) => c.api === "notifyEvent" && /NotificationTemplateNotFoundError/.test(String(c.result)),
     );
     assert.ok(rejected.length >= 1, "the host rejected notifyEvent with NotificationTemplateNotFoundError");
+    await endCall(telephony, agent, caller);
   });
 
   test("msdyn_timeout (5 s) shorter than the ring window → the notification shows 5 s, then the panel keeps the call → Accept → Accepted", async () => {
@@ -153,6 +155,7 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
       5,
       `{countdown} is the shorter time (fields shown: ${rings.join(", ")})`,
     );
+    await endCall(telephony, agent, caller);
   });
 
   test("320 px: the host's notification area with 12 notifyEvent calls — ten shown inside the window, each reachable; the rest NotificationQueueLimitExceeded", async () => {

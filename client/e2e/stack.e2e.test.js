@@ -12,7 +12,7 @@ import {
   waitForIndicator,
   waitForNotice,
 } from "./support/browser.js";
-import { panelFrame, placeCalls, signInWithPopup } from "./support/host.js";
+import { endCall, panelFrame, placeCalls, signInWithPopup } from "./support/host.js";
 
 describe("agent journey on the local stack", { timeout: 600_000 }, () => {
   let stack;
@@ -93,6 +93,7 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
     await waitForNotice(agentNotices, new RegExp(`Call from ${caller} accepted`));
     await outcomeOf(caller, "Accepted");
     await screenshot(telephony, "stack-04-outcome-accepted");
+    await endCall(telephony, agent, caller);
   });
 
   test("Reject → outcome Rejected", async () => {
@@ -133,6 +134,7 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
       await waitForNotice(agentNotices, new RegExp(`call from ${caller} was already handled in another window`));
       await outcomeOf(caller, "Accepted");
       await screenshot(agent, "stack-06-other-tab-closed");
+      await endCall(telephony, agent, caller);
     } finally {
       await second.close();
     }
@@ -158,5 +160,6 @@ describe("agent journey on the local stack", { timeout: 600_000 }, () => {
     await screenshot(agent, "stack-08-popup-after-restart");
     await toast.locator(".cif-toast__accept").click();
     await outcomeOf(caller, "Accepted", 60_000);
+    await endCall(telephony, agent, caller);
   });
 });

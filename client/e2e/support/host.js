@@ -86,3 +86,20 @@ export async function placeCalls(
   }
   return caller;
 }
+
+/**
+ * Telephony ends an accepted call ("End" on the simulator page) and waits until the agent's panel no longer shows
+ * "On a call": an Accept keeps the agent busy with the call until call.ended (issue 20's capacity, default 1), so
+ * the next call to her would otherwise end Unavailable/at-capacity.
+ */
+export async function endCall(telephony, agentPage, caller) {
+  const panel = await panelFrame(agentPage);
+  const onCall = panel.locator("#cif-on-call");
+  await onCall.waitFor({ state: "visible", timeout: 15_000 });
+  await telephony
+    .locator("#calls tr", { hasText: caller })
+    .first()
+    .getByRole("button", { name: "End", exact: true })
+    .click();
+  await onCall.waitFor({ state: "hidden", timeout: 30_000 });
+}
