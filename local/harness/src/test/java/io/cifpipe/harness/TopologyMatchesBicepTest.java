@@ -111,10 +111,18 @@ class TopologyMatchesBicepTest {
         if (raw.startsWith("'")) return raw.substring(1, raw.length() - 1);
         if (raw.equals("true") || raw.equals("false") || raw.matches("\\d+")) return raw;
         Matcher override = Pattern.compile("(?m)^\\s*" + raw + ": (.+)$").matcher(serviceBusModuleCall());
-        if (override.find()) return unquote(override.group(1).trim());
+        if (override.find()) return resolveVariable(unquote(override.group(1).trim()));
         Matcher param = Pattern.compile("(?m)^param " + raw + " \\w+ = (.+)$").matcher(MODULE);
         assertThat(param.find()).as("default of param " + raw).isTrue();
         return unquote(param.group(1).trim());
+    }
+
+    /** An override may name a variable of resources.bicep (e.g. one shared with an app setting): its value. */
+    static String resolveVariable(String value) {
+        if (!value.matches("[A-Za-z_]\\w*") || value.equals("true") || value.equals("false")) return value;
+        Matcher var = Pattern.compile("(?m)^var " + value + " = (.+)$").matcher(RESOURCES);
+        assertThat(var.find()).as("var " + value + " in resources.bicep").isTrue();
+        return unquote(var.group(1).trim());
     }
 
     static String serviceBusModuleCall() {
