@@ -423,7 +423,7 @@ class LocalStackTest {
      * the documented spans in parent order, and the counters and stage histograms on GET /api/state/metrics.
      */
     @Test
-    @Order(10)
+    @Order(11)
     void theCallIsOneTraceWithTheDocumentedSpansAndCountersOnTheMetricsEndpoint() throws Exception {
         Map<String, JsonNode> spans = new java.util.LinkedHashMap<>();
         boolean complete = Readiness.await(Duration.ofSeconds(30), () -> {
