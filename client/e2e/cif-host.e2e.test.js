@@ -46,7 +46,7 @@ describe("panel inside the local Dynamics host (issue 25)", { timeout: 600_000 }
     agent.evaluate(() => window.__cifpipeHost.calls().map((c) => ({ api: c.api, args: c.args, result: c.result })));
 
   test("the panel is the web resource in an iframe; config from window.top.Xrm; sign-in by MSAL popup through the relay page", async () => {
-    await agent.goto(`${stack.web}/agent.html?sessionTemplate=cifpipe_phone_session`);
+    await agent.goto(`${stack.web}/agent.html?sessionTemplate=cifpipe_call_session`);
     const { frame, relayUrl, popupClosed } = await signInWithPopup(agent, alice.key, "host-01");
     assert.match(frame.url(), /\/WebResources\/cifpipe_\/panel\.html/);
     assert.equal(await frame.evaluate(() => window.top !== window), true, "the panel is not the top window");

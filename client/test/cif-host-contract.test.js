@@ -370,11 +370,11 @@ test("screen pop: session first when a template is configured and CIF can create
     },
   };
   const { cif } = cifWindow(api);
-  const pop = createScreenPop({ cif, options: { sessionTemplate: "cifpipe_phone_session" }, logger: quiet });
+  const pop = createScreenPop({ cif, options: { sessionTemplate: "cifpipe_call_session" }, logger: quiet });
   const r = await pop.open(call());
   assert.deepEqual(r.count, 1);
   assert.equal(r.sessionId, "session-1");
-  assert.deepEqual(log[0], ["createSession", "cifpipe_phone_session", "+442079460018", "string"]);
+  assert.deepEqual(log[0], ["createSession", "cifpipe_call_session", "+442079460018", "string"]);
   assert.deepEqual(log[1].slice(0, 2), ["searchAndOpenRecords", "contact"]);
   assert.equal(log[1][3], false);
   assert.equal(log[1][4], 1);

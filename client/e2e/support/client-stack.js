@@ -207,6 +207,7 @@ export async function startClientStack() {
       },
       allowOrigins: [],
       decideHandler: (call) => agentHub.handle(call),
+      hubMethods: ["decide", "setAvailability", "getAgentState", "getMissedCalls"],
     });
     parts.push(() => presence.close());
     const web = await startStaticServer((url) => ({

@@ -116,12 +116,14 @@ function b64url(o) {
  * user), userclient (registration of a connection: recorded in state.registrations; 401 without a
  * valid bearer, 400 without {connectionId}; otherwise 200 {userId, connectionId} unless
  * `userclientHandler({userId, connectionId, attempt})` returns another answer {status, body?, headers?})
- * and the SignalR upstream webhook (answers `decide` invocations through `decideHandler`).
+ * and the SignalR upstream webhook (answers invocations of `hubMethods` — default just `decide` — through
+ * `decideHandler`; any other hub method gets a completion error, like a presence app without it).
  * `tokenLifetimes` lets a test hand out expired tokens first.
  */
 export async function startPresenceStandIn({
   hub = "cifhub",
   decideHandler,
+  hubMethods = ["decide"],
   tokenLifetimes = [],
   userclientHandler = () => null,
   userFromAuthorization = (header) => {
@@ -231,7 +233,8 @@ export async function startPresenceStandIn({
       state.upstream.push({ category, event, userId, connectionId: req.headers["x-asrs-connection-id"] });
       if (category === "messages") {
         const invocation = JSON.parse(body.replace(/\x1e$/, ""));
-        if (invocation.invocationId && String(invocation.target).toLowerCase() !== "decide") {
+        const known = hubMethods.map((m) => m.toLowerCase());
+        if (invocation.invocationId && !known.includes(String(invocation.target).toLowerCase())) {
           // like a presence app without that hub method: a completion error (e.g. getAgentState before issue 20's server)
           res.writeHead(200, { "content-type": "application/json" });
           res.end(

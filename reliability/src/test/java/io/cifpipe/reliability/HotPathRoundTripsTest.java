@@ -172,11 +172,15 @@ class HotPathRoundTripsTest {
             String offline = UUID.randomUUID().toString();
             mark = RoundTrips.mark(stack, "dispatch");
             String offlineEvent = Events.newId("evt");
-            send(offlineEvent, Events.offered(offlineEvent, Events.newId("call"), offline, 30));
+            send(offlineEvent, Events.offered(offlineEvent, Events.newId("call"), offline, OFFLINE_RING_SECONDS));
             // No awaitQuiet here: the scheduled retry (about 1 s later) would fall into the window. send() returns
             // once the message is completed, i.e. after the handler's last round trip.
             RoundTrips offlineFirst = RoundTrips.since(stack, mark);
             System.out.println("first offer to an offline agent (retry scheduled): " + offlineFirst);
+            // Its retries (1 s, 2 s, … until the ring window closes, then Undeliverable) must not fall into the next
+            // test's window: let the short window run out before this test ends.
+            Thread.sleep(TimeUnit.SECONDS.toMillis(OFFLINE_RING_SECONDS) + 500);
+            awaitQuiet();
 
             assertTrue(
                     ringGroup.tableOperations() <= 7 && ringGroup.signalRRequests() <= 2, "ring group: " + ringGroup);
@@ -285,6 +289,9 @@ class HotPathRoundTripsTest {
     }
 
     /** Waits until dispatch has made no request for 500 ms (it may still be writing after the popup). */
+    /** Ring window of the offline offer: short, so its retry chain ends within this test. */
+    private static final int OFFLINE_RING_SECONDS = 5;
+
     private static void awaitQuiet() throws InterruptedException {
         long last = -1;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
