@@ -331,7 +331,7 @@ describe("devstack pages", { timeout: 600_000 }, () => {
           () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
         );
         console.log(`${name}.html at 320 px: horizontal overflow ${overflow}px`);
-        if (name !== "agent") assert.ok(overflow <= 0, `${name}.html overflows by ${overflow}px at 320 px`);
+        assert.ok(overflow <= 0, `${name}.html overflows by ${overflow}px at 320 px`);
         await page.close();
       }
     } finally {
