@@ -113,29 +113,19 @@ public final class SignalRRestClient {
      * whether it is gone is asked first with HEAD; a 404 on the send itself is read the same way.
      */
     public CompletableFuture<SendResult> sendToConnectionAsync(String connectionId, String target, List<?> arguments) {
-        byte[] body = payload(target, arguments);
-        URI url = url("/connections/" + enc(connectionId) + "/:send", null);
+        HttpRequest send = post(connectionSendUrl(connectionId), payload(target, arguments));
         return connectionExistsAsync(connectionId)
                 .thenCompose(exists -> !exists
                         ? CompletableFuture.completedFuture(SendResult.GONE)
-                        : call(post(url, body), "send to connection").thenApply(status -> switch (status) {
-                            case 200, 202 -> SendResult.SENT;
-                            case 404 -> SendResult.GONE;
-                            default -> throw unexpected("send to connection", status);
-                        }));
+                        : call(send, "send to connection").thenApply(SignalRRestClient::sendResult));
     }
 
     public SendResult sendToConnection(String connectionId, String target, List<?> arguments) {
         if (!connectionExists(connectionId)) {
             return SendResult.GONE;
         }
-        URI url = url("/connections/" + enc(connectionId) + "/:send", null);
-        int status = send(post(url, payload(target, arguments)), "send to connection");
-        return switch (status) {
-            case 200, 202 -> SendResult.SENT;
-            case 404 -> SendResult.GONE;
-            default -> throw unexpected("send to connection", status);
-        };
+        return sendResult(
+                send(post(connectionSendUrl(connectionId), payload(target, arguments)), "send to connection"));
     }
 
     /** One send per connection, all in flight at once; never throws for a single connection's failure. */
@@ -206,6 +196,19 @@ public final class SignalRRestClient {
         return authorized(url(path, null))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody())
                 .build();
+    }
+
+    private URI connectionSendUrl(String connectionId) {
+        return url("/connections/" + enc(connectionId) + "/:send", null);
+    }
+
+    /** A send to one connection: 200/202 SENT, 404 GONE (the service may also accept a send to a gone one). */
+    private static SendResult sendResult(int status) {
+        return switch (status) {
+            case 200, 202 -> SendResult.SENT;
+            case 404 -> SendResult.GONE;
+            default -> throw unexpected("send to connection", status);
+        };
     }
 
     private static boolean existence(String what, int status) {
