@@ -116,6 +116,8 @@ final class PopupRig implements AutoCloseable {
         Stack.Options options = new Stack.Options(
                         true, true, true, false, config.lockDuration(), config.maxDeliveryCount())
                 .withCountingProxies()
+                .withFullJit()
+                .withHostJvmOptions(hostJvmOptionsFromEnv())
                 .withAppSettings(Map.of(
                         Setting.EXPIRY_SWEEP_SCHEDULE.key(),
                         Setting.EXPIRY_SWEEP_SCHEDULE.defaultValue().orElseThrow(),
@@ -556,5 +558,14 @@ final class PopupRig implements AutoCloseable {
                 // best effort on the way out
             }
         }
+    }
+
+    /**
+     * {@code BENCH_HOST_JVM_OPTS}: extra options for the three Functions host JVMs, split on spaces; {@code {app}} is
+     * replaced by the app's name, e.g. {@code -XX:StartFlightRecording=filename=/tmp/{app}.jfr,settings=profile}.
+     */
+    static List<String> hostJvmOptionsFromEnv() {
+        String opts = System.getenv("BENCH_HOST_JVM_OPTS");
+        return opts == null || opts.isBlank() ? List.of() : List.of(opts.trim().split("\\s+"));
     }
 }

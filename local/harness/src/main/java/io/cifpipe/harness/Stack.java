@@ -53,9 +53,36 @@ public final class Stack implements AutoCloseable {
             int maxDeliveryCount,
             boolean upstreamProxy,
             boolean countingProxies,
-            Map<String, String> appSettings) {
+            Map<String, String> appSettings,
+            boolean fullJit,
+            List<String> hostJvmOptions) {
         public Options {
             appSettings = Map.copyOf(appSettings);
+            hostJvmOptions = List.copyOf(hostJvmOptions);
+        }
+
+        public Options(
+                boolean ingress,
+                boolean dispatch,
+                boolean presence,
+                boolean requireAppToken,
+                Duration lockDuration,
+                int maxDeliveryCount,
+                boolean upstreamProxy,
+                boolean countingProxies,
+                Map<String, String> appSettings) {
+            this(
+                    ingress,
+                    dispatch,
+                    presence,
+                    requireAppToken,
+                    lockDuration,
+                    maxDeliveryCount,
+                    upstreamProxy,
+                    countingProxies,
+                    appSettings,
+                    false,
+                    List.of());
         }
 
         public Options(
@@ -86,7 +113,9 @@ public final class Stack implements AutoCloseable {
                     maxDeliveryCount,
                     upstreamProxy,
                     countingProxies,
-                    appSettings);
+                    appSettings,
+                    fullJit,
+                    hostJvmOptions);
         }
         /** The SignalR upstream goes through an {@link UpstreamProxy} that tests can make slow or failing. */
         public Options withUpstreamProxy() {
@@ -99,7 +128,9 @@ public final class Stack implements AutoCloseable {
                     maxDeliveryCount,
                     true,
                     countingProxies,
-                    appSettings);
+                    appSettings,
+                    fullJit,
+                    hostJvmOptions);
         }
         /**
          * Each app reaches Table Storage and the SignalR REST API through its own {@link CountingProxy}
@@ -116,7 +147,9 @@ public final class Stack implements AutoCloseable {
                     maxDeliveryCount,
                     upstreamProxy,
                     true,
-                    appSettings);
+                    appSettings,
+                    fullJit,
+                    hostJvmOptions);
         }
         /** Every app gets these settings on top of the stack's own (e.g. a timer schedule that stays quiet). */
         public Options withAppSettings(Map<String, String> settings) {
@@ -131,7 +164,44 @@ public final class Stack implements AutoCloseable {
                     maxDeliveryCount,
                     upstreamProxy,
                     countingProxies,
-                    all);
+                    all,
+                    fullJit,
+                    hostJvmOptions);
+        }
+
+        /**
+         * The Functions hosts run with the full tiered JIT (C2) instead of C1 only: slower to warm up, the steady
+         * state production runs. Benchmarks use it; fault tests keep C1 for start-up speed.
+         */
+        public Options withFullJit() {
+            return new Options(
+                    ingress,
+                    dispatch,
+                    presence,
+                    requireAppToken,
+                    lockDuration,
+                    maxDeliveryCount,
+                    upstreamProxy,
+                    countingProxies,
+                    appSettings,
+                    true,
+                    hostJvmOptions);
+        }
+
+        /** Extra options for every Functions host JVM, e.g. a flight recording ({@code -XX:StartFlightRecording=…}). */
+        public Options withHostJvmOptions(List<String> options) {
+            return new Options(
+                    ingress,
+                    dispatch,
+                    presence,
+                    requireAppToken,
+                    lockDuration,
+                    maxDeliveryCount,
+                    upstreamProxy,
+                    countingProxies,
+                    appSettings,
+                    fullJit,
+                    options);
         }
     }
 
@@ -431,13 +501,17 @@ public final class Stack implements AutoCloseable {
                 .settings(settings)
                 .masterKey(masterKey)
                 .hostKeys(Map.of("default", key))
-                .jvmOptions(List.of(
-                        "-Xmx256m",
-                        "-XX:TieredStopAtLevel=1",
-                        "-Xshare:auto",
-                        "-Dlogback.configurationFile=" + logbackFor(app)));
+                .jvmOptions(hostJvmOptions(app));
         if (app.equals("ingress")) b.functionKeys(Map.of("postCalls", ingressKey, "getCall", ingressKey));
         return b;
+    }
+
+    private List<String> hostJvmOptions(String app) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Xshare:auto"));
+        if (!options.fullJit()) jvm.add("-XX:TieredStopAtLevel=1");
+        jvm.add("-Dlogback.configurationFile=" + logbackFor(app));
+        for (String o : options.hostJvmOptions()) jvm.add(o.replace("{app}", app));
+        return jvm;
     }
 
     /** The connection string with its loopback port replaced by the one {@link #route} gives this app. */
