@@ -178,6 +178,25 @@ class BenchSmokeTest {
         // the host honours host.json: the trigger's limit is what host.json asks for, not Reactor's 10 x cores
         assertThat(summary.get("dispatch_sb_concurrency_limit").asInt())
                 .isEqualTo(summary.get("dispatch_sb_max_concurrent_calls").asInt());
+        // every process of the stack is found and charged: the apps, Azurite, this JVM, and the machine as a whole
+        JsonNode cpu = summary.get("cpu_us_per_notification_by_process");
+        assertThat(cpu.fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "ingress",
+                        "dispatch",
+                        "presence",
+                        "Azurite (Table stand-in)",
+                        "bench JVM (emulators, clients)",
+                        "machine (all processes)");
+        cpu.forEach(v -> assertThat(v.asDouble()).isPositive());
+        assertThat(cpu.get("dispatch").asDouble())
+                .isEqualTo(summary.get("dispatch_cpu_us_per_notification").asDouble());
+        assertThat(summary.get("idle_cpu_ms_per_s_by_process").fieldNames())
+                .toIterable()
+                .hasSize(6);
+        assertThat(summary.get("local_cpu_ceiling_notifications_per_s").isNumber())
+                .isTrue();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.cifpipe.bench.popup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cifpipe.bench.core.CpuTime;
 import io.cifpipe.bench.scale.ProcessMemory;
 import io.cifpipe.harness.Stack;
 import io.cifpipe.harness.proxy.RoundTrips;
@@ -10,51 +11,73 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * What the dispatch app costs and how its trigger runs: CPU time of the dispatch child JVM ({@code /proc/<pid>/stat}
- * utime + stime, the whole process: handler threads, SDK I/O threads, GC, JIT), the Service Bus trigger's configured
- * and observed concurrency and prefetch (the local host's admin status), and the round trips the stack's counters saw
- * (issue 19a's counting proxies between dispatch and Azurite / SignalR REST, the emulator's per-queue operations).
+ * What the stack costs and how dispatch's trigger runs: CPU time per process of the stack ({@code /proc/<pid>/stat}
+ * utime + stime, whole processes: handler threads, SDK I/O threads, GC, JIT) and of the whole machine, the Service
+ * Bus trigger's configured and observed concurrency and prefetch (the local host's admin status), and the round trips
+ * the stack's counters saw (issue 19a's counting proxies between dispatch and Azurite / SignalR REST, the emulator's
+ * per-queue operations).
  */
 final class DispatchProbe {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long CLOCK_TICKS = clockTicks();
+    /** The bench JVM's own share: both emulators, mock-oauth2-server, the load generator and the agents' clients. */
+    static final String BENCH_JVM = "bench JVM (emulators, clients)";
+    /** The whole machine, every process: more than the sum of the rest means something else was running. */
+    static final String MACHINE = "machine (all processes)";
 
     private final Stack stack;
-    private final long pid;
+    /** Process name → pids (a launcher and its node, say), in report order; a process not found is left out. */
+    private final Map<String, List<Long>> pids = new LinkedHashMap<>();
 
-    /** One reading: cumulative CPU time of dispatch and the stack's round-trip counters (dispatch's proxies, every queue). */
-    record Snapshot(long cpuNanos, RoundTrips.Mark trips) {}
+    /** One reading: cumulative CPU time per process and the stack's round-trip counters. */
+    record Snapshot(long wallNanos, Map<String, Long> cpuNanos, RoundTrips.Mark trips) {}
 
     DispatchProbe(Stack stack) {
         this.stack = stack;
-        // The Stack's per-app logback file is on the app's child JVM command line.
-        this.pid = ProcessMemory.descendant("dispatch-logback.xml")
-                .map(ProcessHandle::pid)
-                .orElse(-1L);
+        // The Stack's per-app logback file is on each app's child JVM command line.
+        for (String app : List.of("ingress", "dispatch", "presence")) {
+            track(app, app + "-logback.xml");
+        }
+        track("Azurite (Table stand-in)", "azurite");
+        pids.put(BENCH_JVM, List.of(ProcessHandle.current().pid()));
     }
 
     Snapshot snapshot() {
-        return new Snapshot(cpuNanos(), RoundTrips.mark(stack, "dispatch"));
+        return new Snapshot(System.nanoTime(), cpuNanos(), RoundTrips.mark(stack, "dispatch"));
     }
 
-    /** What happened since {@code before}: CPU nanoseconds (-1 when unreadable) and the round trips. */
+    /** What happened since {@code before}: CPU nanoseconds per process (-1 when unreadable) and the round trips. */
     Window since(Snapshot before) {
-        long cpu = cpuNanos();
-        RoundTrips trips = RoundTrips.since(stack, before.trips());
-        return new Window(before.cpuNanos() < 0 || cpu < 0 ? -1 : cpu - before.cpuNanos(), trips);
+        Map<String, Long> now = cpuNanos();
+        Map<String, Long> spent = new LinkedHashMap<>();
+        now.forEach((name, ns) -> {
+            Long was = before.cpuNanos().get(name);
+            spent.put(name, was == null || was < 0 || ns < 0 ? -1 : ns - was);
+        });
+        return new Window(System.nanoTime() - before.wallNanos(), spent, RoundTrips.since(stack, before.trips()));
     }
 
-    record Window(long cpuNanos, RoundTrips trips) {}
+    /** Wall time, CPU nanoseconds per process over it (including {@link #MACHINE}) and the round trips. */
+    record Window(long wallNanos, Map<String, Long> cpuNanos, RoundTrips trips) {
+        long dispatchCpuNanos() {
+            return cpuNanos.getOrDefault("dispatch", -1L);
+        }
+    }
 
     long pid() {
-        return pid;
+        return pids.getOrDefault("dispatch", List.of(-1L)).get(0);
+    }
+
+    private void track(String name, String commandLineMarker) {
+        List<Long> found = ProcessMemory.descendants(commandLineMarker).stream()
+                .map(ProcessHandle::pid)
+                .toList();
+        if (!found.isEmpty()) pids.put(name, found);
     }
 
     /** The dispatch app's Service Bus trigger as its host reports it (maxConcurrentCalls, prefetchCount, workerPool, peak...). */
@@ -82,33 +105,21 @@ final class DispatchProbe {
         }
     }
 
-    /** utime + stime of the process, in nanoseconds (resolution: one clock tick, usually 10 ms). */
-    private long cpuNanos() {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
-            // Fields after the command name (which may contain spaces) start after the last ')'.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime (14th field), stime (15th)
-            return ticks * 1_000_000_000L / CLOCK_TICKS;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static long clockTicks() {
-        try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return Long.parseLong(out);
+    private Map<String, Long> cpuNanos() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        pids.forEach((name, ids) -> {
+            long sum = 0;
+            for (long pid : ids) {
+                long ns = CpuTime.processNanos(pid);
+                if (ns < 0) {
+                    sum = -1;
+                    break;
+                }
+                sum += ns;
             }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 100; // Linux USER_HZ on every common kernel
+            out.put(name, sum);
+        });
+        out.put(MACHINE, CpuTime.machineBusyNanos());
+        return out;
     }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cifpipe.bench.core.ScenarioResult;
 import io.cifpipe.bench.model.DelayProxy;
 import io.cifpipe.bench.model.LatencyModel;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /** The cost figures every end-to-end scenario reports: round trips, dispatch CPU, the trigger's concurrency. */
@@ -13,6 +15,11 @@ final class Pipeline {
 
     /** Round trips per notification (counted), dispatch CPU per notification, the trigger's concurrency and prefetch. */
     static void reportCosts(ScenarioResult r, PopupPhase p, PopupRig rig) {
+        reportCosts(r, p, rig, null);
+    }
+
+    /** As above; {@code idle} (may be null) is a quiet window whose CPU is each process's fixed cost. */
+    static void reportCosts(ScenarioResult r, PopupPhase p, PopupRig rig, DispatchProbe.Window idle) {
         double[] ops = p.opsPerNotification();
         r.figure("Table Storage operations per notification", ops[0], "ops (counted)");
         r.figure("SignalR REST requests per notification", ops[1], "requests (counted)");
@@ -51,6 +58,7 @@ final class Pipeline {
                         + " clock-tick resolution) over the measured phase and its drain, divided by the call.offered messages it completed; it"
                         + " includes the whole JVM (SDK I/O threads, GC, JIT), not only the handler.",
                 rig.probe().pid()));
+        reportCpuByProcess(r, p, idle);
         JsonNode t = rig.probe().serviceBusTrigger();
         r.figure(
                 "dispatch trigger maxConcurrentCalls (host.json)",
@@ -88,6 +96,79 @@ final class Pipeline {
                         t.path("peakConcurrentCalls").isNumber()
                                 ? t.path("peakConcurrentCalls").asInt()
                                 : null);
+    }
+
+    /**
+     * Where the machine's CPU went, per notification: each process of the stack and the whole machine. The stack's
+     * processes share the cores, so a process that grows slows every other one; the machine's figure minus their sum
+     * is what ran outside the stack (other work on the machine: the run is then not an idle-machine figure). With a
+     * quiet window, each process's fixed cost (ms of CPU per second with no calls) is reported and taken out: the
+     * "marginal" figure is what one more notification costs.
+     */
+    private static void reportCpuByProcess(ScenarioResult r, PopupPhase p, DispatchProbe.Window idle) {
+        long n = p.dispatched();
+        Map<String, Object> total = new LinkedHashMap<>(); // null where unreadable (JSON has no NaN)
+        Map<String, Object> fixed = new LinkedHashMap<>();
+        Map<String, Object> marginal = new LinkedHashMap<>();
+        p.cpuNanosByProcess.forEach((name, ns) -> {
+            double us = ns < 0 || n == 0 ? Double.NaN : ns / 1e3 / n;
+            r.figure("CPU per notification: " + name, us, "µs");
+            total.put(name, finite(us));
+            if (idle == null || idle.wallNanos() <= 0) return;
+            long idleNs = idle.cpuNanos().getOrDefault(name, -1L);
+            double msPerS = idleNs < 0 ? Double.NaN : idleNs / 1e6 / (idle.wallNanos() / 1e9);
+            r.figure("CPU with no calls (fixed cost): " + name, msPerS, "ms per s");
+            fixed.put(name, finite(msPerS));
+            double net = (ns - msPerS * 1e6 * (p.windowNanos / 1e9)) / 1e3 / n;
+            r.figure("CPU per notification, fixed cost taken out: " + name, net, "µs");
+            marginal.put(name, finite(net));
+        });
+        r.summary("cpu_us_per_notification_by_process", total);
+        if (!fixed.isEmpty()) {
+            r.summary("idle_cpu_ms_per_s_by_process", fixed);
+            r.summary("marginal_cpu_us_per_notification_by_process", marginal);
+            // The stack's processes share the cores: at best they run them all, minus their fixed costs.
+            double perNotification = sumOfStack(marginal);
+            double fixedMsPerS = sumOfStack(fixed);
+            int cores = Runtime.getRuntime().availableProcessors();
+            double ceiling = (cores * 1000.0 - fixedMsPerS) * 1000.0 / perNotification;
+            r.figure("CPU-bound ceiling of the local stack on this machine (from the costs above)", ceiling, "per s");
+            r.summary("local_cpu_ceiling_notifications_per_s", finite(ceiling));
+            r.note(String.format(
+                    Locale.ROOT,
+                    "CPU-bound ceiling: %d cores × 1000 ms/s, minus the stack's fixed %.0f ms/s, divided by its %.0f µs"
+                            + " of CPU per notification (the processes' marginal costs summed): the most notifications per"
+                            + " second this machine could carry if nothing but CPU limited it.",
+                    cores,
+                    fixedMsPerS,
+                    perNotification));
+        }
+        long machine = p.cpuNanosByProcess.getOrDefault(DispatchProbe.MACHINE, -1L);
+        long stackSum = p.cpuNanosByProcess.entrySet().stream()
+                .filter(e -> !e.getKey().equals(DispatchProbe.MACHINE))
+                .mapToLong(Map.Entry::getValue)
+                .filter(v -> v >= 0)
+                .sum();
+        if (machine > 0) {
+            double outside = Math.max(0, machine - stackSum) * 100.0 / machine;
+            r.figure("machine CPU outside the stack (other work on the machine)", outside, "% of busy CPU");
+            r.summary("cpu_outside_stack_percent", outside);
+        }
+    }
+
+    /** Sum over the stack's processes (not the machine line); NaN when one is unreadable. */
+    private static double sumOfStack(Map<String, Object> byProcess) {
+        double sum = 0;
+        for (Map.Entry<String, Object> e : byProcess.entrySet()) {
+            if (e.getKey().equals(DispatchProbe.MACHINE)) continue;
+            if (!(e.getValue() instanceof Double d)) return Double.NaN;
+            sum += d;
+        }
+        return sum;
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     /** The latency model's prediction and its assumptions. */

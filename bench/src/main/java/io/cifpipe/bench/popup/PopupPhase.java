@@ -52,6 +52,10 @@ final class PopupPhase {
     final AtomicReference<String> firstFailure = new AtomicReference<>();
     /** CPU time of the dispatch JVM over the phase and its drain (ns), -1 when unreadable. */
     volatile long dispatchCpuNanos = -1;
+    /** CPU time per process of the stack and of the whole machine over the phase and its drain (ns, -1 unreadable). */
+    volatile java.util.Map<String, Long> cpuNanosByProcess = java.util.Map.of();
+    /** Wall time of that window (ns). */
+    volatile long windowNanos;
     /** Round trips counted over the phase and its drain (dispatch's Table and SignalR REST, every queue's operations). */
     volatile io.cifpipe.harness.proxy.RoundTrips trips;
 
@@ -70,7 +74,9 @@ final class PopupPhase {
     }
 
     void measured(DispatchProbe.Window window) {
-        dispatchCpuNanos = window.cpuNanos();
+        dispatchCpuNanos = window.dispatchCpuNanos();
+        cpuNanosByProcess = window.cpuNanos();
+        windowNanos = window.wallNanos();
         trips = window.trips();
     }
 

@@ -470,6 +470,18 @@ final class PopupRig implements AutoCloseable {
         return p;
     }
 
+    /**
+     * A quiet window: the agents stay signed in and connected, no call is posted. What each process spends here is
+     * its fixed cost (timers, lock renewals, keep-alives, pollers), which a per-notification figure at a low rate
+     * would otherwise charge to the calls.
+     */
+    DispatchProbe.Window idle(Duration quiet) throws InterruptedException {
+        progress.printf("popup: idle for %s (fixed CPU cost of each process)%n", quiet);
+        DispatchProbe.Snapshot before = probe.snapshot();
+        Thread.sleep(quiet.toMillis());
+        return probe.since(before);
+    }
+
     private void post(PopupPhase p, long seq, long intended) {
         if (seq >= p.calls()) {
             return;

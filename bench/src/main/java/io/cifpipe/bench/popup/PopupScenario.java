@@ -14,6 +14,9 @@ import org.HdrHistogram.Histogram;
  * number of clients at the same rate) in the same run.
  */
 public final class PopupScenario {
+    /** The quiet window after the warm-up that measures each process's fixed CPU cost. */
+    static final Duration IDLE = Duration.ofSeconds(5);
+
     /**
      * @param decideFraction share of received notifications the client decides (accept), 0..1
      * @param targetsPerCall agents offered each call (a batch of call.offered events with one callId)
@@ -88,11 +91,12 @@ public final class PopupScenario {
             // Drain up to 30 s: under overload the backlog's latencies are recorded rather than cut off, and the run
             // still
             // ends within 3 minutes at 1,000 agents (stack ≈ 20 s, sign-in ≈ 20-45 s, phases, floor ≈ 35 s).
+            DispatchProbe.Window idle = rig.idle(IDLE);
             measured = rig.run("measured", options.rate(), options.duration(), true, Duration.ofSeconds(30));
             measured.report(result, "", options.javaClients() > 0);
             result.figure("outcome messages read from call-outcomes (whole run)", rig.outcomesRead(), "count");
             measured.summarize(result, options.agents());
-            Pipeline.reportCosts(result, measured, rig);
+            Pipeline.reportCosts(result, measured, rig, idle);
             if (model != null) {
                 Pipeline.reportModel(result, measured, model, rig);
             }

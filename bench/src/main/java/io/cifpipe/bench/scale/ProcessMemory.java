@@ -14,7 +14,7 @@ public final class ProcessMemory {
     private ProcessMemory() {}
 
     /** The descendant processes whose command line contains {@code marker}. */
-    static List<ProcessHandle> descendants(String marker) {
+    public static List<ProcessHandle> descendants(String marker) {
         return ProcessHandle.current()
                 .descendants()
                 .filter(p -> commandLine(p).contains(marker))

@@ -12,10 +12,14 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
 /** {@link ExecutionContext} for one invocation; the JUL logger forwards to slf4j with the invocation id. */
 final class FunctionExecutionContext implements ExecutionContext {
+    /** W3C trace-context version 00, compiled once: every invocation checks its trigger's traceparent. */
+    private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String functionName;
@@ -27,9 +31,7 @@ final class FunctionExecutionContext implements ExecutionContext {
     FunctionExecutionContext(String appName, String functionName, String traceparent, RetryContext retry) {
         this.functionName = functionName;
         this.logger = julLogger(appName, functionName, invocationId);
-        String tp = traceparent != null && traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
-                ? traceparent
-                : newTraceparent();
+        String tp = traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent : newTraceparent();
         this.trace = new Trace(tp);
         this.retry = retry;
     }
