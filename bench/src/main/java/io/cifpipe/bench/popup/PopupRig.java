@@ -116,7 +116,6 @@ final class PopupRig implements AutoCloseable {
         Stack.Options options = new Stack.Options(
                         true, true, true, false, config.lockDuration(), config.maxDeliveryCount())
                 .withCountingProxies()
-                .withFullJit()
                 .withHostJvmOptions(hostJvmOptionsFromEnv())
                 .withAppSettings(Map.of(
                         Setting.EXPIRY_SWEEP_SCHEDULE.key(),
@@ -574,7 +573,9 @@ final class PopupRig implements AutoCloseable {
 
     /**
      * {@code BENCH_HOST_JVM_OPTS}: extra options for the three Functions host JVMs, split on spaces; {@code {app}} is
-     * replaced by the app's name, e.g. {@code -XX:StartFlightRecording=filename=/tmp/{app}.jfr,settings=profile}.
+     * replaced by the app's name, e.g. {@code -XX:StartFlightRecording=filename=/tmp/{app}.jfr,settings=profile}, or
+     * {@code -XX:TieredStopAtLevel=4} for the full JIT (the hosts run C1 only: within a bench's minutes C2's
+     * compilations cost more CPU than they save, see RESULTS.md run 6).
      */
     static List<String> hostJvmOptionsFromEnv() {
         String opts = System.getenv("BENCH_HOST_JVM_OPTS");

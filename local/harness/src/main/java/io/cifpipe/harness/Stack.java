@@ -54,7 +54,6 @@ public final class Stack implements AutoCloseable {
             boolean upstreamProxy,
             boolean countingProxies,
             Map<String, String> appSettings,
-            boolean fullJit,
             List<String> hostJvmOptions) {
         public Options {
             appSettings = Map.copyOf(appSettings);
@@ -81,7 +80,6 @@ public final class Stack implements AutoCloseable {
                     upstreamProxy,
                     countingProxies,
                     appSettings,
-                    false,
                     List.of());
         }
 
@@ -114,7 +112,6 @@ public final class Stack implements AutoCloseable {
                     upstreamProxy,
                     countingProxies,
                     appSettings,
-                    fullJit,
                     hostJvmOptions);
         }
         /** The SignalR upstream goes through an {@link UpstreamProxy} that tests can make slow or failing. */
@@ -129,7 +126,6 @@ public final class Stack implements AutoCloseable {
                     true,
                     countingProxies,
                     appSettings,
-                    fullJit,
                     hostJvmOptions);
         }
         /**
@@ -148,7 +144,6 @@ public final class Stack implements AutoCloseable {
                     upstreamProxy,
                     true,
                     appSettings,
-                    fullJit,
                     hostJvmOptions);
         }
         /** Every app gets these settings on top of the stack's own (e.g. a timer schedule that stays quiet). */
@@ -165,26 +160,6 @@ public final class Stack implements AutoCloseable {
                     upstreamProxy,
                     countingProxies,
                     all,
-                    fullJit,
-                    hostJvmOptions);
-        }
-
-        /**
-         * The Functions hosts run with the full tiered JIT (C2) instead of C1 only: slower to warm up, the steady
-         * state production runs. Benchmarks use it; fault tests keep C1 for start-up speed.
-         */
-        public Options withFullJit() {
-            return new Options(
-                    ingress,
-                    dispatch,
-                    presence,
-                    requireAppToken,
-                    lockDuration,
-                    maxDeliveryCount,
-                    upstreamProxy,
-                    countingProxies,
-                    appSettings,
-                    true,
                     hostJvmOptions);
         }
 
@@ -200,7 +175,6 @@ public final class Stack implements AutoCloseable {
                     upstreamProxy,
                     countingProxies,
                     appSettings,
-                    fullJit,
                     options);
         }
     }
@@ -507,8 +481,8 @@ public final class Stack implements AutoCloseable {
     }
 
     private List<String> hostJvmOptions(String app) {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Xshare:auto"));
-        if (!options.fullJit()) jvm.add("-XX:TieredStopAtLevel=1");
+        // C1 only: a test or bench lives minutes, in which C2's compilations cost more CPU than they save.
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
         jvm.add("-Dlogback.configurationFile=" + logbackFor(app));
         for (String o : options.hostJvmOptions()) jvm.add(o.replace("{app}", app));
         return jvm;
