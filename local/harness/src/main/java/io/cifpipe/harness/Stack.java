@@ -507,12 +507,16 @@ public final class Stack implements AutoCloseable {
         return dir;
     }
 
-    /** Each child JVM logs to stderr and to its own file under target/reliability-logs (scanned for secrets). */
+    /**
+     * Each child JVM logs to its own file under target/reliability-logs (scanned for secrets), without the Tables
+     * SDK's lines for the 404/409/412 the apps expect (as the host's own logback configuration).
+     */
     private Path logbackFor(String app) {
         Path xml = work.resolve(app + "-logback.xml");
         Path file = logs.resolve(app + ".log");
         String content = """
                 <configuration>
+                  <turboFilter class="io.cifpipe.host.ExpectedTableStatusFilter"/>
                   <appender name="FILE" class="ch.qos.logback.core.FileAppender">
                     <file>%s</file><append>true</append>
                     <encoder><pattern>%%d{HH:mm:ss.SSS} %%-5level %%logger{30} - %%msg%%n</pattern></encoder>
