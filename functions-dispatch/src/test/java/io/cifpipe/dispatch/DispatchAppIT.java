@@ -24,7 +24,7 @@ import io.cifpipe.runtime.servicebus.CallEventSender;
 import io.cifpipe.runtime.servicebus.QueueSender;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
-import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.testsupport.Azurite;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
