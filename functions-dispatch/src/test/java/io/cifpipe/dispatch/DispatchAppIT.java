@@ -9,9 +9,11 @@ import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.models.SubQueue;
-import io.cifpipe.emulator.servicebus.QueueOptions;
-import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
-import io.cifpipe.emulator.signalr.SignalREmulator;
+import io.cifpipe.harness.Topology;
+import io.cifpipe.harness.parts.AzuritePart;
+import io.cifpipe.harness.parts.FunctionsAppPart;
+import io.cifpipe.harness.parts.ServiceBusPart;
+import io.cifpipe.harness.parts.SignalRPart;
 import io.cifpipe.host.FunctionsHost;
 import io.cifpipe.model.event.CallEvent;
 import io.cifpipe.model.event.CallEventCodec;
@@ -24,7 +26,8 @@ import io.cifpipe.runtime.servicebus.CallEventSender;
 import io.cifpipe.runtime.servicebus.QueueSender;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
-import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.testsupport.Azurite;
+import io.cifpipe.testsupport.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,15 +41,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged dispatch app (target/azure-functions/cifpipe-dispatch) in the local Functions host, with the Service
- * Bus emulator, Azurite and the SignalR emulator: direct-enqueued offer → popup + Delivered; offline → Undeliverable
+ * Bus emulator, Azurite and the SignalR emulator, all started as the harness's parts: direct-enqueued offer → popup + Delivered; offline → Undeliverable
  * via real scheduled retries; poison → dead-letter queue after MaxDeliveryCount.
  */
 class DispatchAppIT {
     static final int MAX_DELIVERIES = 3;
-    static ServiceBusEmulator sb;
-    static SignalREmulator signalRService;
+    static ServiceBusPart sb;
+    static SignalRPart signalRService;
+    static AzuritePart azurite;
     static SignalRRestClient signalR;
-    static FunctionsHost host;
+    static FunctionsAppPart dispatch;
     static ServiceBusSenderClient sender;
     static ServiceBusReceiverClient outcomesReceiver;
     static ConnectionRegistry registry;
@@ -55,37 +59,35 @@ class DispatchAppIT {
 
     @BeforeAll
     static void start() {
-        sb = ServiceBusEmulator.builder()
-                .port(0)
-                .queue(QueueOptions.of("call-events")
-                        .withMaxDeliveryCount(MAX_DELIVERIES)
-                        .withLockDuration(Duration.ofSeconds(10)))
-                .topic("call-outcomes")
-                .subscription("call-outcomes", "telephony")
-                .build()
-                .start();
-        signalRService = SignalREmulator.builder().port(0).build().start();
+        // The pipeline's entities as infra creates them, with a short lock and few deliveries so poison ends quickly.
+        sb = ServiceBusPart.inMemory(Topology.bicep().withCallEvents(Duration.ofSeconds(10), MAX_DELIVERIES));
+        sb.start();
+        signalRService = SignalRPart.withoutUpstream(FreePorts.free());
+        signalRService.start();
         signalR = SignalRRestClient.builder()
-                .connectionString(signalRService.connectionString())
+                .connectionString(signalRService.emulator().connectionString())
                 .hub("cifhub")
                 .build();
-        String tables = Azurite.shared().connectionString();
+        azurite = new AzuritePart(Azurite.builder().build());
+        azurite.start();
+        String tables = azurite.connectionString();
         new TableServiceClientBuilder().connectionString(tables).buildClient().createTableIfNotExists("Connections");
         registry = new ConnectionRegistry(new TableServiceClientBuilder()
                 .connectionString(tables)
                 .buildClient()
                 .getTableClient("Connections"));
-        host = FunctionsHost.builder()
+        String serviceBus = sb.emulator().connectionString();
+        dispatch = FunctionsAppPart.marked("dispatch", () -> FunctionsHost.builder()
                 .appName("dispatch")
                 .appDirectory(Path.of(System.getProperty("functionsDir", "target/azure-functions/cifpipe-dispatch")))
                 .port(0)
                 .settings(Map.of(
                         "ServiceBusConnection",
-                        sb.connectionString(),
+                        serviceBus,
                         "TablesConnection",
                         tables,
                         "AzureSignalRConnectionString",
-                        signalRService.connectionString(),
+                        signalRService.emulator().connectionString(),
                         "CallEventsQueue",
                         "call-events",
                         "CallOutcomesTopic",
@@ -94,10 +96,9 @@ class DispatchAppIT {
                         "*/2 * * * * *",
                         "OfflineRetrySeconds",
                         "1"))
-                .jvmOptions(List.of("-Xmx256m"))
-                .build()
-                .start();
-        var client = new ServiceBusClientBuilder().connectionString(sb.connectionString());
+                .jvmOptions(List.of("-Xmx256m")));
+        dispatch.start();
+        var client = new ServiceBusClientBuilder().connectionString(serviceBus);
         sender = client.sender().queueName("call-events").buildClient();
         outcomesReceiver = client.receiver()
                 .topicName("call-outcomes")
@@ -107,9 +108,10 @@ class DispatchAppIT {
 
     @AfterAll
     static void stop() {
-        if (host != null) host.close();
+        if (dispatch != null) dispatch.close();
         if (sender != null) sender.close();
         if (outcomesReceiver != null) outcomesReceiver.close();
+        if (azurite != null) azurite.close();
         if (signalRService != null) signalRService.close();
         if (sb != null) sb.close();
     }
@@ -179,7 +181,7 @@ class DispatchAppIT {
         sender.sendMessage(poison);
 
         try (ServiceBusReceiverClient dlq = new ServiceBusClientBuilder()
-                .connectionString(sb.connectionString())
+                .connectionString(sb.emulator().connectionString())
                 .receiver()
                 .queueName("call-events")
                 .subQueue(SubQueue.DEAD_LETTER_QUEUE)

@@ -23,8 +23,8 @@ import io.cifpipe.runtime.tables.AgentDirectory;
 import io.cifpipe.runtime.tables.ConnectionRegistry;
 import io.cifpipe.runtime.tables.LedgerEntry;
 import io.cifpipe.runtime.tables.NotificationLedger;
-import io.cifpipe.runtime.testing.Azurite;
-import io.cifpipe.runtime.testing.MutableClock;
+import io.cifpipe.testsupport.Azurite;
+import io.cifpipe.testsupport.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -518,7 +518,7 @@ class DispatchFlowTest {
         }
         sweeper.sweep();
 
-        var report = io.cifpipe.runtime.check.InvariantChecker.check(accepted, ledger, outcomes, true);
+        var report = io.cifpipe.harness.check.InvariantChecker.check(accepted, ledger, outcomes, true);
         assertThat(report.ok()).as(report.summary()).isTrue();
         assertThat(report.byOutcome())
                 .containsEntry(OutcomeType.ACCEPTED, 1)

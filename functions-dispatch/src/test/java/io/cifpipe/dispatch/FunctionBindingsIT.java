@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cifpipe.model.Setting;
-import io.cifpipe.runtime.testing.GeneratedFunctions;
+import io.cifpipe.runtime.functions.GeneratedFunctions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -8,7 +8,7 @@ import io.cifpipe.runtime.auth.JwtValidator;
 import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.servicebus.CallEventSender;
 import io.cifpipe.runtime.tables.NotificationLedger;
-import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.testsupport.Azurite;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;

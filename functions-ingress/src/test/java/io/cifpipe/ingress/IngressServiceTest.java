@@ -20,7 +20,7 @@ import io.cifpipe.runtime.servicebus.CallEventSender;
 import io.cifpipe.runtime.servicebus.MessageBatchTooLargeException;
 import io.cifpipe.runtime.servicebus.QueueSender;
 import io.cifpipe.runtime.tables.NotificationLedger;
-import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.testsupport.Azurite;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

@@ -2,12 +2,12 @@ package io.cifpipe.reliability;
 
 import com.azure.data.tables.TableClientBuilder;
 import io.cifpipe.harness.Stack;
+import io.cifpipe.harness.check.InvariantChecker;
+import io.cifpipe.harness.check.OutcomeCollector;
 import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.Setting;
 import io.cifpipe.model.notification.NotificationId;
 import io.cifpipe.model.outcome.OutcomeType;
-import io.cifpipe.runtime.check.InvariantChecker;
-import io.cifpipe.runtime.check.OutcomeCollector;
 import io.cifpipe.runtime.tables.NotificationLedger;
 import java.time.Clock;
 import java.time.Duration;

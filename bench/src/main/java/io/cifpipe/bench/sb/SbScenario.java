@@ -8,7 +8,7 @@ import io.cifpipe.bench.core.ScenarioResult;
 import io.cifpipe.emulator.servicebus.QueueOptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.emulator.servicebus.SharedAccessKey;
-import io.cifpipe.runtime.testing.FreePorts;
+import io.cifpipe.testsupport.FreePorts;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.cifpipe.presence.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cifpipe.harness.parts.FunctionsAppPart;
 import io.cifpipe.host.FunctionsHost;
 import io.cifpipe.model.Setting;
 import io.cifpipe.runtime.signalr.UpstreamSignature;
@@ -28,13 +29,14 @@ class PresenceAppIT {
     private static final String NEVER = "0 0 0 1 1 *";
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static FunctionsAppPart presence;
     static FunctionsHost host;
 
     @BeforeAll
     static void start() {
         Path app = Path.of(System.getProperty("functions.dir", "target/azure-functions/cifpipe-presence"));
         // A child JVM: app settings must be the environment the function code reads, as on Azure.
-        host = FunctionsHost.builder()
+        presence = FunctionsAppPart.marked("presence", () -> FunctionsHost.builder()
                 .appDirectory(app)
                 .inProcess(false)
                 .port(0)
@@ -44,14 +46,14 @@ class PresenceAppIT {
                         Setting.CONNECTION_SWEEP_SCHEDULE.key(),
                         NEVER,
                         Setting.OUTCOME_REPUBLISH_SCHEDULE.key(),
-                        NEVER))
-                .build()
-                .start();
+                        NEVER)));
+        presence.start();
+        host = presence.host();
     }
 
     @AfterAll
     static void stop() {
-        if (host != null) host.close();
+        if (presence != null) presence.close();
     }
 
     @Test

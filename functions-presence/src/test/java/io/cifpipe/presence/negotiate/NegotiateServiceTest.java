@@ -16,7 +16,7 @@ import io.cifpipe.runtime.http.CorsPolicy;
 import io.cifpipe.runtime.http.HttpCall;
 import io.cifpipe.runtime.http.HttpReply;
 import io.cifpipe.runtime.signalr.SignalRRestClient;
-import io.cifpipe.runtime.testing.FreePorts;
+import io.cifpipe.testsupport.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

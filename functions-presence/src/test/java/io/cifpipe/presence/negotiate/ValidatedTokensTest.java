@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cifpipe.runtime.auth.Principal;
 import io.cifpipe.runtime.auth.TokenRejectedException;
-import io.cifpipe.runtime.testing.MutableClock;
+import io.cifpipe.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -8,8 +8,8 @@ import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
-import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
-import io.cifpipe.emulator.servicebus.TopicOptions;
+import io.cifpipe.harness.Topology;
+import io.cifpipe.harness.parts.ServiceBusPart;
 import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.outcome.Outcome;
@@ -46,18 +46,21 @@ class OutcomeRepublishIT {
     static final String OUTCOMES = "call-outcomes";
     static final String TELEPHONY = "telephony";
 
-    /** One emulator and one app's clients for the class (a test that stops the emulator restarts it on the same port). */
-    static ServiceBusEmulator sb;
+    /**
+     * One emulator and one app's clients for the class (a test that stops the emulator starts it again on the same
+     * port); call-outcomes as infra creates it: duplicate detection 10 min, read here as telephony.
+     */
+    static ServiceBusPart sb;
 
-    static int port;
     static RuntimeClients clients;
     final Fixture f = new Fixture();
 
     @BeforeAll
     static void start() {
-        sb = emulator(0);
-        port = sb.port();
-        clients = new RuntimeClients(Map.of("ServiceBusConnection", sb.connectionString())::get, Clock.systemUTC());
+        sb = ServiceBusPart.inMemory(Topology.bicep());
+        sb.start();
+        clients = new RuntimeClients(
+                Map.of("ServiceBusConnection", sb.emulator().connectionString())::get, Clock.systemUTC());
     }
 
     @AfterAll
@@ -69,16 +72,6 @@ class OutcomeRepublishIT {
     @AfterEach
     void closeFixture() {
         f.close();
-    }
-
-    /** call-outcomes as infra and devstack create it: a topic with duplicate detection 10 min; read as telephony. */
-    static ServiceBusEmulator emulator(int port) {
-        return ServiceBusEmulator.builder()
-                .port(port)
-                .topic(TopicOptions.of(OUTCOMES).withDuplicateDetectionWindow(Duration.ofMinutes(10)))
-                .subscription(OUTCOMES, TELEPHONY)
-                .build()
-                .start();
     }
 
     OutcomeRepublisher republisher(OutcomePublisher publisher, Clock clock) {
@@ -97,7 +90,7 @@ class OutcomeRepublishIT {
     List<ServiceBusReceivedMessage> received(NotificationRecord n, int expected) {
         List<ServiceBusReceivedMessage> got = new ArrayList<>();
         try (ServiceBusReceiverClient r = new ServiceBusClientBuilder()
-                .connectionString(sb.connectionString())
+                .connectionString(sb.emulator().connectionString())
                 .receiver()
                 .topicName(OUTCOMES)
                 .subscriptionName(TELEPHONY)
@@ -137,7 +130,7 @@ class OutcomeRepublishIT {
         NotificationRecord n =
                 f.notification(AGENT, NotificationState.OFFERED, now.minusSeconds(1), now.plusSeconds(60));
 
-        sb.close();
+        sb.stop();
         Instant t0 = Instant.now();
         assertThatThrownBy(() -> decisions.decide(decide(AGENT, "tab-a", n.notificationId(), "accept")))
                 .isInstanceOf(RuntimeException.class);
@@ -147,7 +140,7 @@ class OutcomeRepublishIT {
         assertThat(f.entry(n).state()).isEqualTo(NotificationState.ACCEPTED);
         assertThat(f.entry(n).outcomePending()).isTrue();
         // The client never retries. Service Bus comes back (same endpoint; the app's sender reconnects).
-        sb = emulator(port);
+        sb.start();
 
         // The timer fires (here: every second, bounded) until the grace has passed and the row is republished.
         OutcomeRepublisher republisher = republisher(publisher, Clock.systemUTC());

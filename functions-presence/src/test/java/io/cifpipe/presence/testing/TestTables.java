@@ -3,7 +3,7 @@ package io.cifpipe.presence.testing;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
-import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.testsupport.Azurite;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

@@ -1,6 +1,6 @@
 package io.cifpipe.devstack;
 
-import io.cifpipe.runtime.testing.FreePorts;
+import io.cifpipe.testsupport.FreePorts;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package io.cifpipe.devstack;
 
 import io.cifpipe.model.Names;
-import io.cifpipe.runtime.testing.Azurite;
-import io.cifpipe.runtime.testing.AzuriteAccount;
+import io.cifpipe.testsupport.Azurite;
+import io.cifpipe.testsupport.AzuriteAccount;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cifpipe.emulator.servicebus.QueueOptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
-import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.testsupport.Azurite;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

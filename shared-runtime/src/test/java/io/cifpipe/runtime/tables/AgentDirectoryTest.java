@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cifpipe.model.agent.MissedCall;
 import io.cifpipe.model.ledger.AvailabilityReason;
-import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.testsupport.Azurite;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

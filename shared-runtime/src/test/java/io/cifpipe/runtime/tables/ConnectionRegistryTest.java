@@ -3,7 +3,7 @@ package io.cifpipe.runtime.tables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cifpipe.model.ledger.ConnectionRecord;
-import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.testsupport.Azurite;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.BeforeEach;

@@ -6,7 +6,7 @@ import io.cifpipe.model.ledger.NotificationRecord;
 import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.notification.Notification;
 import io.cifpipe.model.notification.NotificationId;
-import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.testsupport.Azurite;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

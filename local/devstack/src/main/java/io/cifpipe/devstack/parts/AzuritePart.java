@@ -5,7 +5,7 @@ import com.azure.data.tables.TableServiceClientBuilder;
 import io.cifpipe.devstack.StackConfig;
 import io.cifpipe.devstack.StackException;
 import io.cifpipe.model.Setting;
-import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.testsupport.Azurite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

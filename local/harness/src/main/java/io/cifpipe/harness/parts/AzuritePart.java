@@ -1,7 +1,7 @@
 package io.cifpipe.harness.parts;
 
 import io.cifpipe.harness.Part;
-import io.cifpipe.runtime.testing.Azurite;
+import io.cifpipe.testsupport.Azurite;
 
 /** Azurite tables through the one launcher ({@link Azurite}): kill is SIGKILL, stop is SIGTERM (on-disk data saved). */
 public final class AzuritePart implements Part {

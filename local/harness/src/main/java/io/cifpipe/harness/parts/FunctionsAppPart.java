@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +24,12 @@ public final class FunctionsAppPart implements Part {
         this.app = app;
         this.configure = configure;
         this.marker = marker;
+    }
+
+    /** A part whose child JVM gets a system property of its own as the marker (for a test that sets no logback file). */
+    public static FunctionsAppPart marked(String app, Supplier<FunctionsHost.Builder> configure) {
+        String marker = "-Dcifpipe.part=" + app + "-" + UUID.randomUUID();
+        return new FunctionsAppPart(app, () -> configure.get().jvmOptions(List.of(marker)), marker);
     }
 
     @Override

@@ -2,12 +2,14 @@ package io.cifpipe.harness.parts;
 
 import io.cifpipe.emulator.servicebus.AccessRight;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
+import io.cifpipe.emulator.servicebus.SharedAccessKey;
 import io.cifpipe.harness.Topology;
+import io.cifpipe.testsupport.FreePorts;
 import java.nio.file.Path;
 
 /**
  * The Service Bus emulator in this JVM with the pipeline's entities ({@link Topology}), its journal on disk so a
- * restart keeps what was accepted, on a fixed port so clients reconnect to the same address.
+ * restart keeps what was accepted ({@link #inMemory} has none), on a fixed port so clients reconnect to the same address.
  */
 public final class ServiceBusPart extends InProcessPart<ServiceBusEmulator> {
     private final int port;
@@ -22,6 +24,15 @@ public final class ServiceBusPart extends InProcessPart<ServiceBusEmulator> {
         this.keyName = keyName;
         this.key = key;
         this.topology = topology;
+    }
+
+    /**
+     * For a test class: a free port, the emulator's default key, no journal (a restart comes back empty at the same
+     * address, as a fresh namespace would).
+     */
+    public static ServiceBusPart inMemory(Topology topology) {
+        return new ServiceBusPart(
+                FreePorts.free(), null, SharedAccessKey.DEFAULT_NAME, SharedAccessKey.DEFAULT_KEY, topology);
     }
 
     @Override

@@ -2,7 +2,10 @@ package io.cifpipe.harness.parts;
 
 import io.cifpipe.emulator.signalr.SignalREmulator;
 
-/** The SignalR emulator (serverless) in this JVM on a fixed port, its upstream pointing at presence's webhook. */
+/**
+ * The SignalR emulator (serverless) in this JVM on a fixed port, its upstream pointing at presence's webhook (or none,
+ * {@link #withoutUpstream}).
+ */
 public final class SignalRPart extends InProcessPart<SignalREmulator> {
     private final int port;
     private final String accessKey;
@@ -16,6 +19,11 @@ public final class SignalRPart extends InProcessPart<SignalREmulator> {
         this.allowedOrigin = allowedOrigin;
     }
 
+    /** For a test without presence: the emulator's default key and origins, no upstream (nothing is told of connects). */
+    public static SignalRPart withoutUpstream(int port) {
+        return new SignalRPart(port, SignalREmulator.DEFAULT_ACCESS_KEY, null, null);
+    }
+
     @Override
     public String name() {
         return "SignalR emulator";
@@ -23,14 +31,11 @@ public final class SignalRPart extends InProcessPart<SignalREmulator> {
 
     @Override
     protected SignalREmulator startServer() {
-        return SignalREmulator.builder()
-                .host("127.0.0.1")
-                .port(port)
-                .accessKey(accessKey)
-                .upstreamTemplate(upstreamTemplate)
-                .allowOrigin(allowedOrigin)
-                .build()
-                .start();
+        SignalREmulator.Builder b =
+                SignalREmulator.builder().host("127.0.0.1").port(port).accessKey(accessKey);
+        if (upstreamTemplate != null) b.upstreamTemplate(upstreamTemplate);
+        if (allowedOrigin != null) b.allowOrigin(allowedOrigin);
+        return b.build().start();
     }
 
     /** The emulator (the last one started; closed while stopped). */

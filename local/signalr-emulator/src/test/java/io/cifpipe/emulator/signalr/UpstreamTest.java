@@ -3,7 +3,7 @@ package io.cifpipe.emulator.signalr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cifpipe.runtime.testing.FreePorts;
+import io.cifpipe.testsupport.FreePorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.nio.charset.StandardCharsets;

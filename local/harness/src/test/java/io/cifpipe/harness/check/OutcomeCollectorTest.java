@@ -1,4 +1,4 @@
-package io.cifpipe.runtime.check;
+package io.cifpipe.harness.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import io.cifpipe.emulator.servicebus.TopicStats;
 import io.cifpipe.model.notification.NotificationId;
 import io.cifpipe.model.outcome.Outcome;
 import io.cifpipe.model.outcome.OutcomeType;
-import io.cifpipe.runtime.testing.FreePorts;
+import io.cifpipe.testsupport.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.cifpipe.runtime.check;
+package io.cifpipe.harness.check;
 
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;

@@ -1,4 +1,4 @@
-package io.cifpipe.runtime.check;
+package io.cifpipe.harness.check;
 
 import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.notification.NotificationId;

@@ -1,4 +1,4 @@
-package io.cifpipe.runtime.testing;
+package io.cifpipe.testsupport;
 
 /**
  * Azurite's well-known development account (public, documented by Microsoft for the storage emulators:

@@ -1,4 +1,4 @@
-package io.cifpipe.runtime.check;
+package io.cifpipe.harness.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.cifpipe.runtime.testing;
+package io.cifpipe.testsupport;
 
 import java.io.IOException;
 import java.net.InetAddress;

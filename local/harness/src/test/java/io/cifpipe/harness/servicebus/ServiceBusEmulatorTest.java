@@ -1,4 +1,4 @@
-package io.cifpipe.runtime.servicebus;
+package io.cifpipe.harness.servicebus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,7 @@ import io.cifpipe.emulator.servicebus.QueueOptions;
 import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
 import io.cifpipe.emulator.servicebus.SubscriptionOptions;
 import io.cifpipe.emulator.servicebus.TopicOptions;
+import io.cifpipe.harness.check.OutcomeDrain;
 import io.cifpipe.model.OutcomeSubscriptions;
 import io.cifpipe.model.event.CallEnded;
 import io.cifpipe.model.event.CallEvent;
@@ -17,7 +18,8 @@ import io.cifpipe.model.event.CallOffered;
 import io.cifpipe.model.outcome.Outcome;
 import io.cifpipe.model.outcome.OutcomeType;
 import io.cifpipe.runtime.RuntimeClients;
-import io.cifpipe.runtime.check.OutcomeDrain;
+import io.cifpipe.runtime.servicebus.CallEventSender;
+import io.cifpipe.runtime.servicebus.MessageIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.cifpipe.runtime.testing;
+package io.cifpipe.runtime.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cifpipe.model.json.Json;
