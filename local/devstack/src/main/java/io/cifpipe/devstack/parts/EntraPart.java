@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.OAuth2Config;
@@ -95,19 +96,10 @@ public final class EntraPart implements StackPart {
         }
         List<Map<String, Object>> agents = new ArrayList<>();
         for (Agent a : DemoIdentities.AGENTS) {
-            Map<String, Object> claims =
-                    Map.of("oid", a.oid(), "name", a.name(), "preferred_username", a.preferredUsername());
-            agents.add(Map.of(
-                    "key",
-                    a.key(),
-                    "oid",
-                    a.oid(),
-                    "name",
-                    a.name(),
-                    "preferred_username",
-                    a.preferredUsername(),
-                    "claims",
-                    JSON.writeValueAsString(claims)));
+            Map<String, Object> entry = new HashMap<>(a.identityClaims());
+            entry.put("key", a.key());
+            entry.put("claims", JSON.writeValueAsString(a.identityClaims()));
+            agents.add(entry);
         }
         String html =
                 template.replace("__AGENTS__", JSON.writeValueAsString(agents).replace("</", "<\\/"));
@@ -121,27 +113,17 @@ public final class EntraPart implements StackPart {
     public String agentToken(String agentKey) {
         Agent a = DemoIdentities.agent(agentKey);
         return server.server()
-                .issueToken(
-                        StackConfig.ENTRA_ISSUER_ID,
-                        a.oid(),
-                        DemoIdentities.API_AUDIENCE,
-                        Map.of(
-                                "oid",
-                                a.oid(),
-                                "name",
-                                a.name(),
-                                "preferred_username",
-                                a.preferredUsername(),
-                                "scp",
-                                DemoIdentities.AGENT_SCOPE,
-                                "tid",
-                                DemoIdentities.TENANT_ID,
-                                "ver",
-                                "2.0",
-                                "roles",
-                                List.of()),
-                        3600)
+                .issueToken(StackConfig.ENTRA_ISSUER_ID, a.oid(), DemoIdentities.API_AUDIENCE, agentClaims(a), 3600)
                 .serialize();
+    }
+
+    private static Map<String, Object> agentClaims(Agent a) {
+        Map<String, Object> claims = new HashMap<>(a.identityClaims());
+        claims.put("scp", DemoIdentities.AGENT_SCOPE);
+        claims.put("tid", DemoIdentities.TENANT_ID);
+        claims.put("ver", "2.0");
+        claims.put("roles", List.of());
+        return claims;
     }
 
     @Override
