@@ -1,6 +1,7 @@
 package io.cifpipe.devstack;
 
 import java.util.List;
+import java.util.Map;
 
 /** The identities of the local Entra: two agents and the telephony system's app identity. Fixed ids so data survives restarts. */
 public final class DemoIdentities {
@@ -17,7 +18,12 @@ public final class DemoIdentities {
 
     public static final String AGENT_SCOPE = "user_impersonation";
 
-    public record Agent(String key, String oid, String name, String preferredUsername) {}
+    public record Agent(String key, String oid, String name, String preferredUsername) {
+        /** The claims that name the agent in its tokens (the login page posts them; minted tokens carry them). */
+        public Map<String, Object> identityClaims() {
+            return Map.of("oid", oid, "name", name, "preferred_username", preferredUsername);
+        }
+    }
 
     public record App(String clientId, String clientSecret, String oid, String name, List<String> roles) {}
 

@@ -11,13 +11,14 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Azurite (Microsoft's Table Storage emulator, npm) as a supervised child process, started by the one launcher
- * ({@link Azurite}, module test-support) on devstack's fixed port. In memory by default, on disk under
- * {@code <data>/azurite} with {@code --data}. Creates the tables the apps use.
+ * Azurite (Microsoft's Table Storage emulator, npm) as a supervised child process: the harness part
+ * ({@link io.cifpipe.harness.parts.AzuritePart}) on devstack's fixed port, in memory by default, on disk under
+ * {@code <data>/azurite} with {@code --data}. Adds the install checks, the log under the state dir, the tables the
+ * apps use and the summary row.
  */
 public final class AzuritePart implements StackPart {
     private final StackConfig config;
-    private Azurite azurite;
+    private io.cifpipe.harness.parts.AzuritePart azurite;
 
     public AzuritePart(StackConfig config) {
         this.config = config;
@@ -46,9 +47,9 @@ public final class AzuritePart implements StackPart {
         Azurite.Builder builder =
                 Azurite.builder().binary(bin).port(config.ports().azurite()).log(log);
         config.dataDir().ifPresent(d -> builder.location(d.resolve("azurite")));
-        azurite = builder.build();
+        azurite = new io.cifpipe.harness.parts.AzuritePart(builder.build());
         try {
-            azurite.startProcess();
+            azurite.start();
         } catch (IllegalStateException e) {
             String tail = azurite.outputTail();
             close();
@@ -70,7 +71,7 @@ public final class AzuritePart implements StackPart {
 
     @Override
     public boolean answers() {
-        return isAlive() && Readiness.tcpOpen(config.ports().azurite());
+        return azurite != null && azurite.answers();
     }
 
     @Override
@@ -81,7 +82,7 @@ public final class AzuritePart implements StackPart {
                         + "/devstoreaccount1  tables Connections, Notifications"));
     }
 
-    /** SIGKILL, like a crashed storage node (the launcher's kill). */
+    /** SIGKILL, like a crashed storage node (the harness part's kill). */
     @Override
     public void kill() {
         if (azurite != null) azurite.kill();
@@ -93,11 +94,6 @@ public final class AzuritePart implements StackPart {
             azurite.close();
             azurite = null;
         }
-    }
-
-    /** Used by tests: is the child still running? */
-    public boolean isAlive() {
-        return azurite != null && azurite.isAlive();
     }
 
     public long pid() {

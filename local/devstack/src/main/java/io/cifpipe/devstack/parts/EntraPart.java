@@ -8,18 +8,18 @@ import io.cifpipe.devstack.DemoIdentities.Agent;
 import io.cifpipe.devstack.StackConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 
 /**
- * The embedded Entra ID: mock-oauth2-server with issuer id {@code entra}. Configured through its JSON config:
+ * The embedded Entra ID: the harness part ({@link io.cifpipe.harness.parts.EntraPart}, mock-oauth2-server) on
+ * devstack's fixed port with issuer id {@code entra}. Configured through the mock's JSON config:
  * interactive login with our own login page (pick a demo agent; the page posts the agent's claims), token
  * callbacks that give every token the API audience, {@code tid}, {@code ver}, and the telephony app its
  * {@code Calls.Send} role on client-credentials.
@@ -27,10 +27,12 @@ import no.nav.security.mock.oauth2.OAuth2Config;
 public final class EntraPart implements StackPart {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final StackConfig config;
-    private MockOAuth2Server server;
+    private final io.cifpipe.harness.parts.EntraPart server;
 
     public EntraPart(StackConfig config) {
         this.config = config;
+        this.server = new io.cifpipe.harness.parts.EntraPart(
+                config.ports().entra(), () -> OAuth2Config.Companion.fromJson(configJson(writeLoginPage())));
     }
 
     @Override
@@ -40,10 +42,7 @@ public final class EntraPart implements StackPart {
 
     @Override
     public void start() throws Exception {
-        Path loginPage = writeLoginPage();
-        OAuth2Config oauthConfig = OAuth2Config.Companion.fromJson(configJson(loginPage));
-        server = new MockOAuth2Server(oauthConfig);
-        server.start(InetAddress.getByName("127.0.0.1"), config.ports().entra());
+        server.start();
     }
 
     /** The mock-oauth2-server JSON config (documented format: interactiveLogin, loginPagePath, tokenCallbacks). */
@@ -97,19 +96,10 @@ public final class EntraPart implements StackPart {
         }
         List<Map<String, Object>> agents = new ArrayList<>();
         for (Agent a : DemoIdentities.AGENTS) {
-            Map<String, Object> claims =
-                    Map.of("oid", a.oid(), "name", a.name(), "preferred_username", a.preferredUsername());
-            agents.add(Map.of(
-                    "key",
-                    a.key(),
-                    "oid",
-                    a.oid(),
-                    "name",
-                    a.name(),
-                    "preferred_username",
-                    a.preferredUsername(),
-                    "claims",
-                    JSON.writeValueAsString(claims)));
+            Map<String, Object> entry = new HashMap<>(a.identityClaims());
+            entry.put("key", a.key());
+            entry.put("claims", JSON.writeValueAsString(a.identityClaims()));
+            agents.add(entry);
         }
         String html =
                 template.replace("__AGENTS__", JSON.writeValueAsString(agents).replace("</", "<\\/"));
@@ -122,27 +112,18 @@ public final class EntraPart implements StackPart {
     /** Mints a token for a demo agent without the browser flow (tests, CLI). */
     public String agentToken(String agentKey) {
         Agent a = DemoIdentities.agent(agentKey);
-        return server.issueToken(
-                        StackConfig.ENTRA_ISSUER_ID,
-                        a.oid(),
-                        DemoIdentities.API_AUDIENCE,
-                        Map.of(
-                                "oid",
-                                a.oid(),
-                                "name",
-                                a.name(),
-                                "preferred_username",
-                                a.preferredUsername(),
-                                "scp",
-                                DemoIdentities.AGENT_SCOPE,
-                                "tid",
-                                DemoIdentities.TENANT_ID,
-                                "ver",
-                                "2.0",
-                                "roles",
-                                List.of()),
-                        3600)
+        return server.server()
+                .issueToken(StackConfig.ENTRA_ISSUER_ID, a.oid(), DemoIdentities.API_AUDIENCE, agentClaims(a), 3600)
                 .serialize();
+    }
+
+    private static Map<String, Object> agentClaims(Agent a) {
+        Map<String, Object> claims = new HashMap<>(a.identityClaims());
+        claims.put("scp", DemoIdentities.AGENT_SCOPE);
+        claims.put("tid", DemoIdentities.TENANT_ID);
+        claims.put("ver", "2.0");
+        claims.put("roles", List.of());
+        return claims;
     }
 
     @Override
@@ -159,13 +140,6 @@ public final class EntraPart implements StackPart {
 
     @Override
     public void close() {
-        if (server != null) {
-            try {
-                server.shutdown();
-            } catch (Exception ignored) {
-                // already stopped
-            }
-            server = null;
-        }
+        server.stop();
     }
 }

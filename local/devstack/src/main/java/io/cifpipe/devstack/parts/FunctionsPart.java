@@ -3,6 +3,7 @@ package io.cifpipe.devstack.parts;
 import io.cifpipe.devstack.AppSettings;
 import io.cifpipe.devstack.StackConfig;
 import io.cifpipe.devstack.StackException;
+import io.cifpipe.harness.parts.FunctionsAppPart;
 import io.cifpipe.host.FunctionsHost;
 import io.cifpipe.host.LocalTelemetry;
 import io.cifpipe.model.Names;
@@ -21,9 +22,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The three Functions apps, each on its own local Functions host and port (like three Azure apps), from their
- * azure-functions-maven-plugin output, with generated settings (also written as local.settings samples).
- * Each host runs its app in a child JVM whose environment is the app settings, as in Azure.
+ * The three Functions apps, each a harness {@link FunctionsAppPart} on its own local Functions host and port (like
+ * three Azure apps), from their azure-functions-maven-plugin output, with generated settings (also written as
+ * local.settings samples). Each host runs its app in a child JVM whose environment is the app settings, as in Azure;
+ * functions that fail to index are reported ({@link #problems()}) while the others serve.
  */
 public final class FunctionsPart implements StackPart {
 
@@ -37,7 +39,7 @@ public final class FunctionsPart implements StackPart {
     private final String signalRConnection;
     private final List<AppSpec> apps;
     private final boolean inProcess;
-    private final Map<AppSpec, FunctionsHost> hosts = new LinkedHashMap<>();
+    private final Map<AppSpec, FunctionsAppPart> hosts = new LinkedHashMap<>();
 
     public FunctionsPart(StackConfig config, String serviceBusConnection, String signalRConnection) {
         this(config, serviceBusConnection, signalRConnection, false);
@@ -84,35 +86,45 @@ public final class FunctionsPart implements StackPart {
         for (AppSpec a : apps) {
             Map<String, String> settings = AppSettings.forApp(a.app(), config, serviceBusConnection, signalRConnection);
             AppSettings.writeSample(a.app(), a.port(), settings, config);
-            FunctionsHost.Builder b = FunctionsHost.builder()
-                    .appName(a.appName())
-                    .appDirectory(dir(a))
-                    .port(a.port())
-                    .settings(settings)
-                    .masterKey(config.keys().masterKey())
-                    .hostKeys(Map.of("default", a.functionKey()))
-                    // No host-level CORS: presence answers CORS itself from AllowedOrigins (as on Azure, where the
-                    // platform CORS list must stay empty); the pages reach ingress through the same-origin proxy.
-                    .inProcess(inProcess)
-                    // Child JVMs export spans/metrics under .devstack/telemetry (read by GET /api/state/metrics).
-                    .jvmOptions(List.of("-D" + LocalTelemetry.DIR_PROPERTY + "=" + config.telemetryDir()));
-            FunctionsHost host = b.build();
-            hosts.put(a, host);
-            host.start();
+            FunctionsAppPart part = new FunctionsAppPart(a.appName(), () -> hostBuilder(a, settings), marker(a))
+                    .keepingFailedFunctions();
+            hosts.put(a, part);
+            part.start();
         }
+    }
+
+    private FunctionsHost.Builder hostBuilder(AppSpec a, Map<String, String> settings) {
+        return FunctionsHost.builder()
+                .appName(a.appName())
+                .appDirectory(dir(a))
+                .port(a.port())
+                .settings(settings)
+                .masterKey(config.keys().masterKey())
+                .hostKeys(Map.of("default", a.functionKey()))
+                // No host-level CORS: presence answers CORS itself from AllowedOrigins (as on Azure, where the
+                // platform CORS list must stay empty); the pages reach ingress through the same-origin proxy.
+                .inProcess(inProcess)
+                // Child JVMs export spans/metrics under .devstack/telemetry (read by GET /api/state/metrics); the
+                // app property names the child JVM for the harness part's kill.
+                .jvmOptions(List.of("-D" + LocalTelemetry.DIR_PROPERTY + "=" + config.telemetryDir(), marker(a)));
+    }
+
+    private static String marker(AppSpec a) {
+        return "-Dcifpipe.devstack.app=" + a.appName();
     }
 
     /** Functions that failed to index or start, per app ("" when all run); shown next to the progress line. */
     public String problems() {
         return hosts.entrySet().stream()
-                .filter(e -> !e.getValue().functionErrors().isEmpty())
-                .map(e -> e.getKey().appName() + ": " + e.getValue().functionErrors())
+                .filter(e -> e.getValue().answers()
+                        && !e.getValue().host().functionErrors().isEmpty())
+                .map(e -> e.getKey().appName() + ": " + e.getValue().host().functionErrors())
                 .collect(Collectors.joining("; "));
     }
 
     public Map<String, List<String>> functionsByApp() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        hosts.forEach((a, h) -> m.put(a.appName(), h.functions()));
+        hosts.forEach((a, h) -> m.put(a.appName(), h.answers() ? h.host().functions() : List.of()));
         return m;
     }
 
@@ -158,15 +170,9 @@ public final class FunctionsPart implements StackPart {
 
     @Override
     public void close() {
-        List<FunctionsHost> reverse = new ArrayList<>(hosts.values());
+        List<FunctionsAppPart> reverse = new ArrayList<>(hosts.values());
         java.util.Collections.reverse(reverse);
-        for (FunctionsHost h : reverse) {
-            try {
-                h.close();
-            } catch (RuntimeException ignored) {
-                // keep stopping the others
-            }
-        }
+        reverse.forEach(FunctionsAppPart::stop);
         hosts.clear();
     }
 }

@@ -1,10 +1,6 @@
 package io.cifpipe.devstack.parts;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -35,20 +31,6 @@ public final class ProcessTree {
             } catch (Exception e) {
                 p.destroyForcibly();
             }
-        }
-    }
-
-    static void deleteQuietly(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a temp dir left behind is harmless
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

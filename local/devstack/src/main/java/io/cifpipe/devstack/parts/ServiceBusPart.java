@@ -1,27 +1,32 @@
 package io.cifpipe.devstack.parts;
 
 import io.cifpipe.devstack.StackConfig;
-import io.cifpipe.emulator.servicebus.AccessRight;
-import io.cifpipe.emulator.servicebus.ServiceBusEmulator;
-import io.cifpipe.emulator.servicebus.SharedAccessKey;
 import io.cifpipe.emulator.servicebus.SubscriptionOptions;
 import io.cifpipe.harness.Topology;
 import io.cifpipe.model.OutcomeSubscriptions;
-import java.nio.file.Files;
-import java.util.EnumSet;
 import java.util.List;
 
 /**
- * The Service Bus emulator in-process, with the entities infra creates ({@link Topology#bicep()}, checked against
+ * The Service Bus emulator in-process (the harness part, {@link io.cifpipe.harness.parts.ServiceBusPart}) on
+ * devstack's fixed AMQP and admin ports, with the entities infra creates ({@link Topology#bicep()}, checked against
  * infra/ Bicep): queue call-events, topic call-outcomes with subscriptions telephony (every outcome) and operations
- * (terminal outcomes). Journal in {@code <data>/servicebus}.
+ * (terminal outcomes), plus the simulator page's own subscription. Journal in {@code <data>/servicebus}, or in memory.
  */
 public final class ServiceBusPart implements StackPart {
     private final StackConfig config;
-    private ServiceBusEmulator emulator;
+    private final io.cifpipe.harness.parts.ServiceBusPart emulator;
 
     public ServiceBusPart(StackConfig config) {
         this.config = config;
+        Topology topology = Topology.bicep();
+        this.emulator = new io.cifpipe.harness.parts.ServiceBusPart(
+                        config.ports().serviceBus(),
+                        config.dataDir().map(d -> d.resolve("servicebus")).orElse(null),
+                        config.keys().serviceBusKeyName(),
+                        config.keys().serviceBusKey(),
+                        topology)
+                .adminPort(config.ports().serviceBusAdmin())
+                .extraSubscriptions(simulatorSubscription(topology));
     }
 
     @Override
@@ -49,38 +54,21 @@ public final class ServiceBusPart implements StackPart {
     }
 
     @Override
-    public void start() throws Exception {
-        var builder = ServiceBusEmulator.builder()
-                .host("127.0.0.1")
-                .port(config.ports().serviceBus())
-                .adminPort(config.ports().serviceBusAdmin())
-                .sharedAccessKey(new SharedAccessKey(
-                        config.keys().serviceBusKeyName(),
-                        config.keys().serviceBusKey(),
-                        EnumSet.of(AccessRight.MANAGE)));
-        if (config.dataDir().isPresent()) {
-            var dir = config.dataDir().get().resolve("servicebus");
-            Files.createDirectories(dir);
-            builder.journal(dir);
-        }
-        Topology topology = Topology.bicep();
-        emulator = topology.applyTo(builder)
-                .subscription(simulatorSubscription(topology))
-                .build();
+    public void start() {
         emulator.start();
     }
 
     public String connectionString() {
-        return emulator.connectionString();
+        return emulator.emulator().connectionString();
     }
 
     public String adminUrl() {
-        return emulator.adminUrl();
+        return emulator.emulator().adminUrl();
     }
 
     @Override
     public boolean answers() {
-        return emulator != null && Readiness.httpStatus(adminUrl() + "/queues") == 200;
+        return emulator.answers() && Readiness.httpStatus(adminUrl() + "/queues") == 200;
     }
 
     @Override
@@ -95,13 +83,6 @@ public final class ServiceBusPart implements StackPart {
 
     @Override
     public void close() {
-        if (emulator != null) {
-            try {
-                emulator.close();
-            } catch (Exception ignored) {
-                // stopping anyway
-            }
-            emulator = null;
-        }
+        emulator.stop();
     }
 }

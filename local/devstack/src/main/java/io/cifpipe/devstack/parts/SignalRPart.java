@@ -1,22 +1,29 @@
 package io.cifpipe.devstack.parts;
 
 import io.cifpipe.devstack.StackConfig;
-import io.cifpipe.emulator.signalr.SignalREmulator;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SignalR Service (serverless) emulator. Upstream → presence's HTTP route
+ * The SignalR Service (serverless) emulator: the harness part ({@link io.cifpipe.harness.parts.SignalRPart}) on
+ * devstack's fixed port. Upstream → presence's HTTP route
  * {@code /api/signalr/{hub}/{category}/{event}} (signed with the access key, as Azure signs); CORS allows only the devstack pages' origin. Hubs need no creation
  * in serverless mode: {@code cifhub} exists as soon as a client negotiates.
  */
 public final class SignalRPart implements StackPart {
     private final StackConfig config;
-    private SignalREmulator emulator;
+    private final io.cifpipe.harness.parts.SignalRPart emulator;
+    /** Set by close: an outage still running then must not bring the emulator back. */
+    private volatile boolean closed;
 
     public SignalRPart(StackConfig config) {
         this.config = config;
+        this.emulator = new io.cifpipe.harness.parts.SignalRPart(
+                config.ports().signalR(),
+                config.keys().signalRAccessKey(),
+                config.signalRUpstreamUrl(),
+                config.webOrigin());
     }
 
     @Override
@@ -25,27 +32,21 @@ public final class SignalRPart implements StackPart {
     }
 
     @Override
-    public void start() throws Exception {
-        emulator = newEmulator();
+    public void start() {
         emulator.start();
     }
 
     /**
-     * Dev hook for reconnect tests: stops the emulator now (clients see the connection drop) and starts a fresh
-     * one on the same port with the same key after {@code down}. Returns once it is down.
+     * Dev hook for reconnect tests: stops the emulator now (clients see the connection drop) and starts it again
+     * on the same port with the same key after {@code down}. Returns once it is down.
      */
-    public synchronized void restart(Duration down) {
-        close();
+    public void restart(Duration down) {
+        emulator.stop();
         Thread t = new Thread(
                 () -> {
                     try {
                         Thread.sleep(down.toMillis()); // the outage itself, not synchronisation
-                        synchronized (this) {
-                            if (emulator == null) {
-                                emulator = newEmulator();
-                                emulator.start();
-                            }
-                        }
+                        if (!closed) emulator.start();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     } catch (RuntimeException e) {
@@ -58,19 +59,9 @@ public final class SignalRPart implements StackPart {
         t.start();
     }
 
-    private SignalREmulator newEmulator() {
-        return SignalREmulator.builder()
-                .host("127.0.0.1")
-                .port(config.ports().signalR())
-                .accessKey(config.keys().signalRAccessKey())
-                .upstreamTemplate(config.signalRUpstreamUrl())
-                .allowOrigin(config.webOrigin())
-                .build();
-    }
-
     /** Same value across restarts (fixed port and key), so the apps' settings stay valid. */
     public String connectionString() {
-        return emulator.connectionString();
+        return emulator.emulator().connectionString();
     }
 
     public String statusUrl() {
@@ -79,7 +70,7 @@ public final class SignalRPart implements StackPart {
 
     @Override
     public boolean answers() {
-        return emulator != null && Readiness.httpStatus(statusUrl()) == 200;
+        return emulator.answers() && Readiness.httpStatus(statusUrl()) == 200;
     }
 
     @Override
@@ -90,14 +81,8 @@ public final class SignalRPart implements StackPart {
     }
 
     @Override
-    public synchronized void close() {
-        if (emulator != null) {
-            try {
-                emulator.close();
-            } catch (Exception ignored) {
-                // stopping anyway
-            }
-            emulator = null;
-        }
+    public void close() {
+        closed = true;
+        emulator.stop();
     }
 }

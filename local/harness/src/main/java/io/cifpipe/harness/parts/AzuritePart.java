@@ -48,4 +48,14 @@ public final class AzuritePart implements Part {
     public String connectionString() {
         return azurite.connectionString();
     }
+
+    /** Process id of the running Azurite (-1 while stopped). */
+    public long pid() {
+        return azurite.pid();
+    }
+
+    /** Azurite's last output lines, for a message when it did not start. */
+    public String outputTail() {
+        return azurite.outputTail();
+    }
 }

@@ -2,15 +2,27 @@ package io.cifpipe.harness.parts;
 
 import io.cifpipe.harness.Part;
 import java.net.InetAddress;
+import java.util.concurrent.Callable;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
 
-/** mock-oauth2-server as Entra ID (OIDC discovery, JWKS, tokens) on a fixed loopback port. */
+/**
+ * mock-oauth2-server as Entra ID (OIDC discovery, JWKS, tokens) on a fixed loopback port: with its default
+ * configuration, or with one built at each start (devstack's login page and token callbacks).
+ */
 public final class EntraPart implements Part {
     private final int port;
+    private final Callable<OAuth2Config> config;
     private MockOAuth2Server server;
 
     public EntraPart(int port) {
+        this(port, null);
+    }
+
+    /** @param config called at each start (null: the mock's defaults) */
+    public EntraPart(int port, Callable<OAuth2Config> config) {
         this.port = port;
+        this.config = config;
     }
 
     @Override
@@ -21,7 +33,7 @@ public final class EntraPart implements Part {
     @Override
     public synchronized void start() throws Exception {
         if (server != null) return;
-        MockOAuth2Server s = new MockOAuth2Server();
+        MockOAuth2Server s = config == null ? new MockOAuth2Server() : new MockOAuth2Server(config.call());
         s.start(InetAddress.getByName("127.0.0.1"), port);
         server = s;
     }
@@ -29,7 +41,11 @@ public final class EntraPart implements Part {
     @Override
     public synchronized void stop() {
         if (server == null) return;
-        server.shutdown();
+        try {
+            server.shutdown();
+        } catch (Exception ignored) {
+            // stopping anyway
+        }
         server = null;
     }
 

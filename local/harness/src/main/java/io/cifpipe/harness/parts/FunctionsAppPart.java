@@ -18,6 +18,7 @@ public final class FunctionsAppPart implements Part {
     private final String app;
     private final Supplier<FunctionsHost.Builder> configure;
     private final String marker;
+    private boolean keepsFailedFunctions;
     private volatile FunctionsHost host;
 
     public FunctionsAppPart(String app, Supplier<FunctionsHost.Builder> configure, String marker) {
@@ -32,6 +33,15 @@ public final class FunctionsAppPart implements Part {
         return new FunctionsAppPart(app, () -> configure.get().jvmOptions(List.of(marker)), marker);
     }
 
+    /**
+     * Keeps the host running when some functions fail to index (devstack lists them in its progress line; the others
+     * still serve). By default such a start fails.
+     */
+    public FunctionsAppPart keepingFailedFunctions() {
+        keepsFailedFunctions = true;
+        return this;
+    }
+
     @Override
     public String name() {
         return "functions-" + app;
@@ -40,8 +50,15 @@ public final class FunctionsAppPart implements Part {
     @Override
     public synchronized void start() {
         if (host != null) return;
-        FunctionsHost started = configure.get().build().start();
-        if (!started.functionErrors().isEmpty()) {
+        FunctionsHost built = configure.get().build();
+        FunctionsHost started;
+        try {
+            started = built.start();
+        } catch (RuntimeException e) {
+            built.close(); // a child JVM that came up halfway must not outlive the failed start
+            throw e;
+        }
+        if (!keepsFailedFunctions && !started.functionErrors().isEmpty()) {
             started.close();
             throw new IllegalStateException(app + " functions failed to index: " + started.functionErrors());
         }
