@@ -475,6 +475,19 @@ final class PopupRig implements AutoCloseable {
      * would otherwise charge to the calls.
      */
     DispatchProbe.Window idle(Duration quiet) throws InterruptedException {
+        // Only once call-events is empty (bounded) and the last outcomes had time to settle: a backlog is not idle.
+        String events = Setting.CALL_EVENTS_QUEUE.defaultValue().orElseThrow();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline
+                && stack.serviceBus().queueStats(events).total() > 0) {
+            Thread.sleep(100);
+        }
+        if (stack.serviceBus().queueStats(events).total() > 0) {
+            progress.printf(
+                    "popup: call-events still not empty after 30 s: no idle window (fixed costs not measured)%n");
+            return null;
+        }
+        Thread.sleep(2000);
         progress.printf("popup: idle for %s (fixed CPU cost of each process)%n", quiet);
         DispatchProbe.Snapshot before = probe.snapshot();
         Thread.sleep(quiet.toMillis());

@@ -91,8 +91,9 @@ public final class PopupScenario {
             // Drain up to 30 s: under overload the backlog's latencies are recorded rather than cut off, and the run
             // still
             // ends within 3 minutes at 1,000 agents (stack ≈ 20 s, sign-in ≈ 20-45 s, phases, floor ≈ 35 s).
-            DispatchProbe.Window idle = rig.idle(IDLE);
             measured = rig.run("measured", options.rate(), options.duration(), true, Duration.ofSeconds(30));
+            // After the measured phase: the JIT has seen the path and no call is left to drain.
+            DispatchProbe.Window idle = rig.idle(IDLE);
             measured.report(result, "", options.javaClients() > 0);
             result.figure("outcome messages read from call-outcomes (whole run)", rig.outcomesRead(), "count");
             measured.summarize(result, options.agents());
