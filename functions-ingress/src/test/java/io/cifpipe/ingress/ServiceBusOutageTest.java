@@ -11,9 +11,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The real Service Bus SDK (bounded retries from RuntimeClients) against a namespace that is down: 503, not a hang. */
+@Tag("slow") // 10 s: waits out a Service Bus outage: left out of ./dev test --fast
 class ServiceBusOutageTest {
     @Test
     void unreachableServiceBusIs503WithRetryAfterWithinBoundedTime() throws Exception {

@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The ops library and CLI against the embedded Service Bus emulator, through the real SDK. */
+@Tag("slow") // 28 s: real dead-lettering through lock expiries and delivery counts: left out of ./dev test --fast
 class DeadLetterOperationsTest {
     private static final String QUEUE = "call-events";
 

@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The live drain keeps collecting across a broker restart and counts what is not an outcome. */
+@Tag("slow") // 7 s: a collector over a real subscription with its waits: left out of ./dev test --fast
 class OutcomeCollectorTest {
 
     static ServiceBusEmulator broker(int port, Path journal) {

@@ -29,9 +29,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The real azure-messaging-servicebus SDK through RuntimeClients against the Service Bus emulator. */
+@Tag("slow") // 13 s: the emulator behind the SDK with real lock timings: left out of ./dev test --fast
 class ServiceBusEmulatorTest {
     static ServiceBusEmulator sb;
     static RuntimeClients clients;
