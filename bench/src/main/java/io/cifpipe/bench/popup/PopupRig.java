@@ -116,6 +116,7 @@ final class PopupRig implements AutoCloseable {
         Stack.Options options = new Stack.Options(
                         true, true, true, false, config.lockDuration(), config.maxDeliveryCount())
                 .withCountingProxies()
+                .withoutTablesAccessLog()
                 .withHostJvmOptions(hostJvmOptionsFromEnv())
                 .withAppSettings(Map.of(
                         Setting.EXPIRY_SWEEP_SCHEDULE.key(),

@@ -99,7 +99,8 @@ public final class ScaleScenario {
                 options.allApps() ? "ingress+dispatch+presence apps" : "presence app");
         long s0 = System.nanoTime();
         Stack stack = Stack.start(
-                new Stack.Options(options.allApps(), options.allApps(), true, false, Duration.ofSeconds(5), 10));
+                new Stack.Options(options.allApps(), options.allApps(), true, false, Duration.ofSeconds(5), 10)
+                        .withoutTablesAccessLog());
         ChildServer emulatorChild = null;
         HubClients clients = null;
         String jfr = System.getenv("BENCH_PRESENCE_JFR");

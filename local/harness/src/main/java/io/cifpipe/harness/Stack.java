@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 
 /**
@@ -54,7 +55,8 @@ public final class Stack implements AutoCloseable {
             boolean upstreamProxy,
             boolean countingProxies,
             Map<String, String> appSettings,
-            List<String> hostJvmOptions) {
+            List<String> hostJvmOptions,
+            boolean tablesAccessLog) {
         public Options {
             appSettings = Map.copyOf(appSettings);
             hostJvmOptions = List.copyOf(hostJvmOptions);
@@ -80,7 +82,8 @@ public final class Stack implements AutoCloseable {
                     upstreamProxy,
                     countingProxies,
                     appSettings,
-                    List.of());
+                    List.of(),
+                    true);
         }
 
         public Options(
@@ -102,80 +105,81 @@ public final class Stack implements AutoCloseable {
         }
 
         public Options withAppToken() {
-            return new Options(
-                    ingress,
-                    dispatch,
-                    presence,
-                    true,
-                    lockDuration,
-                    maxDeliveryCount,
-                    upstreamProxy,
-                    countingProxies,
-                    appSettings,
-                    hostJvmOptions);
+            return with(o -> o.requireAppToken = true);
         }
+
         /** The SignalR upstream goes through an {@link UpstreamProxy} that tests can make slow or failing. */
         public Options withUpstreamProxy() {
-            return new Options(
-                    ingress,
-                    dispatch,
-                    presence,
-                    requireAppToken,
-                    lockDuration,
-                    maxDeliveryCount,
-                    true,
-                    countingProxies,
-                    appSettings,
-                    hostJvmOptions);
+            return with(o -> o.upstreamProxy = true);
         }
+
         /**
          * Each app reaches Table Storage and the SignalR REST API through its own {@link CountingProxy}
          * ({@link #tableProxy(String)}, {@link #signalRProxy(String)}): round trips counted per app, optional
          * added latency. Clients' WebSockets and negotiate URLs still go straight to the SignalR emulator.
          */
         public Options withCountingProxies() {
-            return new Options(
-                    ingress,
-                    dispatch,
-                    presence,
-                    requireAppToken,
-                    lockDuration,
-                    maxDeliveryCount,
-                    upstreamProxy,
-                    true,
-                    appSettings,
-                    hostJvmOptions);
+            return with(o -> o.countingProxies = true);
         }
+
         /** Every app gets these settings on top of the stack's own (e.g. a timer schedule that stays quiet). */
         public Options withAppSettings(Map<String, String> settings) {
-            Map<String, String> all = new LinkedHashMap<>(appSettings);
-            all.putAll(settings);
-            return new Options(
-                    ingress,
-                    dispatch,
-                    presence,
-                    requireAppToken,
-                    lockDuration,
-                    maxDeliveryCount,
-                    upstreamProxy,
-                    countingProxies,
-                    all,
-                    hostJvmOptions);
+            return with(o -> o.appSettings.putAll(settings));
         }
 
         /** Extra options for every Functions host JVM, e.g. a flight recording ({@code -XX:StartFlightRecording=…}). */
         public Options withHostJvmOptions(List<String> options) {
-            return new Options(
-                    ingress,
-                    dispatch,
-                    presence,
-                    requireAppToken,
-                    lockDuration,
-                    maxDeliveryCount,
-                    upstreamProxy,
-                    countingProxies,
-                    appSettings,
-                    options);
+            return with(o -> o.hostJvmOptions = List.copyOf(options));
+        }
+
+        /**
+         * Azurite without its line per request ({@code --silent}): for benchmarks, whose figures should not include a
+         * cost Azure's Table service does not have. Tests keep the access log (the secret scan reads it).
+         */
+        public Options withoutTablesAccessLog() {
+            return with(o -> o.tablesAccessLog = false);
+        }
+
+        private Options with(Consumer<Draft> change) {
+            Draft d = new Draft(this);
+            change.accept(d);
+            return d.build();
+        }
+
+        /** A mutable copy for the {@code with*} methods: each changes one field and builds a new record. */
+        private static final class Draft {
+            private final Options from;
+            private boolean requireAppToken;
+            private boolean upstreamProxy;
+            private boolean countingProxies;
+            private final Map<String, String> appSettings;
+            private List<String> hostJvmOptions;
+            private boolean tablesAccessLog;
+
+            private Draft(Options from) {
+                this.from = from;
+                requireAppToken = from.requireAppToken;
+                upstreamProxy = from.upstreamProxy;
+                countingProxies = from.countingProxies;
+                appSettings = new LinkedHashMap<>(from.appSettings);
+                hostJvmOptions = from.hostJvmOptions;
+                tablesAccessLog = from.tablesAccessLog;
+            }
+
+            private Options build() {
+                return new Options(
+                        from.ingress,
+                        from.dispatch,
+                        from.presence,
+                        requireAppToken,
+                        from.lockDuration,
+                        from.maxDeliveryCount,
+                        upstreamProxy,
+                        countingProxies,
+                        appSettings,
+                        hostJvmOptions,
+                        tablesAccessLog);
+            }
         }
     }
 
@@ -264,6 +268,7 @@ public final class Stack implements AutoCloseable {
                 .binary(Azurite.binaryUnder(root))
                 .location(work.resolve("azurite"))
                 .log(logs.resolve("azurite.log"))
+                .accessLog(options.tablesAccessLog())
                 .build());
         azurite.start();
         secrets.put("Tables connection string", azurite.connectionString());
