@@ -269,15 +269,15 @@ public final class Bench implements Callable<Integer> {
         return write();
     }
 
+    /** azure-model's rate in all-19: well inside what the local stack sustains on 2 cores (run 5 queued at 100/s). */
+    static final double MODEL_RATE_PER_S = 20;
+
     /**
      * Every figure issue 19 asks for, in one run and one results folder, about 10 minutes on 2 cores: sb (2 rounds,
      * order alternating), popup (1,000 agents at 100/s, 20 s, with its floor), throughput (rising steps on the same
      * agents, Azurite's ceiling in the same stack), azure-model (the popup scenario behind delay proxies, at {@value #MODEL_RATE_PER_S}/s). Presets are
      * fixed so runs compare; {@code --agents} and the model's {@code --model-*} flags still apply.
      */
-    /** azure-model's rate in all-19: well inside what the local stack sustains on 2 cores (run 5 queued at 100/s). */
-    static final double MODEL_RATE_PER_S = 20;
-
     private int all19() throws Exception {
         int agents = connections(1000);
         Duration w = Duration.ofSeconds(5);

@@ -5,6 +5,7 @@ import io.cifpipe.bench.core.ScenarioResult;
 import io.cifpipe.bench.model.DelayProxy;
 import io.cifpipe.bench.model.LatencyModel;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -50,7 +51,7 @@ final class Pipeline {
         r.figure("dispatch CPU per notification", p.dispatchCpuMicrosPerNotification(), "µs");
         r.figure(
                 "dispatch CPU over the phase and its drain",
-                p.dispatchCpuNanos < 0 ? Double.NaN : p.dispatchCpuNanos / 1e6,
+                p.dispatchCpuNanos() < 0 ? Double.NaN : p.dispatchCpuNanos() / 1e6,
                 "ms");
         r.note(String.format(
                 Locale.ROOT,
@@ -107,11 +108,13 @@ final class Pipeline {
      * "marginal" figure is what one more notification costs.
      */
     private static void reportCpuByProcess(ScenarioResult r, PopupPhase p, DispatchProbe.Window idle) {
+        if (p.window == null) return;
         long n = p.dispatched();
+        Map<String, Long> spent = p.window.cpuNanos();
         Map<String, Object> total = new LinkedHashMap<>(); // null where unreadable (JSON has no NaN)
         Map<String, Object> fixed = new LinkedHashMap<>();
         Map<String, Object> marginal = new LinkedHashMap<>();
-        p.cpuNanosByProcess.forEach((name, ns) -> {
+        spent.forEach((name, ns) -> {
             double us = ns < 0 || n == 0 ? Double.NaN : ns / 1e3 / n;
             r.figure("CPU per notification: " + name, us, "µs");
             total.put(name, finite(us));
@@ -120,7 +123,7 @@ final class Pipeline {
             double msPerS = idleNs < 0 ? Double.NaN : idleNs / 1e6 / (idle.wallNanos() / 1e9);
             r.figure("CPU with no calls (fixed cost): " + name, msPerS, "ms per s");
             fixed.put(name, finite(msPerS));
-            double net = (ns - msPerS * 1e6 * (p.windowNanos / 1e9)) / 1e3 / n;
+            double net = ns < 0 ? Double.NaN : (ns - msPerS * 1e6 * (p.window.wallNanos() / 1e9)) / 1e3 / n;
             r.figure("CPU per notification, fixed cost taken out: " + name, net, "µs");
             marginal.put(name, finite(net));
         });
@@ -144,13 +147,14 @@ final class Pipeline {
                     fixedMsPerS,
                     perNotification));
         }
-        long machine = p.cpuNanosByProcess.getOrDefault(DispatchProbe.MACHINE, -1L);
-        long stackSum = p.cpuNanosByProcess.entrySet().stream()
+        long machine = spent.getOrDefault(DispatchProbe.MACHINE, -1L);
+        List<Long> stack = spent.entrySet().stream()
                 .filter(e -> !e.getKey().equals(DispatchProbe.MACHINE))
-                .mapToLong(Map.Entry::getValue)
-                .filter(v -> v >= 0)
-                .sum();
-        if (machine > 0) {
+                .map(Map.Entry::getValue)
+                .toList();
+        long stackSum = stack.stream().mapToLong(Long::longValue).sum();
+        // An unreadable process would count as "outside": no figure then.
+        if (machine > 0 && stack.stream().allMatch(v -> v >= 0)) {
             double outside = Math.max(0, machine - stackSum) * 100.0 / machine;
             r.figure(
                     "machine CPU not charged to the stack's processes (kernel network work, other work)",

@@ -50,12 +50,8 @@ final class PopupPhase {
     final java.util.Map<String, AtomicLong> decideStatuses = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     final AtomicReference<String> firstFailure = new AtomicReference<>();
-    /** CPU time of the dispatch JVM over the phase and its drain (ns), -1 when unreadable. */
-    volatile long dispatchCpuNanos = -1;
-    /** CPU time per process of the stack and of the whole machine over the phase and its drain (ns, -1 unreadable). */
-    volatile java.util.Map<String, Long> cpuNanosByProcess = java.util.Map.of();
-    /** Wall time of that window (ns). */
-    volatile long windowNanos;
+    /** The phase and its drain: wall time, CPU per process of the stack and of the machine; null until measured. */
+    volatile DispatchProbe.Window window;
     /** Round trips counted over the phase and its drain (dispatch's Table and SignalR REST, every queue's operations). */
     volatile io.cifpipe.harness.proxy.RoundTrips trips;
 
@@ -74,9 +70,7 @@ final class PopupPhase {
     }
 
     void measured(DispatchProbe.Window window) {
-        dispatchCpuNanos = window.dispatchCpuNanos();
-        cpuNanosByProcess = window.cpuNanos();
-        windowNanos = window.wallNanos();
+        this.window = window;
         trips = window.trips();
     }
 
@@ -116,9 +110,15 @@ final class PopupPhase {
         return completed != null && completed > 0 ? completed : delivered();
     }
 
+    /** CPU time of the dispatch JVM over the phase and its drain (ns), -1 when unreadable or not measured. */
+    long dispatchCpuNanos() {
+        return window == null ? -1 : window.dispatchCpuNanos();
+    }
+
     /** µs of dispatch CPU per notification dispatched in the window, NaN when not measurable. */
     double dispatchCpuMicrosPerNotification() {
-        return dispatchCpuNanos < 0 || dispatched() == 0 ? Double.NaN : dispatchCpuNanos / 1e3 / dispatched();
+        long ns = dispatchCpuNanos();
+        return ns < 0 || dispatched() == 0 ? Double.NaN : ns / 1e3 / dispatched();
     }
 
     /** Per-notification operation counts (table, signalr, servicebus), NaN each when not counted. */

@@ -477,13 +477,7 @@ final class PopupRig implements AutoCloseable {
      */
     DispatchProbe.Window idle(Duration quiet) throws InterruptedException {
         // Only once call-events is empty (bounded) and the last outcomes had time to settle: a backlog is not idle.
-        String events = Setting.CALL_EVENTS_QUEUE.defaultValue().orElseThrow();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline
-                && stack.serviceBus().queueStats(events).total() > 0) {
-            Thread.sleep(100);
-        }
-        if (stack.serviceBus().queueStats(events).total() > 0) {
+        if (!awaitCallEventsEmpty(Duration.ofSeconds(30))) {
             progress.printf(
                     "popup: call-events still not empty after 30 s: no idle window (fixed costs not measured)%n");
             return null;
@@ -493,6 +487,17 @@ final class PopupRig implements AutoCloseable {
         DispatchProbe.Snapshot before = probe.snapshot();
         Thread.sleep(quiet.toMillis());
         return probe.since(before);
+    }
+
+    /** Waits (bounded) until call-events holds no message, active or locked: dispatch has no backlog left. */
+    boolean awaitCallEventsEmpty(Duration atMost) throws InterruptedException {
+        String events = Setting.CALL_EVENTS_QUEUE.defaultValue().orElseThrow();
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (System.nanoTime() < deadline
+                && stack.serviceBus().queueStats(events).total() > 0) {
+            Thread.sleep(100);
+        }
+        return stack.serviceBus().queueStats(events).total() == 0;
     }
 
     private void post(PopupPhase p, long seq, long intended) {

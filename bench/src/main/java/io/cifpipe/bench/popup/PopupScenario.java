@@ -14,7 +14,7 @@ import org.HdrHistogram.Histogram;
  * number of clients at the same rate) in the same run.
  */
 public final class PopupScenario {
-    /** The quiet window after the warm-up that measures each process's fixed CPU cost. */
+    /** The quiet window after the measured phase that measures each process's fixed CPU cost. */
     static final Duration IDLE = Duration.ofSeconds(5);
 
     /**

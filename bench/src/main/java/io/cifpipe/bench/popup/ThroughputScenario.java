@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -91,14 +90,7 @@ public final class ThroughputScenario {
             }
             // Same stack, same machine, right after the steps, once dispatch has no backlog left: what Azurite
             // sustains.
-            long idle = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            String events =
-                    io.cifpipe.model.Setting.CALL_EVENTS_QUEUE.defaultValue().orElseThrow();
-            while (System.nanoTime() < idle
-                    && rig.stack().serviceBus().queueStats(events).total() > 0) {
-                Thread.sleep(100);
-            }
-            if (rig.stack().serviceBus().queueStats(events).total() > 0) {
+            if (!rig.awaitCallEventsEmpty(Duration.ofSeconds(30))) {
                 result.note(
                         "Azurite's ceiling was measured while dispatch still worked off a backlog (call-events not empty"
                                 + " after 30 s): it is a lower bound.");

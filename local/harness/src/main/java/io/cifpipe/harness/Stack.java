@@ -68,10 +68,7 @@ public final class Stack implements AutoCloseable {
                 boolean presence,
                 boolean requireAppToken,
                 Duration lockDuration,
-                int maxDeliveryCount,
-                boolean upstreamProxy,
-                boolean countingProxies,
-                Map<String, String> appSettings) {
+                int maxDeliveryCount) {
             this(
                     ingress,
                     dispatch,
@@ -79,21 +76,11 @@ public final class Stack implements AutoCloseable {
                     requireAppToken,
                     lockDuration,
                     maxDeliveryCount,
-                    upstreamProxy,
-                    countingProxies,
-                    appSettings,
+                    false,
+                    false,
+                    Map.of(),
                     List.of(),
                     true);
-        }
-
-        public Options(
-                boolean ingress,
-                boolean dispatch,
-                boolean presence,
-                boolean requireAppToken,
-                Duration lockDuration,
-                int maxDeliveryCount) {
-            this(ingress, dispatch, presence, requireAppToken, lockDuration, maxDeliveryCount, false, false, Map.of());
         }
 
         public static Options all() {
