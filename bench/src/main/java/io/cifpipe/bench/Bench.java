@@ -1,5 +1,6 @@
 package io.cifpipe.bench;
 
+import io.cifpipe.bench.core.BenchJvm;
 import io.cifpipe.bench.core.Report;
 import io.cifpipe.bench.core.RunInfo;
 import io.cifpipe.bench.core.ScenarioResult;
@@ -14,7 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -169,6 +173,9 @@ public final class Bench implements Callable<Integer> {
             description = "azure-model: assumed Functions HTTP front-end round trip, ms (default: ${DEFAULT-VALUE}).")
     double modelFunctionsMs;
 
+    @Option(names = "--all-19-part", hidden = true, description = "all-19: run only this part (a child JVM's share).")
+    String all19Part;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -191,83 +198,118 @@ public final class Bench implements Callable<Integer> {
                 : List.of(scenario);
         for (String s : which) {
             System.err.printf("%n>>> scenario %s%n", s);
-            results.add(
-                    switch (s) {
-                        case "sb" ->
-                            new SbScenario(
-                                            new SbScenario.Options(
-                                                    rate(1000),
-                                                    duration,
-                                                    duration,
-                                                    messageBytes,
-                                                    window,
-                                                    warmup,
-                                                    !noArtemis,
-                                                    rounds),
-                                            System.err)
-                                    .run();
-                        case "connections" ->
-                            new ConnectionsScenario(
-                                            new ConnectionsScenario.Options(
-                                                    connections(2000), !noRestart, emulatorHeap, duration),
-                                            System.err)
-                                    .run();
-                        case "push" ->
-                            new PushScenario(
-                                            new PushScenario.Options(
-                                                    connections(1000), rate(500), duration, warmup, emulatorHeap),
-                                            System.err)
-                                    .run();
-                        case "popup" ->
-                            new PopupScenario(
-                                            new PopupScenario.Options(
-                                                    connections(1000),
-                                                    javaClients,
-                                                    rate(500),
-                                                    duration,
-                                                    warmup,
-                                                    decideFraction,
-                                                    targetsPerCall,
-                                                    !noFloor),
-                                            System.err)
-                                    .run();
-                        case "throughput" ->
-                            new ThroughputScenario(
-                                            new ThroughputScenario.Options(
-                                                    connections(1000), steps, duration, warmup, p99Bound),
-                                            System.err)
-                                    .run();
-                        case "azure-model" ->
-                            new PopupScenario(
-                                            new PopupScenario.Options(
-                                                    connections(1000),
-                                                    javaClients,
-                                                    rate(100),
-                                                    duration,
-                                                    warmup,
-                                                    decideFraction,
-                                                    targetsPerCall,
-                                                    !noFloor,
-                                                    model()),
-                                            System.err)
-                                    .run();
-                        case "scale" ->
-                            new ScaleScenario(
-                                            new ScaleScenario.Options(
-                                                    connections(10_000),
-                                                    storm,
-                                                    !noRestart,
-                                                    emulatorHeap,
-                                                    !presenceOnly,
-                                                    duration),
-                                            System.err)
-                                    .run();
-                        default ->
-                            throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario: " + s);
-                    });
+            results.add(run(s, childArgs(List.of(s)), () -> scenario(s)));
         }
         return write();
     }
+
+    /** One scenario with this run's options, in this JVM. */
+    private ScenarioResult scenario(String s) throws Exception {
+        return switch (s) {
+            case "sb" ->
+                new SbScenario(
+                                new SbScenario.Options(
+                                        rate(1000),
+                                        duration,
+                                        duration,
+                                        messageBytes,
+                                        window,
+                                        warmup,
+                                        !noArtemis,
+                                        rounds),
+                                System.err)
+                        .run();
+            case "connections" ->
+                new ConnectionsScenario(
+                                new ConnectionsScenario.Options(connections(2000), !noRestart, emulatorHeap, duration),
+                                System.err)
+                        .run();
+            case "push" ->
+                new PushScenario(
+                                new PushScenario.Options(connections(1000), rate(500), duration, warmup, emulatorHeap),
+                                System.err)
+                        .run();
+            case "popup" ->
+                new PopupScenario(
+                                new PopupScenario.Options(
+                                        connections(1000),
+                                        javaClients,
+                                        rate(500),
+                                        duration,
+                                        warmup,
+                                        decideFraction,
+                                        targetsPerCall,
+                                        !noFloor),
+                                System.err)
+                        .run();
+            case "throughput" ->
+                new ThroughputScenario(
+                                new ThroughputScenario.Options(connections(1000), steps, duration, warmup, p99Bound),
+                                System.err)
+                        .run();
+            case "azure-model" ->
+                new PopupScenario(
+                                new PopupScenario.Options(
+                                        connections(1000),
+                                        javaClients,
+                                        rate(100),
+                                        duration,
+                                        warmup,
+                                        decideFraction,
+                                        targetsPerCall,
+                                        !noFloor,
+                                        model()),
+                                System.err)
+                        .run();
+            case "scale" ->
+                new ScaleScenario(
+                                new ScaleScenario.Options(
+                                        connections(10_000), storm, !noRestart, emulatorHeap, !presenceOnly, duration),
+                                System.err)
+                        .run();
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario: " + s);
+        };
+    }
+
+    /**
+     * Runs a scenario in this JVM when its JIT mode is the one the scenario wants ({@link BenchJvm}: C1 only for the
+     * pipeline scenarios, where this JVM is part of the load), else in a child JVM started with {@code childArgs}.
+     */
+    private ScenarioResult run(String name, List<String> childArgs, Callable<ScenarioResult> here) throws Exception {
+        boolean c1Only = C1_ONLY_SCENARIOS.contains(name);
+        if (c1Only != BenchJvm.isC1Only()) {
+            List<ScenarioResult> child = BenchJvm.runChild(c1Only, Bench.class, childArgs, System.err);
+            if (child.size() != 1) {
+                throw new IllegalStateException(
+                        "child bench " + childArgs + " reported " + child.size() + " scenarios");
+            }
+            return child.get(0);
+        }
+        return here.call().parameter("benchJvmJit", BenchJvm.jit());
+    }
+
+    /** This run's command line with {@code head} in place of the scenario, and without {@code --out}. */
+    List<String> childArgs(List<String> head) {
+        List<String> args = new ArrayList<>(head);
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        boolean scenarioSeen = false;
+        for (int i = 0; i < original.size(); i++) {
+            String a = original.get(i);
+            if (a.equals("--out")) {
+                i++; // and its value
+            } else if (!a.startsWith("--out=") && !(a.equals(scenario) && !scenarioSeen)) {
+                args.add(a);
+            }
+            scenarioSeen |= a.equals(scenario);
+        }
+        return args;
+    }
+
+    /**
+     * Scenarios where this JVM (emulators, counting proxies, the agents' clients) is part of the measured load for
+     * seconds-long phases: they run C1 only, as the Functions hosts do ({@link BenchJvm}).
+     */
+    static final Set<String> C1_ONLY_SCENARIOS = Set.of("popup", "throughput", "azure-model");
 
     /** azure-model's rate in all-19: well inside what the local stack sustains on 2 cores (run 5 queued at 100/s). */
     static final double MODEL_RATE_PER_S = 20;
@@ -275,14 +317,16 @@ public final class Bench implements Callable<Integer> {
     /**
      * Every figure issue 19 asks for, in one run and one results folder, about 10 minutes on 2 cores: sb (2 rounds,
      * order alternating), popup (1,000 agents at 100/s, 20 s, with its floor), throughput (rising steps on the same
-     * agents, Azurite's ceiling in the same stack), azure-model (the popup scenario behind delay proxies, at {@value #MODEL_RATE_PER_S}/s). Presets are
-     * fixed so runs compare; {@code --agents} and the model's {@code --model-*} flags still apply.
+     * agents, Azurite's ceiling in the same stack), azure-model (the popup scenario behind delay proxies, at
+     * {@value #MODEL_RATE_PER_S}/s). Presets are fixed so runs compare; {@code --agents} and the model's
+     * {@code --model-*} flags still apply. sb runs with the full JIT, the other three C1 only (in a child JVM for
+     * whichever this JVM is not).
      */
     private int all19() throws Exception {
         int agents = connections(1000);
         Duration w = Duration.ofSeconds(5);
-        System.err.printf("%n>>> all-19 1/4: sb%n");
-        results.add(new SbScenario(
+        Map<String, Callable<ScenarioResult>> parts = new LinkedHashMap<>();
+        parts.put("sb", () -> new SbScenario(
                         new SbScenario.Options(
                                 1000,
                                 Duration.ofSeconds(5),
@@ -294,14 +338,12 @@ public final class Bench implements Callable<Integer> {
                                 2),
                         System.err)
                 .run());
-        System.err.printf("%n>>> all-19 2/4: popup%n");
-        results.add(new PopupScenario(
+        parts.put("popup", () -> new PopupScenario(
                         new PopupScenario.Options(
                                 agents, javaClients, 100, Duration.ofSeconds(20), w, decideFraction, 1, true),
                         System.err)
                 .run());
-        System.err.printf("%n>>> all-19 3/4: throughput%n");
-        results.add(new ThroughputScenario(
+        parts.put("throughput", () -> new ThroughputScenario(
                         new ThroughputScenario.Options(
                                 agents,
                                 // From a rate the local stack sustains up to the target (200/s) and past it.
@@ -311,9 +353,8 @@ public final class Bench implements Callable<Integer> {
                                 p99Bound),
                         System.err)
                 .run());
-        System.err.printf("%n>>> all-19 4/4: azure-model%n");
         // At a rate the local stack sustains: the injected delays, not local queueing, must set the prediction.
-        results.add(new PopupScenario(
+        parts.put("azure-model", () -> new PopupScenario(
                         new PopupScenario.Options(
                                 agents,
                                 javaClients,
@@ -326,6 +367,18 @@ public final class Bench implements Callable<Integer> {
                                 model()),
                         System.err)
                 .run());
+        if (all19Part != null && !parts.containsKey(all19Part)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown all-19 part: " + all19Part);
+        }
+        int i = 0;
+        for (Map.Entry<String, Callable<ScenarioResult>> part : parts.entrySet()) {
+            i++;
+            if (all19Part == null || all19Part.equals(part.getKey())) {
+                System.err.printf("%n>>> all-19 %d/%d: %s%n", i, parts.size(), part.getKey());
+                results.add(run(
+                        part.getKey(), childArgs(List.of("all-19", "--all-19-part", part.getKey())), part.getValue()));
+            }
+        }
         return write();
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cifpipe.bench.core.ScenarioResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,6 +73,19 @@ class BenchSmokeTest {
                 .anyMatch(n -> n.contains("emulator+SDK → emulator+proton → Artemis+proton; "
                         + "Artemis+proton → emulator+proton → emulator+SDK"));
         assertThat(r.summary().get("emulator_vs_artemis_throughput_ratio")).isInstanceOf(Double.class);
+        assertThat(r.parameters()).containsEntry("benchJvmJit", "tiered (C1+C2)");
+    }
+
+    @Test
+    void childJvmGetsThisRunsOptionsWithItsOwnScenarioAndNoOut() {
+        Bench bench = new Bench();
+        new CommandLine(bench).parseArgs("--agents", "5", "all-19", "--out", "/tmp/x", "--decide-fraction=0.5");
+        List<String> child = bench.childArgs(List.of("all-19", "--all-19-part", "popup"));
+        assertThat(child).containsExactly("all-19", "--all-19-part", "popup", "--agents", "5", "--decide-fraction=0.5");
+        Bench parsed = new Bench();
+        new CommandLine(parsed).parseArgs(child.toArray(String[]::new));
+        assertThat(parsed.all19Part).isEqualTo("popup");
+        assertThat(parsed.scenario).isEqualTo("all-19");
     }
 
     @Test
@@ -152,6 +166,8 @@ class BenchSmokeTest {
                 out.toString());
         ScenarioResult r = only(bench);
         assertThat(r.isUnavailable()).as(r.unavailableReason()).isFalse();
+        // run in a C1-only child JVM (this test JVM has the full JIT) and read back from its results.json
+        assertThat(r.parameters()).containsEntry("benchJvmJit", "C1 only");
         assertThat(r.figureValue("calls sent")).isEqualTo(40);
         assertThat(r.figureValue("calls accepted (202)")).isEqualTo(40);
         assertThat(r.figureValue("notifications received")).isEqualTo(40);
