@@ -213,6 +213,10 @@ class BenchSmokeTest {
                 .hasSize(6);
         assertThat(summary.get("local_cpu_ceiling_notifications_per_s").isNumber())
                 .isTrue();
+        // the decisions' path, on presence's own proxies: an Accept writes the ledger at least once
+        assertThat(summary.get("presence_table_ops_per_decision").asDouble()).isGreaterThanOrEqualTo(1);
+        assertThat(summary.get("presence_signalr_requests_per_decision").isNumber())
+                .isTrue();
     }
 
     @Test

@@ -34,8 +34,8 @@ final class DispatchProbe {
     /** Process name → pids (a launcher and its node, say), in report order; a process not found is left out. */
     private final Map<String, List<Long>> pids = new LinkedHashMap<>();
 
-    /** One reading: cumulative CPU time per process and the stack's round-trip counters. */
-    record Snapshot(long wallNanos, Map<String, Long> cpuNanos, RoundTrips.Mark trips) {}
+    /** One reading: cumulative CPU time per process and dispatch's and presence's round-trip counters. */
+    record Snapshot(long wallNanos, Map<String, Long> cpuNanos, RoundTrips.Mark trips, RoundTrips.Mark presenceTrips) {}
 
     DispatchProbe(Stack stack) {
         this.stack = stack;
@@ -48,7 +48,8 @@ final class DispatchProbe {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(System.nanoTime(), cpuNanos(), RoundTrips.mark(stack, "dispatch"));
+        return new Snapshot(
+                System.nanoTime(), cpuNanos(), RoundTrips.mark(stack, "dispatch"), RoundTrips.mark(stack, "presence"));
     }
 
     /** What happened since {@code before}: CPU nanoseconds per process (-1 when unreadable) and the round trips. */
@@ -59,11 +60,18 @@ final class DispatchProbe {
             Long was = before.cpuNanos().get(name);
             spent.put(name, was == null || was < 0 || ns < 0 ? -1 : ns - was);
         });
-        return new Window(System.nanoTime() - before.wallNanos(), spent, RoundTrips.since(stack, before.trips()));
+        return new Window(
+                System.nanoTime() - before.wallNanos(),
+                spent,
+                RoundTrips.since(stack, before.trips()),
+                RoundTrips.since(stack, before.presenceTrips()));
     }
 
-    /** Wall time, CPU nanoseconds per process over it (including {@link #MACHINE}) and the round trips. */
-    record Window(long wallNanos, Map<String, Long> cpuNanos, RoundTrips trips) {
+    /**
+     * Wall time, CPU nanoseconds per process over it (including {@link #MACHINE}), dispatch's round trips (with every
+     * queue's operations) and presence's (the decisions' path).
+     */
+    record Window(long wallNanos, Map<String, Long> cpuNanos, RoundTrips trips, RoundTrips presenceTrips) {
         long dispatchCpuNanos() {
             return cpuNanos.getOrDefault("dispatch", -1L);
         }

@@ -48,6 +48,7 @@ final class Pipeline {
                             + " the bench's telephony reader), so it includes ingress's send and, with decisions, presence's Accepted"
                             + " outcomes.");
         }
+        reportDecisionCosts(r, p);
         r.figure("dispatch CPU per notification", p.dispatchCpuMicrosPerNotification(), "µs");
         r.figure(
                 "dispatch CPU over the phase and its drain",
@@ -97,6 +98,28 @@ final class Pipeline {
                         t.path("peakConcurrentCalls").isNumber()
                                 ? t.path("peakConcurrentCalls").asInt()
                                 : null);
+    }
+
+    /**
+     * The decisions' path (not the popup's budget, but every Accept pays it): presence's Table operations and SignalR
+     * REST requests per recorded decision, counted on its own proxies over the same window.
+     */
+    private static void reportDecisionCosts(ScenarioResult r, PopupPhase p) {
+        long decisions = p.decidesRecorded.get();
+        if (p.window == null || p.window.presenceTrips() == null || decisions == 0) {
+            return;
+        }
+        io.cifpipe.harness.proxy.RoundTrips t = p.window.presenceTrips();
+        double table = (double) t.tableOperations() / decisions;
+        double signalR = (double) t.signalRRequests() / decisions;
+        r.figure("presence Table operations per recorded decision", table, "ops (counted)");
+        r.figure("presence SignalR REST requests per recorded decision", signalR, "requests (counted)");
+        t.table().forEach((k, v) -> r.figure("presence Table: " + k, (double) v / decisions, "per decision"));
+        t.signalR().forEach((k, v) -> r.figure("presence SignalR REST: " + k, (double) v / decisions, "per decision"));
+        r.summary("presence_table_ops_per_decision", table).summary("presence_signalr_requests_per_decision", signalR);
+        r.note("Presence's round trips are counted on its own proxies over the measured window and divided by the"
+                + " decisions recorded in the phase (" + decisions + "); its sweeps and connection events in that"
+                + " window are included.");
     }
 
     /**

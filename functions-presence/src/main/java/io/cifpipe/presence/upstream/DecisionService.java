@@ -247,12 +247,15 @@ public final class DecisionService {
      * read it after counting the call: one of us releases it); every other agent's open popup is withdrawn (taken).
      */
     private void afterAccept(NotificationRecord r, Instant now) {
+        NotificationLedger.CallRows call = null;
         try {
             var started = agents.update(r.agentId(), s -> s.withCallStarted(r.callId(), now));
             if (started.after().activeCallCount() != started.before().activeCallCount()) {
                 AvailabilityPush.send(signalR, started.after(), agentCapacity);
             }
-            if (ledger.hasEnded(r.callId(), r.agentId())) {
+            // Read after counting the call (the ended marker's rule above); the same query lists the ring group.
+            call = ledger.callRows(r.callId(), r.agentId());
+            if (call.endedFor()) {
                 var ended = agents.update(r.agentId(), s -> s.withCallEnded(r.callId(), AvailabilityReason.CALL_ENDED));
                 if (ended.changed()) {
                     AvailabilityPush.send(signalR, ended.after(), agentCapacity);
@@ -263,7 +266,8 @@ public final class DecisionService {
             // retry.
             LOG.warn("capacity of agentId={} not updated for callId={}: {}", r.agentId(), r.callId(), e.toString());
         }
-        for (LedgerEntry other : ledger.findByCall(r.callId())) {
+        List<LedgerEntry> ringGroup = call != null ? call.notifications() : ledger.findByCall(r.callId());
+        for (LedgerEntry other : ringGroup) {
             if (!other.record().agentId().equals(r.agentId()) && other.record().isOpen()) {
                 try {
                     withdrawTaken(other, now);
@@ -380,7 +384,7 @@ public final class DecisionService {
             outcomes.publish(r.outcomeOf(NotificationState.DELIVERED), r.traceparent());
         }
         outcomes.publish(r.toOutcome(), r.traceparent());
-        ledger.markPublished(r.callId(), r.agentId(), r.state());
+        ledger.markPublished(entry); // with the ETag just written or read: no read unless someone wrote since
     }
 
     /** The popup closes in the agent's other tabs/devices; failures only delay that (the ring window ends it). */

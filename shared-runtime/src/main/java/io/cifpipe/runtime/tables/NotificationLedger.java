@@ -320,7 +320,7 @@ public final class NotificationLedger {
     /**
      * {@code call.ended} for the call (agentId null) or for one agent: a marker {@code ~ended} / {@code ~ended~<agentId>}
      * written before the accepted rows are read, so an Accept that races the end (its capacity claim written after
-     * this marker was read… or before) is released by one of the two ({@link #hasEnded}). Kept apart from the
+     * this marker was read… or before) is released by one of the two ({@link #callRows}). Kept apart from the
      * tombstone, which keeps the first close (an answered call ends later).
      */
     public void recordEnded(String callId, String agentId, Instant at) {
@@ -328,20 +328,31 @@ public final class NotificationLedger {
                 .addProperty(PROP_CLOSED_AT, at.atOffset(java.time.ZoneOffset.UTC)));
     }
 
-    /** True when {@code call.ended} covering (callId, agentId) was recorded ({@link #recordEnded}). */
-    public boolean hasEnded(String callId, String agentId) {
-        return table
-                .listEntities(
-                        new ListEntitiesOptions()
-                                .setFilter("PartitionKey eq " + Entities.quote(callId) + " and (RowKey eq "
-                                        + Entities.quote(ENDED_ROW) + " or RowKey eq "
-                                        + Entities.quote(ENDED_ROW + "~" + agentId) + ")")
-                                .setSelect(List.of("RowKey")),
-                        null,
-                        Context.NONE)
-                .stream()
-                .findAny()
-                .isPresent();
+    /**
+     * A call's partition as one query: its notifications (every agent offered it, in RowKey order like
+     * {@link #findByCall}) and whether {@code call.ended} covering {@code agentId} was recorded ({@link #recordEnded}).
+     * An Accept's follow-ups need both; one partition query instead of two.
+     */
+    public record CallRows(List<LedgerEntry> notifications, boolean endedFor) {
+        public CallRows {
+            notifications = List.copyOf(notifications);
+        }
+    }
+
+    public CallRows callRows(String callId, String agentId) {
+        List<LedgerEntry> notifications = new java.util.ArrayList<>();
+        boolean ended = false;
+        String endedForAgent = ENDED_ROW + "~" + agentId;
+        for (TableEntity e : table.listEntities(
+                new ListEntitiesOptions().setFilter("PartitionKey eq " + Entities.quote(callId)), null, Context.NONE)) {
+            String row = e.getRowKey();
+            if (row.compareTo("~") < 0) {
+                notifications.add(fromEntity(e));
+            } else if (row.equals(ENDED_ROW) || row.equals(endedForAgent)) {
+                ended = true;
+            }
+        }
+        return new CallRows(notifications, ended);
     }
 
     static String tombstoneRow(String agentId) {

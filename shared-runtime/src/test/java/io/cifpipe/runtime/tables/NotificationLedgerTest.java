@@ -181,6 +181,24 @@ class NotificationLedgerTest {
     }
 
     @Test
+    void callRowsListTheRingGroupAndSeeTheEndedMarkerOfTheAgentOrTheCall() {
+        ledger.createFirstOfCall(LedgerEntry.of(offer("call-8", "agent-1", now, 30)));
+        ledger.createIfAbsent(offer("call-8", "agent-2", now, 30));
+        ledger.recordClosed("call-8", "agent-2", "abandoned", "evt-1", now); // tombstone and guard: no notifications
+        ledger.recordEnded("call-8", "agent-2", now);
+
+        NotificationLedger.CallRows one = ledger.callRows("call-8", "agent-1");
+        assertThat(one.notifications()).extracting(e -> e.record().agentId()).containsExactly("agent-1", "agent-2");
+        assertThat(one.endedFor()).as("agent-2's end is not agent-1's").isFalse();
+        assertThat(ledger.callRows("call-8", "agent-2").endedFor()).isTrue();
+
+        ledger.recordEnded("call-8", null, now); // the whole call
+        assertThat(ledger.callRows("call-8", "agent-1").endedFor()).isTrue();
+        assertThat(ledger.callRows("call-9", "agent-1"))
+                .isEqualTo(new NotificationLedger.CallRows(java.util.List.of(), false));
+    }
+
+    @Test
     void tombstonesCoverTheWholeCallOrOneAgent() {
         assertThat(ledger.closedReason("call-6", "agent-1")).isEmpty();
         ledger.recordClosed("call-6", "agent-2", "abandoned", "evt-1", now);
