@@ -213,6 +213,11 @@ class BenchSmokeTest {
                 .hasSize(6);
         assertThat(summary.get("local_cpu_ceiling_notifications_per_s").isNumber())
                 .isTrue();
+        // how long each of dispatch's hot-path requests took at the stand-in, as its proxy saw it
+        assertThat(r.figureValue("dispatch Table: table batch, mean service time"))
+                .isPositive();
+        assertThat(r.figureValue("dispatch SignalR REST: signalr POST user, mean service time"))
+                .isPositive();
         // the decisions' path, on presence's own proxies: an Accept writes the ledger at least once
         assertThat(summary.get("presence_table_ops_per_decision").asDouble()).isGreaterThanOrEqualTo(1);
         assertThat(summary.get("presence_signalr_requests_per_decision").isNumber())

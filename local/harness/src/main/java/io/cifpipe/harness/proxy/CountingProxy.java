@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An HTTP pass-through proxy on 127.0.0.1 (ephemeral port) in front of one stand-in — Azurite's Table endpoint or
@@ -34,6 +35,9 @@ public final class CountingProxy implements AutoCloseable {
     private final HttpClient client;
     private final HttpServer server;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    /** Per class: summed nanoseconds from forwarding to the stand-in's full answer (the injected delay excluded). */
+    private final Map<String, LongAdder> serviceNanos = new ConcurrentHashMap<>();
+
     private volatile long delayNanos;
 
     private CountingProxy(String name, RequestClass.Service service, int targetPort) {
@@ -119,8 +123,19 @@ public final class CountingProxy implements AutoCloseable {
         return diff;
     }
 
+    /**
+     * Summed service time per class so far, in ns (a copy, sorted): from forwarding a request to the stand-in's full
+     * answer as this proxy sees it (the injected delay excluded; the proxy's own forwarding included).
+     */
+    public Map<String, Long> serviceNanos() {
+        Map<String, Long> m = new TreeMap<>();
+        serviceNanos.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
     public void reset() {
         counts.clear();
+        serviceNanos.clear();
     }
 
     private void handle(HttpServerRequest req) {
@@ -129,14 +144,18 @@ public final class CountingProxy implements AutoCloseable {
         req.body().onSuccess(body -> {
             long nanos = delayNanos;
             if (nanos <= 0) {
-                forward(req, body);
+                forward(what, req, body);
             } else {
-                vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)), t -> forward(req, body));
+                vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)), t -> forward(what, req, body));
             }
         });
     }
 
-    private void forward(HttpServerRequest req, Buffer body) {
+    private void forward(String what, HttpServerRequest req, Buffer body) {
+        long start = System.nanoTime();
+        req.response()
+                .endHandler(v ->
+                        serviceNanos.computeIfAbsent(what, k -> new LongAdder()).add(System.nanoTime() - start));
         HttpForwarding.forward(client, targetPort, req, body);
     }
 

@@ -13,29 +13,73 @@ import java.util.TreeMap;
  * @param table      Table Storage requests by {@link RequestClass}
  * @param signalR    SignalR REST requests by {@link RequestClass}
  * @param serviceBus Service Bus operations as "queue operation" (see the emulator's OperationCounts)
+ * @param tableNanos the Table requests' summed service time by class (see {@link CountingProxy#serviceNanos()})
+ * @param signalRNanos the same for SignalR REST
  */
-public record RoundTrips(Map<String, Long> table, Map<String, Long> signalR, Map<String, Long> serviceBus) {
+public record RoundTrips(
+        Map<String, Long> table,
+        Map<String, Long> signalR,
+        Map<String, Long> serviceBus,
+        Map<String, Long> tableNanos,
+        Map<String, Long> signalRNanos) {
     public RoundTrips {
         table = Map.copyOf(table);
         signalR = Map.copyOf(signalR);
         serviceBus = Map.copyOf(serviceBus);
+        tableNanos = Map.copyOf(tableNanos);
+        signalRNanos = Map.copyOf(signalRNanos);
     }
 
     /** The counters at one moment. */
-    public record Mark(String app, Map<String, Long> table, Map<String, Long> signalR, Map<String, Long> serviceBus) {}
+    public record Mark(
+            String app,
+            Map<String, Long> table,
+            Map<String, Long> signalR,
+            Map<String, Long> serviceBus,
+            Map<String, Long> tableNanos,
+            Map<String, Long> signalRNanos) {}
 
     /** Marks {@code app}'s counters now (the stack must run with {@code Options.withCountingProxies()}). */
     public static Mark mark(Stack stack, String app) {
+        CountingProxy tables = stack.tableProxy(app);
+        CountingProxy signalR = stack.signalRProxy(app);
         return new Mark(
-                app, stack.tableProxy(app).counts(), stack.signalRProxy(app).counts(), serviceBus(stack));
+                app,
+                tables.counts(),
+                signalR.counts(),
+                serviceBus(stack),
+                tables.serviceNanos(),
+                signalR.serviceNanos());
     }
 
     /** What happened since {@code before}. */
     public static RoundTrips since(Stack stack, Mark before) {
+        CountingProxy tables = stack.tableProxy(before.app());
+        CountingProxy signalR = stack.signalRProxy(before.app());
         return new RoundTrips(
-                stack.tableProxy(before.app()).since(before.table()),
-                stack.signalRProxy(before.app()).since(before.signalR()),
-                diff(serviceBus(stack), before.serviceBus()));
+                tables.since(before.table()),
+                signalR.since(before.signalR()),
+                diff(serviceBus(stack), before.serviceBus()),
+                diff(tables.serviceNanos(), before.tableNanos()),
+                diff(signalR.serviceNanos(), before.signalRNanos()));
+    }
+
+    /** Mean service time per Table request class over the window, ms. */
+    public Map<String, Double> tableServiceMillis() {
+        return meanMillis(table, tableNanos);
+    }
+
+    /** Mean service time per SignalR REST request class over the window, ms. */
+    public Map<String, Double> signalRServiceMillis() {
+        return meanMillis(signalR, signalRNanos);
+    }
+
+    private static Map<String, Double> meanMillis(Map<String, Long> counts, Map<String, Long> nanos) {
+        Map<String, Double> m = new TreeMap<>();
+        counts.forEach((k, n) -> {
+            if (n > 0 && nanos.containsKey(k)) m.put(k, nanos.get(k) / 1e6 / n);
+        });
+        return m;
     }
 
     /** Table operations (table create/list housekeeping excluded). */
