@@ -315,7 +315,7 @@ public final class Bench implements Callable<Integer> {
     static final double MODEL_RATE_PER_S = 20;
 
     /**
-     * Every figure issue 19 asks for, in one run and one results folder, about 10 minutes on 2 cores: sb (2 rounds,
+     * Every figure issue 19 asks for, in one run and one results folder, 6–10 minutes on 2 cores: sb (2 rounds,
      * order alternating), popup (1,000 agents at 100/s, 20 s, with its floor), throughput (rising steps on the same
      * agents, Azurite's ceiling in the same stack), azure-model (the popup scenario behind delay proxies, at
      * {@value #MODEL_RATE_PER_S}/s). Presets are fixed so runs compare; {@code --agents} and the model's

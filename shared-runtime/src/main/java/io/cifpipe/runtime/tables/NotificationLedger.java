@@ -18,6 +18,7 @@ import io.cifpipe.model.ledger.NotificationState;
 import io.cifpipe.model.notification.NotificationId;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -340,7 +341,7 @@ public final class NotificationLedger {
     }
 
     public CallRows callRows(String callId, String agentId) {
-        List<LedgerEntry> notifications = new java.util.ArrayList<>();
+        List<LedgerEntry> notifications = new ArrayList<>();
         boolean ended = false;
         String endedForAgent = ENDED_ROW + "~" + agentId;
         for (TableEntity e : table.listEntities(

@@ -2,7 +2,7 @@ package io.cifpipe.harness.check;
 
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
-import com.azure.messaging.servicebus.ServiceBusReceiverClient;
+import com.azure.messaging.servicebus.ServiceBusReceiverAsyncClient;
 import io.cifpipe.model.outcome.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +35,9 @@ public final class OutcomeCollector implements AutoCloseable {
     private final Set<String> undecodable = ConcurrentHashMap.newKeySet();
 
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** The receiver the drainer streams from, so {@link #close()} can end its stream. */
+    private volatile ServiceBusReceiverAsyncClient current;
+
     private final Thread drainer;
 
     /**
@@ -53,7 +56,7 @@ public final class OutcomeCollector implements AutoCloseable {
 
     private void drain() {
         while (running.get()) {
-            ServiceBusReceiverClient receiver = null;
+            ServiceBusReceiverAsyncClient receiver = null;
             try {
                 receiver = new ServiceBusClientBuilder()
                         .connectionString(connectionString.get())
@@ -61,13 +64,19 @@ public final class OutcomeCollector implements AutoCloseable {
                         .topicName(topic)
                         .subscriptionName(subscription)
                         .disableAutoComplete()
-                        .buildClient();
-                while (running.get()) {
-                    for (ServiceBusReceivedMessage m : receiver.receiveMessages(50, Duration.ofSeconds(1))) {
-                        record(m);
-                        receiver.complete(m);
-                    }
-                }
+                        .buildAsyncClient();
+                current = receiver;
+                ServiceBusReceiverAsyncClient r = receiver;
+                // One stream, each message completed before the next is asked for. Not the sync client's timed
+                // receives: one that times out leaves messages locked in its implicit prefetch, and under the
+                // reliability stack's short lock they can expire there, be redelivered past maxDeliveryCount and
+                // end in the dead-letter queue, unseen by this collector.
+                r.receiveMessages()
+                        .concatMap(m -> {
+                            record(m);
+                            return r.complete(m);
+                        })
+                        .blockLast(); // returns when close() closes the receiver
             } catch (RuntimeException e) {
                 if (running.get()) {
                     LOG.info(
@@ -76,6 +85,7 @@ public final class OutcomeCollector implements AutoCloseable {
                     sleep(500);
                 }
             } finally {
+                current = null;
                 if (receiver != null) {
                     try {
                         receiver.close();
@@ -150,6 +160,10 @@ public final class OutcomeCollector implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
+        ServiceBusReceiverAsyncClient receiver = current;
+        if (receiver != null) {
+            receiver.close();
+        }
         try {
             drainer.join(5000);
         } catch (InterruptedException e) {
