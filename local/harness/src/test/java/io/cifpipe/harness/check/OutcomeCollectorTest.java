@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The live drain keeps collecting across a broker restart and counts what is not an outcome. */
-@Tag("slow") // 7 s: a collector over a real subscription with its waits: left out of ./dev test --fast
+@Tag("slow") // 13 s: a collector over a real subscription with its waits: left out of ./dev test --fast
 class OutcomeCollectorTest {
 
     static ServiceBusEmulator broker(int port, Path journal) {
