@@ -7,6 +7,7 @@ import com.microsoft.signalr.HubConnectionBuilder;
 import com.microsoft.signalr.HubConnectionState;
 import io.cifpipe.harness.Stack;
 import io.cifpipe.model.Names;
+import io.cifpipe.testsupport.Pause;
 import io.reactivex.rxjava3.core.Single;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -60,7 +61,7 @@ public final class AgentClient implements AutoCloseable {
                     LOG.info("agent connect failed: {}", e.toString());
                 }
             }
-            pause(300);
+            Pause.millis(300);
         }
     }
 
@@ -118,7 +119,7 @@ public final class AgentClient implements AutoCloseable {
                     LOG.info("decide failed for {}: {}", id, message);
                 }
             }
-            pause(1000);
+            Pause.millis(1000);
         }
         shown.remove(id); // gave up: a redelivery may show it again
     }
@@ -155,14 +156,6 @@ public final class AgentClient implements AutoCloseable {
     /** Notifications pushed more than once to the same connection. */
     public long duplicatePushes() {
         return pushesPerConnection.values().stream().filter(v -> v > 1).count();
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.cifpipe.reliability;
 
 import io.cifpipe.harness.Stack;
+import io.cifpipe.testsupport.Pause;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -70,25 +71,17 @@ public final class CallLoad implements AutoCloseable {
                     String retryAfter = r.headers().firstValue("retry-after").orElse(null);
                     if (retryAfter != null) unavailableWithRetryAfter.incrementAndGet();
                     long wait = retryAfter == null ? 1000 : Math.min(2000, Long.parseLong(retryAfter.trim()) * 1000);
-                    pause(wait);
+                    Pause.millis(wait);
                 } else if (status == -1) {
                     refused.incrementAndGet();
-                    pause(300);
+                    Pause.millis(300);
                 } else {
                     unexpected.incrementAndGet();
                     LOG.warn("ingress answered {}: {}", status, r.body());
                     break; // not retryable: a 4xx for a valid event is a finding the test reports
                 }
             }
-            pause(interval.toMillis());
-        }
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Pause.millis(interval.toMillis());
         }
     }
 

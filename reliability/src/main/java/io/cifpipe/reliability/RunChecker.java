@@ -9,6 +9,7 @@ import io.cifpipe.model.Setting;
 import io.cifpipe.model.notification.NotificationId;
 import io.cifpipe.model.outcome.OutcomeType;
 import io.cifpipe.runtime.tables.NotificationLedger;
+import io.cifpipe.testsupport.Pause;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -72,7 +73,7 @@ public final class RunChecker implements AutoCloseable {
         long deadline = System.nanoTime() + OPERATIONS_CATCH_UP.toNanos();
         while (!terminalOf(operations.outcomes()).equals(terminalOf(outcomes.outcomes()))
                 && System.nanoTime() < deadline) {
-            sleep(200);
+            Pause.millis(200);
         }
         return check();
     }
@@ -104,14 +105,6 @@ public final class RunChecker implements AutoCloseable {
                 .filter(o -> o.outcome().isTerminal() && accepted.contains(o.notificationId()))
                 .map(o -> o.notificationId() + "/" + o.outcome().wireName())
                 .collect(java.util.stream.Collectors.toSet());
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Terminal outcome counts by wire name ("Accepted", "Undeliverable", ...). */

@@ -4,6 +4,7 @@ import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverAsyncClient;
 import io.cifpipe.model.outcome.Outcome;
+import io.cifpipe.testsupport.Pause;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -82,7 +83,7 @@ public final class OutcomeCollector implements AutoCloseable {
                     LOG.info(
                             "outcome receiver failed ({}); reconnecting",
                             e.getClass().getSimpleName());
-                    sleep(500);
+                    Pause.millis(500);
                 }
             } finally {
                 current = null;
@@ -143,18 +144,10 @@ public final class OutcomeCollector implements AutoCloseable {
     public boolean awaitTerminal(Collection<String> notificationIds, Duration timeout, Duration linger) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (settled(notificationIds) < notificationIds.size() && System.nanoTime() < deadline) {
-            sleep(200);
+            Pause.millis(200);
         }
-        sleep(linger.toMillis());
+        Pause.millis(linger.toMillis());
         return settled(notificationIds) == notificationIds.size();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override
